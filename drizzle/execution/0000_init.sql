@@ -1,0 +1,75 @@
+CREATE TABLE `events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`name` text NOT NULL,
+	`payload` text,
+	`received_at` integer NOT NULL,
+	`consumed_by` integer
+);
+--> statement-breakpoint
+CREATE TABLE `execution` (
+	`id` text PRIMARY KEY NOT NULL,
+	`flow_id` text NOT NULL,
+	`revision` integer NOT NULL,
+	`definition` text NOT NULL,
+	`mode` text NOT NULL,
+	`trigger` text NOT NULL,
+	`status` text NOT NULL,
+	`input` text NOT NULL,
+	`output` text,
+	`error` text,
+	`vars` text NOT NULL,
+	`root` text NOT NULL,
+	`paused` integer NOT NULL,
+	`next_run_id` integer NOT NULL,
+	`version` integer NOT NULL,
+	`indexed_version` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`started_at` integer,
+	`ended_at` integer,
+	`wake_at` integer,
+	`replay_of` text,
+	`parent_execution_id` text,
+	`parent_task_run_id` integer,
+	`depth` integer NOT NULL,
+	`fingerprint` text,
+	`dropped_logs` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `logs` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`at` integer NOT NULL,
+	`level` text NOT NULL,
+	`task_id` text,
+	`task_run_id` integer,
+	`message` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `logs_task` ON `logs` (`task_id`,`id`);--> statement-breakpoint
+CREATE TABLE `task_runs` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`task_id` text NOT NULL,
+	`type` text NOT NULL,
+	`status` text NOT NULL,
+	`parent_id` integer,
+	`lane` text NOT NULL,
+	`position` integer NOT NULL,
+	`iteration` integer,
+	`scope` text,
+	`attempts` text NOT NULL,
+	`output` text,
+	`error` text,
+	`metrics` text NOT NULL,
+	`progress` text,
+	`started_at` integer,
+	`ended_at` integer,
+	`wake_at` integer,
+	`child_execution_id` text,
+	`wait` text,
+	`reused` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `task_runs_parent` ON `task_runs` (`parent_id`,`iteration`,`position`);--> statement-breakpoint
+CREATE TABLE `timers` (
+	`key` text PRIMARY KEY NOT NULL,
+	`due_at` integer NOT NULL
+);

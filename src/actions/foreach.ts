@@ -1,0 +1,19 @@
+/** @module `foreach`: runs its tasks once per item, `concurrency` iterations at a time. */
+import { z } from 'zod'
+import { defineAction } from './define'
+
+/** Every iteration runs the same task list: one lane definition for all of them. */
+export const ITERATION_LANE = '*'
+
+export default defineAction({
+  type: 'foreach',
+  inline: true,
+  params: {
+    items: z.array(z.unknown(), { error: 'items must evaluate to an array' }),
+    concurrency: z.int().min(1).max(100).default(1),
+  },
+  expressions: ['items'],
+  structure: (tasks) => ({ tasks }),
+  lanes: (task) => ({ [ITERATION_LANE]: task.tasks }),
+  run: ({ items, concurrency }) => ({ kind: 'iterate', items, concurrency }),
+})

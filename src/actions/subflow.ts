@@ -1,0 +1,19 @@
+/** @module `subflow`: starts a child execution of another flow and (by default) waits for it. */
+import { z } from 'zod'
+import { FlowId } from '../flow/ids'
+import { defineAction } from './define'
+
+export default defineAction({
+  type: 'subflow',
+  inline: false,
+  params: {
+    flowId: FlowId,
+    revision: z.int().min(1).optional(),
+    input: z.unknown().optional(),
+    wait: z.boolean().default(true),
+  },
+  async run({ flowId, revision, input, wait }, { startChild }) {
+    const child = await startChild({ flowId, revision, body: input ?? {} })
+    return { kind: 'child', executionId: child.executionId, wait, status: child.status, output: child.output }
+  },
+})

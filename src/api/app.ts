@@ -1,0 +1,29 @@
+/** @module The Hono app: routers per resource, auth and body limits, one error mapper. */
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { Env } from '../env'
+import { ApiError, errorResponse } from './errors'
+import { executions } from './executions'
+import { flows } from './flows'
+import { hooks } from './hooks'
+import { apiAuth } from './middleware/auth'
+import { requestBodyLimit } from './middleware/body-limit'
+
+export const app = new Hono<{ Bindings: Env }>()
+
+app.use('*', requestBodyLimit())
+app.use('/api/*', apiAuth())
+app.route('/hooks', hooks)
+app.route('/api/flows', flows)
+app.route('/api/executions', executions)
+
+app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)))
+
+app.onError((error, c) => {
+  if (error instanceof ApiError) return errorResponse(c, error)
+  if (error instanceof HTTPException && error.status < 500) {
+    return errorResponse(c, new ApiError(error.status as 400, 'invalid_request', error.message))
+  }
+  console.error('unexpected error', error)
+  return errorResponse(c, new ApiError(500, 'internal', 'internal error'))
+})

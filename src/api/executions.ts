@@ -1,0 +1,91 @@
+/** @module `/api/executions`: list from D1, everything else from the execution's own object. */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { type ExecutionSummary } from '../db/schema'
+import { listExecutions } from '../db/executions'
+import { isExecutionId } from '../engine/ids'
+import { executionStub } from '../engine/launch'
+import { ExecutionStatus } from '../engine/types'
+import type { Env } from '../env'
+import { FlowId } from '../flow/ids'
+import { notFound, parseOr400 } from './errors'
+import { EXECUTION_HEADER } from './trigger'
+
+export const executions = new Hono<{ Bindings: Env }>()
+
+const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString())
+
+const Cursor = z.string().transform((value, ctx) => {
+  const [createdAt, id] = atob(value.replaceAll('-', '+').replaceAll('_', '/')).split('|')
+  if (!id || !Number.isSafeInteger(Number(createdAt))) {
+    ctx.addIssue({ code: 'custom', message: 'invalid cursor' })
+    return z.NEVER
+  }
+  return { createdAt: Number(createdAt), id }
+})
+
+const encodeCursor = (row: ExecutionSummary) =>
+  btoa(`${row.createdAt}|${row.id}`).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
+
+const Time = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value))
+
+const ListQuery = z.object({
+  flowId: FlowId.optional(),
+  status: ExecutionStatus.optional(),
+  parentId: z.string().optional(),
+  since: Time.optional(),
+  until: Time.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: Cursor.optional(),
+})
+
+const summaryView = (row: ExecutionSummary) => ({
+  id: row.id,
+  flowId: row.flowId,
+  revision: row.revision,
+  status: row.status,
+  trigger: row.trigger,
+  mode: row.mode,
+  createdAt: iso(row.createdAt),
+  startedAt: iso(row.startedAt),
+  endedAt: iso(row.endedAt),
+  durationMs: row.durationMs,
+  outputStatus: row.outputStatus,
+  error: row.errorType === null ? null : { type: row.errorType, taskId: row.errorTaskId, message: row.errorMessage },
+  replayOf: row.replayOf,
+  parentExecutionId: row.parentExecutionId,
+})
+
+executions.get('/', async (c) => {
+  const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
+  const rows = await listExecutions(c.env.DB, query)
+  const last = rows.at(-1)
+  return c.json({ items: rows.map(summaryView), nextCursor: rows.length === query.limit && last ? encodeCursor(last) : null })
+})
+
+/** The object of an execution id; a malformed id is simply not found. */
+function stubOf(env: Env, id: string) {
+  if (!isExecutionId(id)) throw notFound(`execution ${id}`)
+  return executionStub(env, id)
+}
+
+executions.get('/:id', async (c) => {
+  const id = c.req.param('id')
+  const detail = await stubOf(c.env, id).detail()
+  if (!detail) throw notFound(`execution ${id}`)
+  return c.json(detail, 200, { [EXECUTION_HEADER]: id })
+})
+
+const PageQuery = z.object({
+  cursor: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+})
+
+executions.get('/:id/task-runs', async (c) => {
+  const id = c.req.param('id')
+  const query = parseOr400(PageQuery, c.req.query(), 'invalid_request', 'query')
+  const page = await stubOf(c.env, id).taskRuns(query.cursor, query.limit)
+  if (!page) throw notFound(`execution ${id}`)
+  return c.json(page, 200, { [EXECUTION_HEADER]: id })
+})
+

@@ -1,0 +1,114 @@
+/** @module `/api/flows`: store flows as immutable revisions, read them, disable them, trigger them by hand. */
+import { Hono } from 'hono'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { disableFlow, getFlow, getRevision, listFlows, listRevisions, putFlow, type StoredFlow } from '../db/flows'
+import { latestFlow, rememberFlow } from '../db/latest-flow'
+import type { Env } from '../env'
+import { FlowInvalid, validateFlow } from '../flow/compile'
+import { FlowId } from '../flow/ids'
+import { revisionHash } from '../flow/revision'
+import { ApiError, notFound, parseOr400 } from './errors'
+import { trigger } from './trigger'
+
+export const flows = new Hono<{ Bindings: Env }>()
+
+const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString())
+
+export const flowView = (flow: StoredFlow) => ({
+  id: flow.id,
+  revision: flow.latestRevision,
+  enabled: flow.enabled,
+  createdAt: iso(flow.createdAt),
+  updatedAt: iso(flow.updatedAt),
+  nextScheduledAt: iso(flow.nextScheduledAt),
+  definition: flow.definition,
+})
+
+const flowIdOf = (id: string) => parseOr400(FlowId, id, 'invalid_request', 'flow id')
+
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().optional(),
+})
+
+/** The definition in a request body: JSON, or YAML with a YAML content type. */
+async function definitionOf(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type')?.toLowerCase() ?? ''
+  const text = await request.text()
+  if (type.includes('yaml')) {
+    try {
+      return parseYaml(text)
+    } catch (error) {
+      throw new ApiError(400, 'invalid_yaml', `the request body is not valid YAML: ${(error as Error).message}`)
+    }
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+flows.put('/:id', async (c) => {
+  const id = flowIdOf(c.req.param('id'))
+  let definition
+  try {
+    definition = validateFlow(await definitionOf(c.req.raw))
+  } catch (error) {
+    if (error instanceof FlowInvalid) throw new ApiError(400, 'invalid_flow', 'the flow definition is invalid', error.issues)
+    throw error
+  }
+  const result = await putFlow(c.env.DB, id, definition, await revisionHash(definition), Date.now())
+  rememberFlow(id, result.flow)
+  return c.json({ ...flowView(result.flow), changed: result.changed }, result.created ? 201 : 200)
+})
+
+flows.get('/', async (c) => {
+  const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
+  const items = await listFlows(c.env.DB, query.cursor ?? null, query.limit)
+  return c.json({ items: items.map(flowView), nextCursor: items.length === query.limit ? (items.at(-1)?.id ?? null) : null })
+})
+
+flows.get('/:id', async (c) => {
+  const flow = await getFlow(c.env.DB, flowIdOf(c.req.param('id')))
+  if (!flow) throw notFound(`flow ${c.req.param('id')}`)
+  return c.json(flowView(flow))
+})
+
+const revisionView = (row: Awaited<ReturnType<typeof listRevisions>>[number]) => ({
+  id: row.flowId,
+  revision: row.revision,
+  hash: row.hash,
+  createdAt: iso(row.createdAt),
+  definition: row.definition,
+})
+
+flows.get('/:id/revisions', async (c) => {
+  const id = flowIdOf(c.req.param('id'))
+  const rows = await listRevisions(c.env.DB, id)
+  if (rows.length === 0) throw notFound(`flow ${id}`)
+  return c.json({ items: rows.map(revisionView), nextCursor: null })
+})
+
+flows.get('/:id/revisions/:revision', async (c) => {
+  const id = flowIdOf(c.req.param('id'))
+  const revision = parseOr400(z.coerce.number().int().min(1), c.req.param('revision'), 'invalid_request', 'revision')
+  const row = await getRevision(c.env.DB, id, revision)
+  if (!row) throw notFound(`revision ${revision} of flow ${id}`)
+  return c.json(revisionView(row))
+})
+
+flows.delete('/:id', async (c) => {
+  const id = flowIdOf(c.req.param('id'))
+  if (!(await disableFlow(c.env.DB, id, Date.now()))) throw notFound(`flow ${id}`)
+  rememberFlow(id, (await getFlow(c.env.DB, id)) ?? null)
+  return c.body(null, 204)
+})
+
+flows.post('/:id/executions', async (c) => {
+  const id = flowIdOf(c.req.param('id'))
+  const flow = await latestFlow(c.env.DB, id)
+  if (!flow?.enabled) throw notFound(`flow ${id}`)
+  return trigger(c, flow, 'manual')
+})

@@ -1,0 +1,24 @@
+/** @module `ANY /hooks/:flowId`: the webhook trigger. */
+import { Hono } from 'hono'
+import { latestFlow } from '../db/latest-flow'
+import type { Env } from '../env'
+import { FlowId } from '../flow/ids'
+import { ApiError, notFound } from './errors'
+import { trigger } from './trigger'
+
+export const hooks = new Hono<{ Bindings: Env }>()
+
+hooks.all('/:flowId', async (c) => {
+  const flowId = c.req.param('flowId')
+  const flow = FlowId.safeParse(flowId).success ? await latestFlow(c.env.DB, flowId) : null
+  if (!flow?.enabled) throw notFound(`flow ${flowId}`)
+  const webhooks = (flow.definition.triggers ?? [{ type: 'webhook', methods: ['POST'] }]).filter((each) => each.type === 'webhook')
+  if (webhooks.length === 0) throw new ApiError(404, 'not_found', `flow ${flowId} has no webhook trigger`)
+  const methods = [...new Set(webhooks.flatMap((each) => each.methods))]
+  if (!methods.includes(c.req.method as (typeof methods)[number])) {
+    throw new ApiError(405, 'method_not_allowed', `flow ${flowId} accepts ${methods.join(', ')}`, undefined, {
+      allow: methods.join(', '),
+    })
+  }
+  return trigger(c, flow, 'webhook')
+})

@@ -1,0 +1,58 @@
+/** @module The input of an execution started by an HTTP request (DESIGN §4). */
+import type { ExecutionInput, Trigger } from '../engine/types'
+import { ApiError } from './errors'
+
+/** Headers never copied into an execution's input: the caller's credentials for our own API. */
+const REDACTED_FOR_MANUAL = new Set(['authorization', 'cookie'])
+
+/** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
+export async function readBody(request: Request): Promise<unknown> {
+  const type = request.headers.get('content-type')?.toLowerCase() ?? ''
+  if (type.startsWith('multipart/form-data')) return formFields(await request.formData())
+  const text = await request.text()
+  if (text.trim() === '') return {}
+  if (type.includes('json')) {
+    try {
+      return JSON.parse(text)
+    } catch (error) {
+      throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(error as Error).message}`)
+    }
+  }
+  if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text))
+  return text
+}
+
+function formFields(form: FormData | URLSearchParams): Record<string, unknown> {
+  const fields: Record<string, unknown> = {}
+  for (const [name, value] of form) {
+    const field = typeof value === 'string' ? value : { filename: value.name, type: value.type, size: value.size }
+    const existing = fields[name]
+    fields[name] = existing === undefined ? field : Array.isArray(existing) ? [...existing, field] : [existing, field]
+  }
+  return fields
+}
+
+export function requestInput(request: Request, trigger: Trigger, body: unknown, now: number): ExecutionInput {
+  const url = new URL(request.url)
+  const headers: Record<string, string> = {}
+  for (const [name, value] of request.headers) {
+    if (trigger === 'manual' && REDACTED_FOR_MANUAL.has(name)) continue
+    headers[name] = value
+  }
+  const cf = (request as { cf?: { country?: unknown; colo?: unknown } }).cf
+  return {
+    headers,
+    body,
+    metadata: {
+      trigger,
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      ip: request.headers.get('cf-connecting-ip') ?? request.headers.get('x-real-ip'),
+      userAgent: request.headers.get('user-agent'),
+      country: typeof cf?.country === 'string' ? cf.country : null,
+      colo: typeof cf?.colo === 'string' ? cf.colo : null,
+      receivedAt: new Date(now).toISOString(),
+    },
+  }
+}

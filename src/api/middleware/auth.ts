@@ -1,0 +1,27 @@
+/** @module Bearer-token auth for `/api/*` (DESIGN §5), compared in constant time. */
+import type { MiddlewareHandler } from 'hono'
+import { timingSafeEqual } from 'hono/utils/buffer'
+import type { Env } from '../../env'
+import { ApiError } from '../errors'
+
+const BEARER = /^Bearer\s+(.+)$/i
+
+const CLOSED =
+  'the API is closed: set the API_TOKEN secret (`wrangler secret put API_TOKEN`) and send "Authorization: Bearer <token>"; for local use only, set the var ALLOW_ANONYMOUS_API="true"'
+
+/** Requires `Authorization: Bearer <API_TOKEN>`; open without a token only when ALLOW_ANONYMOUS_API is "true". */
+export const apiAuth = (): MiddlewareHandler<{ Bindings: Env }> =>
+  async function apiAuth(c, next) {
+    const token = c.env.API_TOKEN
+    if (!token) {
+      if (c.env.ALLOW_ANONYMOUS_API === 'true') return next()
+      throw new ApiError(401, 'unauthorized', CLOSED)
+    }
+    const presented = BEARER.exec(c.req.header('authorization') ?? '')?.[1]
+    if (presented === undefined || !(await timingSafeEqual(presented, token))) {
+      throw new ApiError(401, 'unauthorized', 'missing or invalid bearer token', undefined, {
+        'www-authenticate': 'Bearer realm="edgeflow"',
+      })
+    }
+    await next()
+  }

@@ -1,0 +1,55 @@
+/**
+ * @module Starting an execution from an HTTP request and answering as DESIGN §4 says: a sync flow
+ * answers with its output once decided, an async flow (or a sync one past `syncTimeout`) with 202.
+ */
+import type { Context } from 'hono'
+import type { StoredFlow } from '../db/flows'
+import { derivedExecutionId, newExecutionId, sha256 } from '../engine/ids'
+import { launch } from '../engine/launch'
+import type { Output, Trigger } from '../engine/types'
+import type { Env } from '../env'
+import { compiledRevision } from '../flow/cache'
+import { ApiError } from './errors'
+import { readBody, requestInput } from './input'
+
+export const EXECUTION_HEADER = 'x-execution-id'
+
+export async function trigger(c: Context<{ Bindings: Env }>, flow: StoredFlow, kind: Trigger): Promise<Response> {
+  const compiled = compiledRevision(flow.id, flow.latestRevision, flow.definition)
+  const body = await readBody(c.req.raw)
+  const now = Date.now()
+  const key = c.req.header('idempotency-key')
+  const executionId = key ? await derivedExecutionId(`${flow.id}:${key}`) : newExecutionId()
+  const result = await launch(c.env, {
+    executionId,
+    flowId: flow.id,
+    revision: flow.latestRevision,
+    definition: flow.definition,
+    trigger: kind,
+    input: requestInput(c.req.raw, kind, body, now),
+    parentExecutionId: null,
+    parentTaskRunId: null,
+    depth: 0,
+    replayOf: null,
+    fingerprint: key ? await sha256(`${c.req.method} ${JSON.stringify(body)}`) : null,
+    waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
+  })
+  if (!result.ok) throw new ApiError(422, 'idempotency_mismatch', result.message)
+  if (compiled.mode === 'sync' && result.output) return outputResponse(result.output, executionId)
+  return accepted(c, executionId, result.status)
+}
+
+/** 202 with where to poll. */
+export function accepted(c: Context, executionId: string, status: string): Response {
+  const statusUrl = new URL(`/api/executions/${executionId}`, c.req.url).toString()
+  return c.json({ executionId, status, statusUrl }, 202, { location: statusUrl, [EXECUTION_HEADER]: executionId })
+}
+
+/** The execution's output as an HTTP response: JSON unless a `return` set another content type for a text body. */
+export function outputResponse(output: Output, executionId: string): Response {
+  const headers = new Headers(output.headers)
+  headers.set(EXECUTION_HEADER, executionId)
+  const text = typeof output.body === 'string' && headers.has('content-type') && !headers.get('content-type')?.includes('json')
+  if (!text) headers.set('content-type', 'application/json')
+  return new Response(text ? (output.body as string) : JSON.stringify(output.body ?? {}), { status: output.status, headers })
+}

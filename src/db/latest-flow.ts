@@ -1,0 +1,23 @@
+/**
+ * @module The latest revision of a flow as triggers see it, cached in the isolate so that a hot
+ * trigger costs no D1 read. A PUT or DELETE in this isolate updates the cache at once; other
+ * isolates notice within `LATEST_TTL_MS`.
+ */
+import { type StoredFlow, getFlow } from './flows'
+
+export const LATEST_TTL_MS = 5_000
+
+const latest = new Map<string, { checkedAt: number; flow: StoredFlow | null }>()
+
+export async function latestFlow(d1: D1Database, id: string, now = Date.now()): Promise<StoredFlow | null> {
+  const cached = latest.get(id)
+  if (cached && now - cached.checkedAt < LATEST_TTL_MS) return cached.flow
+  const flow = (await getFlow(d1, id)) ?? null
+  latest.set(id, { checkedAt: now, flow })
+  return flow
+}
+
+/** Records what this isolate just wrote. */
+export function rememberFlow(id: string, flow: StoredFlow | null, now = Date.now()): void {
+  latest.set(id, { checkedAt: now, flow })
+}

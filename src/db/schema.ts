@@ -1,0 +1,54 @@
+/** @module The D1 index (Drizzle): flows, their immutable revisions, and execution summaries. */
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+export const flows = sqliteTable('flows', {
+  id: text('id').primaryKey(),
+  latestRevision: integer('latest_revision').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  nextScheduledAt: integer('next_scheduled_at'),
+})
+
+export const flowRevisions = sqliteTable(
+  'flow_revisions',
+  {
+    flowId: text('flow_id').notNull(),
+    revision: integer('revision').notNull(),
+    hash: text('hash').notNull(),
+    definition: text('definition', { mode: 'json' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.flowId, table.revision] })],
+)
+
+export const executions = sqliteTable(
+  'executions',
+  {
+    id: text('id').primaryKey(),
+    flowId: text('flow_id').notNull(),
+    revision: integer('revision').notNull(),
+    status: text('status').notNull(),
+    trigger: text('trigger').notNull(),
+    mode: text('mode').notNull(),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    durationMs: integer('duration_ms'),
+    outputStatus: integer('output_status'),
+    errorType: text('error_type'),
+    errorTaskId: text('error_task_id'),
+    errorMessage: text('error_message'),
+    replayOf: text('replay_of'),
+    parentExecutionId: text('parent_execution_id'),
+    version: integer('version').notNull(),
+  },
+  (table) => [
+    index('executions_created').on(table.createdAt, table.id),
+    index('executions_flow_created').on(table.flowId, table.createdAt, table.id),
+    index('executions_status_created').on(table.status, table.createdAt, table.id),
+    index('executions_parent_created').on(table.parentExecutionId, table.createdAt, table.id),
+  ],
+)
+
+export type ExecutionSummary = typeof executions.$inferSelect

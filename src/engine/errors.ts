@@ -1,0 +1,45 @@
+/** @module Error values of executions (DESIGN §4): persisted as JSON, never thrown across the object boundary. */
+import { z } from 'zod'
+
+export const ErrorType = z.enum([
+  'http_error',
+  'timeout',
+  'expression_error',
+  'validation_error',
+  'fail_task',
+  'subflow_failed',
+  'internal',
+])
+export type ErrorType = z.infer<typeof ErrorType>
+
+/** What went wrong in one attempt. */
+export const TaskError = z.object({ type: ErrorType, message: z.string() })
+export type TaskError = z.infer<typeof TaskError>
+
+/** Why an execution failed: the task, its run and attempt, and the problem. */
+export const ExecutionError = TaskError.extend({
+  taskId: z.string().nullable(),
+  taskRunId: z.number().nullable(),
+  attempt: z.number().nullable(),
+})
+export type ExecutionError = z.infer<typeof ExecutionError>
+
+/** Turns anything caught into a task error; typed errors keep their type. */
+export function toTaskError(error: unknown, fallback: ErrorType = 'internal'): TaskError {
+  if (error && typeof error === 'object') {
+    const type = ErrorType.safeParse((error as { type?: unknown }).type)
+    const message = (error as { message?: unknown }).message
+    return { type: type.success ? type.data : fallback, message: typeof message === 'string' ? message : String(error) }
+  }
+  return { type: fallback, message: String(error) }
+}
+
+/** Thrown by actions and services with the type the attempt should fail with. */
+export class TaskFailure extends Error {
+  constructor(
+    readonly type: ErrorType,
+    message: string,
+  ) {
+    super(message)
+  }
+}

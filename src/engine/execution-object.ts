@@ -1,0 +1,219 @@
+/**
+ * @module The execution Durable Object: one per execution, the source of truth for it.
+ * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
+ */
+import { DurableObject } from 'cloudflare:workers'
+import { upsertSummary } from '../db/executions'
+import type { Env } from '../env'
+import { compiledRevision } from '../flow/cache'
+import type { FlowDefinition } from '../flow/schema'
+import { toTaskError } from './errors'
+import { executionStub, notifyParent, startChild } from './launch'
+import { type EngineEvent, Refused } from './machine'
+import { Runner, type Services } from './runner'
+import type { ExecutionRow } from './store/schema'
+import { ExecutionStore } from './store/store'
+import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from './types'
+import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from './views'
+
+export interface StartRequest {
+  executionId: string
+  flowId: string
+  revision: number
+  definition: FlowDefinition
+  trigger: Trigger
+  input: ExecutionInput
+  parentExecutionId: string | null
+  parentTaskRunId: number | null
+  depth: number
+  replayOf: string | null
+  /** Fingerprint of the request behind an Idempotency-Key: another payload with the same key is refused. */
+  fingerprint: string | null
+  /** How long to wait for the output before answering (0: answer at once). */
+  waitMs: number
+}
+
+type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch'; message: string }
+
+export type StartResult =
+  | { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean }
+  | Failure
+
+export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
+
+const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
+
+export class ExecutionObject extends DurableObject<Env> {
+  private readonly store: ExecutionStore
+  private runner: Runner | null = null
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.store = new ExecutionStore(ctx.storage)
+    void ctx.blockConcurrencyWhile(async () => {
+      // an object that holds no execution stays empty: reads of unknown ids leave nothing behind
+      if (!this.store.exists()) return
+      await this.store.migrate()
+      const row = this.store.execution()
+      if (row) this.runner = await this.load(row)
+    })
+  }
+
+  private async load(row: ExecutionRow): Promise<Runner> {
+    const runner = new Runner(this.store, this.services, row, this.store.activeRuns(), this.store.allTimers(), await this.ctx.storage.getAlarm())
+    runner.flush()
+    return runner
+  }
+
+  private readonly services: Services = {
+    now: () => Date.now(),
+    fetch: (input, init) => fetch(input, init),
+    armAlarm: (at) => {
+      void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at))
+    },
+    waitUntil: (promise) => this.ctx.waitUntil(promise),
+    startChild: (parent, runId, attempt, request) => startChild(this.env, parent, runId, attempt, request),
+    killChild: async (executionId) => {
+      await executionStub(this.env, executionId).kill()
+    },
+    notifyParent: (row) => notifyParent(this.env, row),
+    index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
+    compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
+  }
+
+  /** Creates the execution (or finds it, for an idempotent retry) and answers as a trigger should. */
+  async start(request: StartRequest): Promise<StartResult> {
+    let runner = this.runner
+    const created = runner === null
+    if (runner) {
+      if (request.fingerprint !== null && runner.fingerprint !== request.fingerprint) {
+        return { ok: false, code: 'idempotency_mismatch', message: 'this Idempotency-Key was used with another request' }
+      }
+    } else {
+      await this.store.migrate()
+      const row = newExecutionRow(request, Date.now())
+      this.store.insertExecution(row)
+      runner = this.runner = new Runner(this.store, this.services, row, [], [], null)
+      if (request.waitMs > 0) await runner.start()
+      else runner.flush()
+    }
+    const output = request.waitMs > 0 ? await runner.waitForOutput(request.waitMs) : null
+    return { ok: true, executionId: request.executionId, status: runner.exec.status, output, created }
+  }
+
+  override async alarm(): Promise<void> {
+    const runner = this.runner
+    if (!runner) return
+    try {
+      await runner.wake()
+    } catch (error) {
+      // a throwing alarm is retried a few times and then dropped: end the execution instead
+      console.error('execution alarm failed', error)
+      await runner.request({ type: 'crashed', message: toTaskError(error).message })
+    }
+  }
+
+  async detail(): Promise<ExecutionView | null> {
+    if (!this.runner) return null
+    const row = this.runner.snapshot()
+    const runs = this.store.runs(0, TASK_RUNS_PAGE)
+    return executionView(row, runs, nextRunCursor(runs, TASK_RUNS_PAGE), this.store.metricTotals())
+  }
+
+  async taskRuns(afterId: number, limit: number) {
+    if (!this.runner) return null
+    this.runner.snapshot()
+    const runs = this.store.runs(afterId, limit)
+    return { items: runs.map(taskRunView), nextCursor: nextRunCursor(runs, limit) }
+  }
+
+  async logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: string[] | undefined }) {
+    if (!this.runner) return null
+    this.runner.snapshot()
+    const lines = this.store.logs(filter)
+    return {
+      items: lines.map((line) => ({ ...line, at: new Date(line.at).toISOString() })),
+      nextCursor: lines.length === filter.limit ? String(lines.at(-1)?.id) : null,
+      dropped: this.runner.droppedLogs,
+    }
+  }
+
+  kill(): Promise<ControlResult> {
+    return this.control({ type: 'kill' })
+  }
+
+  pause(): Promise<ControlResult> {
+    return this.control({ type: 'pause' })
+  }
+
+  resume(): Promise<ControlResult> {
+    return this.control({ type: 'resume' })
+  }
+
+  /** Delivers an event to a `wait` task, now or when the flow reaches it. */
+  async event(name: string, payload: unknown): Promise<ControlResult & { delivered?: boolean }> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    if (runner.isFinal) return { ok: false, code: 'conflict', message: `the execution is ${runner.exec.status}; it takes no more events` }
+    if (!runner.waitsFor(name)) return { ok: false, code: 'conflict', message: `the execution has no wait task for event "${name}"` }
+    const { delivered } = runner.deliverEvent(name, payload)
+    await runner.pump()
+    return { ok: true, status: runner.exec.status, delivered }
+  }
+
+  /** A child execution of a `subflow` task ended. */
+  async childEnded(taskRunId: number, child: { executionId: string; status: string; output: Output | null; error: ExecutionError | null }) {
+    if (!this.runner) return
+    await this.runner.request({
+      type: 'child',
+      runId: taskRunId,
+      executionId: child.executionId,
+      status: child.status as ExecutionStatus,
+      output: child.output,
+      error: child.error,
+    })
+  }
+
+  private async control(event: EngineEvent): Promise<ControlResult> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    try {
+      await runner.request(event)
+    } catch (error) {
+      if (error instanceof Refused) return { ok: false, code: 'conflict', message: error.message }
+      throw error
+    }
+    return { ok: true, status: runner.exec.status }
+  }
+}
+
+function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
+  return {
+    id: request.executionId,
+    flowId: request.flowId,
+    revision: request.revision,
+    definition: request.definition,
+    mode: request.definition.mode,
+    trigger: request.trigger,
+    status: 'pending',
+    input: request.input,
+    output: null,
+    error: null,
+    vars: {},
+    root: { lanes: {}, warned: false },
+    paused: false,
+    nextRunId: 1,
+    version: 1,
+    indexedVersion: 0,
+    createdAt: now,
+    startedAt: null,
+    endedAt: null,
+    wakeAt: null,
+    replayOf: request.replayOf,
+    parentExecutionId: request.parentExecutionId,
+    parentTaskRunId: request.parentTaskRunId,
+    depth: request.depth,
+    fingerprint: request.fingerprint,
+    droppedLogs: 0,
+  }
+}

@@ -1,0 +1,20 @@
+/** @module Execution ids: random for new executions, derived for idempotent ones. */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+export const isExecutionId = (value: string): boolean => UUID.test(value)
+
+export const newExecutionId = (): string => crypto.randomUUID()
+
+/** A UUID-shaped id derived from `seed` (SHA-256): the same seed always names the same execution. */
+export async function derivedExecutionId(seed: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(seed)))
+  const hex = Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
+}
+
+/** Hex SHA-256 of a text (payload fingerprints, revision hashes). */
+export async function sha256(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}

@@ -1,0 +1,483 @@
+/**
+ * @module The imperative shell around the machine: it holds one execution's working state,
+ * runs actions, persists what changed, and keeps one alarm armed for the earliest timer.
+ * Writes of one turn go in one transaction; an action with I/O starts only once its attempt
+ * is persisted, and its result is checked against the current state when it comes back.
+ */
+import type { ActionContext, ActionResult, ChildRequest } from '../actions/define'
+import { truthy } from '../actions/if'
+import type { CompiledFlow } from '../flow/compile'
+import { evaluate, type ExpressionContext } from '../flow/expression'
+import { toTaskError } from './errors'
+import { decide, type EngineEvent } from './machine'
+import { resolveParams } from './params'
+import { foreachRunOf, iterationOf, Scopes } from './scopes'
+import { type Effect, type EngineState, FINAL_EXECUTION, type RunState } from './state'
+import type { ExecutionRow } from './store/schema'
+import { execFromRow, type ExecutionStore, type LogLine } from './store/store'
+import type { Output } from './types'
+
+/** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
+export const SLICE_TASKS = 100
+/** Log lines kept per execution; later ones are counted, not stored. */
+export const MAX_LOG_LINES = 10_000
+
+export interface ChildStarted {
+  executionId: string
+  status: string
+  output: Output | null
+}
+
+/** What the runner needs from its Durable Object and the rest of the system. */
+export interface Services {
+  now(): number
+  fetch: typeof fetch
+  armAlarm(at: number | null): void
+  waitUntil(promise: Promise<unknown>): void
+  startChild(parent: ExecutionRow, runId: number, attempt: number, request: ChildRequest): Promise<ChildStarted>
+  killChild(executionId: string): Promise<void>
+  notifyParent(row: ExecutionRow): Promise<void>
+  index(row: ExecutionRow): Promise<void>
+  compile(row: ExecutionRow): CompiledFlow
+}
+
+export class Runner {
+  private state: EngineState
+  private readonly flow: CompiledFlow
+  private vars: Record<string, unknown>
+  private readonly scopes: Scopes
+  private readonly ready: number[] = []
+  private readonly inflight = new Map<number, AbortController>()
+  private readonly timers = new Map<string, number>()
+  private readonly dirtyTimers = new Map<string, number | null>()
+  private readonly dirtyRuns = new Map<number, RunState>()
+  private readonly logLines: LogLine[] = []
+  private readonly items = new Map<number, unknown[]>()
+  private readonly outputWaiters = new Set<() => void>()
+  private readonly pendingKills = new Set<Promise<void>>()
+  private execDirty = false
+  private varsDirty = false
+  private pumping = false
+  private pumpAgain = false
+  private indexing = false
+  private indexRetryAt: number | null = null
+  private indexFailures = 0
+  private armedAt: number | null
+  private logCount: number
+  private dropped: number
+  private indexedVersion: number
+
+  constructor(
+    private readonly store: ExecutionStore,
+    private readonly services: Services,
+    private row: ExecutionRow,
+    runs: RunState[],
+    timers: { key: string; dueAt: number }[],
+    armedAt: number | null,
+  ) {
+    this.flow = services.compile(row)
+    this.state = { exec: execFromRow(row), runs: new Map(runs.map((run) => [run.id, run])) }
+    this.vars = row.vars
+    this.indexedVersion = row.indexedVersion
+    this.dropped = row.droppedLogs
+    this.logCount = store.countLogs()
+    this.armedAt = armedAt
+    for (const timer of timers) this.timers.set(timer.key, timer.dueAt)
+    for (const run of runs) if (run.status === 'pending') this.ready.push(run.id)
+    this.scopes = new Scopes(store, (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null)
+  }
+
+  get exec() {
+    return this.state.exec
+  }
+
+  get fingerprint(): string | null {
+    return this.row.fingerprint
+  }
+
+  get droppedLogs(): number {
+    return this.dropped
+  }
+
+  get isFinal(): boolean {
+    return FINAL_EXECUTION.has(this.exec.status)
+  }
+
+  /** Runs interrupted by a restart: open attempts that no code in this instance is waiting for. */
+  private recover(): void {
+    for (const run of [...this.state.runs.values()]) {
+      if (this.isInterrupted(run)) this.apply({ type: 'interrupted', runId: run.id })
+    }
+  }
+
+  private isInterrupted(run: RunState): boolean {
+    return run.status === 'running' && !this.inflight.has(run.id) && !this.pumping
+  }
+
+  private interrupted(): boolean {
+    for (const run of this.state.runs.values()) if (this.isInterrupted(run)) return true
+    return false
+  }
+
+  /** Starts a new execution (its row is already inserted). */
+  async start(): Promise<void> {
+    this.apply({ type: 'start' })
+    await this.pump()
+  }
+
+  /** Called from the alarm: recover, fire what is due, run what is ready. */
+  async wake(): Promise<void> {
+    this.armedAt = null
+    if (this.exec.status === 'pending') this.apply({ type: 'start' })
+    this.recover()
+    const now = this.services.now()
+    for (const [key, dueAt] of [...this.timers].sort((a, b) => a[1] - b[1])) {
+      if (dueAt > now) continue
+      this.timers.delete(key)
+      this.dirtyTimers.set(key, null)
+      if (key === 'notify') this.notifyParent()
+      else this.apply({ type: 'timer', key })
+    }
+    if (this.indexRetryAt !== null && this.indexRetryAt <= now) this.indexRetryAt = null
+    await this.pump()
+  }
+
+  /** Applies a request from outside (kill, pause, resume, an event, a child's end). */
+  async request(event: EngineEvent): Promise<void> {
+    this.apply(event)
+    if (event.type === 'kill') await this.finishKill()
+    await this.pump()
+  }
+
+  private async finishKill(): Promise<void> {
+    this.flush()
+    await Promise.allSettled([...this.pendingKills])
+    this.pendingKills.clear()
+    this.apply({ type: 'killed' })
+  }
+
+  /** Resolves when the output is decided and persisted, or after `timeoutMs` (then null). */
+  waitForOutput(timeoutMs: number): Promise<Output | null> {
+    if (this.exec.output && !this.execDirty) return Promise.resolve(this.exec.output)
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.outputWaiters.delete(done)
+        resolve(this.exec.output)
+      }
+      const timer = setTimeout(() => {
+        this.outputWaiters.delete(done)
+        resolve(null)
+      }, timeoutMs)
+      this.outputWaiters.add(done)
+    })
+  }
+
+  /** Delivers a named event: to the run waiting for it, or kept until a `wait` reaches it. */
+  deliverEvent(name: string, payload: unknown): { delivered: boolean } {
+    const id = this.store.addEvent(name, payload, this.services.now())
+    const run = [...this.state.runs.values()].find((each) => each.status === 'waiting' && each.wait?.event === name)
+    if (!run) return { delivered: false }
+    this.store.consumeEvent(id, run.id)
+    this.apply({ type: 'event', runId: run.id, payload })
+    return { delivered: true }
+  }
+
+  /** Whether a `wait` task of this flow may listen for `name` (a templated name might). */
+  waitsFor(name: string): boolean {
+    for (const task of this.flow.tasks.values()) {
+      const event = task.task.type === 'wait' ? task.params.get('event') : undefined
+      if (event && (!event.constant || event.value === name)) return true
+    }
+    return false
+  }
+
+  private apply(event: EngineEvent): void {
+    const decision = decide(this.state, event, this.flow, this.services.now())
+    this.state = decision.state
+    if (decision.execChanged) this.execDirty = true
+    const changed = new Map<number, RunState>()
+    for (const run of decision.runs) {
+      changed.set(run.id, run)
+      this.dirtyRuns.set(run.id, run)
+      if (run.status === 'pending') this.ready.push(run.id)
+      if (run.status === 'completed' || run.status === 'warning') this.scopes.record(run.scope, run.taskId, run.output)
+    }
+    for (const effect of decision.effects) this.effect(effect, changed)
+    for (const run of changed.values()) {
+      if (run.status === 'waiting' && run.wait && this.state.runs.get(run.id)?.status === 'waiting') this.consumeKept(run)
+    }
+  }
+
+  private consumeKept(run: RunState): void {
+    const kept = run.wait && this.store.pendingEvent(run.wait.event)
+    if (!kept) return
+    this.store.consumeEvent(kept.id, run.id)
+    this.apply({ type: 'event', runId: run.id, payload: kept.payload })
+  }
+
+  private effect(effect: Effect, changed: Map<number, RunState>): void {
+    switch (effect.type) {
+      case 'timer':
+        this.timers.set(effect.key, effect.at)
+        this.dirtyTimers.set(effect.key, effect.at)
+        return
+      case 'cancelTimer':
+        if (this.timers.delete(effect.key)) this.dirtyTimers.set(effect.key, null)
+        return
+      case 'abort':
+        this.inflight.get(effect.runId)?.abort(effect.reason)
+        return
+      case 'log':
+        return this.log(effect.level, effect.runId, effect.taskId, effect.message)
+      case 'collect':
+        return this.collect(effect.runId, changed.get(effect.runId))
+      case 'dropScope':
+        this.scopes.drop(effect.scope)
+        return
+      case 'killChild': {
+        const kill = this.services.killChild(effect.executionId).catch((error: unknown) => {
+          this.log('error', null, null, `could not kill child execution ${effect.executionId}: ${toTaskError(error).message}`)
+        })
+        this.pendingKills.add(kill)
+        this.services.waitUntil(kill)
+        return
+      }
+      case 'finished':
+        for (const controller of this.inflight.values()) controller.abort()
+        if (this.row.parentExecutionId) this.notifyParent()
+        return
+    }
+  }
+
+  private log(level: LogLine['level'], taskRunId: number | null, taskId: string | null, message: string): void {
+    if (this.logCount >= MAX_LOG_LINES) {
+      this.dropped += 1
+      this.execDirty = true
+      return
+    }
+    this.logCount += 1
+    this.logLines.push({ at: this.services.now(), level, taskRunId, taskId, message })
+  }
+
+  private collect(runId: number, run: RunState | undefined): void {
+    if (!run) return
+    this.flush()
+    const lanes = this.flow.tasks.get(run.taskId)?.lanes ?? {}
+    const last = (Object.values(lanes)[0]?.length ?? 1) - 1
+    const outputs = this.store.iterationOutputs(runId, last)
+    this.store.setRunOutput(runId, outputs)
+    this.scopes.record(run.scope, run.taskId, outputs)
+    this.items.delete(runId)
+  }
+
+  private notifyParent(): void {
+    const row = { ...this.row, ...this.exec }
+    const attempt = this.services.notifyParent(row).catch((error: unknown) => {
+      this.log('warn', null, null, `could not notify the parent execution: ${toTaskError(error).message}; retrying`)
+      this.timers.set('notify', this.services.now() + 5_000)
+      this.dirtyTimers.set('notify', this.services.now() + 5_000)
+      this.flush()
+    })
+    this.services.waitUntil(attempt)
+  }
+
+  /** Runs ready tasks until none is left, the slice budget is spent, or the execution holds. */
+  async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true
+      return
+    }
+    this.pumping = true
+    try {
+      let budget = SLICE_TASKS
+      do {
+        this.pumpAgain = false
+        while (this.ready.length > 0 && budget > 0 && this.canRun()) {
+          const runId = this.ready.shift() as number
+          if (this.state.runs.get(runId)?.status !== 'pending') continue
+          budget -= 1
+          await this.execute(runId)
+        }
+      } while (this.pumpAgain && budget > 0)
+    } finally {
+      this.pumping = false
+    }
+    this.flush()
+  }
+
+  private canRun(): boolean {
+    return !this.exec.paused && !this.isFinal && this.exec.status !== 'killing'
+  }
+
+  private context(run: RunState): ExpressionContext {
+    const exec = this.exec
+    const context: ExpressionContext = {
+      input: this.row.input,
+      outputs: this.scopes.view(run.scope),
+      vars: this.vars,
+      execution: {
+        id: exec.id,
+        flowId: exec.flowId,
+        revision: exec.revision,
+        startedAt: exec.startedAt === null ? null : new Date(exec.startedAt).toISOString(),
+      },
+    }
+    if (run.scope !== null) {
+      const foreachId = foreachRunOf(run.scope)
+      const index = iterationOf(run.scope)
+      let values = this.items.get(foreachId)
+      if (!values) {
+        values = this.store.items(foreachId)
+        this.items.set(foreachId, values)
+      }
+      context.item = values[index]
+      context.index = index
+    }
+    return context
+  }
+
+  /** One attempt of a pending run: its `if`, its parameters, then its action. */
+  private async execute(runId: number): Promise<void> {
+    const run = this.state.runs.get(runId) as RunState
+    const task = this.flow.tasks.get(run.taskId)
+    if (!task) return
+    const context = this.context(run)
+    if (task.condition) {
+      let go: boolean
+      try {
+        go = truthy(await evaluate(task.condition, context))
+      } catch (error) {
+        this.apply({ type: 'attempt', runId, input: null })
+        return this.finish(runId, { kind: 'failed', error: toTaskError(error, 'expression_error') })
+      }
+      if (!go) return this.apply({ type: 'result', runId, attempt: 0, result: { kind: 'skipped' } })
+    }
+    const resolved = await resolveParams(task, context)
+    const input = task.task.type === 'foreach' ? { ...resolved.params, items: countOf(resolved.params.items) } : resolved.params
+    this.apply({ type: 'attempt', runId, input })
+    if (!resolved.ok) return this.finish(runId, { kind: 'failed', error: resolved.error })
+    const attempt = this.state.runs.get(runId)?.attempts.at(-1)?.number ?? 1
+    const controller = new AbortController()
+    const actionContext: ActionContext = {
+      execution: { id: this.exec.id, flowId: this.exec.flowId, revision: this.exec.revision },
+      taskRun: { id: runId, taskId: run.taskId, attempt },
+      signal: controller.signal,
+      now: this.services.now,
+      fetch: this.services.fetch,
+      startChild: (request) => this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, request),
+    }
+    if (task.task.type === 'foreach' && Array.isArray(resolved.params.items)) {
+      this.items.set(runId, resolved.params.items)
+      this.store.saveItems(runId, resolved.params.items)
+    }
+    if (task.action.inline) {
+      return this.finish(runId, await runAction(() => task.action.run(resolved.params, actionContext, task.task)), attempt)
+    }
+    // the attempt is persisted as running before its side effect starts
+    this.flush()
+    this.inflight.set(runId, controller)
+    const work = runAction(() => task.action.run(resolved.params, actionContext, task.task)).then(async (result) => {
+      this.inflight.delete(runId)
+      this.finish(runId, result, attempt)
+      await this.pump()
+    })
+    this.services.waitUntil(work)
+  }
+
+  private finish(runId: number, result: ActionResult, attempt?: number): void {
+    const number = attempt ?? this.state.runs.get(runId)?.attempts.at(-1)?.number ?? 1
+    if (result.kind === 'completed' && result.vars) {
+      Object.assign(this.vars, result.vars)
+      this.varsDirty = true
+    }
+    this.apply({ type: 'result', runId, attempt: number, result })
+  }
+
+  /** Persists everything that changed, in one transaction, and arms the alarm. */
+  flush(): void {
+    const dirty = this.execDirty || this.varsDirty || this.dirtyRuns.size > 0 || this.dirtyTimers.size > 0 || this.logLines.length > 0
+    if (dirty) {
+      this.store.transaction(() => {
+        for (const run of this.dirtyRuns.values()) this.store.saveRun(run)
+        if (this.execDirty || this.varsDirty) {
+          this.store.saveExecution(this.exec, { vars: this.vars, droppedLogs: this.dropped })
+        }
+        for (const [key, dueAt] of this.dirtyTimers) {
+          if (dueAt === null) this.store.deleteTimer(key)
+          else this.store.setTimer(key, dueAt)
+        }
+        this.store.appendLogs(this.logLines)
+      })
+      this.dirtyRuns.clear()
+      this.dirtyTimers.clear()
+      this.logLines.length = 0
+      this.execDirty = false
+      this.varsDirty = false
+      this.row = { ...this.row, ...this.exec, vars: this.vars, droppedLogs: this.dropped }
+    }
+    this.arm()
+    if (this.exec.output) for (const waiter of [...this.outputWaiters]) waiter()
+    this.index()
+  }
+
+  private arm(): void {
+    let next: number | null = null
+    const consider = (at: number | null) => {
+      if (at !== null && (next === null || at < next)) next = at
+    }
+    for (const dueAt of this.timers.values()) consider(dueAt)
+    if ((this.ready.length > 0 && this.canRun()) || this.exec.status === 'pending' || this.interrupted()) {
+      consider(this.services.now())
+    }
+    if (this.exec.version > this.indexedVersion) consider(this.indexRetryAt ?? this.services.now() + 10_000)
+    if (next !== this.armedAt) {
+      this.armedAt = next
+      this.services.armAlarm(next)
+    }
+  }
+
+  /** Writes the summary to D1 off the response path; a failed write is retried from the alarm. */
+  private index(): void {
+    if (this.indexing || this.exec.version <= this.indexedVersion || this.indexRetryAt !== null) return
+    this.indexing = true
+    const row = this.row
+    const write = this.services
+      .index(row)
+      .then(() => {
+        this.indexing = false
+        this.indexFailures = 0
+        this.indexedVersion = Math.max(this.indexedVersion, row.version)
+        this.store.updateExecution({ indexedVersion: this.indexedVersion })
+        this.arm()
+        this.index()
+      })
+      .catch((error: unknown) => {
+        this.indexing = false
+        this.indexFailures += 1
+        this.indexRetryAt = this.services.now() + Math.min(60_000, 1_000 * 2 ** (this.indexFailures - 1))
+        this.log('warn', null, null, `could not index the execution in D1: ${toTaskError(error).message}; retrying`)
+        this.flush()
+      })
+    this.services.waitUntil(write)
+  }
+
+  /** Everything persisted, for reads. */
+  snapshot(): ExecutionRow {
+    this.flush()
+    return this.row
+  }
+}
+
+async function runAction(run: () => ActionResult | Promise<ActionResult>): Promise<ActionResult> {
+  try {
+    return await run()
+  } catch (error) {
+    return { kind: 'failed', error: toTaskError(error) }
+  }
+}
+
+function countOf(items: unknown): unknown {
+  return Array.isArray(items) ? `${items.length} items` : items
+}
+

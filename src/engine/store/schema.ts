@@ -1,0 +1,101 @@
+/** @module The execution object's own SQLite tables (drizzle-orm/durable-sqlite). */
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import type { FlowDefinition } from '../../flow/schema'
+import type { Progress } from '../state'
+import type { Attempt, ExecutionError, ExecutionInput, Metric, Output, TaskError } from '../types'
+
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>()
+
+/** The execution: one row. */
+export const execution = sqliteTable('execution', {
+  id: text('id').primaryKey(),
+  flowId: text('flow_id').notNull(),
+  revision: integer('revision').notNull(),
+  definition: json<FlowDefinition>('definition').notNull(),
+  mode: text('mode').notNull(),
+  trigger: text('trigger').notNull(),
+  status: text('status').notNull(),
+  input: json<ExecutionInput>('input').notNull(),
+  output: json<Output>('output'),
+  error: json<ExecutionError>('error'),
+  vars: json<Record<string, unknown>>('vars').notNull(),
+  root: json<Progress>('root').notNull(),
+  paused: integer('paused', { mode: 'boolean' }).notNull(),
+  nextRunId: integer('next_run_id').notNull(),
+  version: integer('version').notNull(),
+  indexedVersion: integer('indexed_version').notNull(),
+  createdAt: integer('created_at').notNull(),
+  startedAt: integer('started_at'),
+  endedAt: integer('ended_at'),
+  wakeAt: integer('wake_at'),
+  replayOf: text('replay_of'),
+  parentExecutionId: text('parent_execution_id'),
+  parentTaskRunId: integer('parent_task_run_id'),
+  depth: integer('depth').notNull(),
+  fingerprint: text('fingerprint'),
+  droppedLogs: integer('dropped_logs').notNull(),
+})
+
+export const taskRuns = sqliteTable(
+  'task_runs',
+  {
+    id: integer('id').primaryKey(),
+    taskId: text('task_id').notNull(),
+    type: text('type').notNull(),
+    status: text('status').notNull(),
+    parentId: integer('parent_id'),
+    lane: text('lane').notNull(),
+    position: integer('position').notNull(),
+    iteration: integer('iteration'),
+    scope: text('scope'),
+    attempts: json<Attempt[]>('attempts').notNull(),
+    output: json<unknown>('output'),
+    error: json<TaskError>('error'),
+    metrics: json<Metric[]>('metrics').notNull(),
+    progress: json<Progress>('progress'),
+    startedAt: integer('started_at'),
+    endedAt: integer('ended_at'),
+    wakeAt: integer('wake_at'),
+    childExecutionId: text('child_execution_id'),
+    wait: json<{ event: string; onTimeout: 'fail' | 'continue' }>('wait'),
+    reused: integer('reused', { mode: 'boolean' }).notNull(),
+  },
+  (table) => [index('task_runs_parent').on(table.parentId, table.iteration, table.position)],
+)
+
+/** Delays, back-offs and timeouts: one alarm is armed for the earliest. */
+export const timers = sqliteTable('timers', {
+  key: text('key').primaryKey(),
+  dueAt: integer('due_at').notNull(),
+})
+
+export const logs = sqliteTable(
+  'logs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    level: text('level').notNull(),
+    taskId: text('task_id'),
+    taskRunId: integer('task_run_id'),
+    message: text('message').notNull(),
+  },
+  (table) => [index('logs_task').on(table.taskId, table.id)],
+)
+
+/** Events delivered to the execution; kept until a `wait` task consumes them. */
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  payload: json<unknown>('payload'),
+  receivedAt: integer('received_at').notNull(),
+  consumedBy: integer('consumed_by'),
+})
+
+export type ExecutionRow = typeof execution.$inferSelect
+export type TaskRunRow = typeof taskRuns.$inferSelect
+
+/** The items of a foreach, written once (its run row changes with every iteration). */
+export const items = sqliteTable('items', {
+  runId: integer('run_id').primaryKey(),
+  items: json<unknown[]>('items').notNull(),
+})

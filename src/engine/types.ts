@@ -1,0 +1,84 @@
+/** @module Shapes shared by the engine, the store and the API (zod first, types inferred). */
+import { z } from 'zod'
+import { ExecutionError, TaskError } from './errors'
+
+export const ExecutionStatus = z.enum([
+  'pending',
+  'running',
+  'delayed',
+  'waiting',
+  'paused',
+  'killing',
+  'completed',
+  'warning',
+  'failed',
+  'killed',
+])
+export type ExecutionStatus = z.infer<typeof ExecutionStatus>
+
+export const TaskRunStatus = z.enum([
+  'pending',
+  'running',
+  'delayed',
+  'waiting',
+  'completed',
+  'warning',
+  'failed',
+  'killed',
+  'skipped',
+])
+export type TaskRunStatus = z.infer<typeof TaskRunStatus>
+
+export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay'])
+export type Trigger = z.infer<typeof Trigger>
+
+export const Mode = z.enum(['sync', 'async'])
+export type Mode = z.infer<typeof Mode>
+
+/** The response an execution gives its caller (the Arengu contract, DESIGN §4). */
+export const Output = z.object({
+  status: z.number().int(),
+  body: z.unknown(),
+  headers: z.record(z.string(), z.string()),
+})
+export type Output = z.infer<typeof Output>
+
+export const Metric = z.object({
+  name: z.string(),
+  type: z.enum(['duration', 'counter']),
+  value: z.number(),
+})
+export type Metric = z.infer<typeof Metric>
+
+export const AttemptStatus = z.enum(['running', 'completed', 'failed', 'killed'])
+
+/** One try of a task run: its resolved input, its result and its times. */
+export const Attempt = z.object({
+  number: z.number().int(),
+  status: AttemptStatus,
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  input: z.unknown().optional(),
+  error: TaskError.optional(),
+})
+export type Attempt = z.infer<typeof Attempt>
+
+/** The input of an execution (DESIGN §4). */
+export const ExecutionInput = z.object({
+  headers: z.record(z.string(), z.string()),
+  body: z.unknown(),
+  metadata: z.object({
+    trigger: Trigger,
+    method: z.string().nullable(),
+    path: z.string().nullable(),
+    query: z.record(z.string(), z.string()),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    country: z.string().nullable(),
+    colo: z.string().nullable(),
+    receivedAt: z.string(),
+  }),
+})
+export type ExecutionInput = z.infer<typeof ExecutionInput>
+
+export { ExecutionError, TaskError }

@@ -1,0 +1,13 @@
+/** @module The Worker's bindings (wrangler.toml) and secrets. */
+import type { ExecutionObject } from './engine/execution-object'
+
+export interface Env {
+  DB: D1Database
+  EXECUTIONS: DurableObjectNamespace<ExecutionObject>
+  /** Bearer token for `/api/*` (a secret: `wrangler secret put API_TOKEN`). */
+  API_TOKEN?: string
+  /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */
+  ALLOW_ANONYMOUS_API?: string
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  BODY_LIMIT_BYTES?: string
+}

@@ -1,0 +1,148 @@
+/**
+ * @module A flow revision made ready to run: tasks indexed by id with their place in the tree,
+ * templates and expressions compiled once, retry policies resolved.
+ */
+import type { Action, TaskShape } from '../actions/define'
+import { actionOf } from '../actions/index'
+import type { ErrorType } from '../engine/errors'
+import type { Mode } from '../engine/types'
+import { parseDuration } from './duration'
+import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
+import { formatPath, fromZod, type Issue } from './issues'
+import { FlowDefinition, type RetryPolicy, type Task, walkTasks } from './schema'
+
+/** A retry policy with durations in milliseconds and the retryable error types spelled out. */
+export interface ResolvedRetry {
+  maxAttempts: number
+  backoff: 'constant' | 'linear' | 'exponential'
+  delayMs: number
+  maxDelayMs: number | null
+  retryOn: readonly ErrorType[]
+}
+
+export interface CompiledTask {
+  readonly task: Task
+  readonly action: Action
+  readonly parentId: string | null
+  /** The lane of the parent this task sits in (`*` inside a foreach). */
+  readonly lane: string | null
+  readonly position: number
+  readonly params: ReadonlyMap<string, Compiled>
+  readonly condition: Compiled | null
+  readonly retry: ResolvedRetry
+  readonly timeoutMs: number | null
+  /** For containers: lane key → the ids of its tasks. */
+  readonly lanes: Readonly<Record<string, readonly string[]>>
+}
+
+export interface CompiledFlow {
+  readonly flowId: string
+  readonly revision: number
+  readonly definition: FlowDefinition
+  readonly mode: Mode
+  readonly timeoutMs: number | null
+  readonly syncTimeoutMs: number
+  readonly root: readonly string[]
+  readonly tasks: ReadonlyMap<string, CompiledTask>
+}
+
+/** A sync caller waits this long by default before getting 202 and the polling links. */
+export const DEFAULT_SYNC_TIMEOUT_MS = 25_000
+
+/** Errors that never retry, whatever `retryOn` says. */
+const NEVER_RETRIED: readonly ErrorType[] = ['validation_error', 'fail_task']
+const RETRYABLE: readonly ErrorType[] = ['http_error', 'timeout', 'expression_error', 'subflow_failed', 'internal']
+
+function resolveRetry(policy: RetryPolicy | undefined): ResolvedRetry {
+  return {
+    maxAttempts: policy?.maxAttempts ?? 1,
+    backoff: policy?.backoff ?? 'constant',
+    delayMs: parseDuration(policy?.delay ?? '1s') ?? 1000,
+    maxDelayMs: policy?.maxDelay === undefined ? null : parseDuration(policy.maxDelay),
+    retryOn: (policy?.retryOn ?? RETRYABLE).filter((type) => !NEVER_RETRIED.includes(type)),
+  }
+}
+
+export class FlowInvalid extends Error {
+  readonly type = 'validation_error'
+  constructor(readonly issues: Issue[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '))
+  }
+}
+
+/** Validates a definition (schema and expressions); returns it parsed or throws `FlowInvalid`. */
+export function validateFlow(raw: unknown): FlowDefinition {
+  const parsed = FlowDefinition.safeParse(raw)
+  if (!parsed.success) throw new FlowInvalid(fromZod(parsed.error))
+  compileFlow('check', 0, parsed.data)
+  return parsed.data
+}
+
+/** Compiles a valid definition; throws `FlowInvalid` listing every bad expression. */
+export function compileFlow(flowId: string, revision: number, definition: FlowDefinition): CompiledFlow {
+  const tasks = new Map<string, CompiledTask>()
+  const issues: Issue[] = []
+  const flowRetry = definition.retry
+  const place = new Map<string, { parentId: string; lane: string; position: number }>()
+
+  walkTasks(definition.tasks, ['tasks'], (shape, path) => {
+    const task = shape as Task
+    const action = actionOf(task.type)
+    const lanes = Object.fromEntries(
+      Object.entries(action.lanes(task as never)).map(([lane, list]) => {
+        list.forEach((child: TaskShape, position) => place.set(child.id, { parentId: task.id, lane, position }))
+        return [lane, list.map((child: TaskShape) => child.id)]
+      }),
+    )
+    const params = new Map<string, Compiled>()
+    const compile = (name: string, build: () => Compiled) => {
+      try {
+        params.set(name, build())
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error
+        issues.push({ path: formatPath(error.path), message: error.message })
+      }
+    }
+    for (const name of Object.keys(action.params)) {
+      const value = (task as Record<string, unknown>)[name]
+      if (value === undefined) continue
+      const fieldPath = [...path, name]
+      compile(name, () =>
+        action.expressions.includes(name) ? compileExpression(String(value), fieldPath) : compileValue(value, fieldPath),
+      )
+    }
+    let condition: Compiled | null = null
+    if (task.if !== undefined) {
+      try {
+        condition = compileExpression(task.if, [...path, 'if'])
+      } catch (error) {
+        if (!(error instanceof ExpressionError)) throw error
+        issues.push({ path: formatPath(error.path), message: error.message })
+      }
+    }
+    const where = place.get(task.id)
+    tasks.set(task.id, {
+      task,
+      action,
+      parentId: where?.parentId ?? null,
+      lane: where?.lane ?? null,
+      position: where?.position ?? path[1] as number,
+      params,
+      condition,
+      retry: resolveRetry(task.retry ?? flowRetry),
+      timeoutMs: task.timeout === undefined ? null : parseDuration(task.timeout),
+      lanes,
+    })
+  })
+  if (issues.length > 0) throw new FlowInvalid(issues)
+  return {
+    flowId,
+    revision,
+    definition,
+    mode: definition.mode,
+    timeoutMs: definition.timeout === undefined ? null : parseDuration(definition.timeout),
+    syncTimeoutMs: definition.syncTimeout === undefined ? DEFAULT_SYNC_TIMEOUT_MS : (parseDuration(definition.syncTimeout) ?? DEFAULT_SYNC_TIMEOUT_MS),
+    root: definition.tasks.map((task) => task.id),
+    tasks,
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * @module The flow definition (DESIGN §3) as zod schemas. Task schemas come from the action
+ * registry; every action parameter may also be written as a `{{ }}` template, checked at run time.
+ */
+import { Cron } from 'croner'
+import { z } from 'zod'
+import type { Action, TaskShape } from '../actions/define'
+import { Expression } from '../actions/define'
+import { actions } from '../actions/index'
+import { ErrorType } from '../engine/errors'
+import { Mode } from '../engine/types'
+import { Duration, parseDuration } from './duration'
+import { TaskId } from './ids'
+
+const TEMPLATE = /\{\{[\s\S]*?\}\}/
+
+/** Accepts what `schema` accepts, or a template whose value `schema` checks at run time. */
+function templated(schema: z.ZodType) {
+  const field = z.unknown().superRefine((value, ctx) => {
+    if (typeof value === 'string' && TEMPLATE.test(value)) return
+    const result = schema.safeParse(value)
+    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue })
+  })
+  return schema.safeParse(undefined).success ? field.optional() : field
+}
+
+export const RetryPolicy = z
+  .strictObject({
+    maxAttempts: z.int().min(1).max(100).default(1),
+    backoff: z.enum(['constant', 'linear', 'exponential']).default('constant'),
+    delay: Duration.default('1s'),
+    maxDelay: Duration.optional(),
+    retryOn: z.array(ErrorType).optional(),
+  })
+  .refine(
+    (policy) =>
+      policy.maxDelay === undefined || (parseDuration(policy.maxDelay) ?? 0) >= (parseDuration(policy.delay) ?? 0),
+    { message: 'maxDelay cannot be less than delay', path: ['maxDelay'] },
+  )
+export type RetryPolicy = z.infer<typeof RetryPolicy>
+
+const taskBase = {
+  id: TaskId,
+  description: z.string().max(2000).optional(),
+  if: Expression.optional(),
+  retry: RetryPolicy.optional(),
+  timeout: Duration.optional(),
+  allowFailure: z.boolean().optional(),
+}
+
+const TaskList: z.ZodType<TaskShape[]> = z.lazy(() => z.array(Task).min(1, 'needs at least one task'))
+
+function taskSchema(action: Action) {
+  const params = Object.fromEntries(
+    Object.entries(action.params).map(([name, schema]) => [
+      name,
+      action.expressions.includes(name) ? Expression : templated(schema),
+    ]),
+  )
+  return z.strictObject({ ...taskBase, type: z.literal(action.type), ...params, ...action.structure(TaskList) })
+}
+
+const TYPES = actions.map((action) => action.type)
+
+export const Task = z.discriminatedUnion(
+  'type',
+  actions.map((action) => taskSchema(action as unknown as Action)) as unknown as [
+    ReturnType<typeof taskSchema>,
+    ...ReturnType<typeof taskSchema>[],
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `unknown task type ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}; known types: ${TYPES.join(', ')}`
+        : undefined,
+  },
+)
+export type Task = z.infer<typeof Task>
+
+const Cronexpr = z.string().refine(
+  (pattern) => {
+    try {
+      new Cron(pattern, { paused: true })
+      return true
+    } catch {
+      // croner throws on a bad pattern: that is the answer
+      return false
+    }
+  },
+  { error: (issue) => `invalid cron expression ${JSON.stringify(issue.input)}` },
+)
+
+const Timezone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone })
+      return true
+    } catch {
+      // Intl throws RangeError on an unknown zone: that is the answer
+      return false
+    }
+  },
+  { error: (issue) => `unknown timezone ${JSON.stringify(issue.input)}` },
+)
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+
+export const TriggerDefinition = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('webhook'),
+    methods: z.array(z.enum(HTTP_METHODS)).min(1).default(['POST']),
+  }),
+  z.strictObject({
+    type: z.literal('schedule'),
+    cron: Cronexpr,
+    timezone: Timezone.default('UTC'),
+    input: z.unknown().optional(),
+  }),
+])
+export type TriggerDefinition = z.infer<typeof TriggerDefinition>
+
+export const FlowDefinition = z
+  .strictObject({
+    name: z.string().max(200).optional(),
+    description: z.string().max(5000).optional(),
+    mode: Mode.default('async'),
+    timeout: Duration.optional(),
+    syncTimeout: Duration.optional(),
+    retry: RetryPolicy.optional(),
+    triggers: z.array(TriggerDefinition).optional(),
+    tasks: z.array(Task).min(1, 'a flow needs at least one task'),
+  })
+  .superRefine((flow, ctx) => {
+    const seen = new Set<string>()
+    walkTasks(flow.tasks, ['tasks'], (task, path) => {
+      if (seen.has(task.id)) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate task id "${task.id}"` })
+      }
+      seen.add(task.id)
+    })
+  })
+export type FlowDefinition = z.infer<typeof FlowDefinition>
+
+/** Visits every task of a task list and of the containers in it, depth first, with its path. */
+export function walkTasks(
+  tasks: readonly TaskShape[],
+  path: (string | number)[],
+  visit: (task: TaskShape, path: (string | number)[]) => void,
+): void {
+  tasks.forEach((task, index) => {
+    const taskPath = [...path, index]
+    visit(task, taskPath)
+    for (const field of STRUCTURE_FIELDS.get(task.type) ?? []) {
+      for (const [lanePath, lane] of taskLists(task[field])) walkTasks(lane, [...taskPath, field, ...lanePath], visit)
+    }
+  })
+}
+
+const STRUCTURE_FIELDS = new Map(
+  actions.map((action) => [action.type, Object.keys((action as unknown as Action).structure(TaskList))]),
+)
+
+/** The task lists inside a structure field: a list, an array of lists or a record of lists. */
+function taskLists(value: unknown): [(string | number)[], TaskShape[]][] {
+  if (!Array.isArray(value)) {
+    return value && typeof value === 'object'
+      ? Object.entries(value).map(([key, list]) => [[key], list as TaskShape[]])
+      : []
+  }
+  if (value.every(Array.isArray)) return value.map((list, index) => [[index], list as TaskShape[]])
+  return [[[], value as TaskShape[]]]
+}

@@ -1,0 +1,5 @@
+/** SQL migrations are bundled as text (wrangler `[[rules]]` type "Text"). */
+declare module '*.sql' {
+  const sql: string
+  export default sql
+}

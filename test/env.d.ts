@@ -1,0 +1,12 @@
+import type { D1Migration } from '@cloudflare/vitest-pool-workers'
+import type { Env as WorkerEnv } from '../src/env'
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      MIGRATIONS: D1Migration[]
+      /** Base URL of the local HTTP target (test/helpers/target.ts). */
+      TARGET_URL: string
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * A local HTTP target for `http` tasks (Node, 127.0.0.1 only): it can fail N times, hang,
+ * answer slowly, echo, send big bodies, and count calls. Used by the tests and the benchmarks.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface Target {
+  url: string
+  close(): Promise<void>
+}
+
+export async function startTarget(): Promise<Target> {
+  const calls = new Map<string, number>()
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      const key = url.searchParams.get('key') ?? url.pathname
+      const count = (calls.get(key) ?? 0) + 1
+      calls.set(key, count)
+      const json = (status: number, body: unknown) => {
+        response.writeHead(status, { 'content-type': 'application/json' })
+        response.end(JSON.stringify(body))
+      }
+      const [, route, arg] = url.pathname.split('/')
+      switch (route) {
+        case 'echo':
+          return json(200, { method: request.method, headers: request.headers, body: Buffer.concat(chunks).toString(), query: Object.fromEntries(url.searchParams) })
+        case 'status':
+          return json(Number(arg), { status: Number(arg) })
+        case 'flaky': {
+          const failures = Number(url.searchParams.get('fail') ?? '1')
+          return count <= failures ? json(503, { attempt: count }) : json(200, { attempt: count })
+        }
+        case 'slow':
+          return void setTimeout(() => json(200, { slept: Number(arg) }), Number(arg))
+        case 'hang':
+          return
+        case 'big':
+          response.writeHead(200, { 'content-type': 'text/plain' })
+          return response.end('x'.repeat(Number(arg)))
+        case 'text':
+          response.writeHead(200, { 'content-type': 'text/plain' })
+          return response.end('hello')
+        case 'calls':
+          return json(200, { calls: calls.get(arg ?? '') ?? 0 })
+        default:
+          return json(200, { ok: true, path: url.pathname, count })
+      }
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
