@@ -8,5 +8,9 @@ declare global {
       /** Base URL of the local HTTP target (test/helpers/target.ts). */
       TARGET_URL: string
     }
+    interface GlobalProps {
+      mainModule: typeof import('../src/index')
+      durableNamespaces: 'ExecutionObject'
+    }
   }
 }

@@ -9,6 +9,7 @@ import { FlowInvalid, validateFlow } from '../flow/compile'
 import { FlowId } from '../flow/ids'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
+import { bodyText } from './input'
 import { trigger } from './trigger'
 
 export const flows = new Hono<{ Bindings: Env }>()
@@ -35,7 +36,7 @@ const ListQuery = z.object({
 /** The definition in a request body: JSON, or YAML with a YAML content type. */
 async function definitionOf(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
-  const text = await request.text()
+  const text = await bodyText(request)
   if (type.includes('yaml')) {
     try {
       return parseYaml(text)

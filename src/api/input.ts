@@ -5,11 +5,14 @@ import { ApiError } from './errors'
 /** Headers never copied into an execution's input: the caller's credentials for our own API. */
 const REDACTED_FOR_MANUAL = new Set(['authorization', 'cookie'])
 
+/** The body as text, whatever its content type claims. */
+export const bodyText = async (request: Request): Promise<string> => new TextDecoder().decode(await request.arrayBuffer())
+
 /** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
 export async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
   if (type.startsWith('multipart/form-data')) return formFields(await request.formData())
-  const text = await request.text()
+  const text = await bodyText(request)
   if (text.trim() === '') return {}
   if (type.includes('json')) {
     try {

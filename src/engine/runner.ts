@@ -138,7 +138,8 @@ export class Runner {
       if (key === 'notify') this.notifyParent()
       else this.apply({ type: 'timer', key })
     }
-    if (this.indexRetryAt !== null && this.indexRetryAt <= now) this.indexRetryAt = null
+    // any alarm is a chance to retry a failed index write
+    this.indexRetryAt = null
     await this.pump()
   }
 

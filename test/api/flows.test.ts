@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest'
+import { call, json, putFlow, uniqueId } from '../helpers/api'
+
+const simple = { tasks: [{ id: 'done', type: 'return', body: { ok: true } }] }
+
+describe('PUT /api/flows/:id', () => {
+  it('creates revision 1 with 201, then answers 200 with the same revision for identical content', async () => {
+    const id = uniqueId()
+    const created = await call('PUT', `/api/flows/${id}`, simple)
+    expect(created.status).toBe(201)
+    expect(await json(created)).toMatchObject({ id, revision: 1, enabled: true, changed: true })
+    const same = await call('PUT', `/api/flows/${id}`, { tasks: [{ type: 'return', body: { ok: true }, id: 'done' }] })
+    expect(same.status).toBe(200)
+    expect(await json(same)).toMatchObject({ revision: 1, changed: false })
+  })
+
+  it('stores changed content as the next immutable revision', async () => {
+    const id = uniqueId()
+    await putFlow(id, simple)
+    const changed = await json(call('PUT', `/api/flows/${id}`, { mode: 'sync', ...simple }))
+    expect(changed).toMatchObject({ revision: 2, changed: true })
+    const first = await json(call('GET', `/api/flows/${id}/revisions/1`))
+    expect(first.definition.mode).toBe('async')
+    const history = await json(call('GET', `/api/flows/${id}/revisions`))
+    expect(history.items.map((item: { revision: number }) => item.revision)).toEqual([2, 1])
+    expect(history.nextCursor).toBeNull()
+  })
+
+  it('accepts YAML', async () => {
+    const id = uniqueId()
+    const yaml = 'mode: sync\ntasks:\n  - id: done\n    type: return\n    status: 201\n'
+    const response = await call('PUT', `/api/flows/${id}`, yaml, { 'content-type': 'application/yaml' })
+    expect(response.status).toBe(201)
+    expect((await json(response)).definition.tasks[0]).toEqual({ id: 'done', type: 'return', status: 201 })
+  })
+
+  it('refuses an invalid flow with 400 and the path and message of every issue', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [
+        { id: 'a', type: 'http' },
+        { id: 'a', type: 'teleport' },
+        { id: 'c', type: 'if', condition: 'input.x >', then: [] },
+      ],
+    })
+    expect(response.status).toBe(400)
+    const { error } = await json(response)
+    expect(error.code).toBe('invalid_flow')
+    const paths = error.issues.map((issue: { path: string }) => issue.path)
+    expect(paths).toContain('tasks.0.url')
+    expect(paths).toContain('tasks.1.type')
+    expect(paths).toContain('tasks.2.then')
+    expect(error.issues.find((issue: { path: string }) => issue.path === 'tasks.1.type').message).toContain('teleport')
+  })
+
+  it('reports bad expressions and duplicate ids with their paths', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [
+        { id: 'a', type: 'set', values: { x: '{{ input.( }}' } },
+        { id: 'b', type: 'parallel', branches: [[{ id: 'a', type: 'log', message: 'hi' }]] },
+      ],
+    })
+    const { error } = await json(response)
+    expect(error.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'tasks.1.branches.0.0.id', message: 'duplicate task id "a"' })]),
+    )
+    const second = await call('PUT', `/api/flows/${uniqueId()}`, { tasks: [{ id: 'a', type: 'set', values: { x: '{{ input.( }}' } }] })
+    const issues = (await json(second)).error.issues
+    expect(issues[0].path).toBe('tasks.0.values.x')
+  })
+
+  it('refuses malformed JSON and YAML bodies, and bad flow ids', async () => {
+    const badJson = await call('PUT', `/api/flows/${uniqueId()}`, '{"tasks": [', { 'content-type': 'application/json' })
+    expect(badJson.status).toBe(400)
+    expect((await json(badJson)).error.code).toBe('invalid_json')
+    const badYaml = await call('PUT', `/api/flows/${uniqueId()}`, 'tasks: [a, ', { 'content-type': 'application/yaml' })
+    expect((await json(badYaml)).error.code).toBe('invalid_yaml')
+    const badId = await call('PUT', '/api/flows/9-lives', simple)
+    expect(badId.status).toBe(400)
+    expect((await json(badId)).error.issues[0].message).toContain('must start with a letter')
+  })
+})
+
+describe('GET /api/flows', () => {
+  it('lists flows by id with a cursor and shows the latest definition of one', async () => {
+    const ids = [uniqueId('list'), uniqueId('list')].sort()
+    for (const id of ids) await putFlow(id, simple)
+    const page = await json(call('GET', '/api/flows?limit=1'))
+    expect(page.items).toHaveLength(1)
+    expect(page.nextCursor).toBeTypeOf('string')
+    const flow = await json(call('GET', `/api/flows/${ids[0]}`))
+    expect(flow).toMatchObject({ id: ids[0], revision: 1, enabled: true, nextScheduledAt: null, definition: { tasks: simple.tasks } })
+  })
+
+  it('answers 404 for an unknown flow or revision', async () => {
+    expect((await call('GET', '/api/flows/nothing_here')).status).toBe(404)
+    const id = uniqueId()
+    await putFlow(id, simple)
+    expect((await call('GET', `/api/flows/${id}/revisions/7`)).status).toBe(404)
+  })
+})
+
+describe('DELETE /api/flows/:id', () => {
+  it('disables the flow, keeps its history, and a later PUT enables it again', async () => {
+    const id = uniqueId()
+    await putFlow(id, simple)
+    expect((await call('DELETE', `/api/flows/${id}`)).status).toBe(204)
+    expect(await json(call('GET', `/api/flows/${id}`))).toMatchObject({ enabled: false, revision: 1 })
+    expect((await call('POST', `/hooks/${id}`, {})).status).toBe(404)
+    expect((await call('POST', `/api/flows/${id}/executions`, {})).status).toBe(404)
+    expect(await json(call('PUT', `/api/flows/${id}`, simple))).toMatchObject({ enabled: true, revision: 1 })
+    expect((await call('POST', `/hooks/${id}`, {})).status).toBe(202)
+  })
+
+  it('answers 404 for an unknown flow', async () => {
+    expect((await call('DELETE', '/api/flows/never_was')).status).toBe(404)
+  })
+})
