@@ -117,7 +117,7 @@ export class ExecutionObject extends DurableObject<Env> {
     if (!this.runner) return null
     const row = this.runner.snapshot()
     const runs = this.store.runs(0, TASK_RUNS_PAGE)
-    return executionView(row, runs, nextRunCursor(runs, TASK_RUNS_PAGE), this.store.metricTotals())
+    return executionView(row, runs, nextRunCursor(runs, TASK_RUNS_PAGE), this.store.metricTotals(), this.store.countRuns())
   }
 
   async taskRuns(afterId: number, limit: number) {

@@ -88,6 +88,7 @@ function handle(d: Draft, event: EngineEvent): void {
       return kill(d)
     case 'crashed':
       if (FINAL_STATUSES.includes(d.exec.status)) return
+      if (d.exec.status === 'killing') return endExecution(d, 'killed', null)
       return failExecution(d, { type: 'internal', message: event.message, taskId: null, taskRunId: null, attempt: null })
     case 'killed':
       if (d.exec.status === 'killing') endExecution(d, 'killed', null)
@@ -179,6 +180,7 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
       return
     }
     case 'lanes': {
+      armContainerTimeout(d, run)
       const container = setRunStatus(d, run, 'waiting', {
         attempts: closeAttempt(run, d.now, 'completed'),
         progress: { lanes: {}, warned: false },
@@ -189,6 +191,7 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
       return
     }
     case 'iterate': {
+      armContainerTimeout(d, run)
       const total = result.items.length
       setRunStatus(d, run, 'waiting', {
         attempts: closeAttempt(run, d.now, 'completed'),
@@ -218,6 +221,12 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
       return
     }
   }
+}
+
+/** A container's `timeout` bounds the time its tasks take. */
+function armContainerTimeout(d: Draft, run: RunState): void {
+  const timeoutMs = taskOf(d, run).timeoutMs
+  if (timeoutMs !== null) d.emit({ type: 'timer', key: `timeout:${run.id}`, at: d.now + timeoutMs })
 }
 
 function completeRun(d: Draft, run: RunState, output: unknown, metrics: RunState['metrics'] = []): void {
@@ -332,10 +341,9 @@ function settle(d: Draft, before: EngineState['exec']): void {
 
 function nextStatus(d: Draft): ExecutionStatus {
   const current = d.exec.status
-  if (current === 'pending' || current === 'killing' || FINAL_STATUSES.includes(current)) {
-    return current === 'pending' && d.exec.paused ? 'paused' : current
-  }
+  if (current === 'killing' || FINAL_STATUSES.includes(current)) return current
   if (d.exec.paused) return 'paused'
+  if (d.exec.startedAt === null) return 'pending'
   let waiting = false
   let delayed = false
   for (const run of d.activeRuns()) {

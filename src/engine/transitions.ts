@@ -6,7 +6,7 @@ const EXECUTION: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   running: ['delayed', 'waiting', 'paused', 'killing', 'completed', 'warning', 'failed'],
   delayed: ['running', 'waiting', 'paused', 'killing', 'completed', 'warning', 'failed'],
   waiting: ['running', 'delayed', 'paused', 'killing', 'completed', 'warning', 'failed'],
-  paused: ['running', 'delayed', 'waiting', 'killing', 'completed', 'warning', 'failed'],
+  paused: ['pending', 'running', 'delayed', 'waiting', 'killing', 'completed', 'warning', 'failed'],
   killing: ['killed'],
   completed: [],
   warning: [],

@@ -144,16 +144,16 @@ export function startIterations(d: Draft, runId: number): void {
 export function completeContainer(d: Draft, runId: number, output: unknown): void {
   const run = d.run(runId)
   if (!run) return
+  cancelRunTimers(d, runId)
   const ended = setRunStatus(d, run, run.progress?.warned ? 'warning' : 'completed', { output })
   advance(d, ended)
 }
 
 /** Kills every active run below `ancestorId` (every active run when null). */
 export function killBelow(d: Draft, ancestorId: number | null, reason: TaskError): void {
-  for (const run of [...d.activeRuns()]) {
-    if (run.id === ancestorId || !isBelow(d, run, ancestorId)) continue
-    killRun(d, run, reason)
-  }
+  // decide every victim first: a killed container leaves the active set, and its children with it
+  const victims = [...d.activeRuns()].filter((run) => run.id !== ancestorId && isBelow(d, run, ancestorId))
+  for (const run of victims) killRun(d, d.run(run.id) ?? run, reason)
 }
 
 function isBelow(d: Draft, run: RunState, ancestorId: number | null): boolean {

@@ -1,7 +1,6 @@
 /** @module The execution as the API shows it (DESIGN §5): one flat object, times in ISO 8601. */
 import type { RunState } from './state'
 import type { ExecutionRow } from './store/schema'
-import type { Metric } from './types'
 
 /** Task runs returned with the execution; more come from `/task-runs?cursor=`. */
 export const TASK_RUNS_PAGE = 500
@@ -43,14 +42,7 @@ export type TaskRunView = ReturnType<typeof taskRunView>
 export const nextRunCursor = (runs: RunState[], limit: number): string | null =>
   runs.length === limit ? String(runs.at(-1)?.id) : null
 
-/** Execution-level totals of the task runs' metrics, by name. */
-export function totals(metrics: Iterable<Metric>): Record<string, number> {
-  const sums: Record<string, number> = {}
-  for (const metric of metrics) sums[metric.name] = (sums[metric.name] ?? 0) + metric.value
-  return sums
-}
-
-export function executionView(row: ExecutionRow, runs: RunState[], cursor: string | null, metrics: Record<string, number>) {
+export function executionView(row: ExecutionRow, runs: RunState[], cursor: string | null, metrics: Record<string, number>, runCount: number) {
   return {
     id: row.id,
     flowId: row.flowId,
@@ -71,6 +63,7 @@ export function executionView(row: ExecutionRow, runs: RunState[], cursor: strin
     parentExecutionId: row.parentExecutionId,
     metrics,
     droppedLogs: row.droppedLogs,
+    taskRunCount: runCount,
     taskRuns: runs.map(taskRunView),
     taskRunsCursor: cursor,
   }

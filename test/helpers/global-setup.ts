@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import { startTarget } from './target'
+import { startTarget } from '../../bench/target.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
 /**
- * A local HTTP target for `http` tasks (Node, 127.0.0.1 only): it can fail N times, hang,
- * answer slowly, echo, send big bodies, and count calls. Used by the tests and the benchmarks.
+ * A local HTTP target for `http` tasks (Node, 127.0.0.1 only): it can fail N times, hang (always
+ * or on the first call), answer slowly, echo, send big bodies, and count calls per `key`. Used by the tests and the benchmarks.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,7 +10,7 @@ export interface Target {
   close(): Promise<void>
 }
 
-export async function startTarget(): Promise<Target> {
+export async function startTarget(listenPort = 0): Promise<Target> {
   const calls = new Map<string, number>()
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
@@ -38,6 +38,8 @@ export async function startTarget(): Promise<Target> {
           return void setTimeout(() => json(200, { slept: Number(arg) }), Number(arg))
         case 'hang':
           return
+        case 'hang-once':
+          return count === 1 ? undefined : json(200, { attempt: count })
         case 'big':
           response.writeHead(200, { 'content-type': 'text/plain' })
           return response.end('x'.repeat(Number(arg)))
@@ -51,7 +53,7 @@ export async function startTarget(): Promise<Target> {
       }
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
@@ -61,4 +63,11 @@ export async function startTarget(): Promise<Target> {
         server.close(() => resolve())
       }),
   }
+}
+
+// `node bench/target.ts [port]` serves the target on 127.0.0.1 (the README walkthrough uses 9100).
+if (import.meta.main) {
+  const port = Number(process.argv[2] ?? 9100)
+  const target = await startTarget(port)
+  console.log(`target listening on ${target.url}`)
 }

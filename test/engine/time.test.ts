@@ -1,0 +1,174 @@
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+
+async function start(definition: object, body: unknown = {}) {
+  const id = uniqueId()
+  await putFlow(id, definition)
+  const response = await call('POST', `/hooks/${id}`, body)
+  return { response, executionId: response.headers.get('x-execution-id')! }
+}
+
+const stubOf = (executionId: string) => env.EXECUTIONS.get(env.EXECUTIONS.idFromName(executionId))
+const alarmOf = (executionId: string) => runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())
+
+describe('delay', () => {
+  it('turns the execution delayed with wakeAt and an armed alarm, and the alarm resumes it', async () => {
+    const { executionId } = await start({
+      tasks: [
+        { id: 'nap', type: 'delay', duration: '400ms' },
+        { id: 'after', type: 'set', values: { woke: true } },
+      ],
+    })
+    const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
+    expect(Date.parse(delayed.wakeAt)).toBeGreaterThan(Date.now())
+    expect(delayed.taskRuns[0]).toMatchObject({ status: 'delayed', wakeAt: delayed.wakeAt })
+    expect(await alarmOf(executionId)).toBe(Date.parse(delayed.wakeAt))
+    const done = await waitFor(executionId, finished)
+    expect(done).toMatchObject({ status: 'completed', vars: { woke: true }, wakeAt: null })
+    expect(done.taskRuns[0].output.sleptMs).toBeGreaterThanOrEqual(400)
+  })
+
+  it('continues at once for a zero duration or a time in the past', async () => {
+    const { response } = await start({
+      mode: 'sync',
+      tasks: [
+        { id: 'zero', type: 'delay', duration: 0 },
+        { id: 'past', type: 'delay', until: '2001-01-01T00:00:00Z' },
+        { id: 'answer', type: 'return', body: { ok: true } },
+      ],
+    })
+    expect(response.status).toBe(200)
+    expect(await json(response)).toEqual({ ok: true })
+  })
+
+  it('sleeps until an ISO time', async () => {
+    const until = new Date(Date.now() + 300).toISOString()
+    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', until: '{{ input.body.until }}' }] }, { until })
+    const done = await waitFor(executionId, finished)
+    expect(Date.parse(done.endedAt)).toBeGreaterThanOrEqual(Date.parse(until))
+  })
+})
+
+describe('retries', () => {
+  it('record every attempt, keep the run and the execution delayed during back-off, and succeed', async () => {
+    const key = uniqueId('flaky')
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'flaky',
+          type: 'http',
+          url: target(`/flaky?key=${key}&fail=2`),
+          retry: { maxAttempts: 3, backoff: 'exponential', delay: '150ms' },
+        },
+      ],
+    })
+    const backingOff = await waitFor(executionId, (e) => e.status === 'delayed')
+    expect(backingOff.taskRuns[0].status).toBe('delayed')
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('completed')
+    const attempts = done.taskRuns[0].attempts
+    expect(attempts.map((a: { number: number; status: string }) => [a.number, a.status])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'completed'],
+    ])
+    expect(attempts[0].error).toMatchObject({ type: 'http_error' })
+    const gap = (a: number, b: number) => Date.parse(attempts[b].startedAt) - Date.parse(attempts[a].endedAt)
+    expect(gap(0, 1)).toBeGreaterThanOrEqual(150)
+    expect(gap(1, 2)).toBeGreaterThanOrEqual(300)
+    expect(done.taskRuns[0].output.body).toEqual({ attempt: 3 })
+  })
+
+  it('use the flow policy when the task has none, and the final failure names task, attempt and problem', async () => {
+    const { executionId } = await start({
+      retry: { maxAttempts: 2, delay: '50ms' },
+      tasks: [{ id: 'down', type: 'http', url: target('/status/503') }],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.error).toMatchObject({ taskId: 'down', taskRunId: 1, attempt: 2, type: 'http_error' })
+    expect(done.error.message).toContain('503')
+  })
+
+  it('never retry fail tasks', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'stop', type: 'fail', message: 'no', retry: { maxAttempts: 5, delay: '10ms' } }] })
+    const done = await waitFor(executionId, finished)
+    expect(done.taskRuns[0].attempts).toHaveLength(1)
+    expect(done.error.type).toBe('fail_task')
+  })
+})
+
+describe('timeouts', () => {
+  it('abort an in-flight http call with type timeout, and the attempt retries', async () => {
+    const key = uniqueId('hang')
+    const { executionId } = await start({
+      tasks: [{ id: 'slow', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '250ms', retry: { maxAttempts: 2, delay: '10ms' } }],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('completed')
+    const [first, second] = done.taskRuns[0].attempts
+    expect(first).toMatchObject({ status: 'failed', error: { type: 'timeout' } })
+    expect(first.durationMs).toBeGreaterThanOrEqual(250)
+    expect(second.status).toBe('completed')
+  })
+
+  it('fail the execution with type timeout while it is delayed', async () => {
+    const { executionId } = await start({
+      timeout: '300ms',
+      tasks: [{ id: 'long', type: 'delay', duration: '1h' }],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('failed')
+    expect(done.error).toMatchObject({ type: 'timeout', taskId: null })
+    expect(done.taskRuns[0].status).toBe('killed')
+    expect(await alarmOf(executionId)).toBeNull()
+  })
+})
+
+describe('sync flows and time', () => {
+  it('answer at once when a return comes before a delay, and the flow goes on', async () => {
+    const started = Date.now()
+    const { response, executionId } = await start({
+      mode: 'sync',
+      tasks: [
+        { id: 'answer', type: 'return', status: 201, body: { accepted: true } },
+        { id: 'nap', type: 'delay', duration: '300ms' },
+        { id: 'after', type: 'set', values: { done: true } },
+      ],
+    })
+    expect(response.status).toBe(201)
+    expect(Date.now() - started).toBeLessThan(300)
+    expect((await execution(executionId)).status).toBe('delayed')
+    expect((await waitFor(executionId, finished)).vars).toEqual({ done: true })
+  })
+
+  it('keep the caller waiting through a delay until the output is decided', async () => {
+    const started = Date.now()
+    const { response } = await start({
+      mode: 'sync',
+      tasks: [
+        { id: 'nap', type: 'delay', duration: '300ms' },
+        { id: 'answer', type: 'return', body: { waited: true } },
+      ],
+    })
+    expect(response.status).toBe(200)
+    expect(await json(response)).toEqual({ waited: true })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300)
+  })
+
+  it('answer 202 with the polling links once syncTimeout passes', async () => {
+    const { response, executionId } = await start({
+      mode: 'sync',
+      syncTimeout: '200ms',
+      tasks: [
+        { id: 'nap', type: 'delay', duration: '500ms' },
+        { id: 'answer', type: 'return', body: { late: true } },
+      ],
+    })
+    expect(response.status).toBe(202)
+    expect(await json(response)).toMatchObject({ executionId, status: 'delayed' })
+    expect(response.headers.get('location')).toContain(executionId)
+    expect((await waitFor(executionId, finished)).output.body).toEqual({ late: true })
+  })
+})
