@@ -35,6 +35,11 @@ CREATE TABLE `execution` (
 	`dropped_logs` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `items` (
+	`run_id` integer PRIMARY KEY NOT NULL,
+	`items` text NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `logs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`at` integer NOT NULL,
@@ -69,6 +74,7 @@ CREATE TABLE `task_runs` (
 );
 --> statement-breakpoint
 CREATE INDEX `task_runs_parent` ON `task_runs` (`parent_id`,`iteration`,`position`);--> statement-breakpoint
+CREATE INDEX `task_runs_scope` ON `task_runs` (`scope`);--> statement-breakpoint
 CREATE TABLE `timers` (
 	`key` text PRIMARY KEY NOT NULL,
 	`due_at` integer NOT NULL

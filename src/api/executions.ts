@@ -1,14 +1,16 @@
 /** @module `/api/executions`: list from D1, everything else from the execution's own object. */
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type ExecutionSummary } from '../db/schema'
 import { listExecutions } from '../db/executions'
 import { isExecutionId } from '../engine/ids'
 import { executionStub } from '../engine/launch'
 import { ExecutionStatus } from '../engine/types'
+import type { ControlResult } from '../engine/execution-object'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
-import { notFound, parseOr400 } from './errors'
+import { ApiError, notFound, parseOr400 } from './errors'
+import { readBody } from './input'
 import { EXECUTION_HEADER } from './trigger'
 
 export const executions = new Hono<{ Bindings: Env }>()
@@ -89,3 +91,50 @@ executions.get('/:id/task-runs', async (c) => {
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
+
+/** A control request answered by the object: 202 with the status, or 404 / 409 with why not. */
+function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlResult, extra: object = {}): Response {
+  if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, { [EXECUTION_HEADER]: id })
+  if (result.code === 'not_found') throw notFound(`execution ${id}`)
+  throw new ApiError(409, 'conflict', result.message)
+}
+
+for (const action of ['kill', 'pause', 'resume'] as const) {
+  executions.post(`/:id/${action}`, async (c) => {
+    const id = c.req.param('id')
+    return controlled(c, id, await stubOf(c.env, id)[action]())
+  })
+}
+
+const EventName = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'event names hold letters, digits and _ . : - (128 at most)')
+
+executions.post('/:id/events/:name', async (c) => {
+  const id = c.req.param('id')
+  const name = parseOr400(EventName, c.req.param('name'), 'invalid_request', 'event name')
+  const payload = await readBody(c.req.raw)
+  const result = await stubOf(c.env, id).event(name, payload)
+  return controlled(c, id, result, result.ok ? { event: name, delivered: result.delivered } : {})
+})
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const
+
+const LogQuery = z.object({
+  taskId: z.string().optional(),
+  level: z.enum(LEVELS).optional(),
+  cursor: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+})
+
+executions.get('/:id/logs', async (c) => {
+  const id = c.req.param('id')
+  const query = parseOr400(LogQuery, c.req.query(), 'invalid_request', 'query')
+  const page = await stubOf(c.env, id).logs({
+    afterId: query.cursor,
+    limit: query.limit,
+    taskId: query.taskId,
+    // a level filter keeps that level and the more severe ones
+    levels: query.level === undefined ? undefined : LEVELS.slice(LEVELS.indexOf(query.level)),
+  })
+  if (!page) throw notFound(`execution ${id}`)
+  return c.json(page, 200, { [EXECUTION_HEADER]: id })
+})

@@ -161,10 +161,18 @@ export class ExecutionObject extends DurableObject<Env> {
     return { ok: true, status: runner.exec.status, delivered }
   }
 
-  /** A child execution of a `subflow` task ended. */
-  async childEnded(taskRunId: number, child: { executionId: string; status: string; output: Output | null; error: ExecutionError | null }) {
-    if (!this.runner) return
-    await this.runner.request({
+  /**
+   * A child execution of a `subflow` task ended. Not accepted while the task has not recorded
+   * that child yet (its start call still in flight): the child tells again later.
+   */
+  async childEnded(
+    taskRunId: number,
+    child: { executionId: string; status: string; output: Output | null; error: ExecutionError | null },
+  ): Promise<{ accepted: boolean }> {
+    const runner = this.runner
+    if (!runner) return { accepted: true }
+    if (!runner.expectsChild(taskRunId, child.executionId)) return { accepted: runner.isFinal || !runner.hasRun(taskRunId) }
+    await runner.request({
       type: 'child',
       runId: taskRunId,
       executionId: child.executionId,
@@ -172,6 +180,7 @@ export class ExecutionObject extends DurableObject<Env> {
       output: child.output,
       error: child.error,
     })
+    return { accepted: true }
   }
 
   private async control(event: EngineEvent): Promise<ControlResult> {

@@ -83,10 +83,11 @@ async function childDefinition(env: Env, request: ChildRequest): Promise<{ revis
 /** Tells the parent execution that this child ended. */
 export async function notifyParent(env: Env, row: ExecutionRow): Promise<void> {
   if (!row.parentExecutionId || row.parentTaskRunId === null) return
-  await executionStub(env, row.parentExecutionId).childEnded(row.parentTaskRunId, {
+  const { accepted } = await executionStub(env, row.parentExecutionId).childEnded(row.parentTaskRunId, {
     executionId: row.id,
     status: row.status,
     output: row.output,
     error: row.error,
   })
+  if (!accepted) throw new TaskFailure('internal', 'the parent task has not recorded this child yet')
 }

@@ -185,8 +185,11 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
         attempts: closeAttempt(run, d.now, 'completed'),
         progress: { lanes: {}, warned: false },
       })
-      for (const lane of result.skip) skipLane(d, container, lane)
-      for (const lane of result.run) startLane(d, d.run(runId)!, lane)
+      // runs are recorded in the order the lanes are written
+      for (const lane of Object.keys(task.lanes)) {
+        if (result.skip.includes(lane)) skipLane(d, container, lane)
+        if (result.run.includes(lane)) startLane(d, d.run(runId) ?? container, lane)
+      }
       if (result.run.length === 0) completeContainer(d, runId, null)
       return
     }

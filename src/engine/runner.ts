@@ -19,6 +19,8 @@ import type { Output } from './types'
 
 /** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
 export const SLICE_TASKS = 100
+/** How soon a child tells its parent again that it ended, after a failed or refused try. */
+export const NOTIFY_RETRY_MS = 1_000
 /** Log lines kept per execution; later ones are counted, not stored. */
 export const MAX_LOG_LINES = 10_000
 
@@ -184,6 +186,17 @@ export class Runner {
     return { delivered: true }
   }
 
+  /** Whether task run `runId` is active (not final). */
+  hasRun(runId: number): boolean {
+    return this.state.runs.has(runId)
+  }
+
+  /** Whether task run `runId` is waiting for child execution `executionId`. */
+  expectsChild(runId: number, executionId: string): boolean {
+    const run = this.state.runs.get(runId)
+    return run?.status === 'waiting' && run.childExecutionId === executionId
+  }
+
   /** Whether a `wait` task of this flow may listen for `name` (a templated name might). */
   waitsFor(name: string): boolean {
     for (const task of this.flow.tasks.values()) {
@@ -201,7 +214,12 @@ export class Runner {
     for (const run of decision.runs) {
       changed.set(run.id, run)
       this.dirtyRuns.set(run.id, run)
-      if (run.status === 'pending') this.ready.push(run.id)
+      if (run.status === 'pending') {
+        this.ready.push(run.id)
+        if (run.scope !== null && run.position === 0 && run.attempts.length === 0 && run.parentId === foreachRunOf(run.scope)) {
+          this.scopes.begin(run.scope)
+        }
+      }
       if (run.status === 'completed' || run.status === 'warning') this.scopes.record(run.scope, run.taskId, run.output)
     }
     for (const effect of decision.effects) this.effect(effect, changed)
@@ -276,8 +294,9 @@ export class Runner {
     const row = { ...this.row, ...this.exec }
     const attempt = this.services.notifyParent(row).catch((error: unknown) => {
       this.log('warn', null, null, `could not notify the parent execution: ${toTaskError(error).message}; retrying`)
-      this.timers.set('notify', this.services.now() + 5_000)
-      this.dirtyTimers.set('notify', this.services.now() + 5_000)
+      const at = this.services.now() + NOTIFY_RETRY_MS
+      this.timers.set('notify', at)
+      this.dirtyTimers.set('notify', at)
       this.flush()
     })
     this.services.waitUntil(attempt)

@@ -31,6 +31,11 @@ export class Scopes {
     return view
   }
 
+  /** A new foreach iteration: nothing of it is in storage yet, so nothing needs reading. */
+  begin(scope: string): void {
+    if (!this.own.has(scope)) this.own.set(scope, {})
+  }
+
   record(scope: string | null, taskId: string, output: unknown): void {
     if (scope === null || this.own.has(scope)) this.ownOf(scope)[taskId] = output
   }

@@ -1,29 +1,13 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import type { ExecutionObject } from '../../src/engine/execution-object'
-import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
-
-async function start(definition: object) {
-  const id = uniqueId()
-  await putFlow(id, definition)
-  const response = await call('POST', `/hooks/${id}`, {})
-  return response.headers.get('x-execution-id')!
-}
-
-const stubOf = (executionId: string) => env.EXECUTIONS.get(env.EXECUTIONS.idFromName(executionId))
-
-/** Resets the object like a crash: memory gone, writes of the current turn dropped, storage kept. */
-async function crash(executionId: string) {
-  await runInDurableObject(stubOf(executionId), (_, state) => state.abort('crash for a test')).catch(() => undefined)
-}
-
-const callsTo = async (key: string) => (await json(fetch(target(`/calls/${key}`)))).calls as number
+import { execution, finished, target, uniqueId, waitFor } from '../helpers/api'
+import { callsTo, crash, start, stubOf } from '../helpers/engine'
 
 describe('after a reset', () => {
   it('a task run whose completion was persisted never runs again', async () => {
     const key = uniqueId('once')
-    const executionId = await start({
+    const { executionId } = await start({
       tasks: [
         { id: 'call', type: 'http', url: target(`/count?key=${key}`) },
         { id: 'nap', type: 'delay', duration: '300ms' },
@@ -41,7 +25,7 @@ describe('after a reset', () => {
 
   it('an attempt that was in flight is recorded as interrupted and retried under the policy', async () => {
     const key = uniqueId('inflight')
-    const executionId = await start({
+    const { executionId } = await start({
       tasks: [{ id: 'call', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '1m', retry: { maxAttempts: 2, delay: '50ms' } }],
     })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
@@ -57,7 +41,7 @@ describe('after a reset', () => {
 
   it('an interrupted attempt without retries left fails the execution with type internal', async () => {
     const key = uniqueId('inflight')
-    const executionId = await start({ tasks: [{ id: 'call', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '1m' }] })
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '1m' }] })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     await crash(executionId)
     const done = await waitFor(executionId, finished)
@@ -66,7 +50,7 @@ describe('after a reset', () => {
 
   it('a back-off continues where it was', async () => {
     const key = uniqueId('backoff')
-    const executionId = await start({
+    const { executionId } = await start({
       tasks: [{ id: 'call', type: 'http', url: target(`/flaky?key=${key}&fail=1`), retry: { maxAttempts: 2, delay: '300ms' } }],
     })
     await waitFor(executionId, (e) => e.status === 'delayed')
@@ -77,7 +61,7 @@ describe('after a reset', () => {
   })
 
   it('an eviction between tasks loses nothing', async () => {
-    const executionId = await start({
+    const { executionId } = await start({
       tasks: [
         { id: 'first', type: 'set', values: { a: 1 } },
         { id: 'nap', type: 'delay', duration: '200ms' },
@@ -93,7 +77,7 @@ describe('after a reset', () => {
 
 describe('alarms', () => {
   it('an early, duplicate or late alarm changes nothing', async () => {
-    const executionId = await start({
+    const { executionId } = await start({
       tasks: [
         { id: 'nap', type: 'delay', duration: '400ms' },
         { id: 'after', type: 'set', values: { n: 1 } },

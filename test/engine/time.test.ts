@@ -1,17 +1,7 @@
-import { runInDurableObject } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { execution, finished, json, target, uniqueId, waitFor } from '../helpers/api'
+import { alarmOf, start } from '../helpers/engine'
 
-async function start(definition: object, body: unknown = {}) {
-  const id = uniqueId()
-  await putFlow(id, definition)
-  const response = await call('POST', `/hooks/${id}`, body)
-  return { response, executionId: response.headers.get('x-execution-id')! }
-}
-
-const stubOf = (executionId: string) => env.EXECUTIONS.get(env.EXECUTIONS.idFromName(executionId))
-const alarmOf = (executionId: string) => runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())
 
 describe('delay', () => {
   it('turns the execution delayed with wakeAt and an armed alarm, and the alarm resumes it', async () => {

@@ -44,3 +44,16 @@ export async function waitFor(id: string, done: (execution: any) => boolean, tim
 export const finished = (execution: any) => ['completed', 'warning', 'failed', 'killed'].includes(execution.status)
 
 export const target = (path: string) => `${env.TARGET_URL}${path}`
+
+/** Polls the D1 list (which lags the objects by a few milliseconds) until it holds `count` items. */
+export async function listed(query: string, count: number): Promise<any> {
+  let page: any
+  await vi.waitUntil(
+    async () => {
+      page = await json(call('GET', `/api/executions?${query}`))
+      return page.items.length === count
+    },
+    { timeout: 5_000, interval: 20 },
+  )
+  return page
+}

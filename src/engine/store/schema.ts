@@ -60,7 +60,10 @@ export const taskRuns = sqliteTable(
     wait: json<{ event: string; onTimeout: 'fail' | 'continue' }>('wait'),
     reused: integer('reused', { mode: 'boolean' }).notNull(),
   },
-  (table) => [index('task_runs_parent').on(table.parentId, table.iteration, table.position)],
+  (table) => [
+    index('task_runs_parent').on(table.parentId, table.iteration, table.position),
+    index('task_runs_scope').on(table.scope),
+  ],
 )
 
 /** Delays, back-offs and timeouts: one alarm is armed for the earliest. */

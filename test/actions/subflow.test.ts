@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
+import { crash, start, statuses } from '../helpers/engine'
+
+async function child(definition: object) {
+  const id = uniqueId('child')
+  await putFlow(id, definition)
+  return id
+}
+
+describe('subflow', () => {
+  it('starts a child execution, waits for it, and outputs its output', async () => {
+    const childId = await child({ mode: 'sync', tasks: [{ id: 'hello', type: 'return', status: 201, body: { hi: '{{ input.body.name }}' } }] })
+    const { executionId } = await start({
+      tasks: [
+        { id: 'call', type: 'subflow', flowId: childId, input: { name: '{{ input.body.name }}' } },
+        { id: 'after', type: 'set', values: { got: '{{ outputs.call.body.hi }}' } },
+      ],
+    }, { name: 'Ada' })
+    const done = await waitFor(executionId, finished)
+    expect(done.vars).toEqual({ got: 'Ada' })
+    const run = done.taskRuns[0]
+    expect(run.output).toEqual({ status: 201, body: { hi: 'Ada' }, headers: {} })
+    const kid = await execution(run.childExecutionId)
+    expect(kid).toMatchObject({ trigger: 'subflow', parentExecutionId: executionId, flowId: childId, input: { headers: {}, body: { name: 'Ada' } } })
+    const children = await listed(`parentId=${executionId}`, 1)
+    expect(children.items.map((item: { id: string }) => item.id)).toEqual([run.childExecutionId])
+  })
+
+  it('keeps the parent task waiting while the child runs, and survives a reset of the parent', async () => {
+    const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '300ms' }, { id: 'r', type: 'return', body: { slept: true } }] })
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
+    const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
+    expect(waiting.taskRuns[0]).toMatchObject({ status: 'waiting', childExecutionId: expect.any(String) })
+    await crash(executionId)
+    const done = await waitFor(executionId, finished)
+    expect(done.taskRuns[0].output.body).toEqual({ slept: true })
+  })
+
+  it('fails with subflow_failed naming the child when the child fails', async () => {
+    const childId = await child({ tasks: [{ id: 'boom', type: 'fail', message: 'child broke' }] })
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
+    const done = await waitFor(executionId, finished)
+    const childExecutionId = done.taskRuns[0].childExecutionId
+    expect(done.error).toMatchObject({ taskId: 'call', type: 'subflow_failed' })
+    expect(done.error.message).toBe(`child execution ${childExecutionId} failed: child broke`)
+  })
+
+  it('fires and forgets with wait: false', async () => {
+    const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId, wait: false }] })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('completed')
+    const kid = await execution(done.taskRuns[0].output.executionId)
+    expect(kid.status).toBe('delayed')
+  })
+
+  it('runs a given revision of the child flow', async () => {
+    const childId = await child({ mode: 'sync', tasks: [{ id: 'r', type: 'return', body: { v: 1 } }] })
+    await putFlow(childId, { mode: 'sync', tasks: [{ id: 'r', type: 'return', body: { v: 2 } }] })
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId, revision: 1 }] })
+    expect((await waitFor(executionId, finished)).taskRuns[0].output.body).toEqual({ v: 1 })
+  })
+
+  it('refuses to nest deeper than 10 with a clear error', async () => {
+    const id = uniqueId('deep')
+    await putFlow(id, { tasks: [{ id: 'again', type: 'subflow', flowId: id }] })
+    const response = await call('POST', `/hooks/${id}`, {})
+    const done = await waitFor(response.headers.get('x-execution-id')!, finished, 20_000)
+    expect(done.error.type).toBe('subflow_failed')
+    expect(done.error.message).toContain('subflows may nest 10 deep at most')
+  })
+
+  it('fails with a clear error when the child flow does not exist', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: 'nobody_home' }] })
+    const done = await waitFor(executionId, finished)
+    expect(done.error).toMatchObject({ taskId: 'call', type: 'validation_error', message: 'flow nobody_home does not exist or is disabled' })
+  })
+
+  it('kills the child when the parent is killed', async () => {
+    const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
+    const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
+    const killed = await call('POST', `/api/executions/${executionId}/kill`)
+    expect(killed.status).toBe(202)
+    expect(await json(killed)).toMatchObject({ status: 'killed' })
+    const kid = await waitFor(waiting.taskRuns[0].childExecutionId, finished)
+    expect(kid.status).toBe('killed')
+    expect(statuses(await execution(executionId))).toEqual([['call', 'killed']])
+  })
+})

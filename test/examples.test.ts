@@ -1,0 +1,77 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { actions } from '../src/actions/index'
+import approval from '../examples/approval.json'
+import batch from '../examples/batch.json'
+import fanout from '../examples/fanout.json'
+import flaky from '../examples/flaky.json'
+import greet from '../examples/greet.json'
+import parent from '../examples/parent.json'
+import route from '../examples/route.json'
+import validate from '../examples/validate.json'
+import { call, finished, json, putFlow, waitFor } from './helpers/api'
+
+const examples = { approval, batch, fanout, flaky, greet, parent, route, validate }
+
+/** The examples call the local target on 127.0.0.1:9100; tests serve it elsewhere. */
+const local = (flow: object) => JSON.parse(JSON.stringify(flow).replaceAll('http://127.0.0.1:9100', env.TARGET_URL))
+
+async function trigger(flowId: string, body: unknown) {
+  const response = await call('POST', `/hooks/${flowId}`, body)
+  return { response, executionId: response.headers.get('x-execution-id')! }
+}
+
+describe('examples/', () => {
+  it('hold every task type', () => {
+    const used = new Set(JSON.stringify(examples).match(/"type":"\w+"/g)?.map((match) => match.slice(8, -1)))
+    for (const action of actions) expect(used).toContain(action.type)
+  })
+
+  it('are all valid flows', async () => {
+    for (const [id, flow] of Object.entries(examples)) await putFlow(id, local(flow))
+  })
+
+  it('greet answers with a greeting', async () => {
+    const { response } = await trigger('greet', { name: 'Ada' })
+    expect(await json(response)).toEqual({ greeting: 'Hello, Ada!' })
+  })
+
+  it('flaky retries twice, answers, then sleeps', async () => {
+    const { response, executionId } = await trigger('flaky', {})
+    expect(await json(response)).toEqual({ attempts: 3 })
+    expect((await waitFor(executionId, finished, 15_000)).status).toBe('completed')
+  })
+
+  it('validate accepts an email and fails on anything else', async () => {
+    expect((await trigger('validate', { email: 'ada@example.com' })).response.status).toBe(201)
+    const refused = await trigger('validate', { email: 'nope' })
+    expect(refused.response.status).toBe(500)
+    expect((await json(refused.response)).error).toMatchObject({ taskId: 'reject', message: 'invalid email nope' })
+  })
+
+  it('route picks a provider per method', async () => {
+    expect(await json((await trigger('route', { method: 'bank' })).response)).toEqual({ provider: 'sepa' })
+    expect((await trigger('route', { method: 'cash' })).response.status).toBe(422)
+  })
+
+  it('fanout calls both services at once', async () => {
+    expect(await json((await trigger('fanout', {})).response)).toEqual({ waited: 400 })
+  })
+
+  it('batch notifies every recipient', async () => {
+    const { executionId } = await trigger('batch', { recipients: ['a@x', 'b@x', 'c@x', 'd@x'] })
+    const done = await waitFor(executionId, finished)
+    expect(done.taskRuns[0].output).toEqual([{ last: 'a@x' }, { last: 'b@x' }, { last: 'c@x' }, { last: 'd@x' }])
+  })
+
+  it('parent greets through the greet flow', async () => {
+    expect(await json((await trigger('parent', { name: 'Bob' })).response)).toEqual({ fromChild: 'Hello, Bob!' })
+  })
+
+  it('approval waits for the approved event', async () => {
+    const { executionId } = await trigger('approval', { amount: 100 })
+    await waitFor(executionId, (e) => e.status === 'waiting')
+    await call('POST', `/api/executions/${executionId}/events/approved`, { by: 'ops' })
+    expect((await waitFor(executionId, finished)).vars).toEqual({ approvedBy: 'ops' })
+  })
+})

@@ -1,0 +1,27 @@
+/** Helpers for tests that start executions and disturb their objects. */
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { call, json, putFlow, uniqueId } from './api'
+
+export const stubOf = (executionId: string) => env.EXECUTIONS.get(env.EXECUTIONS.idFromName(executionId))
+
+/** Resets the object like a crash: memory gone, writes of the current turn dropped, storage kept. */
+export async function crash(executionId: string): Promise<void> {
+  await runInDurableObject(stubOf(executionId), (_, state) => state.abort('crash for a test')).catch(() => undefined)
+}
+
+export const alarmOf = (executionId: string) => runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())
+
+/** Stores the flow under a fresh id and triggers it by webhook. */
+export async function start(definition: object, body: unknown = {}) {
+  const flowId = uniqueId()
+  await putFlow(flowId, definition)
+  const response = await call('POST', `/hooks/${flowId}`, body)
+  return { flowId, response, executionId: response.headers.get('x-execution-id')! }
+}
+
+export const callsTo = async (key: string): Promise<number> => (await json(fetch(`${env.TARGET_URL}/calls/${key}`))).calls
+
+/** The runs of an execution as [taskId, status] pairs, in start order. */
+export const statuses = (detail: { taskRuns: { taskId: string; status: string }[] }) =>
+  detail.taskRuns.map((run) => [run.taskId, run.status])
