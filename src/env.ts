@@ -1,9 +1,12 @@
 /** @module The Worker's bindings (wrangler.toml) and secrets. */
 import type { ExecutionObject } from './engine/execution-object'
+import type { SchedulerObject } from './schedule/scheduler-object'
 
 export interface Env {
   DB: D1Database
   EXECUTIONS: DurableObjectNamespace<ExecutionObject>
+  /** One per flow with schedule triggers. */
+  SCHEDULERS: DurableObjectNamespace<SchedulerObject>
   /** Bearer token for `/api/*` (a secret: `wrangler secret put API_TOKEN`). */
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */

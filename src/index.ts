@@ -3,6 +3,7 @@ import { app } from './api/app'
 import type { Env } from './env'
 
 export { ExecutionObject } from './engine/execution-object'
+export { SchedulerObject } from './schedule/scheduler-object'
 
 export default {
   fetch: app.fetch,

@@ -19,6 +19,7 @@ CREATE TABLE `execution` (
 	`error` text,
 	`vars` text NOT NULL,
 	`root` text NOT NULL,
+	`start_position` integer NOT NULL,
 	`paused` integer NOT NULL,
 	`next_run_id` integer NOT NULL,
 	`version` integer NOT NULL,

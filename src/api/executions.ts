@@ -3,7 +3,9 @@ import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type ExecutionSummary } from '../db/schema'
 import { listExecutions } from '../db/executions'
-import { isExecutionId } from '../engine/ids'
+import { getFlow, getRevision } from '../db/flows'
+import type { FlowDefinition } from '../flow/schema'
+import { isExecutionId, newExecutionId } from '../engine/ids'
 import { executionStub } from '../engine/launch'
 import { ExecutionStatus } from '../engine/types'
 import type { ControlResult } from '../engine/execution-object'
@@ -138,3 +140,41 @@ executions.get('/:id/logs', async (c) => {
   if (!page) throw notFound(`execution ${id}`)
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
+
+const ReplayBody = z.strictObject({
+  fromTaskId: z.string().optional(),
+  revision: z.int().min(1).optional(),
+})
+
+executions.post('/:id/replay', async (c) => {
+  const id = c.req.param('id')
+  const body = parseOr400(ReplayBody, await readBody(c.req.raw), 'invalid_request', 'replay request')
+  const stub = stubOf(c.env, id)
+  const flowId = await stub.flowId()
+  if (flowId === null) throw notFound(`execution ${id}`)
+  const revision = await replayRevision(c.env, flowId, body.revision)
+  const executionId = newExecutionId()
+  const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })
+  if (!result.ok) {
+    if (result.code === 'invalid') throw new ApiError(400, 'invalid_request', result.message, [{ path: 'fromTaskId', message: result.message }])
+    return controlled(c, id, result)
+  }
+  const statusUrl = new URL(`/api/executions/${executionId}`, c.req.url).toString()
+  return c.json(
+    { executionId, replayOf: id, revision: revision.revision, fromTaskId: result.fromTaskId, reused: result.reused, statusUrl },
+    201,
+    { location: statusUrl, [EXECUTION_HEADER]: executionId },
+  )
+})
+
+/** The revision a replay runs: the one asked for, or the flow's latest. */
+async function replayRevision(env: Env, flowId: string, revision: number | undefined) {
+  if (revision !== undefined) {
+    const row = await getRevision(env.DB, flowId, revision)
+    if (!row) throw new ApiError(400, 'invalid_request', `flow ${flowId} has no revision ${revision}`, [{ path: 'revision', message: 'no such revision' }])
+    return { revision: row.revision, definition: row.definition as FlowDefinition }
+  }
+  const flow = await getFlow(env.DB, flowId)
+  if (!flow) throw new ApiError(400, 'invalid_request', `flow ${flowId} no longer exists`)
+  return { revision: flow.latestRevision, definition: flow.definition }
+}

@@ -2,11 +2,12 @@
 import { Hono } from 'hono'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { disableFlow, getFlow, getRevision, listFlows, listRevisions, putFlow, type StoredFlow } from '../db/flows'
+import { disableFlow, getFlow, getRevision, listFlows, listRevisions, putFlow, setNextScheduledAt, type StoredFlow } from '../db/flows'
 import { latestFlow, rememberFlow } from '../db/latest-flow'
 import type { Env } from '../env'
 import { FlowInvalid, validateFlow } from '../flow/compile'
 import { FlowId } from '../flow/ids'
+import type { TriggerDefinition } from '../flow/schema'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
 import { bodyText } from './input'
@@ -25,6 +26,15 @@ export const flowView = (flow: StoredFlow) => ({
   nextScheduledAt: iso(flow.nextScheduledAt),
   definition: flow.definition,
 })
+
+/** Hands the flow's schedule triggers to its scheduler (none stops it) and records the next fire time. */
+async function reschedule(env: Env, id: string, triggers: TriggerDefinition[] | undefined): Promise<number | null> {
+  const next = await env.SCHEDULERS.get(env.SCHEDULERS.idFromName(id)).configure(id, triggers ?? [])
+  await setNextScheduledAt(env.DB, id, next)
+  return next
+}
+
+const hasSchedule = (triggers: TriggerDefinition[] | undefined) => triggers?.some((trigger) => trigger.type === 'schedule') ?? false
 
 const flowIdOf = (id: string) => parseOr400(FlowId, id, 'invalid_request', 'flow id')
 
@@ -61,8 +71,10 @@ flows.put('/:id', async (c) => {
     throw error
   }
   const result = await putFlow(c.env.DB, id, definition, await revisionHash(definition), Date.now())
-  rememberFlow(id, result.flow)
-  return c.json({ ...flowView(result.flow), changed: result.changed }, result.created ? 201 : 200)
+  const scheduled = hasSchedule(definition.triggers) || hasSchedule(result.previous?.definition.triggers)
+  const flow = scheduled ? { ...result.flow, nextScheduledAt: await reschedule(c.env, id, definition.triggers) } : result.flow
+  rememberFlow(id, flow)
+  return c.json({ ...flowView(flow), changed: result.changed }, result.created ? 201 : 200)
 })
 
 flows.get('/', async (c) => {
@@ -103,7 +115,9 @@ flows.get('/:id/revisions/:revision', async (c) => {
 flows.delete('/:id', async (c) => {
   const id = flowIdOf(c.req.param('id'))
   if (!(await disableFlow(c.env.DB, id, Date.now()))) throw notFound(`flow ${id}`)
-  rememberFlow(id, (await getFlow(c.env.DB, id)) ?? null)
+  const flow = (await getFlow(c.env.DB, id)) ?? null
+  if (hasSchedule(flow?.definition.triggers)) await reschedule(c.env, id, [])
+  rememberFlow(id, flow && { ...flow, nextScheduledAt: null })
   return c.body(null, 204)
 })
 

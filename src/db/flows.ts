@@ -50,6 +50,8 @@ export async function listFlows(d1: D1Database, after: string | null, limit: num
 
 export interface PutResult {
   flow: StoredFlow
+  /** The flow as it was before, if it existed. */
+  previous: StoredFlow | undefined
   created: boolean
   changed: boolean
 }
@@ -64,7 +66,7 @@ export async function putFlow(d1: D1Database, id: string, definition: FlowDefini
   const latest = existing && (await getRevision(d1, id, existing.latestRevision))
   if (existing && latest?.hash === hash) {
     if (!existing.enabled) await db(d1).update(flows).set({ enabled: true, updatedAt: now }).where(eq(flows.id, id)).run()
-    return { flow: { ...existing, enabled: true }, created: false, changed: false }
+    return { flow: { ...existing, enabled: true }, previous: existing, created: false, changed: false }
   }
   const revision = (existing?.latestRevision ?? 0) + 1
   const database = db(d1)
@@ -76,7 +78,7 @@ export async function putFlow(d1: D1Database, id: string, definition: FlowDefini
     ? database.update(flows).set({ latestRevision: revision, enabled: true, updatedAt: now }).where(eq(flows.id, id))
     : database.insert(flows).values(row)
   await database.batch([insertRevision, writeFlow])
-  return { flow: { ...row, definition }, created: !existing, changed: true }
+  return { flow: { ...row, definition }, previous: existing, created: !existing, changed: true }
 }
 
 /** Disables a flow (its history stays); false when there is no such flow. */

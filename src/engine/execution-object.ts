@@ -8,8 +8,9 @@ import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import type { FlowDefinition } from '../flow/schema'
 import { toTaskError } from './errors'
-import { executionStub, notifyParent, startChild } from './launch'
+import { executionStub, launch, notifyParent, startChild } from './launch'
 import { type EngineEvent, Refused } from './machine'
+import { type ReplayPlan, planReplay, ReplayRefused } from './replay'
 import { Runner, type Services } from './runner'
 import type { ExecutionRow } from './store/schema'
 import { ExecutionStore } from './store/store'
@@ -31,15 +32,19 @@ export interface StartRequest {
   fingerprint: string | null
   /** How long to wait for the output before answering (0: answer at once). */
   waitMs: number
+  /** For a replay: the runs it reuses and where it starts. */
+  reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned'>
 }
 
-type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch'; message: string }
+type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid'; message: string }
 
 export type StartResult =
   | { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean }
   | Failure
 
 export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
+
+export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; reused: number } | Failure
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -92,7 +97,10 @@ export class ExecutionObject extends DurableObject<Env> {
     } else {
       await this.store.migrate()
       const row = newExecutionRow(request, Date.now())
-      this.store.insertExecution(row)
+      this.store.transaction(() => {
+        this.store.insertExecution(row)
+        for (const run of request.reuse?.runs ?? []) this.store.saveRun(run)
+      })
       runner = this.runner = new Runner(this.store, this.services, row, [], [], null)
       if (request.waitMs > 0) await runner.start()
       else runner.flush()
@@ -118,6 +126,49 @@ export class ExecutionObject extends DurableObject<Env> {
     const row = this.runner.snapshot()
     const runs = this.store.runs(0, TASK_RUNS_PAGE)
     return executionView(row, runs, nextRunCursor(runs, TASK_RUNS_PAGE), this.store.metricTotals(), this.store.countRuns())
+  }
+
+  /**
+   * Starts a replay of this (finished) execution as execution `request.executionId` on the given
+   * revision, reusing the task runs before the restart point. This execution is not changed.
+   */
+  async replay(request: { executionId: string; revision: number; definition: FlowDefinition; fromTaskId?: string | undefined }): Promise<ReplayResult> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    if (!runner.isFinal) {
+      return { ok: false, code: 'conflict', message: `execution ${runner.exec.id} is ${runner.exec.status}: only a finished execution can be replayed` }
+    }
+    const row = runner.snapshot()
+    const flow = compiledRevision(row.flowId, request.revision, request.definition)
+    let plan: ReplayPlan
+    try {
+      plan = planReplay({ id: row.id, error: row.error, runs: this.store.runs(0, Number.MAX_SAFE_INTEGER) }, flow, request.fromTaskId)
+    } catch (error) {
+      if (error instanceof ReplayRefused) return { ok: false, code: 'invalid', message: error.message }
+      throw error
+    }
+    const started = await launch(this.env, {
+      executionId: request.executionId,
+      flowId: row.flowId,
+      revision: request.revision,
+      definition: request.definition,
+      trigger: 'replay',
+      input: row.input,
+      parentExecutionId: null,
+      parentTaskRunId: null,
+      depth: 0,
+      replayOf: row.id,
+      fingerprint: null,
+      waitMs: 0,
+      reuse: plan,
+    })
+    if (!started.ok) return started
+    return { ok: true, executionId: request.executionId, fromTaskId: plan.fromTaskId, reused: plan.runs.length }
+  }
+
+  /** The flow of this execution, or null when there is none. */
+  async flowId(): Promise<string | null> {
+    return this.runner?.exec.flowId ?? null
   }
 
   async taskRuns(afterId: number, limit: number) {
@@ -208,10 +259,11 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     input: request.input,
     output: null,
     error: null,
-    vars: {},
-    root: { lanes: {}, warned: false },
+    vars: request.reuse?.vars ?? {},
+    root: { lanes: {}, warned: request.reuse?.warned ?? false },
+    startPosition: request.reuse?.startPosition ?? 0,
     paused: false,
-    nextRunId: 1,
+    nextRunId: (request.reuse?.runs.length ?? 0) + 1,
     version: 1,
     indexedVersion: 0,
     createdAt: now,

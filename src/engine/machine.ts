@@ -32,7 +32,8 @@ export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000
 export type RunResult = ActionResult | { kind: 'skipped' }
 
 export type EngineEvent =
-  | { type: 'start' }
+  /** Starts the flow's tasks at `position` (0, or later for a replay that reuses the earlier ones). */
+  | { type: 'start'; position: number }
   | { type: 'attempt'; runId: number; input: unknown }
   | { type: 'result'; runId: number; attempt: number; result: RunResult }
   | { type: 'interrupted'; runId: number }
@@ -61,7 +62,7 @@ export function decide(state: EngineState, event: EngineEvent, flow: CompiledFlo
 function handle(d: Draft, event: EngineEvent): void {
   switch (event.type) {
     case 'start':
-      return start(d)
+      return start(d, event.position)
     case 'attempt':
       return beginAttempt(d, event.runId, event.input)
     case 'result':
@@ -98,22 +99,22 @@ function handle(d: Draft, event: EngineEvent): void {
         throw new Refused(`cannot pause an execution that is ${d.exec.status}`)
       }
       d.updateExec({ paused: true })
-      d.emit({ type: 'log', level: 'info', runId: null, taskId: null, message: 'execution paused' })
+      d.log('info', null, 'execution paused')
       return
     case 'resume':
       if (!d.exec.paused) throw new Refused(`cannot resume an execution that is ${d.exec.status}`)
       d.updateExec({ paused: false })
-      d.emit({ type: 'log', level: 'info', runId: null, taskId: null, message: 'execution resumed' })
+      d.log('info', null, 'execution resumed')
       return
   }
 }
 
-function start(d: Draft): void {
+function start(d: Draft, position: number): void {
   if (d.exec.status !== 'pending') return
   d.updateExec({ status: 'running', startedAt: d.now })
   if (d.flow.timeoutMs !== null) d.emit({ type: 'timer', key: 'execution', at: d.now + d.flow.timeoutMs })
-  d.emit({ type: 'log', level: 'info', runId: null, taskId: null, message: `execution started (flow ${d.flow.flowId}, revision ${d.flow.revision})` })
-  startLane(d, null, ROOT_LANE)
+  d.log('info', null, `execution started (flow ${d.flow.flowId}, revision ${d.flow.revision})`)
+  startLane(d, null, ROOT_LANE, position)
 }
 
 function kill(d: Draft): void {
@@ -122,7 +123,7 @@ function kill(d: Draft): void {
   }
   d.updateExec({ status: 'killing', paused: false })
   killBelow(d, null, { type: 'internal', message: 'killed on request' })
-  d.emit({ type: 'log', level: 'warn', runId: null, taskId: null, message: 'kill requested' })
+  d.log('warn', null, 'kill requested')
 }
 
 function taskOf(d: Draft, run: RunState) {
@@ -141,6 +142,7 @@ function beginAttempt(d: Draft, runId: number, input: unknown): void {
     wakeAt: null,
     attempts: [...run.attempts, { number, status: 'running', startedAt: d.now, endedAt: null, input }],
   })
+  d.log('debug', run, `attempt ${number} started`)
   if (!task.action.inline) {
     d.emit({ type: 'timer', key: `timeout:${runId}`, at: d.now + (task.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS) })
   }
@@ -158,15 +160,16 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
   const run = d.run(runId)
   if (!run) return
   if (result.kind === 'skipped') {
-    if (run.status === 'pending') advance(d, setRunStatus(d, run, 'skipped'))
-    return
+    if (run.status !== 'pending') return
+    d.log('debug', run, 'skipped: its condition is false')
+    return advance(d, setRunStatus(d, run, 'skipped'))
   }
   // a late result (after a timeout, a kill or a restart) must not touch the run again
   if (run.status !== 'running' || run.attempts.at(-1)?.number !== attemptNumber) return
   const task = taskOf(d, run)
   switch (result.kind) {
     case 'completed': {
-      if (result.log) d.emit({ type: 'log', level: result.log.level, runId, taskId: run.taskId, message: result.log.message })
+      if (result.log) d.log(result.log.level, run, result.log.message)
       if (result.response) d.updateExec({ output: result.response })
       return completeRun(d, run, result.output, result.metrics)
     }
@@ -175,7 +178,7 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
     case 'sleep': {
       if (result.until <= d.now) return completeRun(d, run, { sleptMs: 0 })
       d.emit({ type: 'timer', key: `wake:${runId}`, at: result.until })
-      d.emit({ type: 'log', level: 'info', runId, taskId: run.taskId, message: `delayed until ${new Date(result.until).toISOString()}` })
+      d.log('info', run, `delayed until ${new Date(result.until).toISOString()}`)
       setRunStatus(d, run, 'delayed', { wakeAt: result.until })
       return
     }
@@ -186,6 +189,7 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
         progress: { lanes: {}, warned: false },
       })
       // runs are recorded in the order the lanes are written
+      d.log('info', run, result.run.length > 0 ? `running ${result.run.join(', ')}` : 'no branch to run')
       for (const lane of Object.keys(task.lanes)) {
         if (result.skip.includes(lane)) skipLane(d, container, lane)
         if (result.run.includes(lane)) startLane(d, d.run(runId) ?? container, lane)
@@ -201,6 +205,7 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
         progress: { lanes: {}, warned: false, foreach: { total, concurrency: result.concurrency, next: 0, done: 0 } },
         metrics: [...run.metrics, { name: 'foreach.items', type: 'counter', value: total }],
       })
+      d.log('info', run, `iterating over ${total} item(s), ${result.concurrency} at a time`)
       if (total === 0) completeContainer(d, runId, [])
       else startIterations(d, runId)
       return
@@ -208,7 +213,7 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
     case 'wait': {
       setRunStatus(d, run, 'waiting', { wait: { event: result.event, onTimeout: result.onTimeout } })
       if (task.timeoutMs !== null) d.emit({ type: 'timer', key: `timeout:${runId}`, at: d.now + task.timeoutMs })
-      d.emit({ type: 'log', level: 'info', runId, taskId: run.taskId, message: `waiting for event "${result.event}"` })
+      d.log('info', run, `waiting for event "${result.event}"`)
       return
     }
     case 'child': {
@@ -219,7 +224,7 @@ function onResult(d: Draft, runId: number, attemptNumber: number, result: RunRes
       if (FINAL_STATUSES.includes(result.status as ExecutionStatus)) {
         onChild(d, { type: 'child', runId, executionId: result.executionId, status: result.status as ExecutionStatus, output: result.output, error: null })
       } else {
-        d.emit({ type: 'log', level: 'info', runId, taskId: waiting.taskId, message: `waiting for child execution ${result.executionId}` })
+        d.log('info', waiting, `waiting for child execution ${result.executionId}`)
       }
       return
     }
@@ -239,7 +244,7 @@ function completeRun(d: Draft, run: RunState, output: unknown, metrics: RunState
     attempts: closeAttempt(run, d.now, 'completed'),
     metrics: [...run.metrics, ...metrics],
   })
-  d.emit({ type: 'log', level: 'debug', runId: run.id, taskId: run.taskId, message: `${run.type} completed` })
+  d.log('info', run, `completed in ${d.now - (run.startedAt ?? d.now)} ms (${run.attempts.length || 1} attempt(s))`)
   advance(d, ended)
 }
 
@@ -253,24 +258,12 @@ function failAttempt(d: Draft, run: RunState, error: TaskError, metrics: RunStat
   const allMetrics = [...run.metrics, ...metrics]
   if (retryAt !== null) {
     d.emit({ type: 'timer', key: `retry:${run.id}`, at: retryAt })
-    d.emit({
-      type: 'log',
-      level: 'warn',
-      runId: run.id,
-      taskId: run.taskId,
-      message: `attempt ${attempt} failed (${error.type}: ${error.message}); retrying in ${retryAt - d.now} ms`,
-    })
+    d.log('warn', run, `attempt ${attempt} failed (${error.type}: ${error.message}); retrying in ${retryAt - d.now} ms`)
     setRunStatus(d, run, 'delayed', { attempts, wakeAt: retryAt, metrics: allMetrics })
     return
   }
   const allowed = task.task.allowFailure === true
-  d.emit({
-    type: 'log',
-    level: allowed ? 'warn' : 'error',
-    runId: run.id,
-    taskId: run.taskId,
-    message: `${run.type} failed after ${attempt} attempt(s): ${error.type}: ${error.message}`,
-  })
+  d.log(allowed ? 'warn' : 'error', run, `failed after ${attempt} attempt(s): ${error.type}: ${error.message}`)
   const ended = setRunStatus(d, run, allowed ? 'warning' : 'failed', { attempts, error, metrics: allMetrics })
   if (allowed) return advance(d, ended)
   propagateFailure(d, ended, { ...error, taskId: run.taskId, taskRunId: run.id, attempt })

@@ -123,14 +123,19 @@ export class Runner {
 
   /** Starts a new execution (its row is already inserted). */
   async start(): Promise<void> {
-    this.apply({ type: 'start' })
+    this.startIfDue()
     await this.pump()
+  }
+
+  /** A pending execution starts as soon as it is not paused. */
+  private startIfDue(): void {
+    if (this.exec.status === 'pending') this.apply({ type: 'start', position: this.row.startPosition })
   }
 
   /** Called from the alarm: recover, fire what is due, run what is ready. */
   async wake(): Promise<void> {
     this.armedAt = null
-    if (this.exec.status === 'pending') this.apply({ type: 'start' })
+    this.startIfDue()
     this.recover()
     const now = this.services.now()
     for (const [key, dueAt] of [...this.timers].sort((a, b) => a[1] - b[1])) {
@@ -149,6 +154,7 @@ export class Runner {
   async request(event: EngineEvent): Promise<void> {
     this.apply(event)
     if (event.type === 'kill') await this.finishKill()
+    if (event.type === 'resume') this.startIfDue()
     await this.pump()
   }
 

@@ -1,4 +1,5 @@
 /** @module The engine's working state (pure data) and a copy-on-write draft that `decide` edits. */
+import type { LogLevel } from '../actions/define'
 import type { CompiledFlow } from '../flow/compile'
 import type { Attempt, ExecutionError, ExecutionStatus, Metric, Mode, Output, TaskError, TaskRunStatus, Trigger } from './types'
 
@@ -71,7 +72,7 @@ export type Effect =
   | { type: 'timer'; key: string; at: number }
   | { type: 'cancelTimer'; key: string }
   | { type: 'abort'; runId: number; reason: TaskError }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; runId: number | null; taskId: string | null; message: string }
+  | { type: 'log'; level: LogLevel; runId: number | null; taskId: string | null; message: string }
   /** A foreach finished: its output is the last output of each iteration, read from storage. */
   | { type: 'collect'; runId: number }
   /** An iteration scope ended: its outputs are no longer visible. */
@@ -137,6 +138,11 @@ export class Draft {
 
   emit(effect: Effect): void {
     this.effects.push(effect)
+  }
+
+  /** A log line of the execution (`run` null) or of a task run. */
+  log(level: LogLevel, run: Pick<RunState, 'id' | 'taskId'> | null, message: string): void {
+    this.effects.push({ type: 'log', level, runId: run?.id ?? null, taskId: run?.taskId ?? null, message })
   }
 
   result(): Decision {

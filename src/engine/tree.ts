@@ -75,12 +75,12 @@ function createRun(d: Draft, parent: RunState | null, lane: string, position: nu
   })
 }
 
-/** Starts lane `lane` of `parent` (null: the flow) at its first task. */
-export function startLane(d: Draft, parent: RunState | null, lane: string): void {
-  const run = createRun(d, parent, lane, 0)
-  const current = parent ? d.run(parent.id) ?? parent : null
+/** Starts lane `lane` of `parent` (null: the flow) at its first task, or at `position`. */
+export function startLane(d: Draft, parent: RunState | null, lane: string, position = 0): void {
+  const run = createRun(d, parent, lane, position)
+  const current = parent ? (d.run(parent.id) ?? parent) : null
   const progress = progressOf(d, current)
-  setProgress(d, current, { ...progress, lanes: { ...progress.lanes, [lane]: { position: 0, runId: run.id } } })
+  setProgress(d, current, { ...progress, lanes: { ...progress.lanes, [lane]: { position, runId: run.id } } })
 }
 
 /** Records every task of a lane that will not run as `skipped`. */
@@ -146,6 +146,7 @@ export function completeContainer(d: Draft, runId: number, output: unknown): voi
   if (!run) return
   cancelRunTimers(d, runId)
   const ended = setRunStatus(d, run, run.progress?.warned ? 'warning' : 'completed', { output })
+  d.log('info', ended, `${ended.status} in ${d.now - (run.startedAt ?? d.now)} ms`)
   advance(d, ended)
 }
 
@@ -217,6 +218,6 @@ export function endExecution(d: Draft, status: 'completed' | 'warning' | 'failed
   const output: Output = finalOutput(d.exec.mode, status, d.exec.output, error)
   d.updateExec({ status, error, output, endedAt: d.now, wakeAt: null })
   d.emit({ type: 'cancelTimer', key: 'execution' })
-  d.emit({ type: 'log', level: status === 'failed' ? 'error' : 'info', runId: null, taskId: null, message: `execution ${status}` })
+  d.log(status === 'failed' ? 'error' : 'info', null, `execution ${status}`)
   d.emit({ type: 'finished' })
 }

@@ -58,6 +58,7 @@ export const Attempt = z.object({
   status: AttemptStatus,
   startedAt: z.number(),
   endedAt: z.number().nullable(),
+  /** The task's parameters after templating. */
   input: z.unknown().optional(),
   error: TaskError.optional(),
 })

@@ -11,7 +11,7 @@ const activeRuns = (executionId: string) =>
   )
 
 describe('a foreach over 10,000 items', () => {
-  it('completes in slices holding only the active runs in memory, and the detail pages its task runs', async () => {
+  it('completes in slices holding only the active runs in memory; the detail pages its task runs and the logs stay bounded', async () => {
     const { executionId } = await start({
       tasks: [
         {
@@ -37,6 +37,11 @@ describe('a foreach over 10,000 items', () => {
     const output = detail.taskRuns[0].output
     expect(output).toHaveLength(10_000)
     expect(output[9_999]).toEqual({ last: 100_000_000 })
+    // logs are bounded: the oldest lines are kept and the rest counted
+    expect(detail.droppedLogs).toBeGreaterThan(0)
+    const logs = await json(call('GET', `/api/executions/${executionId}/logs?limit=1`))
+    expect(logs.items[0].message).toMatch(/^execution started/)
+    expect(logs.dropped).toBe(detail.droppedLogs)
     const page = await json(call('GET', `/api/executions/${executionId}/task-runs?cursor=9990`))
     expect(page.items.map((run: { iteration: number }) => run.iteration)).toEqual([9989, 9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999])
   }, 120_000)

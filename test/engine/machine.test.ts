@@ -109,7 +109,7 @@ const effectsOf = <K extends Effect['type']>(decision: Decision, type: K) =>
 describe('starting', () => {
   it('runs the execution and creates the first task run pending', () => {
     const e = engine({ tasks: [log('a'), log('b')] })
-    const decision = e.send({ type: 'start' })
+    const decision = e.send({ type: 'start', position: 0 })
     expect(e.exec).toMatchObject({ status: 'running', startedAt: T0, nextRunId: 2, version: 2 })
     expect(decision.runs).toHaveLength(1)
     expect(e.run('a')).toMatchObject({ id: 1, status: 'pending', parentId: null, attempts: [], iteration: null, scope: null })
@@ -118,20 +118,20 @@ describe('starting', () => {
 
   it('arms the execution timer when the flow has a timeout', () => {
     const e = engine({ timeout: '10m', tasks: [log('a')] })
-    expect(timers(e.send({ type: 'start' }))).toEqual([{ type: 'timer', key: 'execution', at: T0 + 600_000 }])
+    expect(timers(e.send({ type: 'start', position: 0 }))).toEqual([{ type: 'timer', key: 'execution', at: T0 + 600_000 }])
   })
 
   it('ignores a second start', () => {
     const e = engine({ tasks: [log('a')] })
-    e.send({ type: 'start' })
-    const again = e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
+    const again = e.send({ type: 'start', position: 0 })
     expect(again.runs).toEqual([])
     expect(again.execChanged).toBe(false)
   })
 
   it('never mutates the state it is given', () => {
     const e = engine({ tasks: [log('a'), log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const before = e.state
     const copy = structuredClone({ exec: before.exec, runs: [...before.runs.values()] })
     e.step('a', ok({ x: 1 }))
@@ -142,7 +142,7 @@ describe('starting', () => {
 describe('running tasks in order', () => {
   it('opens an attempt with its input, then a completed result moves on to the next task', () => {
     const e = engine({ tasks: [log('a'), log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.attempt('a', { message: 'a' }, T0 + 10)
     expect(e.run('a')).toMatchObject({
       status: 'running',
@@ -163,7 +163,7 @@ describe('running tasks in order', () => {
 
   it('arms the attempt timeout of a task that does I/O: its own timeout, else the default', () => {
     const e = engine({ tasks: [http('a', { timeout: '5s' }), http('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     expect(timers(e.attempt('a'))).toEqual([{ type: 'timer', key: 'timeout:1', at: T0 + 5000 }])
     e.result('a', ok())
     expect(timers(e.attempt('b'))).toEqual([{ type: 'timer', key: 'timeout:2', at: T0 + DEFAULT_ATTEMPT_TIMEOUT_MS }])
@@ -171,7 +171,7 @@ describe('running tasks in order', () => {
 
   it('completes an async execution with 202 and an empty body when the last task completes', () => {
     const e = engine({ tasks: [log('a')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const decision = e.step('a', ok(), T0 + 50)
     expect(e.exec).toMatchObject({ status: 'completed', endedAt: T0 + 50, error: null, output: { status: 202, body: {}, headers: {} } })
     expect(effectsOf(decision, 'finished')).toHaveLength(1)
@@ -180,14 +180,14 @@ describe('running tasks in order', () => {
 
   it('completes a sync execution with 200 and an empty body', () => {
     const e = engine({ mode: 'sync', tasks: [log('a')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('a', ok())
     expect(e.exec.output).toEqual({ status: 200, body: {}, headers: {} })
   })
 
   it('sets the output as soon as a return task completes, keeps running, and ends with it', () => {
     const e = engine({ mode: 'sync', tasks: [{ id: 'r', type: 'return', status: 201 }, log('after')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const response = { status: 201, body: { id: 7 }, headers: { 'x-id': '7' } }
     e.step('r', { kind: 'completed', output: response, response })
     expect(e.exec).toMatchObject({ status: 'running', output: response })
@@ -197,7 +197,7 @@ describe('running tasks in order', () => {
 
   it('skips a run whose condition is false and goes on', () => {
     const e = engine({ tasks: [{ ...log('a'), if: 'false' }, log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.send({ type: 'result', runId: e.run('a').id, attempt: 0, result: { kind: 'skipped' } })
     expect(e.run('a')).toMatchObject({ status: 'skipped', attempts: [] })
     expect(e.run('b').status).toBe('pending')
@@ -207,7 +207,7 @@ describe('running tasks in order', () => {
 describe('failures and retries', () => {
   it('fails the execution with the task, run, type, message and attempt when a task fails without retry', () => {
     const e = engine({ tasks: [http('a'), log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('a', failed('http_error', 'GET x answered 503'))
     const error = { taskId: 'a', taskRunId: 1, type: 'http_error', message: 'GET x answered 503', attempt: 1 }
     expect(e.exec).toMatchObject({ status: 'failed', error, output: { status: 500, body: { error }, headers: {} } })
@@ -218,7 +218,7 @@ describe('failures and retries', () => {
 
   it('delays a failed run until now + back-off and retries it with growing attempt numbers', () => {
     const e = engine({ tasks: [http('a', { retry: { maxAttempts: 3, backoff: 'exponential', delay: '1s' } })] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const first = e.step('a', failed(), T0)
     expect(timers(first)).toEqual([{ type: 'timer', key: 'retry:1', at: T0 + 1000 }])
     expect(e.run('a')).toMatchObject({ status: 'delayed', wakeAt: T0 + 1000 })
@@ -242,7 +242,7 @@ describe('failures and retries', () => {
 
   it('completes a retried run on a later attempt', () => {
     const e = engine({ tasks: [http('a', { retry: { maxAttempts: 2 } })] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('a', failed())
     e.timer('retry:1', T0 + 1000)
     e.step('a', ok('fine'), T0 + 1000)
@@ -253,7 +253,7 @@ describe('failures and retries', () => {
   it('never retries a fail task or a validation error', () => {
     for (const type of ['fail_task', 'validation_error'] as const) {
       const e = engine({ retry: { maxAttempts: 5 }, tasks: [http('a')] })
-      e.send({ type: 'start' })
+      e.send({ type: 'start', position: 0 })
       e.step('a', failed(type, 'no'))
       expect(e.exec).toMatchObject({ status: 'failed', error: { type, attempt: 1 } })
     }
@@ -261,7 +261,7 @@ describe('failures and retries', () => {
 
   it('lets an allowFailure task end in warning, goes on, and ends the execution in warning', () => {
     const e = engine({ tasks: [http('a', { allowFailure: true }), log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('a', failed())
     expect(e.run('a').status).toBe('warning')
     expect(e.exec.status).toBe('running')
@@ -271,7 +271,7 @@ describe('failures and retries', () => {
 
   it('fails the open attempt of an interrupted run as internal and retries it under the policy', () => {
     const e = engine({ tasks: [http('a', { retry: { maxAttempts: 2, delay: '2s' } })] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.attempt('a')
     const decision = e.send({ type: 'interrupted', runId: 1 }, T0 + 10)
     expect(e.run('a').attempts[0]).toMatchObject({ status: 'failed', endedAt: T0 + 10, error: { type: 'internal' } })
@@ -284,7 +284,7 @@ describe('failures and retries', () => {
 
   it('ignores a late result of an earlier attempt', () => {
     const e = engine({ tasks: [http('a', { timeout: '1s', retry: { maxAttempts: 2 } })] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.attempt('a')
     const timedOut = e.timer('timeout:1', T0 + 1000)
     expect(effectsOf(timedOut, 'abort')).toEqual([{ type: 'abort', runId: 1, reason: { type: 'timeout', message: expect.any(String) } }])
@@ -304,7 +304,7 @@ describe('failures and retries', () => {
 describe('delays', () => {
   it('sleeps the run and the execution until wakeAt, then completes with the time slept', () => {
     const e = engine({ tasks: [{ id: 'd', type: 'delay', duration: '5s' }, log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.attempt('d', {}, T0)
     const decision = e.result('d', { kind: 'sleep', until: T0 + 5000 }, T0)
     expect(timers(decision)).toEqual([{ type: 'timer', key: 'wake:1', at: T0 + 5000 }])
@@ -318,7 +318,7 @@ describe('delays', () => {
 
   it('completes at once a sleep whose time has already passed', () => {
     const e = engine({ tasks: [{ id: 'd', type: 'delay', until: '2020-01-01T00:00:00Z' }] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const decision = e.step('d', { kind: 'sleep', until: T0 - 1 })
     expect(timers(decision)).toEqual([])
     expect(e.run('d')).toMatchObject({ status: 'completed', output: { sleptMs: 0 } })
@@ -336,7 +336,7 @@ describe('containers', () => {
 
   it('runs the lane taken by an if and records the other lane as skipped', () => {
     const e = engine(ifFlow)
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const decision = e.step('check', { kind: 'lanes', run: ['then'], skip: ['else'] })
     expect(e.run('check')).toMatchObject({ status: 'waiting', attempts: [{ status: 'completed' }] })
     expect(e.run('no1')).toMatchObject({ status: 'skipped', parentId: 1, lane: 'else', position: 0 })
@@ -348,7 +348,7 @@ describe('containers', () => {
 
   it('completes the container when its lane ends, then goes on after it', () => {
     const e = engine(ifFlow)
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('check', { kind: 'lanes', run: ['then'], skip: ['else'] })
     e.step('yes1', ok())
     expect(e.run('check').status).toBe('waiting')
@@ -361,7 +361,7 @@ describe('containers', () => {
 
   it('completes a container at once when no lane runs', () => {
     const e = engine({ tasks: [{ id: 'check', type: 'if', condition: 'false', then: [log('yes')] }] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('check', { kind: 'lanes', run: [], skip: ['then'] })
     expect(e.run('yes').status).toBe('skipped')
     expect(e.run('check').status).toBe('completed')
@@ -374,7 +374,7 @@ describe('containers', () => {
 
   it('runs every branch of a parallel and completes it when all branches end', () => {
     const e = engine(parallel())
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('par', { kind: 'lanes', run: ['0', '1'], skip: [] })
     expect([e.run('left').status, e.run('right1').status]).toEqual(['pending', 'pending'])
     e.step('right1', ok())
@@ -387,7 +387,7 @@ describe('containers', () => {
 
   it('kills the sibling runs when a branch fails and fails the execution', () => {
     const e = engine(parallel())
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('par', { kind: 'lanes', run: ['0', '1'], skip: [] })
     e.attempt('right1')
     const decision = e.step('left', failed('http_error', 'boom'))
@@ -400,7 +400,7 @@ describe('containers', () => {
 
   it('ends a failed allowFailure container in warning and goes on', () => {
     const e = engine(parallel({ allowFailure: true }))
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('par', { kind: 'lanes', run: ['0', '1'], skip: [] })
     e.step('left', failed())
     expect(e.run('right1').status).toBe('killed')
@@ -421,7 +421,7 @@ describe('containers', () => {
         log('after'),
       ],
     })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('par', { kind: 'lanes', run: ['0', '1'], skip: [] })
     e.step('inner', { kind: 'lanes', run: ['then'], skip: [] })
     e.step('approval', { kind: 'wait', event: 'ok', onTimeout: 'fail' })
@@ -433,7 +433,7 @@ describe('containers', () => {
 
   it('arms the timeout of a container task and fails it when the timeout fires', () => {
     const e = engine({ tasks: [{ id: 'par', type: 'parallel', timeout: '1s', branches: [[http('slow')]] }] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const started = [...e.attempt('par', {}, T0).effects, ...e.result('par', { kind: 'lanes', run: ['0'], skip: [] }, T0).effects]
     expect(started).toContainEqual({ type: 'timer', key: 'timeout:1', at: T0 + 1000 })
     e.attempt('slow')
@@ -449,7 +449,7 @@ describe('foreach', () => {
 
   it('starts `concurrency` iterations, each in its own scope', () => {
     const e = engine(foreach)
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const decision = e.step('each', { kind: 'iterate', items: ['a', 'b', 'c'], concurrency: 2 })
     expect(e.run('each')).toMatchObject({ status: 'waiting', metrics: [{ name: 'foreach.items', type: 'counter', value: 3 }] })
     const started = decision.runs.filter((r) => r.taskId === 'one')
@@ -461,7 +461,7 @@ describe('foreach', () => {
 
   it('starts the next iteration when one ends and completes after every item with a collect effect', () => {
     const e = engine(foreach)
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('each', { kind: 'iterate', items: ['a', 'b', 'c'], concurrency: 2 })
     e.step('one', ok(), undefined, 0)
     expect(e.run('two', 0)).toMatchObject({ iteration: 0, scope: '1#0', status: 'pending' })
@@ -482,7 +482,7 @@ describe('foreach', () => {
     const e = engine({
       tasks: [{ id: 'each', type: 'foreach', items: '[1]', tasks: [{ id: 'check', type: 'if', condition: 'true', then: [log('deep')] }] }],
     })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('each', { kind: 'iterate', items: [1], concurrency: 1 })
     e.step('check', { kind: 'lanes', run: ['then'], skip: [] })
     expect(e.run('deep')).toMatchObject({ iteration: 0, scope: '1#0', parentId: e.run('check').id, lane: 'then' })
@@ -490,7 +490,7 @@ describe('foreach', () => {
 
   it('kills the other running iterations when one fails and fails the execution', () => {
     const e = engine(foreach)
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('each', { kind: 'iterate', items: ['a', 'b', 'c'], concurrency: 2 })
     e.attempt('one')
     e.step('one', failed(), undefined, 0)
@@ -502,7 +502,7 @@ describe('foreach', () => {
 
   it('completes at once with an empty output when there are no items', () => {
     const e = engine(foreach)
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('each', { kind: 'iterate', items: [], concurrency: 2 })
     expect(e.run('each')).toMatchObject({ status: 'completed', output: [] })
     expect(e.exec.status).toBe('completed')
@@ -514,7 +514,7 @@ describe('waiting', () => {
 
   it('waits for the event and completes with its payload', () => {
     const e = engine(waitFlow())
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     const decision = e.step('approval', { kind: 'wait', event: 'approved', onTimeout: 'fail' }, T0)
     expect(timers(decision)).toEqual([{ type: 'timer', key: 'timeout:1', at: T0 + 3_600_000 }])
     expect(e.run('approval')).toMatchObject({ status: 'waiting', wait: { event: 'approved', onTimeout: 'fail' } })
@@ -526,7 +526,7 @@ describe('waiting', () => {
 
   it('continues with {timedOut: true} when the wait times out with onTimeout continue', () => {
     const e = engine(waitFlow({ onTimeout: 'continue' }))
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('approval', { kind: 'wait', event: 'approved', onTimeout: 'continue' })
     e.timer('timeout:1', T0 + 3_600_000)
     expect(e.run('approval')).toMatchObject({ status: 'completed', output: { timedOut: true } })
@@ -535,7 +535,7 @@ describe('waiting', () => {
 
   it('fails with a timeout error when the wait times out with onTimeout fail', () => {
     const e = engine(waitFlow())
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('approval', { kind: 'wait', event: 'approved', onTimeout: 'fail' })
     e.timer('timeout:1', T0 + 3_600_000)
     expect(e.exec).toMatchObject({ status: 'failed', error: { taskId: 'approval', type: 'timeout' } })
@@ -543,7 +543,7 @@ describe('waiting', () => {
 
   it('completes a subflow task with the output of its finished child', () => {
     const e = engine({ tasks: [{ id: 'child', type: 'subflow', flowId: 'other' }] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('child', { kind: 'child', executionId: 'c1', wait: true, status: 'running', output: null })
     expect(e.run('child')).toMatchObject({ status: 'waiting', childExecutionId: 'c1' })
     const output = { status: 200, body: { ok: true }, headers: {} }
@@ -553,7 +553,7 @@ describe('waiting', () => {
 
   it('fails a subflow task with subflow_failed when its child fails', () => {
     const e = engine({ tasks: [{ id: 'child', type: 'subflow', flowId: 'other' }] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('child', { kind: 'child', executionId: 'c1', wait: true, status: 'running', output: null })
     e.send({ type: 'child', runId: 1, executionId: 'c1', status: 'failed', output: null, error: null })
     expect(e.exec).toMatchObject({ status: 'failed', error: { taskId: 'child', type: 'subflow_failed' } })
@@ -563,7 +563,7 @@ describe('waiting', () => {
 describe('kill', () => {
   it('goes through killing, kills the runs (aborting running ones), then ends killed', () => {
     const e = engine({ tasks: [{ id: 'par', type: 'parallel', branches: [[http('a')], [http('b')]] }] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('par', { kind: 'lanes', run: ['0', '1'], skip: [] })
     e.attempt('a')
     const killing = e.send({ type: 'kill' }, T0 + 100)
@@ -580,19 +580,19 @@ describe('kill', () => {
 
   it('refuses to kill an execution that is final or already being killed', () => {
     const done = engine({ tasks: [log('a')] })
-    done.send({ type: 'start' })
+    done.send({ type: 'start', position: 0 })
     done.step('a', ok())
     expect(() => done.send({ type: 'kill' })).toThrow(Refused)
 
     const killing = engine({ tasks: [log('a')] })
-    killing.send({ type: 'start' })
+    killing.send({ type: 'start', position: 0 })
     killing.send({ type: 'kill' })
     expect(() => killing.send({ type: 'kill' })).toThrow(Refused)
   })
 
   it('ends a crash during a kill as killed, the only way out of killing', () => {
     const e = engine({ tasks: [http('a')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.send({ type: 'kill' })
     e.send({ type: 'crashed', message: 'storage failed' })
     expect(e.exec.status).toBe('killed')
@@ -602,7 +602,7 @@ describe('kill', () => {
 describe('pause and resume', () => {
   it('pauses a running execution, lets in-flight work finish, and resumes it', () => {
     const e = engine({ tasks: [http('a'), log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.attempt('a')
     e.send({ type: 'pause' })
     expect(e.exec).toMatchObject({ status: 'paused', paused: true })
@@ -615,7 +615,7 @@ describe('pause and resume', () => {
 
   it('pauses during a delay at once and resumes to what is left of it', () => {
     const e = engine({ tasks: [{ id: 'd', type: 'delay', duration: '10s' }, log('b')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('d', { kind: 'sleep', until: T0 + 10_000 }, T0)
     e.send({ type: 'pause' }, T0 + 1000)
     expect(e.exec).toMatchObject({ status: 'paused', wakeAt: null })
@@ -625,7 +625,7 @@ describe('pause and resume', () => {
 
   it('refuses to pause a final execution and to resume one that is not paused', () => {
     const e = engine({ tasks: [log('a')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     expect(() => e.send({ type: 'resume' })).toThrow(Refused)
     e.step('a', ok())
     expect(() => e.send({ type: 'pause' })).toThrow(Refused)
@@ -637,7 +637,7 @@ describe('pause and resume', () => {
     expect(e.exec.status).toBe('paused')
     e.send({ type: 'resume' })
     expect(e.exec.status).toBe('pending')
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     expect(e.exec).toMatchObject({ status: 'running', startedAt: T0 })
     expect(e.run('a').status).toBe('pending')
   })
@@ -646,7 +646,7 @@ describe('pause and resume', () => {
 describe('execution-level events', () => {
   it('fails the execution with type timeout when the execution timer fires', () => {
     const e = engine({ timeout: '1m', tasks: [http('a')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.attempt('a')
     const decision = e.timer('execution', T0 + 60_000)
     expect(e.exec).toMatchObject({ status: 'failed', error: { type: 'timeout', taskId: null, taskRunId: null, attempt: null } })
@@ -657,7 +657,7 @@ describe('execution-level events', () => {
 
   it('ignores the execution timer once the execution is final', () => {
     const e = engine({ timeout: '1m', tasks: [log('a')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.step('a', ok())
     const late = e.timer('execution', T0 + 60_000)
     expect(late.execChanged).toBe(false)
@@ -666,7 +666,7 @@ describe('execution-level events', () => {
 
   it('fails the execution as internal when the shell crashes', () => {
     const e = engine({ tasks: [http('a')] })
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     e.send({ type: 'crashed', message: 'disk full' })
     expect(e.exec).toMatchObject({ status: 'failed', error: { type: 'internal', message: 'disk full' } })
   })
@@ -679,7 +679,7 @@ describe('execution-level events', () => {
       versions.push(e.exec.version)
       statuses.push(e.exec.status)
     }
-    e.send({ type: 'start' })
+    e.send({ type: 'start', position: 0 })
     record()
     e.step('d', { kind: 'sleep', until: T0 + 1000 })
     record()

@@ -20,6 +20,8 @@ export const execution = sqliteTable('execution', {
   error: json<ExecutionError>('error'),
   vars: json<Record<string, unknown>>('vars').notNull(),
   root: json<Progress>('root').notNull(),
+  /** Where the flow's tasks start: 0, or past the tasks a replay reuses. */
+  startPosition: integer('start_position').notNull(),
   paused: integer('paused', { mode: 'boolean' }).notNull(),
   nextRunId: integer('next_run_id').notNull(),
   version: integer('version').notNull(),

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest'
+import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { alarmOf, callsTo, start, statuses } from '../helpers/engine'
+
+const post = (executionId: string, action: string, body?: unknown) => call('POST', `/api/executions/${executionId}/${action}`, body)
+
+describe('kill', () => {
+  it('stops an in-flight http call: killing, then killed, the running task run killed', async () => {
+    const key = uniqueId('hang')
+    const { executionId } = await start({ tasks: [{ id: 'stuck', type: 'http', url: target(`/hang?key=${key}`), timeout: '1m' }, { id: 'never', type: 'log', message: 'x' }] })
+    await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
+    const response = await post(executionId, 'kill')
+    expect(response.status).toBe(202)
+    expect(await json(response)).toEqual({ executionId, status: 'killed' })
+    const detail = await execution(executionId)
+    expect(statuses(detail)).toEqual([['stuck', 'killed']])
+    expect(detail.taskRuns[0].attempts[0]).toMatchObject({ status: 'killed', error: { message: 'killed on request' } })
+    expect(detail.output.status).toBe(500)
+    expect(await alarmOf(executionId)).toBeNull()
+  })
+
+  it('stops a delay and leaves no alarm; killing a final execution is 409', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    await waitFor(executionId, (e) => e.status === 'delayed')
+    await post(executionId, 'kill')
+    const detail = await execution(executionId)
+    expect(detail).toMatchObject({ status: 'killed', wakeAt: null })
+    expect(await alarmOf(executionId)).toBeNull()
+    const again = await post(executionId, 'kill')
+    expect(again.status).toBe(409)
+    expect((await json(again)).error.message).toBe('cannot kill an execution that is killed')
+    expect((await post(crypto.randomUUID(), 'kill')).status).toBe(404)
+  })
+})
+
+describe('pause and resume', () => {
+  it('pause at once during a delay, keep its clock, hold past its end, and resume where it stopped', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '200ms' }, { id: 'after', type: 'set', values: { done: true } }] })
+    await waitFor(executionId, (e) => e.status === 'delayed')
+    expect(await json(post(executionId, 'pause'))).toEqual({ executionId, status: 'paused' })
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    const held = await execution(executionId)
+    expect(held.status).toBe('paused')
+    expect(statuses(held)).toEqual([['nap', 'completed'], ['after', 'pending']])
+    expect((await post(executionId, 'pause')).status).toBe(409)
+    expect(await json(post(executionId, 'resume'))).toMatchObject({ status: 'completed' })
+    expect((await execution(executionId)).vars).toEqual({ done: true })
+    expect((await post(executionId, 'resume')).status).toBe(409)
+  })
+
+  it('let the running task finish, then hold', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'slow', type: 'http', url: target('/slow/300') }, { id: 'after', type: 'set', values: { done: true } }] })
+    await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
+    await post(executionId, 'pause')
+    const held = await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'completed')
+    expect(held.status).toBe('paused')
+    expect(statuses(held)).toEqual([['slow', 'completed'], ['after', 'pending']])
+    await post(executionId, 'resume')
+    expect((await waitFor(executionId, finished)).status).toBe('completed')
+  })
+})
+
+describe('replay', () => {
+  it('runs a fixed revision from the failed task, reusing what completed before it', async () => {
+    const flowId = uniqueId()
+    const key = uniqueId('replay')
+    const broken = {
+      tasks: [
+        { id: 'fetch', type: 'http', url: target(`/count?key=${key}`) },
+        { id: 'remember', type: 'set', values: { count: '{{ outputs.fetch.body.count }}' } },
+        { id: 'compute', type: 'set', values: { double: "{{ vars.count * $number('two') }}" } },
+        { id: 'answer', type: 'return', body: { double: '{{ vars.double }}' } },
+      ],
+    }
+    await putFlow(flowId, broken)
+    const first = await json(call('POST', `/hooks/${flowId}`, { n: 1 }))
+    const failed = await waitFor(first.executionId, finished)
+    expect(failed.error).toMatchObject({ taskId: 'compute', type: 'expression_error' })
+
+    const fixed = structuredClone(broken)
+    fixed.tasks[2] = { id: 'compute', type: 'set', values: { double: '{{ vars.count * 2 }}' } }
+    expect((await putFlow(flowId, fixed)).revision).toBe(2)
+
+    const response = await post(first.executionId, 'replay', {})
+    expect(response.status).toBe(201)
+    const replay = await json(response)
+    expect(replay).toMatchObject({ replayOf: first.executionId, revision: 2, fromTaskId: 'compute', reused: 2 })
+    const done = await waitFor(replay.executionId, finished)
+    expect(done).toMatchObject({ status: 'completed', trigger: 'replay', revision: 2, replayOf: first.executionId, input: failed.input })
+    expect(done.output.body).toEqual({ double: 2 })
+    expect(done.taskRuns.map((run: { taskId: string; reused: boolean }) => [run.taskId, run.reused])).toEqual([
+      ['fetch', true],
+      ['remember', true],
+      ['compute', false],
+      ['answer', false],
+    ])
+    expect(await callsTo(key)).toBe(1)
+    expect(await execution(first.executionId)).toEqual(failed)
+  })
+
+  it('replays from a given task on a given revision, and refuses bad requests', async () => {
+    const flowId = uniqueId()
+    await putFlow(flowId, { tasks: [{ id: 'a', type: 'set', values: { a: 1 } }, { id: 'b', type: 'set', values: { b: 2 } }] })
+    const { executionId } = await json(call('POST', `/hooks/${flowId}`, {}))
+    await waitFor(executionId, finished)
+    const replay = await json(post(executionId, 'replay', { fromTaskId: 'b', revision: 1 }))
+    expect((await waitFor(replay.executionId, finished)).vars).toEqual({ a: 1, b: 2 })
+
+    const missing = await post(executionId, 'replay', { fromTaskId: 'zzz' })
+    expect(missing.status).toBe(400)
+    expect((await json(missing)).error).toMatchObject({ message: `task "zzz" does not exist in revision 1 of flow ${flowId}`, issues: [{ path: 'fromTaskId' }] })
+    expect((await post(executionId, 'replay', {})).status).toBe(400)
+    expect((await post(executionId, 'replay', { revision: 9 })).status).toBe(400)
+    expect((await post(executionId, 'replay', { color: 'red' })).status).toBe(400)
+    expect((await post(crypto.randomUUID(), 'replay', {})).status).toBe(404)
+  })
+
+  it('refuses to replay an execution that has not finished', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    await waitFor(executionId, (e) => e.status === 'delayed')
+    expect((await post(executionId, 'replay', { fromTaskId: 'nap' })).status).toBe(409)
+    await post(executionId, 'kill')
+  })
+})
+
+describe('logs', () => {
+  it('record each task run start, retries, delays and end, and log tasks, filtered by task and level, paged', async () => {
+    const key = uniqueId('flaky')
+    const { executionId } = await start({
+      tasks: [
+        { id: 'say', type: 'log', level: 'warn', message: 'hello {{ input.body.who }}' },
+        { id: 'flaky', type: 'http', url: target(`/flaky?key=${key}&fail=1`), retry: { maxAttempts: 2, delay: '50ms' } },
+        { id: 'nap', type: 'delay', duration: '10ms' },
+      ],
+    }, { who: 'logs' })
+    await waitFor(executionId, finished)
+    const all = await json(call('GET', `/api/executions/${executionId}/logs`))
+    const messages = all.items.map((line: { taskId: string | null; level: string; message: string }) => `${line.taskId ?? '-'} ${line.level} ${line.message}`)
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^- info execution started/),
+      'say debug attempt 1 started',
+      'say warn hello logs',
+      expect.stringMatching(/^flaky warn attempt 1 failed \(http_error: .* answered 503\); retrying in 50 ms$/),
+      'flaky debug attempt 2 started',
+      expect.stringMatching(/^flaky info completed in \d+ ms \(2 attempt\(s\)\)$/),
+      expect.stringMatching(/^nap info delayed until /),
+      '- info execution completed',
+    ]))
+    expect(all.items[0]).toEqual({ id: expect.any(Number), at: expect.any(String), level: 'info', taskId: null, taskRunId: null, message: expect.any(String) })
+    expect(all.dropped).toBe(0)
+
+    const flaky = await json(call('GET', `/api/executions/${executionId}/logs?taskId=flaky&level=warn`))
+    expect(flaky.items.map((line: { level: string }) => line.level)).toEqual(['warn'])
+    const page = await json(call('GET', `/api/executions/${executionId}/logs?limit=2`))
+    expect(page.items).toHaveLength(2)
+    const next = await json(call('GET', `/api/executions/${executionId}/logs?limit=2&cursor=${page.nextCursor}`))
+    expect(next.items[0].id).toBe(page.items[1].id + 1)
+    expect((await call('GET', `/api/executions/${executionId}/logs?level=loud`)).status).toBe(400)
+  })
+})
+
+describe('metrics', () => {
+  it('time every task run and attempt, count response bytes and foreach items, and total them', async () => {
+    const { executionId } = await start({
+      tasks: [
+        { id: 'each', type: 'foreach', items: '[1, 2]', tasks: [{ id: 'call', type: 'http', url: target('/text') }] },
+      ],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.metrics).toMatchObject({ 'foreach.items': 2, 'http.response.bytes': 10, duration: expect.any(Number) })
+    for (const run of done.taskRuns) {
+      expect(run.metrics).toContainEqual({ name: 'duration', type: 'duration', value: expect.any(Number) })
+      for (const attempt of run.attempts) expect(attempt.durationMs).toBeGreaterThanOrEqual(0)
+    }
+  })
+})
