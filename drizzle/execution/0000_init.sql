@@ -1,5 +1,5 @@
 CREATE TABLE `events` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
 	`payload` text,
 	`received_at` integer NOT NULL,
@@ -7,14 +7,12 @@ CREATE TABLE `events` (
 );
 --> statement-breakpoint
 CREATE TABLE `execution` (
-	`id` text PRIMARY KEY NOT NULL,
+	`id` text NOT NULL,
 	`flow_id` text NOT NULL,
 	`revision` integer NOT NULL,
-	`definition` text NOT NULL,
 	`mode` text NOT NULL,
 	`trigger` text NOT NULL,
 	`status` text NOT NULL,
-	`input` text NOT NULL,
 	`output` text,
 	`error` text,
 	`vars` text NOT NULL,
@@ -42,7 +40,7 @@ CREATE TABLE `items` (
 );
 --> statement-breakpoint
 CREATE TABLE `logs` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`at` integer NOT NULL,
 	`level` text NOT NULL,
 	`task_id` text,
@@ -50,7 +48,11 @@ CREATE TABLE `logs` (
 	`message` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `logs_task` ON `logs` (`task_id`,`id`);--> statement-breakpoint
+CREATE TABLE `source` (
+	`definition` text NOT NULL,
+	`input` text NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `task_runs` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`task_id` text NOT NULL,
@@ -74,8 +76,6 @@ CREATE TABLE `task_runs` (
 	`reused` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `task_runs_parent` ON `task_runs` (`parent_id`,`iteration`,`position`);--> statement-breakpoint
-CREATE INDEX `task_runs_scope` ON `task_runs` (`scope`);--> statement-breakpoint
 CREATE TABLE `timers` (
 	`key` text PRIMARY KEY NOT NULL,
 	`due_at` integer NOT NULL

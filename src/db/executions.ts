@@ -3,15 +3,27 @@ import { and, desc, eq, getTableColumns, gte, lt, lte, or, type SQL, sql } from 
 import { drizzle } from 'drizzle-orm/d1'
 import { type ExecutionSummary, executions } from './schema'
 
-/** Writes a summary unless D1 already has the same or a newer version of it. */
-export async function upsertSummary(d1: D1Database, summary: ExecutionSummary): Promise<void> {
+const upserts = new WeakMap<D1Database, ReturnType<typeof prepareUpsert>>()
+
+function prepareUpsert(d1: D1Database) {
   const { id: _id, ...fields } = getTableColumns(executions)
   const set = Object.fromEntries(Object.entries(fields).map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]))
-  await drizzle(d1)
+  const values = Object.fromEntries(Object.keys(getTableColumns(executions)).map((key) => [key, sql.placeholder(key)]))
+  return drizzle(d1)
     .insert(executions)
-    .values(summary)
+    .values(values as Record<keyof ExecutionSummary, ReturnType<typeof sql.placeholder>>)
     .onConflictDoUpdate({ target: executions.id, set, setWhere: sql`excluded.version > ${executions.version}` })
-    .run()
+    .prepare()
+}
+
+/** Writes a summary unless D1 already has the same or a newer version of it (prepared once per binding). */
+export async function upsertSummary(d1: D1Database, summary: ExecutionSummary): Promise<void> {
+  let upsert = upserts.get(d1)
+  if (!upsert) {
+    upsert = prepareUpsert(d1)
+    upserts.set(d1, upsert)
+  }
+  await upsert.run(summary)
 }
 
 export interface ExecutionFilter {

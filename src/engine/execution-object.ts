@@ -48,9 +48,13 @@ export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; 
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
+/** Timers due within this long also wake the object from memory, more precisely than its alarm. */
+export const IN_MEMORY_WAKE_MS = 10_000
+
 export class ExecutionObject extends DurableObject<Env> {
   private readonly store: ExecutionStore
   private runner: Runner | null = null
+  private wakeTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -65,7 +69,7 @@ export class ExecutionObject extends DurableObject<Env> {
   }
 
   private async load(row: ExecutionRow): Promise<Runner> {
-    const runner = new Runner(this.store, this.services, row, this.store.activeRuns(), this.store.allTimers(), await this.ctx.storage.getAlarm())
+    const runner = Runner.load(this.store, this.services, row, await this.ctx.storage.getAlarm())
     runner.flush()
     return runner
   }
@@ -75,6 +79,10 @@ export class ExecutionObject extends DurableObject<Env> {
     fetch: (input, init) => fetch(input, init),
     armAlarm: (at) => {
       void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at))
+      // while the object is in memory, a timer wakes it on the dot; the alarm stays the durable way
+      clearTimeout(this.wakeTimer)
+      const delay = at === null ? null : at - Date.now()
+      if (delay !== null && delay <= IN_MEMORY_WAKE_MS) this.wakeTimer = setTimeout(() => void this.wake(false), Math.max(0, delay))
     },
     waitUntil: (promise) => this.ctx.waitUntil(promise),
     startChild: (parent, runId, attempt, request) => startChild(this.env, parent, runId, attempt, request),
@@ -99,9 +107,9 @@ export class ExecutionObject extends DurableObject<Env> {
       const row = newExecutionRow(request, Date.now())
       this.store.transaction(() => {
         this.store.insertExecution(row)
-        for (const run of request.reuse?.runs ?? []) this.store.saveRun(run)
+        this.store.saveRuns(request.reuse?.runs ?? [])
       })
-      runner = this.runner = new Runner(this.store, this.services, row, [], [], null)
+      runner = this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined)
       if (request.waitMs > 0) await runner.start()
       else runner.flush()
     }
@@ -110,10 +118,14 @@ export class ExecutionObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    await this.wake(true)
+  }
+
+  private async wake(byAlarm: boolean): Promise<void> {
     const runner = this.runner
     if (!runner) return
     try {
-      await runner.wake()
+      await runner.wake(byAlarm)
     } catch (error) {
       // a throwing alarm is retried a few times and then dropped: end the execution instead
       console.error('execution alarm failed', error)

@@ -69,24 +69,33 @@ export class Runner {
   private dropped: number
   private indexedVersion: number
 
-  constructor(
+  /** A runner for an execution in storage, as a restarted object finds it. */
+  static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
+    return new Runner(store, services, row, { runs: store.activeRuns(), timers: store.allTimers(), armedAt, logCount: store.countLogs() })
+  }
+
+  /** A runner for an execution just inserted: nothing else is in storage yet. */
+  static create(store: ExecutionStore, services: Services, row: ExecutionRow, reused: boolean): Runner {
+    return new Runner(store, services, row, { runs: [], timers: [], armedAt: null, logCount: 0, fresh: !reused })
+  }
+
+  private constructor(
     private readonly store: ExecutionStore,
     private readonly services: Services,
     private row: ExecutionRow,
-    runs: RunState[],
-    timers: { key: string; dueAt: number }[],
-    armedAt: number | null,
+    found: { runs: RunState[]; timers: { key: string; dueAt: number }[]; armedAt: number | null; logCount: number; fresh?: boolean },
   ) {
     this.flow = services.compile(row)
-    this.state = { exec: execFromRow(row), runs: new Map(runs.map((run) => [run.id, run])) }
+    this.state = { exec: execFromRow(row), runs: new Map(found.runs.map((run) => [run.id, run])) }
     this.vars = row.vars
     this.indexedVersion = row.indexedVersion
     this.dropped = row.droppedLogs
-    this.logCount = store.countLogs()
-    this.armedAt = armedAt
-    for (const timer of timers) this.timers.set(timer.key, timer.dueAt)
-    for (const run of runs) if (run.status === 'pending') this.ready.push(run.id)
+    this.logCount = found.logCount
+    this.armedAt = found.armedAt
+    for (const timer of found.timers) this.timers.set(timer.key, timer.dueAt)
+    for (const run of found.runs) if (run.status === 'pending') this.ready.push(run.id)
     this.scopes = new Scopes(store, (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null)
+    if (found.fresh) this.scopes.begin(null)
   }
 
   get exec() {
@@ -132,9 +141,12 @@ export class Runner {
     if (this.exec.status === 'pending') this.apply({ type: 'start', position: this.row.startPosition })
   }
 
-  /** Called from the alarm: recover, fire what is due, run what is ready. */
-  async wake(): Promise<void> {
-    this.armedAt = null
+  /**
+   * Called when a timer may be due — by the alarm (which the platform then clears), or by an
+   * in-memory timer set alongside it: recover, fire what is due, run what is ready.
+   */
+  async wake(byAlarm: boolean): Promise<void> {
+    if (byAlarm) this.armedAt = null
     this.startIfDue()
     this.recover()
     const now = this.services.now()
@@ -424,11 +436,11 @@ export class Runner {
   flush(): void {
     const dirty = this.execDirty || this.varsDirty || this.dirtyRuns.size > 0 || this.dirtyTimers.size > 0 || this.logLines.length > 0
     if (dirty) {
+      const stateChanged = this.execDirty || this.varsDirty
+      if (stateChanged) this.row = { ...this.row, ...this.exec, vars: this.vars, droppedLogs: this.dropped, indexedVersion: this.indexedVersion }
       this.store.transaction(() => {
-        for (const run of this.dirtyRuns.values()) this.store.saveRun(run)
-        if (this.execDirty || this.varsDirty) {
-          this.store.saveExecution(this.exec, { vars: this.vars, droppedLogs: this.dropped })
-        }
+        this.store.saveRuns([...this.dirtyRuns.values()])
+        if (stateChanged) this.store.saveExecution(this.row)
         for (const [key, dueAt] of this.dirtyTimers) {
           if (dueAt === null) this.store.deleteTimer(key)
           else this.store.setTimer(key, dueAt)
@@ -440,7 +452,6 @@ export class Runner {
       this.logLines.length = 0
       this.execDirty = false
       this.varsDirty = false
-      this.row = { ...this.row, ...this.exec, vars: this.vars, droppedLogs: this.dropped }
     }
     this.arm()
     if (this.exec.output) for (const waiter of [...this.outputWaiters]) waiter()
@@ -474,6 +485,7 @@ export class Runner {
         this.indexing = false
         this.indexFailures = 0
         this.indexedVersion = Math.max(this.indexedVersion, row.version)
+        this.row = { ...this.row, indexedVersion: this.indexedVersion }
         this.store.updateExecution({ indexedVersion: this.indexedVersion })
         this.arm()
         this.index()

@@ -31,8 +31,8 @@ export class Scopes {
     return view
   }
 
-  /** A new foreach iteration: nothing of it is in storage yet, so nothing needs reading. */
-  begin(scope: string): void {
+  /** A new scope (a new execution, a new foreach iteration): nothing of it is in storage to read. */
+  begin(scope: string | null): void {
     if (!this.own.has(scope)) this.own.set(scope, {})
   }
 

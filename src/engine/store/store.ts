@@ -1,11 +1,15 @@
-/** @module Reads and writes of the execution object's SQLite storage (Drizzle). */
-import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm'
+/**
+ * @module Reads and writes of the execution object's SQLite storage (Drizzle). The writes every
+ * task run makes (its row, its log lines, the execution's state) are prepared once per object.
+ */
+import { and, asc, eq, getTableColumns, getTableName, gt, inArray, isNull, sql } from 'drizzle-orm'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../../drizzle/execution/migrations'
 import type { ExecState, RunState } from '../state'
 import type { ExecutionStatus, Mode, TaskRunStatus, Trigger } from '../types'
-import { events, execution, type ExecutionRow, items, logs, taskRuns, type TaskRunRow, timers } from './schema'
+import { events, execution, type ExecutionRow, items, logs, source, taskRuns, type TaskRunRow, timers } from './schema'
 
 export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
 
@@ -35,8 +39,36 @@ export function execFromRow(row: ExecutionRow): ExecState {
 
 export const runFromRow = (row: TaskRunRow): RunState => ({ ...row, status: row.status as TaskRunStatus })
 
+/**
+ * `INSERT … SELECT … FROM json_each(?)`: writes any number of rows, given as one JSON array, in one
+ * statement (an upsert on `key` when given). JSON columns keep their JSON text (`->`), others their
+ * SQL value (`->>`).
+ */
+function bulkInsert(table: SQLiteTable, key?: string) {
+  const columns = Object.entries(getTableColumns(table)).filter(([property]) => property !== 'id' || key === 'id')
+  const names = columns.map(([, column]) => column.name)
+  const values = columns.map(([property, column]) => `value ${column.columnType === 'SQLiteTextJson' ? '->' : '->>'} '$.${property}'`)
+  const upsert = key ? ` ON CONFLICT(${key}) DO UPDATE SET ${names.filter((name) => name !== key).map((name) => `${name} = excluded.${name}`).join(', ')}` : ''
+  const head = sql.raw(`INSERT INTO ${getTableName(table)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM json_each(`)
+  const tail = sql.raw(`) WHERE true${upsert}`)
+  return (rows: readonly object[]) => sql`${head}${JSON.stringify(rows)}${tail}`
+}
+
+const upsertRuns = bulkInsert(taskRuns, 'id')
+const insertLogs = bulkInsert(logs)
+
+/** Placeholders for every column of a table (prepared statements bind them by name). */
+const placeholders = <T extends Record<string, unknown>>(columns: T) =>
+  Object.fromEntries(Object.keys(columns).map((name) => [name, sql.placeholder(name)])) as { [K in keyof T]: ReturnType<typeof sql.placeholder> }
+
+const STATE_COLUMNS = (() => {
+  const { id: _id, ...columns } = getTableColumns(execution)
+  return columns
+})()
+
 export class ExecutionStore {
   readonly db: DrizzleSqliteDODatabase
+  private prepared?: ReturnType<ExecutionStore['prepare']>
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.db = drizzle(storage)
@@ -56,25 +88,43 @@ export class ExecutionStore {
     return migrate(this.db, migrations)
   }
 
+  private prepare() {
+    return {
+      // drizzle binds update placeholders through each column's encoder, though its types only allow values
+      saveState: this.db.update(execution).set(placeholders(STATE_COLUMNS) as unknown as Partial<typeof execution.$inferInsert>).prepare(),
+    }
+  }
+
+  private get statements() {
+    this.prepared ??= this.prepare()
+    return this.prepared
+  }
+
   insertExecution(row: ExecutionRow): void {
-    this.db.insert(execution).values(row).run()
+    const { definition, input, ...state } = row
+    this.db.insert(source).values({ definition, input }).run()
+    this.db.insert(execution).values(state).run()
   }
 
   execution(): ExecutionRow | undefined {
-    return this.db.select().from(execution).get()
+    const state = this.db.select().from(execution).get()
+    const started = this.db.select().from(source).get()
+    return state && started && { ...state, ...started }
   }
 
-  saveExecution(state: ExecState, extra: Partial<ExecutionRow> = {}): void {
-    const { id, ...fields } = state
-    this.db.update(execution).set({ ...fields, ...extra }).where(eq(execution.id, id)).run()
+  /** Writes the whole state row (every column but the id). */
+  saveExecution(row: Omit<ExecutionRow, 'definition' | 'input'>): void {
+    const values: Record<string, unknown> = {}
+    for (const name of Object.keys(STATE_COLUMNS)) values[name] = row[name as keyof typeof row]
+    this.statements.saveState.run(values)
   }
 
-  updateExecution(patch: Partial<ExecutionRow>): void {
+  updateExecution(patch: Partial<Omit<ExecutionRow, 'definition' | 'input'>>): void {
     this.db.update(execution).set(patch).run()
   }
 
-  saveRun(run: RunState): void {
-    this.db.insert(taskRuns).values(run).onConflictDoUpdate({ target: taskRuns.id, set: run }).run()
+  saveRuns(runs: readonly RunState[]): void {
+    if (runs.length > 0) this.db.run(upsertRuns(runs))
   }
 
   activeRuns(): RunState[] {
@@ -125,18 +175,12 @@ export class ExecutionStore {
     this.db.delete(timers).where(eq(timers.key, key)).run()
   }
 
-  dueTimers(now: number): { key: string; dueAt: number }[] {
-    return this.db.select().from(timers).where(lte(timers.dueAt, now)).orderBy(asc(timers.dueAt)).all()
-  }
-
   allTimers(): { key: string; dueAt: number }[] {
     return this.db.select().from(timers).all()
   }
 
-  appendLogs(lines: LogLine[]): void {
-    for (let start = 0; start < lines.length; start += 15) {
-      this.db.insert(logs).values(lines.slice(start, start + 15)).run()
-    }
+  appendLogs(lines: readonly LogLine[]): void {
+    if (lines.length > 0) this.db.run(insertLogs(lines))
   }
 
   logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: string[] | undefined }) {

@@ -1,0 +1,93 @@
+/**
+ * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
+ * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`.
+ */
+import { ExecutionObject as Execution } from '../src/engine/execution-object'
+import type { Env } from '../src/env'
+import worker from '../src/index'
+import { SchedulerObject as Scheduler } from '../src/schedule/scheduler-object'
+
+const counts = { reads: 0, writes: 0 }
+
+const count = (sql: string) => {
+  if (/^\s*(select|with|pragma)\b/i.test(sql)) counts.reads += 1
+  else counts.writes += 1
+}
+
+/** A D1 binding that counts the statements it runs. */
+function counted(db: D1Database): D1Database {
+  const originals = new WeakMap<object, D1PreparedStatement>()
+  const statement = (inner: D1PreparedStatement, sql: string): D1PreparedStatement => {
+    const proxy = new Proxy(inner, {
+      get(target, key) {
+        if (key === 'bind') return (...values: unknown[]) => statement(target.bind(...values), sql)
+        const value = Reflect.get(target, key)
+        if (typeof value !== 'function') return value
+        if (key === 'run' || key === 'all' || key === 'first' || key === 'raw') {
+          return (...args: unknown[]) => {
+            count(sql)
+            return value.apply(target, args)
+          }
+        }
+        return value.bind(target)
+      },
+    })
+    originals.set(proxy, inner)
+    return proxy
+  }
+  const sqlOf = new WeakMap<object, string>()
+  return new Proxy(db, {
+    get(target, key) {
+      if (key === 'prepare') {
+        return (sql: string) => {
+          const prepared = statement(target.prepare(sql), sql)
+          sqlOf.set(prepared, sql)
+          return prepared
+        }
+      }
+      if (key === 'batch') {
+        return (statements: D1PreparedStatement[]) => {
+          for (const each of statements) count(sqlOf.get(each) ?? 'write')
+          return target.batch(statements.map((each) => originals.get(each) ?? each))
+        }
+      }
+      const value = Reflect.get(target, key)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+const countedDbs = new WeakMap<D1Database, D1Database>()
+
+/** The env with its D1 binding counted (the same wrapper every time, like the binding itself). */
+function withCountedDb(env: Env): Env {
+  let db = countedDbs.get(env.DB)
+  if (!db) {
+    db = counted(env.DB)
+    countedDbs.set(env.DB, db)
+  }
+  return { ...env, DB: db }
+}
+
+export class ExecutionObject extends Execution {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, withCountedDb(env))
+  }
+}
+
+export class SchedulerObject extends Scheduler {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, withCountedDb(env))
+  }
+}
+
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    if (new URL(request.url).pathname === '/__bench/d1') {
+      const snapshot = { ...counts }
+      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0 })
+      return Response.json(snapshot)
+    }
+    return worker.fetch(request, withCountedDb(env), ctx)
+  },
+} satisfies ExportedHandler<Env>

@@ -1,0 +1,54 @@
+/**
+ * The references of `npm run bench`: the same small JSON work done inline in a plain Worker
+ * (no durability: the physical limit), and as Cloudflare Workflows steps.
+ */
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers'
+
+interface Env {
+  TEN_STEPS: Workflow
+  ONE_SLEEP: Workflow
+}
+
+/** One small JSON transform, the unit of work of every benchmark row. */
+export const transform = (value: { n: number; trail: string[] }, index: number) => ({
+  n: value.n + index,
+  trail: [...value.trail, `step${index}`],
+})
+
+export class TenSteps extends WorkflowEntrypoint<Env, { n: number }> {
+  override async run(event: WorkflowEvent<{ n: number }>, step: WorkflowStep) {
+    let value = { n: event.payload.n, trail: [] as string[] }
+    for (let index = 0; index < 10; index++) value = await step.do(`step${index}`, async () => transform(value, index))
+    return value
+  }
+}
+
+export class OneSleep extends WorkflowEntrypoint<Env, { ms: number }> {
+  override async run(event: WorkflowEvent<{ ms: number }>, step: WorkflowStep) {
+    const before = await step.do('before', async () => Date.now())
+    await step.sleep('nap', event.payload.ms)
+    const after = await step.do('after', async () => Date.now())
+    return { lateMs: after - before - event.payload.ms }
+  }
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const url = new URL(request.url)
+    const [, kind, id] = url.pathname.split('/')
+    if (kind === 'bare') {
+      const body = (await request.json()) as { n: number }
+      let value = { n: body.n, trail: [] as string[] }
+      for (let index = 0; index < 10; index++) value = transform(value, index)
+      return Response.json(value)
+    }
+    const workflow = kind === 'workflow' ? env.TEN_STEPS : kind === 'sleep' ? env.ONE_SLEEP : null
+    if (!workflow) return new Response('not found', { status: 404 })
+    if (request.method === 'POST') {
+      const instance = await workflow.create({ params: await request.json() })
+      return Response.json({ id: instance.id })
+    }
+    const status = await (await workflow.get(id ?? '')).status()
+    return Response.json(status)
+  },
+} satisfies ExportedHandler<Env>

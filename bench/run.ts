@@ -1,0 +1,65 @@
+/**
+ * `npm run bench`: starts edgeflow and the references (a bare Worker and Cloudflare Workflows) under
+ * `wrangler dev` on free 127.0.0.1 ports, drives them with bounded load, and prints one table
+ * (also saved as JSON in bench/results/). `BENCH_SCALE=0.2 npm run bench` runs a smaller round.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { machine, save, table } from './report.ts'
+import * as scenario from './scenarios.ts'
+import { applyMigrations, ROOT, startDev } from './stack.ts'
+import { startTarget } from './target.ts'
+
+const scale = Number(process.env.BENCH_SCALE ?? 1)
+const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-bench-'))
+const productState = path.join(state, 'product')
+const referenceState = path.join(state, 'reference')
+const productConfig = path.join(ROOT, 'bench', 'product.wrangler.toml')
+
+console.log(`edgeflow benchmarks on ${machine()}, scale ${scale}`)
+const target = await startTarget()
+applyMigrations(productConfig, productState)
+const [product, reference] = await Promise.all([
+  startDev(productConfig, productState, '/api/flows'),
+  startDev(path.join(ROOT, 'bench', 'reference', 'wrangler.toml'), referenceState, '/nothing'),
+])
+const stop = async () => {
+  await Promise.all([product.stop(), reference.stop(), target.close()])
+  rmSync(state, { recursive: true, force: true })
+}
+process.on('SIGINT', () => void stop().then(() => process.exit(130)))
+
+try {
+  const ctx: scenario.Context = {
+    edgeflow: product.url,
+    reference: reference.url,
+    target: target.url,
+    productPid: product.process.pid as number,
+    productState,
+    referenceState,
+    scale,
+  }
+  await scenario.putFlows(ctx)
+  const rows: scenario.Row[] = []
+  const step = async <T>(name: string, work: () => Promise<T>) => {
+    const started = Date.now()
+    const result = await work()
+    console.log(`  ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    return result
+  }
+  const latency = await step('latency', () => scenario.latencyRows(ctx))
+  rows.push(...latency.rows)
+  rows.push(...(await step('throughput', () => scenario.throughputRows(ctx))))
+  rows.push(await step('async', () => scenario.asyncRow(ctx, latency.workflowP50)))
+  rows.push(await step('1,000 tasks', () => scenario.longFlowRow(ctx)))
+  rows.push(await step('delay', () => scenario.delayRow(ctx)))
+  rows.push(await step('retry', () => scenario.retryRow(ctx)))
+  rows.push(await step('foreach', () => scenario.foreachRow(ctx)))
+  rows.push(...(await step('D1', () => scenario.d1Rows(ctx))))
+  rows.push(await step('storage', () => scenario.storageRow(ctx)))
+  console.log(`\n${table(rows)}\n`)
+  console.log(`saved ${save(path.join(ROOT, 'bench', 'results'), rows)}`)
+} finally {
+  await stop()
+}

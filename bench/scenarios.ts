@@ -1,0 +1,256 @@
+/** The benchmark rows: what is sent, how it is timed, what is checked. */
+import { json, poll, post, run, sleep, stats, type Stats } from './load.ts'
+import { filesUnder, workerdRss } from './stack.ts'
+
+export interface Row {
+  id: string
+  scenario: string
+  /** The headline figure and its unit. */
+  value: number
+  unit: string
+  latency?: Stats
+  /** The same measure for the references, when there is one. */
+  bare?: number
+  workflows?: number
+  note?: string
+}
+
+export interface Context {
+  edgeflow: string
+  reference: string
+  target: string
+  productPid: number
+  productState: string
+  referenceState: string
+  scale: number
+}
+
+const set = (index: number) => ({ id: `s${index}`, type: 'set', values: { n: `{{ $exists(vars.n) ? vars.n + ${index} : input.body.n }}`, step: `step${index}` } })
+
+export const FLOWS = {
+  one: { mode: 'sync', tasks: [{ id: 'answer', type: 'return', body: { n: '{{ input.body.n }}' } }] },
+  ten: { mode: 'sync', tasks: [...Array.from({ length: 9 }, (_, index) => set(index)), { id: 'answer', type: 'return', body: '{{ vars }}' }] },
+  ten_async: { tasks: [...Array.from({ length: 9 }, (_, index) => set(index)), { id: 'answer', type: 'return', body: '{{ vars }}' }] },
+  thousand: { tasks: Array.from({ length: 1000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { i: index } })) },
+  nap: { tasks: [{ id: 'nap', type: 'delay', duration: '1s' }] },
+  each: { tasks: [{ id: 'each', type: 'foreach', items: '[1..10000]', concurrency: 10, tasks: [{ id: 'square', type: 'set', values: { last: '{{ item * item }}' } }] }] },
+}
+
+export function flaky(target: string) {
+  return {
+    tasks: [
+      {
+        id: 'flaky',
+        type: 'http',
+        url: `${target}/flaky?key={{ execution.id }}&fail=2`,
+        retry: { maxAttempts: 3, backoff: 'constant', delay: '200ms' },
+      },
+    ],
+  }
+}
+
+export async function putFlows(ctx: Context): Promise<void> {
+  for (const [id, flow] of Object.entries({ ...FLOWS, flaky: flaky(ctx.target) })) {
+    const response = await fetch(`${ctx.edgeflow}/api/flows/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(flow) })
+    if (response.status >= 300) throw new Error(`PUT ${id}: ${await response.text()}`)
+  }
+}
+
+const bare = (ctx: Context) => async (index: number) => {
+  const response = await post(`${ctx.reference}/bare`, { n: index })
+  await response.json()
+}
+
+const hook = (ctx: Context, flow: string) => async (index: number) => {
+  const response = await post(`${ctx.edgeflow}/hooks/${flow}`, { n: index })
+  if (response.status !== 200) throw new Error(`${flow}: ${response.status} ${await response.text()}`)
+  await response.arrayBuffer()
+  return response.headers.get('x-execution-id') as string
+}
+
+/** Creates a workflow and polls it every 5 ms until complete: create-to-complete. */
+const workflow = (ctx: Context, kind: 'workflow' | 'sleep', params: (index: number) => unknown) => async (index: number) => {
+  const { id } = await json<{ id: string }>(`${ctx.reference}/${kind}`, { method: 'POST', body: JSON.stringify(params(index)) })
+  const done = await poll<{ status: string; output: unknown }>(`${ctx.reference}/${kind}/${id}`, (status) => status.status === 'complete' || status.status === 'errored', 5)
+  if (done.status !== 'complete') throw new Error(`workflow ${id} ${done.status}`)
+  return done.output
+}
+
+/** Async trigger, then poll every 5 ms until final (the way the Workflows reference is timed). */
+const asyncToCompleted = (ctx: Context, flow: string) => async (index: number) => {
+  const accepted = await json<{ executionId: string }>(`${ctx.edgeflow}/hooks/${flow}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: index }) })
+  return poll<any>(`${ctx.edgeflow}/api/executions/${accepted.executionId}`, (detail) => ['completed', 'warning', 'failed', 'killed'].includes(detail.status), 5)
+}
+
+/** Counts the executions of a flow that D1 lists as completed (paging through all of them). */
+async function completedIn(ctx: Context, flow: string, expected: number): Promise<number> {
+  const started = Date.now()
+  for (;;) {
+    let cursor: string | null = null
+    let count = 0
+    do {
+      const page: { items: unknown[]; nextCursor: string | null } = await json(`${ctx.edgeflow}/api/executions?flowId=${flow}&status=completed&limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+      count += page.items.length
+      cursor = page.nextCursor
+    } while (cursor)
+    if (count >= expected || Date.now() - started > 10_000) return count
+    await sleep(200)
+  }
+}
+
+export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50: number; workflowP50: number }> {
+  const n = Math.round(300 * ctx.scale)
+  await run(50, 4, 10_000, bare(ctx))
+  await run(50, 4, 10_000, hook(ctx, 'ten'))
+  await run(10, 2, 10_000, workflow(ctx, 'workflow', (index) => ({ n: index })))
+  const bareRun = await run(n, 1, 30_000, bare(ctx))
+  const workflowRun = await run(Math.round(50 * ctx.scale), 1, 60_000, workflow(ctx, 'workflow', (index) => ({ n: index })))
+  const one = await run(n, 1, 30_000, hook(ctx, 'one'))
+  const ten = await run(n, 1, 30_000, hook(ctx, 'ten'))
+  const bareP50 = bareRun.latencies.p50
+  const workflowP50 = workflowRun.latencies.p50
+  const rows: Row[] = [
+    { id: 'bare.latency', scenario: 'reference: bare Worker, 10 JSON transforms, c=1', value: bareP50, unit: 'ms p50', latency: bareRun.latencies },
+    { id: 'workflows.latency', scenario: 'reference: Workflows, 10 steps, create→complete (poll 5 ms), c=1', value: workflowP50, unit: 'ms p50', latency: workflowRun.latencies },
+    { id: 'sync.1', scenario: 'sync webhook, 1-task flow, c=1', value: one.latencies.p50, unit: 'ms p50', latency: one.latencies, bare: bareP50, workflows: workflowP50 },
+    { id: 'sync.10', scenario: 'sync webhook, 10-task flow, c=1', value: ten.latencies.p50, unit: 'ms p50', latency: ten.latencies, bare: bareP50, workflows: workflowP50 },
+  ]
+  return { rows, bareP50, workflowP50 }
+}
+
+export async function throughputRows(ctx: Context): Promise<Row[]> {
+  const n = Math.round(2000 * ctx.scale)
+  const bareRun = await run(n, 16, 20_000, bare(ctx))
+  const workflowRun = await run(Math.round(200 * ctx.scale), 16, 60_000, workflow(ctx, 'workflow', (index) => ({ n: index })))
+  const rows: Row[] = [
+    { id: 'bare.throughput', scenario: 'reference: bare Worker, c=16', value: bareRun.perSecond, unit: 'req/s', latency: bareRun.latencies },
+    { id: 'workflows.throughput', scenario: 'reference: Workflows, 10 steps to complete, c=16', value: workflowRun.perSecond, unit: 'exec/s', latency: workflowRun.latencies },
+  ]
+  const before = await completedIn(ctx, 'ten', 0)
+  let sent = 0
+  for (const concurrency of [16, 64]) {
+    const result = await run(n, concurrency, 30_000, hook(ctx, 'ten'))
+    sent += result.results.length
+    rows.push({
+      id: `sync.10.c${concurrency}`,
+      scenario: `sync webhook, 10-task flow, c=${concurrency}`,
+      value: result.perSecond,
+      unit: 'exec/s',
+      latency: result.latencies,
+      bare: bareRun.perSecond,
+      workflows: workflowRun.perSecond,
+    })
+  }
+  const completed = (await completedIn(ctx, 'ten', before + sent)) - before
+  for (const row of rows.slice(2)) row.note = `${completed} of ${sent} executions of both runs listed completed in D1`
+  return rows
+}
+
+export async function asyncRow(ctx: Context, workflowP50: number): Promise<Row> {
+  await run(10, 1, 10_000, asyncToCompleted(ctx, 'ten_async'))
+  const result = await run(Math.round(100 * ctx.scale), 1, 60_000, asyncToCompleted(ctx, 'ten_async'))
+  const failed = result.results.filter((detail) => detail.status !== 'completed').length
+  return {
+    id: 'async.10',
+    scenario: 'async trigger + poll every 5 ms to completed, 10 tasks, c=1',
+    value: result.latencies.p50,
+    unit: 'ms p50',
+    latency: result.latencies,
+    workflows: workflowP50,
+    note: failed ? `${failed} did not complete` : undefined,
+  }
+}
+
+export async function longFlowRow(ctx: Context): Promise<Row> {
+  const perTask: number[] = []
+  for (let index = 0; index < Math.max(2, Math.round(5 * ctx.scale)); index++) {
+    const detail = await asyncToCompleted(ctx, 'thousand')(index)
+    perTask.push(detail.durationMs / 1000)
+  }
+  const latency = stats(perTask)
+  return { id: 'thousand', scenario: '1,000-task flow (set), engine time per task', value: latency.p50, unit: 'ms/task p50', latency }
+}
+
+export async function delayRow(ctx: Context): Promise<Row> {
+  const n = Math.round(20 * ctx.scale)
+  const flows = await run(n, n, 60_000, asyncToCompleted(ctx, 'nap'))
+  const late = stats(flows.results.map((detail) => detail.taskRuns[0].output.sleptMs - 1000))
+  const sleeps = await run(n, n, 60_000, workflow(ctx, 'sleep', () => ({ ms: 1000 })))
+  const workflowLate = stats(sleeps.results.map((output) => (output as { lateMs: number }).lateMs))
+  return {
+    id: 'delay.lateness',
+    scenario: `delay 1 s: wake-up lateness (${n} at once)`,
+    value: late.p95,
+    unit: 'ms p95',
+    latency: late,
+    workflows: workflowLate.p95,
+    note: `Workflows sleep lateness p50 ${workflowLate.p50.toFixed(1)} ms, p95 ${workflowLate.p95.toFixed(1)} ms`,
+  }
+}
+
+export async function retryRow(ctx: Context): Promise<Row> {
+  const n = Math.round(20 * ctx.scale)
+  const flows = await run(n, n, 60_000, asyncToCompleted(ctx, 'flaky'))
+  const late: number[] = []
+  for (const detail of flows.results) {
+    const attempts = detail.taskRuns[0].attempts
+    for (let index = 1; index < attempts.length; index++) {
+      late.push(Date.parse(attempts[index].startedAt) - Date.parse(attempts[index - 1].endedAt) - 200)
+    }
+  }
+  const latency = stats(late)
+  return { id: 'retry.lateness', scenario: `retry back-off 2×200 ms: lateness (${n} at once)`, value: latency.p95, unit: 'ms p95', latency }
+}
+
+export async function foreachRow(ctx: Context): Promise<Row> {
+  const baseline = workerdRss(ctx.productPid)
+  let peak = baseline
+  const sampler = setInterval(() => (peak = Math.max(peak, workerdRss(ctx.productPid))), 50)
+  const started = performance.now()
+  const detail = await asyncToCompleted(ctx, 'each')(0)
+  const elapsed = performance.now() - started
+  clearInterval(sampler)
+  return {
+    id: 'foreach.10k',
+    scenario: 'foreach over 10,000 items (concurrency 10), trigger to completed',
+    value: elapsed,
+    unit: 'ms',
+    note: `${detail.status}, ${detail.taskRunCount} task runs; workerd RSS ${(baseline / 2 ** 20).toFixed(0)} MiB before, peak +${((peak - baseline) / 2 ** 20).toFixed(1)} MiB`,
+  }
+}
+
+/** D1 statements per execution, counted in the Worker and the objects (bench/product.ts). */
+export async function d1Rows(ctx: Context): Promise<Row[]> {
+  const n = Math.round(100 * ctx.scale)
+  await run(5, 1, 10_000, hook(ctx, 'ten'))
+  await sleep(500)
+  await fetch(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
+  await run(n, 1, 60_000, hook(ctx, 'ten'))
+  await sleep(1000)
+  const sync = await json<{ reads: number; writes: number }>(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
+  await run(n, 1, 60_000, asyncToCompleted(ctx, 'ten_async'))
+  await sleep(1000)
+  const counted = await json<{ reads: number; writes: number }>(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
+  return [
+    { id: 'd1.sync', scenario: 'D1 statements per sync 10-task execution', value: sync.writes / n, unit: 'writes', note: `${(sync.reads / n).toFixed(2)} reads per execution` },
+    { id: 'd1.async', scenario: 'D1 statements per async 10-task execution (polling excluded: reads from the object)', value: counted.writes / n, unit: 'writes', note: `${(counted.reads / n).toFixed(2)} reads per execution` },
+  ]
+}
+
+/** Bytes of local storage that new executions (or Workflows instances) added, WAL files included. */
+export async function storageRow(ctx: Context): Promise<Row> {
+  const n = Math.round(50 * ctx.scale)
+  const grown = async (dir: string, work: () => Promise<unknown>) => {
+    const before = filesUnder(dir)
+    await work()
+    await sleep(2000)
+    let bytes = 0
+    for (const [file, size] of filesUnder(dir)) bytes += size - (before.get(file) ?? 0)
+    return bytes / n
+  }
+  const edgeflow = await grown(`${ctx.productState}/v3/do/edgeflow-ExecutionObject`, () => run(n, 1, 60_000, hook(ctx, 'ten')))
+  const workflows = await grown(`${ctx.referenceState}/v3/workflows/miniflare-workflows-ten-steps`, () =>
+    run(n, 1, 60_000, workflow(ctx, 'workflow', (index) => ({ n: index }))),
+  )
+  return { id: 'storage', scenario: 'local storage per 10-task execution (.wrangler/state growth)', value: edgeflow, unit: 'bytes', workflows }
+}
