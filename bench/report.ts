@@ -34,12 +34,45 @@ export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
 }
 
-export function save(dir: string, rows: Row[]): string {
+export function save(dir: string, rows: Row[], checked: Target[]): string {
   mkdirSync(dir, { recursive: true })
   const at = new Date().toISOString()
-  const body = JSON.stringify({ at, machine: machine(), rows }, null, 2)
+  const body = JSON.stringify({ at, machine: machine(), rows, targets: checked }, null, 2)
   const file = path.join(dir, `${at.replaceAll(':', '-')}.json`)
   writeFileSync(file, body)
   writeFileSync(path.join(dir, 'latest.json'), body)
   return file
+}
+
+export interface Target {
+  target: string
+  measured: string
+  met: boolean
+}
+
+/** The targets of the benchmark issue, checked against the rows of this run. */
+export function targets(rows: Row[]): Target[] {
+  const row = (id: string) => rows.find((each) => each.id === id)
+  const value = (id: string) => row(id)?.value ?? NaN
+  const check = (target: string, measured: number, limit: number, atMost: boolean, unit = '×'): Target => ({
+    target,
+    measured: `${measured.toFixed(2)}${unit} (limit ${limit}${unit})`,
+    met: atMost ? measured <= limit : measured >= limit,
+  })
+  const d1Reads = Number(/([\d.]+) reads/.exec(row('d1.sync')?.note ?? '')?.[1] ?? NaN)
+  return [
+    check('sync 10-task p50 ≤ 2× the bare Worker', value('sync.10') / value('bare.latency'), 2, true),
+    check('sync 10-task p50 ≥ 5× faster than Workflows', value('workflows.latency') / value('sync.10'), 5, false),
+    check('c=16 throughput ≥ 10× Workflows', value('sync.10.c16') / value('workflows.throughput'), 10, false),
+    check('c=16 throughput ≥ 0.5× the bare Worker', value('sync.10.c16') / value('bare.throughput'), 0.5, false),
+    check('delay lateness p95 ≤ Workflows sleep lateness p95', value('delay.lateness') / (row('delay.lateness')?.workflows ?? NaN), 1, true),
+    check('per-task overhead ≤ 0.2 ms', value('thousand'), 0.2, true, ' ms'),
+    check('≤ 2 D1 writes per sync execution', value('d1.sync'), 2, true, ''),
+    check('no D1 read on a cached trigger', d1Reads, 0.05, true, ' reads'),
+    check('storage ≤ 1/10 of a Workflows instance', value('storage') / (row('storage')?.workflows ?? NaN), 0.1, true),
+  ]
+}
+
+export function targetTable(list: Target[]): string {
+  return list.map((each) => `${each.met ? 'met    ' : 'NOT MET'}  ${each.target}: ${each.measured}`).join('\n')
 }

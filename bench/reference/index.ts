@@ -1,12 +1,21 @@
 /**
  * The references of `npm run bench`: the same small JSON work done inline in a plain Worker
- * (no durability: the physical limit), and as Cloudflare Workflows steps.
+ * (no durability: the physical limit), as Cloudflare Workflows steps, and the cost of creating one
+ * (empty) Durable Object per request — the floor of any one-object-per-execution design.
  */
-import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers'
+import { DurableObject, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers'
 
 interface Env {
   TEN_STEPS: Workflow
   ONE_SLEEP: Workflow
+  EMPTY: DurableObjectNamespace<Empty>
+}
+
+/** A Durable Object that does nothing: what creating one object per request costs by itself. */
+export class Empty extends DurableObject<Env> {
+  ping(): number {
+    return 1
+  }
 }
 
 /** One small JSON transform, the unit of work of every benchmark row. */
@@ -41,6 +50,10 @@ export default {
       let value = { n: body.n, trail: [] as string[] }
       for (let index = 0; index < 10; index++) value = transform(value, index)
       return Response.json(value)
+    }
+    if (kind === 'object') {
+      await env.EMPTY.get(env.EMPTY.idFromName(crypto.randomUUID())).ping()
+      return Response.json({ ok: true })
     }
     const workflow = kind === 'workflow' ? env.TEN_STEPS : kind === 'sleep' ? env.ONE_SLEEP : null
     if (!workflow) return new Response('not found', { status: 404 })
