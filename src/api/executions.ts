@@ -14,10 +14,9 @@ import { FlowId } from '../flow/ids'
 import { ApiError, notFound, parseOr400 } from './errors'
 import { readBody } from './input'
 import { EXECUTION_HEADER } from './trigger'
+import { iso } from '../engine/views'
 
 export const executions = new Hono<{ Bindings: Env }>()
-
-const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString())
 
 const Cursor = z.string().transform((value, ctx) => {
   const [createdAt, id] = atob(value.replaceAll('-', '+').replaceAll('_', '/')).split('|')

@@ -12,10 +12,9 @@ import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
 import { bodyText } from './input'
 import { trigger } from './trigger'
+import { iso } from '../engine/views'
 
 export const flows = new Hono<{ Bindings: Env }>()
-
-const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString())
 
 export const flowView = (flow: StoredFlow) => ({
   id: flow.id,

@@ -5,13 +5,14 @@
  * is persisted, and its result is checked against the current state when it comes back.
  */
 import type { ActionContext, ActionResult, ChildRequest } from '../actions/define'
-import { truthy } from '../actions/if'
 import type { CompiledFlow } from '../flow/compile'
-import { evaluate, type ExpressionContext } from '../flow/expression'
+import { prepareAttempt, runAction } from './prepare-attempt'
+import { Contexts } from './contexts'
 import { toTaskError } from './errors'
+import { IndexSync } from './index-sync'
 import { decide, type EngineEvent } from './machine'
-import { resolveParams } from './params'
-import { foreachRunOf, iterationOf, Scopes } from './scopes'
+import { PendingWrites } from './pending-writes'
+import { foreachRunOf } from './scopes'
 import { type Effect, type EngineState, FINAL_EXECUTION, type RunState } from './state'
 import type { ExecutionRow } from './store/schema'
 import { execFromRow, type ExecutionStore, type LogLine } from './store/store'
@@ -21,8 +22,6 @@ import type { Output } from './types'
 export const SLICE_TASKS = 100
 /** How soon a child tells its parent again that it ended, after a failed or refused try. */
 export const NOTIFY_RETRY_MS = 1_000
-/** Log lines kept per execution; later ones are counted, not stored. */
-export const MAX_LOG_LINES = 10_000
 
 export interface ChildStarted {
   executionId: string
@@ -47,27 +46,16 @@ export class Runner {
   private state: EngineState
   private readonly flow: CompiledFlow
   private vars: Record<string, unknown>
-  private readonly scopes: Scopes
+  private readonly contexts: Contexts
+  private readonly index: IndexSync
   private readonly ready: number[] = []
   private readonly inflight = new Map<number, AbortController>()
-  private readonly timers = new Map<string, number>()
-  private readonly dirtyTimers = new Map<string, number | null>()
-  private readonly dirtyRuns = new Map<number, RunState>()
-  private readonly logLines: LogLine[] = []
-  private readonly items = new Map<number, unknown[]>()
+  private readonly writes: PendingWrites
   private readonly outputWaiters = new Set<() => void>()
   private readonly pendingKills = new Set<Promise<void>>()
-  private execDirty = false
-  private varsDirty = false
   private pumping = false
   private pumpAgain = false
-  private indexing = false
-  private indexRetryAt: number | null = null
-  private indexFailures = 0
   private armedAt: number | null
-  private logCount: number
-  private dropped: number
-  private indexedVersion: number
 
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
@@ -88,14 +76,12 @@ export class Runner {
     this.flow = services.compile(row)
     this.state = { exec: execFromRow(row), runs: new Map(found.runs.map((run) => [run.id, run])) }
     this.vars = row.vars
-    this.indexedVersion = row.indexedVersion
-    this.dropped = row.droppedLogs
-    this.logCount = found.logCount
+    this.index = new IndexSync(row.indexedVersion, services.index, services.now)
+    this.writes = new PendingWrites(found.timers, found.logCount, row.droppedLogs)
     this.armedAt = found.armedAt
-    for (const timer of found.timers) this.timers.set(timer.key, timer.dueAt)
     for (const run of found.runs) if (run.status === 'pending') this.ready.push(run.id)
-    this.scopes = new Scopes(store, (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null)
-    if (found.fresh) this.scopes.begin(null)
+    this.contexts = new Contexts(store, (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null)
+    if (found.fresh) this.contexts.scopes.begin(null)
   }
 
   get exec() {
@@ -107,7 +93,7 @@ export class Runner {
   }
 
   get droppedLogs(): number {
-    return this.dropped
+    return this.writes.dropped
   }
 
   get isFinal(): boolean {
@@ -149,16 +135,12 @@ export class Runner {
     if (byAlarm) this.armedAt = null
     this.startIfDue()
     this.recover()
-    const now = this.services.now()
-    for (const [key, dueAt] of [...this.timers].sort((a, b) => a[1] - b[1])) {
-      if (dueAt > now) continue
-      this.timers.delete(key)
-      this.dirtyTimers.set(key, null)
+    for (const key of this.writes.due(this.services.now())) {
       if (key === 'notify') this.notifyParent()
       else this.apply({ type: 'timer', key })
     }
     // any alarm is a chance to retry a failed index write
-    this.indexRetryAt = null
+    this.index.retryNow()
     await this.pump()
   }
 
@@ -179,7 +161,7 @@ export class Runner {
 
   /** Resolves when the output is decided and persisted, or after `timeoutMs` (then null). */
   waitForOutput(timeoutMs: number): Promise<Output | null> {
-    if (this.exec.output && !this.execDirty) return Promise.resolve(this.exec.output)
+    if (this.exec.output && !this.writes.state) return Promise.resolve(this.exec.output)
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer)
@@ -227,18 +209,18 @@ export class Runner {
   private apply(event: EngineEvent): void {
     const decision = decide(this.state, event, this.flow, this.services.now())
     this.state = decision.state
-    if (decision.execChanged) this.execDirty = true
+    if (decision.execChanged) this.writes.state = true
     const changed = new Map<number, RunState>()
     for (const run of decision.runs) {
       changed.set(run.id, run)
-      this.dirtyRuns.set(run.id, run)
+      this.writes.run(run)
       if (run.status === 'pending') {
         this.ready.push(run.id)
         if (run.scope !== null && run.position === 0 && run.attempts.length === 0 && run.parentId === foreachRunOf(run.scope)) {
-          this.scopes.begin(run.scope)
+          this.contexts.scopes.begin(run.scope)
         }
       }
-      if (run.status === 'completed' || run.status === 'warning') this.scopes.record(run.scope, run.taskId, run.output)
+      if (run.status === 'completed' || run.status === 'warning') this.contexts.scopes.record(run.scope, run.taskId, run.output)
     }
     for (const effect of decision.effects) this.effect(effect, changed)
     for (const run of changed.values()) {
@@ -256,12 +238,9 @@ export class Runner {
   private effect(effect: Effect, changed: Map<number, RunState>): void {
     switch (effect.type) {
       case 'timer':
-        this.timers.set(effect.key, effect.at)
-        this.dirtyTimers.set(effect.key, effect.at)
-        return
+        return this.writes.timer(effect.key, effect.at)
       case 'cancelTimer':
-        if (this.timers.delete(effect.key)) this.dirtyTimers.set(effect.key, null)
-        return
+        return this.writes.cancel(effect.key)
       case 'abort':
         this.inflight.get(effect.runId)?.abort(effect.reason)
         return
@@ -270,7 +249,7 @@ export class Runner {
       case 'collect':
         return this.collect(effect.runId, changed.get(effect.runId))
       case 'dropScope':
-        this.scopes.drop(effect.scope)
+        this.contexts.scopes.drop(effect.scope)
         return
       case 'killChild': {
         const kill = this.services.killChild(effect.executionId).catch((error: unknown) => {
@@ -288,13 +267,7 @@ export class Runner {
   }
 
   private log(level: LogLine['level'], taskRunId: number | null, taskId: string | null, message: string): void {
-    if (this.logCount >= MAX_LOG_LINES) {
-      this.dropped += 1
-      this.execDirty = true
-      return
-    }
-    this.logCount += 1
-    this.logLines.push({ at: this.services.now(), level, taskRunId, taskId, message })
+    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message })
   }
 
   private collect(runId: number, run: RunState | undefined): void {
@@ -304,17 +277,15 @@ export class Runner {
     const last = (Object.values(lanes)[0]?.length ?? 1) - 1
     const outputs = this.store.iterationOutputs(runId, last)
     this.store.setRunOutput(runId, outputs)
-    this.scopes.record(run.scope, run.taskId, outputs)
-    this.items.delete(runId)
+    this.contexts.scopes.record(run.scope, run.taskId, outputs)
+    this.contexts.forget(runId)
   }
 
   private notifyParent(): void {
     const row = { ...this.row, ...this.exec }
     const attempt = this.services.notifyParent(row).catch((error: unknown) => {
       this.log('warn', null, null, `could not notify the parent execution: ${toTaskError(error).message}; retrying`)
-      const at = this.services.now() + NOTIFY_RETRY_MS
-      this.timers.set('notify', at)
-      this.dirtyTimers.set('notify', at)
+      this.writes.timer('notify', this.services.now() + NOTIFY_RETRY_MS)
       this.flush()
     })
     this.services.waitUntil(attempt)
@@ -348,53 +319,16 @@ export class Runner {
     return !this.exec.paused && !this.isFinal && this.exec.status !== 'killing'
   }
 
-  private context(run: RunState): ExpressionContext {
-    const exec = this.exec
-    const context: ExpressionContext = {
-      input: this.row.input,
-      outputs: this.scopes.view(run.scope),
-      vars: this.vars,
-      execution: {
-        id: exec.id,
-        flowId: exec.flowId,
-        revision: exec.revision,
-        startedAt: exec.startedAt === null ? null : new Date(exec.startedAt).toISOString(),
-      },
-    }
-    if (run.scope !== null) {
-      const foreachId = foreachRunOf(run.scope)
-      const index = iterationOf(run.scope)
-      let values = this.items.get(foreachId)
-      if (!values) {
-        values = this.store.items(foreachId)
-        this.items.set(foreachId, values)
-      }
-      context.item = values[index]
-      context.index = index
-    }
-    return context
-  }
-
   /** One attempt of a pending run: its `if`, its parameters, then its action. */
   private async execute(runId: number): Promise<void> {
     const run = this.state.runs.get(runId) as RunState
     const task = this.flow.tasks.get(run.taskId)
     if (!task) return
-    const context = this.context(run)
-    if (task.condition) {
-      let go: boolean
-      try {
-        go = truthy(await evaluate(task.condition, context))
-      } catch (error) {
-        this.apply({ type: 'attempt', runId, input: null })
-        return this.finish(runId, { kind: 'failed', error: toTaskError(error, 'expression_error') })
-      }
-      if (!go) return this.apply({ type: 'result', runId, attempt: 0, result: { kind: 'skipped' } })
-    }
-    const resolved = await resolveParams(task, context)
-    const input = task.task.type === 'foreach' ? { ...resolved.params, items: countOf(resolved.params.items) } : resolved.params
-    this.apply({ type: 'attempt', runId, input })
-    if (!resolved.ok) return this.finish(runId, { kind: 'failed', error: resolved.error })
+    const prepared = await prepareAttempt(task, this.contexts.for(run, this.exec, this.row.input, this.vars))
+    if (prepared.kind === 'skip') return this.apply({ type: 'result', runId, attempt: 0, result: { kind: 'skipped' } })
+    this.apply({ type: 'attempt', runId, input: prepared.input })
+    if (prepared.kind === 'fail') return this.finish(runId, prepared.result)
+    const { params } = prepared
     const attempt = this.state.runs.get(runId)?.attempts.at(-1)?.number ?? 1
     const controller = new AbortController()
     const actionContext: ActionContext = {
@@ -405,17 +339,14 @@ export class Runner {
       fetch: this.services.fetch,
       startChild: (request) => this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, request),
     }
-    if (task.task.type === 'foreach' && Array.isArray(resolved.params.items)) {
-      this.items.set(runId, resolved.params.items)
-      this.store.saveItems(runId, resolved.params.items)
-    }
+    if (task.task.type === 'foreach' && Array.isArray(params.items)) this.contexts.iterate(runId, params.items)
     if (task.action.inline) {
-      return this.finish(runId, await runAction(() => task.action.run(resolved.params, actionContext, task.task)), attempt)
+      return this.finish(runId, await runAction(() => task.action.run(params, actionContext, task.task)), attempt)
     }
     // the attempt is persisted as running before its side effect starts
     this.flush()
     this.inflight.set(runId, controller)
-    const work = runAction(() => task.action.run(resolved.params, actionContext, task.task)).then(async (result) => {
+    const work = runAction(() => task.action.run(params, actionContext, task.task)).then(async (result) => {
       this.inflight.delete(runId)
       this.finish(runId, result, attempt)
       await this.pump()
@@ -427,35 +358,22 @@ export class Runner {
     const number = attempt ?? this.state.runs.get(runId)?.attempts.at(-1)?.number ?? 1
     if (result.kind === 'completed' && result.vars) {
       Object.assign(this.vars, result.vars)
-      this.varsDirty = true
+      this.writes.state = true
     }
     this.apply({ type: 'result', runId, attempt: number, result })
   }
 
   /** Persists everything that changed, in one transaction, and arms the alarm. */
   flush(): void {
-    const dirty = this.execDirty || this.varsDirty || this.dirtyRuns.size > 0 || this.dirtyTimers.size > 0 || this.logLines.length > 0
-    if (dirty) {
-      const stateChanged = this.execDirty || this.varsDirty
-      if (stateChanged) this.row = { ...this.row, ...this.exec, vars: this.vars, droppedLogs: this.dropped, indexedVersion: this.indexedVersion }
-      this.store.transaction(() => {
-        this.store.saveRuns([...this.dirtyRuns.values()])
-        if (stateChanged) this.store.saveExecution(this.row)
-        for (const [key, dueAt] of this.dirtyTimers) {
-          if (dueAt === null) this.store.deleteTimer(key)
-          else this.store.setTimer(key, dueAt)
-        }
-        this.store.appendLogs(this.logLines)
-      })
-      this.dirtyRuns.clear()
-      this.dirtyTimers.clear()
-      this.logLines.length = 0
-      this.execDirty = false
-      this.varsDirty = false
+    if (!this.writes.empty) {
+      if (this.writes.state) {
+        this.row = { ...this.row, ...this.exec, vars: this.vars, droppedLogs: this.writes.dropped, indexedVersion: this.index.indexed }
+      }
+      this.writes.flush(this.store, this.row)
     }
     this.arm()
     if (this.exec.output) for (const waiter of [...this.outputWaiters]) waiter()
-    this.index()
+    this.syncIndex()
   }
 
   private arm(): void {
@@ -463,11 +381,11 @@ export class Runner {
     const consider = (at: number | null) => {
       if (at !== null && (next === null || at < next)) next = at
     }
-    for (const dueAt of this.timers.values()) consider(dueAt)
+    for (const dueAt of this.writes.timers.values()) consider(dueAt)
     if ((this.ready.length > 0 && this.canRun()) || this.exec.status === 'pending' || this.interrupted()) {
       consider(this.services.now())
     }
-    if (this.exec.version > this.indexedVersion) consider(this.indexRetryAt ?? this.services.now() + 10_000)
+    consider(this.index.wakeAt(this.exec.version))
     if (next !== this.armedAt) {
       this.armedAt = next
       this.services.armAlarm(next)
@@ -475,29 +393,21 @@ export class Runner {
   }
 
   /** Writes the summary to D1 off the response path; a failed write is retried from the alarm. */
-  private index(): void {
-    if (this.indexing || this.exec.version <= this.indexedVersion || this.indexRetryAt !== null) return
-    this.indexing = true
-    const row = this.row
-    const write = this.services
-      .index(row)
-      .then(() => {
-        this.indexing = false
-        this.indexFailures = 0
-        this.indexedVersion = Math.max(this.indexedVersion, row.version)
-        this.row = { ...this.row, indexedVersion: this.indexedVersion }
-        this.store.updateExecution({ indexedVersion: this.indexedVersion })
+  private syncIndex(): void {
+    const write = this.index.sync(
+      this.row,
+      (indexed) => {
+        this.row = { ...this.row, indexedVersion: indexed }
+        this.store.updateExecution({ indexedVersion: indexed })
         this.arm()
-        this.index()
-      })
-      .catch((error: unknown) => {
-        this.indexing = false
-        this.indexFailures += 1
-        this.indexRetryAt = this.services.now() + Math.min(60_000, 1_000 * 2 ** (this.indexFailures - 1))
+        this.syncIndex()
+      },
+      (error) => {
         this.log('warn', null, null, `could not index the execution in D1: ${toTaskError(error).message}; retrying`)
         this.flush()
-      })
-    this.services.waitUntil(write)
+      },
+    )
+    if (write) this.services.waitUntil(write)
   }
 
   /** Everything persisted, for reads. */
@@ -506,16 +416,3 @@ export class Runner {
     return this.row
   }
 }
-
-async function runAction(run: () => ActionResult | Promise<ActionResult>): Promise<ActionResult> {
-  try {
-    return await run()
-  } catch (error) {
-    return { kind: 'failed', error: toTaskError(error) }
-  }
-}
-
-function countOf(items: unknown): unknown {
-  return Array.isArray(items) ? `${items.length} items` : items
-}
-

@@ -5,7 +5,8 @@ import type { ExecutionRow } from './store/schema'
 /** Task runs returned with the execution; more come from `/task-runs?cursor=`. */
 export const TASK_RUNS_PAGE = 500
 
-const iso = (at: number | null | undefined): string | null => (at === null || at === undefined ? null : new Date(at).toISOString())
+/** An epoch-ms time as ISO 8601 (null stays null). */
+export const iso = (at: number | null | undefined): string | null => (at === null || at === undefined ? null : new Date(at).toISOString())
 
 export function taskRunView(run: RunState) {
   return {
