@@ -38,15 +38,25 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 export async function json<T = any>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init)
-  if (!response.ok && response.status !== 202) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`)
+  if (!response.ok && response.status !== 202)
+    throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`)
   return (await response.json()) as T
 }
 
 export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
 
 /** Polls `url` every `intervalMs` until `done` holds, for at most `maxMs`. */
-export async function poll<T = any>(url: string, done: (value: T) => boolean, intervalMs: number, maxMs = 60_000): Promise<T> {
+export async function poll<T = any>(
+  url: string,
+  done: (value: T) => boolean,
+  intervalMs: number,
+  maxMs = 60_000,
+): Promise<T> {
   const started = performance.now()
   for (;;) {
     const value = await json<T>(url)

@@ -4,7 +4,8 @@ import { cpus, totalmem } from 'node:os'
 import path from 'node:path'
 import type { Row } from './scenarios.ts'
 
-const fixed = (value: number | undefined, digits = 2) => (value === undefined || Number.isNaN(value) ? '' : value.toFixed(digits))
+const fixed = (value: number | undefined, digits = 2) =>
+  value === undefined || Number.isNaN(value) ? '' : value.toFixed(digits)
 
 /** How the row compares with a reference: ×N slower for latencies, ×N the reference for rates. */
 function ratio(row: Row, reference: number | undefined): string {
@@ -24,10 +25,14 @@ export function table(rows: Row[]): string {
     ratio(row, row.bare),
     ratio(row, row.workflows),
   ])
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)))
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
+  )
   const format = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`
   const notes = rows.filter((row) => row.note).map((row) => `- ${row.id}: ${row.note}`)
-  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format), '', ...notes].join('\n')
+  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format), '', ...notes].join(
+    '\n',
+  )
 }
 
 export function machine(): string {
@@ -65,7 +70,12 @@ export function targets(rows: Row[]): Target[] {
     check('sync 10-task p50 ≥ 5× faster than Workflows', value('workflows.latency') / value('sync.10'), 5, false),
     check('c=16 throughput ≥ 10× Workflows', value('sync.10.c16') / value('workflows.throughput'), 10, false),
     check('c=16 throughput ≥ 0.5× the bare Worker', value('sync.10.c16') / value('bare.throughput'), 0.5, false),
-    check('delay lateness p95 ≤ Workflows sleep lateness p95', value('delay.lateness') / (row('delay.lateness')?.workflows ?? NaN), 1, true),
+    check(
+      'delay lateness p95 ≤ Workflows sleep lateness p95',
+      value('delay.lateness') / (row('delay.lateness')?.workflows ?? NaN),
+      1,
+      true,
+    ),
     check('per-task overhead ≤ 0.2 ms', value('thousand'), 0.2, true, ' ms'),
     check('≤ 2 D1 writes per sync execution', value('d1.sync'), 2, true, ''),
     check('no D1 read on a cached trigger', d1Reads, 0.05, true, ' reads'),

@@ -25,15 +25,42 @@ export interface Context {
   scale: number
 }
 
-const set = (index: number) => ({ id: `s${index}`, type: 'set', values: { n: `{{ $exists(vars.n) ? vars.n + ${index} : input.body.n }}`, step: `step${index}` } })
+const set = (index: number) => ({
+  id: `s${index}`,
+  type: 'set',
+  values: { n: `{{ $exists(vars.n) ? vars.n + ${index} : input.body.n }}`, step: `step${index}` },
+})
 
 export const FLOWS = {
   one: { mode: 'sync', tasks: [{ id: 'answer', type: 'return', body: { n: '{{ input.body.n }}' } }] },
-  ten: { mode: 'sync', tasks: [...Array.from({ length: 9 }, (_, index) => set(index)), { id: 'answer', type: 'return', body: '{{ vars }}' }] },
-  ten_async: { tasks: [...Array.from({ length: 9 }, (_, index) => set(index)), { id: 'answer', type: 'return', body: '{{ vars }}' }] },
-  thousand: { tasks: Array.from({ length: 1000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { i: index } })) },
+  ten: {
+    mode: 'sync',
+    tasks: [
+      ...Array.from({ length: 9 }, (_, index) => set(index)),
+      { id: 'answer', type: 'return', body: '{{ vars }}' },
+    ],
+  },
+  ten_async: {
+    tasks: [
+      ...Array.from({ length: 9 }, (_, index) => set(index)),
+      { id: 'answer', type: 'return', body: '{{ vars }}' },
+    ],
+  },
+  thousand: {
+    tasks: Array.from({ length: 1000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { i: index } })),
+  },
   nap: { tasks: [{ id: 'nap', type: 'delay', duration: '1s' }] },
-  each: { tasks: [{ id: 'each', type: 'foreach', items: '[1..10000]', concurrency: 10, tasks: [{ id: 'square', type: 'set', values: { last: '{{ item * item }}' } }] }] },
+  each: {
+    tasks: [
+      {
+        id: 'each',
+        type: 'foreach',
+        items: '[1..10000]',
+        concurrency: 10,
+        tasks: [{ id: 'square', type: 'set', values: { last: '{{ item * item }}' } }],
+      },
+    ],
+  },
 }
 
 export function flaky(target: string) {
@@ -51,7 +78,11 @@ export function flaky(target: string) {
 
 export async function putFlows(ctx: Context): Promise<void> {
   for (const [id, flow] of Object.entries({ ...FLOWS, flaky: flaky(ctx.target) })) {
-    const response = await fetch(`${ctx.edgeflow}/api/flows/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(flow) })
+    const response = await fetch(`${ctx.edgeflow}/api/flows/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(flow),
+    })
     if (response.status >= 300) throw new Error(`PUT ${id}: ${await response.text()}`)
   }
 }
@@ -74,18 +105,37 @@ const hook = (ctx: Context, flow: string) => async (index: number) => {
 }
 
 /** Creates a workflow and polls it every 5 ms until complete: create-to-complete. */
-const workflow = (ctx: Context, kind: 'workflow' | 'sleep', params: (index: number) => unknown, intervalMs = 5) => async (index: number) => {
-  const { id } = await json<{ id: string }>(`${ctx.reference}/${kind}`, { method: 'POST', body: JSON.stringify(params(index)) })
-  const done = await poll<{ status: string; output: unknown }>(`${ctx.reference}/${kind}/${id}`, (status) => status.status === 'complete' || status.status === 'errored', intervalMs)
-  if (done.status !== 'complete') throw new Error(`workflow ${id} ${done.status}`)
-  return done.output
-}
+const workflow =
+  (ctx: Context, kind: 'workflow' | 'sleep', params: (index: number) => unknown, intervalMs = 5) =>
+  async (index: number) => {
+    const { id } = await json<{ id: string }>(`${ctx.reference}/${kind}`, {
+      method: 'POST',
+      body: JSON.stringify(params(index)),
+    })
+    const done = await poll<{ status: string; output: unknown }>(
+      `${ctx.reference}/${kind}/${id}`,
+      (status) => status.status === 'complete' || status.status === 'errored',
+      intervalMs,
+    )
+    if (done.status !== 'complete') throw new Error(`workflow ${id} ${done.status}`)
+    return done.output
+  }
 
 /** Async trigger, then poll every 5 ms (by default) until final: the way the Workflows reference is timed. */
-const asyncToCompleted = (ctx: Context, flow: string, intervalMs = 5) => async (index: number) => {
-  const accepted = await json<{ executionId: string }>(`${ctx.edgeflow}/hooks/${flow}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: index }) })
-  return poll<any>(`${ctx.edgeflow}/api/executions/${accepted.executionId}`, (detail) => ['completed', 'warning', 'failed', 'killed'].includes(detail.status), intervalMs)
-}
+const asyncToCompleted =
+  (ctx: Context, flow: string, intervalMs = 5) =>
+  async (index: number) => {
+    const accepted = await json<{ executionId: string }>(`${ctx.edgeflow}/hooks/${flow}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ n: index }),
+    })
+    return poll<any>(
+      `${ctx.edgeflow}/api/executions/${accepted.executionId}`,
+      (detail) => ['completed', 'warning', 'failed', 'killed'].includes(detail.status),
+      intervalMs,
+    )
+  }
 
 /** Counts the executions of a flow that D1 lists as completed (paging through all of them). */
 async function completedIn(ctx: Context, flow: string, expected: number): Promise<number> {
@@ -94,7 +144,9 @@ async function completedIn(ctx: Context, flow: string, expected: number): Promis
     let cursor: string | null = null
     let count = 0
     do {
-      const page: { items: unknown[]; nextCursor: string | null } = await json(`${ctx.edgeflow}/api/executions?flowId=${flow}&status=completed&limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+      const page: { items: unknown[]; nextCursor: string | null } = await json(
+        `${ctx.edgeflow}/api/executions?flowId=${flow}&status=completed&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+      )
       count += page.items.length
       cursor = page.nextCursor
     } while (cursor)
@@ -107,20 +159,65 @@ export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50:
   const n = Math.round(300 * ctx.scale)
   await run(50, 4, 10_000, bare(ctx))
   await run(50, 4, 10_000, hook(ctx, 'ten'))
-  await run(10, 2, 10_000, workflow(ctx, 'workflow', (index) => ({ n: index })))
+  await run(
+    10,
+    2,
+    10_000,
+    workflow(ctx, 'workflow', (index) => ({ n: index })),
+  )
   const bareRun = await run(n, 1, 30_000, bare(ctx))
-  const workflowRun = await run(Math.round(50 * ctx.scale), 1, 60_000, workflow(ctx, 'workflow', (index) => ({ n: index })))
+  const workflowRun = await run(
+    Math.round(50 * ctx.scale),
+    1,
+    60_000,
+    workflow(ctx, 'workflow', (index) => ({ n: index })),
+  )
   const objectRun = await run(n, 1, 30_000, newObject(ctx))
   const one = await run(n, 1, 30_000, hook(ctx, 'one'))
   const ten = await run(n, 1, 30_000, hook(ctx, 'ten'))
   const bareP50 = bareRun.latencies.p50
   const workflowP50 = workflowRun.latencies.p50
   const rows: Row[] = [
-    { id: 'bare.latency', scenario: 'reference: bare Worker, 10 JSON transforms, c=1', value: bareP50, unit: 'ms p50', latency: bareRun.latencies },
-    { id: 'workflows.latency', scenario: 'reference: Workflows, 10 steps, create→complete (poll 5 ms), c=1', value: workflowP50, unit: 'ms p50', latency: workflowRun.latencies },
-    { id: 'object.latency', scenario: 'reference: bare Worker creating one empty Durable Object, c=1', value: objectRun.latencies.p50, unit: 'ms p50', latency: objectRun.latencies, bare: bareP50 },
-    { id: 'sync.1', scenario: 'sync webhook, 1-task flow, c=1', value: one.latencies.p50, unit: 'ms p50', latency: one.latencies, bare: bareP50, workflows: workflowP50 },
-    { id: 'sync.10', scenario: 'sync webhook, 10-task flow, c=1', value: ten.latencies.p50, unit: 'ms p50', latency: ten.latencies, bare: bareP50, workflows: workflowP50 },
+    {
+      id: 'bare.latency',
+      scenario: 'reference: bare Worker, 10 JSON transforms, c=1',
+      value: bareP50,
+      unit: 'ms p50',
+      latency: bareRun.latencies,
+    },
+    {
+      id: 'workflows.latency',
+      scenario: 'reference: Workflows, 10 steps, create→complete (poll 5 ms), c=1',
+      value: workflowP50,
+      unit: 'ms p50',
+      latency: workflowRun.latencies,
+    },
+    {
+      id: 'object.latency',
+      scenario: 'reference: bare Worker creating one empty Durable Object, c=1',
+      value: objectRun.latencies.p50,
+      unit: 'ms p50',
+      latency: objectRun.latencies,
+      bare: bareP50,
+    },
+    {
+      id: 'sync.1',
+      scenario: 'sync webhook, 1-task flow, c=1',
+      value: one.latencies.p50,
+      unit: 'ms p50',
+      latency: one.latencies,
+      bare: bareP50,
+      workflows: workflowP50,
+    },
+    {
+      id: 'sync.10',
+      scenario: 'sync webhook, 10-task flow, c=1',
+      value: ten.latencies.p50,
+      unit: 'ms p50',
+      latency: ten.latencies,
+      bare: bareP50,
+      workflows: workflowP50,
+    },
   ]
   return { rows, bareP50, workflowP50 }
 }
@@ -128,12 +225,36 @@ export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50:
 export async function throughputRows(ctx: Context): Promise<Row[]> {
   const n = Math.round(2000 * ctx.scale)
   const bareRun = await run(n, 16, 20_000, bare(ctx))
-  const workflowRun = await run(Math.round(200 * ctx.scale), 16, 60_000, workflow(ctx, 'workflow', (index) => ({ n: index })))
+  const workflowRun = await run(
+    Math.round(200 * ctx.scale),
+    16,
+    60_000,
+    workflow(ctx, 'workflow', (index) => ({ n: index })),
+  )
   const objectRun = await run(n, 16, 20_000, newObject(ctx))
   const rows: Row[] = [
-    { id: 'bare.throughput', scenario: 'reference: bare Worker, c=16', value: bareRun.perSecond, unit: 'req/s', latency: bareRun.latencies },
-    { id: 'object.throughput', scenario: 'reference: bare Worker creating one empty Durable Object, c=16', value: objectRun.perSecond, unit: 'req/s', latency: objectRun.latencies, bare: bareRun.perSecond },
-    { id: 'workflows.throughput', scenario: 'reference: Workflows, 10 steps to complete, c=16', value: workflowRun.perSecond, unit: 'exec/s', latency: workflowRun.latencies },
+    {
+      id: 'bare.throughput',
+      scenario: 'reference: bare Worker, c=16',
+      value: bareRun.perSecond,
+      unit: 'req/s',
+      latency: bareRun.latencies,
+    },
+    {
+      id: 'object.throughput',
+      scenario: 'reference: bare Worker creating one empty Durable Object, c=16',
+      value: objectRun.perSecond,
+      unit: 'req/s',
+      latency: objectRun.latencies,
+      bare: bareRun.perSecond,
+    },
+    {
+      id: 'workflows.throughput',
+      scenario: 'reference: Workflows, 10 steps to complete, c=16',
+      value: workflowRun.perSecond,
+      unit: 'exec/s',
+      latency: workflowRun.latencies,
+    },
   ]
   const before = await completedIn(ctx, 'ten', 0)
   let sent = 0
@@ -177,7 +298,13 @@ export async function longFlowRow(ctx: Context): Promise<Row> {
     perTask.push(detail.durationMs / 1000)
   }
   const latency = stats(perTask)
-  return { id: 'thousand', scenario: '1,000-task flow (set), engine time per task', value: latency.p50, unit: 'ms/task p50', latency }
+  return {
+    id: 'thousand',
+    scenario: '1,000-task flow (set), engine time per task',
+    value: latency.p50,
+    unit: 'ms/task p50',
+    latency,
+  }
 }
 
 export async function delayRow(ctx: Context): Promise<Row> {
@@ -185,7 +312,12 @@ export async function delayRow(ctx: Context): Promise<Row> {
   // lateness is read from recorded times: poll slowly, so that polling does not load the runtime
   const flows = await run(n, n, 60_000, asyncToCompleted(ctx, 'nap', 100))
   const late = stats(flows.results.map((detail) => detail.taskRuns[0].output.sleptMs - 1000))
-  const sleeps = await run(n, n, 60_000, workflow(ctx, 'sleep', () => ({ ms: 1000 }), 100))
+  const sleeps = await run(
+    n,
+    n,
+    60_000,
+    workflow(ctx, 'sleep', () => ({ ms: 1000 }), 100),
+  )
   const workflowLate = stats(sleeps.results.map((output) => (output as { lateMs: number }).lateMs))
   return {
     id: 'delay.lateness',
@@ -209,7 +341,13 @@ export async function retryRow(ctx: Context): Promise<Row> {
     }
   }
   const latency = stats(late)
-  return { id: 'retry.lateness', scenario: `retry back-off 2×200 ms: lateness (${n} at once)`, value: latency.p95, unit: 'ms p95', latency }
+  return {
+    id: 'retry.lateness',
+    scenario: `retry back-off 2×200 ms: lateness (${n} at once)`,
+    value: latency.p95,
+    unit: 'ms p95',
+    latency,
+  }
 }
 
 export async function foreachRow(ctx: Context): Promise<Row> {
@@ -242,8 +380,20 @@ export async function d1Rows(ctx: Context): Promise<Row[]> {
   await sleep(1000)
   const counted = await json<{ reads: number; writes: number }>(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
   return [
-    { id: 'd1.sync', scenario: 'D1 statements per sync 10-task execution', value: sync.writes / n, unit: 'writes', note: `${(sync.reads / n).toFixed(2)} reads per execution` },
-    { id: 'd1.async', scenario: 'D1 statements per async 10-task execution (polling excluded: reads from the object)', value: counted.writes / n, unit: 'writes', note: `${(counted.reads / n).toFixed(2)} reads per execution` },
+    {
+      id: 'd1.sync',
+      scenario: 'D1 statements per sync 10-task execution',
+      value: sync.writes / n,
+      unit: 'writes',
+      note: `${(sync.reads / n).toFixed(2)} reads per execution`,
+    },
+    {
+      id: 'd1.async',
+      scenario: 'D1 statements per async 10-task execution (polling excluded: reads from the object)',
+      value: counted.writes / n,
+      unit: 'writes',
+      note: `${(counted.reads / n).toFixed(2)} reads per execution`,
+    },
   ]
 }
 
@@ -258,9 +408,22 @@ export async function storageRow(ctx: Context): Promise<Row> {
     for (const [file, size] of filesUnder(dir)) bytes += size - (before.get(file) ?? 0)
     return bytes / n
   }
-  const edgeflow = await grown(`${ctx.productState}/v3/do/edgeflow-ExecutionObject`, () => run(n, 1, 60_000, hook(ctx, 'ten')))
-  const workflows = await grown(`${ctx.referenceState}/v3/workflows/miniflare-workflows-ten-steps`, () =>
-    run(n, 1, 60_000, workflow(ctx, 'workflow', (index) => ({ n: index }))),
+  const edgeflow = await grown(`${ctx.productState}/v3/do/edgeflow-ExecutionObject`, () =>
+    run(n, 1, 60_000, hook(ctx, 'ten')),
   )
-  return { id: 'storage', scenario: 'local storage per 10-task execution (.wrangler/state growth)', value: edgeflow, unit: 'bytes', workflows }
+  const workflows = await grown(`${ctx.referenceState}/v3/workflows/miniflare-workflows-ten-steps`, () =>
+    run(
+      n,
+      1,
+      60_000,
+      workflow(ctx, 'workflow', (index) => ({ n: index })),
+    ),
+  )
+  return {
+    id: 'storage',
+    scenario: 'local storage per 10-task execution (.wrangler/state growth)',
+    value: edgeflow,
+    unit: 'bytes',
+    workflows,
+  }
 }

@@ -28,7 +28,22 @@ export interface Dev {
 export async function startDev(config: string, persistTo: string, probe: string): Promise<Dev> {
   const port = await freePort()
   const inspector = await freePort()
-  const args = ['dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--persist-to', persistTo, '--log-level', 'error', '--show-interactive-dev-session=false']
+  const args = [
+    'dev',
+    '-c',
+    config,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--persist-to',
+    persistTo,
+    '--log-level',
+    'error',
+    '--show-interactive-dev-session=false',
+  ]
   const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -27,7 +27,12 @@ export async function startTarget(listenPort = 0): Promise<Target> {
       const [, route, arg] = url.pathname.split('/')
       switch (route) {
         case 'echo':
-          return json(200, { method: request.method, headers: request.headers, body: Buffer.concat(chunks).toString(), query: Object.fromEntries(url.searchParams) })
+          return json(200, {
+            method: request.method,
+            headers: request.headers,
+            body: Buffer.concat(chunks).toString(),
+            query: Object.fromEntries(url.searchParams),
+          })
         case 'status':
           return json(Number(arg), { status: Number(arg) })
         case 'flaky': {

@@ -23,7 +23,11 @@ async function trigger(flowId: string, body: unknown) {
 
 describe('examples/', () => {
   it('hold every task type', () => {
-    const used = new Set(JSON.stringify(examples).match(/"type":"\w+"/g)?.map((match) => match.slice(8, -1)))
+    const used = new Set(
+      JSON.stringify(examples)
+        .match(/"type":"\w+"/g)
+        ?.map((match) => match.slice(8, -1)),
+    )
     for (const action of actions) expect(used).toContain(action.type)
   })
 

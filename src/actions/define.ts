@@ -97,7 +97,10 @@ export function defineAction<P extends Shape, S extends Shape = Record<never, z.
 }
 
 /** A completed result. */
-export const completed = (output: unknown = null, extra: Omit<Extract<ActionResult, { kind: 'completed' }>, 'kind' | 'output'> = {}): ActionResult => ({
+export const completed = (
+  output: unknown = null,
+  extra: Omit<Extract<ActionResult, { kind: 'completed' }>, 'kind' | 'output'> = {},
+): ActionResult => ({
   kind: 'completed',
   output,
   ...extra,
@@ -108,4 +111,3 @@ export const failed = (type: TaskError['type'], message: string): ActionResult =
   kind: 'failed',
   error: { type, message },
 })
-

@@ -36,7 +36,10 @@ export default defineAction({
     try {
       response = await fetch(target, { method, headers: requestHeaders, body: requestBody ?? null, signal })
     } catch (error) {
-      return failed('http_error', `${method} ${target} failed: ${error instanceof Error ? error.message : String(error)}`)
+      return failed(
+        'http_error',
+        `${method} ${target} failed: ${error instanceof Error ? error.message : String(error)}`,
+      )
     }
     const read = await readCapped(response)
     const metrics = [{ name: 'http.response.bytes', type: 'counter' as const, value: read.bytes }]
@@ -47,7 +50,11 @@ export default defineAction({
       ...(read.truncated ? { truncated: true } : {}),
     }
     if (!expected(response.status, expectStatus)) {
-      return { kind: 'failed', error: { type: 'http_error', message: `${method} ${target} answered ${response.status}` }, metrics }
+      return {
+        kind: 'failed',
+        error: { type: 'http_error', message: `${method} ${target} answered ${response.status}` },
+        metrics,
+      }
     }
     return completed(output, { metrics })
   },

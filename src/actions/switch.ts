@@ -10,7 +10,9 @@ export default defineAction({
   params: { value: z.unknown() },
   expressions: ['value'],
   structure: (tasks) => ({
-    cases: z.record(z.string(), tasks).refine((cases) => Object.keys(cases).length > 0, 'switch needs at least one case'),
+    cases: z
+      .record(z.string(), tasks)
+      .refine((cases) => Object.keys(cases).length > 0, 'switch needs at least one case'),
     default: tasks.optional(),
   }),
   lanes: (task) => ({

@@ -17,7 +17,9 @@ app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
 
-app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)))
+app.notFound((c) =>
+  errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
+)
 
 app.onError((error, c) => {
   if (error instanceof ApiError) return errorResponse(c, error)

@@ -33,13 +33,20 @@ export class ApiError extends Error {
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`)
 
 /** Parses `value` with `schema` or throws a 400 listing every bad field. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, code: ErrorCode = 'invalid_request', what = 'request'): z.output<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  code: ErrorCode = 'invalid_request',
+  what = 'request',
+): z.output<S> {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
   throw new ApiError(400, code, `invalid ${what}`, fromZod(parsed.error))
 }
 
 export function errorResponse(c: Context, error: ApiError): Response {
-  const body = { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } }
+  const body = {
+    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+  }
   return c.json(body, error.status, error.headers)
 }

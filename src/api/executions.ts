@@ -63,7 +63,10 @@ executions.get('/', async (c) => {
   const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
   const rows = await listExecutions(c.env.DB, query)
   const last = rows.at(-1)
-  return c.json({ items: rows.map(summaryView), nextCursor: rows.length === query.limit && last ? encodeCursor(last) : null })
+  return c.json({
+    items: rows.map(summaryView),
+    nextCursor: rows.length === query.limit && last ? encodeCursor(last) : null,
+  })
 })
 
 /** The object of an execution id; a malformed id is simply not found. */
@@ -92,7 +95,6 @@ executions.get('/:id/task-runs', async (c) => {
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
-
 /** A control request answered by the object: 202 with the status, or 404 / 409 with why not. */
 function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlResult, extra: object = {}): Response {
   if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, { [EXECUTION_HEADER]: id })
@@ -107,7 +109,9 @@ for (const action of ['kill', 'pause', 'resume'] as const) {
   })
 }
 
-const EventName = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'event names hold letters, digits and _ . : - (128 at most)')
+const EventName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'event names hold letters, digits and _ . : - (128 at most)')
 
 executions.post('/:id/events/:name', async (c) => {
   const id = c.req.param('id')
@@ -155,12 +159,20 @@ executions.post('/:id/replay', async (c) => {
   const executionId = newExecutionId()
   const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })
   if (!result.ok) {
-    if (result.code === 'invalid') throw new ApiError(400, 'invalid_request', result.message, [{ path: 'fromTaskId', message: result.message }])
+    if (result.code === 'invalid')
+      throw new ApiError(400, 'invalid_request', result.message, [{ path: 'fromTaskId', message: result.message }])
     return controlled(c, id, result)
   }
   const statusUrl = new URL(`/api/executions/${executionId}`, c.req.url).toString()
   return c.json(
-    { executionId, replayOf: id, revision: revision.revision, fromTaskId: result.fromTaskId, reused: result.reused, statusUrl },
+    {
+      executionId,
+      replayOf: id,
+      revision: revision.revision,
+      fromTaskId: result.fromTaskId,
+      reused: result.reused,
+      statusUrl,
+    },
     201,
     { location: statusUrl, [EXECUTION_HEADER]: executionId },
   )
@@ -170,7 +182,10 @@ executions.post('/:id/replay', async (c) => {
 async function replayRevision(env: Env, flowId: string, revision: number | undefined) {
   if (revision !== undefined) {
     const row = await getRevision(env.DB, flowId, revision)
-    if (!row) throw new ApiError(400, 'invalid_request', `flow ${flowId} has no revision ${revision}`, [{ path: 'revision', message: 'no such revision' }])
+    if (!row)
+      throw new ApiError(400, 'invalid_request', `flow ${flowId} has no revision ${revision}`, [
+        { path: 'revision', message: 'no such revision' },
+      ])
     return { revision: row.revision, definition: row.definition as FlowDefinition }
   }
   const flow = await getFlow(env.DB, flowId)

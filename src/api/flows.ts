@@ -2,7 +2,16 @@
 import { Hono } from 'hono'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { disableFlow, getFlow, getRevision, listFlows, listRevisions, putFlow, setNextScheduledAt, type StoredFlow } from '../db/flows'
+import {
+  disableFlow,
+  getFlow,
+  getRevision,
+  listFlows,
+  listRevisions,
+  putFlow,
+  setNextScheduledAt,
+  type StoredFlow,
+} from '../db/flows'
 import { latestFlow, rememberFlow } from '../db/latest-flow'
 import type { Env } from '../env'
 import { FlowInvalid, validateFlow } from '../flow/compile'
@@ -33,7 +42,8 @@ async function reschedule(env: Env, id: string, triggers: TriggerDefinition[] | 
   return next
 }
 
-const hasSchedule = (triggers: TriggerDefinition[] | undefined) => triggers?.some((trigger) => trigger.type === 'schedule') ?? false
+const hasSchedule = (triggers: TriggerDefinition[] | undefined) =>
+  triggers?.some((trigger) => trigger.type === 'schedule') ?? false
 
 const flowIdOf = (id: string) => parseOr400(FlowId, id, 'invalid_request', 'flow id')
 
@@ -66,12 +76,15 @@ flows.put('/:id', async (c) => {
   try {
     definition = validateFlow(await definitionOf(c.req.raw))
   } catch (error) {
-    if (error instanceof FlowInvalid) throw new ApiError(400, 'invalid_flow', 'the flow definition is invalid', error.issues)
+    if (error instanceof FlowInvalid)
+      throw new ApiError(400, 'invalid_flow', 'the flow definition is invalid', error.issues)
     throw error
   }
   const result = await putFlow(c.env.DB, id, definition, await revisionHash(definition), Date.now())
   const scheduled = hasSchedule(definition.triggers) || hasSchedule(result.previous?.definition.triggers)
-  const flow = scheduled ? { ...result.flow, nextScheduledAt: await reschedule(c.env, id, definition.triggers) } : result.flow
+  const flow = scheduled
+    ? { ...result.flow, nextScheduledAt: await reschedule(c.env, id, definition.triggers) }
+    : result.flow
   rememberFlow(id, flow)
   return c.json({ ...flowView(flow), changed: result.changed }, result.created ? 201 : 200)
 })
@@ -79,7 +92,10 @@ flows.put('/:id', async (c) => {
 flows.get('/', async (c) => {
   const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
   const items = await listFlows(c.env.DB, query.cursor ?? null, query.limit)
-  return c.json({ items: items.map(flowView), nextCursor: items.length === query.limit ? (items.at(-1)?.id ?? null) : null })
+  return c.json({
+    items: items.map(flowView),
+    nextCursor: items.length === query.limit ? (items.at(-1)?.id ?? null) : null,
+  })
 })
 
 flows.get('/:id', async (c) => {

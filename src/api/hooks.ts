@@ -12,7 +12,9 @@ hooks.all('/:flowId', async (c) => {
   const flowId = c.req.param('flowId')
   const flow = FlowId.safeParse(flowId).success ? await latestFlow(c.env.DB, flowId) : null
   if (!flow?.enabled) throw notFound(`flow ${flowId}`)
-  const webhooks = (flow.definition.triggers ?? [{ type: 'webhook', methods: ['POST'] }]).filter((each) => each.type === 'webhook')
+  const webhooks = (flow.definition.triggers ?? [{ type: 'webhook', methods: ['POST'] }]).filter(
+    (each) => each.type === 'webhook',
+  )
   if (webhooks.length === 0) throw new ApiError(404, 'not_found', `flow ${flowId} has no webhook trigger`)
   const methods = [...new Set(webhooks.flatMap((each) => each.methods))]
   if (!methods.includes(c.req.method as (typeof methods)[number])) {

@@ -6,7 +6,8 @@ import { ApiError } from './errors'
 const REDACTED_FOR_MANUAL = new Set(['authorization', 'cookie'])
 
 /** The body as text, whatever its content type claims. */
-export const bodyText = async (request: Request): Promise<string> => new TextDecoder().decode(await request.arrayBuffer())
+export const bodyText = async (request: Request): Promise<string> =>
+  new TextDecoder().decode(await request.arrayBuffer())
 
 /** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
 export async function readBody(request: Request): Promise<unknown> {

@@ -49,7 +49,11 @@ export function accepted(c: Context, executionId: string, status: string): Respo
 export function outputResponse(output: Output, executionId: string): Response {
   const headers = new Headers(output.headers)
   headers.set(EXECUTION_HEADER, executionId)
-  const text = typeof output.body === 'string' && headers.has('content-type') && !headers.get('content-type')?.includes('json')
+  const text =
+    typeof output.body === 'string' && headers.has('content-type') && !headers.get('content-type')?.includes('json')
   if (!text) headers.set('content-type', 'application/json')
-  return new Response(text ? (output.body as string) : JSON.stringify(output.body ?? {}), { status: output.status, headers })
+  return new Response(text ? (output.body as string) : JSON.stringify(output.body ?? {}), {
+    status: output.status,
+    headers,
+  })
 }

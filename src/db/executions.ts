@@ -7,7 +7,9 @@ const upserts = new WeakMap<D1Database, ReturnType<typeof prepareUpsert>>()
 
 function prepareUpsert(d1: D1Database) {
   const { id: _id, ...fields } = getTableColumns(executions)
-  const set = Object.fromEntries(Object.entries(fields).map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]))
+  const set = Object.fromEntries(
+    Object.entries(fields).map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]),
+  )
   const values = Object.fromEntries(Object.keys(getTableColumns(executions)).map((key) => [key, sql.placeholder(key)]))
   return drizzle(d1)
     .insert(executions)

@@ -33,7 +33,12 @@ export async function getRevision(d1: D1Database, id: string, revision: number):
 }
 
 export async function listRevisions(d1: D1Database, id: string): Promise<RevisionRow[]> {
-  return db(d1).select().from(flowRevisions).where(eq(flowRevisions.flowId, id)).orderBy(desc(flowRevisions.revision)).all()
+  return db(d1)
+    .select()
+    .from(flowRevisions)
+    .where(eq(flowRevisions.flowId, id))
+    .orderBy(desc(flowRevisions.revision))
+    .all()
 }
 
 export async function listFlows(d1: D1Database, after: string | null, limit: number): Promise<StoredFlow[]> {
@@ -61,16 +66,25 @@ export interface PutResult {
  * identical content no revision (a disabled flow is enabled again). Revision and flow row
  * are written in one batch, so a racing writer fails on the revision's primary key.
  */
-export async function putFlow(d1: D1Database, id: string, definition: FlowDefinition, hash: string, now: number): Promise<PutResult> {
+export async function putFlow(
+  d1: D1Database,
+  id: string,
+  definition: FlowDefinition,
+  hash: string,
+  now: number,
+): Promise<PutResult> {
   const existing = await getFlow(d1, id)
   const latest = existing && (await getRevision(d1, id, existing.latestRevision))
   if (existing && latest?.hash === hash) {
-    if (!existing.enabled) await db(d1).update(flows).set({ enabled: true, updatedAt: now }).where(eq(flows.id, id)).run()
+    if (!existing.enabled)
+      await db(d1).update(flows).set({ enabled: true, updatedAt: now }).where(eq(flows.id, id)).run()
     return { flow: { ...existing, enabled: true }, previous: existing, created: false, changed: false }
   }
   const revision = (existing?.latestRevision ?? 0) + 1
   const database = db(d1)
-  const insertRevision = database.insert(flowRevisions).values({ flowId: id, revision, hash, definition, createdAt: now })
+  const insertRevision = database
+    .insert(flowRevisions)
+    .values({ flowId: id, revision, hash, definition, createdAt: now })
   const row: FlowRow = existing
     ? { ...existing, latestRevision: revision, enabled: true, updatedAt: now }
     : { id, latestRevision: revision, enabled: true, createdAt: now, updatedAt: now, nextScheduledAt: null }
@@ -83,7 +97,12 @@ export async function putFlow(d1: D1Database, id: string, definition: FlowDefini
 
 /** Disables a flow (its history stays); false when there is no such flow. */
 export async function disableFlow(d1: D1Database, id: string, now: number): Promise<boolean> {
-  const result = await db(d1).update(flows).set({ enabled: false, updatedAt: now }).where(eq(flows.id, id)).returning({ id: flows.id }).all()
+  const result = await db(d1)
+    .update(flows)
+    .set({ enabled: false, updatedAt: now })
+    .where(eq(flows.id, id))
+    .returning({ id: flows.id })
+    .all()
   return result.length > 0
 }
 

@@ -6,7 +6,16 @@ import type { ActionResult } from '../actions/define'
 import { nextAttemptAt } from './retry'
 import type { Draft, RunState } from './state'
 import { FINAL_EXECUTION } from './state'
-import { advance, cancelRunTimers, completeContainer, propagateFailure, setRunStatus, skipLane, startIterations, startLane } from './tree'
+import {
+  advance,
+  cancelRunTimers,
+  completeContainer,
+  propagateFailure,
+  setRunStatus,
+  skipLane,
+  startIterations,
+  startLane,
+} from './tree'
 import type { ExecutionError, ExecutionStatus, Output, TaskError } from './types'
 
 /** The longest an attempt of an action that does I/O may stay open without its own `timeout`. */
@@ -119,7 +128,13 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
       const waiting = setRunStatus(d, run, 'waiting', { childExecutionId: result.executionId })
       if (task.timeoutMs !== null) d.emit({ type: 'timer', key: `timeout:${runId}`, at: d.now + task.timeoutMs })
       if (FINAL_EXECUTION.has(result.status as ExecutionStatus)) {
-        onChild(d, { runId, executionId: result.executionId, status: result.status as ExecutionStatus, output: result.output, error: null })
+        onChild(d, {
+          runId,
+          executionId: result.executionId,
+          status: result.status as ExecutionStatus,
+          output: result.output,
+          error: null,
+        })
       } else {
         d.log('info', waiting, `waiting for child execution ${result.executionId}`)
       }

@@ -39,8 +39,7 @@ export interface StartRequest {
 type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid'; message: string }
 
 export type StartResult =
-  | { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean }
-  | Failure
+  { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
 
 export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
 
@@ -82,7 +81,8 @@ export class ExecutionObject extends DurableObject<Env> {
       // while the object is in memory, a timer wakes it on the dot; the alarm stays the durable way
       clearTimeout(this.wakeTimer)
       const delay = at === null ? null : at - Date.now()
-      if (delay !== null && delay <= IN_MEMORY_WAKE_MS) this.wakeTimer = setTimeout(() => void this.wake(false), Math.max(0, delay))
+      if (delay !== null && delay <= IN_MEMORY_WAKE_MS)
+        this.wakeTimer = setTimeout(() => void this.wake(false), Math.max(0, delay))
     },
     waitUntil: (promise) => this.ctx.waitUntil(promise),
     startChild: (parent, runId, attempt, request) => startChild(this.env, parent, runId, attempt, request),
@@ -100,7 +100,11 @@ export class ExecutionObject extends DurableObject<Env> {
     const created = runner === null
     if (runner) {
       if (request.fingerprint !== null && runner.fingerprint !== request.fingerprint) {
-        return { ok: false, code: 'idempotency_mismatch', message: 'this Idempotency-Key was used with another request' }
+        return {
+          ok: false,
+          code: 'idempotency_mismatch',
+          message: 'this Idempotency-Key was used with another request',
+        }
       }
     } else {
       await this.store.migrate()
@@ -137,24 +141,43 @@ export class ExecutionObject extends DurableObject<Env> {
     if (!this.runner) return null
     const row = this.runner.snapshot()
     const runs = this.store.runs(0, TASK_RUNS_PAGE)
-    return executionView(row, runs, nextRunCursor(runs, TASK_RUNS_PAGE), this.store.metricTotals(), this.store.countRuns())
+    return executionView(
+      row,
+      runs,
+      nextRunCursor(runs, TASK_RUNS_PAGE),
+      this.store.metricTotals(),
+      this.store.countRuns(),
+    )
   }
 
   /**
    * Starts a replay of this (finished) execution as execution `request.executionId` on the given
    * revision, reusing the task runs before the restart point. This execution is not changed.
    */
-  async replay(request: { executionId: string; revision: number; definition: FlowDefinition; fromTaskId?: string | undefined }): Promise<ReplayResult> {
+  async replay(request: {
+    executionId: string
+    revision: number
+    definition: FlowDefinition
+    fromTaskId?: string | undefined
+  }): Promise<ReplayResult> {
     const runner = this.runner
     if (!runner) return NOT_FOUND
     if (!runner.isFinal) {
-      return { ok: false, code: 'conflict', message: `execution ${runner.exec.id} is ${runner.exec.status}: only a finished execution can be replayed` }
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `execution ${runner.exec.id} is ${runner.exec.status}: only a finished execution can be replayed`,
+      }
     }
     const row = runner.snapshot()
     const flow = compiledRevision(row.flowId, request.revision, request.definition)
     let plan: ReplayPlan
     try {
-      plan = planReplay({ id: row.id, error: row.error, runs: this.store.runs(0, Number.MAX_SAFE_INTEGER) }, flow, request.fromTaskId)
+      plan = planReplay(
+        { id: row.id, error: row.error, runs: this.store.runs(0, Number.MAX_SAFE_INTEGER) },
+        flow,
+        request.fromTaskId,
+      )
     } catch (error) {
       if (error instanceof ReplayRefused) return { ok: false, code: 'invalid', message: error.message }
       throw error
@@ -217,8 +240,10 @@ export class ExecutionObject extends DurableObject<Env> {
   async event(name: string, payload: unknown): Promise<ControlResult & { delivered?: boolean }> {
     const runner = this.runner
     if (!runner) return NOT_FOUND
-    if (runner.isFinal) return { ok: false, code: 'conflict', message: `the execution is ${runner.exec.status}; it takes no more events` }
-    if (!runner.waitsFor(name)) return { ok: false, code: 'conflict', message: `the execution has no wait task for event "${name}"` }
+    if (runner.isFinal)
+      return { ok: false, code: 'conflict', message: `the execution is ${runner.exec.status}; it takes no more events` }
+    if (!runner.waitsFor(name))
+      return { ok: false, code: 'conflict', message: `the execution has no wait task for event "${name}"` }
     const { delivered } = runner.deliverEvent(name, payload)
     await runner.pump()
     return { ok: true, status: runner.exec.status, delivered }
@@ -234,7 +259,8 @@ export class ExecutionObject extends DurableObject<Env> {
   ): Promise<{ accepted: boolean }> {
     const runner = this.runner
     if (!runner) return { accepted: true }
-    if (!runner.expectsChild(taskRunId, child.executionId)) return { accepted: runner.isFinal || !runner.hasRun(taskRunId) }
+    if (!runner.expectsChild(taskRunId, child.executionId))
+      return { accepted: runner.isFinal || !runner.hasRun(taskRunId) }
     await runner.request({
       type: 'child',
       runId: taskRunId,

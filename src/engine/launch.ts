@@ -69,7 +69,10 @@ export async function startChild(
   return { executionId: result.executionId, status: result.status, output: result.output }
 }
 
-async function childDefinition(env: Env, request: ChildRequest): Promise<{ revision: number; definition: FlowDefinition }> {
+async function childDefinition(
+  env: Env,
+  request: ChildRequest,
+): Promise<{ revision: number; definition: FlowDefinition }> {
   if (request.revision !== undefined) {
     const row = await getRevision(env.DB, request.flowId, request.revision)
     if (!row) throw new TaskFailure('validation_error', `flow ${request.flowId} has no revision ${request.revision}`)

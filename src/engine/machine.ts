@@ -30,7 +30,14 @@ export type EngineEvent =
   | { type: 'interrupted'; runId: number }
   | { type: 'timer'; key: string }
   | { type: 'event'; runId: number; payload: unknown }
-  | { type: 'child'; runId: number; executionId: string; status: ExecutionStatus; output: Output | null; error: ExecutionError | null }
+  | {
+      type: 'child'
+      runId: number
+      executionId: string
+      status: ExecutionStatus
+      output: Output | null
+      error: ExecutionError | null
+    }
   /** The shell hit an unexpected error: the execution fails rather than being left without an alarm. */
   | { type: 'crashed'; message: string }
   | { type: 'kill' }
@@ -81,7 +88,13 @@ function handle(d: Draft, event: EngineEvent): void {
     case 'crashed':
       if (FINAL_STATUSES.includes(d.exec.status)) return
       if (d.exec.status === 'killing') return endExecution(d, 'killed', null)
-      return failExecution(d, { type: 'internal', message: event.message, taskId: null, taskRunId: null, attempt: null })
+      return failExecution(d, {
+        type: 'internal',
+        message: event.message,
+        taskId: null,
+        taskRunId: null,
+        attempt: null,
+      })
     case 'killed':
       if (d.exec.status === 'killing') endExecution(d, 'killed', null)
       return
@@ -121,7 +134,13 @@ function onTimer(d: Draft, key: string): void {
   if (key === 'execution') {
     if ([...FINAL_STATUSES, 'killing'].includes(d.exec.status)) return
     const ms = d.flow.timeoutMs ?? 0
-    failExecution(d, { type: 'timeout', message: `the execution timed out after ${ms} ms`, taskId: null, taskRunId: null, attempt: null })
+    failExecution(d, {
+      type: 'timeout',
+      message: `the execution timed out after ${ms} ms`,
+      taskId: null,
+      taskRunId: null,
+      attempt: null,
+    })
     return
   }
   const [kind, id] = key.split(':')
@@ -145,7 +164,12 @@ function onTimeout(d: Draft, run: RunState): void {
   if (run.progress) {
     killBelow(d, run.id, { type: 'timeout', message: `killed because ${run.taskId} timed out` })
     const ended = setRunStatus(d, d.run(run.id) ?? run, 'failed', { error })
-    propagateFailure(d, ended, { ...error, taskId: run.taskId, taskRunId: run.id, attempt: run.attempts.at(-1)?.number ?? null })
+    propagateFailure(d, ended, {
+      ...error,
+      taskId: run.taskId,
+      taskRunId: run.id,
+      attempt: run.attempts.at(-1)?.number ?? null,
+    })
     return
   }
   if (run.status !== 'running' && run.status !== 'waiting') return
@@ -153,4 +177,3 @@ function onTimeout(d: Draft, run: RunState): void {
   if (run.childExecutionId) d.emit({ type: 'killChild', executionId: run.childExecutionId })
   failAttempt(d, run, error)
 }
-

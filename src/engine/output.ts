@@ -2,7 +2,12 @@
 import type { ExecutionError, ExecutionStatus, Mode, Output } from './types'
 
 /** The output an execution ends with, given the one a `return` may have decided. */
-export function finalOutput(mode: Mode, status: ExecutionStatus, decided: Output | null, error: ExecutionError | null): Output {
+export function finalOutput(
+  mode: Mode,
+  status: ExecutionStatus,
+  decided: Output | null,
+  error: ExecutionError | null,
+): Output {
   if (status === 'failed') return { status: 500, body: { error }, headers: {} }
   if (decided) return decided
   if (status === 'killed') {

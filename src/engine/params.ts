@@ -17,7 +17,8 @@ function schemaOf(action: Action): z.ZodObject {
   return schema
 }
 
-export type Resolved = { ok: true; params: Record<string, unknown> } | { ok: false; error: TaskError; params: Record<string, unknown> }
+export type Resolved =
+  { ok: true; params: Record<string, unknown> } | { ok: false; error: TaskError; params: Record<string, unknown> }
 
 /** Evaluates every parameter of the task in `context` and validates the result. */
 export async function resolveParams(task: CompiledTask, context: ExpressionContext): Promise<Resolved> {

@@ -42,7 +42,10 @@ export class PendingWrites {
 
   /** The keys of the timers due at `now`, earliest first, removed. */
   due(now: number): string[] {
-    const keys = [...this.timers].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).map(([key]) => key)
+    const keys = [...this.timers]
+      .filter(([, at]) => at <= now)
+      .sort((a, b) => a[1] - b[1])
+      .map(([key]) => key)
     for (const key of keys) this.cancel(key)
     return keys
   }

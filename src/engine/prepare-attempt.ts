@@ -24,7 +24,10 @@ export async function prepareAttempt(task: CompiledTask, context: ExpressionCont
   }
   const resolved = await resolveParams(task, context)
   // a foreach's items are kept apart (they can be many); its attempt records how many
-  const input = task.task.type === 'foreach' && Array.isArray(resolved.params.items) ? { ...resolved.params, items: `${resolved.params.items.length} items` } : resolved.params
+  const input =
+    task.task.type === 'foreach' && Array.isArray(resolved.params.items)
+      ? { ...resolved.params, items: `${resolved.params.items.length} items` }
+      : resolved.params
   if (!resolved.ok) return { kind: 'fail', input, result: { kind: 'failed', error: resolved.error } }
   return { kind: 'run', params: resolved.params, input }
 }

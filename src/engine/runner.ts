@@ -59,7 +59,12 @@ export class Runner {
 
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
-    return new Runner(store, services, row, { runs: store.activeRuns(), timers: store.allTimers(), armedAt, logCount: store.countLogs() })
+    return new Runner(store, services, row, {
+      runs: store.activeRuns(),
+      timers: store.allTimers(),
+      armedAt,
+      logCount: store.countLogs(),
+    })
   }
 
   /** A runner for an execution just inserted: nothing else is in storage yet. */
@@ -71,7 +76,13 @@ export class Runner {
     private readonly store: ExecutionStore,
     private readonly services: Services,
     private row: ExecutionRow,
-    found: { runs: RunState[]; timers: { key: string; dueAt: number }[]; armedAt: number | null; logCount: number; fresh?: boolean },
+    found: {
+      runs: RunState[]
+      timers: { key: string; dueAt: number }[]
+      armedAt: number | null
+      logCount: number
+      fresh?: boolean
+    },
   ) {
     this.flow = services.compile(row)
     this.state = { exec: execFromRow(row), runs: new Map(found.runs.map((run) => [run.id, run])) }
@@ -216,15 +227,22 @@ export class Runner {
       this.writes.run(run)
       if (run.status === 'pending') {
         this.ready.push(run.id)
-        if (run.scope !== null && run.position === 0 && run.attempts.length === 0 && run.parentId === foreachRunOf(run.scope)) {
+        if (
+          run.scope !== null &&
+          run.position === 0 &&
+          run.attempts.length === 0 &&
+          run.parentId === foreachRunOf(run.scope)
+        ) {
           this.contexts.scopes.begin(run.scope)
         }
       }
-      if (run.status === 'completed' || run.status === 'warning') this.contexts.scopes.record(run.scope, run.taskId, run.output)
+      if (run.status === 'completed' || run.status === 'warning')
+        this.contexts.scopes.record(run.scope, run.taskId, run.output)
     }
     for (const effect of decision.effects) this.effect(effect, changed)
     for (const run of changed.values()) {
-      if (run.status === 'waiting' && run.wait && this.state.runs.get(run.id)?.status === 'waiting') this.consumeKept(run)
+      if (run.status === 'waiting' && run.wait && this.state.runs.get(run.id)?.status === 'waiting')
+        this.consumeKept(run)
     }
   }
 
@@ -253,7 +271,12 @@ export class Runner {
         return
       case 'killChild': {
         const kill = this.services.killChild(effect.executionId).catch((error: unknown) => {
-          this.log('error', null, null, `could not kill child execution ${effect.executionId}: ${toTaskError(error).message}`)
+          this.log(
+            'error',
+            null,
+            null,
+            `could not kill child execution ${effect.executionId}: ${toTaskError(error).message}`,
+          )
         })
         this.pendingKills.add(kill)
         this.services.waitUntil(kill)
@@ -367,7 +390,13 @@ export class Runner {
   flush(): void {
     if (!this.writes.empty) {
       if (this.writes.state) {
-        this.row = { ...this.row, ...this.exec, vars: this.vars, droppedLogs: this.writes.dropped, indexedVersion: this.index.indexed }
+        this.row = {
+          ...this.row,
+          ...this.exec,
+          vars: this.vars,
+          droppedLogs: this.writes.dropped,
+          indexedVersion: this.index.indexed,
+        }
       }
       this.writes.flush(this.store, this.row)
     }

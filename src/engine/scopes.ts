@@ -62,7 +62,9 @@ function chain(own: Outputs, parent: Outputs): Outputs {
     has: (target, key) => key in target || key in parent,
     getOwnPropertyDescriptor: (target, key) =>
       Object.getOwnPropertyDescriptor(target, key) ??
-      (Object.hasOwn(parent, key) ? { value: parent[key as string], enumerable: true, configurable: true, writable: true } : undefined),
+      (Object.hasOwn(parent, key)
+        ? { value: parent[key as string], enumerable: true, configurable: true, writable: true }
+        : undefined),
     ownKeys: (target) => [...new Set([...Reflect.ownKeys(parent), ...Reflect.ownKeys(target)])],
   })
 }

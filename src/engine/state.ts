@@ -1,7 +1,17 @@
 /** @module The engine's working state (pure data) and a copy-on-write draft that `decide` edits. */
 import type { LogLevel } from '../actions/define'
 import type { CompiledFlow } from '../flow/compile'
-import type { Attempt, ExecutionError, ExecutionStatus, Metric, Mode, Output, TaskError, TaskRunStatus, Trigger } from './types'
+import type {
+  Attempt,
+  ExecutionError,
+  ExecutionStatus,
+  Metric,
+  Mode,
+  Output,
+  TaskError,
+  TaskRunStatus,
+  Trigger,
+} from './types'
 
 /** Where one lane of a container (or of the flow) stands. */
 export interface LaneState {

@@ -14,7 +14,12 @@ export function settle(d: Draft, before: EngineState['exec']): void {
   }
   const wakeAt = status === 'delayed' ? earliestWake(d) : null
   if (wakeAt !== d.exec.wakeAt) d.updateExec({ wakeAt })
-  if (d.exec.status !== before.status || d.exec.output !== before.output || d.exec.error !== before.error || d.exec.wakeAt !== before.wakeAt) {
+  if (
+    d.exec.status !== before.status ||
+    d.exec.output !== before.output ||
+    d.exec.error !== before.error ||
+    d.exec.wakeAt !== before.wakeAt
+  ) {
     d.updateExec({ version: before.version + 1 })
   }
 }

@@ -35,16 +35,27 @@ export function setRunStatus(d: Draft, run: RunState, status: TaskRunStatus, pat
     throw new Error(`task run ${run.id} (${run.taskId}) cannot go from ${run.status} to ${status}`)
   }
   const final = FINAL_RUN.has(status)
-  const ended = final ? { endedAt: d.now, wakeAt: null, metrics: withDuration(run, patch.metrics ?? run.metrics, d.now) } : {}
+  const ended = final
+    ? { endedAt: d.now, wakeAt: null, metrics: withDuration(run, patch.metrics ?? run.metrics, d.now) }
+    : {}
   return d.updateRun(run.id, { ...patch, ...ended, status })
 }
 
 function withDuration(run: RunState, metrics: Metric[], now: number): Metric[] {
   if (run.startedAt === null) return metrics
-  return [...metrics.filter((metric) => metric.name !== 'duration'), { name: 'duration', type: 'duration', value: now - run.startedAt }]
+  return [
+    ...metrics.filter((metric) => metric.name !== 'duration'),
+    { name: 'duration', type: 'duration', value: now - run.startedAt },
+  ]
 }
 
-function createRun(d: Draft, parent: RunState | null, lane: string, position: number, status: TaskRunStatus = 'pending'): RunState {
+function createRun(
+  d: Draft,
+  parent: RunState | null,
+  lane: string,
+  position: number,
+  status: TaskRunStatus = 'pending',
+): RunState {
   const taskId = laneTasks(d, parent, lane)[position]
   const task = taskId === undefined ? undefined : d.flow.tasks.get(taskId)
   if (!task) throw new Error(`lane "${lane}" has no task at ${position}`)
@@ -97,7 +108,11 @@ export function advance(d: Draft, run: RunState): void {
   const next = run.position + 1
   if (next < laneTasks(d, parent, run.lane).length) {
     const created = createRun(d, parent, run.lane, next)
-    setProgress(d, parent, { ...progress, warned, lanes: { ...progress.lanes, [run.lane]: { position: next, runId: created.id } } })
+    setProgress(d, parent, {
+      ...progress,
+      warned,
+      lanes: { ...progress.lanes, [run.lane]: { position: next, runId: created.id } },
+    })
     return
   }
   laneDone(d, parent, run.lane, { ...progress, warned })
@@ -214,7 +229,11 @@ export function finishExecution(d: Draft, status: 'completed' | 'warning'): void
   endExecution(d, status, null)
 }
 
-export function endExecution(d: Draft, status: 'completed' | 'warning' | 'failed' | 'killed', error: ExecutionError | null): void {
+export function endExecution(
+  d: Draft,
+  status: 'completed' | 'warning' | 'failed' | 'killed',
+  error: ExecutionError | null,
+): void {
   const output: Output = finalOutput(d.exec.mode, status, d.exec.output, error)
   d.updateExec({ status, error, output, endedAt: d.now, wakeAt: null })
   d.emit({ type: 'cancelTimer', key: 'execution' })

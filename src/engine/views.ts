@@ -6,7 +6,8 @@ import type { ExecutionRow } from './store/schema'
 export const TASK_RUNS_PAGE = 500
 
 /** An epoch-ms time as ISO 8601 (null stays null). */
-export const iso = (at: number | null | undefined): string | null => (at === null || at === undefined ? null : new Date(at).toISOString())
+export const iso = (at: number | null | undefined): string | null =>
+  at === null || at === undefined ? null : new Date(at).toISOString()
 
 export function taskRunView(run: RunState) {
   return {
@@ -43,7 +44,13 @@ export type TaskRunView = ReturnType<typeof taskRunView>
 export const nextRunCursor = (runs: RunState[], limit: number): string | null =>
   runs.length === limit ? String(runs.at(-1)?.id) : null
 
-export function executionView(row: ExecutionRow, runs: RunState[], cursor: string | null, metrics: Record<string, number>, runCount: number) {
+export function executionView(
+  row: ExecutionRow,
+  runs: RunState[],
+  cursor: string | null,
+  metrics: Record<string, number>,
+  runCount: number,
+) {
   return {
     id: row.id,
     flowId: row.flowId,

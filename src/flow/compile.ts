@@ -108,7 +108,9 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
       if (value === undefined) continue
       const fieldPath = [...path, name]
       compile(name, () =>
-        action.expressions.includes(name) ? compileExpression(String(value), fieldPath) : compileValue(value, fieldPath),
+        action.expressions.includes(name)
+          ? compileExpression(String(value), fieldPath)
+          : compileValue(value, fieldPath),
       )
     }
     let condition: Compiled | null = null
@@ -126,7 +128,7 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
       action,
       parentId: where?.parentId ?? null,
       lane: where?.lane ?? null,
-      position: where?.position ?? path[1] as number,
+      position: where?.position ?? (path[1] as number),
       params,
       condition,
       retry: resolveRetry(task.retry ?? flowRetry),
@@ -141,7 +143,10 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
     definition,
     mode: definition.mode,
     timeoutMs: definition.timeout === undefined ? null : parseDuration(definition.timeout),
-    syncTimeoutMs: definition.syncTimeout === undefined ? DEFAULT_SYNC_TIMEOUT_MS : (parseDuration(definition.syncTimeout) ?? DEFAULT_SYNC_TIMEOUT_MS),
+    syncTimeoutMs:
+      definition.syncTimeout === undefined
+        ? DEFAULT_SYNC_TIMEOUT_MS
+        : (parseDuration(definition.syncTimeout) ?? DEFAULT_SYNC_TIMEOUT_MS),
     root: definition.tasks.map((task) => task.id),
     tasks,
   }

@@ -92,9 +92,7 @@ export function compileTemplate(text: string, path: (string | number)[] = []): C
   return {
     constant: false,
     async evaluate(context) {
-      const values = await Promise.all(
-        parts.map((part) => (typeof part === 'string' ? part : evaluate(part, context))),
-      )
+      const values = await Promise.all(parts.map((part) => (typeof part === 'string' ? part : evaluate(part, context))))
       return values.map(asText).join('')
     },
   }
@@ -112,9 +110,7 @@ export function compileValue(value: unknown, path: (string | number)[] = []): Co
     }
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(
-      ([key, item]) => [key, compileValue(item, [...path, key])] as const,
-    )
+    const entries = Object.entries(value).map(([key, item]) => [key, compileValue(item, [...path, key])] as const)
     if (entries.every(([, item]) => item.constant)) return constant(value)
     return {
       constant: false,

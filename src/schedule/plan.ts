@@ -22,7 +22,14 @@ export function nextSlot(cron: string, timezone: string, after: number): number 
 export function schedulesOf(triggers: readonly TriggerDefinition[] | undefined, now: number): Schedule[] {
   return (triggers ?? []).flatMap((trigger) =>
     trigger.type === 'schedule'
-      ? [{ cron: trigger.cron, timezone: trigger.timezone, input: trigger.input ?? {}, nextAt: nextSlot(trigger.cron, trigger.timezone, now) }]
+      ? [
+          {
+            cron: trigger.cron,
+            timezone: trigger.timezone,
+            input: trigger.input ?? {},
+            nextAt: nextSlot(trigger.cron, trigger.timezone, now),
+          },
+        ]
       : [],
   )
 }
@@ -35,7 +42,10 @@ export function nextFire(schedules: readonly Schedule[]): number | null {
 }
 
 /** Which schedules are due at `now` (with the slot they fire for), and the schedules after firing. */
-export function due(schedules: readonly Schedule[], now: number): { fire: { index: number; slot: number }[]; after: Schedule[] } {
+export function due(
+  schedules: readonly Schedule[],
+  now: number,
+): { fire: { index: number; slot: number }[]; after: Schedule[] } {
   const fire: { index: number; slot: number }[] = []
   const after = schedules.map((schedule, index) => {
     if (schedule.nextAt === null || schedule.nextAt > now) return schedule

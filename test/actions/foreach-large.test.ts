@@ -6,8 +6,9 @@ import { start, stubOf } from '../helpers/engine'
 
 /** How many task runs the object holds in memory (its active runs). */
 const activeRuns = (executionId: string) =>
-  runInDurableObject(stubOf(executionId) as DurableObjectStub<ExecutionObject>, (object) =>
-    (object as unknown as { runner: { state: { runs: Map<number, unknown> } } }).runner.state.runs.size,
+  runInDurableObject(
+    stubOf(executionId) as DurableObjectStub<ExecutionObject>,
+    (object) => (object as unknown as { runner: { state: { runs: Map<number, unknown> } } }).runner.state.runs.size,
   )
 
 describe('a foreach over 10,000 items', () => {
@@ -43,6 +44,8 @@ describe('a foreach over 10,000 items', () => {
     expect(logs.items[0].message).toMatch(/^execution started/)
     expect(logs.dropped).toBe(detail.droppedLogs)
     const page = await json(call('GET', `/api/executions/${executionId}/task-runs?cursor=9990`))
-    expect(page.items.map((run: { iteration: number }) => run.iteration)).toEqual([9989, 9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999])
+    expect(page.items.map((run: { iteration: number }) => run.iteration)).toEqual([
+      9989, 9990, 9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999,
+    ])
   }, 120_000)
 })

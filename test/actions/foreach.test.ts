@@ -45,20 +45,42 @@ describe('foreach', () => {
 
   it('runs at most `concurrency` iterations at once', async () => {
     const { executionId } = await start({
-      tasks: [{ id: 'each', type: 'foreach', items: '[1,2,3,4]', concurrency: 2, tasks: [{ id: 'call', type: 'http', url: target('/slow/250') }] }],
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1,2,3,4]',
+          concurrency: 2,
+          tasks: [{ id: 'call', type: 'http', url: target('/slow/250') }],
+        },
+      ],
     })
     const done = await waitFor(executionId, finished)
     expect(done.taskRuns[0].output).toHaveLength(4)
-    const spans = done.taskRuns.slice(1).map((run: { startedAt: string; endedAt: string }) => [Date.parse(run.startedAt), Date.parse(run.endedAt)])
+    const spans = done.taskRuns
+      .slice(1)
+      .map((run: { startedAt: string; endedAt: string }) => [Date.parse(run.startedAt), Date.parse(run.endedAt)])
     const overlapping = (at: number) => spans.filter(([from, to]: number[]) => from! <= at && at < to!).length
     const most = Math.max(...spans.map(([from]: number[]) => overlapping(from!)))
     expect(most).toBe(2)
   })
 
   it('outputs [] for no items, and fails with expression_error naming the task when items is not an array', async () => {
-    const empty = await start({ mode: 'sync', tasks: [{ id: 'each', type: 'foreach', items: '[]', tasks: [{ id: 'x', type: 'log', message: '.' }] }, { id: 'a', type: 'return', body: { out: '{{ outputs.each }}' } }] })
+    const empty = await start({
+      mode: 'sync',
+      tasks: [
+        { id: 'each', type: 'foreach', items: '[]', tasks: [{ id: 'x', type: 'log', message: '.' }] },
+        { id: 'a', type: 'return', body: { out: '{{ outputs.each }}' } },
+      ],
+    })
     expect(await json(empty.response)).toEqual({ out: [] })
-    const bad = await start({ mode: 'sync', tasks: [{ id: 'each', type: 'foreach', items: 'input.body', tasks: [{ id: 'x', type: 'log', message: '.' }] }] }, 'not a list')
+    const bad = await start(
+      {
+        mode: 'sync',
+        tasks: [{ id: 'each', type: 'foreach', items: 'input.body', tasks: [{ id: 'x', type: 'log', message: '.' }] }],
+      },
+      'not a list',
+    )
     expect(bad.response.status).toBe(500)
     const { error } = await json(bad.response)
     expect(error).toMatchObject({ taskId: 'each', type: 'expression_error' })
@@ -100,14 +122,20 @@ describe('foreach', () => {
         },
       ],
     })
-    await waitFor(executionId, (e) => e.taskRuns.some((run: { taskId: string; iteration: number; status: string }) => run.iteration === 1 && run.status === 'delayed'))
+    await waitFor(executionId, (e) =>
+      e.taskRuns.some(
+        (run: { taskId: string; iteration: number; status: string }) => run.iteration === 1 && run.status === 'delayed',
+      ),
+    )
     await crash(executionId)
     const done = await waitFor(executionId, finished)
     expect(done.taskRuns[0].output).toEqual([{ last: 2 }, { last: 4 }, { last: 6 }])
   })
 
   it('refuses an empty task list', async () => {
-    const response = await call('PUT', `/api/flows/${uniqueId()}`, { tasks: [{ id: 'e', type: 'foreach', items: '[1]', tasks: [] }] })
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [{ id: 'e', type: 'foreach', items: '[1]', tasks: [] }],
+    })
     expect(response.status).toBe(400)
     expect((await json(response)).error.issues[0].path).toBe('tasks.0.tasks')
   })

@@ -11,18 +11,21 @@ async function runSync(tasks: unknown[], body: unknown = {}) {
 
 describe('http task', () => {
   it('sends method, headers, query and a JSON body, and outputs {status, headers, body} with JSON parsed', async () => {
-    const { response, detail } = await runSync([
-      {
-        id: 'call',
-        type: 'http',
-        method: 'POST',
-        url: target('/echo'),
-        headers: { 'x-token': '{{ input.body.token }}' },
-        query: { page: 2, q: 'a b' },
-        body: { name: '{{ input.body.name }}' },
-      },
-      { id: 'answer', type: 'return', body: '{{ outputs.call.body }}' },
-    ], { token: 't-1', name: 'Ada' })
+    const { response, detail } = await runSync(
+      [
+        {
+          id: 'call',
+          type: 'http',
+          method: 'POST',
+          url: target('/echo'),
+          headers: { 'x-token': '{{ input.body.token }}' },
+          query: { page: 2, q: 'a b' },
+          body: { name: '{{ input.body.name }}' },
+        },
+        { id: 'answer', type: 'return', body: '{{ outputs.call.body }}' },
+      ],
+      { token: 't-1', name: 'Ada' },
+    )
     const echoed = await json(response)
     expect(echoed).toMatchObject({ method: 'POST', query: { page: '2', q: 'a b' }, body: '{"name":"Ada"}' })
     expect(echoed.headers).toMatchObject({ 'x-token': 't-1', 'content-type': 'application/json' })
@@ -63,9 +66,10 @@ describe('http task', () => {
   })
 
   it('fails with validation_error, never retried, when the resolved url is not a URL', async () => {
-    const { detail } = await runSync([
-      { id: 'call', type: 'http', url: '{{ input.body.url }}', retry: { maxAttempts: 3, delay: '10ms' } },
-    ], { url: 'not a url' })
+    const { detail } = await runSync(
+      [{ id: 'call', type: 'http', url: '{{ input.body.url }}', retry: { maxAttempts: 3, delay: '10ms' } }],
+      { url: 'not a url' },
+    )
     expect(detail.error).toMatchObject({ type: 'validation_error', taskId: 'call', attempt: 1 })
     expect(detail.taskRuns[0].attempts).toHaveLength(1)
   })

@@ -37,7 +37,12 @@ describe('parallel', () => {
           branches: [
             [{ id: 'sleepy', type: 'delay', duration: '400ms' }],
             [
-              { id: 'flaky', type: 'http', url: target(`/flaky?key=${key}&fail=1`), retry: { maxAttempts: 2, delay: '300ms' } },
+              {
+                id: 'flaky',
+                type: 'http',
+                url: target(`/flaky?key=${key}&fail=1`),
+                retry: { maxAttempts: 2, delay: '300ms' },
+              },
               { id: 'quick', type: 'set', values: { quick: '{{ $millis() }}' } },
             ],
           ],
@@ -125,7 +130,9 @@ describe('parallel', () => {
   })
 
   it('refuses empty branches', async () => {
-    const response = await call('PUT', `/api/flows/${uniqueId()}`, { tasks: [{ id: 'p', type: 'parallel', branches: [[]] }] })
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [{ id: 'p', type: 'parallel', branches: [[]] }],
+    })
     expect(response.status).toBe(400)
     expect(await response.text()).toContain('tasks.0.branches.0')
     await expect(putFlow(uniqueId(), { tasks: [{ id: 'p', type: 'parallel', branches: [] }] })).rejects.toThrow('400')

@@ -10,25 +10,41 @@ async function child(definition: object) {
 
 describe('subflow', () => {
   it('starts a child execution, waits for it, and outputs its output', async () => {
-    const childId = await child({ mode: 'sync', tasks: [{ id: 'hello', type: 'return', status: 201, body: { hi: '{{ input.body.name }}' } }] })
-    const { executionId } = await start({
-      tasks: [
-        { id: 'call', type: 'subflow', flowId: childId, input: { name: '{{ input.body.name }}' } },
-        { id: 'after', type: 'set', values: { got: '{{ outputs.call.body.hi }}' } },
-      ],
-    }, { name: 'Ada' })
+    const childId = await child({
+      mode: 'sync',
+      tasks: [{ id: 'hello', type: 'return', status: 201, body: { hi: '{{ input.body.name }}' } }],
+    })
+    const { executionId } = await start(
+      {
+        tasks: [
+          { id: 'call', type: 'subflow', flowId: childId, input: { name: '{{ input.body.name }}' } },
+          { id: 'after', type: 'set', values: { got: '{{ outputs.call.body.hi }}' } },
+        ],
+      },
+      { name: 'Ada' },
+    )
     const done = await waitFor(executionId, finished)
     expect(done.vars).toEqual({ got: 'Ada' })
     const run = done.taskRuns[0]
     expect(run.output).toEqual({ status: 201, body: { hi: 'Ada' }, headers: {} })
     const kid = await execution(run.childExecutionId)
-    expect(kid).toMatchObject({ trigger: 'subflow', parentExecutionId: executionId, flowId: childId, input: { headers: {}, body: { name: 'Ada' } } })
+    expect(kid).toMatchObject({
+      trigger: 'subflow',
+      parentExecutionId: executionId,
+      flowId: childId,
+      input: { headers: {}, body: { name: 'Ada' } },
+    })
     const children = await listed(`parentId=${executionId}`, 1)
     expect(children.items.map((item: { id: string }) => item.id)).toEqual([run.childExecutionId])
   })
 
   it('keeps the parent task waiting while the child runs, and survives a reset of the parent', async () => {
-    const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '300ms' }, { id: 'r', type: 'return', body: { slept: true } }] })
+    const childId = await child({
+      tasks: [
+        { id: 'nap', type: 'delay', duration: '300ms' },
+        { id: 'r', type: 'return', body: { slept: true } },
+      ],
+    })
     const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
     const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
     expect(waiting.taskRuns[0]).toMatchObject({ status: 'waiting', childExecutionId: expect.any(String) })
@@ -74,7 +90,11 @@ describe('subflow', () => {
   it('fails with a clear error when the child flow does not exist', async () => {
     const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: 'nobody_home' }] })
     const done = await waitFor(executionId, finished)
-    expect(done.error).toMatchObject({ taskId: 'call', type: 'validation_error', message: 'flow nobody_home does not exist or is disabled' })
+    expect(done.error).toMatchObject({
+      taskId: 'call',
+      type: 'validation_error',
+      message: 'flow nobody_home does not exist or is disabled',
+    })
   })
 
   it('kills the child when the parent is killed', async () => {

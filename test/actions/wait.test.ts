@@ -10,7 +10,8 @@ const approval = (extra: object = {}) => ({
   ],
 })
 
-const send = (executionId: string, name: string, payload: unknown) => call('POST', `/api/executions/${executionId}/events/${name}`, payload)
+const send = (executionId: string, name: string, payload: unknown) =>
+  call('POST', `/api/executions/${executionId}/events/${name}`, payload)
 
 describe('wait', () => {
   it('turns the execution waiting until the event comes, then outputs its payload', async () => {
@@ -26,7 +27,9 @@ describe('wait', () => {
   })
 
   it('keeps an event that comes before the wait is reached and consumes it there', async () => {
-    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '200ms' }, ...approval().tasks] })
+    const { executionId } = await start({
+      tasks: [{ id: 'nap', type: 'delay', duration: '200ms' }, ...approval().tasks],
+    })
     const early = await send(executionId, 'approved', { by: 'early bird' })
     expect(await json(early)).toMatchObject({ delivered: false })
     const done = await waitFor(executionId, finished)

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { app } from '../../src/api/app'
 import { putFlow, uniqueId, json } from '../helpers/api'
 
-function fetchWith(vars: Partial<Cloudflare.Env>, path: string, headers: Record<string, string> = {}, init: RequestInit = {}) {
+function fetchWith(
+  vars: Partial<Cloudflare.Env>,
+  path: string,
+  headers: Record<string, string> = {},
+  init: RequestInit = {},
+) {
   const { API_TOKEN: _token, ALLOW_ANONYMOUS_API: _anonymous, ...bindings } = env
   return app.fetch(new Request(`http://edgeflow.test${path}`, { ...init, headers }), { ...bindings, ...vars })
 }
@@ -15,7 +20,9 @@ describe('API auth', () => {
     expect(missing.headers.get('www-authenticate')).toContain('Bearer')
     expect((await json(missing)).error.code).toBe('unauthorized')
     expect((await fetchWith({ API_TOKEN: 's3cret' }, '/api/flows', { authorization: 'Bearer wrong' })).status).toBe(401)
-    expect((await fetchWith({ API_TOKEN: 's3cret' }, '/api/flows', { authorization: 'Bearer s3cret' })).status).toBe(200)
+    expect((await fetchWith({ API_TOKEN: 's3cret' }, '/api/flows', { authorization: 'Bearer s3cret' })).status).toBe(
+      200,
+    )
   })
 
   it('is closed without a token unless ALLOW_ANONYMOUS_API is "true", and says how to set the token', async () => {

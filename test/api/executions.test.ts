@@ -59,7 +59,9 @@ describe('GET /api/executions/:id', () => {
     expect(response.status).toBe(404)
     expect((await json(response)).error).toEqual({ code: 'not_found', message: `execution ${id} not found` })
     const stub = env.EXECUTIONS.get(env.EXECUTIONS.idFromName(id))
-    const tables = await runInDurableObject(stub, (_, state) => state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray())
+    const tables = await runInDurableObject(stub, (_, state) =>
+      state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray(),
+    )
     expect(tables).toEqual([])
     expect((await call('GET', '/api/executions/not-a-uuid')).status).toBe(404)
   })
@@ -78,14 +80,26 @@ describe('GET /api/executions', () => {
 
     let page = await json(call('GET', `/api/executions?flowId=${flowId}&limit=2`))
     expect(page.items.map((item: { id: string }) => item.id)).toEqual([ids[2], ids[1]])
-    expect(page.items[0]).toMatchObject({ flowId, status: 'completed', trigger: 'webhook', mode: 'sync', outputStatus: 200, error: null })
+    expect(page.items[0]).toMatchObject({
+      flowId,
+      status: 'completed',
+      trigger: 'webhook',
+      mode: 'sync',
+      outputStatus: 200,
+      error: null,
+    })
     page = await json(call('GET', `/api/executions?flowId=${flowId}&limit=2&cursor=${page.nextCursor}`))
     expect(page.items.map((item: { id: string }) => item.id)).toEqual([ids[0]])
     expect(page.nextCursor).toBeNull()
 
     const byStatus = await json(call('GET', `/api/executions?status=failed&flowId=${failing}`))
     expect(byStatus.items).toEqual([
-      expect.objectContaining({ id: failed, status: 'failed', outputStatus: 500, error: { type: 'fail_task', taskId: 'f', message: 'x' } }),
+      expect.objectContaining({
+        id: failed,
+        status: 'failed',
+        outputStatus: 500,
+        error: { type: 'fail_task', taskId: 'f', message: 'x' },
+      }),
     ])
   })
 
@@ -95,7 +109,11 @@ describe('GET /api/executions', () => {
     const before = new Date(Date.now() - 1000).toISOString()
     const id = await run(flowId)
     const after = new Date(Date.now() + 1000).toISOString()
-    expect((await json(call('GET', `/api/executions?flowId=${flowId}&since=${before}&until=${after}`))).items.map((i: { id: string }) => i.id)).toEqual([id])
+    expect(
+      (await json(call('GET', `/api/executions?flowId=${flowId}&since=${before}&until=${after}`))).items.map(
+        (i: { id: string }) => i.id,
+      ),
+    ).toEqual([id])
     expect((await json(call('GET', `/api/executions?flowId=${flowId}&since=${after}`))).items).toEqual([])
   })
 

@@ -61,9 +61,13 @@ describe('PUT /api/flows/:id', () => {
     })
     const { error } = await json(response)
     expect(error.issues).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: 'tasks.1.branches.0.0.id', message: 'duplicate task id "a"' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'tasks.1.branches.0.0.id', message: 'duplicate task id "a"' }),
+      ]),
     )
-    const second = await call('PUT', `/api/flows/${uniqueId()}`, { tasks: [{ id: 'a', type: 'set', values: { x: '{{ input.( }}' } }] })
+    const second = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [{ id: 'a', type: 'set', values: { x: '{{ input.( }}' } }],
+    })
     const issues = (await json(second)).error.issues
     expect(issues[0].path).toBe('tasks.0.values.x')
   })
@@ -88,7 +92,13 @@ describe('GET /api/flows', () => {
     expect(page.items).toHaveLength(1)
     expect(page.nextCursor).toBeTypeOf('string')
     const flow = await json(call('GET', `/api/flows/${ids[0]}`))
-    expect(flow).toMatchObject({ id: ids[0], revision: 1, enabled: true, nextScheduledAt: null, definition: { tasks: simple.tasks } })
+    expect(flow).toMatchObject({
+      id: ids[0],
+      revision: 1,
+      enabled: true,
+      nextScheduledAt: null,
+      definition: { tasks: simple.tasks },
+    })
   })
 
   it('answers 404 for an unknown flow or revision', async () => {

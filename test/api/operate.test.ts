@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import { alarmOf, callsTo, start, statuses } from '../helpers/engine'
 
-const post = (executionId: string, action: string, body?: unknown) => call('POST', `/api/executions/${executionId}/${action}`, body)
+const post = (executionId: string, action: string, body?: unknown) =>
+  call('POST', `/api/executions/${executionId}/${action}`, body)
 
 describe('kill', () => {
   it('stops an in-flight http call: killing, then killed, the running task run killed', async () => {
     const key = uniqueId('hang')
-    const { executionId } = await start({ tasks: [{ id: 'stuck', type: 'http', url: target(`/hang?key=${key}`), timeout: '1m' }, { id: 'never', type: 'log', message: 'x' }] })
+    const { executionId } = await start({
+      tasks: [
+        { id: 'stuck', type: 'http', url: target(`/hang?key=${key}`), timeout: '1m' },
+        { id: 'never', type: 'log', message: 'x' },
+      ],
+    })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     const response = await post(executionId, 'kill')
     expect(response.status).toBe(202)
@@ -35,13 +41,21 @@ describe('kill', () => {
 
 describe('pause and resume', () => {
   it('pause at once during a delay, keep its clock, hold past its end, and resume where it stopped', async () => {
-    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '200ms' }, { id: 'after', type: 'set', values: { done: true } }] })
+    const { executionId } = await start({
+      tasks: [
+        { id: 'nap', type: 'delay', duration: '200ms' },
+        { id: 'after', type: 'set', values: { done: true } },
+      ],
+    })
     await waitFor(executionId, (e) => e.status === 'delayed')
     expect(await json(post(executionId, 'pause'))).toEqual({ executionId, status: 'paused' })
     await new Promise((resolve) => setTimeout(resolve, 400))
     const held = await execution(executionId)
     expect(held.status).toBe('paused')
-    expect(statuses(held)).toEqual([['nap', 'completed'], ['after', 'pending']])
+    expect(statuses(held)).toEqual([
+      ['nap', 'completed'],
+      ['after', 'pending'],
+    ])
     expect((await post(executionId, 'pause')).status).toBe(409)
     expect(await json(post(executionId, 'resume'))).toMatchObject({ status: 'completed' })
     expect((await execution(executionId)).vars).toEqual({ done: true })
@@ -49,12 +63,20 @@ describe('pause and resume', () => {
   })
 
   it('let the running task finish, then hold', async () => {
-    const { executionId } = await start({ tasks: [{ id: 'slow', type: 'http', url: target('/slow/300') }, { id: 'after', type: 'set', values: { done: true } }] })
+    const { executionId } = await start({
+      tasks: [
+        { id: 'slow', type: 'http', url: target('/slow/300') },
+        { id: 'after', type: 'set', values: { done: true } },
+      ],
+    })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     await post(executionId, 'pause')
     const held = await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'completed')
     expect(held.status).toBe('paused')
-    expect(statuses(held)).toEqual([['slow', 'completed'], ['after', 'pending']])
+    expect(statuses(held)).toEqual([
+      ['slow', 'completed'],
+      ['after', 'pending'],
+    ])
     await post(executionId, 'resume')
     expect((await waitFor(executionId, finished)).status).toBe('completed')
   })
@@ -86,7 +108,13 @@ describe('replay', () => {
     const replay = await json(response)
     expect(replay).toMatchObject({ replayOf: first.executionId, revision: 2, fromTaskId: 'compute', reused: 2 })
     const done = await waitFor(replay.executionId, finished)
-    expect(done).toMatchObject({ status: 'completed', trigger: 'replay', revision: 2, replayOf: first.executionId, input: failed.input })
+    expect(done).toMatchObject({
+      status: 'completed',
+      trigger: 'replay',
+      revision: 2,
+      replayOf: first.executionId,
+      input: failed.input,
+    })
     expect(done.output.body).toEqual({ double: 2 })
     expect(done.taskRuns.map((run: { taskId: string; reused: boolean }) => [run.taskId, run.reused])).toEqual([
       ['fetch', true],
@@ -100,7 +128,12 @@ describe('replay', () => {
 
   it('replays from a given task on a given revision, and refuses bad requests', async () => {
     const flowId = uniqueId()
-    await putFlow(flowId, { tasks: [{ id: 'a', type: 'set', values: { a: 1 } }, { id: 'b', type: 'set', values: { b: 2 } }] })
+    await putFlow(flowId, {
+      tasks: [
+        { id: 'a', type: 'set', values: { a: 1 } },
+        { id: 'b', type: 'set', values: { b: 2 } },
+      ],
+    })
     const { executionId } = await json(call('POST', `/hooks/${flowId}`, {}))
     await waitFor(executionId, finished)
     const replay = await json(post(executionId, 'replay', { fromTaskId: 'b', revision: 1 }))
@@ -108,7 +141,10 @@ describe('replay', () => {
 
     const missing = await post(executionId, 'replay', { fromTaskId: 'zzz' })
     expect(missing.status).toBe(400)
-    expect((await json(missing)).error).toMatchObject({ message: `task "zzz" does not exist in revision 1 of flow ${flowId}`, issues: [{ path: 'fromTaskId' }] })
+    expect((await json(missing)).error).toMatchObject({
+      message: `task "zzz" does not exist in revision 1 of flow ${flowId}`,
+      issues: [{ path: 'fromTaskId' }],
+    })
     expect((await post(executionId, 'replay', {})).status).toBe(400)
     expect((await post(executionId, 'replay', { revision: 9 })).status).toBe(400)
     expect((await post(executionId, 'replay', { color: 'red' })).status).toBe(400)
@@ -126,27 +162,47 @@ describe('replay', () => {
 describe('logs', () => {
   it('record each task run start, retries, delays and end, and log tasks, filtered by task and level, paged', async () => {
     const key = uniqueId('flaky')
-    const { executionId } = await start({
-      tasks: [
-        { id: 'say', type: 'log', level: 'warn', message: 'hello {{ input.body.who }}' },
-        { id: 'flaky', type: 'http', url: target(`/flaky?key=${key}&fail=1`), retry: { maxAttempts: 2, delay: '50ms' } },
-        { id: 'nap', type: 'delay', duration: '10ms' },
-      ],
-    }, { who: 'logs' })
+    const { executionId } = await start(
+      {
+        tasks: [
+          { id: 'say', type: 'log', level: 'warn', message: 'hello {{ input.body.who }}' },
+          {
+            id: 'flaky',
+            type: 'http',
+            url: target(`/flaky?key=${key}&fail=1`),
+            retry: { maxAttempts: 2, delay: '50ms' },
+          },
+          { id: 'nap', type: 'delay', duration: '10ms' },
+        ],
+      },
+      { who: 'logs' },
+    )
     await waitFor(executionId, finished)
     const all = await json(call('GET', `/api/executions/${executionId}/logs`))
-    const messages = all.items.map((line: { taskId: string | null; level: string; message: string }) => `${line.taskId ?? '-'} ${line.level} ${line.message}`)
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^- info execution started/),
-      'say debug attempt 1 started',
-      'say warn hello logs',
-      expect.stringMatching(/^flaky warn attempt 1 failed \(http_error: .* answered 503\); retrying in 50 ms$/),
-      'flaky debug attempt 2 started',
-      expect.stringMatching(/^flaky info completed in \d+ ms \(2 attempt\(s\)\)$/),
-      expect.stringMatching(/^nap info delayed until /),
-      '- info execution completed',
-    ]))
-    expect(all.items[0]).toEqual({ id: expect.any(Number), at: expect.any(String), level: 'info', taskId: null, taskRunId: null, message: expect.any(String) })
+    const messages = all.items.map(
+      (line: { taskId: string | null; level: string; message: string }) =>
+        `${line.taskId ?? '-'} ${line.level} ${line.message}`,
+    )
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^- info execution started/),
+        'say debug attempt 1 started',
+        'say warn hello logs',
+        expect.stringMatching(/^flaky warn attempt 1 failed \(http_error: .* answered 503\); retrying in 50 ms$/),
+        'flaky debug attempt 2 started',
+        expect.stringMatching(/^flaky info completed in \d+ ms \(2 attempt\(s\)\)$/),
+        expect.stringMatching(/^nap info delayed until /),
+        '- info execution completed',
+      ]),
+    )
+    expect(all.items[0]).toEqual({
+      id: expect.any(Number),
+      at: expect.any(String),
+      level: 'info',
+      taskId: null,
+      taskRunId: null,
+      message: expect.any(String),
+    })
     expect(all.dropped).toBe(0)
 
     const flaky = await json(call('GET', `/api/executions/${executionId}/logs?taskId=flaky&level=warn`))

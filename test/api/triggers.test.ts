@@ -20,7 +20,9 @@ describe('sync webhooks', () => {
     for (const status of [201, 422]) {
       const id = await flow({
         mode: 'sync',
-        tasks: [{ id: 'answer', type: 'return', status, headers: { 'x-flow': 'yes' }, body: { got: '{{ input.body.n }}' } }],
+        tasks: [
+          { id: 'answer', type: 'return', status, headers: { 'x-flow': 'yes' }, body: { got: '{{ input.body.n }}' } },
+        ],
       })
       const response = await call('POST', `/hooks/${id}`, { n: 7 })
       expect(response.status).toBe(status)
@@ -58,12 +60,16 @@ describe('sync webhooks', () => {
       mode: 'sync',
       tasks: [
         { id: 'first', type: 'set', values: { greeting: 'Hello' } },
-        { id: 'second', type: 'return', body: {
-          text: '{{ vars.greeting }}, {{ input.body.name }} ({{ input.headers."x-who" }}, {{ input.metadata.method }} {{ input.metadata.path }}?{{ input.metadata.query.q }})',
-          first: '{{ outputs.first }}',
-          flow: '{{ execution.flowId }}',
-          revision: '{{ execution.revision }}',
-        } },
+        {
+          id: 'second',
+          type: 'return',
+          body: {
+            text: '{{ vars.greeting }}, {{ input.body.name }} ({{ input.headers."x-who" }}, {{ input.metadata.method }} {{ input.metadata.path }}?{{ input.metadata.query.q }})',
+            first: '{{ outputs.first }}',
+            flow: '{{ execution.flowId }}',
+            revision: '{{ execution.revision }}',
+          },
+        },
       ],
     })
     const response = await call('POST', `/hooks/${id}?q=1`, { name: 'Ada' }, { 'x-who': 'tester' })
@@ -87,7 +93,11 @@ describe('async webhooks', () => {
     expect(response.headers.get('location')).toBe(body.statusUrl)
     expect(response.headers.get('x-execution-id')).toBe(body.executionId)
     const detail = await waitFor(body.executionId, finished)
-    expect(detail).toMatchObject({ status: 'completed', output: { status: 200, body: { done: true } }, input: { body: { a: 1 } } })
+    expect(detail).toMatchObject({
+      status: 'completed',
+      output: { status: 200, body: { done: true } },
+      input: { body: { a: 1 } },
+    })
   })
 
   it('end with output 202 {} when no return task decides one', async () => {
@@ -100,7 +110,12 @@ describe('async webhooks', () => {
 describe('webhook input', () => {
   it('parses form and text bodies and records metadata with lower-case headers', async () => {
     const id = await flow({ mode: 'sync', tasks: [{ id: 'echo', type: 'return', body: '{{ input }}' }] })
-    const form = await json(call('POST', `/hooks/${id}`, 'a=1&b=2&b=3', { 'content-type': 'application/x-www-form-urlencoded', 'X-Mixed-Case': 'v' }))
+    const form = await json(
+      call('POST', `/hooks/${id}`, 'a=1&b=2&b=3', {
+        'content-type': 'application/x-www-form-urlencoded',
+        'X-Mixed-Case': 'v',
+      }),
+    )
     expect(form.body).toEqual({ a: '1', b: ['2', '3'] })
     expect(form.headers['x-mixed-case']).toBe('v')
     expect(form.metadata).toMatchObject({ trigger: 'webhook', method: 'POST', path: `/hooks/${id}`, query: {} })
@@ -110,12 +125,19 @@ describe('webhook input', () => {
   })
 
   it('accepts only the methods of the webhook trigger (405 otherwise), and 404 without one', async () => {
-    const id = await flow({ mode: 'sync', triggers: [{ type: 'webhook', methods: ['GET', 'PUT'] }], tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const id = await flow({
+      mode: 'sync',
+      triggers: [{ type: 'webhook', methods: ['GET', 'PUT'] }],
+      tasks: [{ id: 'x', type: 'log', message: '.' }],
+    })
     expect((await call('GET', `/hooks/${id}`)).status).toBe(200)
     const refused = await call('POST', `/hooks/${id}`, {})
     expect(refused.status).toBe(405)
     expect(refused.headers.get('allow')).toBe('GET, PUT')
-    const scheduleOnly = await flow({ triggers: [{ type: 'schedule', cron: '0 0 1 1 *' }], tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const scheduleOnly = await flow({
+      triggers: [{ type: 'schedule', cron: '0 0 1 1 *' }],
+      tasks: [{ id: 'x', type: 'log', message: '.' }],
+    })
     expect((await call('POST', `/hooks/${scheduleOnly}`, {})).status).toBe(404)
   })
 })

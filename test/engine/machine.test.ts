@@ -46,7 +46,10 @@ function engine(definition: unknown) {
     const before = state.exec
     last = decide(state, event, flow, now)
     const after = last.state.exec
-    expect(canTransitionExecution(before.status, after.status), `${before.status} → ${after.status} on ${event.type}`).toBe(true)
+    expect(
+      canTransitionExecution(before.status, after.status),
+      `${before.status} → ${after.status} on ${event.type}`,
+    ).toBe(true)
     if (after.status !== before.status) expect(after.version).toBeGreaterThan(before.version)
     state = last.state
     for (const run of last.runs) seen.set(run.id, run)
@@ -55,13 +58,16 @@ function engine(definition: unknown) {
 
   /** The latest run of a task (of one foreach iteration when given). */
   const run = (taskId: string, iteration?: number): RunState => {
-    const runs = [...seen.values()].filter((r) => r.taskId === taskId && (iteration === undefined || r.iteration === iteration))
+    const runs = [...seen.values()].filter(
+      (r) => r.taskId === taskId && (iteration === undefined || r.iteration === iteration),
+    )
     const found = runs.at(-1)
     if (!found) throw new Error(`no run of ${taskId}`)
     return found
   }
 
-  const attempt = (taskId: string, input: unknown = {}, at?: number) => send({ type: 'attempt', runId: run(taskId).id, input }, at)
+  const attempt = (taskId: string, input: unknown = {}, at?: number) =>
+    send({ type: 'attempt', runId: run(taskId).id, input }, at)
   const result = (taskId: string, outcome: RunResult, at?: number, iteration?: number) => {
     const target = run(taskId, iteration)
     return send({ type: 'result', runId: target.id, attempt: target.attempts.at(-1)?.number ?? 0, result: outcome }, at)
@@ -95,14 +101,18 @@ function engine(definition: unknown) {
 }
 
 const ok = (output: unknown = null): RunResult => ({ kind: 'completed', output })
-const failed = (type: 'http_error' | 'fail_task' | 'validation_error' = 'http_error', message = 'GET x answered 503'): RunResult => ({
+const failed = (
+  type: 'http_error' | 'fail_task' | 'validation_error' = 'http_error',
+  message = 'GET x answered 503',
+): RunResult => ({
   kind: 'failed',
   error: { type, message },
 })
 const log = (id: string) => ({ id, type: 'log', message: id })
 const http = (id: string, extra: object = {}) => ({ id, type: 'http', url: 'https://api.example.com/x', ...extra })
 
-const timers = (decision: Decision) => decision.effects.filter((e): e is Extract<Effect, { type: 'timer' }> => e.type === 'timer')
+const timers = (decision: Decision) =>
+  decision.effects.filter((e): e is Extract<Effect, { type: 'timer' }> => e.type === 'timer')
 const effectsOf = <K extends Effect['type']>(decision: Decision, type: K) =>
   decision.effects.filter((e): e is Extract<Effect, { type: K }> => e.type === type)
 
@@ -112,13 +122,22 @@ describe('starting', () => {
     const decision = e.send({ type: 'start', position: 0 })
     expect(e.exec).toMatchObject({ status: 'running', startedAt: T0, nextRunId: 2, version: 2 })
     expect(decision.runs).toHaveLength(1)
-    expect(e.run('a')).toMatchObject({ id: 1, status: 'pending', parentId: null, attempts: [], iteration: null, scope: null })
+    expect(e.run('a')).toMatchObject({
+      id: 1,
+      status: 'pending',
+      parentId: null,
+      attempts: [],
+      iteration: null,
+      scope: null,
+    })
     expect(() => e.run('b')).toThrow()
   })
 
   it('arms the execution timer when the flow has a timeout', () => {
     const e = engine({ timeout: '10m', tasks: [log('a')] })
-    expect(timers(e.send({ type: 'start', position: 0 }))).toEqual([{ type: 'timer', key: 'execution', at: T0 + 600_000 }])
+    expect(timers(e.send({ type: 'start', position: 0 }))).toEqual([
+      { type: 'timer', key: 'execution', at: T0 + 600_000 },
+    ])
   })
 
   it('ignores a second start', () => {
@@ -173,7 +192,12 @@ describe('running tasks in order', () => {
     const e = engine({ tasks: [log('a')] })
     e.send({ type: 'start', position: 0 })
     const decision = e.step('a', ok(), T0 + 50)
-    expect(e.exec).toMatchObject({ status: 'completed', endedAt: T0 + 50, error: null, output: { status: 202, body: {}, headers: {} } })
+    expect(e.exec).toMatchObject({
+      status: 'completed',
+      endedAt: T0 + 50,
+      error: null,
+      output: { status: 202, body: {}, headers: {} },
+    })
     expect(effectsOf(decision, 'finished')).toHaveLength(1)
     expect(e.active()).toEqual([])
   })
@@ -287,7 +311,9 @@ describe('failures and retries', () => {
     e.send({ type: 'start', position: 0 })
     e.attempt('a')
     const timedOut = e.timer('timeout:1', T0 + 1000)
-    expect(effectsOf(timedOut, 'abort')).toEqual([{ type: 'abort', runId: 1, reason: { type: 'timeout', message: expect.any(String) } }])
+    expect(effectsOf(timedOut, 'abort')).toEqual([
+      { type: 'abort', runId: 1, reason: { type: 'timeout', message: expect.any(String) } },
+    ])
     expect(e.run('a').status).toBe('delayed')
     const late = e.send({ type: 'result', runId: 1, attempt: 1, result: ok('late') }, T0 + 1500)
     expect(late.runs).toEqual([])
@@ -369,7 +395,10 @@ describe('containers', () => {
   })
 
   const parallel = (extra: object = {}) => ({
-    tasks: [{ id: 'par', type: 'parallel', branches: [[log('left')], [http('right1'), http('right2')]], ...extra }, log('after')],
+    tasks: [
+      { id: 'par', type: 'parallel', branches: [[log('left')], [http('right1'), http('right2')]], ...extra },
+      log('after'),
+    ],
   })
 
   it('runs every branch of a parallel and completes it when all branches end', () => {
@@ -416,7 +445,10 @@ describe('containers', () => {
           id: 'par',
           type: 'parallel',
           allowFailure: true,
-          branches: [[{ id: 'inner', type: 'if', condition: 'true', then: [{ id: 'approval', type: 'wait', event: 'ok' }] }], [log('bad')]],
+          branches: [
+            [{ id: 'inner', type: 'if', condition: 'true', then: [{ id: 'approval', type: 'wait', event: 'ok' }] }],
+            [log('bad')],
+          ],
         },
         log('after'),
       ],
@@ -434,7 +466,10 @@ describe('containers', () => {
   it('arms the timeout of a container task and fails it when the timeout fires', () => {
     const e = engine({ tasks: [{ id: 'par', type: 'parallel', timeout: '1s', branches: [[http('slow')]] }] })
     e.send({ type: 'start', position: 0 })
-    const started = [...e.attempt('par', {}, T0).effects, ...e.result('par', { kind: 'lanes', run: ['0'], skip: [] }, T0).effects]
+    const started = [
+      ...e.attempt('par', {}, T0).effects,
+      ...e.result('par', { kind: 'lanes', run: ['0'], skip: [] }, T0).effects,
+    ]
     expect(started).toContainEqual({ type: 'timer', key: 'timeout:1', at: T0 + 1000 })
     e.attempt('slow')
     e.timer('timeout:1', T0 + 1000)
@@ -445,13 +480,18 @@ describe('containers', () => {
 })
 
 describe('foreach', () => {
-  const foreach = { tasks: [{ id: 'each', type: 'foreach', items: 'input.body.list', concurrency: 2, tasks: [log('one'), log('two')] }] }
+  const foreach = {
+    tasks: [{ id: 'each', type: 'foreach', items: 'input.body.list', concurrency: 2, tasks: [log('one'), log('two')] }],
+  }
 
   it('starts `concurrency` iterations, each in its own scope', () => {
     const e = engine(foreach)
     e.send({ type: 'start', position: 0 })
     const decision = e.step('each', { kind: 'iterate', items: ['a', 'b', 'c'], concurrency: 2 })
-    expect(e.run('each')).toMatchObject({ status: 'waiting', metrics: [{ name: 'foreach.items', type: 'counter', value: 3 }] })
+    expect(e.run('each')).toMatchObject({
+      status: 'waiting',
+      metrics: [{ name: 'foreach.items', type: 'counter', value: 3 }],
+    })
     const started = decision.runs.filter((r) => r.taskId === 'one')
     expect(started.map((r) => [r.iteration, r.scope, r.lane, r.parentId])).toEqual([
       [0, '1#0', '0', 1],
@@ -480,7 +520,14 @@ describe('foreach', () => {
 
   it('gives runs nested in a container inside an iteration the iteration and scope of that iteration', () => {
     const e = engine({
-      tasks: [{ id: 'each', type: 'foreach', items: '[1]', tasks: [{ id: 'check', type: 'if', condition: 'true', then: [log('deep')] }] }],
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1]',
+          tasks: [{ id: 'check', type: 'if', condition: 'true', then: [log('deep')] }],
+        },
+      ],
     })
     e.send({ type: 'start', position: 0 })
     e.step('each', { kind: 'iterate', items: [1], concurrency: 1 })
@@ -510,7 +557,9 @@ describe('foreach', () => {
 })
 
 describe('waiting', () => {
-  const waitFlow = (extra: object = {}) => ({ tasks: [{ id: 'approval', type: 'wait', event: 'approved', timeout: '1h', ...extra }] })
+  const waitFlow = (extra: object = {}) => ({
+    tasks: [{ id: 'approval', type: 'wait', event: 'approved', timeout: '1h', ...extra }],
+  })
 
   it('waits for the event and completes with its payload', () => {
     const e = engine(waitFlow())
@@ -649,7 +698,10 @@ describe('execution-level events', () => {
     e.send({ type: 'start', position: 0 })
     e.attempt('a')
     const decision = e.timer('execution', T0 + 60_000)
-    expect(e.exec).toMatchObject({ status: 'failed', error: { type: 'timeout', taskId: null, taskRunId: null, attempt: null } })
+    expect(e.exec).toMatchObject({
+      status: 'failed',
+      error: { type: 'timeout', taskId: null, taskRunId: null, attempt: null },
+    })
     expect(e.run('a').status).toBe('killed')
     expect(effectsOf(decision, 'abort')).toHaveLength(1)
     expect(e.exec.output?.status).toBe(500)
@@ -672,7 +724,12 @@ describe('execution-level events', () => {
   })
 
   it('increases the version on every status change', () => {
-    const e = engine({ tasks: [{ id: 'd', type: 'delay', duration: '1s' }, { id: 'w', type: 'wait', event: 'go' }] })
+    const e = engine({
+      tasks: [
+        { id: 'd', type: 'delay', duration: '1s' },
+        { id: 'w', type: 'wait', event: 'go' },
+      ],
+    })
     const versions = [e.exec.version]
     const statuses = [e.exec.status]
     const record = () => {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { finalOutput } from '../../src/engine/output'
 import type { ExecutionError, Output } from '../../src/engine/types'
 
-const error: ExecutionError = { taskId: 'call', taskRunId: 3, type: 'http_error', message: 'GET x answered 503', attempt: 2 }
+const error: ExecutionError = {
+  taskId: 'call',
+  taskRunId: 3,
+  type: 'http_error',
+  message: 'GET x answered 503',
+  attempt: 2,
+}
 const decided: Output = { status: 201, body: { id: 7 }, headers: { 'x-id': '7' } }
 
 describe('finalOutput (DESIGN §4)', () => {

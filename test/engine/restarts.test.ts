@@ -26,7 +26,15 @@ describe('after a reset', () => {
   it('an attempt that was in flight is recorded as interrupted and retried under the policy', async () => {
     const key = uniqueId('inflight')
     const { executionId } = await start({
-      tasks: [{ id: 'call', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '1m', retry: { maxAttempts: 2, delay: '50ms' } }],
+      tasks: [
+        {
+          id: 'call',
+          type: 'http',
+          url: target(`/hang-once?key=${key}`),
+          timeout: '1m',
+          retry: { maxAttempts: 2, delay: '50ms' },
+        },
+      ],
     })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     await crash(executionId)
@@ -41,7 +49,9 @@ describe('after a reset', () => {
 
   it('an interrupted attempt without retries left fails the execution with type internal', async () => {
     const key = uniqueId('inflight')
-    const { executionId } = await start({ tasks: [{ id: 'call', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '1m' }] })
+    const { executionId } = await start({
+      tasks: [{ id: 'call', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '1m' }],
+    })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     await crash(executionId)
     const done = await waitFor(executionId, finished)
@@ -51,7 +61,14 @@ describe('after a reset', () => {
   it('a back-off continues where it was', async () => {
     const key = uniqueId('backoff')
     const { executionId } = await start({
-      tasks: [{ id: 'call', type: 'http', url: target(`/flaky?key=${key}&fail=1`), retry: { maxAttempts: 2, delay: '300ms' } }],
+      tasks: [
+        {
+          id: 'call',
+          type: 'http',
+          url: target(`/flaky?key=${key}&fail=1`),
+          retry: { maxAttempts: 2, delay: '300ms' },
+        },
+      ],
     })
     await waitFor(executionId, (e) => e.status === 'delayed')
     await crash(executionId)
@@ -84,12 +101,15 @@ describe('alarms', () => {
       ],
     })
     const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
-    const fire = () => runInDurableObject(stubOf(executionId) as DurableObjectStub<ExecutionObject>, (object) => object.alarm?.())
+    const fire = () =>
+      runInDurableObject(stubOf(executionId) as DurableObjectStub<ExecutionObject>, (object) => object.alarm?.())
     await fire()
     await fire()
     const still = await execution(executionId)
     expect(still).toMatchObject({ status: 'delayed', wakeAt: delayed.wakeAt })
-    expect(await runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())).toBe(Date.parse(delayed.wakeAt))
+    expect(await runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())).toBe(
+      Date.parse(delayed.wakeAt),
+    )
     const done = await waitFor(executionId, finished)
     await fire()
     await fire()

@@ -33,14 +33,18 @@ describe('backoffDelay', () => {
   })
 
   it('doubles after every attempt with exponential back-off', () => {
-    expect(delays(policy({ backoff: 'exponential', delayMs: 250 }), [1, 2, 3, 4, 5])).toEqual([250, 500, 1000, 2000, 4000])
+    expect(delays(policy({ backoff: 'exponential', delayMs: 250 }), [1, 2, 3, 4, 5])).toEqual([
+      250, 500, 1000, 2000, 4000,
+    ])
   })
 
   it('caps every back-off at maxDelay', () => {
     expect(delays(policy({ backoff: 'exponential', delayMs: 1000, maxDelayMs: 5000 }), [1, 2, 3, 4, 5])).toEqual([
       1000, 2000, 4000, 5000, 5000,
     ])
-    expect(delays(policy({ backoff: 'linear', delayMs: 1000, maxDelayMs: 2500 }), [1, 2, 3])).toEqual([1000, 2000, 2500])
+    expect(delays(policy({ backoff: 'linear', delayMs: 1000, maxDelayMs: 2500 }), [1, 2, 3])).toEqual([
+      1000, 2000, 2500,
+    ])
     expect(backoffDelay(policy({ backoff: 'constant', delayMs: 1000, maxDelayMs: 1000 }), 7)).toBe(1000)
   })
 })

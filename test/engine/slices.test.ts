@@ -23,7 +23,9 @@ describe('bounded slices', () => {
     expect(detail.taskRuns).toHaveLength(500)
     expect(detail.taskRunsCursor).toBe('500')
     const last = await json(call('GET', `/api/executions/${executionId}/task-runs?cursor=1900`))
-    expect(last.items.map((run: { taskId: string }) => run.taskId)).toEqual(Array.from({ length: 100 }, (_, i) => `t${1900 + i}`))
+    expect(last.items.map((run: { taskId: string }) => run.taskId)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `t${1900 + i}`),
+    )
     expect(last.nextCursor).toBeNull()
   })
 })

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { execution, finished, json, target, uniqueId, waitFor } from '../helpers/api'
 import { alarmOf, start } from '../helpers/engine'
 
-
 describe('delay', () => {
   it('turns the execution delayed with wakeAt and an armed alarm, and the alarm resumes it', async () => {
     const { executionId } = await start({
@@ -35,7 +34,10 @@ describe('delay', () => {
 
   it('sleeps until an ISO time', async () => {
     const until = new Date(Date.now() + 300).toISOString()
-    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', until: '{{ input.body.until }}' }] }, { until })
+    const { executionId } = await start(
+      { tasks: [{ id: 'nap', type: 'delay', until: '{{ input.body.until }}' }] },
+      { until },
+    )
     const done = await waitFor(executionId, finished)
     expect(Date.parse(done.endedAt)).toBeGreaterThanOrEqual(Date.parse(until))
   })
@@ -82,7 +84,9 @@ describe('retries', () => {
   })
 
   it('never retry fail tasks', async () => {
-    const { executionId } = await start({ tasks: [{ id: 'stop', type: 'fail', message: 'no', retry: { maxAttempts: 5, delay: '10ms' } }] })
+    const { executionId } = await start({
+      tasks: [{ id: 'stop', type: 'fail', message: 'no', retry: { maxAttempts: 5, delay: '10ms' } }],
+    })
     const done = await waitFor(executionId, finished)
     expect(done.taskRuns[0].attempts).toHaveLength(1)
     expect(done.error.type).toBe('fail_task')
@@ -93,7 +97,15 @@ describe('timeouts', () => {
   it('abort an in-flight http call with type timeout, and the attempt retries', async () => {
     const key = uniqueId('hang')
     const { executionId } = await start({
-      tasks: [{ id: 'slow', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '250ms', retry: { maxAttempts: 2, delay: '10ms' } }],
+      tasks: [
+        {
+          id: 'slow',
+          type: 'http',
+          url: target(`/hang-once?key=${key}`),
+          timeout: '250ms',
+          retry: { maxAttempts: 2, delay: '10ms' },
+        },
+      ],
     })
     const done = await waitFor(executionId, finished)
     expect(done.status).toBe('completed')

@@ -42,7 +42,8 @@ const TASK_RUN: Record<TaskRunStatus, TaskRunStatus[]> = {
 const FINAL_EXECUTION: ExecutionStatus[] = ['completed', 'warning', 'failed', 'killed']
 const FINAL_RUN: TaskRunStatus[] = ['completed', 'warning', 'failed', 'killed', 'skipped']
 
-const pairs = <S extends string>(statuses: readonly S[]) => statuses.flatMap((from) => statuses.map((to) => [from, to] as const))
+const pairs = <S extends string>(statuses: readonly S[]) =>
+  statuses.flatMap((from) => statuses.map((to) => [from, to] as const))
 
 describe('execution transitions', () => {
   it('knows every execution status of the schema', () => {
@@ -67,12 +68,16 @@ describe('execution transitions', () => {
   })
 
   it('goes back to pending only from paused (resuming an execution paused before it started)', () => {
-    const from = ExecutionStatus.options.filter((status) => status !== 'pending' && canTransitionExecution(status, 'pending'))
+    const from = ExecutionStatus.options.filter(
+      (status) => status !== 'pending' && canTransitionExecution(status, 'pending'),
+    )
     expect(from).toEqual(['paused'])
   })
 
   it('reaches killed only through killing', () => {
-    const from = ExecutionStatus.options.filter((status) => status !== 'killed' && canTransitionExecution(status, 'killed'))
+    const from = ExecutionStatus.options.filter(
+      (status) => status !== 'killed' && canTransitionExecution(status, 'killed'),
+    )
     expect(from).toEqual(['killing'])
   })
 })
@@ -95,12 +100,16 @@ describe('task run transitions', () => {
   })
 
   it('skips only a run that has not started', () => {
-    const from = TaskRunStatus.options.filter((status) => status !== 'skipped' && canTransitionTaskRun(status, 'skipped'))
+    const from = TaskRunStatus.options.filter(
+      (status) => status !== 'skipped' && canTransitionTaskRun(status, 'skipped'),
+    )
     expect(from).toEqual(['pending'])
   })
 
   it('goes back to pending only from delayed (a retry after back-off)', () => {
-    const from = TaskRunStatus.options.filter((status) => status !== 'pending' && canTransitionTaskRun(status, 'pending'))
+    const from = TaskRunStatus.options.filter(
+      (status) => status !== 'pending' && canTransitionTaskRun(status, 'pending'),
+    )
     expect(from).toEqual(['delayed'])
   })
 })

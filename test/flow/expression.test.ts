@@ -11,7 +11,11 @@ import {
 } from '../../src/flow/expression'
 
 const context: ExpressionContext = {
-  input: { headers: {}, body: { email: 'ada@example.com', n: 3, user: { name: 'Ada', tags: ['a', 'b'] } }, metadata: {} },
+  input: {
+    headers: {},
+    body: { email: 'ada@example.com', n: 3, user: { name: 'Ada', tags: ['a', 'b'] } },
+    metadata: {},
+  },
   outputs: { lookup: { status: 200, body: { id: 7 } } },
   vars: { greeting: 'hi' },
   execution: { id: 'e1', flowId: 'f', revision: 2, startedAt: null },
@@ -55,9 +59,9 @@ describe('templates', () => {
   })
 
   it('interpolates several expressions and surrounding text as text', async () => {
-    expect(await run(compileTemplate('https://api.example.com/users/{{ input.body.email }}?n={{ input.body.n }}'))).toBe(
-      'https://api.example.com/users/ada@example.com?n=3',
-    )
+    expect(
+      await run(compileTemplate('https://api.example.com/users/{{ input.body.email }}?n={{ input.body.n }}')),
+    ).toBe('https://api.example.com/users/ada@example.com?n=3')
     expect(await run(compileTemplate('{{ vars.greeting }} {{ input.body.user.name }}'))).toBe('hi Ada')
   })
 
@@ -122,7 +126,11 @@ describe('compileValue', () => {
   })
 
   it('walks objects and arrays, evaluating every template in them', async () => {
-    const compiled = compileValue({ user: '{{ input.body.user.name }}', ids: ['{{ outputs.lookup.body.id }}', 2], fixed: 'x' })
+    const compiled = compileValue({
+      user: '{{ input.body.user.name }}',
+      ids: ['{{ outputs.lookup.body.id }}', 2],
+      fixed: 'x',
+    })
     expect(compiled.constant).toBe(false)
     expect(await run(compiled)).toEqual({ user: 'Ada', ids: [7, 2], fixed: 'x' })
   })

@@ -20,14 +20,28 @@ const log = (id: string) => ({ id, type: 'log', message: 'hello' })
 
 /** One valid task of every type in the registry. */
 const EXAMPLES: Record<string, unknown> = {
-  http: { id: 'call', type: 'http', method: 'POST', url: 'https://api.example.com/x', headers: { a: 'b' }, body: { x: 1 }, expectStatus: [200, 201] },
+  http: {
+    id: 'call',
+    type: 'http',
+    method: 'POST',
+    url: 'https://api.example.com/x',
+    headers: { a: 'b' },
+    body: { x: 1 },
+    expectStatus: [200, 201],
+  },
   delay: { id: 'pause', type: 'delay', duration: '5s' },
   return: { id: 'answer', type: 'return', status: 201, body: { ok: true }, headers: { 'x-a': 'b' } },
   set: { id: 'remember', type: 'set', values: { a: 1, b: '{{ input.body.b }}' } },
   log: { id: 'note', type: 'log', level: 'warn', message: 'hello {{ input.body.name }}' },
   fail: { id: 'stop', type: 'fail', message: 'no' },
   if: { id: 'check', type: 'if', condition: 'input.body.ok', then: [log('yes')], else: [log('no')] },
-  switch: { id: 'route', type: 'switch', value: 'input.body.kind', cases: { a: [log('isA')], b: [log('isB')] }, default: [log('other')] },
+  switch: {
+    id: 'route',
+    type: 'switch',
+    value: 'input.body.kind',
+    cases: { a: [log('isA')], b: [log('isB')] },
+    default: [log('other')],
+  },
   parallel: { id: 'both', type: 'parallel', branches: [[log('left')], [log('right')]] },
   foreach: { id: 'each', type: 'foreach', items: 'input.body.list', concurrency: 4, tasks: [log('one')] },
   subflow: { id: 'child', type: 'subflow', flowId: 'other_flow', revision: 2, input: { a: 1 }, wait: false },
@@ -72,14 +86,27 @@ describe('valid flows', () => {
   })
 
   it('accepts the common task fields on any task', () => {
-    const task = { ...log('a'), description: 'd', if: 'input.body.go', retry: { maxAttempts: 2 }, timeout: 1000, allowFailure: true }
+    const task = {
+      ...log('a'),
+      description: 'd',
+      if: 'input.body.go',
+      retry: { maxAttempts: 2 },
+      timeout: 1000,
+      allowFailure: true,
+    }
     expect(issuesOf(flow(task))).toEqual([])
   })
 
   it('accepts a template where a number, an enum or a boolean is expected', () => {
     expect(issuesOf(flow({ id: 'a', type: 'return', status: '{{ input.body.status }}' }))).toEqual([])
-    expect(issuesOf(flow({ id: 'a', type: 'http', method: '{{ input.body.method }}', url: '{{ input.body.url }}' }))).toEqual([])
-    expect(issuesOf(flow({ id: 'a', type: 'foreach', items: '[1,2]', concurrency: '{{ input.body.n }}', tasks: [log('b')] }))).toEqual([])
+    expect(
+      issuesOf(flow({ id: 'a', type: 'http', method: '{{ input.body.method }}', url: '{{ input.body.url }}' })),
+    ).toEqual([])
+    expect(
+      issuesOf(
+        flow({ id: 'a', type: 'foreach', items: '[1,2]', concurrency: '{{ input.body.n }}', tasks: [log('b')] }),
+      ),
+    ).toEqual([])
     expect(issuesOf(flow({ id: 'a', type: 'subflow', flowId: 'x', wait: '{{ input.body.wait }}' }))).toEqual([])
   })
 })
@@ -130,9 +157,9 @@ describe('task ids', () => {
   })
 
   it('refuses a duplicate task id nested in containers', () => {
-    expect(paths(flow(log('a'), { id: 'c', type: 'if', condition: 'true', then: [log('b')], else: [log('a')] }))).toEqual([
-      'tasks.1.else.0.id',
-    ])
+    expect(
+      paths(flow(log('a'), { id: 'c', type: 'if', condition: 'true', then: [log('b')], else: [log('a')] })),
+    ).toEqual(['tasks.1.else.0.id'])
     expect(paths(flow({ id: 'p', type: 'parallel', branches: [[log('x')], [log('y'), log('x')]] }))).toEqual([
       'tasks.0.branches.1.1.id',
     ])
@@ -181,14 +208,21 @@ describe('durations, retry and triggers', () => {
   })
 
   it('refuses an unknown timezone and names it', () => {
-    const issues = issuesOf({ ...flow(log('a')), triggers: [{ type: 'schedule', cron: '0 * * * *', timezone: 'Mars/Olympus' }] })
+    const issues = issuesOf({
+      ...flow(log('a')),
+      triggers: [{ type: 'schedule', cron: '0 * * * *', timezone: 'Mars/Olympus' }],
+    })
     expect(issues.map((issue) => issue.path)).toEqual(['triggers.0.timezone'])
     expect(issues[0]?.message).toContain('"Mars/Olympus"')
   })
 
   it('accepts a real timezone and refuses an unknown webhook method', () => {
-    expect(issuesOf({ ...flow(log('a')), triggers: [{ type: 'schedule', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid' }] })).toEqual([])
-    expect(paths({ ...flow(log('a')), triggers: [{ type: 'webhook', methods: ['FETCH'] }] })).toEqual(['triggers.0.methods.0'])
+    expect(
+      issuesOf({ ...flow(log('a')), triggers: [{ type: 'schedule', cron: '0 9 * * 1-5', timezone: 'Europe/Madrid' }] }),
+    ).toEqual([])
+    expect(paths({ ...flow(log('a')), triggers: [{ type: 'webhook', methods: ['FETCH'] }] })).toEqual([
+      'triggers.0.methods.0',
+    ])
   })
 })
 

@@ -4,7 +4,12 @@ import { vi } from 'vitest'
 
 export const BASE = 'http://edgeflow.test'
 
-export function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const init: RequestInit = { method, headers: { ...headers } }
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body)

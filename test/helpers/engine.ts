@@ -10,7 +10,8 @@ export async function crash(executionId: string): Promise<void> {
   await runInDurableObject(stubOf(executionId), (_, state) => state.abort('crash for a test')).catch(() => undefined)
 }
 
-export const alarmOf = (executionId: string) => runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())
+export const alarmOf = (executionId: string) =>
+  runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())
 
 /** Stores the flow under a fresh id and triggers it by webhook. */
 export async function start(definition: object, body: unknown = {}) {
@@ -20,7 +21,8 @@ export async function start(definition: object, body: unknown = {}) {
   return { flowId, response, executionId: response.headers.get('x-execution-id')! }
 }
 
-export const callsTo = async (key: string): Promise<number> => (await json(fetch(`${env.TARGET_URL}/calls/${key}`))).calls
+export const callsTo = async (key: string): Promise<number> =>
+  (await json(fetch(`${env.TARGET_URL}/calls/${key}`))).calls
 
 /** The runs of an execution as [taskId, status] pairs, in start order. */
 export const statuses = (detail: { taskRuns: { taskId: string; status: string }[] }) =>

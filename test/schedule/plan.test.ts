@@ -17,7 +17,9 @@ describe('schedule plan', () => {
       ],
       at('2026-01-01T00:30:00Z'),
     )
-    expect(schedules).toEqual([{ cron: '0 * * * *', timezone: 'UTC', input: { report: 'hourly' }, nextAt: at('2026-01-01T01:00:00Z') }])
+    expect(schedules).toEqual([
+      { cron: '0 * * * *', timezone: 'UTC', input: { report: 'hourly' }, nextAt: at('2026-01-01T01:00:00Z') },
+    ])
     expect(nextFire(schedules)).toBe(at('2026-01-01T01:00:00Z'))
   })
 

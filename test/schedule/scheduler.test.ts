@@ -9,7 +9,9 @@ const everySecond = (input: object = {}) => ({
 })
 
 const scheduled = async (flowId: string) =>
-  (await json(call('GET', `/api/executions?flowId=${flowId}&limit=100`))).items.filter((item: { trigger: string }) => item.trigger === 'schedule')
+  (await json(call('GET', `/api/executions?flowId=${flowId}&limit=100`))).items.filter(
+    (item: { trigger: string }) => item.trigger === 'schedule',
+  )
 
 const schedulerOf = (flowId: string) => env.SCHEDULERS.get(env.SCHEDULERS.idFromName(flowId))
 
@@ -40,9 +42,14 @@ describe('schedule triggers', () => {
     expect((await scheduled(flowId)).length).toBe(count)
     expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBeNull()
 
-    const yearly = await putFlow(flowId, { ...everySecond(), triggers: [{ type: 'schedule', cron: '0 0 1 1 *', timezone: 'UTC' }] })
+    const yearly = await putFlow(flowId, {
+      ...everySecond(),
+      triggers: [{ type: 'schedule', cron: '0 0 1 1 *', timezone: 'UTC' }],
+    })
     expect(new Date(yearly.nextScheduledAt).getUTCMonth()).toBe(0)
-    expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBe(Date.parse(yearly.nextScheduledAt))
+    expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBe(
+      Date.parse(yearly.nextScheduledAt),
+    )
     const none = await putFlow(flowId, { tasks: everySecond().tasks })
     expect(none.nextScheduledAt).toBeNull()
     expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBeNull()
@@ -54,7 +61,9 @@ describe('schedule triggers', () => {
     const stub = schedulerOf(flowId)
     // pretend the object slept through ten daily slots
     const missed = await runInDurableObject(stub, async (_, state) => {
-      const saved = (await state.storage.get<{ flowId: string; schedules: { cron: string; nextAt: number }[] }>('state'))!
+      const saved = (await state.storage.get<{ flowId: string; schedules: { cron: string; nextAt: number }[] }>(
+        'state',
+      ))!
       saved.schedules[0]!.cron = '0 0 0 * * *'
       saved.schedules[0]!.nextAt = Date.now() - 10 * 86_400_000
       await state.storage.put('state', saved)
@@ -62,7 +71,9 @@ describe('schedule triggers', () => {
     })
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     await vi.waitUntil(async () => (await scheduled(flowId)).length === 1, { timeout: 5_000, interval: 50 })
-    const after = await runInDurableObject(stub, (_, state) => state.storage.get<{ schedules: { nextAt: number }[] }>('state'))
+    const after = await runInDurableObject(stub, (_, state) =>
+      state.storage.get<{ schedules: { nextAt: number }[] }>('state'),
+    )
     expect(after!.schedules[0]!.nextAt).toBeGreaterThan(Date.now() - 1000)
     // an alarm delivered twice for the same slot (alarms are at least once) starts no second execution
     await runInDurableObject(stub, (_, state) => state.storage.put('state', missed))

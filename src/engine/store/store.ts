@@ -47,9 +47,18 @@ export const runFromRow = (row: TaskRunRow): RunState => ({ ...row, status: row.
 function bulkInsert(table: SQLiteTable, key?: string) {
   const columns = Object.entries(getTableColumns(table)).filter(([property]) => property !== 'id' || key === 'id')
   const names = columns.map(([, column]) => column.name)
-  const values = columns.map(([property, column]) => `value ${column.columnType === 'SQLiteTextJson' ? '->' : '->>'} '$.${property}'`)
-  const upsert = key ? ` ON CONFLICT(${key}) DO UPDATE SET ${names.filter((name) => name !== key).map((name) => `${name} = excluded.${name}`).join(', ')}` : ''
-  const head = sql.raw(`INSERT INTO ${getTableName(table)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM json_each(`)
+  const values = columns.map(
+    ([property, column]) => `value ${column.columnType === 'SQLiteTextJson' ? '->' : '->>'} '$.${property}'`,
+  )
+  const upsert = key
+    ? ` ON CONFLICT(${key}) DO UPDATE SET ${names
+        .filter((name) => name !== key)
+        .map((name) => `${name} = excluded.${name}`)
+        .join(', ')}`
+    : ''
+  const head = sql.raw(
+    `INSERT INTO ${getTableName(table)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM json_each(`,
+  )
   const tail = sql.raw(`) WHERE true${upsert}`)
   return (rows: readonly object[]) => sql`${head}${JSON.stringify(rows)}${tail}`
 }
@@ -59,7 +68,9 @@ const insertLogs = bulkInsert(logs)
 
 /** Placeholders for every column of a table (prepared statements bind them by name). */
 const placeholders = <T extends Record<string, unknown>>(columns: T) =>
-  Object.fromEntries(Object.keys(columns).map((name) => [name, sql.placeholder(name)])) as { [K in keyof T]: ReturnType<typeof sql.placeholder> }
+  Object.fromEntries(Object.keys(columns).map((name) => [name, sql.placeholder(name)])) as {
+    [K in keyof T]: ReturnType<typeof sql.placeholder>
+  }
 
 const STATE_COLUMNS = (() => {
   const { id: _id, ...columns } = getTableColumns(execution)
@@ -76,7 +87,10 @@ export class ExecutionStore {
 
   /** Whether this object holds an execution; reading does not create storage. */
   exists(): boolean {
-    return this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'execution'").toArray().length > 0
+    return (
+      this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'execution'").toArray()
+        .length > 0
+    )
   }
 
   /** Runs `write` as one transaction. */
@@ -91,7 +105,10 @@ export class ExecutionStore {
   private prepare() {
     return {
       // drizzle binds update placeholders through each column's encoder, though its types only allow values
-      saveState: this.db.update(execution).set(placeholders(STATE_COLUMNS) as unknown as Partial<typeof execution.$inferInsert>).prepare(),
+      saveState: this.db
+        .update(execution)
+        .set(placeholders(STATE_COLUMNS) as unknown as Partial<typeof execution.$inferInsert>)
+        .prepare(),
     }
   }
 
@@ -128,7 +145,13 @@ export class ExecutionStore {
   }
 
   activeRuns(): RunState[] {
-    return this.db.select().from(taskRuns).where(inArray(taskRuns.status, ACTIVE)).orderBy(asc(taskRuns.id)).all().map(runFromRow)
+    return this.db
+      .select()
+      .from(taskRuns)
+      .where(inArray(taskRuns.status, ACTIVE))
+      .orderBy(asc(taskRuns.id))
+      .all()
+      .map(runFromRow)
   }
 
   /** Outputs visible in a scope: task id → output of its latest ended run there. */
@@ -136,7 +159,12 @@ export class ExecutionStore {
     const rows = this.db
       .select({ taskId: taskRuns.taskId, output: taskRuns.output })
       .from(taskRuns)
-      .where(and(scope === null ? isNull(taskRuns.scope) : eq(taskRuns.scope, scope), inArray(taskRuns.status, ['completed', 'warning'])))
+      .where(
+        and(
+          scope === null ? isNull(taskRuns.scope) : eq(taskRuns.scope, scope),
+          inArray(taskRuns.status, ['completed', 'warning']),
+        ),
+      )
       .orderBy(asc(taskRuns.id))
       .all()
     return Object.fromEntries(rows.map((row) => [row.taskId, row.output]))
@@ -160,11 +188,23 @@ export class ExecutionStore {
 
   /** Task runs in start order, `limit` at a time after run `afterId`. */
   runs(afterId: number, limit: number): RunState[] {
-    return this.db.select().from(taskRuns).where(gt(taskRuns.id, afterId)).orderBy(asc(taskRuns.id)).limit(limit).all().map(runFromRow)
+    return this.db
+      .select()
+      .from(taskRuns)
+      .where(gt(taskRuns.id, afterId))
+      .orderBy(asc(taskRuns.id))
+      .limit(limit)
+      .all()
+      .map(runFromRow)
   }
 
   countRuns(): number {
-    return this.db.select({ count: sql<number>`count(*)` }).from(taskRuns).get()?.count ?? 0
+    return (
+      this.db
+        .select({ count: sql<number>`count(*)` })
+        .from(taskRuns)
+        .get()?.count ?? 0
+    )
   }
 
   setTimer(key: string, dueAt: number): void {
@@ -200,7 +240,12 @@ export class ExecutionStore {
   }
 
   countLogs(): number {
-    return this.db.select({ count: sql<number>`count(*)` }).from(logs).get()?.count ?? 0
+    return (
+      this.db
+        .select({ count: sql<number>`count(*)` })
+        .from(logs)
+        .get()?.count ?? 0
+    )
   }
 
   addEvent(name: string, payload: unknown, receivedAt: number): number {
@@ -222,7 +267,11 @@ export class ExecutionStore {
   }
 
   saveItems(runId: number, values: unknown[]): void {
-    this.db.insert(items).values({ runId, items: values }).onConflictDoUpdate({ target: items.runId, set: { items: values } }).run()
+    this.db
+      .insert(items)
+      .values({ runId, items: values })
+      .onConflictDoUpdate({ target: items.runId, set: { items: values } })
+      .run()
   }
 
   items(runId: number): unknown[] {
