@@ -2,8 +2,7 @@ CREATE TABLE `events` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
 	`payload` text,
-	`received_at` integer NOT NULL,
-	`consumed_by` integer
+	`received_at` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `execution` (

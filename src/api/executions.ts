@@ -11,15 +11,25 @@ import { ExecutionStatus } from '../engine/types'
 import type { ControlResult } from '../engine/execution-object'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
-import { ApiError, notFound, parseOr400 } from './errors'
+import { ApiError, parseOr400 } from './errors'
 import { readBody } from './input'
 import { EXECUTION_HEADER } from './trigger'
 import { iso } from '../engine/views'
 
 export const executions = new Hono<{ Bindings: Env }>()
 
+/** base64url text, or '' when the value is not base64url. */
+function fromBase64Url(value: string): string {
+  try {
+    return atob(value.replaceAll('-', '+').replaceAll('_', '/'))
+  } catch {
+    // not base64: the cursor is invalid, which the caller reports
+    return ''
+  }
+}
+
 const Cursor = z.string().transform((value, ctx) => {
-  const [createdAt, id] = atob(value.replaceAll('-', '+').replaceAll('_', '/')).split('|')
+  const [createdAt, id] = fromBase64Url(value).split('|')
   if (!id || !Number.isSafeInteger(Number(createdAt))) {
     ctx.addIssue({ code: 'custom', message: 'invalid cursor' })
     return z.NEVER
@@ -69,16 +79,20 @@ executions.get('/', async (c) => {
   })
 })
 
+/** 404 for an execution id, which the answer still names. */
+const missing = (id: string) =>
+  new ApiError(404, 'not_found', `execution ${id} not found`, undefined, { [EXECUTION_HEADER]: id })
+
 /** The object of an execution id; a malformed id is simply not found. */
 function stubOf(env: Env, id: string) {
-  if (!isExecutionId(id)) throw notFound(`execution ${id}`)
+  if (!isExecutionId(id)) throw missing(id)
   return executionStub(env, id)
 }
 
 executions.get('/:id', async (c) => {
   const id = c.req.param('id')
   const detail = await stubOf(c.env, id).detail()
-  if (!detail) throw notFound(`execution ${id}`)
+  if (!detail) throw missing(id)
   return c.json(detail, 200, { [EXECUTION_HEADER]: id })
 })
 
@@ -91,15 +105,16 @@ executions.get('/:id/task-runs', async (c) => {
   const id = c.req.param('id')
   const query = parseOr400(PageQuery, c.req.query(), 'invalid_request', 'query')
   const page = await stubOf(c.env, id).taskRuns(query.cursor, query.limit)
-  if (!page) throw notFound(`execution ${id}`)
+  if (!page) throw missing(id)
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
 /** A control request answered by the object: 202 with the status, or 404 / 409 with why not. */
 function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlResult, extra: object = {}): Response {
-  if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, { [EXECUTION_HEADER]: id })
-  if (result.code === 'not_found') throw notFound(`execution ${id}`)
-  throw new ApiError(409, 'conflict', result.message)
+  const headers = { [EXECUTION_HEADER]: id }
+  if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, headers)
+  if (result.code === 'not_found') throw missing(id)
+  throw new ApiError(409, 'conflict', result.message, undefined, headers)
 }
 
 for (const action of ['kill', 'pause', 'resume'] as const) {
@@ -140,7 +155,7 @@ executions.get('/:id/logs', async (c) => {
     // a level filter keeps that level and the more severe ones
     levels: query.level === undefined ? undefined : LEVELS.slice(LEVELS.indexOf(query.level)),
   })
-  if (!page) throw notFound(`execution ${id}`)
+  if (!page) throw missing(id)
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
@@ -154,7 +169,7 @@ executions.post('/:id/replay', async (c) => {
   const body = parseOr400(ReplayBody, await readBody(c.req.raw), 'invalid_request', 'replay request')
   const stub = stubOf(c.env, id)
   const flowId = await stub.flowId()
-  if (flowId === null) throw notFound(`execution ${id}`)
+  if (flowId === null) throw missing(id)
   const revision = await replayRevision(c.env, flowId, body.revision)
   const executionId = newExecutionId()
   const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })

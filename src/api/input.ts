@@ -12,7 +12,17 @@ export const bodyText = async (request: Request): Promise<string> =>
 /** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
 export async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
-  if (type.startsWith('multipart/form-data')) return formFields(await request.formData())
+  if (type.startsWith('multipart/form-data')) {
+    try {
+      return formFields(await request.formData())
+    } catch (error) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `the request body is not valid multipart/form-data: ${(error as Error).message}`,
+      )
+    }
+  }
   const text = await bodyText(request)
   if (text.trim() === '') return {}
   if (type.includes('json')) {

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono'
 import type { StoredFlow } from '../db/flows'
-import { derivedExecutionId, newExecutionId, sha256 } from '../engine/ids'
+import { idempotentExecutionId, newExecutionId, sha256 } from '../engine/ids'
 import { launch } from '../engine/launch'
 import type { Output, Trigger } from '../engine/types'
 import type { Env } from '../env'
@@ -19,7 +19,7 @@ export async function trigger(c: Context<{ Bindings: Env }>, flow: StoredFlow, k
   const body = await readBody(c.req.raw)
   const now = Date.now()
   const key = c.req.header('idempotency-key')
-  const executionId = key ? await derivedExecutionId(`${flow.id}:${key}`) : newExecutionId()
+  const executionId = key ? await idempotentExecutionId(flow.id, key) : newExecutionId()
   const result = await launch(c.env, {
     executionId,
     flowId: flow.id,
@@ -27,14 +27,14 @@ export async function trigger(c: Context<{ Bindings: Env }>, flow: StoredFlow, k
     definition: flow.definition,
     trigger: kind,
     input: requestInput(c.req.raw, kind, body, now),
-    parentExecutionId: null,
-    parentTaskRunId: null,
-    depth: 0,
-    replayOf: null,
-    fingerprint: key ? await sha256(`${c.req.method} ${JSON.stringify(body)}`) : null,
+    ...(key ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })
-  if (!result.ok) throw new ApiError(422, 'idempotency_mismatch', result.message)
+  if (!result.ok) {
+    const status = result.code === 'idempotency_mismatch' ? 422 : 409
+    const code = result.code === 'idempotency_mismatch' ? 'idempotency_mismatch' : 'conflict'
+    throw new ApiError(status, code, result.message, undefined, { [EXECUTION_HEADER]: executionId })
+  }
   if (compiled.mode === 'sync' && result.output) return outputResponse(result.output, executionId)
   return accepted(c, executionId, result.status)
 }
@@ -45,10 +45,14 @@ export function accepted(c: Context, executionId: string, status: string): Respo
   return c.json({ executionId, status, statusUrl }, 202, { location: statusUrl, [EXECUTION_HEADER]: executionId })
 }
 
+/** Statuses whose responses carry no body (RFC 9110). */
+const NO_BODY = new Set([204, 205, 304])
+
 /** The execution's output as an HTTP response: JSON unless a `return` set another content type for a text body. */
 export function outputResponse(output: Output, executionId: string): Response {
   const headers = new Headers(output.headers)
   headers.set(EXECUTION_HEADER, executionId)
+  if (NO_BODY.has(output.status)) return new Response(null, { status: output.status, headers })
   const text =
     typeof output.body === 'string' && headers.has('content-type') && !headers.get('content-type')?.includes('json')
   if (!text) headers.set('content-type', 'application/json')

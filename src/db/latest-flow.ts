@@ -6,6 +6,8 @@
 import { type StoredFlow, getFlow } from './flows'
 
 export const LATEST_TTL_MS = 5_000
+/** Flows remembered at most (the oldest go first): unknown ids cannot grow the cache without bound. */
+export const LATEST_MAX_ENTRIES = 1_000
 
 const latest = new Map<string, { checkedAt: number; flow: StoredFlow | null }>()
 
@@ -13,11 +15,13 @@ export async function latestFlow(d1: D1Database, id: string, now = Date.now()): 
   const cached = latest.get(id)
   if (cached && now - cached.checkedAt < LATEST_TTL_MS) return cached.flow
   const flow = (await getFlow(d1, id)) ?? null
-  latest.set(id, { checkedAt: now, flow })
+  rememberFlow(id, flow, now)
   return flow
 }
 
 /** Records what this isolate just wrote. */
 export function rememberFlow(id: string, flow: StoredFlow | null, now = Date.now()): void {
+  latest.delete(id)
+  if (latest.size >= LATEST_MAX_ENTRIES) latest.delete(latest.keys().next().value as string)
   latest.set(id, { checkedAt: now, flow })
 }

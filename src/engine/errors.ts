@@ -29,10 +29,16 @@ export function toTaskError(error: unknown, fallback: ErrorType = 'internal'): T
   if (error && typeof error === 'object') {
     const type = ErrorType.safeParse((error as { type?: unknown }).type)
     const message = (error as { message?: unknown }).message
-    return { type: type.success ? type.data : fallback, message: typeof message === 'string' ? message : String(error) }
+    return {
+      type: type.success ? type.data : fallback,
+      message: clip(typeof message === 'string' ? message : String(error)),
+    }
   }
-  return { type: fallback, message: String(error) }
+  return { type: fallback, message: clip(String(error)) }
 }
+
+/** Messages are kept to a few KiB: an error is stored with every attempt. */
+const clip = (message: string) => (message.length > 4096 ? `${message.slice(0, 4096)}…` : message)
 
 /** Thrown by actions and services with the type the attempt should fail with. */
 export class TaskFailure extends Error {

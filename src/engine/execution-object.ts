@@ -11,7 +11,7 @@ import { toTaskError } from './errors'
 import { executionStub, launch, notifyParent, startChild } from './launch'
 import { type EngineEvent, Refused } from './machine'
 import { type ReplayPlan, planReplay, ReplayRefused } from './replay'
-import { Runner, type Services } from './runner'
+import { MAX_KEPT_EVENTS, Runner, type Services } from './runner'
 import type { ExecutionRow } from './store/schema'
 import { ExecutionStore } from './store/store'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from './types'
@@ -24,16 +24,15 @@ export interface StartRequest {
   definition: FlowDefinition
   trigger: Trigger
   input: ExecutionInput
-  parentExecutionId: string | null
-  parentTaskRunId: number | null
-  depth: number
-  replayOf: string | null
+  /** For a child: its parent, the parent's task run, and how deep it sits (default: none, 0). */
+  parent?: { executionId: string; taskRunId: number; depth: number }
+  replayOf?: string
   /** Fingerprint of the request behind an Idempotency-Key: another payload with the same key is refused. */
-  fingerprint: string | null
-  /** How long to wait for the output before answering (0: answer at once). */
-  waitMs: number
+  fingerprint?: string
+  /** How long to wait for the output before answering (default 0: answer at once). */
+  waitMs?: number
   /** For a replay: the runs it reuses and where it starts. */
-  reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned'>
+  reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
 }
 
 type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid'; message: string }
@@ -96,10 +95,14 @@ export class ExecutionObject extends DurableObject<Env> {
 
   /** Creates the execution (or finds it, for an idempotent retry) and answers as a trigger should. */
   async start(request: StartRequest): Promise<StartResult> {
+    const waitMs = request.waitMs ?? 0
     let runner = this.runner
     const created = runner === null
     if (runner) {
-      if (request.fingerprint !== null && runner.fingerprint !== request.fingerprint) {
+      if (runner.exec.flowId !== request.flowId) {
+        return { ok: false, code: 'conflict', message: `execution ${request.executionId} belongs to another flow` }
+      }
+      if (request.fingerprint !== undefined && runner.fingerprint !== request.fingerprint) {
         return {
           ok: false,
           code: 'idempotency_mismatch',
@@ -114,10 +117,10 @@ export class ExecutionObject extends DurableObject<Env> {
         this.store.saveRuns(request.reuse?.runs ?? [])
       })
       runner = this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined)
-      if (request.waitMs > 0) await runner.start()
+      if (waitMs > 0) await this.guarded((current) => current.start(), runner)
       else runner.flush()
     }
-    const output = request.waitMs > 0 ? await runner.waitForOutput(request.waitMs) : null
+    const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : null
     return { ok: true, executionId: request.executionId, status: runner.exec.status, output, created }
   }
 
@@ -131,9 +134,29 @@ export class ExecutionObject extends DurableObject<Env> {
     try {
       await runner.wake(byAlarm)
     } catch (error) {
-      // a throwing alarm is retried a few times and then dropped: end the execution instead
+      // a throwing alarm is retried a few times and then dropped: end the execution instead,
+      // from what storage holds (memory may hold what could not be written)
       console.error('execution alarm failed', error)
-      await runner.request({ type: 'crashed', message: toTaskError(error).message })
+      await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
+    }
+  }
+
+  /** Drops the runner and reads the execution again from storage. */
+  private async reload(): Promise<Runner | null> {
+    this.runner?.dispose()
+    this.runner = null
+    const row = this.store.execution()
+    if (row) this.runner = await this.load(row)
+    return this.runner
+  }
+
+  /** Runs a request; if it fails unexpectedly, the next one starts from storage again. */
+  private async guarded<T>(work: (runner: Runner) => Promise<T>, runner: Runner): Promise<T> {
+    try {
+      return await work(runner)
+    } catch (error) {
+      await this.reload()
+      throw error
     }
   }
 
@@ -189,12 +212,7 @@ export class ExecutionObject extends DurableObject<Env> {
       definition: request.definition,
       trigger: 'replay',
       input: row.input,
-      parentExecutionId: null,
-      parentTaskRunId: null,
-      depth: 0,
       replayOf: row.id,
-      fingerprint: null,
-      waitMs: 0,
       reuse: plan,
     })
     if (!started.ok) return started
@@ -244,14 +262,23 @@ export class ExecutionObject extends DurableObject<Env> {
       return { ok: false, code: 'conflict', message: `the execution is ${runner.exec.status}; it takes no more events` }
     if (!runner.waitsFor(name))
       return { ok: false, code: 'conflict', message: `the execution has no wait task for event "${name}"` }
-    const { delivered } = runner.deliverEvent(name, payload)
-    await runner.pump()
-    return { ok: true, status: runner.exec.status, delivered }
+    if (!runner.canKeepEvent()) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `the execution already keeps ${MAX_KEPT_EVENTS} events nobody waits for yet`,
+      }
+    }
+    return this.guarded(async () => {
+      const { delivered } = runner.deliverEvent(name, payload)
+      await runner.pump()
+      return { ok: true, status: runner.exec.status, delivered }
+    }, runner)
   }
 
   /**
-   * A child execution of a `subflow` task ended. Not accepted while the task has not recorded
-   * that child yet (its start call still in flight): the child tells again later.
+   * A child execution of a `subflow` task ended. Not accepted while the task may not have recorded
+   * that child yet (its start call in flight): the child tells again later.
    */
   async childEnded(
     taskRunId: number,
@@ -259,16 +286,17 @@ export class ExecutionObject extends DurableObject<Env> {
   ): Promise<{ accepted: boolean }> {
     const runner = this.runner
     if (!runner) return { accepted: true }
-    if (!runner.expectsChild(taskRunId, child.executionId))
-      return { accepted: runner.isFinal || !runner.hasRun(taskRunId) }
-    await runner.request({
-      type: 'child',
+    // a notice from a child nobody waits for any more (its attempt gave up) is taken and dropped
+    if (!runner.expectsChild(taskRunId, child.executionId)) return { accepted: !runner.startingChild(taskRunId) }
+    const event = {
+      type: 'child' as const,
       runId: taskRunId,
       executionId: child.executionId,
       status: child.status as ExecutionStatus,
       output: child.output,
       error: child.error,
-    })
+    }
+    await this.guarded((current) => current.request(event), runner)
     return { accepted: true }
   }
 
@@ -276,7 +304,7 @@ export class ExecutionObject extends DurableObject<Env> {
     const runner = this.runner
     if (!runner) return NOT_FOUND
     try {
-      await runner.request(event)
+      await this.guarded((current) => current.request(event), runner)
     } catch (error) {
       if (error instanceof Refused) return { ok: false, code: 'conflict', message: error.message }
       throw error
@@ -295,7 +323,7 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     trigger: request.trigger,
     status: 'pending',
     input: request.input,
-    output: null,
+    output: request.reuse?.output ?? null,
     error: null,
     vars: request.reuse?.vars ?? {},
     root: { lanes: {}, warned: request.reuse?.warned ?? false },
@@ -308,11 +336,11 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     startedAt: null,
     endedAt: null,
     wakeAt: null,
-    replayOf: request.replayOf,
-    parentExecutionId: request.parentExecutionId,
-    parentTaskRunId: request.parentTaskRunId,
-    depth: request.depth,
-    fingerprint: request.fingerprint,
+    replayOf: request.replayOf ?? null,
+    parentExecutionId: request.parent?.executionId ?? null,
+    parentTaskRunId: request.parent?.taskRunId ?? null,
+    depth: request.parent?.depth ?? 0,
+    fingerprint: request.fingerprint ?? null,
     droppedLogs: 0,
   }
 }

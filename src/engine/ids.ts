@@ -7,7 +7,7 @@ export const isExecutionId = (value: string): boolean => UUID.test(value)
 export const newExecutionId = (): string => crypto.randomUUID()
 
 /** A UUID-shaped id derived from `seed` (SHA-256): the same seed always names the same execution. */
-export async function derivedExecutionId(seed: string): Promise<string> {
+async function derivedExecutionId(seed: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(seed)))
   const hex = Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
@@ -18,3 +18,16 @@ export async function sha256(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
+
+// Each kind of derived id has its own prefix, so that no seed of one kind can spell one of another.
+
+/** The execution an `Idempotency-Key` names for a flow. */
+export const idempotentExecutionId = (flowId: string, key: string) => derivedExecutionId(`idempotency:${flowId}:${key}`)
+
+/** The child a `subflow` task's attempt starts. */
+export const childExecutionId = (parentId: string, taskRunId: number, attempt: number) =>
+  derivedExecutionId(`subflow:${parentId}:${taskRunId}:${attempt}`)
+
+/** The execution a schedule starts for one slot. */
+export const scheduledExecutionId = (flowId: string, schedule: number, slot: number) =>
+  derivedExecutionId(`schedule:${flowId}:${schedule}:${slot}`)

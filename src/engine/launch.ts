@@ -6,7 +6,7 @@ import type { Env } from '../env'
 import type { FlowDefinition } from '../flow/schema'
 import { TaskFailure } from './errors'
 import type { StartRequest, StartResult } from './execution-object'
-import { derivedExecutionId } from './ids'
+import { childExecutionId } from './ids'
 import type { ChildStarted } from './runner'
 import type { ExecutionRow } from './store/schema'
 import type { ExecutionInput, Trigger } from './types'
@@ -52,18 +52,13 @@ export async function startChild(
   }
   const definition = await childDefinition(env, request)
   const result = await launch(env, {
-    executionId: await derivedExecutionId(`${parent.id}:${taskRunId}:${attempt}`),
+    executionId: await childExecutionId(parent.id, taskRunId, attempt),
     flowId: request.flowId,
     revision: definition.revision,
     definition: definition.definition,
     trigger: 'subflow',
     input: triggerInput('subflow', request.body, Date.now()),
-    parentExecutionId: parent.id,
-    parentTaskRunId: taskRunId,
-    depth: parent.depth + 1,
-    replayOf: null,
-    fingerprint: null,
-    waitMs: 0,
+    parent: { executionId: parent.id, taskRunId, depth: parent.depth + 1 },
   })
   if (!result.ok) throw new TaskFailure('internal', result.message)
   return { executionId: result.executionId, status: result.status, output: result.output }

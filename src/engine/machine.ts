@@ -15,7 +15,16 @@ import {
 } from './attempts'
 import { type Decision, Draft, type EngineState, FINAL_EXECUTION, type RunState } from './state'
 import { settle } from './status'
-import { endExecution, failExecution, killBelow, propagateFailure, ROOT_LANE, setRunStatus, startLane } from './tree'
+import {
+  advance,
+  endExecution,
+  failExecution,
+  killBelow,
+  propagateFailure,
+  ROOT_LANE,
+  setRunStatus,
+  startLane,
+} from './tree'
 import type { ExecutionError, ExecutionStatus, Output, TaskError } from './types'
 
 const FINAL_STATUSES: readonly ExecutionStatus[] = [...FINAL_EXECUTION]
@@ -106,7 +115,9 @@ function handle(d: Draft, event: EngineEvent): void {
       d.log('info', null, 'execution paused')
       return
     case 'resume':
-      if (!d.exec.paused) throw new Refused(`cannot resume an execution that is ${d.exec.status}`)
+      if (!d.exec.paused || FINAL_STATUSES.includes(d.exec.status)) {
+        throw new Refused(`cannot resume an execution that is ${d.exec.status}`)
+      }
       d.updateExec({ paused: false })
       d.log('info', null, 'execution resumed')
       return
@@ -163,7 +174,10 @@ function onTimeout(d: Draft, run: RunState): void {
   if (run.wait?.onTimeout === 'continue' && run.status === 'waiting') return completeRun(d, run, { timedOut: true })
   if (run.progress) {
     killBelow(d, run.id, { type: 'timeout', message: `killed because ${run.taskId} timed out` })
-    const ended = setRunStatus(d, d.run(run.id) ?? run, 'failed', { error })
+    const allowed = task.task.allowFailure === true
+    const ended = setRunStatus(d, d.run(run.id) ?? run, allowed ? 'warning' : 'failed', { error })
+    d.log(allowed ? 'warn' : 'error', run, error.message)
+    if (allowed) return advance(d, ended)
     propagateFailure(d, ended, {
       ...error,
       taskId: run.taskId,

@@ -24,12 +24,21 @@ export async function prepareAttempt(task: CompiledTask, context: ExpressionCont
   }
   const resolved = await resolveParams(task, context)
   // a foreach's items are kept apart (they can be many); its attempt records how many
-  const input =
+  const input = recorded(
     task.task.type === 'foreach' && Array.isArray(resolved.params.items)
       ? { ...resolved.params, items: `${resolved.params.items.length} items` }
-      : resolved.params
+      : resolved.params,
+  )
   if (!resolved.ok) return { kind: 'fail', input, result: { kind: 'failed', error: resolved.error } }
   return { kind: 'run', params: resolved.params, input }
+}
+
+/** Every attempt records its input: a large one is summarized, so that retries cannot outgrow a row. */
+export const MAX_RECORDED_INPUT = 16 * 1024
+
+function recorded(input: Record<string, unknown>): unknown {
+  const size = JSON.stringify(input).length
+  return size > MAX_RECORDED_INPUT ? { truncated: true, size } : input
 }
 
 /** Runs an action; anything it throws becomes a failed result. */

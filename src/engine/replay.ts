@@ -6,7 +6,7 @@
  */
 import type { CompiledFlow } from '../flow/compile'
 import type { RunState } from './state'
-import type { ExecutionError } from './types'
+import type { ExecutionError, Output } from './types'
 
 export interface ReplaySource {
   id: string
@@ -22,6 +22,8 @@ export interface ReplayPlan {
   runs: RunState[]
   vars: Record<string, unknown>
   warned: boolean
+  /** The response a reused `return` task decided, if one did. */
+  output: Output | null
 }
 
 /** A replay that cannot be planned: the message says why and what to do. */
@@ -77,5 +79,7 @@ export function planReplay(source: ReplaySource, flow: CompiledFlow, requested?:
   const vars: Record<string, unknown> = {}
   for (const run of runs) if (run.type === 'set' && run.status === 'completed') Object.assign(vars, run.output)
   const warned = runs.some((run) => run.parentId === null && run.status === 'warning')
-  return { fromTaskId, startPosition, runs, vars, warned }
+  const output =
+    (runs.findLast((run) => run.type === 'return' && run.status === 'completed')?.output as Output | undefined) ?? null
+  return { fromTaskId, startPosition, runs, vars, warned, output }
 }

@@ -9,6 +9,7 @@ import type { CompiledFlow } from '../flow/compile'
 import { prepareAttempt, runAction } from './prepare-attempt'
 import { Contexts } from './contexts'
 import { toTaskError } from './errors'
+import { childExecutionId } from './ids'
 import { IndexSync } from './index-sync'
 import { decide, type EngineEvent } from './machine'
 import { PendingWrites } from './pending-writes'
@@ -20,6 +21,10 @@ import type { Output } from './types'
 
 /** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
 export const SLICE_TASKS = 100
+/** The largest output a task run keeps, and the largest `vars` an execution holds (JSON characters). */
+export const MAX_OUTPUT_SIZE = 1024 * 1024
+/** Events kept for `wait` tasks not reached yet, at most (more are refused). */
+export const MAX_KEPT_EVENTS = 100
 /** How soon a child tells its parent again that it ended, after a failed or refused try. */
 export const NOTIFY_RETRY_MS = 1_000
 
@@ -56,6 +61,7 @@ export class Runner {
   private pumping = false
   private pumpAgain = false
   private armedAt: number | null
+  private disposed = false
 
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
@@ -99,6 +105,12 @@ export class Runner {
     return this.state.exec
   }
 
+  /** This runner is replaced (its memory may be ahead of storage): it stops acting and writing. */
+  dispose(): void {
+    this.disposed = true
+    for (const controller of this.inflight.values()) controller.abort()
+  }
+
   get fingerprint(): string | null {
     return this.row.fingerprint
   }
@@ -114,7 +126,16 @@ export class Runner {
   /** Runs interrupted by a restart: open attempts that no code in this instance is waiting for. */
   private recover(): void {
     for (const run of [...this.state.runs.values()]) {
-      if (this.isInterrupted(run)) this.apply({ type: 'interrupted', runId: run.id })
+      if (!this.isInterrupted(run)) continue
+      const attempt = run.attempts.at(-1)?.number ?? 1
+      // the start of a child may have reached it: the retry starts another, so this one must stop
+      if (run.type === 'subflow') {
+        const kill = childExecutionId(this.exec.id, run.id, attempt).then((executionId) =>
+          this.effect({ type: 'killChild', executionId }, new Map()),
+        )
+        this.services.waitUntil(kill)
+      }
+      this.apply({ type: 'interrupted', runId: run.id })
     }
   }
 
@@ -144,6 +165,7 @@ export class Runner {
    */
   async wake(byAlarm: boolean): Promise<void> {
     if (byAlarm) this.armedAt = null
+    if (this.exec.status === 'killing') await this.finishKill()
     this.startIfDue()
     this.recover()
     for (const key of this.writes.due(this.services.now())) {
@@ -163,8 +185,13 @@ export class Runner {
     await this.pump()
   }
 
+  /** A kill ends once the children of killed runs were told to stop (again, after a restart). */
   private async finishKill(): Promise<void> {
     this.flush()
+    if (this.pendingKills.size === 0) {
+      for (const executionId of this.store.childrenOfKilledRuns())
+        this.effect({ type: 'killChild', executionId }, new Map())
+    }
     await Promise.allSettled([...this.pendingKills])
     this.pendingKills.clear()
     this.apply({ type: 'killed' })
@@ -189,17 +216,24 @@ export class Runner {
 
   /** Delivers a named event: to the run waiting for it, or kept until a `wait` reaches it. */
   deliverEvent(name: string, payload: unknown): { delivered: boolean } {
-    const id = this.store.addEvent(name, payload, this.services.now())
     const run = [...this.state.runs.values()].find((each) => each.status === 'waiting' && each.wait?.event === name)
-    if (!run) return { delivered: false }
-    this.store.consumeEvent(id, run.id)
+    if (!run) {
+      this.store.keepEvent(name, payload, this.services.now())
+      return { delivered: false }
+    }
     this.apply({ type: 'event', runId: run.id, payload })
     return { delivered: true }
   }
 
-  /** Whether task run `runId` is active (not final). */
-  hasRun(runId: number): boolean {
-    return this.state.runs.has(runId)
+  /** Whether one more event may be kept for a `wait` not reached yet. */
+  canKeepEvent(): boolean {
+    return this.store.countKeptEvents() < MAX_KEPT_EVENTS
+  }
+
+  /** Whether task run `runId` is starting a child (its start call may still be in flight). */
+  startingChild(runId: number): boolean {
+    const run = this.state.runs.get(runId)
+    return run?.type === 'subflow' && run.status === 'running'
   }
 
   /** Whether task run `runId` is waiting for child execution `executionId`. */
@@ -218,6 +252,7 @@ export class Runner {
   }
 
   private apply(event: EngineEvent): void {
+    if (this.disposed) return
     const decision = decide(this.state, event, this.flow, this.services.now())
     this.state = decision.state
     if (decision.execChanged) this.writes.state = true
@@ -247,10 +282,8 @@ export class Runner {
   }
 
   private consumeKept(run: RunState): void {
-    const kept = run.wait && this.store.pendingEvent(run.wait.event)
-    if (!kept) return
-    this.store.consumeEvent(kept.id, run.id)
-    this.apply({ type: 'event', runId: run.id, payload: kept.payload })
+    const kept = run.wait && this.store.takeEvent(run.wait.event)
+    if (kept) this.apply({ type: 'event', runId: run.id, payload: kept.payload })
   }
 
   private effect(effect: Effect, changed: Map<number, RunState>): void {
@@ -304,13 +337,23 @@ export class Runner {
     this.contexts.forget(runId)
   }
 
+  /**
+   * Tells the parent that this execution ended. The notice stays owed — a timer row, written with
+   * the final state — until the parent takes it, so a restart in between only delays it.
+   */
   private notifyParent(): void {
-    const row = { ...this.row, ...this.exec }
-    const attempt = this.services.notifyParent(row).catch((error: unknown) => {
-      this.log('warn', null, null, `could not notify the parent execution: ${toTaskError(error).message}; retrying`)
-      this.writes.timer('notify', this.services.now() + NOTIFY_RETRY_MS)
-      this.flush()
-    })
+    this.writes.timer('notify', this.services.now() + NOTIFY_RETRY_MS)
+    this.flush()
+    const attempt = this.services.notifyParent({ ...this.row, ...this.exec }).then(
+      () => {
+        this.writes.cancel('notify')
+        this.flush()
+      },
+      (error: unknown) => {
+        this.log('warn', null, null, `could not notify the parent execution: ${toTaskError(error).message}; retrying`)
+        this.flush()
+      },
+    )
     this.services.waitUntil(attempt)
   }
 
@@ -339,7 +382,7 @@ export class Runner {
   }
 
   private canRun(): boolean {
-    return !this.exec.paused && !this.isFinal && this.exec.status !== 'killing'
+    return !this.disposed && !this.exec.paused && !this.isFinal && this.exec.status !== 'killing'
   }
 
   /** One attempt of a pending run: its `if`, its parameters, then its action. */
@@ -370,7 +413,12 @@ export class Runner {
     this.flush()
     this.inflight.set(runId, controller)
     const work = runAction(() => task.action.run(params, actionContext, task.task)).then(async (result) => {
-      this.inflight.delete(runId)
+      if (this.inflight.get(runId) === controller) this.inflight.delete(runId)
+      const current = this.state.runs.get(runId)
+      const late = current?.status !== 'running' || current.attempts.at(-1)?.number !== attempt
+      // a child started by an attempt that was already given up (timed out, killed) must not live on
+      if (late && result.kind === 'child')
+        this.effect({ type: 'killChild', executionId: result.executionId }, new Map())
       this.finish(runId, result, attempt)
       await this.pump()
     })
@@ -379,15 +427,43 @@ export class Runner {
 
   private finish(runId: number, result: ActionResult, attempt?: number): void {
     const number = attempt ?? this.state.runs.get(runId)?.attempts.at(-1)?.number ?? 1
-    if (result.kind === 'completed' && result.vars) {
-      Object.assign(this.vars, result.vars)
+    this.apply({ type: 'result', runId, attempt: number, result: this.withinBounds(result) })
+  }
+
+  /** Outputs and vars live in rows (2 MB at most): an action that would outgrow them fails instead. */
+  private withinBounds(result: ActionResult): ActionResult {
+    if (result.kind !== 'completed') return result
+    const size = JSON.stringify(result.output ?? null).length
+    if (size > MAX_OUTPUT_SIZE) {
+      return {
+        kind: 'failed',
+        error: {
+          type: 'validation_error',
+          message: `the task's output is ${size} bytes; at most ${MAX_OUTPUT_SIZE} are kept`,
+        },
+      }
+    }
+    if (result.vars) {
+      const vars = { ...this.vars, ...result.vars }
+      const total = JSON.stringify(vars).length
+      if (total > MAX_OUTPUT_SIZE) {
+        return {
+          kind: 'failed',
+          error: {
+            type: 'validation_error',
+            message: `vars would hold ${total} bytes; at most ${MAX_OUTPUT_SIZE} are kept`,
+          },
+        }
+      }
+      this.vars = vars
       this.writes.state = true
     }
-    this.apply({ type: 'result', runId, attempt: number, result })
+    return result
   }
 
   /** Persists everything that changed, in one transaction, and arms the alarm. */
   flush(): void {
+    if (this.disposed) return
     if (!this.writes.empty) {
       if (this.writes.state) {
         this.row = {
@@ -411,7 +487,8 @@ export class Runner {
       if (at !== null && (next === null || at < next)) next = at
     }
     for (const dueAt of this.writes.timers.values()) consider(dueAt)
-    if ((this.ready.length > 0 && this.canRun()) || this.exec.status === 'pending' || this.interrupted()) {
+    const unfinished = this.exec.status === 'pending' || this.exec.status === 'killing' || this.interrupted()
+    if ((this.ready.length > 0 && this.canRun()) || unfinished) {
       consider(this.services.now())
     }
     consider(this.index.wakeAt(this.exec.version))

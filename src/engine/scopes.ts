@@ -36,8 +36,9 @@ export class Scopes {
     if (!this.own.has(scope)) this.own.set(scope, {})
   }
 
+  /** A run ended with an output: later expressions in its scope see it (the scope is read first if need be). */
   record(scope: string | null, taskId: string, output: unknown): void {
-    if (scope === null || this.own.has(scope)) this.ownOf(scope)[taskId] = output
+    this.ownOf(scope)[taskId] = output
   }
 
   drop(scope: string): void {

@@ -235,7 +235,7 @@ export function endExecution(
   error: ExecutionError | null,
 ): void {
   const output: Output = finalOutput(d.exec.mode, status, d.exec.output, error)
-  d.updateExec({ status, error, output, endedAt: d.now, wakeAt: null })
+  d.updateExec({ status, error, output, endedAt: d.now, wakeAt: null, paused: false })
   d.emit({ type: 'cancelTimer', key: 'execution' })
   d.log(status === 'failed' ? 'error' : 'info', null, `execution ${status}`)
   d.emit({ type: 'finished' })

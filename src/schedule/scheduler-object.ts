@@ -4,7 +4,7 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import { getFlow, setNextScheduledAt } from '../db/flows'
-import { derivedExecutionId } from '../engine/ids'
+import { scheduledExecutionId } from '../engine/ids'
 import { launch, triggerInput } from '../engine/launch'
 import type { Env } from '../env'
 import type { TriggerDefinition } from '../flow/schema'
@@ -35,29 +35,23 @@ export class SchedulerObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const state = await this.ctx.storage.get<State>('state')
     if (!state) return
-    const flow = await getFlow(this.env.DB, state.flowId)
-    if (!flow?.enabled) {
-      await this.ctx.storage.deleteAll()
-      return
-    }
     const { fire, after } = due(state.schedules, Date.now())
     try {
+      const flow = await getFlow(this.env.DB, state.flowId)
+      if (!flow?.enabled) {
+        await this.ctx.storage.deleteAll()
+        return
+      }
       for (const { index, slot } of fire) {
         const schedule = state.schedules[index] as Schedule
         await launch(this.env, {
           // one execution per slot, however often the alarm runs
-          executionId: await derivedExecutionId(`schedule:${flow.id}:${index}:${slot}`),
+          executionId: await scheduledExecutionId(flow.id, index, slot),
           flowId: flow.id,
           revision: flow.latestRevision,
           definition: flow.definition,
           trigger: 'schedule',
           input: triggerInput('schedule', schedule.input, Date.now()),
-          parentExecutionId: null,
-          parentTaskRunId: null,
-          depth: 0,
-          replayOf: null,
-          fingerprint: null,
-          waitMs: 0,
         })
       }
     } catch (error) {

@@ -140,3 +140,25 @@ describe('foreach', () => {
     expect((await json(response)).error.issues[0].path).toBe('tasks.0.tasks')
   })
 })
+
+describe('foreach after a reset', () => {
+  it('keeps the outputs of an iteration in progress', async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'loop',
+          type: 'foreach',
+          items: '[1]',
+          tasks: [
+            { id: 'approval', type: 'wait', event: 'go' },
+            { id: 'after', type: 'set', values: { by: '{{ outputs.approval.by }}' } },
+          ],
+        },
+      ],
+    })
+    await waitFor(executionId, (e) => e.status === 'waiting')
+    await crash(executionId)
+    await call('POST', `/api/executions/${executionId}/events/go`, { by: 'ops' })
+    expect((await waitFor(executionId, finished)).vars).toEqual({ by: 'ops' })
+  })
+})

@@ -138,3 +138,28 @@ describe('parallel', () => {
     await expect(putFlow(uniqueId(), { tasks: [{ id: 'p', type: 'parallel', branches: [] }] })).rejects.toThrow('400')
   })
 })
+
+describe('a container that allows failure', () => {
+  it('ends warning when it times out, and the flow goes on', async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'par',
+          type: 'parallel',
+          allowFailure: true,
+          timeout: '200ms',
+          branches: [[{ id: 'nap', type: 'delay', duration: '2s' }]],
+        },
+        { id: 'after', type: 'set', values: { ok: true } },
+      ],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('warning')
+    expect(statuses(done)).toEqual([
+      ['par', 'warning'],
+      ['nap', 'killed'],
+      ['after', 'completed'],
+    ])
+    expect(done.taskRuns[0].error).toMatchObject({ type: 'timeout' })
+  })
+})

@@ -1,4 +1,6 @@
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { launch, triggerInput } from '../../src/engine/launch'
 import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 import { crash, start, statuses } from '../helpers/engine'
 
@@ -107,5 +109,42 @@ describe('subflow', () => {
     const kid = await waitFor(waiting.taskRuns[0].childExecutionId, finished)
     expect(kid.status).toBe('killed')
     expect(statuses(await execution(executionId))).toEqual([['call', 'killed']])
+  })
+})
+
+describe('children given up', () => {
+  it('are killed when their attempt times out, and their end is taken without waking the parent again', async () => {
+    const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    const { executionId } = await start({
+      tasks: [
+        { id: 'call', type: 'subflow', flowId: childId, timeout: '200ms', retry: { maxAttempts: 2, delay: '50ms' } },
+      ],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.error).toMatchObject({ taskId: 'call', type: 'timeout', attempt: 2 })
+    const children = await listed(`parentId=${executionId}`, 2)
+    for (const item of children.items) {
+      const kid = await waitFor(item.id, finished)
+      expect(kid.status).toBe('killed')
+      const logs = await json(call('GET', `/api/executions/${item.id}/logs?level=warn`))
+      expect(logs.items.filter((line: { message: string }) => line.message.includes('notify'))).toEqual([])
+    }
+  })
+})
+
+describe('execution ids', () => {
+  it('name one flow only: a start for another flow under the same id is refused', async () => {
+    const childId = await child({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const { executionId, flowId } = await start({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const stolen = await launch(env, {
+      executionId,
+      flowId: childId,
+      revision: 1,
+      definition: { mode: 'async', tasks: [{ id: 'x', type: 'log', message: '.' }] } as never,
+      trigger: 'manual',
+      input: triggerInput('manual', {}, Date.now()),
+    })
+    expect(stolen).toMatchObject({ ok: false, code: 'conflict' })
+    expect((await execution(executionId)).flowId).toBe(flowId)
   })
 })

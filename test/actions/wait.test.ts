@@ -72,3 +72,15 @@ describe('wait', () => {
     expect((await waitFor(executionId, finished)).vars).toEqual({ by: 'after reset' })
   })
 })
+
+describe('kept events', () => {
+  it('are bounded: past the bound, an early event gets 409', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }, ...approval().tasks] })
+    await waitFor(executionId, (e) => e.status === 'delayed')
+    for (let index = 0; index < 100; index++) expect((await send(executionId, 'approved', { index })).status).toBe(202)
+    const refused = await send(executionId, 'approved', {})
+    expect(refused.status).toBe(409)
+    expect((await json(refused)).error.message).toContain('100 events')
+    await call('POST', `/api/executions/${executionId}/kill`)
+  })
+})

@@ -118,6 +118,7 @@ describe('GET /api/executions', () => {
   })
 
   it('refuses bad filters with 400 and the bad fields', async () => {
+    expect((await call('GET', '/api/executions?cursor=%25%25%25')).status).toBe(400)
     const response = await call('GET', '/api/executions?status=sleeping&limit=500&since=yesterday&cursor=zzz')
     expect(response.status).toBe(400)
     const paths = (await json(response)).error.issues.map((issue: { path: string }) => issue.path)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
-import { alarmOf, callsTo, start, statuses } from '../helpers/engine'
+import { runInDurableObject } from 'cloudflare:test'
+import { alarmOf, callsTo, crash, start, statuses, stubOf } from '../helpers/engine'
 
 const post = (executionId: string, action: string, body?: unknown) =>
   call('POST', `/api/executions/${executionId}/${action}`, body)
@@ -228,5 +229,64 @@ describe('metrics', () => {
       expect(run.metrics).toContainEqual({ name: 'duration', type: 'duration', value: expect.any(Number) })
       for (const attempt of run.attempts) expect(attempt.durationMs).toBeGreaterThanOrEqual(0)
     }
+  })
+})
+
+describe('operating, edge cases', () => {
+  it('name the execution in 404 and 409 answers', async () => {
+    const unknown = crypto.randomUUID()
+    const missing = await post(unknown, 'pause')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('x-execution-id')).toBe(unknown)
+    const { executionId } = await start({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    await waitFor(executionId, finished)
+    const conflict = await post(executionId, 'resume')
+    expect(conflict.status).toBe(409)
+    expect(conflict.headers.get('x-execution-id')).toBe(executionId)
+  })
+
+  it('refuse to resume an execution that ended while paused', async () => {
+    const { executionId } = await start({ timeout: '200ms', tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    await waitFor(executionId, (e) => e.status === 'delayed')
+    await post(executionId, 'pause')
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('failed')
+    expect((await post(executionId, 'resume')).status).toBe(409)
+  })
+
+  it('finish a kill the object was restarted in the middle of', async () => {
+    const { executionId } = await start({ tasks: [{ id: 'w', type: 'wait', event: 'x' }] })
+    await waitFor(executionId, (e) => e.status === 'waiting')
+    await runInDurableObject(stubOf(executionId), (object) => {
+      const runner = (object as unknown as { runner: { apply(event: object): void; flush(): void } }).runner
+      runner.apply({ type: 'kill' })
+      runner.flush()
+    })
+    await crash(executionId)
+    expect((await waitFor(executionId, finished)).status).toBe('killed')
+  })
+
+  it('replay keeps the response a reused return decided', async () => {
+    const flowId = uniqueId()
+    await putFlow(flowId, {
+      mode: 'sync',
+      tasks: [
+        { id: 'made', type: 'return', status: 201, body: { made: true } },
+        { id: 'boom', type: 'fail', message: 'no' },
+      ],
+    })
+    const first = await call('POST', `/hooks/${flowId}`, {})
+    const executionId = first.headers.get('x-execution-id')!
+    await waitFor(executionId, finished)
+    await putFlow(flowId, {
+      mode: 'sync',
+      tasks: [
+        { id: 'made', type: 'return', status: 201, body: { made: true } },
+        { id: 'boom', type: 'log', message: 'fixed' },
+      ],
+    })
+    const replay = await json(post(executionId, 'replay', {}))
+    const done = await waitFor(replay.executionId, finished)
+    expect(done).toMatchObject({ status: 'completed', output: { status: 201, body: { made: true } } })
   })
 })

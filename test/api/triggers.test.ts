@@ -202,3 +202,32 @@ describe('flow revisions in executions', () => {
     expect((await execution(response.headers.get('x-execution-id')!)).revision).toBe(2)
   })
 })
+
+describe('responses a flow decides', () => {
+  it('send no body with 204', async () => {
+    const id = await flow({ mode: 'sync', tasks: [{ id: 'r', type: 'return', status: 204 }] })
+    const response = await call('POST', `/hooks/${id}`, {})
+    expect(response.status).toBe(204)
+    expect(await response.text()).toBe('')
+    expect(response.headers.get('x-execution-id')).toBeTruthy()
+  })
+
+  it('refuse header names a response cannot carry, at PUT', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [{ id: 'r', type: 'return', headers: { 'bad header': 'x' } }],
+    })
+    expect(response.status).toBe(400)
+    expect((await json(response)).error.issues[0]).toMatchObject({ path: 'tasks.0.headers.bad header' })
+  })
+})
+
+describe('a malformed multipart body', () => {
+  it('is refused with 400', async () => {
+    const id = await flow({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const response = await call('POST', `/hooks/${id}`, '--nope\r\nbroken', {
+      'content-type': 'multipart/form-data; boundary=b',
+    })
+    expect(response.status).toBe(400)
+    expect((await json(response)).error.code).toBe('invalid_request')
+  })
+})

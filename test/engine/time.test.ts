@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { execution, finished, json, target, uniqueId, waitFor } from '../helpers/api'
 import { alarmOf, start } from '../helpers/engine'
 
@@ -173,5 +173,70 @@ describe('sync flows and time', () => {
     expect(await json(response)).toMatchObject({ executionId, status: 'delayed' })
     expect(response.headers.get('location')).toContain(executionId)
     expect((await waitFor(executionId, finished)).output.body).toEqual({ late: true })
+  })
+})
+
+describe('limits', () => {
+  it('summarize a large attempt input, so that many retries still fit the run', async () => {
+    const { executionId } = await start(
+      {
+        tasks: [
+          {
+            id: 'forward',
+            type: 'http',
+            method: 'POST',
+            url: target('/status/503'),
+            body: '{{ input.body }}',
+            retry: { maxAttempts: 10, delay: '10ms' },
+          },
+        ],
+      },
+      { blob: 'x'.repeat(250_000) },
+    )
+    const done = await waitFor(executionId, finished, 15_000)
+    expect(done.error).toMatchObject({ type: 'http_error', attempt: 10 })
+    expect(done.taskRuns[0].attempts[0].input).toEqual({ truncated: true, size: expect.any(Number) })
+  })
+
+  it('fail a task whose output would make vars outgrow their bound', async () => {
+    const { executionId } = await start(
+      {
+        tasks: [
+          { id: 'one', type: 'set', values: { a: '{{ input.body.blob }}' } },
+          { id: 'two', type: 'set', values: { b: '{{ input.body.blob }}' } },
+        ],
+      },
+      { blob: 'x'.repeat(600_000) },
+    )
+    const done = await waitFor(executionId, finished)
+    expect(done.error).toMatchObject({ taskId: 'two', type: 'validation_error' })
+    expect(done.error.message).toContain('vars would hold')
+  })
+
+  it('ignore the late end of a timed-out attempt while a newer attempt runs', async () => {
+    const original = globalThis.fetch
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      if (!String(input instanceof Request ? input.url : input).includes('ignores-abort')) return original(input, init)
+      await new Promise((resolve) => setTimeout(resolve, 450))
+      return new Response('{}', { headers: { 'content-type': 'application/json' } })
+    })
+    try {
+      const { executionId } = await start({
+        tasks: [
+          {
+            id: 'call',
+            type: 'http',
+            url: 'http://127.0.0.1:9/ignores-abort',
+            timeout: '300ms',
+            retry: { maxAttempts: 3, delay: '0ms' },
+          },
+        ],
+      })
+      const done = await waitFor(executionId, finished)
+      const errors = done.taskRuns[0].attempts.map((attempt: { error: { type: string } | null }) => attempt.error?.type)
+      expect(errors).toEqual(['timeout', 'timeout', 'timeout'])
+    } finally {
+      spy.mockRestore()
+    }
   })
 })

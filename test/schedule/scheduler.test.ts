@@ -83,3 +83,21 @@ describe('schedule triggers', () => {
     expect((await scheduled(flowId)).length).toBe(1)
   })
 })
+
+describe('a schedule', () => {
+  it('survives D1 being away at its slot: the alarm is armed again', async () => {
+    const flowId = uniqueId()
+    await putFlow(flowId, { ...everySecond(), triggers: [{ type: 'schedule', cron: '0 0 1 1 *' }] })
+    const stub = schedulerOf(flowId)
+    await env.DB.exec('ALTER TABLE flows RENAME TO flows_away')
+    try {
+      expect(await runDurableObjectAlarm(stub)).toBe(true)
+      const again = await runInDurableObject(stub, (_, state) => state.storage.getAlarm())
+      expect(again).toBeGreaterThan(Date.now())
+      expect(again).toBeLessThan(Date.now() + 10_000)
+    } finally {
+      await env.DB.exec('ALTER TABLE flows_away RENAME TO flows')
+    }
+    await call('DELETE', `/api/flows/${flowId}`)
+  })
+})

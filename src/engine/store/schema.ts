@@ -82,13 +82,12 @@ export const logs = sqliteTable('logs', {
   message: text('message').notNull(),
 })
 
-/** Events delivered to the execution; kept until a `wait` task consumes them. */
+/** Events that came before their `wait` task was reached; taken (deleted) when it is. */
 export const events = sqliteTable('events', {
   id: integer('id').primaryKey(),
   name: text('name').notNull(),
   payload: json<unknown>('payload'),
   receivedAt: integer('received_at').notNull(),
-  consumedBy: integer('consumed_by'),
 })
 
 /** The execution as the engine reads it: its state and its source. */

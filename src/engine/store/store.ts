@@ -2,7 +2,7 @@
  * @module Reads and writes of the execution object's SQLite storage (Drizzle). The writes every
  * task run makes (its row, its log lines, the execution's state) are prepared once per object.
  */
-import { and, asc, eq, getTableColumns, getTableName, gt, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, getTableName, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
@@ -207,6 +207,16 @@ export class ExecutionStore {
     )
   }
 
+  /** The child executions of task runs that were killed (a kill tells them to stop). */
+  childrenOfKilledRuns(): string[] {
+    return this.db
+      .select({ child: taskRuns.childExecutionId })
+      .from(taskRuns)
+      .where(and(eq(taskRuns.status, 'killed'), isNotNull(taskRuns.childExecutionId)))
+      .all()
+      .map((row) => row.child as string)
+  }
+
   setTimer(key: string, dueAt: number): void {
     this.db.insert(timers).values({ key, dueAt }).onConflictDoUpdate({ target: timers.key, set: { dueAt } }).run()
   }
@@ -248,22 +258,30 @@ export class ExecutionStore {
     )
   }
 
-  addEvent(name: string, payload: unknown, receivedAt: number): number {
-    return this.db.insert(events).values({ name, payload, receivedAt }).returning({ id: events.id }).get().id
+  /** Keeps an event for a `wait` task the execution has not reached yet. */
+  keepEvent(name: string, payload: unknown, receivedAt: number): void {
+    this.db.insert(events).values({ name, payload, receivedAt }).run()
   }
 
-  /** The oldest event of that name not consumed yet. */
-  pendingEvent(name: string): { id: number; payload: unknown } | undefined {
-    return this.db
+  countKeptEvents(): number {
+    return (
+      this.db
+        .select({ count: sql<number>`count(*)` })
+        .from(events)
+        .get()?.count ?? 0
+    )
+  }
+
+  /** Removes and returns the oldest kept event of that name. */
+  takeEvent(name: string): { payload: unknown } | undefined {
+    const kept = this.db
       .select({ id: events.id, payload: events.payload })
       .from(events)
-      .where(and(eq(events.name, name), isNull(events.consumedBy)))
+      .where(eq(events.name, name))
       .orderBy(asc(events.id))
       .get()
-  }
-
-  consumeEvent(id: number, runId: number): void {
-    this.db.update(events).set({ consumedBy: runId }).where(eq(events.id, id)).run()
+    if (kept) this.db.delete(events).where(eq(events.id, kept.id)).run()
+    return kept
   }
 
   saveItems(runId: number, values: unknown[]): void {
