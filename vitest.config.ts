@@ -13,6 +13,8 @@ export default defineConfig(async () => {
             MIGRATIONS: migrations,
             TARGET_URL: inject<string>('targetUrl'),
             ALLOW_ANONYMOUS_API: 'true',
+            // a Standard Webhooks key for the signature tests
+            TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
           },
         },
       })),

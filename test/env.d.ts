@@ -7,6 +7,7 @@ declare global {
       MIGRATIONS: D1Migration[]
       /** Base URL of the local HTTP target (test/helpers/target.ts). */
       TARGET_URL: string
+      TEST_WEBHOOK_SECRET: string
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')

@@ -8,6 +8,7 @@ import { flows } from './flows'
 import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
+import { openApiDocument } from './openapi'
 
 export const app = new Hono<{ Bindings: Env }>()
 
@@ -16,6 +17,7 @@ app.use('/api/*', apiAuth())
 app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
+app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
 
 app.notFound((c) =>
   errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'conflict'
   | 'idempotency_mismatch'
   | 'payload_too_large'
+  | 'misconfigured'
   | 'internal'
 
 export class ApiError extends Error {

@@ -42,7 +42,7 @@ const encodeCursor = (row: ExecutionSummary) =>
 
 const Time = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value))
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   flowId: FlowId.optional(),
   status: ExecutionStatus.optional(),
   parentId: z.string().optional(),
@@ -96,7 +96,7 @@ executions.get('/:id', async (c) => {
   return c.json(detail, 200, { [EXECUTION_HEADER]: id })
 })
 
-const PageQuery = z.object({
+export const PageQuery = z.object({
   cursor: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(500),
 })
@@ -138,7 +138,7 @@ executions.post('/:id/events/:name', async (c) => {
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const
 
-const LogQuery = z.object({
+export const LogQuery = z.object({
   taskId: z.string().optional(),
   level: z.enum(LEVELS).optional(),
   cursor: z.coerce.number().int().min(0).default(0),
@@ -159,7 +159,7 @@ executions.get('/:id/logs', async (c) => {
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
-const ReplayBody = z.strictObject({
+export const ReplayBody = z.strictObject({
   fromTaskId: z.string().optional(),
   revision: z.int().min(1).optional(),
 })

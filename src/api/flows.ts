@@ -47,7 +47,7 @@ const hasSchedule = (triggers: TriggerDefinition[] | undefined) =>
 
 const flowIdOf = (id: string) => parseOr400(FlowId, id, 'invalid_request', 'flow id')
 
-const ListQuery = z.object({
+export const FlowListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().optional(),
 })
@@ -90,7 +90,7 @@ flows.put('/:id', async (c) => {
 })
 
 flows.get('/', async (c) => {
-  const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
+  const query = parseOr400(FlowListQuery, c.req.query(), 'invalid_request', 'query')
   const items = await listFlows(c.env.DB, query.cursor ?? null, query.limit)
   return c.json({
     items: items.map(flowView),

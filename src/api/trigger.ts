@@ -14,11 +14,17 @@ import { readBody, requestInput } from './input'
 
 export const EXECUTION_HEADER = 'x-execution-id'
 
-export async function trigger(c: Context<{ Bindings: Env }>, flow: StoredFlow, kind: Trigger): Promise<Response> {
+/** Starts an execution of `flow` from the request; `deliveryId` deduplicates when no Idempotency-Key is sent. */
+export async function trigger(
+  c: Context<{ Bindings: Env }>,
+  flow: StoredFlow,
+  kind: Trigger,
+  deliveryId?: string,
+): Promise<Response> {
   const compiled = compiledRevision(flow.id, flow.latestRevision, flow.definition)
   const body = await readBody(c.req.raw)
   const now = Date.now()
-  const key = c.req.header('idempotency-key')
+  const key = c.req.header('idempotency-key') ?? deliveryId
   const executionId = key ? await idempotentExecutionId(flow.id, key) : newExecutionId()
   const result = await launch(c.env, {
     executionId,

@@ -109,6 +109,11 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('webhook'),
     methods: z.array(z.enum(HTTP_METHODS)).min(1).default(['POST']),
+    /** The env secret holding a Standard Webhooks key (`whsec_…`): requests must be signed with it. */
+    secret: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'the name of a secret (upper case letters, digits and "_")')
+      .optional(),
   }),
   z.strictObject({
     type: z.literal('schedule'),

@@ -1,0 +1,179 @@
+/**
+ * @module `GET /api/openapi.json`: the HTTP API as OpenAPI 3.1, its request schemas generated from the
+ * zod schemas the routes validate with (DESIGN §5).
+ */
+import { z } from 'zod'
+import { FlowDefinition } from '../flow/schema'
+import { ListQuery, LogQuery, PageQuery, ReplayBody } from './executions'
+import { FlowListQuery } from './flows'
+
+const schema = (type: z.ZodType) =>
+  z.toJSONSchema(type, { io: 'input', unrepresentable: 'any', cycles: 'ref', reused: 'inline' })
+
+/** Query parameters, one per field of a zod object. */
+const query = (type: z.ZodObject) =>
+  Object.entries(type.shape).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: schema(field as z.ZodType),
+  }))
+
+const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } })
+
+const error = {
+  description: 'an error: {"error": {code, message, issues?}}',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+}
+const json = (description: string) => ({ description, content: { 'application/json': {} } })
+
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+})
+
+function build() {
+  const execution = [path('id')]
+  const control = (summary: string) => ({
+    post: {
+      summary,
+      parameters: execution,
+      responses: { 202: json('the status after the request'), 404: error, 409: error },
+    },
+  })
+  return {
+    openapi: '3.1.0',
+    info: { title: 'edgeflow', version: '1', description: 'Durable flow executions on Cloudflare Workers.' },
+    components: {
+      schemas: { Flow: schema(FlowDefinition), Error: schema(ErrorBody), Replay: schema(ReplayBody) },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/flows': {
+        get: {
+          summary: 'list flows',
+          parameters: query(FlowListQuery),
+          responses: { 200: json('{items, nextCursor}') },
+        },
+      },
+      '/api/flows/{id}': {
+        put: {
+          summary: 'create or update a flow (JSON, or YAML with content-type application/yaml)',
+          parameters: [path('id')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Flow' } }, 'application/yaml': {} },
+          },
+          responses: { 200: json('the flow, new or same revision'), 201: json('the new flow'), 400: error },
+        },
+        get: {
+          summary: 'a flow with its latest definition',
+          parameters: [path('id')],
+          responses: { 200: json('the flow'), 404: error },
+        },
+        delete: {
+          summary: 'disable a flow (history kept)',
+          parameters: [path('id')],
+          responses: { 204: { description: 'disabled' }, 404: error },
+        },
+      },
+      '/api/flows/{id}/revisions': {
+        get: {
+          summary: 'revision history',
+          parameters: [path('id')],
+          responses: { 200: json('{items, nextCursor}'), 404: error },
+        },
+      },
+      '/api/flows/{id}/revisions/{revision}': {
+        get: {
+          summary: 'one revision',
+          parameters: [path('id'), path('revision')],
+          responses: { 200: json('the revision'), 404: error },
+        },
+      },
+      '/api/flows/{id}/executions': {
+        post: {
+          summary: 'manual trigger, answered as a webhook',
+          parameters: [path('id')],
+          responses: { 200: json('a sync output'), 202: json('{executionId, status, statusUrl}'), 404: error },
+        },
+      },
+      '/hooks/{flowId}': {
+        post: {
+          summary: 'webhook trigger (any method the flow accepts)',
+          security: [],
+          parameters: [path('flowId')],
+          responses: {
+            200: json('a sync output'),
+            202: json('{executionId, status, statusUrl}'),
+            400: error,
+            401: error,
+            404: error,
+            405: error,
+            413: error,
+          },
+        },
+      },
+      '/api/executions': {
+        get: {
+          summary: 'list executions from the index, newest first',
+          parameters: query(ListQuery),
+          responses: { 200: json('{items, nextCursor}'), 400: error },
+        },
+      },
+      '/api/executions/{id}': {
+        get: {
+          summary: 'an execution with its first task runs',
+          parameters: execution,
+          responses: { 200: json('the execution'), 404: error },
+        },
+      },
+      '/api/executions/{id}/task-runs': {
+        get: {
+          summary: 'task runs after a cursor',
+          parameters: [...execution, ...query(PageQuery)],
+          responses: { 200: json('{items, nextCursor}'), 404: error },
+        },
+      },
+      '/api/executions/{id}/logs': {
+        get: {
+          summary: 'log lines',
+          parameters: [...execution, ...query(LogQuery)],
+          responses: { 200: json('{items, nextCursor, dropped}'), 404: error },
+        },
+      },
+      '/api/executions/{id}/kill': control('kill'),
+      '/api/executions/{id}/pause': control('pause'),
+      '/api/executions/{id}/resume': control('resume'),
+      '/api/executions/{id}/replay': {
+        post: {
+          summary: 'a new execution reusing the task runs before fromTaskId',
+          parameters: execution,
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Replay' } } } },
+          responses: {
+            201: json('{executionId, replayOf, revision, fromTaskId, reused, statusUrl}'),
+            400: error,
+            404: error,
+            409: error,
+          },
+        },
+      },
+      '/api/executions/{id}/events/{name}': {
+        post: {
+          summary: 'deliver an event to a wait task',
+          parameters: [...execution, path('name')],
+          responses: { 202: json('{executionId, status, event, delivered}'), 404: error, 409: error },
+        },
+      },
+    },
+  }
+}
+
+let document: ReturnType<typeof build> | undefined
+
+/** Built on first use, once per isolate. */
+export const openApiDocument = () => (document ??= build())
