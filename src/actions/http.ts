@@ -5,13 +5,13 @@ import { completed, defineAction, failed } from './define'
 /** Stored response bodies are capped so that one call cannot bloat the execution. */
 export const MAX_RESPONSE_BYTES = 256 * 1024
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
 
 export default defineAction({
   type: 'http',
   inline: false,
   params: {
-    method: z.enum(METHODS).default('GET'),
+    method: z.enum(HTTP_METHODS).default('GET'),
     url: z.url({ protocol: /^https?$/, error: 'url must be an absolute http(s) URL' }),
     headers: z.record(z.string(), z.string()).optional(),
     query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),

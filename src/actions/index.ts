@@ -28,8 +28,6 @@ export const actions = [
   wait,
 ] as const satisfies readonly Action[]
 
-export type TaskType = (typeof actions)[number]['type']
-
 const byType = new Map<string, Action>(actions.map((action) => [action.type, action as unknown as Action]))
 
 /** The action of a task type; the flow schema guarantees it exists. */

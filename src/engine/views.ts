@@ -38,7 +38,6 @@ export function taskRunView(run: RunState) {
     reused: run.reused,
   }
 }
-export type TaskRunView = ReturnType<typeof taskRunView>
 
 /** The cursor of the next page of task runs: the last id shown. */
 export const nextRunCursor = (runs: RunState[], limit: number): string | null =>

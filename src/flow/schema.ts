@@ -5,6 +5,7 @@
 import { Cron } from 'croner'
 import { z } from 'zod'
 import type { Action, TaskShape } from '../actions/define'
+import { HTTP_METHODS } from '../actions/http'
 import { Expression } from '../actions/define'
 import { actions } from '../actions/index'
 import { ErrorType } from '../engine/errors'
@@ -102,8 +103,6 @@ const Timezone = z.string().refine(
   },
   { error: (issue) => `unknown timezone ${JSON.stringify(issue.input)}` },
 )
-
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
 
 export const TriggerDefinition = z.discriminatedUnion('type', [
   z.strictObject({
