@@ -1,7 +1,10 @@
 /**
  * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
- * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`.
+ * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, and an empty
+ * Durable Object created per request at `/__bench/object` — the floor of one object per execution
+ * in this bundle.
  */
+import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/engine/execution-object'
 import type { Env } from '../src/env'
 import worker from '../src/index'
@@ -81,13 +84,27 @@ export class SchedulerObject extends Scheduler {
   }
 }
 
+/** Does nothing: creating it is all it costs. */
+export class Empty extends DurableObject {
+  ping(): number {
+    return 1
+  }
+}
+
+type BenchEnv = Env & { EMPTY: DurableObjectNamespace<Empty> }
+
 export default {
-  fetch(request: Request, env: Env, ctx: ExecutionContext) {
-    if (new URL(request.url).pathname === '/__bench/d1') {
+  async fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
+    const { pathname } = new URL(request.url)
+    if (pathname === '/__bench/object') {
+      await env.EMPTY.get(env.EMPTY.idFromName(crypto.randomUUID())).ping()
+      return Response.json({ ok: true })
+    }
+    if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }
       if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0 })
       return Response.json(snapshot)
     }
     return worker.fetch(request, withCountedDb(env), ctx)
   },
-} satisfies ExportedHandler<Env>
+} satisfies ExportedHandler<BenchEnv>

@@ -92,8 +92,9 @@ const bare = (ctx: Context) => async (index: number) => {
   await response.json()
 }
 
-const newObject = (ctx: Context) => async () => {
-  const response = await fetch(`${ctx.reference}/object`)
+/** One new empty Durable Object per request, in the references' bundle or in edgeflow's. */
+const newObject = (base: string) => async () => {
+  const response = await fetch(base)
   await response.arrayBuffer()
 }
 
@@ -172,7 +173,8 @@ export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50:
     60_000,
     workflow(ctx, 'workflow', (index) => ({ n: index })),
   )
-  const objectRun = await run(n, 1, 30_000, newObject(ctx))
+  const objectRun = await run(n, 1, 30_000, newObject(`${ctx.reference}/object`))
+  const ownObjectRun = await run(n, 1, 30_000, newObject(`${ctx.edgeflow}/__bench/object`))
   const one = await run(n, 1, 30_000, hook(ctx, 'one'))
   const ten = await run(n, 1, 30_000, hook(ctx, 'ten'))
   const bareP50 = bareRun.latencies.p50
@@ -191,6 +193,14 @@ export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50:
       value: workflowP50,
       unit: 'ms p50',
       latency: workflowRun.latencies,
+    },
+    {
+      id: 'own-object.latency',
+      scenario: "edgeflow's bundle creating one empty Durable Object, c=1",
+      value: ownObjectRun.latencies.p50,
+      unit: 'ms p50',
+      latency: ownObjectRun.latencies,
+      bare: bareP50,
     },
     {
       id: 'object.latency',
@@ -231,7 +241,8 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
     60_000,
     workflow(ctx, 'workflow', (index) => ({ n: index })),
   )
-  const objectRun = await run(n, 16, 20_000, newObject(ctx))
+  const objectRun = await run(n, 16, 20_000, newObject(`${ctx.reference}/object`))
+  const ownObjectRun = await run(n, 16, 20_000, newObject(`${ctx.edgeflow}/__bench/object`))
   const rows: Row[] = [
     {
       id: 'bare.throughput',
@@ -246,6 +257,14 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
       value: objectRun.perSecond,
       unit: 'req/s',
       latency: objectRun.latencies,
+      bare: bareRun.perSecond,
+    },
+    {
+      id: 'own-object.throughput',
+      scenario: "edgeflow's bundle creating one empty Durable Object, c=16",
+      value: ownObjectRun.perSecond,
+      unit: 'req/s',
+      latency: ownObjectRun.latencies,
       bare: bareRun.perSecond,
     },
     {
@@ -272,7 +291,7 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
     })
   }
   const completed = (await completedIn(ctx, 'ten', before + sent)) - before
-  for (const row of rows.slice(3)) row.note = `${completed} of ${sent} executions of both runs listed completed in D1`
+  for (const row of rows.slice(4)) row.note = `${completed} of ${sent} executions of both runs listed completed in D1`
   return rows
 }
 
