@@ -28,7 +28,7 @@ export const actions = [
   wait,
 ] as const satisfies readonly Action[]
 
-const byType = new Map<string, Action>(actions.map((action) => [action.type, action as unknown as Action]))
+const byType = new Map<string, Action>(actions.map((action) => [action.type, action]))
 
 /** The action of a task type; the flow schema guarantees it exists. */
 export function actionOf(type: string): Action {

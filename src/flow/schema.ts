@@ -65,7 +65,7 @@ const TYPES = actions.map((action) => action.type)
 
 export const Task = z.discriminatedUnion(
   'type',
-  actions.map((action) => taskSchema(action as unknown as Action)) as unknown as [
+  actions.map((action) => taskSchema(action)) as unknown as [
     ReturnType<typeof taskSchema>,
     ...ReturnType<typeof taskSchema>[],
   ],
@@ -160,9 +160,7 @@ export function walkTasks(
   })
 }
 
-const STRUCTURE_FIELDS = new Map(
-  actions.map((action) => [action.type, Object.keys((action as unknown as Action).structure(TaskList))]),
-)
+const STRUCTURE_FIELDS = new Map(actions.map((action) => [action.type, Object.keys(action.structure(TaskList))]))
 
 /** The task lists inside a structure field: a list, an array of lists or a record of lists. */
 function taskLists(value: unknown): [(string | number)[], TaskShape[]][] {
