@@ -27,8 +27,6 @@ import {
 } from './tree'
 import type { ExecutionError, ExecutionStatus, Output, TaskError } from './types'
 
-const FINAL_STATUSES: readonly ExecutionStatus[] = [...FINAL_EXECUTION]
-
 export { DEFAULT_ATTEMPT_TIMEOUT_MS, type RunResult }
 
 export type EngineEvent =
@@ -95,7 +93,7 @@ function handle(d: Draft, event: EngineEvent): void {
     case 'kill':
       return kill(d)
     case 'crashed':
-      if (FINAL_STATUSES.includes(d.exec.status)) return
+      if (FINAL_EXECUTION.has(d.exec.status)) return
       if (d.exec.status === 'killing') return endExecution(d, 'killed', null)
       return failExecution(d, {
         type: 'internal',
@@ -115,7 +113,7 @@ function handle(d: Draft, event: EngineEvent): void {
       d.log('info', null, 'execution paused')
       return
     case 'resume':
-      if (!d.exec.paused || FINAL_STATUSES.includes(d.exec.status)) {
+      if (!d.exec.paused || FINAL_EXECUTION.has(d.exec.status)) {
         throw new Refused(`cannot resume an execution that is ${d.exec.status}`)
       }
       d.updateExec({ paused: false })
@@ -133,7 +131,7 @@ function start(d: Draft, position: number): void {
 }
 
 function kill(d: Draft): void {
-  if ([...FINAL_STATUSES, 'killing'].includes(d.exec.status)) {
+  if (isOver(d)) {
     throw new Refused(`cannot kill an execution that is ${d.exec.status}`)
   }
   d.updateExec({ status: 'killing', paused: false })
@@ -143,7 +141,7 @@ function kill(d: Draft): void {
 
 function onTimer(d: Draft, key: string): void {
   if (key === 'execution') {
-    if ([...FINAL_STATUSES, 'killing'].includes(d.exec.status)) return
+    if (isOver(d)) return
     const ms = d.flow.timeoutMs ?? 0
     failExecution(d, {
       type: 'timeout',
@@ -191,3 +189,6 @@ function onTimeout(d: Draft, run: RunState): void {
   if (run.childExecutionId) d.emit({ type: 'killChild', executionId: run.childExecutionId })
   failAttempt(d, run, error)
 }
+
+/** Final, or on its way to killed: nothing more happens to it. */
+const isOver = (d: Draft) => FINAL_EXECUTION.has(d.exec.status) || d.exec.status === 'killing'

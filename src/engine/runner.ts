@@ -130,9 +130,7 @@ export class Runner {
       const attempt = run.attempts.at(-1)?.number ?? 1
       // the start of a child may have reached it: the retry starts another, so this one must stop
       if (run.type === 'subflow') {
-        const kill = childExecutionId(this.exec.id, run.id, attempt).then((executionId) =>
-          this.effect({ type: 'killChild', executionId }, new Map()),
-        )
+        const kill = childExecutionId(this.exec.id, run.id, attempt).then((executionId) => this.killChild(executionId))
         this.services.waitUntil(kill)
       }
       this.apply({ type: 'interrupted', runId: run.id })
@@ -189,8 +187,7 @@ export class Runner {
   private async finishKill(): Promise<void> {
     this.flush()
     if (this.pendingKills.size === 0) {
-      for (const executionId of this.store.childrenOfKilledRuns())
-        this.effect({ type: 'killChild', executionId }, new Map())
+      for (const executionId of this.store.childrenOfKilledRuns()) this.killChild(executionId)
     }
     await Promise.allSettled([...this.pendingKills])
     this.pendingKills.clear()
@@ -302,24 +299,22 @@ export class Runner {
       case 'dropScope':
         this.contexts.scopes.drop(effect.scope)
         return
-      case 'killChild': {
-        const kill = this.services.killChild(effect.executionId).catch((error: unknown) => {
-          this.log(
-            'error',
-            null,
-            null,
-            `could not kill child execution ${effect.executionId}: ${toTaskError(error).message}`,
-          )
-        })
-        this.pendingKills.add(kill)
-        this.services.waitUntil(kill)
-        return
-      }
+      case 'killChild':
+        return this.killChild(effect.executionId)
       case 'finished':
         for (const controller of this.inflight.values()) controller.abort()
         if (this.row.parentExecutionId) this.notifyParent()
         return
     }
+  }
+
+  /** Tells a child execution to stop; a kill waits for these before it ends. */
+  private killChild(executionId: string): void {
+    const kill = this.services.killChild(executionId).catch((error: unknown) => {
+      this.log('error', null, null, `could not kill child execution ${executionId}: ${toTaskError(error).message}`)
+    })
+    this.pendingKills.add(kill)
+    this.services.waitUntil(kill)
   }
 
   private log(level: LogLine['level'], taskRunId: number | null, taskId: string | null, message: string): void {
@@ -417,8 +412,7 @@ export class Runner {
       const current = this.state.runs.get(runId)
       const late = current?.status !== 'running' || current.attempts.at(-1)?.number !== attempt
       // a child started by an attempt that was already given up (timed out, killed) must not live on
-      if (late && result.kind === 'child')
-        this.effect({ type: 'killChild', executionId: result.executionId }, new Map())
+      if (late && result.kind === 'child') this.killChild(result.executionId)
       this.finish(runId, result, attempt)
       await this.pump()
     })
