@@ -5,11 +5,16 @@ import { defineAction } from './define'
 /** Every iteration runs the same task list: one lane definition for all of them. */
 export const ITERATION_LANE = '*'
 
+/** Each item becomes at least one task run: beyond this an execution's storage and pages grow unwieldy. */
+export const MAX_ITEMS = 100_000
+
 export default defineAction({
   type: 'foreach',
   inline: true,
   params: {
-    items: z.array(z.unknown(), { error: 'items must evaluate to an array' }),
+    items: z
+      .array(z.unknown(), { error: 'items must evaluate to an array' })
+      .max(MAX_ITEMS, `a foreach runs at most ${MAX_ITEMS} items`),
     concurrency: z.int().min(1).max(100).default(1),
   },
   expressions: ['items'],

@@ -14,6 +14,7 @@ import { type ReplayPlan, planReplay, ReplayRefused } from './replay'
 import { MAX_KEPT_EVENTS, Runner, type Services } from './runner'
 import type { ExecutionRow } from './store/schema'
 import { ExecutionStore } from './store/store'
+import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from './wake-ledger'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from './types'
 import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from './views'
 
@@ -53,10 +54,14 @@ export class ExecutionObject extends DurableObject<Env> {
   private readonly store: ExecutionStore
   private runner: Runner | null = null
   private wakeTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly wakes: WakeLedger
+  /** Wakes running in this instance: only the first of overlapping ones is written down. */
+  private waking = 0
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.store = new ExecutionStore(ctx.storage)
+    this.wakes = new WakeLedger(ctx.storage.kv)
     void ctx.blockConcurrencyWhile(async () => {
       // an object that holds no execution stays empty: reads of unknown ids leave nothing behind
       if (!this.store.exists()) return
@@ -131,6 +136,16 @@ export class ExecutionObject extends DurableObject<Env> {
   private async wake(byAlarm: boolean): Promise<void> {
     const runner = this.runner
     if (!runner) return
+    if (this.waking++ === 0) {
+      const unfinished = this.wakes.begin()
+      if (unfinished >= MAX_UNFINISHED_WAKES) {
+        this.waking -= 1
+        await runner.request({ type: 'crashed', message: poisonMessage(unfinished) })
+        return this.wakes.finish()
+      }
+      // the mark must be on disk before the work that might take the isolate down
+      await this.ctx.storage.sync()
+    }
     try {
       await runner.wake(byAlarm)
     } catch (error) {
@@ -138,6 +153,8 @@ export class ExecutionObject extends DurableObject<Env> {
       // from what storage holds (memory may hold what could not be written)
       console.error('execution alarm failed', error)
       await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
+    } finally {
+      if (--this.waking === 0) this.wakes.finish()
     }
   }
 
@@ -155,7 +172,8 @@ export class ExecutionObject extends DurableObject<Env> {
     try {
       return await work(runner)
     } catch (error) {
-      await this.reload()
+      // a refusal is decided before anything changes: the runner in memory is still the truth
+      if (!(error instanceof Refused)) await this.reload()
       throw error
     }
   }
@@ -262,7 +280,7 @@ export class ExecutionObject extends DurableObject<Env> {
       return { ok: false, code: 'conflict', message: `the execution is ${runner.exec.status}; it takes no more events` }
     if (!runner.waitsFor(name))
       return { ok: false, code: 'conflict', message: `the execution has no wait task for event "${name}"` }
-    if (!runner.canKeepEvent()) {
+    if (!runner.isWaitingFor(name) && !runner.canKeepEvent()) {
       return {
         ok: false,
         code: 'conflict',

@@ -4,6 +4,7 @@ import { truthy } from '../actions/if'
 import type { CompiledTask } from '../flow/compile'
 import { evaluate, type ExpressionContext } from '../flow/expression'
 import { toTaskError } from './errors'
+import { jsonBytes } from './json-bytes'
 import { resolveParams } from './params'
 
 export type Prepared =
@@ -37,7 +38,7 @@ export async function prepareAttempt(task: CompiledTask, context: ExpressionCont
 export const MAX_RECORDED_INPUT = 16 * 1024
 
 function recorded(input: Record<string, unknown>): unknown {
-  const size = JSON.stringify(input).length
+  const size = jsonBytes(input)
   return size > MAX_RECORDED_INPUT ? { truncated: true, size } : input
 }
 

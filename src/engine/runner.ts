@@ -11,6 +11,7 @@ import { Contexts } from './contexts'
 import { toTaskError } from './errors'
 import { childExecutionId } from './ids'
 import { IndexSync } from './index-sync'
+import { jsonBytes } from './json-bytes'
 import { decide, type EngineEvent } from './machine'
 import { PendingWrites } from './pending-writes'
 import { foreachRunOf } from './scopes'
@@ -21,10 +22,12 @@ import type { Output } from './types'
 
 /** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
 export const SLICE_TASKS = 100
-/** The largest output a task run keeps, and the largest `vars` an execution holds (JSON characters). */
+/** The largest output a task run keeps, the largest `vars` and foreach items an execution holds (JSON bytes). */
 export const MAX_OUTPUT_SIZE = 1024 * 1024
 /** Events kept for `wait` tasks not reached yet, at most (more are refused). */
 export const MAX_KEPT_EVENTS = 100
+/** A log line keeps this many characters of its message (at most 3 bytes each in a row). */
+export const MAX_LOG_MESSAGE = 8 * 1024
 /** How soon a child tells its parent again that it ended, after a failed or refused try. */
 export const NOTIFY_RETRY_MS = 1_000
 
@@ -211,9 +214,19 @@ export class Runner {
     })
   }
 
+  /** The run waiting for event `name` right now, if any. */
+  private waiterFor(name: string): RunState | undefined {
+    return [...this.state.runs.values()].find((each) => each.status === 'waiting' && each.wait?.event === name)
+  }
+
+  /** Whether a run waits for event `name` right now (it takes the event without keeping it). */
+  isWaitingFor(name: string): boolean {
+    return this.waiterFor(name) !== undefined
+  }
+
   /** Delivers a named event: to the run waiting for it, or kept until a `wait` reaches it. */
   deliverEvent(name: string, payload: unknown): { delivered: boolean } {
-    const run = [...this.state.runs.values()].find((each) => each.status === 'waiting' && each.wait?.event === name)
+    const run = this.waiterFor(name)
     if (!run) {
       this.store.keepEvent(name, payload, this.services.now())
       return { delivered: false }
@@ -318,7 +331,11 @@ export class Runner {
   }
 
   private log(level: LogLine['level'], taskRunId: number | null, taskId: string | null, message: string): void {
-    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message })
+    const kept =
+      message.length > MAX_LOG_MESSAGE
+        ? `${message.slice(0, MAX_LOG_MESSAGE)}… (${message.length} characters in all)`
+        : message
+    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message: kept })
   }
 
   private collect(runId: number, run: RunState | undefined): void {
@@ -386,6 +403,12 @@ export class Runner {
     const task = this.flow.tasks.get(run.taskId)
     if (!task) return
     const prepared = await prepareAttempt(task, this.contexts.for(run, this.exec, this.row.input, this.vars))
+    // evaluation gives the event loop turns: a kill or a pause may have landed meanwhile
+    if (this.state.runs.get(runId)?.status !== 'pending') return
+    if (!this.canRun()) {
+      this.ready.unshift(runId)
+      return
+    }
     if (prepared.kind === 'skip') return this.apply({ type: 'result', runId, attempt: 0, result: { kind: 'skipped' } })
     this.apply({ type: 'attempt', runId, input: prepared.input })
     if (prepared.kind === 'fail') return this.finish(runId, prepared.result)
@@ -400,7 +423,11 @@ export class Runner {
       fetch: this.services.fetch,
       startChild: (request) => this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, request),
     }
-    if (task.task.type === 'foreach' && Array.isArray(params.items)) this.contexts.iterate(runId, params.items)
+    if (task.task.type === 'foreach' && Array.isArray(params.items)) {
+      const size = jsonBytes(params.items)
+      if (size > MAX_OUTPUT_SIZE) return this.finish(runId, tooLarge(`the foreach's items are`, size), attempt)
+      this.contexts.iterate(runId, params.items)
+    }
     if (task.action.inline) {
       return this.finish(runId, await runAction(() => task.action.run(params, actionContext, task.task)), attempt)
     }
@@ -427,28 +454,12 @@ export class Runner {
   /** Outputs and vars live in rows (2 MB at most): an action that would outgrow them fails instead. */
   private withinBounds(result: ActionResult): ActionResult {
     if (result.kind !== 'completed') return result
-    const size = JSON.stringify(result.output ?? null).length
-    if (size > MAX_OUTPUT_SIZE) {
-      return {
-        kind: 'failed',
-        error: {
-          type: 'validation_error',
-          message: `the task's output is ${size} bytes; at most ${MAX_OUTPUT_SIZE} are kept`,
-        },
-      }
-    }
+    const size = jsonBytes(result.output)
+    if (size > MAX_OUTPUT_SIZE) return tooLarge(`the task's output is`, size)
     if (result.vars) {
       const vars = { ...this.vars, ...result.vars }
-      const total = JSON.stringify(vars).length
-      if (total > MAX_OUTPUT_SIZE) {
-        return {
-          kind: 'failed',
-          error: {
-            type: 'validation_error',
-            message: `vars would hold ${total} bytes; at most ${MAX_OUTPUT_SIZE} are kept`,
-          },
-        }
-      }
+      const total = jsonBytes(vars)
+      if (total > MAX_OUTPUT_SIZE) return tooLarge('vars would hold', total)
       this.vars = vars
       this.writes.state = true
     }
@@ -514,5 +525,13 @@ export class Runner {
   snapshot(): ExecutionRow {
     this.flush()
     return this.row
+  }
+}
+
+/** The failure of a value too large to keep in a row. */
+function tooLarge(what: string, size: number): ActionResult {
+  return {
+    kind: 'failed',
+    error: { type: 'validation_error', message: `${what} ${size} bytes; at most ${MAX_OUTPUT_SIZE} are kept` },
   }
 }

@@ -6,6 +6,7 @@ import type { Action, TaskShape } from '../actions/define'
 import { actionOf } from '../actions/index'
 import type { ErrorType } from '../engine/errors'
 import type { Mode } from '../engine/types'
+import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
 import { formatPath, fromZod, type Issue } from './issues'
@@ -83,6 +84,7 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
   const tasks = new Map<string, CompiledTask>()
   const issues: Issue[] = []
   const flowRetry = definition.retry
+  const budget = definition.expressionBudget ?? DEFAULT_BUDGET
   const place = new Map<string, { parentId: string; lane: string; position: number }>()
 
   walkTasks(definition.tasks, ['tasks'], (shape, path) => {
@@ -109,14 +111,14 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
       const fieldPath = [...path, name]
       compile(name, () =>
         action.expressions.includes(name)
-          ? compileExpression(String(value), fieldPath)
-          : compileValue(value, fieldPath),
+          ? compileExpression(String(value), fieldPath, budget)
+          : compileValue(value, fieldPath, budget),
       )
     }
     let condition: Compiled | null = null
     if (task.if !== undefined) {
       try {
-        condition = compileExpression(task.if, [...path, 'if'])
+        condition = compileExpression(task.if, [...path, 'if'], budget)
       } catch (error) {
         if (!(error instanceof ExpressionError)) throw error
         issues.push({ path: formatPath(error.path), message: error.message })

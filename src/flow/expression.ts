@@ -4,6 +4,9 @@
  * interpolate their results as text. Compilation never uses `eval`.
  */
 import jsonata from 'jsonata'
+import { BudgetExceeded, DEFAULT_BUDGET, type ExpressionBudget } from './budget'
+import { meter } from './meter'
+import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './regex'
 
 /** What an expression sees: DESIGN §3. */
 export interface ExpressionContext {
@@ -42,15 +45,29 @@ function describe(error: unknown): string {
 }
 
 /** Compiles a bare JSONata expression; a surrounding `{{ }}` is tolerated. */
-export function compileExpression(text: string, path: (string | number)[] = []): Compiled {
+export function compileExpression(
+  text: string,
+  path: (string | number)[] = [],
+  budget: ExpressionBudget = DEFAULT_BUDGET,
+): Compiled {
   const source = (WHOLE.exec(text.trim())?.[1] ?? text).trim()
   if (source === '') throw new ExpressionError('empty expression', path)
+  const shown = source.length > SHOWN ? `${source.slice(0, SHOWN)}…` : source
   let expression: ReturnType<typeof jsonata>
   try {
-    expression = jsonata(source)
+    // `sequence` bounds a range before it is allocated; `stack` is the depth budget
+    expression = jsonata(source, {
+      // JSONata's typings ask for all of RegExp; it only constructs one and calls `exec`
+      RegexEngine: LinearRegex as unknown as RegExpConstructor,
+      stack: budget.depth,
+      sequence: budget.size,
+    })
+    for (const pattern of regexLiterals(expression.ast())) compileRegex(pattern)
   } catch (error) {
-    throw new ExpressionError(`invalid expression "${source}": ${describe(error)}`, path)
+    const reason = error instanceof RegexUnsupported ? error.message : describe(error)
+    throw new ExpressionError(`invalid expression "${shown}": ${reason}`, path)
   }
+  meter(expression, budget)
   return {
     constant: false,
     async evaluate(context) {
@@ -58,10 +75,30 @@ export function compileExpression(text: string, path: (string | number)[] = []):
         const value = await expression.evaluate(context)
         return value === undefined ? null : normalize(value)
       } catch (error) {
-        throw new ExpressionError(`expression "${source}" failed: ${describe(error)}`, path)
+        const exceeded = budgetExceeded(error, budget)
+        const reason = exceeded ? exceeded.message : describe(error)
+        throw new ExpressionError(`expression "${shown}" failed: ${reason}`, path)
       }
     },
   }
+}
+
+/** How much of an expression's text its errors quote. */
+const SHOWN = 200
+
+/** The budget behind an evaluation error, whether our meter or one of JSONata's own guards spoke. */
+function budgetExceeded(error: unknown, budget: ExpressionBudget): BudgetExceeded | null {
+  if (error instanceof BudgetExceeded) return error
+  // V8's own limits: the native stack, or a string or array too long to allocate
+  if (error instanceof RangeError) {
+    return /call stack/i.test(error.message)
+      ? new BudgetExceeded('depth', budget.depth)
+      : new BudgetExceeded('size', budget.size)
+  }
+  const code = error && typeof error === 'object' && 'code' in error ? error.code : null
+  if (code === 'D1011') return new BudgetExceeded('depth', budget.depth)
+  if (code === 'D2014' || code === 'D2015') return new BudgetExceeded('size', budget.size)
+  return null
 }
 
 /** JSONata sequences are arrays with extra flags; hand plain JSON onward. */
@@ -78,14 +115,18 @@ export function asText(value: unknown): string {
 }
 
 /** Compiles a string that may hold `{{ }}` templates. */
-export function compileTemplate(text: string, path: (string | number)[] = []): Compiled {
+export function compileTemplate(
+  text: string,
+  path: (string | number)[] = [],
+  budget: ExpressionBudget = DEFAULT_BUDGET,
+): Compiled {
   if (!text.includes('{{')) return constant(text)
-  if (WHOLE.test(text) && text.indexOf('{{', 2) === -1) return compileExpression(text, path)
+  if (WHOLE.test(text) && text.indexOf('{{', 2) === -1) return compileExpression(text, path, budget)
   const parts: (string | Compiled)[] = []
   let last = 0
   for (const match of text.matchAll(TEMPLATE)) {
     if (match.index > last) parts.push(text.slice(last, match.index))
-    parts.push(compileExpression(match[1] ?? '', path))
+    parts.push(compileExpression(match[1] ?? '', path, budget))
     last = match.index + match[0].length
   }
   if (last < text.length) parts.push(text.slice(last))
@@ -99,10 +140,14 @@ export function compileTemplate(text: string, path: (string | number)[] = []): C
 }
 
 /** Compiles any JSON value: strings become templates, objects and arrays are walked. */
-export function compileValue(value: unknown, path: (string | number)[] = []): Compiled {
-  if (typeof value === 'string') return compileTemplate(value, path)
+export function compileValue(
+  value: unknown,
+  path: (string | number)[] = [],
+  budget: ExpressionBudget = DEFAULT_BUDGET,
+): Compiled {
+  if (typeof value === 'string') return compileTemplate(value, path, budget)
   if (Array.isArray(value)) {
-    const items = value.map((item, index) => compileValue(item, [...path, index]))
+    const items = value.map((item, index) => compileValue(item, [...path, index], budget))
     if (items.every((item) => item.constant)) return constant(value)
     return {
       constant: false,
@@ -110,7 +155,9 @@ export function compileValue(value: unknown, path: (string | number)[] = []): Co
     }
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]) => [key, compileValue(item, [...path, key])] as const)
+    const entries = Object.entries(value).map(
+      ([key, item]) => [key, compileValue(item, [...path, key], budget)] as const,
+    )
     if (entries.every(([, item]) => item.constant)) return constant(value)
     return {
       constant: false,

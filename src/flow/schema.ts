@@ -10,6 +10,7 @@ import { Expression } from '../actions/define'
 import { actions } from '../actions/index'
 import { ErrorType } from '../engine/errors'
 import { Mode } from '../engine/types'
+import { ExpressionBudget } from './budget'
 import { Duration, parseDuration } from './duration'
 import { TaskId } from './ids'
 
@@ -131,6 +132,7 @@ export const FlowDefinition = z
     timeout: Duration.optional(),
     syncTimeout: Duration.optional(),
     retry: RetryPolicy.optional(),
+    expressionBudget: ExpressionBudget.optional(),
     triggers: z.array(TriggerDefinition).optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
   })

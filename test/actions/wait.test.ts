@@ -83,4 +83,20 @@ describe('kept events', () => {
     expect((await json(refused)).error.message).toContain('100 events')
     await call('POST', `/api/executions/${executionId}/kill`)
   })
+
+  it('never refuse an event that a wait is waiting for right now', async () => {
+    const { executionId } = await start({
+      tasks: [
+        { id: 'go', type: 'wait', event: 'go' },
+        { id: 'later', type: 'wait', event: 'later' },
+      ],
+    })
+    await waitFor(executionId, (e) => e.status === 'waiting')
+    for (let index = 0; index < 100; index++) expect((await send(executionId, 'later', { index })).status).toBe(202)
+    expect((await send(executionId, 'later', {})).status).toBe(409)
+    expect((await send(executionId, 'go', {})).status).toBe(202)
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('completed')
+    expect(done.taskRuns[1].output).toEqual({ index: 0 })
+  })
 })

@@ -245,6 +245,19 @@ describe('operating, edge cases', () => {
     expect(conflict.headers.get('x-execution-id')).toBe(executionId)
   })
 
+  it('change nothing when they are refused while an http call is in flight', async () => {
+    const key = uniqueId('slow')
+    const { executionId } = await start({
+      tasks: [{ id: 'call', type: 'http', url: target(`/slow/400?key=${key}`), retry: { maxAttempts: 2 } }],
+    })
+    await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
+    expect((await post(executionId, 'resume')).status).toBe(409)
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('completed')
+    expect(done.taskRuns[0].attempts).toHaveLength(1)
+    expect(await callsTo(key)).toBe(1)
+  })
+
   it('refuse to resume an execution that ended while paused', async () => {
     const { executionId } = await start({ timeout: '200ms', tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
     await waitFor(executionId, (e) => e.status === 'delayed')

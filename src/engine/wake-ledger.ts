@@ -1,0 +1,31 @@
+/**
+ * @module Wakes of an execution that began and never finished. A wake that takes its isolate down
+ * (the CPU limit, a crash, a hang) cannot record its own failure, so each wake is written down —
+ * durably — before it runs and crossed out when it returns; a few marks in a row mean the
+ * execution is poison, and it is failed instead of being woken again and again.
+ */
+
+/** Unfinished wakes in a row after which the execution is failed. */
+export const MAX_UNFINISHED_WAKES = 3
+
+const KEY = 'unfinishedWakes'
+
+export class WakeLedger {
+  constructor(private readonly kv: SyncKvStorage) {}
+
+  /** Writes a wake down; answers how many wakes before it did not finish. */
+  begin(): number {
+    const unfinished = this.kv.get<number>(KEY) ?? 0
+    this.kv.put(KEY, unfinished + 1)
+    return unfinished
+  }
+
+  /** The wake returned: the execution made progress. */
+  finish(): void {
+    this.kv.delete(KEY)
+  }
+}
+
+/** The error of an execution failed for never finishing a wake. */
+export const poisonMessage = (unfinished: number) =>
+  `the execution was woken ${unfinished} times in a row without finishing (its work exceeded the CPU limit, crashed the object or hung); it was stopped rather than woken again`

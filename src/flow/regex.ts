@@ -1,0 +1,71 @@
+/**
+ * @module Regular expressions in JSONata run on RE2 (re2js), whose matching time is linear in the
+ * input: `/^(a+)+$/` cannot backtrack for ever. Patterns RE2 cannot express (look-arounds,
+ * back-references) are refused when the flow is saved, with their place in the flow.
+ */
+import { RE2JS } from 're2js'
+
+/** A pattern RE2 rejects, with RE2's reason. */
+export class RegexUnsupported extends Error {
+  readonly type = 'regex_unsupported'
+}
+
+const compiled = new Map<string, RE2JS>()
+const CACHE_SIZE = 500
+
+/** RE2's version of a JSONata regex literal (flags `i` and `m`; JSONata adds `g` itself). */
+export function compileRegex(pattern: RegExp): RE2JS {
+  const key = `${pattern.flags}/${pattern.source}`
+  const cached = compiled.get(key)
+  if (cached) return cached
+  const flags = (pattern.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (pattern.multiline ? RE2JS.MULTILINE : 0)
+  let regex: RE2JS
+  try {
+    regex = RE2JS.compile(pattern.source, flags)
+  } catch (error) {
+    throw new RegexUnsupported(
+      `regular expression /${pattern.source}/ is not supported (edgeflow runs RE2 syntax, without look-arounds or back-references): ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+  if (compiled.size >= CACHE_SIZE) compiled.delete(compiled.keys().next().value as string)
+  compiled.set(key, regex)
+  return regex
+}
+
+/** The slice of `RegExp` JSONata uses (`lastIndex`, `exec`), matched by RE2. */
+export class LinearRegex {
+  lastIndex = 0
+  private readonly regex: RE2JS
+
+  constructor(pattern: RegExp) {
+    this.regex = compileRegex(pattern)
+  }
+
+  exec(text: string): RegExpExecArray | null {
+    const matcher = this.regex.matcher(text)
+    if (this.lastIndex > text.length || !matcher.find(this.lastIndex)) {
+      this.lastIndex = 0
+      return null
+    }
+    const groups: (string | undefined)[] = []
+    for (let group = 0; group <= matcher.groupCount(); group++) groups.push(matcher.group(group) ?? undefined)
+    const match = Object.assign(groups, { index: matcher.start(), input: text }) as RegExpExecArray
+    this.lastIndex = matcher.end()
+    return match
+  }
+}
+
+/** The regex literals in a parsed JSONata expression, found without recursion. */
+export function regexLiterals(ast: unknown): RegExp[] {
+  const found: RegExp[] = []
+  const seen = new Set<object>()
+  const pending: unknown[] = [ast]
+  while (pending.length > 0) {
+    const node = pending.pop()
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue
+    seen.add(node)
+    if (node instanceof RegExp) found.push(node)
+    else pending.push(...Object.values(node))
+  }
+  return found
+}
