@@ -35,7 +35,7 @@ describe('parallel', () => {
           id: 'fan',
           type: 'parallel',
           branches: [
-            [{ id: 'sleepy', type: 'delay', duration: '400ms' }],
+            [{ id: 'sleepy', type: 'delay', duration: '1s' }],
             [
               {
                 id: 'flaky',
