@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit'
 export default defineConfig({
   dialect: 'sqlite',
   driver: 'durable-sqlite',
-  schema: './src/engine/store/schema.ts',
+  schema: './src/store/execution/schema.ts',
   out: './drizzle/execution',
 })

@@ -5,10 +5,10 @@
  * in this bundle.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { ExecutionObject as Execution } from '../src/engine/execution-object'
+import { ExecutionObject as Execution } from '../src/objects/execution-object'
 import type { Env } from '../src/env'
 import worker from '../src/index'
-import { SchedulerObject as Scheduler } from '../src/schedule/scheduler-object'
+import { SchedulerObject as Scheduler } from '../src/objects/scheduler-object'
 
 const counts = { reads: 0, writes: 0 }
 

@@ -1,6 +1,6 @@
 /** @module The Worker's bindings (wrangler.toml) and secrets. */
-import type { ExecutionObject } from './engine/execution-object'
-import type { SchedulerObject } from './schedule/scheduler-object'
+import type { ExecutionObject } from './objects/execution-object'
+import type { SchedulerObject } from './objects/scheduler-object'
 
 export interface Env {
   DB: D1Database

@@ -2,8 +2,8 @@
 import { app } from './api/app'
 import type { Env } from './env'
 
-export { ExecutionObject } from './engine/execution-object'
-export { SchedulerObject } from './schedule/scheduler-object'
+export { ExecutionObject } from './objects/execution-object'
+export { SchedulerObject } from './objects/scheduler-object'
 
 export default {
   fetch: app.fetch,

@@ -4,7 +4,8 @@
  * as a value, and the engine decides what that means for the execution.
  */
 import { z } from 'zod'
-import type { Metric, Output, TaskError } from '../engine/types'
+import type { LogLevel } from '../domain/log'
+import type { Metric, Output, TaskError } from '../domain/types'
 export { asText } from '../flow/expression'
 
 /** A task as stored in a flow: what container actions hold in their lanes. */
@@ -58,9 +59,6 @@ export type ActionResult =
   | { kind: 'wait'; event: string; onTimeout: 'fail' | 'continue' }
   /** A child execution was started; wait for it unless `wait` is false. */
   | { kind: 'child'; executionId: string; wait: boolean; status: string; output: Output | null }
-
-export const LogLevel = z.enum(['debug', 'info', 'warn', 'error'])
-export type LogLevel = z.infer<typeof LogLevel>
 
 type Shape = Record<string, z.ZodType>
 type TaskList = z.ZodType<TaskShape[]>

@@ -1,9 +1,7 @@
 /** @module `foreach`: runs its tasks once per item, `concurrency` iterations at a time. */
 import { z } from 'zod'
+import { ITERATION_LANE } from '../domain/lanes'
 import { defineAction } from './define'
-
-/** Every iteration runs the same task list: one lane definition for all of them. */
-export const ITERATION_LANE = '*'
 
 /** Each item becomes at least one task run: beyond this an execution's storage and pages grow unwieldy. */
 export const MAX_ITEMS = 100_000

@@ -1,5 +1,6 @@
 /** @module `if`: runs `then` when the condition is truthy, else `else`; the other branch is skipped. */
 import { z } from 'zod'
+import { truthy } from '../domain/truthy'
 import { defineAction, type TaskShape } from './define'
 
 const present = (task: TaskShape, lane: string) => Array.isArray(task[lane])
@@ -20,10 +21,3 @@ export default defineAction({
     }
   },
 })
-
-/** JSONata's boolean cast: empty strings, arrays and objects, 0 and null are false. */
-export function truthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(truthy)
-  if (value && typeof value === 'object') return Object.keys(value).length > 0
-  return Boolean(value)
-}

@@ -1,6 +1,7 @@
 /** @module `log`: adds a line to the execution's logs. */
 import { z } from 'zod'
-import { asText, completed, defineAction, LogLevel } from './define'
+import { LogLevel } from '../domain/log'
+import { asText, completed, defineAction } from './define'
 
 export default defineAction({
   type: 'log',

@@ -1,20 +1,20 @@
 /** @module `/api/executions`: list from D1, everything else from the execution's own object. */
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { type ExecutionSummary } from '../db/schema'
-import { listExecutions } from '../db/executions'
-import { getFlow, getRevision } from '../db/flows'
+import { type ExecutionSummary } from '../store/d1/schema'
+import { listExecutions } from '../store/d1/executions'
+import { getFlow, getRevision } from '../store/d1/flows'
 import type { FlowDefinition } from '../flow/schema'
-import { isExecutionId, newExecutionId } from '../engine/ids'
-import { executionStub } from '../engine/launch'
-import { ExecutionStatus } from '../engine/types'
-import type { ControlResult } from '../engine/execution-object'
+import { isExecutionId, newExecutionId } from '../domain/ids'
+import { executionStub } from '../objects/stubs'
+import { ExecutionStatus } from '../domain/types'
+import type { ControlResult } from '../objects/execution-object'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
 import { ApiError, parseOr400 } from './errors'
 import { readBody } from './input'
 import { EXECUTION_HEADER } from './trigger'
-import { iso } from '../engine/views'
+import { iso } from './views'
 
 export const executions = new Hono<{ Bindings: Env }>()
 

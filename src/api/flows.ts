@@ -11,8 +11,8 @@ import {
   putFlow,
   setNextScheduledAt,
   type StoredFlow,
-} from '../db/flows'
-import { latestFlow, rememberFlow } from '../db/latest-flow'
+} from '../store/d1/flows'
+import { latestFlow, rememberFlow } from '../store/d1/latest-flow'
 import type { Env } from '../env'
 import { FlowInvalid, validateFlow } from '../flow/compile'
 import { FlowId } from '../flow/ids'
@@ -21,7 +21,7 @@ import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
 import { bodyText } from './input'
 import { trigger } from './trigger'
-import { iso } from '../engine/views'
+import { iso } from './views'
 
 export const flows = new Hono<{ Bindings: Env }>()
 

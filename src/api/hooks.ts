@@ -1,6 +1,6 @@
 /** @module `ANY /hooks/:flowId`: the webhook trigger. */
 import { Hono } from 'hono'
-import { latestFlow } from '../db/latest-flow'
+import { latestFlow } from '../store/d1/latest-flow'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
 import { ApiError, notFound } from './errors'

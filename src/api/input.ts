@@ -1,5 +1,5 @@
 /** @module The input of an execution started by an HTTP request (DESIGN §4). */
-import type { ExecutionInput, Trigger } from '../engine/types'
+import type { ExecutionInput, Trigger } from '../domain/types'
 import { ApiError } from './errors'
 
 /** Headers never copied into an execution's input: the caller's credentials for our own API. */

@@ -3,10 +3,10 @@
  * answers with its output once decided, an async flow (or a sync one past `syncTimeout`) with 202.
  */
 import type { Context } from 'hono'
-import type { StoredFlow } from '../db/flows'
-import { idempotentExecutionId, newExecutionId, sha256 } from '../engine/ids'
-import { launch } from '../engine/launch'
-import type { Output, Trigger } from '../engine/types'
+import type { StoredFlow } from '../store/d1/flows'
+import { idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
+import { launch } from '../objects/stubs'
+import type { Output, Trigger } from '../domain/types'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { ApiError } from './errors'

@@ -4,8 +4,8 @@
  */
 import type { Action, TaskShape } from '../actions/define'
 import { actionOf } from '../actions/index'
-import type { ErrorType } from '../engine/errors'
-import type { Mode } from '../engine/types'
+import type { ErrorType } from '../domain/errors'
+import type { Mode } from '../domain/types'
 import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'

@@ -1,5 +1,5 @@
 /** @module Revision identity: two definitions are the same revision when their canonical JSON is. */
-import { sha256 } from '../engine/ids'
+import { sha256 } from '../domain/ids'
 
 /** JSON with object keys sorted, so that key order never makes a new revision. */
 export function canonicalJson(value: unknown): string {

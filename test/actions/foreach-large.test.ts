@@ -1,6 +1,6 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import type { ExecutionObject } from '../../src/engine/execution-object'
+import type { ExecutionObject } from '../../src/objects/execution-object'
 import { call, execution, finished, json } from '../helpers/api'
 import { start, stubOf } from '../helpers/engine'
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { launch, triggerInput } from '../../src/engine/launch'
+import { launch, triggerInput } from '../../src/objects/stubs'
 import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 import { crash, start, statuses } from '../helpers/engine'
 

@@ -1,0 +1,194 @@
+/**
+ * @module The state machine (pure, no `cloudflare:*`): `decide(state, event)` returns the next
+ * state and the effects the Durable Object must carry out. Time comes in as `now`.
+ */
+import type { CompiledFlow } from '../flow/compile'
+import {
+  beginAttempt,
+  completeRun,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  failAttempt,
+  onChild,
+  onResult,
+  type RunResult,
+  taskOf,
+} from './attempts'
+import { type Decision, Draft, type EngineState, FINAL_EXECUTION, type RunState } from './state'
+import { settle } from './status'
+import {
+  advance,
+  endExecution,
+  failExecution,
+  killBelow,
+  propagateFailure,
+  ROOT_LANE,
+  setRunStatus,
+  startLane,
+} from './tree'
+import type { ExecutionError, ExecutionStatus, Output, TaskError } from '../domain/types'
+
+export { DEFAULT_ATTEMPT_TIMEOUT_MS, type RunResult }
+
+export type EngineEvent =
+  /** Starts the flow's tasks at `position` (0, or later for a replay that reuses the earlier ones). */
+  | { type: 'start'; position: number }
+  | { type: 'attempt'; runId: number; input: unknown }
+  | { type: 'result'; runId: number; attempt: number; result: RunResult }
+  | { type: 'interrupted'; runId: number }
+  | { type: 'timer'; key: string }
+  | { type: 'event'; runId: number; payload: unknown }
+  | {
+      type: 'child'
+      runId: number
+      executionId: string
+      status: ExecutionStatus
+      output: Output | null
+      error: ExecutionError | null
+    }
+  /** The shell hit an unexpected error: the execution fails rather than being left without an alarm. */
+  | { type: 'crashed'; message: string }
+  | { type: 'kill' }
+  | { type: 'killed' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+
+export class Refused extends Error {
+  readonly type = 'refused'
+}
+
+/** Applies one event. Throws `Refused` for requests the current status does not allow. */
+export function decide(state: EngineState, event: EngineEvent, flow: CompiledFlow, now: number): Decision {
+  const d = new Draft(state, flow, now)
+  handle(d, event)
+  settle(d, state.exec)
+  return d.result()
+}
+
+function handle(d: Draft, event: EngineEvent): void {
+  switch (event.type) {
+    case 'start':
+      return start(d, event.position)
+    case 'attempt':
+      return beginAttempt(d, event.runId, event.input)
+    case 'result':
+      return onResult(d, event.runId, event.attempt, event.result)
+    case 'interrupted': {
+      const run = d.run(event.runId)
+      const attempt = run?.attempts.at(-1)
+      if (!run || run.status !== 'running' || !attempt) return
+      return failAttempt(d, run, {
+        type: 'internal',
+        message: `attempt ${attempt.number} was interrupted (the execution's object restarted)`,
+      })
+    }
+    case 'timer':
+      return onTimer(d, event.key)
+    case 'event': {
+      const run = d.run(event.runId)
+      if (run?.status !== 'waiting' || !run.wait) return
+      return completeRun(d, run, event.payload)
+    }
+    case 'child':
+      return onChild(d, event)
+    case 'kill':
+      return kill(d)
+    case 'crashed':
+      if (FINAL_EXECUTION.has(d.exec.status)) return
+      if (d.exec.status === 'killing') return endExecution(d, 'killed', null)
+      return failExecution(d, {
+        type: 'internal',
+        message: event.message,
+        taskId: null,
+        taskRunId: null,
+        attempt: null,
+      })
+    case 'killed':
+      if (d.exec.status === 'killing') endExecution(d, 'killed', null)
+      return
+    case 'pause':
+      if (!['pending', 'running', 'delayed', 'waiting'].includes(d.exec.status)) {
+        throw new Refused(`cannot pause an execution that is ${d.exec.status}`)
+      }
+      d.updateExec({ paused: true })
+      d.log('info', null, 'execution paused')
+      return
+    case 'resume':
+      if (!d.exec.paused || FINAL_EXECUTION.has(d.exec.status)) {
+        throw new Refused(`cannot resume an execution that is ${d.exec.status}`)
+      }
+      d.updateExec({ paused: false })
+      d.log('info', null, 'execution resumed')
+      return
+  }
+}
+
+function start(d: Draft, position: number): void {
+  if (d.exec.status !== 'pending') return
+  d.updateExec({ status: 'running', startedAt: d.now })
+  if (d.flow.timeoutMs !== null) d.emit({ type: 'timer', key: 'execution', at: d.now + d.flow.timeoutMs })
+  d.log('info', null, `execution started (flow ${d.flow.flowId}, revision ${d.flow.revision})`)
+  startLane(d, null, ROOT_LANE, position)
+}
+
+function kill(d: Draft): void {
+  if (isOver(d)) {
+    throw new Refused(`cannot kill an execution that is ${d.exec.status}`)
+  }
+  d.updateExec({ status: 'killing', paused: false })
+  killBelow(d, null, { type: 'internal', message: 'killed on request' })
+  d.log('warn', null, 'kill requested')
+}
+
+function onTimer(d: Draft, key: string): void {
+  if (key === 'execution') {
+    if (isOver(d)) return
+    const ms = d.flow.timeoutMs ?? 0
+    failExecution(d, {
+      type: 'timeout',
+      message: `the execution timed out after ${ms} ms`,
+      taskId: null,
+      taskRunId: null,
+      attempt: null,
+    })
+    return
+  }
+  const [kind, id] = key.split(':')
+  const run = d.run(Number(id))
+  if (!run) return
+  if (kind === 'wake' && run.status === 'delayed' && run.attempts.at(-1)?.endedAt === null) {
+    return completeRun(d, run, { sleptMs: d.now - (run.attempts.at(-1)?.startedAt ?? d.now) })
+  }
+  if (kind === 'retry' && run.status === 'delayed') {
+    setRunStatus(d, run, 'pending', { wakeAt: null })
+    return
+  }
+  if (kind === 'timeout') return onTimeout(d, run)
+}
+
+function onTimeout(d: Draft, run: RunState): void {
+  const task = taskOf(d, run)
+  const ms = task.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS
+  const error: TaskError = { type: 'timeout', message: `${run.type} task timed out after ${ms} ms` }
+  if (run.wait?.onTimeout === 'continue' && run.status === 'waiting') return completeRun(d, run, { timedOut: true })
+  if (run.progress) {
+    killBelow(d, run.id, { type: 'timeout', message: `killed because ${run.taskId} timed out` })
+    const allowed = task.task.allowFailure === true
+    const ended = setRunStatus(d, d.run(run.id) ?? run, allowed ? 'warning' : 'failed', { error })
+    d.log(allowed ? 'warn' : 'error', run, error.message)
+    if (allowed) return advance(d, ended)
+    propagateFailure(d, ended, {
+      ...error,
+      taskId: run.taskId,
+      taskRunId: run.id,
+      attempt: run.attempts.at(-1)?.number ?? null,
+    })
+    return
+  }
+  if (run.status !== 'running' && run.status !== 'waiting') return
+  if (run.status === 'running') d.emit({ type: 'abort', runId: run.id, reason: error })
+  if (run.childExecutionId) d.emit({ type: 'killChild', executionId: run.childExecutionId })
+  failAttempt(d, run, error)
+}
+
+/** Final, or on its way to killed: nothing more happens to it. */
+const isOver = (d: Draft) => FINAL_EXECUTION.has(d.exec.status) || d.exec.status === 'killing'

@@ -1,0 +1,364 @@
+/**
+ * @module The execution Durable Object: one per execution, the source of truth for it.
+ * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
+ */
+import { DurableObject } from 'cloudflare:workers'
+import { upsertSummary } from '../store/d1/executions'
+import type { Env } from '../env'
+import { compiledRevision } from '../flow/cache'
+import type { FlowDefinition } from '../flow/schema'
+import { toTaskError } from '../domain/errors'
+import { executionStub, launch, notifyParent, startChild } from './stubs'
+import { type EngineEvent, Refused } from '../core/machine'
+import { type ReplayPlan, planReplay, ReplayRefused } from '../core/replay'
+import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
+import type { ExecutionRow } from '../store/execution/schema'
+import { ExecutionStore } from '../store/execution/store'
+import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
+import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
+import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from '../api/views'
+
+export interface StartRequest {
+  executionId: string
+  flowId: string
+  revision: number
+  definition: FlowDefinition
+  trigger: Trigger
+  input: ExecutionInput
+  /** For a child: its parent, the parent's task run, and how deep it sits (default: none, 0). */
+  parent?: { executionId: string; taskRunId: number; depth: number }
+  replayOf?: string
+  /** Fingerprint of the request behind an Idempotency-Key: another payload with the same key is refused. */
+  fingerprint?: string
+  /** How long to wait for the output before answering (default 0: answer at once). */
+  waitMs?: number
+  /** For a replay: the runs it reuses and where it starts. */
+  reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
+}
+
+type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid'; message: string }
+
+export type StartResult =
+  { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
+
+export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
+
+export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; reused: number } | Failure
+
+const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
+
+/** Timers due within this long also wake the object from memory, more precisely than its alarm. */
+export const IN_MEMORY_WAKE_MS = 10_000
+
+export class ExecutionObject extends DurableObject<Env> {
+  private readonly store: ExecutionStore
+  private runner: Runner | null = null
+  private wakeTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly wakes: WakeLedger
+  /** Wakes running in this instance: only the first of overlapping ones is written down. */
+  private waking = 0
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.store = new ExecutionStore(ctx.storage)
+    this.wakes = new WakeLedger(ctx.storage.kv)
+    void ctx.blockConcurrencyWhile(async () => {
+      // an object that holds no execution stays empty: reads of unknown ids leave nothing behind
+      if (!this.store.exists()) return
+      await this.store.migrate()
+      const row = this.store.execution()
+      if (row) this.runner = await this.load(row)
+    })
+  }
+
+  private async load(row: ExecutionRow): Promise<Runner> {
+    const runner = Runner.load(this.store, this.services, row, await this.ctx.storage.getAlarm())
+    runner.flush()
+    return runner
+  }
+
+  private readonly services: Services = {
+    now: () => Date.now(),
+    fetch: (input, init) => fetch(input, init),
+    armAlarm: (at) => {
+      void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at))
+      // while the object is in memory, a timer wakes it on the dot; the alarm stays the durable way
+      clearTimeout(this.wakeTimer)
+      const delay = at === null ? null : at - Date.now()
+      if (delay !== null && delay <= IN_MEMORY_WAKE_MS)
+        this.wakeTimer = setTimeout(() => void this.wake(false), Math.max(0, delay))
+    },
+    waitUntil: (promise) => this.ctx.waitUntil(promise),
+    startChild: (parent, runId, attempt, request) => startChild(this.env, parent, runId, attempt, request),
+    killChild: async (executionId) => {
+      await executionStub(this.env, executionId).kill()
+    },
+    notifyParent: (row) => notifyParent(this.env, row),
+    index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
+    compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
+  }
+
+  /** Creates the execution (or finds it, for an idempotent retry) and answers as a trigger should. */
+  async start(request: StartRequest): Promise<StartResult> {
+    const waitMs = request.waitMs ?? 0
+    let runner = this.runner
+    const created = runner === null
+    if (runner) {
+      if (runner.exec.flowId !== request.flowId) {
+        return { ok: false, code: 'conflict', message: `execution ${request.executionId} belongs to another flow` }
+      }
+      if (request.fingerprint !== undefined && runner.fingerprint !== request.fingerprint) {
+        return {
+          ok: false,
+          code: 'idempotency_mismatch',
+          message: 'this Idempotency-Key was used with another request',
+        }
+      }
+    } else {
+      await this.store.migrate()
+      const row = newExecutionRow(request, Date.now())
+      this.store.transaction(() => {
+        this.store.insertExecution(row)
+        this.store.saveRuns(request.reuse?.runs ?? [])
+      })
+      runner = this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined)
+      if (waitMs > 0) await this.guarded((current) => current.start(), runner)
+      else runner.flush()
+    }
+    const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : null
+    return { ok: true, executionId: request.executionId, status: runner.exec.status, output, created }
+  }
+
+  override async alarm(): Promise<void> {
+    await this.wake(true)
+  }
+
+  private async wake(byAlarm: boolean): Promise<void> {
+    const runner = this.runner
+    if (!runner) return
+    if (this.waking++ === 0) {
+      const unfinished = this.wakes.begin()
+      if (unfinished >= MAX_UNFINISHED_WAKES) {
+        this.waking -= 1
+        await runner.request({ type: 'crashed', message: poisonMessage(unfinished) })
+        return this.wakes.finish()
+      }
+      // the mark must be on disk before the work that might take the isolate down
+      await this.ctx.storage.sync()
+    }
+    try {
+      await runner.wake(byAlarm)
+    } catch (error) {
+      // a throwing alarm is retried a few times and then dropped: end the execution instead,
+      // from what storage holds (memory may hold what could not be written)
+      console.error('execution alarm failed', error)
+      await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
+    } finally {
+      if (--this.waking === 0) this.wakes.finish()
+    }
+  }
+
+  /** Drops the runner and reads the execution again from storage. */
+  private async reload(): Promise<Runner | null> {
+    this.runner?.dispose()
+    this.runner = null
+    const row = this.store.execution()
+    if (row) this.runner = await this.load(row)
+    return this.runner
+  }
+
+  /** Runs a request; if it fails unexpectedly, the next one starts from storage again. */
+  private async guarded<T>(work: (runner: Runner) => Promise<T>, runner: Runner): Promise<T> {
+    try {
+      return await work(runner)
+    } catch (error) {
+      // a refusal is decided before anything changes: the runner in memory is still the truth
+      if (!(error instanceof Refused)) await this.reload()
+      throw error
+    }
+  }
+
+  async detail(): Promise<ExecutionView | null> {
+    if (!this.runner) return null
+    const row = this.runner.snapshot()
+    const runs = this.store.runs(0, TASK_RUNS_PAGE)
+    return executionView(
+      row,
+      runs,
+      nextRunCursor(runs, TASK_RUNS_PAGE),
+      this.store.metricTotals(),
+      this.store.countRuns(),
+    )
+  }
+
+  /**
+   * Starts a replay of this (finished) execution as execution `request.executionId` on the given
+   * revision, reusing the task runs before the restart point. This execution is not changed.
+   */
+  async replay(request: {
+    executionId: string
+    revision: number
+    definition: FlowDefinition
+    fromTaskId?: string | undefined
+  }): Promise<ReplayResult> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    if (!runner.isFinal) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `execution ${runner.exec.id} is ${runner.exec.status}: only a finished execution can be replayed`,
+      }
+    }
+    const row = runner.snapshot()
+    const flow = compiledRevision(row.flowId, request.revision, request.definition)
+    let plan: ReplayPlan
+    try {
+      plan = planReplay(
+        { id: row.id, error: row.error, runs: this.store.runs(0, Number.MAX_SAFE_INTEGER) },
+        flow,
+        request.fromTaskId,
+      )
+    } catch (error) {
+      if (error instanceof ReplayRefused) return { ok: false, code: 'invalid', message: error.message }
+      throw error
+    }
+    const started = await launch(this.env, {
+      executionId: request.executionId,
+      flowId: row.flowId,
+      revision: request.revision,
+      definition: request.definition,
+      trigger: 'replay',
+      input: row.input,
+      replayOf: row.id,
+      reuse: plan,
+    })
+    if (!started.ok) return started
+    return { ok: true, executionId: request.executionId, fromTaskId: plan.fromTaskId, reused: plan.runs.length }
+  }
+
+  /** The flow of this execution, or null when there is none. */
+  async flowId(): Promise<string | null> {
+    return this.runner?.exec.flowId ?? null
+  }
+
+  async taskRuns(afterId: number, limit: number) {
+    if (!this.runner) return null
+    this.runner.snapshot()
+    const runs = this.store.runs(afterId, limit)
+    return { items: runs.map(taskRunView), nextCursor: nextRunCursor(runs, limit) }
+  }
+
+  async logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: string[] | undefined }) {
+    if (!this.runner) return null
+    this.runner.snapshot()
+    const lines = this.store.logs(filter)
+    return {
+      items: lines.map((line) => ({ ...line, at: new Date(line.at).toISOString() })),
+      nextCursor: lines.length === filter.limit ? String(lines.at(-1)?.id) : null,
+      dropped: this.runner.droppedLogs,
+    }
+  }
+
+  kill(): Promise<ControlResult> {
+    return this.control({ type: 'kill' })
+  }
+
+  pause(): Promise<ControlResult> {
+    return this.control({ type: 'pause' })
+  }
+
+  resume(): Promise<ControlResult> {
+    return this.control({ type: 'resume' })
+  }
+
+  /** Delivers an event to a `wait` task, now or when the flow reaches it. */
+  async event(name: string, payload: unknown): Promise<ControlResult & { delivered?: boolean }> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    if (runner.isFinal)
+      return { ok: false, code: 'conflict', message: `the execution is ${runner.exec.status}; it takes no more events` }
+    if (!runner.waitsFor(name))
+      return { ok: false, code: 'conflict', message: `the execution has no wait task for event "${name}"` }
+    if (!runner.isWaitingFor(name) && !runner.canKeepEvent()) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `the execution already keeps ${MAX_KEPT_EVENTS} events nobody waits for yet`,
+      }
+    }
+    return this.guarded(async () => {
+      const { delivered } = runner.deliverEvent(name, payload)
+      await runner.pump()
+      return { ok: true, status: runner.exec.status, delivered }
+    }, runner)
+  }
+
+  /**
+   * A child execution of a `subflow` task ended. Not accepted while the task may not have recorded
+   * that child yet (its start call in flight): the child tells again later.
+   */
+  async childEnded(
+    taskRunId: number,
+    child: { executionId: string; status: string; output: Output | null; error: ExecutionError | null },
+  ): Promise<{ accepted: boolean }> {
+    const runner = this.runner
+    if (!runner) return { accepted: true }
+    // a notice from a child nobody waits for any more (its attempt gave up) is taken and dropped
+    if (!runner.expectsChild(taskRunId, child.executionId)) return { accepted: !runner.startingChild(taskRunId) }
+    const event = {
+      type: 'child' as const,
+      runId: taskRunId,
+      executionId: child.executionId,
+      status: child.status as ExecutionStatus,
+      output: child.output,
+      error: child.error,
+    }
+    await this.guarded((current) => current.request(event), runner)
+    return { accepted: true }
+  }
+
+  private async control(event: EngineEvent): Promise<ControlResult> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    try {
+      await this.guarded((current) => current.request(event), runner)
+    } catch (error) {
+      if (error instanceof Refused) return { ok: false, code: 'conflict', message: error.message }
+      throw error
+    }
+    return { ok: true, status: runner.exec.status }
+  }
+}
+
+function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
+  return {
+    id: request.executionId,
+    flowId: request.flowId,
+    revision: request.revision,
+    definition: request.definition,
+    mode: request.definition.mode,
+    trigger: request.trigger,
+    status: 'pending',
+    input: request.input,
+    output: request.reuse?.output ?? null,
+    error: null,
+    vars: request.reuse?.vars ?? {},
+    root: { lanes: {}, warned: request.reuse?.warned ?? false },
+    startPosition: request.reuse?.startPosition ?? 0,
+    paused: false,
+    nextRunId: (request.reuse?.runs.length ?? 0) + 1,
+    version: 1,
+    indexedVersion: 0,
+    createdAt: now,
+    startedAt: null,
+    endedAt: null,
+    wakeAt: null,
+    replayOf: request.replayOf ?? null,
+    parentExecutionId: request.parent?.executionId ?? null,
+    parentTaskRunId: request.parent?.taskRunId ?? null,
+    depth: request.parent?.depth ?? 0,
+    fingerprint: request.fingerprint ?? null,
+    droppedLogs: 0,
+  }
+}

@@ -1,0 +1,52 @@
+/** @module Getting an attempt ready: the task's `if`, then its parameters resolved and checked. */
+import type { ActionResult } from '../actions/define'
+import { truthy } from '../domain/truthy'
+import type { CompiledTask } from '../flow/compile'
+import { evaluate, type ExpressionContext } from '../flow/expression'
+import { toTaskError } from '../domain/errors'
+import { jsonBytes } from './json-bytes'
+import { resolveParams } from './params'
+
+export type Prepared =
+  /** The task's `if` is false: the run is skipped, no attempt. */
+  | { kind: 'skip' }
+  /** An attempt with these (resolved) parameters; `input` is what the attempt records. */
+  | { kind: 'run'; params: Record<string, unknown>; input: unknown }
+  /** An attempt that fails before its action runs (a bad expression or parameter). */
+  | { kind: 'fail'; input: unknown; result: ActionResult }
+
+export async function prepareAttempt(task: CompiledTask, context: ExpressionContext): Promise<Prepared> {
+  if (task.condition) {
+    try {
+      if (!truthy(await evaluate(task.condition, context))) return { kind: 'skip' }
+    } catch (error) {
+      return { kind: 'fail', input: null, result: { kind: 'failed', error: toTaskError(error, 'expression_error') } }
+    }
+  }
+  const resolved = await resolveParams(task, context)
+  // a foreach's items are kept apart (they can be many); its attempt records how many
+  const input = recorded(
+    task.task.type === 'foreach' && Array.isArray(resolved.params.items)
+      ? { ...resolved.params, items: `${resolved.params.items.length} items` }
+      : resolved.params,
+  )
+  if (!resolved.ok) return { kind: 'fail', input, result: { kind: 'failed', error: resolved.error } }
+  return { kind: 'run', params: resolved.params, input }
+}
+
+/** Every attempt records its input: a large one is summarized, so that retries cannot outgrow a row. */
+export const MAX_RECORDED_INPUT = 16 * 1024
+
+function recorded(input: Record<string, unknown>): unknown {
+  const size = jsonBytes(input)
+  return size > MAX_RECORDED_INPUT ? { truncated: true, size } : input
+}
+
+/** Runs an action; anything it throws becomes a failed result. */
+export async function runAction(run: () => ActionResult | Promise<ActionResult>): Promise<ActionResult> {
+  try {
+    return await run()
+  } catch (error) {
+    return { kind: 'failed', error: toTaskError(error) }
+  }
+}

@@ -1,0 +1,101 @@
+/** @module The execution object's own SQLite tables (drizzle-orm/durable-sqlite). */
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import type { FlowDefinition } from '../../flow/schema'
+import type { Progress } from '../../core/state'
+import type { Attempt, ExecutionError, ExecutionInput, Metric, Output, TaskError } from '../../domain/types'
+
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>()
+
+// Tables hold one row per object where that is all they need: no primary-key index, fewer pages.
+
+/** What the execution was started with, written once (kept apart: the state row changes often). */
+export const source = sqliteTable('source', {
+  definition: json<FlowDefinition>('definition').notNull(),
+  input: json<ExecutionInput>('input').notNull(),
+})
+
+/** The execution's state: one row. */
+export const execution = sqliteTable('execution', {
+  id: text('id').notNull(),
+  flowId: text('flow_id').notNull(),
+  revision: integer('revision').notNull(),
+  mode: text('mode').notNull(),
+  trigger: text('trigger').notNull(),
+  status: text('status').notNull(),
+  output: json<Output>('output'),
+  error: json<ExecutionError>('error'),
+  vars: json<Record<string, unknown>>('vars').notNull(),
+  root: json<Progress>('root').notNull(),
+  /** Where the flow's tasks start: 0, or past the tasks a replay reuses. */
+  startPosition: integer('start_position').notNull(),
+  paused: integer('paused', { mode: 'boolean' }).notNull(),
+  nextRunId: integer('next_run_id').notNull(),
+  version: integer('version').notNull(),
+  indexedVersion: integer('indexed_version').notNull(),
+  createdAt: integer('created_at').notNull(),
+  startedAt: integer('started_at'),
+  endedAt: integer('ended_at'),
+  wakeAt: integer('wake_at'),
+  replayOf: text('replay_of'),
+  parentExecutionId: text('parent_execution_id'),
+  parentTaskRunId: integer('parent_task_run_id'),
+  depth: integer('depth').notNull(),
+  fingerprint: text('fingerprint'),
+  droppedLogs: integer('dropped_logs').notNull(),
+})
+
+export const taskRuns = sqliteTable('task_runs', {
+  id: integer('id').primaryKey(),
+  taskId: text('task_id').notNull(),
+  type: text('type').notNull(),
+  status: text('status').notNull(),
+  parentId: integer('parent_id'),
+  lane: text('lane').notNull(),
+  position: integer('position').notNull(),
+  iteration: integer('iteration'),
+  scope: text('scope'),
+  attempts: json<Attempt[]>('attempts').notNull(),
+  output: json<unknown>('output'),
+  error: json<TaskError>('error'),
+  metrics: json<Metric[]>('metrics').notNull(),
+  progress: json<Progress>('progress'),
+  startedAt: integer('started_at'),
+  endedAt: integer('ended_at'),
+  wakeAt: integer('wake_at'),
+  childExecutionId: text('child_execution_id'),
+  wait: json<{ event: string; onTimeout: 'fail' | 'continue' }>('wait'),
+  reused: integer('reused', { mode: 'boolean' }).notNull(),
+})
+
+/** Delays, back-offs and timeouts: one alarm is armed for the earliest. */
+export const timers = sqliteTable('timers', {
+  key: text('key').primaryKey(),
+  dueAt: integer('due_at').notNull(),
+})
+
+export const logs = sqliteTable('logs', {
+  id: integer('id').primaryKey(),
+  at: integer('at').notNull(),
+  level: text('level').notNull(),
+  taskId: text('task_id'),
+  taskRunId: integer('task_run_id'),
+  message: text('message').notNull(),
+})
+
+/** Events that came before their `wait` task was reached; taken (deleted) when it is. */
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  payload: json<unknown>('payload'),
+  receivedAt: integer('received_at').notNull(),
+})
+
+/** The execution as the engine reads it: its state and its source. */
+export type ExecutionRow = typeof execution.$inferSelect & typeof source.$inferSelect
+export type TaskRunRow = typeof taskRuns.$inferSelect
+
+/** The items of a foreach, written once (its run row changes with every iteration). */
+export const items = sqliteTable('items', {
+  runId: integer('run_id').primaryKey(),
+  items: json<unknown[]>('items').notNull(),
+})

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { SLICE_TASKS } from '../../src/runtime/runner'
+import { call, execution, finished, json, putFlow, uniqueId } from '../helpers/api'
+
+describe('bounded slices', () => {
+  it('run a 2,000-task flow in slices of SLICE_TASKS, answering other requests between slices', async () => {
+    const id = uniqueId()
+    const tasks = Array.from({ length: 2000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { n: index } }))
+    await putFlow(id, { tasks })
+    const response = await call('POST', `/hooks/${id}`, {})
+    expect(response.status).toBe(202)
+    const { executionId } = await json(response)
+    const seenWhileRunning: number[] = []
+    let detail = await execution(executionId)
+    while (!finished(detail)) {
+      if (detail.status === 'running' && detail.taskRunCount > 0) seenWhileRunning.push(detail.taskRunCount)
+      detail = await execution(executionId)
+    }
+    expect(detail).toMatchObject({ status: 'completed', vars: { n: 1999 }, taskRunCount: 2000 })
+    expect(seenWhileRunning.length).toBeGreaterThan(0)
+    // each slice ends with SLICE_TASKS more runs done and the next one created
+    for (const count of seenWhileRunning) expect(count % SLICE_TASKS).toBe(1)
+    expect(detail.taskRuns).toHaveLength(500)
+    expect(detail.taskRunsCursor).toBe('500')
+    const last = await json(call('GET', `/api/executions/${executionId}/task-runs?cursor=1900`))
+    expect(last.items.map((run: { taskId: string }) => run.taskId)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `t${1900 + i}`),
+    )
+    expect(last.nextCursor).toBeNull()
+  })
+})
