@@ -20,14 +20,24 @@ app.route('/api/executions', executions)
 app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
 
 app.notFound((c) =>
-  errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)),
+  errorResponse(
+    c,
+    new ApiError({
+      status: 404,
+      code: 'not_found',
+      message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+    }),
+  ),
 )
 
 app.onError((error, c) => {
   if (error instanceof ApiError) return errorResponse(c, error)
   if (error instanceof HTTPException && error.status < 500) {
-    return errorResponse(c, new ApiError(error.status as 400, 'invalid_request', error.message))
+    return errorResponse(
+      c,
+      new ApiError({ status: error.status as 400, code: 'invalid_request', message: error.message }),
+    )
   }
   console.error('unexpected error', error)
-  return errorResponse(c, new ApiError(500, 'internal', 'internal error'))
+  return errorResponse(c, new ApiError({ status: 500, code: 'internal', message: 'internal error' }))
 })

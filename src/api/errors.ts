@@ -19,19 +19,33 @@ export type ErrorCode =
   | 'misconfigured'
   | 'internal'
 
+export interface ApiErrorInit {
+  status: ContentfulStatusCode
+  code: ErrorCode
+  message: string
+  /** Every bad field, with its path. */
+  issues?: Issue[] | undefined
+  /** Headers the answer carries (`Retry-After`, `x-execution-id`). */
+  headers?: Record<string, string>
+}
+
 export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: ErrorCode,
-    message: string,
-    readonly issues?: Issue[],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message)
+  readonly type = 'api_error'
+  readonly status: ContentfulStatusCode
+  readonly code: ErrorCode
+  readonly issues: Issue[] | undefined
+  readonly headers: Record<string, string>
+
+  constructor(init: ApiErrorInit) {
+    super(init.message)
+    this.status = init.status
+    this.code = init.code
+    this.issues = init.issues
+    this.headers = init.headers ?? {}
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`)
+export const notFound = (what: string) => new ApiError({ status: 404, code: 'not_found', message: `${what} not found` })
 
 /** Parses `value` with `schema` or throws a 400 listing every bad field. */
 export function parseOr400<S extends z.ZodType>(
@@ -42,7 +56,7 @@ export function parseOr400<S extends z.ZodType>(
 ): z.output<S> {
   const parsed = schema.safeParse(value)
   if (parsed.success) return parsed.data
-  throw new ApiError(400, code, `invalid ${what}`, fromZod(parsed.error))
+  throw new ApiError({ status: 400, code, message: `invalid ${what}`, issues: fromZod(parsed.error) })
 }
 
 export function errorResponse(c: Context, error: ApiError): Response {

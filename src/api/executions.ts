@@ -81,7 +81,12 @@ executions.get('/', async (c) => {
 
 /** 404 for an execution id, which the answer still names. */
 const missing = (id: string) =>
-  new ApiError(404, 'not_found', `execution ${id} not found`, undefined, { [EXECUTION_HEADER]: id })
+  new ApiError({
+    status: 404,
+    code: 'not_found',
+    message: `execution ${id} not found`,
+    headers: { [EXECUTION_HEADER]: id },
+  })
 
 /** The object of an execution id; a malformed id is simply not found. */
 function stubOf(env: Env, id: string) {
@@ -114,7 +119,7 @@ function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlRe
   const headers = { [EXECUTION_HEADER]: id }
   if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, headers)
   if (result.code === 'not_found') throw missing(id)
-  throw new ApiError(409, 'conflict', result.message, undefined, headers)
+  throw new ApiError({ status: 409, code: 'conflict', message: result.message, headers })
 }
 
 for (const action of ['kill', 'pause', 'resume'] as const) {
@@ -175,7 +180,12 @@ executions.post('/:id/replay', async (c) => {
   const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })
   if (!result.ok) {
     if (result.code === 'invalid')
-      throw new ApiError(400, 'invalid_request', result.message, [{ path: 'fromTaskId', message: result.message }])
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_request',
+        message: result.message,
+        issues: [{ path: 'fromTaskId', message: result.message }],
+      })
     return controlled(c, id, result)
   }
   const statusUrl = new URL(`/api/executions/${executionId}`, c.req.url).toString()
@@ -198,12 +208,15 @@ async function replayRevision(env: Env, flowId: string, revision: number | undef
   if (revision !== undefined) {
     const row = await getRevision(env.DB, flowId, revision)
     if (!row)
-      throw new ApiError(400, 'invalid_request', `flow ${flowId} has no revision ${revision}`, [
-        { path: 'revision', message: 'no such revision' },
-      ])
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_request',
+        message: `flow ${flowId} has no revision ${revision}`,
+        issues: [{ path: 'revision', message: 'no such revision' }],
+      })
     return { revision: row.revision, definition: row.definition as FlowDefinition }
   }
   const flow = await getFlow(env.DB, flowId)
-  if (!flow) throw new ApiError(400, 'invalid_request', `flow ${flowId} no longer exists`)
+  if (!flow) throw new ApiError({ status: 400, code: 'invalid_request', message: `flow ${flowId} no longer exists` })
   return { revision: flow.latestRevision, definition: flow.definition }
 }

@@ -60,13 +60,21 @@ async function definitionOf(request: Request): Promise<unknown> {
     try {
       return parseYaml(text)
     } catch (error) {
-      throw new ApiError(400, 'invalid_yaml', `the request body is not valid YAML: ${(error as Error).message}`)
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_yaml',
+        message: `the request body is not valid YAML: ${(error as Error).message}`,
+      })
     }
   }
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(error as Error).message}`)
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_json',
+      message: `the request body is not valid JSON: ${(error as Error).message}`,
+    })
   }
 }
 
@@ -77,7 +85,12 @@ flows.put('/:id', async (c) => {
     definition = validateFlow(await definitionOf(c.req.raw))
   } catch (error) {
     if (error instanceof FlowInvalid)
-      throw new ApiError(400, 'invalid_flow', 'the flow definition is invalid', error.issues)
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_flow',
+        message: 'the flow definition is invalid',
+        issues: error.issues,
+      })
     throw error
   }
   const result = await putFlow(c.env.DB, id, definition, await revisionHash(definition), Date.now())

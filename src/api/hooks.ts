@@ -16,22 +16,28 @@ hooks.all('/:flowId', async (c) => {
   const webhooks = (flow.definition.triggers ?? [{ type: 'webhook', methods: ['POST'] }]).filter(
     (each) => each.type === 'webhook',
   )
-  if (webhooks.length === 0) throw new ApiError(404, 'not_found', `flow ${flowId} has no webhook trigger`)
+  if (webhooks.length === 0)
+    throw new ApiError({ status: 404, code: 'not_found', message: `flow ${flowId} has no webhook trigger` })
   const methods = [...new Set(webhooks.flatMap((each) => each.methods))]
   if (!methods.includes(c.req.method as (typeof methods)[number])) {
-    throw new ApiError(405, 'method_not_allowed', `flow ${flowId} accepts ${methods.join(', ')}`, undefined, {
-      allow: methods.join(', '),
+    throw new ApiError({
+      status: 405,
+      code: 'method_not_allowed',
+      message: `flow ${flowId} accepts ${methods.join(', ')}`,
+      headers: {
+        allow: methods.join(', '),
+      },
     })
   }
   const secret = webhooks.find((each) => each.methods.includes(c.req.method as (typeof methods)[number]))?.secret
   if (secret === undefined) return trigger(c, flow, 'webhook')
   const key = (c.env as unknown as Record<string, unknown>)[secret]
   if (typeof key !== 'string') {
-    throw new ApiError(
-      500,
-      'misconfigured',
-      `flow ${flowId} names the secret ${secret}, which is not set (wrangler secret put ${secret})`,
-    )
+    throw new ApiError({
+      status: 500,
+      code: 'misconfigured',
+      message: `flow ${flowId} names the secret ${secret}, which is not set (wrangler secret put ${secret})`,
+    })
   }
   const body = new Uint8Array(await c.req.raw.clone().arrayBuffer())
   await verifySignature(key, c.req.raw.headers, body, Date.now())

@@ -16,11 +16,11 @@ export async function readBody(request: Request): Promise<unknown> {
     try {
       return formFields(await request.formData())
     } catch (error) {
-      throw new ApiError(
-        400,
-        'invalid_request',
-        `the request body is not valid multipart/form-data: ${(error as Error).message}`,
-      )
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_request',
+        message: `the request body is not valid multipart/form-data: ${(error as Error).message}`,
+      })
     }
   }
   const text = await bodyText(request)
@@ -29,7 +29,11 @@ export async function readBody(request: Request): Promise<unknown> {
     try {
       return JSON.parse(text)
     } catch (error) {
-      throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(error as Error).message}`)
+      throw new ApiError({
+        status: 400,
+        code: 'invalid_json',
+        message: `the request body is not valid JSON: ${(error as Error).message}`,
+      })
     }
   }
   if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text))

@@ -39,7 +39,7 @@ export async function trigger(
   if (!result.ok) {
     const status = result.code === 'idempotency_mismatch' ? 422 : 409
     const code = result.code === 'idempotency_mismatch' ? 'idempotency_mismatch' : 'conflict'
-    throw new ApiError(status, code, result.message, undefined, { [EXECUTION_HEADER]: executionId })
+    throw new ApiError({ status, code, message: result.message, headers: { [EXECUTION_HEADER]: executionId } })
   }
   if (compiled.mode === 'sync' && result.output) return outputResponse(result.output, executionId)
   return accepted(c, executionId, result.status)

@@ -21,7 +21,7 @@ function keyOf(secret: string): Promise<CryptoKey> {
   return key
 }
 
-const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message)
+const unauthorized = (message: string) => new ApiError({ status: 401, code: 'unauthorized', message })
 
 /** Throws 401 unless the request carries a valid, fresh signature of exactly these body bytes. */
 export async function verifySignature(secret: string, headers: Headers, body: Uint8Array, now: number): Promise<void> {

@@ -15,12 +15,17 @@ export const apiAuth = (): MiddlewareHandler<{ Bindings: Env }> =>
     const token = c.env.API_TOKEN
     if (!token) {
       if (c.env.ALLOW_ANONYMOUS_API === 'true') return next()
-      throw new ApiError(401, 'unauthorized', CLOSED)
+      throw new ApiError({ status: 401, code: 'unauthorized', message: CLOSED })
     }
     const presented = BEARER.exec(c.req.header('authorization') ?? '')?.[1]
     if (presented === undefined || !(await timingSafeEqual(presented, token))) {
-      throw new ApiError(401, 'unauthorized', 'missing or invalid bearer token', undefined, {
-        'www-authenticate': 'Bearer realm="edgeflow"',
+      throw new ApiError({
+        status: 401,
+        code: 'unauthorized',
+        message: 'missing or invalid bearer token',
+        headers: {
+          'www-authenticate': 'Bearer realm="edgeflow"',
+        },
       })
     }
     await next()

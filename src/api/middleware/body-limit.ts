@@ -12,7 +12,11 @@ export const requestBodyLimit = (): MiddlewareHandler<{ Bindings: Env }> =>
     const limit = bodyLimit({
       maxSize,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `the request body is larger than ${maxSize} bytes`)
+        throw new ApiError({
+          status: 413,
+          code: 'payload_too_large',
+          message: `the request body is larger than ${maxSize} bytes`,
+        })
       },
     })
     return limit(c, next)
