@@ -7,6 +7,7 @@ import { upsertSummary } from '../db/executions'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import type { FlowDefinition } from '../flow/schema'
+import { eraseExecution } from './cleanup'
 import { toTaskError } from './errors'
 import { executionStub, launch, notifyParent, startChild } from './launch'
 import { type EngineEvent, Refused } from './machine'
@@ -139,6 +140,27 @@ export class ExecutionObject extends DurableObject<Env> {
       console.error('execution alarm failed', error)
       await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
     }
+    if (runner.expired && this.runner === runner) await this.erase(runner)
+  }
+
+  /**
+   * Deletes the execution (see cleanup.ts) with no request running meanwhile: they find no
+   * execution and leave nothing behind. False when D1 could not be reached: storage stays.
+   */
+  private erase(runner: Runner): Promise<boolean> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      this.runner = null
+      clearTimeout(this.wakeTimer)
+      await runner.close()
+      try {
+        await eraseExecution(this.ctx.storage, this.env.DB, runner.exec.id)
+        return true
+      } catch (error) {
+        console.error('could not delete the execution', error)
+        await this.reload()
+        return false
+      }
+    })
   }
 
   /** Drops the runner and reads the execution again from storage. */

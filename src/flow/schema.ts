@@ -12,6 +12,7 @@ import { ErrorType } from '../engine/errors'
 import { Mode } from '../engine/types'
 import { Duration, parseDuration } from './duration'
 import { TaskId } from './ids'
+import { Retention } from './retention'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -130,6 +131,8 @@ export const FlowDefinition = z
     mode: Mode.default('async'),
     timeout: Duration.optional(),
     syncTimeout: Duration.optional(),
+    /** How long an execution is kept after it ends (default 30 days). */
+    retention: Retention.optional(),
     retry: RetryPolicy.optional(),
     triggers: z.array(TriggerDefinition).optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
