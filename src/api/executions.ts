@@ -114,7 +114,7 @@ function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlRe
   const headers = { [EXECUTION_HEADER]: id }
   if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, headers)
   if (result.code === 'not_found') throw missing(id)
-  throw new ApiError(409, 'conflict', result.message, undefined, headers)
+  throw new ApiError(409, result.code === 'not_final' ? 'not_final' : 'conflict', result.message, undefined, headers)
 }
 
 for (const action of ['kill', 'pause', 'resume'] as const) {
@@ -123,6 +123,14 @@ for (const action of ['kill', 'pause', 'resume'] as const) {
     return controlled(c, id, await stubOf(c.env, id)[action]())
   })
 }
+
+/** Deletes a final execution for good: 204, or 409 `not_final` while it runs. */
+executions.delete('/:id', async (c) => {
+  const id = c.req.param('id')
+  const result = await stubOf(c.env, id).remove()
+  if (!result.ok) return controlled(c, id, result)
+  return c.body(null, 204, { [EXECUTION_HEADER]: id })
+})
 
 const EventName = z
   .string()

@@ -131,6 +131,11 @@ function build() {
           parameters: execution,
           responses: { 200: json('the execution'), 404: error },
         },
+        delete: {
+          summary: 'delete an execution that ended, for good (409 not_final while it runs)',
+          parameters: execution,
+          responses: { 204: { description: 'deleted' }, 404: error, 409: error },
+        },
       },
       '/api/executions/{id}/task-runs': {
         get: {

@@ -36,12 +36,18 @@ export interface StartRequest {
   reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
 }
 
-type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid'; message: string }
+type Failure = {
+  ok: false
+  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final'
+  message: string
+}
 
 export type StartResult =
   { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
 
 export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
+
+export type RemoveResult = { ok: true } | Failure
 
 export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; reused: number } | Failure
 
@@ -141,6 +147,28 @@ export class ExecutionObject extends DurableObject<Env> {
       await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
     }
     if (runner.expired && this.runner === runner) await this.erase(runner)
+  }
+
+  /** Deletes this final execution for good (an execution still running must be killed first). */
+  async remove(): Promise<RemoveResult> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    const { id, status } = runner.exec
+    if (!runner.isFinal) {
+      const message = `execution ${id} is ${status}: only an execution that ended can be deleted (kill it first)`
+      return { ok: false, code: 'not_final', message }
+    }
+    if (runner.owesParent) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `the parent of execution ${id} has not taken its result yet; try again in a moment`,
+      }
+    }
+    runner.expire()
+    // D1 unreachable: the cleanup timer, now due within a minute, finishes the deletion
+    if (!(await this.erase(runner))) throw new Error(`execution ${id} could not be deleted from the index yet`)
+    return { ok: true }
   }
 
   /**

@@ -59,6 +59,7 @@ describe('retention', () => {
       ['POST', '/pause'],
       ['POST', '/events/approved'],
       ['POST', '/replay'],
+      ['DELETE', ''],
     ] as const) {
       const response = await call(method, `/api/executions/${executionId}${path}`, method === 'POST' ? {} : undefined)
       expect([method, path, response.status]).toEqual([method, path, 404])
