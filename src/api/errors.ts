@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
+  | 'not_final'
   | 'idempotency_mismatch'
   | 'payload_too_large'
   | 'misconfigured'

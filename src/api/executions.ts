@@ -119,7 +119,12 @@ function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlRe
   const headers = { [EXECUTION_HEADER]: id }
   if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, headers)
   if (result.code === 'not_found') throw missing(id)
-  throw new ApiError({ status: 409, code: 'conflict', message: result.message, headers })
+  throw new ApiError({
+    status: 409,
+    code: result.code === 'not_final' ? 'not_final' : 'conflict',
+    message: result.message,
+    headers,
+  })
 }
 
 for (const action of ['kill', 'pause', 'resume'] as const) {
@@ -128,6 +133,14 @@ for (const action of ['kill', 'pause', 'resume'] as const) {
     return controlled(c, id, await stubOf(c.env, id)[action]())
   })
 }
+
+/** Deletes a final execution for good: 204, or 409 `not_final` while it runs. */
+executions.delete('/:id', async (c) => {
+  const id = c.req.param('id')
+  const result = await stubOf(c.env, id).remove()
+  if (!result.ok) return controlled(c, id, result)
+  return c.body(null, 204, { [EXECUTION_HEADER]: id })
+})
 
 const EventName = z
   .string()

@@ -13,6 +13,7 @@ import {
   type StoredFlow,
 } from '../store/d1/flows'
 import { latestFlow, rememberFlow } from '../store/d1/latest-flow'
+import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { FlowInvalid, validateFlow } from '../flow/compile'
 import { FlowId } from '../flow/ids'
@@ -140,8 +141,33 @@ flows.get('/:id/revisions/:revision', async (c) => {
   return c.json(revisionView(row))
 })
 
+/** Deletes a flow and its revisions for good, its schedules stopped; its ended executions stay for their retention. */
+async function deleteForGood(env: Env, id: string): Promise<void> {
+  const result = await purgeFlow(env.DB, id)
+  if (!result.ok && result.code === 'not_found') throw notFound(`flow ${id}`)
+  if (!result.ok) {
+    const message = `flow ${id} has executions that have not ended, ${result.executionId} among them: kill them or wait for them to end`
+    throw new ApiError({ status: 409, code: 'not_final', message })
+  }
+  await env.SCHEDULERS.get(env.SCHEDULERS.idFromName(id)).configure(id, [])
+  rememberFlow(id, null)
+}
+
+/** `purge=true` deletes the flow and its revisions for good; without it, DELETE only disables. */
+export const FlowDeleteQuery = z.object({
+  purge: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+})
+
 flows.delete('/:id', async (c) => {
   const id = flowIdOf(c.req.param('id'))
+  const { purge } = parseOr400(FlowDeleteQuery, c.req.query(), 'invalid_request', 'query')
+  if (purge) {
+    await deleteForGood(c.env, id)
+    return c.body(null, 204)
+  }
   if (!(await disableFlow(c.env.DB, id, Date.now()))) throw notFound(`flow ${id}`)
   const flow = (await getFlow(c.env.DB, id)) ?? null
   if (hasSchedule(flow?.definition.triggers)) await reschedule(c.env, id, [])

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { FlowDefinition } from '../flow/schema'
 import { ListQuery, LogQuery, PageQuery, ReplayBody } from './executions'
-import { FlowListQuery } from './flows'
+import { FlowDeleteQuery, FlowListQuery } from './flows'
 
 const schema = (type: z.ZodType) =>
   z.toJSONSchema(type, { io: 'input', unrepresentable: 'any', cycles: 'ref', reused: 'inline' })
@@ -76,9 +76,9 @@ function build() {
           responses: { 200: json('the flow'), 404: error },
         },
         delete: {
-          summary: 'disable a flow (history kept)',
-          parameters: [path('id')],
-          responses: { 204: { description: 'disabled' }, 404: error },
+          summary: 'disable a flow (history kept); with purge=true, delete it and its revisions for good',
+          parameters: [path('id'), ...query(FlowDeleteQuery)],
+          responses: { 204: { description: 'disabled, or deleted' }, 400: error, 404: error, 409: error },
         },
       },
       '/api/flows/{id}/revisions': {
@@ -130,6 +130,11 @@ function build() {
           summary: 'an execution with its first task runs',
           parameters: execution,
           responses: { 200: json('the execution'), 404: error },
+        },
+        delete: {
+          summary: 'delete an execution that ended, for good (409 not_final while it runs)',
+          parameters: execution,
+          responses: { 204: { description: 'deleted' }, 404: error, 409: error },
         },
       },
       '/api/executions/{id}/task-runs': {

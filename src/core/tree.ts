@@ -8,6 +8,7 @@ import type { Draft, Progress, RunState } from './state'
 import { FINAL_RUN } from './state'
 import type { ExecutionError, Metric, Output, TaskError, TaskRunStatus } from '../domain/types'
 import { finalOutput } from './output'
+import { CLEANUP_TIMER } from './timers'
 
 export const ROOT_LANE = ''
 
@@ -237,6 +238,7 @@ export function endExecution(
   const output: Output = finalOutput(d.exec.mode, status, d.exec.output, error)
   d.updateExec({ status, error, output, endedAt: d.now, wakeAt: null, paused: false })
   d.emit({ type: 'cancelTimer', key: 'execution' })
+  d.emit({ type: 'timer', key: CLEANUP_TIMER, at: d.now + d.flow.retentionMs })
   d.log(status === 'failed' ? 'error' : 'info', null, `execution ${status}`)
   d.emit({ type: 'finished' })
 }

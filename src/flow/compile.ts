@@ -10,6 +10,7 @@ import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
 import { formatPath, fromZod, type Issue } from './issues'
+import { retentionMs } from './retention'
 import { FlowDefinition, type RetryPolicy, type Task, walkTasks } from './schema'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
@@ -43,6 +44,8 @@ export interface CompiledFlow {
   readonly mode: Mode
   readonly timeoutMs: number | null
   readonly syncTimeoutMs: number
+  /** How long an execution is kept after it ends. */
+  readonly retentionMs: number
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
 }
@@ -149,6 +152,7 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
       definition.syncTimeout === undefined
         ? DEFAULT_SYNC_TIMEOUT_MS
         : (parseDuration(definition.syncTimeout) ?? DEFAULT_SYNC_TIMEOUT_MS),
+    retentionMs: retentionMs(definition.retention),
     root: definition.tasks.map((task) => task.id),
     tasks,
   }

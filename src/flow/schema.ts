@@ -13,6 +13,7 @@ import { Mode } from '../domain/types'
 import { ExpressionBudget } from './budget'
 import { Duration, parseDuration } from './duration'
 import { TaskId } from './ids'
+import { Retention } from './retention'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -131,6 +132,8 @@ export const FlowDefinition = z
     mode: Mode.default('async'),
     timeout: Duration.optional(),
     syncTimeout: Duration.optional(),
+    /** How long an execution is kept after it ends (default 30 days). */
+    retention: Retention.optional(),
     retry: RetryPolicy.optional(),
     expressionBudget: ExpressionBudget.optional(),
     triggers: z.array(TriggerDefinition).optional(),

@@ -17,6 +17,7 @@ import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
 import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from '../api/views'
+import { eraseExecution } from './cleanup'
 
 export interface StartRequest {
   executionId: string
@@ -36,12 +37,18 @@ export interface StartRequest {
   reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
 }
 
-type Failure = { ok: false; code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid'; message: string }
+type Failure = {
+  ok: false
+  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final'
+  message: string
+}
 
 export type StartResult =
   { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
 
 export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
+
+export type RemoveResult = { ok: true } | Failure
 
 export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; reused: number } | Failure
 
@@ -156,6 +163,49 @@ export class ExecutionObject extends DurableObject<Env> {
     } finally {
       if (--this.waking === 0) this.wakes.finish()
     }
+    if (runner.expired && this.runner === runner) await this.erase(runner)
+  }
+
+  /** Deletes this final execution for good (an execution still running must be killed first). */
+  async remove(): Promise<RemoveResult> {
+    const runner = this.runner
+    if (!runner) return NOT_FOUND
+    const { id, status } = runner.exec
+    if (!runner.isFinal) {
+      const message = `execution ${id} is ${status}: only an execution that ended can be deleted (kill it first)`
+      return { ok: false, code: 'not_final', message }
+    }
+    if (runner.owesParent) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `the parent of execution ${id} has not taken its result yet; try again in a moment`,
+      }
+    }
+    runner.expire()
+    // D1 unreachable: the cleanup timer, now due within a minute, finishes the deletion
+    if (!(await this.erase(runner))) throw new Error(`execution ${id} could not be deleted from the index yet`)
+    return { ok: true }
+  }
+
+  /**
+   * Deletes the execution (see cleanup.ts) with no request running meanwhile: they find no
+   * execution and leave nothing behind. False when D1 could not be reached: storage stays.
+   */
+  private erase(runner: Runner): Promise<boolean> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      this.runner = null
+      clearTimeout(this.wakeTimer)
+      await runner.close()
+      try {
+        await eraseExecution(this.ctx.storage, this.env.DB, runner.exec.id)
+        return true
+      } catch (error) {
+        console.error('could not delete the execution', error)
+        await this.reload()
+        return false
+      }
+    })
   }
 
   /** Drops the runner and reads the execution again from storage. */

@@ -11,6 +11,7 @@ export class IndexSync {
   private writing = false
   private failures = 0
   private retryAt: number | null = null
+  private current: Promise<void> = Promise.resolve()
 
   constructor(
     /** The version D1 is known to have. */
@@ -36,7 +37,7 @@ export class IndexSync {
   sync(row: ExecutionRow, written: (version: number) => void, failed: (error: unknown) => void): Promise<void> | null {
     if (this.writing || row.version <= this.indexed || this.retryAt !== null) return null
     this.writing = true
-    return this.write(row).then(
+    this.current = this.write(row).then(
       () => {
         this.writing = false
         this.failures = 0
@@ -50,5 +51,11 @@ export class IndexSync {
         failed(error)
       },
     )
+    return this.current
+  }
+
+  /** Resolves once no write is in flight. */
+  idle(): Promise<void> {
+    return this.current.catch(() => undefined)
   }
 }

@@ -7,6 +7,7 @@
 import type { ActionContext, ActionResult, ChildRequest } from '../actions/define'
 import type { CompiledFlow } from '../flow/compile'
 import { prepareAttempt, runAction } from './prepare-attempt'
+import { CLEANUP_RETRY_MS, CLEANUP_TIMER } from '../core/timers'
 import { Contexts } from './contexts'
 import { toTaskError } from '../domain/errors'
 import { childExecutionId } from '../domain/ids'
@@ -65,6 +66,8 @@ export class Runner {
   private pumpAgain = false
   private armedAt: number | null
   private disposed = false
+  /** The cleanup timer fired and nothing holds the execution back: its object deletes it. */
+  private retentionOver = false
 
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
@@ -171,7 +174,10 @@ export class Runner {
     this.recover()
     for (const key of this.writes.due(this.services.now())) {
       if (key === 'notify') this.notifyParent()
-      else this.apply({ type: 'timer', key })
+      else if (key === CLEANUP_TIMER) {
+        this.expire()
+        this.retentionOver = this.isFinal && !this.owesParent
+      } else this.apply({ type: 'timer', key })
     }
     // any alarm is a chance to retry a failed index write
     this.index.retryNow()
@@ -195,6 +201,30 @@ export class Runner {
     await Promise.allSettled([...this.pendingKills])
     this.pendingKills.clear()
     this.apply({ type: 'killed' })
+  }
+
+  get expired(): boolean {
+    return this.retentionOver
+  }
+
+  /** Whether a parent has yet to take this execution's result (a deleted child could not tell it again). */
+  get owesParent(): boolean {
+    return this.writes.timers.has('notify')
+  }
+
+  /**
+   * Readies the execution for deletion: the cleanup timer is re-armed for soon and stays until
+   * storage is gone, so a deletion cut short tries again.
+   */
+  expire(): void {
+    this.writes.timer(CLEANUP_TIMER, this.services.now() + CLEANUP_RETRY_MS)
+    this.flush()
+  }
+
+  /** Stops writing for good; resolves once no index write is in flight (it could bring a deleted D1 row back). */
+  async close(): Promise<void> {
+    this.dispose()
+    await this.index.idle()
   }
 
   /** Resolves when the output is decided and persisted, or after `timeoutMs` (then null). */
@@ -505,6 +535,7 @@ export class Runner {
 
   /** Writes the summary to D1 off the response path; a failed write is retried from the alarm. */
   private syncIndex(): void {
+    if (this.disposed) return
     const write = this.index.sync(
       this.row,
       (indexed) => {

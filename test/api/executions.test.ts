@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { call, execution, finished, json, putFlow, uniqueId, waitFor } from '../helpers/api'
+import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 
 const twoSteps = {
   mode: 'sync',
@@ -136,5 +136,49 @@ describe('GET /api/executions/:id/task-runs', () => {
     const second = await json(call('GET', `/api/executions/${id}/task-runs?limit=1&cursor=${first.nextCursor}`))
     expect(second.items.map((run: { taskId: string }) => run.taskId)).toEqual(['answer'])
     expect((await execution(id)).taskRuns).toHaveLength(2)
+  })
+})
+
+describe('DELETE /api/executions/:id', () => {
+  it('deletes a final execution for good: 204, then GET, logs and task runs are 404 and the list leaves it out', async () => {
+    const flowId = uniqueId()
+    await putFlow(flowId, twoSteps)
+    const [gone, kept] = [await run(flowId), await run(flowId)]
+    await listed(`flowId=${flowId}`, 2)
+    const response = await call('DELETE', `/api/executions/${gone}`)
+    expect(response.status).toBe(204)
+    expect(response.headers.get('x-execution-id')).toBe(gone)
+    for (const path of ['', '/logs', '/task-runs']) {
+      expect((await call('GET', `/api/executions/${gone}${path}`)).status).toBe(404)
+    }
+    const page = await json(call('GET', `/api/executions?flowId=${flowId}`))
+    expect(page.items.map((item: { id: string }) => item.id)).toEqual([kept])
+    expect((await call('DELETE', `/api/executions/${gone}`)).status).toBe(404)
+    expect((await call('POST', `/api/executions/${gone}/replay`, {})).status).toBe(404)
+  })
+
+  it('refuses an execution that has not ended with 409 not_final and keeps it; once killed it can go', async () => {
+    const flowId = uniqueId()
+    await putFlow(flowId, { tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    const id = await run(flowId)
+    await waitFor(id, (e) => e.status === 'delayed')
+    const refused = await call('DELETE', `/api/executions/${id}`)
+    expect(refused.status).toBe(409)
+    expect((await json(refused)).error).toEqual({
+      code: 'not_final',
+      message: `execution ${id} is delayed: only an execution that ended can be deleted (kill it first)`,
+    })
+    expect((await execution(id)).status).toBe('delayed')
+    await call('POST', `/api/executions/${id}/kill`)
+    expect((await call('DELETE', `/api/executions/${id}`)).status).toBe(204)
+    expect((await call('GET', `/api/executions/${id}`)).status).toBe(404)
+  })
+
+  it('answers 404 for an unknown or malformed id', async () => {
+    const id = crypto.randomUUID()
+    const response = await call('DELETE', `/api/executions/${id}`)
+    expect(response.status).toBe(404)
+    expect((await json(response)).error.code).toBe('not_found')
+    expect((await call('DELETE', '/api/executions/not-a-uuid')).status).toBe(404)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { call, json, putFlow, uniqueId } from '../helpers/api'
+import { call, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 
 const simple = { tasks: [{ id: 'done', type: 'return', body: { ok: true } }] }
 
@@ -123,5 +123,55 @@ describe('DELETE /api/flows/:id', () => {
 
   it('answers 404 for an unknown flow', async () => {
     expect((await call('DELETE', '/api/flows/never_was')).status).toBe(404)
+  })
+})
+
+describe('DELETE /api/flows/:id?purge=true', () => {
+  it('deletes the flow and every revision for good; the id can be used again from revision 1', async () => {
+    const id = uniqueId()
+    await putFlow(id, simple)
+    await putFlow(id, { mode: 'sync', ...simple })
+    expect((await call('DELETE', `/api/flows/${id}?purge=true`)).status).toBe(204)
+    for (const path of ['', '/revisions', '/revisions/1']) {
+      expect((await call('GET', `/api/flows/${id}${path}`)).status).toBe(404)
+    }
+    expect(
+      (await json(call('GET', '/api/flows?limit=100'))).items.map((flow: { id: string }) => flow.id),
+    ).not.toContain(id)
+    expect((await call('POST', `/hooks/${id}`, {})).status).toBe(404)
+    expect((await call('DELETE', `/api/flows/${id}?purge=true`)).status).toBe(404)
+    expect(await putFlow(id, simple)).toMatchObject({ revision: 1, changed: true })
+  })
+
+  it('is refused with 409 not_final while an execution has not ended, and works once it has; ended executions stay', async () => {
+    const id = uniqueId()
+    await putFlow(id, { tasks: [{ id: 'approval', type: 'wait', event: 'approved' }] })
+    const executionId = (await call('POST', `/hooks/${id}`, {})).headers.get('x-execution-id')!
+    await waitFor(executionId, (e) => e.status === 'waiting')
+    await listed(`flowId=${id}&status=waiting`, 1)
+    const refused = await call('DELETE', `/api/flows/${id}?purge=true`)
+    expect(refused.status).toBe(409)
+    expect((await json(refused)).error).toEqual({
+      code: 'not_final',
+      message: `flow ${id} has executions that have not ended, ${executionId} among them: kill them or wait for them to end`,
+    })
+    expect((await call('GET', `/api/flows/${id}`)).status).toBe(200)
+    await call('POST', `/api/executions/${executionId}/kill`)
+    await listed(`flowId=${id}&status=killed`, 1)
+    expect((await call('DELETE', `/api/flows/${id}?purge=true`)).status).toBe(204)
+    expect((await call('GET', `/api/flows/${id}`)).status).toBe(404)
+    expect((await json(call('GET', `/api/executions/${executionId}`))).status).toBe('killed')
+    expect((await call('POST', `/api/executions/${executionId}/replay`, {})).status).toBe(400)
+  })
+
+  it('answers 404 for an unknown flow and 400 for a purge that is neither true nor false', async () => {
+    expect((await call('DELETE', '/api/flows/never_was?purge=true')).status).toBe(404)
+    const id = uniqueId()
+    await putFlow(id, simple)
+    const bad = await call('DELETE', `/api/flows/${id}?purge=yes`)
+    expect(bad.status).toBe(400)
+    expect((await json(bad)).error.issues.map((issue: { path: string }) => issue.path)).toEqual(['purge'])
+    expect((await call('DELETE', `/api/flows/${id}?purge=false`)).status).toBe(204)
+    expect(await json(call('GET', `/api/flows/${id}`))).toMatchObject({ enabled: false })
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import { runInDurableObject } from 'cloudflare:test'
-import { alarmOf, callsTo, crash, start, statuses, stubOf } from '../helpers/engine'
+import { alarmOf, callsTo, cleanupAt, crash, start, statuses, stubOf } from '../helpers/engine'
 
 const post = (executionId: string, action: string, body?: unknown) =>
   call('POST', `/api/executions/${executionId}/${action}`, body)
@@ -23,16 +23,16 @@ describe('kill', () => {
     expect(statuses(detail)).toEqual([['stuck', 'killed']])
     expect(detail.taskRuns[0].attempts[0]).toMatchObject({ status: 'killed', error: { message: 'killed on request' } })
     expect(detail.output.status).toBe(500)
-    expect(await alarmOf(executionId)).toBeNull()
+    expect(await alarmOf(executionId)).toBe(cleanupAt(detail))
   })
 
-  it('stops a delay and leaves no alarm; killing a final execution is 409', async () => {
+  it('stops a delay and leaves no alarm but its cleanup; killing a final execution is 409', async () => {
     const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
     await waitFor(executionId, (e) => e.status === 'delayed')
     await post(executionId, 'kill')
     const detail = await execution(executionId)
     expect(detail).toMatchObject({ status: 'killed', wakeAt: null })
-    expect(await alarmOf(executionId)).toBeNull()
+    expect(await alarmOf(executionId)).toBe(cleanupAt(detail))
     const again = await post(executionId, 'kill')
     expect(again.status).toBe(409)
     expect((await json(again)).error.message).toBe('cannot kill an execution that is killed')

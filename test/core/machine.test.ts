@@ -202,6 +202,19 @@ describe('running tasks in order', () => {
     expect(e.active()).toEqual([])
   })
 
+  it('arms the cleanup timer when the execution ends: its end plus the retention, 30 days by default', () => {
+    const kept = engine({ tasks: [log('a')] })
+    kept.send({ type: 'start', position: 0 })
+    expect(timers(kept.step('a', ok(), T0 + 50))).toEqual([
+      { type: 'timer', key: 'cleanup', at: T0 + 50 + 30 * 86_400_000 },
+    ])
+    const failing = engine({ retention: '2h', tasks: [http('a')] })
+    failing.send({ type: 'start', position: 0 })
+    const ended = failing.step('a', failed('fail_task'), T0 + 10)
+    expect(failing.exec.status).toBe('failed')
+    expect(timers(ended)).toEqual([{ type: 'timer', key: 'cleanup', at: T0 + 10 + 7_200_000 }])
+  })
+
   it('completes a sync execution with 200 and an empty body', () => {
     const e = engine({ mode: 'sync', tasks: [log('a')] })
     e.send({ type: 'start', position: 0 })
@@ -343,12 +356,12 @@ describe('delays', () => {
   })
 
   it('completes at once a sleep whose time has already passed', () => {
-    const e = engine({ tasks: [{ id: 'd', type: 'delay', until: '2020-01-01T00:00:00Z' }] })
+    const e = engine({ tasks: [{ id: 'd', type: 'delay', until: '2020-01-01T00:00:00Z' }, log('after')] })
     e.send({ type: 'start', position: 0 })
     const decision = e.step('d', { kind: 'sleep', until: T0 - 1 })
     expect(timers(decision)).toEqual([])
     expect(e.run('d')).toMatchObject({ status: 'completed', output: { sleptMs: 0 } })
-    expect(e.exec.status).toBe('completed')
+    expect(e.run('after').status).toBe('pending')
   })
 })
 

@@ -1,6 +1,7 @@
 /** Helpers for tests that start executions and disturb their objects. */
-import { runInDurableObject } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { DEFAULT_RETENTION_MS } from '../../src/flow/retention'
 import { call, json, putFlow, uniqueId } from './api'
 
 export const stubOf = (executionId: string) => env.EXECUTIONS.get(env.EXECUTIONS.idFromName(executionId))
@@ -27,3 +28,16 @@ export const callsTo = async (key: string): Promise<number> =>
 /** The runs of an execution as [taskId, status] pairs, in start order. */
 export const statuses = (detail: { taskRuns: { taskId: string; status: string }[] }) =>
   detail.taskRuns.map((run) => [run.taskId, run.status])
+
+/** When a final execution's cleanup timer, its only alarm, deletes it: its end plus its retention. */
+export const cleanupAt = (detail: { endedAt: string }, retentionMs = DEFAULT_RETENTION_MS) =>
+  Date.parse(detail.endedAt) + retentionMs
+
+/** Makes the cleanup timer due as if the retention were over, restarts the object so it reads it, and runs the alarm. */
+export async function expireNow(executionId: string): Promise<void> {
+  await runInDurableObject(stubOf(executionId), (_, state) => {
+    state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE key = 'cleanup'", Date.now())
+  })
+  await crash(executionId)
+  await runDurableObjectAlarm(stubOf(executionId))
+}

@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { ExecutionObject } from '../../src/objects/execution-object'
 import { execution, finished, target, uniqueId, waitFor } from '../helpers/api'
-import { callsTo, crash, start, stubOf } from '../helpers/engine'
+import { callsTo, cleanupAt, crash, start, stubOf } from '../helpers/engine'
 
 describe('after a reset', () => {
   it('a task run whose completion was persisted never runs again', async () => {
@@ -116,6 +116,6 @@ describe('alarms', () => {
     const after = await execution(executionId)
     expect(after.taskRuns).toEqual(done.taskRuns)
     expect(after.status).toBe('completed')
-    expect(await runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())).toBeNull()
+    expect(await runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())).toBe(cleanupAt(done))
   })
 })

@@ -55,6 +55,18 @@ describe('schedule triggers', () => {
     expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBeNull()
   })
 
+  it('stop for good when the flow is purged: the scheduler keeps no alarm and nothing stored', async () => {
+    const flowId = uniqueId()
+    await putFlow(flowId, { ...everySecond(), triggers: [{ type: 'schedule', cron: '0 0 1 1 *' }] })
+    expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).not.toBeNull()
+    expect((await call('DELETE', `/api/flows/${flowId}?purge=true`)).status).toBe(204)
+    const left = await runInDurableObject(schedulerOf(flowId), async (_, state) => ({
+      alarm: await state.storage.getAlarm(),
+      keys: [...(await state.storage.list()).keys()],
+    }))
+    expect(left).toEqual({ alarm: null, keys: [] })
+  })
+
   it('run a fire missed while nothing ran once, not once per missed slot', async () => {
     const flowId = uniqueId()
     await putFlow(flowId, { ...everySecond(), triggers: [{ type: 'schedule', cron: '0 0 1 1 *' }] })

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { execution, finished, json, target, uniqueId, waitFor } from '../helpers/api'
-import { alarmOf, start } from '../helpers/engine'
+import { alarmOf, cleanupAt, start } from '../helpers/engine'
 
 describe('delay', () => {
   it('turns the execution delayed with wakeAt and an armed alarm, and the alarm resumes it', async () => {
@@ -124,7 +124,7 @@ describe('timeouts', () => {
     expect(done.status).toBe('failed')
     expect(done.error).toMatchObject({ type: 'timeout', taskId: null })
     expect(done.taskRuns[0].status).toBe('killed')
-    expect(await alarmOf(executionId)).toBeNull()
+    expect(await alarmOf(executionId)).toBe(cleanupAt(done))
   })
 })
 

@@ -28,6 +28,11 @@ export async function upsertSummary(d1: D1Database, summary: ExecutionSummary): 
   await upsert.run(summary)
 }
 
+/** Removes an execution's summary (nothing happens when there is none). */
+export async function deleteSummary(d1: D1Database, id: string): Promise<void> {
+  await drizzle(d1).delete(executions).where(eq(executions.id, id)).run()
+}
+
 export interface ExecutionFilter {
   flowId?: string | undefined
   status?: string | undefined
