@@ -35,6 +35,6 @@ hooks.all('/:flowId', async (c) => {
   }
   const body = new Uint8Array(await c.req.raw.clone().arrayBuffer())
   await verifySignature(key, c.req.raw.headers, body, Date.now())
-  // a signed delivery is deduplicated by its webhook-id, as Standard Webhooks intends
+  // a signed delivery is deduplicated by its webhook-id (which the signature covers), as Standard Webhooks intends
   return trigger(c, flow, 'webhook', c.req.header('webhook-id'))
 })
