@@ -1,9 +1,7 @@
 /** @module The input of an execution started by an HTTP request (DESIGN §4). */
 import type { ExecutionInput, Trigger } from '../engine/types'
+import { REDACTED } from '../flow/input-headers'
 import { ApiError } from './errors'
-
-/** Headers never copied into an execution's input: the caller's credentials for our own API. */
-const REDACTED_FOR_MANUAL = new Set(['authorization', 'cookie'])
 
 /** The body as text, whatever its content type claims. */
 export const bodyText = async (request: Request): Promise<string> =>
@@ -46,12 +44,23 @@ function formFields(form: FormData | URLSearchParams): Record<string, unknown> {
   return fields
 }
 
-export function requestInput(request: Request, trigger: Trigger, body: unknown, now: number): ExecutionInput {
+/**
+ * The input of an execution started by `request`, its `redacted` headers' values replaced. On the
+ * manual trigger `authorization` carries the caller's token for edgeflow's own API, which no flow may
+ * keep.
+ */
+export function requestInput(
+  request: Request,
+  trigger: Trigger,
+  body: unknown,
+  now: number,
+  redacted: ReadonlySet<string>,
+): ExecutionInput {
   const url = new URL(request.url)
   const headers: Record<string, string> = {}
   for (const [name, value] of request.headers) {
-    if (trigger === 'manual' && REDACTED_FOR_MANUAL.has(name)) continue
-    headers[name] = value
+    const secret = redacted.has(name) || (trigger === 'manual' && name === 'authorization')
+    headers[name] = secret ? REDACTED : value
   }
   const cf = (request as { cf?: { country?: unknown; colo?: unknown } }).cf
   return {

@@ -50,7 +50,7 @@ export async function trigger(
     revision: flow.latestRevision,
     definition: flow.definition,
     trigger: kind,
-    input: requestInput(c.req.raw, kind, body, now),
+    input: requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders),
     ...(dedup ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })

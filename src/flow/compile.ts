@@ -8,6 +8,7 @@ import type { ErrorType } from '../engine/errors'
 import type { Mode } from '../engine/types'
 import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
+import { redactedHeaders } from './input-headers'
 import { formatPath, fromZod, type Issue } from './issues'
 import { FlowDefinition, type RetryPolicy, type Task, walkTasks } from './schema'
 
@@ -42,6 +43,8 @@ export interface CompiledFlow {
   readonly mode: Mode
   readonly timeoutMs: number | null
   readonly syncTimeoutMs: number
+  /** Request headers whose values the input of an execution replaces with "[redacted]". */
+  readonly redactedHeaders: ReadonlySet<string>
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
 }
@@ -147,6 +150,7 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
       definition.syncTimeout === undefined
         ? DEFAULT_SYNC_TIMEOUT_MS
         : (parseDuration(definition.syncTimeout) ?? DEFAULT_SYNC_TIMEOUT_MS),
+    redactedHeaders: redactedHeaders(definition.inputHeaders),
     root: definition.tasks.map((task) => task.id),
     tasks,
   }

@@ -12,6 +12,7 @@ import { ErrorType } from '../engine/errors'
 import { Mode } from '../engine/types'
 import { Duration, parseDuration } from './duration'
 import { TaskId } from './ids'
+import { InputHeaders } from './input-headers'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -131,6 +132,7 @@ export const FlowDefinition = z
     timeout: Duration.optional(),
     syncTimeout: Duration.optional(),
     retry: RetryPolicy.optional(),
+    inputHeaders: InputHeaders.optional(),
     triggers: z.array(TriggerDefinition).optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
   })

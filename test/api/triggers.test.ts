@@ -150,7 +150,71 @@ describe('manual trigger', () => {
     const input = await json(response)
     expect(input.body).toEqual({ x: 1 })
     expect(input.metadata.trigger).toBe('manual')
-    expect(input.headers.authorization).toBeUndefined()
+    expect(input.headers.authorization).toBe('[redacted]')
+  })
+})
+
+describe('credential headers in the input', () => {
+  const credentials = {
+    authorization: 'Bearer caller-token',
+    'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+    cookie: 'session=s3cret',
+    'x-api-key': 'key-123',
+    'x-shop-token': 'shop-secret',
+    'x-plain': 'visible',
+  }
+  const echo = (extra: object = {}) => ({
+    mode: 'sync',
+    ...extra,
+    tasks: [{ id: 'echo', type: 'return', body: '{{ input.headers }}' }],
+  })
+
+  /** The headers the execution recorded, as answered and as stored. */
+  async function recorded(path: string) {
+    const response = await call('POST', path, {}, credentials)
+    const answered = await json(response)
+    expect((await execution(response.headers.get('x-execution-id')!)).input.headers).toEqual(answered)
+    return answered
+  }
+
+  it('are replaced by "[redacted]" on webhooks, by default, in the answer and in storage', async () => {
+    const headers = await recorded(`/hooks/${await flow(echo())}`)
+    expect(headers).toMatchObject({
+      authorization: '[redacted]',
+      'proxy-authorization': '[redacted]',
+      cookie: '[redacted]',
+      'x-api-key': '[redacted]',
+      'x-shop-token': 'shop-secret',
+      'x-plain': 'visible',
+    })
+  })
+
+  it('are replaced by "[redacted]" on the manual trigger too, x-api-key included', async () => {
+    const headers = await recorded(`/api/flows/${await flow(echo())}/executions`)
+    expect(headers).toMatchObject({
+      authorization: '[redacted]',
+      'proxy-authorization': '[redacted]',
+      cookie: '[redacted]',
+      'x-api-key': '[redacted]',
+      'x-plain': 'visible',
+    })
+  })
+
+  it('follow the flow: inputHeaders.redact adds names, inputHeaders.keep lets a credential through', async () => {
+    const id = await flow(echo({ inputHeaders: { redact: ['x-shop-token'], keep: ['authorization', 'x-api-key'] } }))
+    expect(await recorded(`/hooks/${id}`)).toMatchObject({
+      authorization: 'Bearer caller-token',
+      'x-api-key': 'key-123',
+      cookie: '[redacted]',
+      'x-shop-token': '[redacted]',
+      'x-plain': 'visible',
+    })
+    // on the manual trigger, authorization is the token of edgeflow's own API: never kept
+    expect(await recorded(`/api/flows/${id}/executions`)).toMatchObject({
+      authorization: '[redacted]',
+      'x-api-key': 'key-123',
+      'x-shop-token': '[redacted]',
+    })
   })
 })
 

@@ -254,3 +254,23 @@ describe('expressions', () => {
     expect(paths(flow({ id: 's', type: 'switch', value: '  ', cases: { a: [log('a')] } }))).toEqual(['tasks.0.value'])
   })
 })
+
+describe('inputHeaders', () => {
+  it('accepts lower-case names to redact and credential headers to keep', () => {
+    expect(issuesOf({ ...flow(log('a')), inputHeaders: { redact: ['x-shop-token'], keep: ['cookie'] } })).toEqual([])
+  })
+
+  it('refuses upper-case or malformed names, keeping a header that is not redacted, and both at once', () => {
+    expect(paths({ ...flow(log('a')), inputHeaders: { redact: ['X-Shop-Token', 'bad name'] } })).toEqual([
+      'inputHeaders.redact.0',
+      'inputHeaders.redact.1',
+    ])
+    const kept = issuesOf({ ...flow(log('a')), inputHeaders: { keep: ['x-plain'] } })
+    expect(kept.map((issue) => issue.path)).toEqual(['inputHeaders.keep.0'])
+    expect(kept[0]?.message).toContain('authorization, proxy-authorization, cookie, x-api-key')
+    expect(paths({ ...flow(log('a')), inputHeaders: { redact: ['cookie'], keep: ['cookie'] } })).toEqual([
+      'inputHeaders.keep.0',
+    ])
+    expect(paths({ ...flow(log('a')), inputHeaders: { drop: [] } })).toEqual(['inputHeaders'])
+  })
+})
