@@ -84,6 +84,32 @@ describe('PUT /api/flows/:id', () => {
   })
 })
 
+describe('concurrent PUTs of one flow', () => {
+  it('each get their own revision, never a 500', async () => {
+    const id = uniqueId()
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => call('PUT', `/api/flows/${id}`, { name: `v${n}`, ...simple })),
+    )
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1)
+    expect(statuses.filter((status) => status === 200)).toHaveLength(19)
+    const bodies = await Promise.all(responses.map((response) => json(response)))
+    const revisions = bodies.map((body) => body.revision).sort((a, b) => a - b)
+    expect(revisions).toEqual(Array.from({ length: 20 }, (_, n) => n + 1))
+    const history = await json(call('GET', `/api/flows/${id}/revisions`))
+    expect(history.items).toHaveLength(20)
+    expect((await json(call('GET', `/api/flows/${id}`))).revision).toBe(20)
+  })
+
+  it('of identical content make one revision', async () => {
+    const id = uniqueId()
+    const responses = await Promise.all(Array.from({ length: 10 }, () => call('PUT', `/api/flows/${id}`, simple)))
+    const bodies = await Promise.all(responses.map((response) => json(response)))
+    expect(bodies.map((body) => body.revision)).toEqual(Array(10).fill(1))
+    expect(bodies.filter((body) => body.changed)).toHaveLength(1)
+  })
+})
+
 describe('GET /api/flows', () => {
   it('lists flows by id with a cursor and shows the latest definition of one', async () => {
     const ids = [uniqueId('list'), uniqueId('list')].sort()
