@@ -14,12 +14,13 @@ import {
 } from '../db/flows'
 import { latestFlow, rememberFlow } from '../db/latest-flow'
 import type { Env } from '../env'
-import { FlowInvalid, validateFlow } from '../flow/compile'
+import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
 import { FlowId } from '../flow/ids'
 import type { TriggerDefinition } from '../flow/schema'
+import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
-import { bodyText } from './input'
+import { bodyText, parseJson } from './input'
 import { trigger } from './trigger'
 import { iso } from '../engine/views'
 
@@ -52,21 +53,18 @@ export const FlowListQuery = z.object({
   cursor: z.string().optional(),
 })
 
-/** The definition in a request body: JSON, or YAML with a YAML content type. */
+const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
+
+/** The definition in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
 async function definitionOf(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
   const text = await bodyText(request)
-  if (type.includes('yaml')) {
-    try {
-      return parseYaml(text)
-    } catch (error) {
-      throw new ApiError(400, 'invalid_yaml', `the request body is not valid YAML: ${(error as Error).message}`)
-    }
-  }
+  if (!type.includes('yaml')) return parseJson(text, tooDeep)
+  if (yamlTooDeep(text)) throw tooDeep()
   try {
-    return JSON.parse(text)
+    return parseYaml(text)
   } catch (error) {
-    throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(error as Error).message}`)
+    throw new ApiError(400, 'invalid_yaml', `the request body is not valid YAML: ${(error as Error).message}`)
   }
 }
 

@@ -1,11 +1,25 @@
 /** @module The input of an execution started by an HTTP request (DESIGN §4). */
 import type { ExecutionInput, Trigger } from '../engine/types'
 import { REDACTED } from '../flow/input-headers'
+import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
 import { ApiError } from './errors'
 
 /** The body as text, whatever its content type claims. */
 export const bodyText = async (request: Request): Promise<string> =>
   new TextDecoder().decode(await request.arrayBuffer())
+
+const tooDeep = () =>
+  new ApiError(400, 'invalid_request', `the request body nests arrays and objects deeper than ${MAX_NESTING} levels`)
+
+/** JSON text parsed, or a 400; nesting past the limit gets `tooDeep()` before anything recurses over it. */
+export function parseJson(text: string, tooDeep: () => Error): unknown {
+  if (jsonTooDeep(text)) throw tooDeep()
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(error as Error).message}`)
+  }
+}
 
 /** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
 export async function readBody(request: Request): Promise<unknown> {
@@ -23,13 +37,7 @@ export async function readBody(request: Request): Promise<unknown> {
   }
   const text = await bodyText(request)
   if (text.trim() === '') return {}
-  if (type.includes('json')) {
-    try {
-      return JSON.parse(text)
-    } catch (error) {
-      throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(error as Error).message}`)
-    }
-  }
+  if (type.includes('json')) return parseJson(text, tooDeep)
   if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text))
   return text
 }

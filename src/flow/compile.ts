@@ -10,7 +10,8 @@ import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
 import { redactedHeaders } from './input-headers'
 import { formatPath, fromZod, type Issue } from './issues'
-import { FlowDefinition, type RetryPolicy, type Task, walkTasks } from './schema'
+import { MAX_NESTING, valueTooDeep } from './nesting'
+import { FlowDefinition, MAX_TASK_DEPTH, type RetryPolicy, type Task, walkTasks } from './schema'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
 export interface ResolvedRetry {
@@ -73,8 +74,13 @@ export class FlowInvalid extends Error {
   }
 }
 
+/** What a definition nested too deep to check is told. */
+export const DEFINITION_TOO_DEEP = `a flow definition nests ${MAX_NESTING} levels of arrays and objects at most, and tasks ${MAX_TASK_DEPTH} levels`
+
 /** Validates a definition (schema and expressions); returns it parsed or throws `FlowInvalid`. */
 export function validateFlow(raw: unknown): FlowDefinition {
+  // the schema recurses once per level of nested tasks: bound the nesting before it runs
+  if (valueTooDeep(raw)) throw new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
   const parsed = FlowDefinition.safeParse(raw)
   if (!parsed.success) throw new FlowInvalid(fromZod(parsed.error))
   compileFlow('check', 0, parsed.data)

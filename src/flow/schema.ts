@@ -138,7 +138,10 @@ export const FlowDefinition = z
   })
   .superRefine((flow, ctx) => {
     const seen = new Set<string>()
-    walkTasks(flow.tasks, ['tasks'], (task, path) => {
+    walkTasks(flow.tasks, ['tasks'], (task, path, depth) => {
+      if (depth > MAX_TASK_DEPTH) {
+        ctx.addIssue({ code: 'custom', path, message: `tasks nest ${MAX_TASK_DEPTH} levels deep at most` })
+      }
       if (seen.has(task.id)) {
         ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate task id "${task.id}"` })
       }
@@ -147,17 +150,27 @@ export const FlowDefinition = z
   })
 export type FlowDefinition = z.infer<typeof FlowDefinition>
 
-/** Visits every task of a task list and of the containers in it, depth first, with its path. */
+/** How deep containers may nest tasks (a top-level task is at depth 1). */
+export const MAX_TASK_DEPTH = 64
+
+/**
+ * Visits every task of a task list and of the containers in it, depth first, with its path and depth.
+ * It recurses once per level, so it never goes below the first level too deep (visited, so that the
+ * schema reports it): no definition can make it overflow the stack.
+ */
 export function walkTasks(
   tasks: readonly TaskShape[],
   path: (string | number)[],
-  visit: (task: TaskShape, path: (string | number)[]) => void,
+  visit: (task: TaskShape, path: (string | number)[], depth: number) => void,
+  depth = 1,
 ): void {
   tasks.forEach((task, index) => {
     const taskPath = [...path, index]
-    visit(task, taskPath)
+    visit(task, taskPath, depth)
+    if (depth > MAX_TASK_DEPTH) return
     for (const field of STRUCTURE_FIELDS.get(task.type) ?? []) {
-      for (const [lanePath, lane] of taskLists(task[field])) walkTasks(lane, [...taskPath, field, ...lanePath], visit)
+      for (const [lanePath, lane] of taskLists(task[field]))
+        walkTasks(lane, [...taskPath, field, ...lanePath], visit, depth + 1)
     }
   })
 }

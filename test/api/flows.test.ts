@@ -110,6 +110,53 @@ describe('concurrent PUTs of one flow', () => {
   })
 })
 
+describe('deeply nested flows', () => {
+  /** `levels` ifs, each in the `then` of the one before, around a log task. */
+  function nestedIfs(levels: number) {
+    let task: object = { id: 'leaf', type: 'log', message: 'deep' }
+    for (let level = levels; level > 0; level--)
+      task = { id: `if${level}`, type: 'if', condition: 'true', then: [task] }
+    return { mode: 'sync', tasks: [task] }
+  }
+
+  /** The same flow as block YAML, indented two spaces a level. */
+  function nestedIfsYaml(levels: number) {
+    const lines = ['mode: sync', 'tasks:']
+    for (let level = 1; level <= levels; level++) {
+      const indent = ' '.repeat(4 * (level - 1))
+      lines.push(`${indent}- id: if${level}`, `${indent}  type: if`, `${indent}  condition: 'true'`, `${indent}  then:`)
+    }
+    const indent = ' '.repeat(4 * levels)
+    lines.push(`${indent}- id: leaf`, `${indent}  type: log`, `${indent}  message: deep`)
+    return lines.join('\n')
+  }
+
+  const yaml = { 'content-type': 'application/yaml' }
+
+  it('answer 400 naming the limits for 2,000 nested ifs, as JSON or YAML', async () => {
+    const tooDeep = [
+      call('PUT', `/api/flows/${uniqueId()}`, nestedIfs(2_000)),
+      call('PUT', `/api/flows/${uniqueId()}`, JSON.stringify(nestedIfs(2_000)), yaml),
+      call('PUT', `/api/flows/${uniqueId()}`, nestedIfsYaml(300), yaml),
+    ]
+    for (const response of await Promise.all(tooDeep)) {
+      expect(response.status).toBe(400)
+      const { error } = await json(response)
+      expect(error.code).toBe('invalid_flow')
+      expect(error.issues).toEqual([{ path: '', message: expect.stringMatching(/256 levels .* tasks 64 levels/) }])
+    }
+  })
+
+  it('answer 400 with the path of a task 65 levels deep, and run one 64 levels deep', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, nestedIfsYaml(64), yaml)
+    expect(response.status).toBe(400)
+    expect((await json(response)).error.issues[0].message).toBe('tasks nest 64 levels deep at most')
+    const id = uniqueId()
+    expect((await call('PUT', `/api/flows/${id}`, nestedIfsYaml(63), yaml)).status).toBe(201)
+    expect((await call('POST', `/hooks/${id}`, {})).status).toBe(200)
+  })
+})
+
 describe('GET /api/flows', () => {
   it('lists flows by id with a cursor and shows the latest definition of one', async () => {
     const ids = [uniqueId('list'), uniqueId('list')].sort()

@@ -228,6 +228,20 @@ describe('bad trigger input', () => {
     expect(list.items).toEqual([])
   })
 
+  it('refuses JSON nested 100,000 deep with 400 naming the limit, and starts no execution', async () => {
+    const id = await flow({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    const response = await call('POST', `/hooks/${id}`, deep, { 'content-type': 'application/json' })
+    expect(response.status).toBe(400)
+    expect((await json(response)).error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('256'),
+    })
+    const shallow = '['.repeat(256) + ']'.repeat(256)
+    expect((await call('POST', `/hooks/${id}`, shallow, { 'content-type': 'application/json' })).status).toBe(202)
+    expect((await json(call('GET', `/api/executions?flowId=${id}`))).items).toHaveLength(1)
+  })
+
   it('refuses a body over 1 MiB with 413', async () => {
     const id = await flow({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
     const response = await call('POST', `/hooks/${id}`, 'x'.repeat(1024 * 1024 + 1), { 'content-type': 'text/plain' })

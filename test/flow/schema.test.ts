@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { actions } from '../../src/actions/index'
-import { FlowInvalid, validateFlow } from '../../src/flow/compile'
+import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../../src/flow/compile'
 import type { Issue } from '../../src/flow/issues'
 
 /** The issues `validateFlow` reports for `definition` (none when it is valid). */
@@ -272,5 +272,40 @@ describe('inputHeaders', () => {
       'inputHeaders.keep.0',
     ])
     expect(paths({ ...flow(log('a')), inputHeaders: { drop: [] } })).toEqual(['inputHeaders'])
+  })
+})
+
+describe('nesting', () => {
+  /** A `log` task under `levels` containers, each in the first lane of the one before. */
+  function nested(
+    levels: number,
+    container = (id: string, inner: object): object => ({
+      id,
+      type: 'if',
+      condition: 'true',
+      then: [inner],
+    }),
+  ) {
+    let task: object = log('leaf')
+    for (let level = levels; level > 0; level--) task = container(`c${level}`, task)
+    return flow(task)
+  }
+  const inSwitch = (id: string, inner: object) => ({ id, type: 'switch', value: '1', cases: { a: [inner] } })
+
+  it('accepts tasks 64 levels deep', () => {
+    expect(issuesOf(nested(63))).toEqual([])
+    expect(issuesOf(nested(63, inSwitch))).toEqual([])
+  })
+
+  it('refuses a task 65 levels deep with its path, whatever the containers', () => {
+    expect(issuesOf(nested(64))).toEqual([
+      { path: `tasks.0${'.then.0'.repeat(64)}`, message: 'tasks nest 64 levels deep at most' },
+    ])
+    expect(paths(nested(64, inSwitch))).toEqual([`tasks.0${'.cases.a.0'.repeat(64)}`])
+  })
+
+  it('refuses a definition nested past 256 levels before the schema recurses into it', () => {
+    expect(issuesOf(nested(2_000))).toEqual([{ path: '', message: DEFINITION_TOO_DEEP }])
+    expect(DEFINITION_TOO_DEEP).toContain('256')
   })
 })
