@@ -22,6 +22,7 @@ import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
 import { bodyText, parseJson } from './input'
 import { trigger } from './trigger'
+import { secretIssues } from './webhook-signature'
 import { iso } from '../engine/views'
 
 export const flows = new Hono<{ Bindings: Env }>()
@@ -78,6 +79,9 @@ flows.put('/:id', async (c) => {
       throw new ApiError(400, 'invalid_flow', 'the flow definition is invalid', error.issues)
     throw error
   }
+  // the Worker reads its secrets now, so that a webhook that could never check a signature is refused here
+  const secrets = secretIssues(c.env, definition.triggers)
+  if (secrets.length > 0) throw new ApiError(400, 'invalid_flow', 'the flow definition is invalid', secrets)
   const result = await putFlow(c.env.DB, id, definition, await revisionHash(definition), Date.now())
   const scheduled = hasSchedule(definition.triggers) || hasSchedule(result.previous?.definition.triggers)
   const flow = scheduled

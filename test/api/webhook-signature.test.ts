@@ -1,5 +1,9 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { putFlow as storeFlow } from '../../src/db/flows'
+import { secretKey } from '../../src/api/webhook-signature'
+import { FlowDefinition } from '../../src/flow/schema'
+import { revisionHash } from '../../src/flow/revision'
 import { call, json, putFlow, uniqueId } from '../helpers/api'
 
 /** Signs like a Standard Webhooks sender. */
@@ -101,13 +105,48 @@ describe('signed webhooks', () => {
     for (const timestamp of [now - 290, now + 290]) expect((await at(timestamp)).status).toBe(202)
   })
 
-  it('answer 500 naming the secret when the flow names one that is not set', async () => {
-    const flowId = await signedFlow('NOT_SET_ANYWHERE')
-    const response = await send(flowId, '{}', {})
-    expect(response.status).toBe(500)
-    expect((await json(response)).error).toMatchObject({
-      code: 'misconfigured',
-      message: expect.stringContaining('wrangler secret put NOT_SET_ANYWHERE'),
+  it('are refused at PUT with the path of a secret that is not set or holds no whsec_ key', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      triggers: [
+        { type: 'webhook', secret: 'TEST_WEBHOOK_SECRET' },
+        { type: 'webhook', methods: ['PUT'], secret: 'NOT_SET_ANYWHERE' },
+        { type: 'webhook', methods: ['PATCH'], secret: 'TEST_NOT_A_WEBHOOK_SECRET' },
+      ],
+      tasks: [{ id: 'x', type: 'log', message: '.' }],
     })
+    expect(response.status).toBe(400)
+    const { error } = await json(response)
+    expect(error.code).toBe('invalid_flow')
+    expect(error.issues).toEqual([
+      { path: 'triggers.1.secret', message: expect.stringContaining('wrangler secret put NOT_SET_ANYWHERE') },
+      { path: 'triggers.2.secret', message: expect.stringContaining('not a Standard Webhooks secret') },
+    ])
+    expect(JSON.stringify(error)).not.toContain(env.TEST_NOT_A_WEBHOOK_SECRET)
+  })
+
+  it('answer 500 misconfigured, not a crash, when the secret was removed or spoiled since the PUT', async () => {
+    for (const secret of ['NOT_SET_ANYWHERE', 'TEST_NOT_A_WEBHOOK_SECRET']) {
+      // stored as if the secret had been valid at PUT time
+      const flowId = uniqueId()
+      const definition = FlowDefinition.parse({
+        triggers: [{ type: 'webhook', secret }],
+        tasks: [{ id: 'x', type: 'log', message: '.' }],
+      })
+      await storeFlow(env.DB, flowId, definition, await revisionHash(definition), Date.now())
+      const response = await send(flowId, '{}', await signed('msg_1', '{}'))
+      expect(response.status).toBe(500)
+      expect((await json(response)).error).toMatchObject({
+        code: 'misconfigured',
+        message: expect.stringContaining(`the secret ${secret}`),
+      })
+    }
+  })
+})
+
+describe('secretKey', () => {
+  it('reads whsec_ and base64 only', () => {
+    expect(secretKey(env.TEST_WEBHOOK_SECRET)).toEqual(new TextEncoder().encode('edgeflow-test-signing-key'))
+    for (const value of [undefined, 42, '', 'whsec_', 'whsec_A', 'whsec_ab cd', 'c2VjcmV0', 'whsec_not*base64'])
+      expect(secretKey(value)).toBeNull()
   })
 })
