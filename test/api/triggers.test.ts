@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { call, execution, json, putFlow, uniqueId, waitFor, finished } from '../helpers/api'
+import { exports } from 'cloudflare:workers'
+import { BASE, call, execution, json, putFlow, uniqueId, waitFor, finished } from '../helpers/api'
 
 async function flow(definition: object) {
   const id = uniqueId()
@@ -247,6 +248,44 @@ describe('bad trigger input', () => {
     const response = await call('POST', `/hooks/${id}`, 'x'.repeat(1024 * 1024 + 1), { 'content-type': 'text/plain' })
     expect(response.status).toBe(413)
     expect((await json(response)).error.code).toBe('payload_too_large')
+  })
+
+  /** A POST of `total` bytes of `byte` streamed in 64 KiB chunks, without content-length; `sent()` counts what was read. */
+  function chunked(path: string, total: number, byte = 0x78, type = 'text/plain') {
+    const chunk = new Uint8Array(64 * 1024).fill(byte)
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close()
+        const part = chunk.subarray(0, Math.min(chunk.length, total - sent))
+        sent += part.length
+        controller.enqueue(part)
+      },
+    })
+    const request = new Request(`${BASE}${path}`, { method: 'POST', body, headers: { 'content-type': type } })
+    expect(request.headers.get('content-length')).toBeNull()
+    return { response: exports.default.fetch(request), sent: () => sent }
+  }
+
+  it('refuses a chunked body over 1 MiB with 413 and the usual error body, having read it to the end', async () => {
+    const id = await flow({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const upload = chunked(`/hooks/${id}`, 2 * 1024 * 1024)
+    const response = await upload.response
+    expect(response.status).toBe(413)
+    expect((await json(response)).error).toMatchObject({
+      code: 'payload_too_large',
+      message: 'the request body is larger than 1048576 bytes',
+    })
+    // a client still sending when the connection closes gets it reset and never reads the 413
+    expect(upload.sent()).toBe(2 * 1024 * 1024)
+    expect((await json(call('GET', `/api/executions?flowId=${id}`))).items).toEqual([])
+  })
+
+  it('passes a chunked body under the limit to the flow intact', async () => {
+    const id = await flow({ mode: 'sync', tasks: [{ id: 'echo', type: 'return', body: '{{ $length(input.body) }}' }] })
+    const response = await chunked(`/hooks/${id}`, 1024 * 1024 - 7).response
+    expect(response.status).toBe(200)
+    expect(await json(response)).toBe(1024 * 1024 - 7)
   })
 
   it('answers 404 for unknown flows and malformed flow ids', async () => {
