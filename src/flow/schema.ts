@@ -124,13 +124,25 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
 ])
 export type TriggerDefinition = z.infer<typeof TriggerDefinition>
 
+/**
+ * The longest a sync caller is held before 202 and the polling links. Proxies and load balancers in
+ * front of callers cut a silent response at 100 s (Cloudflare's own proxy, error 524) or sooner, and
+ * webhook senders give up far earlier: a longer wait would trade the 202 a caller can use for a
+ * dropped connection, while holding the execution's object and a connection for nothing.
+ */
+export const MAX_SYNC_TIMEOUT_MS = 100_000
+
+const SyncTimeout = Duration.refine((value) => (parseDuration(value) ?? 0) <= MAX_SYNC_TIMEOUT_MS, {
+  error: `syncTimeout is ${MAX_SYNC_TIMEOUT_MS / 1000}s at most (callers waiting longer get 202 and poll)`,
+})
+
 export const FlowDefinition = z
   .strictObject({
     name: z.string().max(200).optional(),
     description: z.string().max(5000).optional(),
     mode: Mode.default('async'),
     timeout: Duration.optional(),
-    syncTimeout: Duration.optional(),
+    syncTimeout: SyncTimeout.optional(),
     retry: RetryPolicy.optional(),
     inputHeaders: InputHeaders.optional(),
     triggers: z.array(TriggerDefinition).optional(),

@@ -72,6 +72,14 @@ describe('PUT /api/flows/:id', () => {
     expect(issues[0].path).toBe('tasks.0.values.x')
   })
 
+  it('refuses a syncTimeout over 100 s with 400 at its path', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, { mode: 'sync', syncTimeout: '3h', ...simple })
+    expect(response.status).toBe(400)
+    const { error } = await json(response)
+    expect(error).toMatchObject({ code: 'invalid_flow', issues: [{ path: 'syncTimeout' }] })
+    expect(error.issues[0].message).toContain('100s at most')
+  })
+
   it('refuses malformed JSON and YAML bodies, and bad flow ids', async () => {
     const badJson = await call('PUT', `/api/flows/${uniqueId()}`, '{"tasks": [', { 'content-type': 'application/json' })
     expect(badJson.status).toBe(400)

@@ -309,3 +309,16 @@ describe('nesting', () => {
     expect(DEFINITION_TOO_DEEP).toContain('256')
   })
 })
+
+describe('syncTimeout', () => {
+  it('accepts up to 100 s and refuses more with its path', () => {
+    for (const syncTimeout of ['100s', 100_000, 'PT1M40S', '0ms'])
+      expect(issuesOf({ ...flow(log('a')), mode: 'sync', syncTimeout })).toEqual([])
+    for (const syncTimeout of ['101s', '2h', 100_001, 'P1D']) {
+      expect(issuesOf({ ...flow(log('a')), mode: 'sync', syncTimeout })).toEqual([
+        { path: 'syncTimeout', message: 'syncTimeout is 100s at most (callers waiting longer get 202 and poll)' },
+      ])
+    }
+    expect(paths({ ...flow(log('a')), syncTimeout: 'later' })).toEqual(['syncTimeout'])
+  })
+})
