@@ -11,7 +11,7 @@ import { compileExpression, compileValue, type Compiled, ExpressionError } from 
 import { redactedHeaders } from './input-headers'
 import { formatPath, fromZod, type Issue } from './issues'
 import { MAX_NESTING, valueTooDeep } from './nesting'
-import { FlowDefinition, MAX_TASK_DEPTH, type RetryPolicy, type Task, walkTasks } from './schema'
+import { FlowDefinition, MAX_SYNC_TIMEOUT_MS, MAX_TASK_DEPTH, type RetryPolicy, type Task, walkTasks } from './schema'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
 export interface ResolvedRetry {
@@ -152,10 +152,13 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
     definition,
     mode: definition.mode,
     timeoutMs: definition.timeout === undefined ? null : parseDuration(definition.timeout),
-    syncTimeoutMs:
+    // revisions stored before the bound existed are held to it too
+    syncTimeoutMs: Math.min(
       definition.syncTimeout === undefined
         ? DEFAULT_SYNC_TIMEOUT_MS
         : (parseDuration(definition.syncTimeout) ?? DEFAULT_SYNC_TIMEOUT_MS),
+      MAX_SYNC_TIMEOUT_MS,
+    ),
     redactedHeaders: redactedHeaders(definition.inputHeaders),
     root: definition.tasks.map((task) => task.id),
     tasks,
