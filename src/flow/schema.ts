@@ -151,7 +151,7 @@ export const FlowDefinition = z
   .superRefine((flow, ctx) => {
     const seen = new Set<string>()
     walkTasks(flow.tasks, ['tasks'], (task, path, depth) => {
-      if (depth > MAX_TASK_DEPTH) {
+      if (depth === MAX_TASK_DEPTH + 1) {
         ctx.addIssue({ code: 'custom', path, message: `tasks nest ${MAX_TASK_DEPTH} levels deep at most` })
       }
       if (seen.has(task.id)) {
@@ -167,8 +167,8 @@ export const MAX_TASK_DEPTH = 64
 
 /**
  * Visits every task of a task list and of the containers in it, depth first, with its path and depth.
- * It recurses once per level, so it never goes below the first level too deep (visited, so that the
- * schema reports it): no definition can make it overflow the stack.
+ * It recurses once per level: `validateFlow` bounds the nesting of a definition before the schema or
+ * this walk see it, and every stored revision went through it.
  */
 export function walkTasks(
   tasks: readonly TaskShape[],
@@ -179,7 +179,6 @@ export function walkTasks(
   tasks.forEach((task, index) => {
     const taskPath = [...path, index]
     visit(task, taskPath, depth)
-    if (depth > MAX_TASK_DEPTH) return
     for (const field of STRUCTURE_FIELDS.get(task.type) ?? []) {
       for (const [lanePath, lane] of taskLists(task[field]))
         walkTasks(lane, [...taskPath, field, ...lanePath], visit, depth + 1)
