@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             ALLOW_ANONYMOUS_API: 'true',
             // a Standard Webhooks key for the signature tests
             TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
+            // a variable that is set but holds no Standard Webhooks key
+            TEST_NOT_A_WEBHOOK_SECRET: 'whsec_not*base64',
           },
         },
       })),

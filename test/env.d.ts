@@ -8,6 +8,7 @@ declare global {
       /** Base URL of the local HTTP target (test/helpers/target.ts). */
       TARGET_URL: string
       TEST_WEBHOOK_SECRET: string
+      TEST_NOT_A_WEBHOOK_SECRET: string
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')
