@@ -49,3 +49,13 @@ export class TaskFailure extends Error {
     super(message)
   }
 }
+
+/** A value no branch was written for: the type system rules it out, so reaching it is a bug. */
+export class Unreachable extends Error {
+  readonly type = 'unreachable'
+}
+
+/** Ends an exhaustive switch: a new variant without a branch fails to compile here. */
+export function unreachable(value: never): never {
+  throw new Unreachable(`no branch for ${JSON.stringify(value)}`)
+}
