@@ -1,4 +1,4 @@
-/** @module The input of an execution started by an HTTP request (DESIGN §4). */
+/** @module The input of an execution started by an HTTP request (docs/architecture.md, Life of a trigger). */
 import type { ExecutionInput, Trigger } from '../domain/types'
 import { REDACTED } from '../flow/input-headers'
 import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'

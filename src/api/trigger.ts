@@ -1,5 +1,5 @@
 /**
- * @module Starting an execution from an HTTP request and answering as DESIGN §4 says: a sync flow
+ * @module Starting an execution from an HTTP request and answering as docs/architecture.md (Life of a trigger) says: a sync flow
  * answers with its output once decided, an async flow (or a sync one past `syncTimeout`) with 202.
  */
 import type { Context } from 'hono'

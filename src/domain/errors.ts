@@ -1,4 +1,4 @@
-/** @module Error values of executions (DESIGN §4): persisted as JSON, never thrown across the object boundary. */
+/** @module Error values of executions (docs/architecture.md, Life of a trigger): persisted as JSON, never thrown across the object boundary. */
 import { z } from 'zod'
 
 export const ErrorType = z.enum([

@@ -8,7 +8,7 @@ import { BudgetExceeded, DEFAULT_BUDGET, type ExpressionBudget } from './budget'
 import { meter } from './meter'
 import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './regex'
 
-/** What an expression sees: DESIGN §3. */
+/** What an expression sees: docs/architecture.md, Flows. */
 export interface ExpressionContext {
   input: unknown
   outputs: Record<string, unknown>

@@ -1,5 +1,5 @@
 /**
- * @module The flow definition (DESIGN §3) as zod schemas. Task schemas come from the action
+ * @module The flow definition (docs/architecture.md, Flows) as zod schemas. Task schemas come from the action
  * registry; every action parameter may also be written as a `{{ }}` template, checked at run time.
  */
 import { Cron } from 'croner'
