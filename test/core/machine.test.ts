@@ -513,6 +513,10 @@ describe('foreach', () => {
       [0, '1#0', '0', 1],
       [1, '1#1', '1', 1],
     ])
+    expect(effectsOf(decision, 'beginScope')).toEqual([
+      { type: 'beginScope', scope: '1#0' },
+      { type: 'beginScope', scope: '1#1' },
+    ])
   })
 
   it('starts the next iteration when one ends and completes after every item with a collect effect', () => {
@@ -584,6 +588,7 @@ describe('waiting', () => {
     expect(timers(decision)).toEqual([{ type: 'timer', timer: { kind: 'timeout', runId: 1 }, at: T0 + 3_600_000 }])
     expect(e.run('approval')).toMatchObject({ status: 'waiting', wait: { event: 'approved', onTimeout: 'fail' } })
     expect(e.exec.status).toBe('waiting')
+    expect(effectsOf(decision, 'awaitEvent')).toEqual([{ type: 'awaitEvent', runId: 1, event: 'approved' }])
     e.send({ type: 'event', runId: 1, payload: { by: 'ada' } })
     expect(e.run('approval')).toMatchObject({ status: 'completed', output: { by: 'ada' } })
     expect(e.exec.status).toBe('completed')
