@@ -15,6 +15,7 @@ import {
 } from './attempts'
 import { type Decision, Draft, type EngineState, FINAL_EXECUTION, type RunState } from './state'
 import { settle } from './status'
+import { PAUSABLE_EXECUTION } from './transitions'
 import {
   advance,
   endExecution,
@@ -106,7 +107,7 @@ function handle(d: Draft, event: EngineEvent): void {
       if (d.exec.status === 'killing') endExecution(d, 'killed', null)
       return
     case 'pause':
-      if (!['pending', 'running', 'delayed', 'waiting'].includes(d.exec.status)) {
+      if (!PAUSABLE_EXECUTION.has(d.exec.status)) {
         throw new Refused(`cannot pause an execution that is ${d.exec.status}`)
       }
       d.updateExec({ paused: true })

@@ -12,6 +12,7 @@ import type {
   TaskRunStatus,
   Trigger,
 } from '../domain/types'
+import { FINAL_RUN } from './transitions'
 
 /** Where one lane of a container (or of the flow) stands. */
 export interface LaneState {
@@ -166,5 +167,5 @@ export class Draft {
   }
 }
 
-export const FINAL_RUN: ReadonlySet<TaskRunStatus> = new Set(['completed', 'warning', 'failed', 'killed', 'skipped'])
-export const FINAL_EXECUTION: ReadonlySet<ExecutionStatus> = new Set(['completed', 'warning', 'failed', 'killed'])
+// the status sets are derived in transitions.ts; re-exported for the modules that read them here
+export { FINAL_EXECUTION, FINAL_RUN } from './transitions'

@@ -1,6 +1,6 @@
 /** @module The execution's status (pure): derived after every event from its active task runs. */
-import { type Draft, type EngineState, FINAL_EXECUTION } from './state'
-import { canTransitionExecution } from './transitions'
+import type { Draft, EngineState } from './state'
+import { canTransitionExecution, FINAL_EXECUTION } from './transitions'
 import type { ExecutionStatus } from '../domain/types'
 
 /** After every event: derive the execution's status from its active runs and bump the version. */

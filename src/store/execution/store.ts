@@ -8,12 +8,13 @@ import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlit
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../../drizzle/execution/migrations'
 import type { ExecState, RunState } from '../../core/state'
+import { ACTIVE_RUN } from '../../core/transitions'
 import type { ExecutionStatus, Mode, TaskRunStatus, Trigger } from '../../domain/types'
 import { events, execution, type ExecutionRow, items, logs, source, taskRuns, type TaskRunRow, timers } from './schema'
 
 export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
 
-const ACTIVE: TaskRunStatus[] = ['pending', 'running', 'delayed', 'waiting']
+const ACTIVE = [...ACTIVE_RUN]
 
 /** Columns of the execution row that belong to the engine's state. */
 export function execFromRow(row: ExecutionRow): ExecState {
