@@ -4,7 +4,6 @@ import { z } from 'zod'
 import { type ExecutionSummary } from '../store/d1/schema'
 import { listExecutions } from '../store/d1/executions'
 import { getFlow, getRevision } from '../store/d1/flows'
-import type { FlowDefinition } from '../flow/schema'
 import { isExecutionId, newExecutionId } from '../domain/ids'
 import { executionStub } from '../objects/stubs'
 import { ExecutionStatus } from '../domain/types'
@@ -227,7 +226,7 @@ async function replayRevision(env: Env, flowId: string, revision: number | undef
         message: `flow ${flowId} has no revision ${revision}`,
         issues: [{ path: 'revision', message: 'no such revision' }],
       })
-    return { revision: row.revision, definition: row.definition as FlowDefinition }
+    return { revision: row.revision, definition: row.definition }
   }
   const flow = await getFlow(env.DB, flowId)
   if (!flow) throw new ApiError({ status: 400, code: 'invalid_request', message: `flow ${flowId} no longer exists` })

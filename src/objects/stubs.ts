@@ -71,7 +71,7 @@ async function childDefinition(
   if (request.revision !== undefined) {
     const row = await getRevision(env.DB, request.flowId, request.revision)
     if (!row) throw new TaskFailure('validation_error', `flow ${request.flowId} has no revision ${request.revision}`)
-    return { revision: row.revision, definition: row.definition as FlowDefinition }
+    return { revision: row.revision, definition: row.definition }
   }
   const flow = await latestFlow(env.DB, request.flowId)
   if (!flow?.enabled) throw new TaskFailure('validation_error', `flow ${request.flowId} does not exist or is disabled`)
