@@ -1,9 +1,7 @@
 /** @module Starting executions in their own objects: from triggers, from parent flows, from replays. */
 import type { ChildRequest } from '../actions/define'
-import { getRevision } from '../store/d1/flows'
-import { latestFlow } from '../store/d1/latest-flow'
+import { resolveRevision } from '../store/d1/resolve-revision'
 import type { Env } from '../env'
-import type { FlowDefinition } from '../flow/schema'
 import { TaskFailure } from '../domain/errors'
 import type { StartRequest, StartResult } from './execution-object'
 import { childExecutionId } from '../domain/ids'
@@ -50,7 +48,8 @@ export async function startChild(
   if (parent.depth + 1 > MAX_DEPTH) {
     throw new TaskFailure('validation_error', `subflows may nest ${MAX_DEPTH} deep at most`)
   }
-  const definition = await childDefinition(env, request)
+  const definition = await resolveRevision(env.DB, request.flowId, request.revision)
+  if (!definition.ok) throw new TaskFailure('validation_error', definition.message)
   const result = await launch(env, {
     executionId: await childExecutionId(parent.id, taskRunId, attempt),
     flowId: request.flowId,
@@ -62,20 +61,6 @@ export async function startChild(
   })
   if (!result.ok) throw new TaskFailure('internal', result.message)
   return { executionId: result.executionId, status: result.status, output: result.output }
-}
-
-async function childDefinition(
-  env: Env,
-  request: ChildRequest,
-): Promise<{ revision: number; definition: FlowDefinition }> {
-  if (request.revision !== undefined) {
-    const row = await getRevision(env.DB, request.flowId, request.revision)
-    if (!row) throw new TaskFailure('validation_error', `flow ${request.flowId} has no revision ${request.revision}`)
-    return { revision: row.revision, definition: row.definition }
-  }
-  const flow = await latestFlow(env.DB, request.flowId)
-  if (!flow?.enabled) throw new TaskFailure('validation_error', `flow ${request.flowId} does not exist or is disabled`)
-  return { revision: flow.latestRevision, definition: flow.definition }
 }
 
 /** Tells the parent execution that this child ended. */
