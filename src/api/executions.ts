@@ -13,7 +13,7 @@ import { FlowId } from '../flow/ids'
 import { ApiError, parseOr400 } from './errors'
 import { readBody } from './input'
 import { EXECUTION_HEADER } from './trigger'
-import { iso } from './views'
+import { summaryView } from './views'
 
 export const executions = new Hono<{ Bindings: Env }>()
 
@@ -49,23 +49,6 @@ export const ListQuery = z.object({
   until: Time.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: Cursor.optional(),
-})
-
-const summaryView = (row: ExecutionSummary) => ({
-  id: row.id,
-  flowId: row.flowId,
-  revision: row.revision,
-  status: row.status,
-  trigger: row.trigger,
-  mode: row.mode,
-  createdAt: iso(row.createdAt),
-  startedAt: iso(row.startedAt),
-  endedAt: iso(row.endedAt),
-  durationMs: row.durationMs,
-  outputStatus: row.outputStatus,
-  error: row.errorType === null ? null : { type: row.errorType, taskId: row.errorTaskId, message: row.errorMessage },
-  replayOf: row.replayOf,
-  parentExecutionId: row.parentExecutionId,
 })
 
 executions.get('/', async (c) => {

@@ -3,7 +3,7 @@
  * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { upsertSummary } from '../store/d1/executions'
+import { summaryOf, upsertSummary } from '../store/d1/executions'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import type { FlowDefinition } from '../flow/schema'
@@ -16,7 +16,7 @@ import type { ExecutionRow } from '../store/execution/schema'
 import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
-import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from '../api/views'
+import { executionView, type ExecutionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
 import { eraseExecution } from './cleanup'
 
 export interface StartRequest {
