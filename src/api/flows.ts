@@ -20,7 +20,7 @@ import { FlowId } from '../flow/ids'
 import type { TriggerDefinition } from '../flow/schema'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
-import { bodyText } from './input'
+import { bodyText, parsedBody } from './input'
 import { trigger } from './trigger'
 import { iso } from './views'
 
@@ -57,26 +57,8 @@ export const FlowListQuery = z.object({
 async function definitionOf(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
   const text = await bodyText(request)
-  if (type.includes('yaml')) {
-    try {
-      return parseYaml(text)
-    } catch (error) {
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_yaml',
-        message: `the request body is not valid YAML: ${(error as Error).message}`,
-      })
-    }
-  }
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_json',
-      message: `the request body is not valid JSON: ${(error as Error).message}`,
-    })
-  }
+  if (type.includes('yaml')) return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
+  return parsedBody(() => JSON.parse(text), 'invalid_json', 'JSON')
 }
 
 flows.put('/:id', async (c) => {

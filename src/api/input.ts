@@ -1,6 +1,6 @@
 /** @module The input of an execution started by an HTTP request (DESIGN §4). */
 import type { ExecutionInput, Trigger } from '../domain/types'
-import { ApiError } from './errors'
+import { ApiError, type ErrorCode } from './errors'
 
 /** Headers never copied into an execution's input: the caller's credentials for our own API. */
 const REDACTED_FOR_MANUAL = new Set(['authorization', 'cookie'])
@@ -9,32 +9,29 @@ const REDACTED_FOR_MANUAL = new Set(['authorization', 'cookie'])
 export const bodyText = async (request: Request): Promise<string> =>
   new TextDecoder().decode(await request.arrayBuffer())
 
+/** What `parse` makes of a body, or a 400 `code` saying it is not valid `what`. */
+export async function parsedBody<T>(parse: () => T | Promise<T>, code: ErrorCode, what: string): Promise<T> {
+  try {
+    return await parse()
+  } catch (error) {
+    throw new ApiError({
+      status: 400,
+      code,
+      message: `the request body is not valid ${what}: ${(error as Error).message}`,
+    })
+  }
+}
+
 /** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
 export async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
   if (type.startsWith('multipart/form-data')) {
-    try {
-      return formFields(await request.formData())
-    } catch (error) {
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_request',
-        message: `the request body is not valid multipart/form-data: ${(error as Error).message}`,
-      })
-    }
+    return formFields(await parsedBody(() => request.formData(), 'invalid_request', 'multipart/form-data'))
   }
   const text = await bodyText(request)
   if (text.trim() === '') return {}
   if (type.includes('json')) {
-    try {
-      return JSON.parse(text)
-    } catch (error) {
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_json',
-        message: `the request body is not valid JSON: ${(error as Error).message}`,
-      })
-    }
+    return parsedBody(() => JSON.parse(text), 'invalid_json', 'JSON')
   }
   if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text))
   return text

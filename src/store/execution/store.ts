@@ -200,12 +200,7 @@ export class ExecutionStore {
   }
 
   countRuns(): number {
-    return (
-      this.db
-        .select({ count: sql<number>`count(*)` })
-        .from(taskRuns)
-        .get()?.count ?? 0
-    )
+    return this.count(taskRuns)
   }
 
   /** The child executions of task runs that were killed (a kill tells them to stop). */
@@ -251,12 +246,7 @@ export class ExecutionStore {
   }
 
   countLogs(): number {
-    return (
-      this.db
-        .select({ count: sql<number>`count(*)` })
-        .from(logs)
-        .get()?.count ?? 0
-    )
+    return this.count(logs)
   }
 
   /** Keeps an event for a `wait` task the execution has not reached yet. */
@@ -265,12 +255,7 @@ export class ExecutionStore {
   }
 
   countKeptEvents(): number {
-    return (
-      this.db
-        .select({ count: sql<number>`count(*)` })
-        .from(events)
-        .get()?.count ?? 0
-    )
+    return this.count(events)
   }
 
   /** Removes and returns the oldest kept event of that name. */
@@ -283,6 +268,15 @@ export class ExecutionStore {
       .get()
     if (kept) this.db.delete(events).where(eq(events.id, kept.id)).run()
     return kept
+  }
+
+  private count(table: SQLiteTable): number {
+    return (
+      this.db
+        .select({ count: sql<number>`count(*)` })
+        .from(table)
+        .get()?.count ?? 0
+    )
   }
 
   saveItems(runId: number, values: unknown[]): void {
