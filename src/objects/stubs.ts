@@ -3,9 +3,8 @@ import type { ChildRequest } from '../actions/define'
 import { resolveRevision } from '../store/d1/resolve-revision'
 import type { Env } from '../env'
 import { TaskFailure } from '../domain/errors'
-import type { StartRequest, StartResult } from './execution-object'
+import type { ChildEnded, ChildStarted, StartRequest, StartResult } from './contract'
 import { childExecutionId } from '../domain/ids'
-import type { ChildStarted } from '../runtime/runner'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionInput, Trigger } from '../domain/types'
 
@@ -66,11 +65,7 @@ export async function startChild(
 /** Tells the parent execution that this child ended. */
 export async function notifyParent(env: Env, row: ExecutionRow): Promise<void> {
   if (!row.parentExecutionId || row.parentTaskRunId === null) return
-  const { accepted } = await executionStub(env, row.parentExecutionId).childEnded(row.parentTaskRunId, {
-    executionId: row.id,
-    status: row.status,
-    output: row.output,
-    error: row.error,
-  })
+  const notice: ChildEnded = { executionId: row.id, status: row.status, output: row.output, error: row.error }
+  const { accepted } = await executionStub(env, row.parentExecutionId).childEnded(row.parentTaskRunId, notice)
   if (!accepted) throw new TaskFailure('internal', 'the parent task has not recorded this child yet')
 }

@@ -20,6 +20,7 @@ import { type Effect, type EngineState, FINAL_EXECUTION, type RunState } from '.
 import type { ExecutionRow } from '../store/execution/schema'
 import { execFromRow, type ExecutionStore, type LogLine } from '../store/execution/store'
 import type { Output } from '../domain/types'
+import type { ChildStarted } from '../objects/contract'
 
 /** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
 export const SLICE_TASKS = 100
@@ -31,12 +32,6 @@ export const MAX_KEPT_EVENTS = 100
 export const MAX_LOG_MESSAGE = 8 * 1024
 /** How soon a child tells its parent again that it ended, after a failed or refused try. */
 export const NOTIFY_RETRY_MS = 1_000
-
-export interface ChildStarted {
-  executionId: string
-  status: string
-  output: Output | null
-}
 
 /** What the runner needs from its Durable Object and the rest of the system. */
 export interface Services {
