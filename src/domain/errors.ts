@@ -49,3 +49,12 @@ export class TaskFailure extends Error {
     super(message)
   }
 }
+
+/**
+ * A state the engine's own code should never reach: a bug, not bad input or a failing service.
+ * Whatever catches it, it is an `internal` error.
+ */
+export class InvariantViolated extends Error {
+  readonly type = 'internal'
+  override readonly name = 'InvariantViolated'
+}
