@@ -1,5 +1,6 @@
 /** @module The engine's working state (pure data) and a copy-on-write draft that `decide` edits. */
 import type { LogLevel } from '../domain/log'
+import { InvariantViolated } from '../domain/errors'
 import type { CompiledFlow } from '../flow/compile'
 import type {
   Attempt,
@@ -135,7 +136,7 @@ export class Draft {
 
   updateRun(id: number, patch: Partial<RunState>): RunState {
     const current = this.run(id) ?? this.changed.get(id)
-    if (!current) throw new Error(`task run ${id} is not active`)
+    if (!current) throw new InvariantViolated(`task run ${id} is not active`)
     return this.putRun({ ...current, ...patch })
   }
 
