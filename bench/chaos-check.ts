@@ -47,7 +47,7 @@ export interface CallCheck {
   /** Calls that reached the target after their task run's completion was recorded. */
   repeatedAfterRecorded: { key: string; at: number; recordedAt: number }[]
   /** Calls the target answered while their attempt was interrupted by a crash: the answer was lost. */
-  answersLost: number
+  answersLost: Call[]
   /**
    * Successful calls whose attempt did not complete, followed by another call for the same task
    * run: side effects delivered twice, by how their attempt ended (`interrupted` by a crash,
@@ -59,7 +59,7 @@ export interface CallCheck {
   /** Attempts of any task closed as interrupted by a restart. */
   interruptedAttempts: number
   /** The task runs with lost answers: their calls and attempts, to look at. */
-  lost: { key: string; calls: Call[]; attempts: Attempt[] }[]
+  runsWithLostAnswers: { key: string; calls: Call[]; attempts: Attempt[] }[]
 }
 
 const outcome = (attempt: Attempt) => (interrupted(attempt) ? 'interrupted' : (attempt.error?.type ?? attempt.status))
@@ -88,11 +88,11 @@ export function checkCalls(details: readonly Detail[], calls: readonly Call[]): 
     calls: 0,
     unattributed: 0,
     repeatedAfterRecorded: [],
-    answersLost: 0,
+    answersLost: [],
     deliveredTwice: {},
     attempts: {},
     interruptedAttempts,
-    lost: [],
+    runsWithLostAnswers: [],
   }
   for (const run of runs.values()) for (const attempt of run.attempts) add(check.attempts, outcome(attempt))
   for (const [key, list] of byKey) {
@@ -116,14 +116,14 @@ export function checkCalls(details: readonly Detail[], calls: readonly Call[]): 
         check.repeatedAfterRecorded.push({ key, at: call.at, recordedAt })
       if (call.answeredAt === null) continue
       if (interrupted(attempt)) {
-        check.answersLost += 1
+        check.answersLost.push(call)
         lost = true
       }
       const succeeded = call.status !== null && call.status >= 200 && call.status < 300
       if (succeeded && attempt.status !== 'completed' && index < ordered.length - 1)
         add(check.deliveredTwice, outcome(attempt))
     }
-    if (lost) check.lost.push({ key, calls: list, attempts: run.attempts })
+    if (lost) check.runsWithLostAnswers.push({ key, calls: list, attempts: run.attempts })
   }
   return check
 }

@@ -20,12 +20,12 @@ import path from 'node:path'
 import { checkCalls, type Detail, duplicateRuns, FINAL, indexMismatches } from './chaos-check.ts'
 import { run, sleep, stats } from './load.ts'
 import { applyMigrations, type Dev, freePort, ROOT, startDev } from './stack.ts'
-import { startTarget } from './target.ts'
+import { type Call, startTarget } from './target.ts'
 
 const settings = {
   /** Executions of each waiting kind in round 1. */
   each: Number(process.env.CHAOS_EACH ?? 4),
-  executions: Number(process.env.CHAOS_EXECUTIONS ?? 300),
+  executions: Number(process.env.CHAOS_EXECUTIONS ?? 200),
   concurrency: Number(process.env.CHAOS_CONCURRENCY ?? 16),
   failPercent: Number(process.env.CHAOS_FAIL_PERCENT ?? 30),
   /** How long executions may take to drain after the last restart before they count as stuck. */
@@ -49,6 +49,8 @@ class Server {
   readonly port: number
   /** How long each restart took (ms). */
   readonly restarts: number[] = []
+  /** When each kill was sent (epoch ms, the target's clock). */
+  readonly kills: number[] = []
   /** When the server last came up (performance.now()). */
   upAt = 0
 
@@ -82,6 +84,7 @@ class Server {
   /** `kill -9` of wrangler and workerd, then a restart on the same state; the restart's time. */
   async crashAndRestart(): Promise<number> {
     this.down()
+    this.kills.push(Date.now())
     await this.dev?.crash()
     this.dev = null
     const ms = await this.start()
@@ -354,6 +357,17 @@ async function round2(server: Server): Promise<Round> {
   }
 }
 
+/** How long before the kill that lost them the lost answers had come. */
+function answerAges(lost: readonly Call[]): string {
+  const ages = lost.flatMap(({ answeredAt }) => {
+    const kill = server.kills.find((at) => answeredAt !== null && at >= answeredAt)
+    return kill === undefined || answeredAt === null ? [] : [kill - answeredAt]
+  })
+  if (ages.length === 0) return ''
+  const { p50 } = stats(ages)
+  return ` (answered ${p50} ms, at most ${Math.max(...ages)} ms, before the kill)`
+}
+
 /** Prints a round; whether it passed: nothing stuck, repeated after it was recorded, or mismatched. */
 function report({ name, story, drainMs, drainedFrom, inspection }: Round): boolean {
   const { calls } = inspection
@@ -364,8 +378,8 @@ function report({ name, story, drainMs, drainedFrom, inspection }: Round): boole
     `  drained ${(drainMs / 1000).toFixed(1)} s after ${drainedFrom}`,
     `  http calls ${calls.calls}, attempts ${counts(calls.attempts)}`,
     `  calls repeated after their completion was recorded: ${calls.repeatedAfterRecorded.length}`,
-    `  at-least-once window: ${calls.answersLost} answers lost to a crash between the target's answer and the record; ` +
-      `successful calls made again: ${counts(calls.deliveredTwice) || 'none'}`,
+    `  at-least-once window: ${calls.answersLost.length} answers lost to a crash between the target's answer and the record` +
+      `${answerAges(calls.answersLost)}; successful calls made again: ${counts(calls.deliveredTwice) || 'none'}`,
     `  index vs object mismatches: ${inspection.mismatches.length}; task runs recorded twice: ${inspection.duplicates.length}`,
   ]
   if (calls.unattributed > 0) lines.push(`  calls with a key of no task run: ${calls.unattributed}`)
@@ -375,7 +389,8 @@ function report({ name, story, drainMs, drainedFrom, inspection }: Round): boole
   for (const mismatch of inspection.mismatches.slice(0, 10))
     lines.push(`  MISMATCH ${mismatch.id}: index ${mismatch.index}, object ${mismatch.object}`)
   for (const duplicate of inspection.duplicates.slice(0, 10)) lines.push(`  TWICE ${duplicate}`)
-  if (process.env.CHAOS_VERBOSE) for (const lost of calls.lost) lines.push(`  LOST ${JSON.stringify(lost)}`)
+  if (process.env.CHAOS_VERBOSE)
+    for (const lost of calls.runsWithLostAnswers) lines.push(`  LOST ${JSON.stringify(lost)}`)
   console.log(lines.join('\n'))
   return (
     inspection.stuck.length === 0 &&
@@ -394,7 +409,7 @@ const figures = ({ drainMs, inspection: { calls, ...inspection } }: Round) => ({
   duplicates: inspection.duplicates.length,
   calls: calls.calls,
   interrupted: calls.interruptedAttempts,
-  answersLost: calls.answersLost,
+  answersLost: calls.answersLost.length,
   deliveredTwice: calls.deliveredTwice,
   drainMs: Math.round(drainMs),
 })
