@@ -22,11 +22,21 @@ export interface Dev {
   url: string
   process: ChildProcess
   stop(): Promise<void>
+  /** `kill -9` of the whole process group (wrangler and its workerd), as a crash would. */
+  crash(): Promise<void>
 }
 
-/** `wrangler dev` for a config on a free port, with its own state directory; resolves once it answers. */
-export async function startDev(config: string, persistTo: string, probe: string): Promise<Dev> {
-  const port = await freePort()
+/**
+ * `wrangler dev` for a config on a free port (or `options.port`), with its own state directory and
+ * `options.vars`; resolves once it answers.
+ */
+export async function startDev(
+  config: string,
+  persistTo: string,
+  probe: string,
+  options: { port?: number; vars?: Record<string, string> } = {},
+): Promise<Dev> {
+  const port = options.port ?? (await freePort())
   const inspector = await freePort()
   const args = [
     'dev',
@@ -43,12 +53,14 @@ export async function startDev(config: string, persistTo: string, probe: string)
     '--log-level',
     'error',
     '--show-interactive-dev-session=false',
+    ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
   const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const url = `http://127.0.0.1:${port}`
+  const group = -(child.pid as number)
   const started = Date.now()
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev (${config}) exited:\n${output}`)
@@ -59,27 +71,55 @@ export async function startDev(config: string, persistTo: string, probe: string)
     } catch {
       // not listening yet
     }
-    if (Date.now() - started > 90_000) throw new Error(`wrangler dev (${config}) did not start:\n${output}`)
+    if (Date.now() - started > 90_000) {
+      killGroup(group)
+      throw new Error(`wrangler dev (${config}) did not start:\n${output}`)
+    }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return {
     url,
     process: child,
     stop: async () => {
-      if (child.exitCode !== null) return
-      process.kill(-(child.pid as number), 'SIGINT')
-      await new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          process.kill(-(child.pid as number), 'SIGKILL')
-          resolve(undefined)
-        }, 10_000)
-        child.on('exit', () => {
-          clearTimeout(timer)
-          resolve(undefined)
-        })
-      })
+      if (child.exitCode !== null || child.signalCode !== null) return
+      process.kill(group, 'SIGINT')
+      const timer = setTimeout(() => killGroup(group), 10_000)
+      await exited
+      clearTimeout(timer)
+    },
+    crash: async () => {
+      killGroup(group)
+      await exited
+      // workerd may outlive wrangler's exit by a moment: wait until the group has no live process
+      while (liveInGroup(-group) > 0) await new Promise((resolve) => setTimeout(resolve, 50))
     },
   }
+}
+
+function killGroup(group: number): void {
+  try {
+    process.kill(group, 'SIGKILL')
+  } catch {
+    // nothing left in the group
+  }
+}
+
+/** How many processes of process group `pgid` are alive (zombies waiting to be reaped do not count). */
+function liveInGroup(pgid: number): number {
+  let live = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      // pid (comm) state ppid pgrp …: parse after the last ')' since comm may hold spaces
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(pgrp) === pgid && state !== 'Z') live += 1
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return live
 }
 
 export function applyMigrations(config: string, persistTo: string): void {

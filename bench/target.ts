@@ -1,19 +1,50 @@
 /**
- * A local HTTP target for `http` tasks (Node, 127.0.0.1 only): it can fail N times, hang (always
- * or on the first call), answer slowly, echo, send big bodies, and count calls per `key`. Used by the tests and the benchmarks.
+ * A local HTTP target for `http` tasks (Node, 127.0.0.1 only): it can fail N times, fail a share of
+ * calls at random, hang (always or on the first call), answer slowly, echo, send big bodies, count
+ * calls per `key`, and (with `log`) record every call with its `Idempotency-Key` and times. Used by
+ * the tests, the benchmarks and the chaos run.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+/** One call, as the target saw it. */
+export interface Call {
+  path: string
+  idempotencyKey: string | null
+  /** Epoch ms when the request arrived. */
+  at: number
+  /** Epoch ms when the whole answer was handed to the connection, or null if it never was (the caller went away). */
+  answeredAt: number | null
+  status: number | null
+}
+
 export interface Target {
   url: string
+  /** The calls recorded so far (empty unless started with `log`). */
+  calls(): readonly Call[]
   close(): Promise<void>
 }
 
-export async function startTarget(listenPort = 0): Promise<Target> {
+export async function startTarget(listenPort = 0, options: { log?: boolean } = {}): Promise<Target> {
   const calls = new Map<string, number>()
+  const log: Call[] = []
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (options.log) {
+      const key = request.headers['idempotency-key']
+      const call: Call = {
+        path: url.pathname,
+        idempotencyKey: typeof key === 'string' ? key : null,
+        at: Date.now(),
+        answeredAt: null,
+        status: null,
+      }
+      log.push(call)
+      response.on('finish', () => {
+        call.answeredAt = Date.now()
+        call.status = response.statusCode
+      })
+    }
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
@@ -35,6 +66,11 @@ export async function startTarget(listenPort = 0): Promise<Target> {
           })
         case 'status':
           return json(Number(arg), { status: Number(arg) })
+        case 'chance': {
+          // `/chance/30` fails 30 % of calls with 503, at random
+          const failed = Math.random() * 100 < Number(arg)
+          return json(failed ? 503 : 200, { failed })
+        }
         case 'flaky': {
           const failures = Number(url.searchParams.get('fail') ?? '1')
           return count <= failures ? json(503, { attempt: count }) : json(200, { attempt: count })
@@ -62,6 +98,7 @@ export async function startTarget(listenPort = 0): Promise<Target> {
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
+    calls: () => log,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()

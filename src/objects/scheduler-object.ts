@@ -1,6 +1,11 @@
 /**
  * @module One Durable Object per flow with schedule triggers: it sleeps on its alarm until the
  * next slot, starts the executions that are due, and arms the alarm for the next one.
+ *
+ * The alarm awaits D1 and the starts of executions, and a `configure` (a new revision, a DELETE)
+ * may land meanwhile. Every configure stamps the state with a new `configuration`; an alarm that
+ * finds another one (or none) after its awaits leaves the state, the alarm and the flow's next fire
+ * time to that configure, which computed them from its own now — so neither loses the other's write.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { getFlow, setNextScheduledAt } from '../store/d1/flows'
@@ -16,6 +21,8 @@ const RETRY_MS = 5_000
 interface State {
   flowId: string
   schedules: Schedule[]
+  /** New with every configure (absent in states written before it existed). */
+  configuration?: string
 }
 
 export class SchedulerObject extends DurableObject<Env> {
@@ -26,10 +33,16 @@ export class SchedulerObject extends DurableObject<Env> {
       await this.ctx.storage.deleteAll()
       return null
     }
-    await this.ctx.storage.put<State>('state', { flowId, schedules })
+    await this.ctx.storage.put<State>('state', { flowId, schedules, configuration: crypto.randomUUID() })
     const next = nextFire(schedules)
     await (next === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(next))
     return next
+  }
+
+  /** Whether the state is still the one `read` was read from: no configure landed since. */
+  private async unchanged(read: State): Promise<boolean> {
+    const current = await this.ctx.storage.get<State>('state')
+    return current !== undefined && current.configuration === read.configuration
   }
 
   override async alarm(): Promise<void> {
@@ -39,7 +52,7 @@ export class SchedulerObject extends DurableObject<Env> {
     try {
       const flow = await getFlow(this.env.DB, state.flowId)
       if (!flow?.enabled) {
-        await this.ctx.storage.deleteAll()
+        if (await this.unchanged(state)) await this.ctx.storage.deleteAll()
         return
       }
       for (const { index, slot } of fire) {
@@ -56,9 +69,11 @@ export class SchedulerObject extends DurableObject<Env> {
       }
     } catch (error) {
       console.error(`schedule of flow ${state.flowId} could not start an execution; retrying`, error)
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_MS)
+      if (await this.unchanged(state)) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS)
       return
     }
+    // a configure that landed during the awaits owns the schedules, the alarm and the next fire time
+    if (!(await this.unchanged(state))) return
     await this.ctx.storage.put<State>('state', { ...state, schedules: after })
     const next = nextFire(after)
     if (next !== null) await this.ctx.storage.setAlarm(next)

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
+import type { Env } from '../../src/env'
 import { call, json, putFlow, uniqueId } from '../helpers/api'
 
 const everySecond = (input: object = {}) => ({
@@ -111,5 +112,77 @@ describe('a schedule', () => {
       await env.DB.exec('ALTER TABLE flows_away RENAME TO flows')
     }
     await call('DELETE', `/api/flows/${flowId}`)
+  })
+})
+
+describe('a configure that lands while the alarm starts executions', () => {
+  /** Holds every execution start of the scheduler's alarm until `release`, and says when one waits. */
+  async function slowLaunches(stub: DurableObjectStub) {
+    const gate = { waiting: false, released: false }
+    await runInDurableObject(stub, (object) => {
+      const instance = object as unknown as { env: Env }
+      const executions = instance.env.EXECUTIONS
+      const slow = {
+        idFromName: (name: string) => executions.idFromName(name),
+        get: (id: DurableObjectId) => ({
+          start: async (request: unknown) => {
+            gate.waiting = true
+            // polled, so that the alarm's own timers keep it alive while the test configures
+            while (!gate.released) await new Promise((resolve) => setTimeout(resolve, 5))
+            return executions.get(id).start(request as never)
+          },
+        }),
+      }
+      Object.defineProperty(instance, 'env', { value: { ...instance.env, EXECUTIONS: slow }, configurable: true })
+    })
+    return gate
+  }
+
+  /** A flow with one yearly schedule whose slot is due now. */
+  async function dueSchedule() {
+    const flowId = uniqueId()
+    await putFlow(flowId, { ...everySecond(), triggers: [{ type: 'schedule', cron: '0 0 1 1 *' }] })
+    const stub = schedulerOf(flowId)
+    await runInDurableObject(stub, async (_, state) => {
+      const saved = (await state.storage.get<{ schedules: { nextAt: number }[] }>('state'))!
+      saved.schedules[0]!.nextAt = Date.now() - 1000
+      await state.storage.put('state', saved)
+    })
+    return { flowId, stub, gate: await slowLaunches(stub) }
+  }
+
+  it('keeps the schedules it set, its alarm and its next fire time', async () => {
+    const { flowId, stub, gate } = await dueSchedule()
+    const alarm = runDurableObjectAlarm(stub)
+    await vi.waitUntil(() => gate.waiting, { timeout: 5_000, interval: 5 })
+    const daily = { type: 'schedule', cron: '0 0 * * *' }
+    const updated = await putFlow(flowId, {
+      ...everySecond(),
+      triggers: [{ type: 'schedule', cron: '0 0 1 1 *' }, daily],
+    })
+    gate.released = true
+    expect(await alarm).toBe(true)
+    const state = await runInDurableObject(stub, (_, state) =>
+      state.storage.get<{ schedules: { cron: string; nextAt: number }[] }>('state'),
+    )
+    expect(state!.schedules.map((schedule) => schedule.cron)).toEqual(['0 0 1 1 *', '0 0 * * *'])
+    const next = Date.parse(updated.nextScheduledAt)
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBe(next)
+    expect(Date.parse((await json(call('GET', `/api/flows/${flowId}`))).nextScheduledAt)).toBe(next)
+    // the slot the alarm was starting still started, once
+    await vi.waitUntil(async () => (await scheduled(flowId)).length === 1, { timeout: 5_000, interval: 50 })
+    await call('DELETE', `/api/flows/${flowId}`)
+  })
+
+  it('stays stopped by a DELETE', async () => {
+    const { flowId, stub, gate } = await dueSchedule()
+    const alarm = runDurableObjectAlarm(stub)
+    await vi.waitUntil(() => gate.waiting, { timeout: 5_000, interval: 5 })
+    expect((await call('DELETE', `/api/flows/${flowId}`)).status).toBe(204)
+    gate.released = true
+    expect(await alarm).toBe(true)
+    expect(await runInDurableObject(stub, (_, state) => state.storage.get('state'))).toBeUndefined()
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).toBeNull()
+    expect((await json(call('GET', `/api/flows/${flowId}`))).nextScheduledAt).toBeNull()
   })
 })

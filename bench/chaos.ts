@@ -1,0 +1,468 @@
+/**
+ * `npm run chaos`: kills edgeflow (`kill -9` of the whole `wrangler dev` process group) while
+ * executions wait, sleep, retry and call out, restarts it on the same persisted state, and checks
+ * what the crashes did: executions final or stuck, calls repeated after their completion was
+ * recorded, the D1 index against the objects, the time to drain, and the at-least-once window.
+ *
+ * Round 1 puts executions in every waiting state (a delay, a retry back-off, a `wait` for an event,
+ * a subflow whose child is delaying, an in-flight slow call) and kills the server four times at
+ * different moments. Round 2 runs `CHAOS_EXECUTIONS` executions at `CHAOS_CONCURRENCY` against a
+ * target that fails `CHAOS_FAIL_PERCENT` % of calls, with a kill in the middle of the load.
+ *
+ * Everything runs on 127.0.0.1 with a temporary state directory, bounded in count and time
+ * (`CHAOS_MAX_S`); the exit code is non-zero when anything is stuck, repeated after it was
+ * recorded, or mismatched. `CHAOS_VERBOSE=1` prints the task runs whose answers a crash lost;
+ * `CHAOS_DUMP=/tmp/x` saves each round's details and calls as JSON to look at.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { checkCalls, type Detail, duplicateRuns, FINAL, indexMismatches } from './chaos-check.ts'
+import { run, sleep, stats } from './load.ts'
+import { applyMigrations, type Dev, freePort, ROOT, startDev } from './stack.ts'
+import { type Call, startTarget } from './target.ts'
+
+const settings = {
+  /** Executions of each waiting kind in round 1. */
+  each: Number(process.env.CHAOS_EACH ?? 4),
+  executions: Number(process.env.CHAOS_EXECUTIONS ?? 200),
+  concurrency: Number(process.env.CHAOS_CONCURRENCY ?? 16),
+  failPercent: Number(process.env.CHAOS_FAIL_PERCENT ?? 30),
+  /** How long executions may take to drain after the last restart before they count as stuck. */
+  drainMs: Number(process.env.CHAOS_DRAIN_S ?? 90) * 1000,
+  /** The whole run stops after this, whatever it is doing. */
+  maxMs: Number(process.env.CHAOS_MAX_S ?? 600) * 1000,
+}
+
+const CONFIG = path.join(ROOT, 'wrangler.toml')
+const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-chaos-'))
+const target = await startTarget(0, { log: true })
+const T = target.url
+
+/** The server, restartable on the same port and state; requests through it outlive crashes. */
+class Server {
+  private dev: Dev | null = null
+  private up!: Promise<void>
+  private markUp!: () => void
+  private starting: Promise<unknown> = Promise.resolve()
+  private stopped = false
+  readonly port: number
+  /** How long each restart took (ms). */
+  readonly restarts: number[] = []
+  /** When each kill was sent (epoch ms, the target's clock). */
+  readonly kills: number[] = []
+  /** When the server last came up (performance.now()). */
+  upAt = 0
+
+  constructor(port: number) {
+    this.port = port
+    this.down()
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  private down() {
+    this.up = new Promise((resolve) => (this.markUp = resolve))
+  }
+
+  async start(): Promise<number> {
+    if (this.stopped) throw new Error('the server was stopped')
+    const started = performance.now()
+    const starting = startDev(CONFIG, state, '/api/flows', {
+      port: this.port,
+      vars: { ALLOW_ANONYMOUS_API: 'true' },
+    }).then((dev) => (this.dev = dev))
+    this.starting = starting.catch(() => null)
+    await starting
+    this.upAt = performance.now()
+    this.markUp()
+    return this.upAt - started
+  }
+
+  /** `kill -9` of wrangler and workerd, then a restart on the same state; the restart's time. */
+  async crashAndRestart(): Promise<number> {
+    this.down()
+    this.kills.push(Date.now())
+    await this.dev?.crash()
+    this.dev = null
+    const ms = await this.start()
+    this.restarts.push(ms)
+    return ms
+  }
+
+  /** Stops the server, and one still starting (a crash may be restarting it when the run breaks off). */
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.starting
+    await this.dev?.crash()
+    this.dev = null
+  }
+
+  /**
+   * A request that waits out crashes: on a network error (before or during the answer) or a 5xx it
+   * waits for the server to be up and tries again (only for requests that may repeat: reads, and triggers with an Idempotency-Key).
+   */
+  async request(route: string, init: RequestInit = {}): Promise<Response> {
+    for (let tries = 1; ; tries += 1) {
+      await this.up
+      try {
+        const response = await fetch(`${this.url}${route}`, init)
+        // read the whole answer here: a crash may cut it after the headers
+        const body = await response.arrayBuffer()
+        if (response.status < 500 || tries >= 10) return new Response(body, response)
+      } catch (error) {
+        if (tries >= 10) throw error
+      }
+      await sleep(100 * tries)
+    }
+  }
+
+  async json<T = any>(route: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.request(route, init)
+    if (response.status >= 300 && response.status !== 202)
+      throw new Error(`${init.method ?? 'GET'} ${route}: ${response.status} ${await response.text()}`)
+    return (await response.json()) as T
+  }
+
+  post<T = any>(route: string, body: unknown, headers: Record<string, string> = {}) {
+    return this.json<T>(route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
+  }
+}
+
+/** Every task that does I/O retries what a crash interrupts. */
+const RETRY = { maxAttempts: 10, backoff: 'constant', delay: '500ms' }
+const call = (id: string, what: string, extra: object = {}) => ({ id, type: 'http', url: `${T}/ok/${what}`, ...extra })
+/** Execution `n` of a kind sleeps `first + n × step` seconds: they wake between kills, and during them. */
+const spread = (first: number, step: number) => `{{ ${first} + input.body.n * ${step} }}s`
+
+const FLOWS: Record<string, object> = {
+  chaos_delay: {
+    retry: RETRY,
+    tasks: [{ id: 'nap', type: 'delay', duration: spread(4, 8) }, call('call', 'delay')],
+  },
+  chaos_backoff: {
+    tasks: [
+      {
+        id: 'call',
+        type: 'http',
+        // fails 2, 4, 6… times, backing off 1, 2, then 4 s
+        url: `${T}/flaky?key={{ execution.id }}&fail={{ 2 + input.body.n * 2 }}`,
+        retry: { maxAttempts: 20, backoff: 'exponential', delay: '1s', maxDelay: '4s' },
+      },
+    ],
+  },
+  chaos_wait: {
+    retry: RETRY,
+    tasks: [
+      { id: 'approval', type: 'wait', event: 'go', timeout: '10m' },
+      // slow, so that the kill after the events finds it in flight
+      call('call', 'wait', { method: 'POST', url: `${T}/slow/1500`, body: '{{ outputs.approval }}', timeout: '6s' }),
+    ],
+  },
+  chaos_child: {
+    retry: RETRY,
+    tasks: [{ id: 'nap', type: 'delay', duration: spread(3, 8) }, call('call', 'child')],
+  },
+  chaos_parent: {
+    retry: RETRY,
+    tasks: [
+      { id: 'child', type: 'subflow', flowId: 'chaos_child', input: { n: '{{ input.body.n }}' } },
+      call('call', 'parent'),
+    ],
+  },
+  chaos_slow: { retry: RETRY, tasks: [call('call', 'slow', { url: `${T}/slow/2500`, timeout: '6s' })] },
+  chaos_load: {
+    retry: { maxAttempts: 12, backoff: 'constant', delay: '200ms' },
+    tasks: [
+      { id: 'first', type: 'http', url: `${T}/chance/${settings.failPercent}` },
+      { id: 'pause', type: 'delay', duration: '200ms' },
+      {
+        id: 'second',
+        type: 'http',
+        method: 'POST',
+        url: `${T}/chance/${settings.failPercent}`,
+        body: { n: '{{ input.body.n }}' },
+      },
+    ],
+  },
+}
+const ROUND1 = ['chaos_delay', 'chaos_backoff', 'chaos_wait', 'chaos_parent', 'chaos_slow']
+
+/** Starts an async execution of `flowId`; the key makes a retry after a crash return the same one. */
+async function trigger(server: Server, flowId: string, key: string, body: unknown = {}): Promise<string> {
+  const answer = await server.post<{ executionId: string }>(`/hooks/${flowId}`, body, { 'idempotency-key': key })
+  return answer.executionId
+}
+
+/** How many times each value occurs. */
+function tally(values: Iterable<string>): Record<string, number> {
+  const counted: Record<string, number> = {}
+  for (const value of values) counted[value] = (counted[value] ?? 0) + 1
+  return counted
+}
+
+const counts = (counted: Record<string, number>) =>
+  Object.entries(counted)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ')
+
+/** Every execution of `flowIds` as D1 lists them: id → status. */
+async function listed(server: Server, flowIds: readonly string[]): Promise<Map<string, string>> {
+  const index = new Map<string, string>()
+  for (const flowId of flowIds) {
+    let cursor: string | null = null
+    do {
+      const page: { items: { id: string; status: string }[]; nextCursor: string | null } = await server.json(
+        `/api/executions?flowId=${flowId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      )
+      for (const item of page.items) index.set(item.id, item.status)
+      cursor = page.nextCursor
+    } while (cursor)
+  }
+  return index
+}
+
+/**
+ * Polls the D1 index (which does not wake the objects: recovery must come from their alarms) until
+ * every execution of `flowIds`, and every one in `expected`, is final, or `drainMs` passed; returns
+ * when (performance.now()).
+ */
+async function drain(server: Server, flowIds: readonly string[], expected: readonly string[]): Promise<number> {
+  const started = performance.now()
+  for (;;) {
+    const index = await listed(server, flowIds)
+    const done = expected.every((id) => index.has(id)) && [...index.values()].every((status) => FINAL.has(status))
+    if (done || performance.now() - started > settings.drainMs) return performance.now()
+    await sleep(250)
+  }
+}
+
+/** Reads every execution from its object, then checks them against the index and the target's log. */
+async function inspect(server: Server, flowIds: readonly string[], expected: readonly string[], callsFrom: number) {
+  let index = await listed(server, flowIds)
+  const objects = new Map<string, Detail | null>()
+  const read = async (id: string) => {
+    const response = await server.request(`/api/executions/${id}`)
+    objects.set(id, response.status === 404 ? null : ((await response.json()) as Detail))
+  }
+  const ids = [...new Set([...index.keys(), ...expected])]
+  await run(ids.length, 8, settings.maxMs, (i) => read(ids[i] as string))
+  // children the index may not list
+  const children = [...objects.values()].flatMap(
+    (detail) => detail?.taskRuns.flatMap((taskRun) => taskRun.childExecutionId ?? []) ?? [],
+  )
+  for (const id of children) if (!objects.has(id)) await read(id)
+  const details = [...objects.values()].filter((detail): detail is Detail => detail !== null)
+  const stuck = details.filter((detail) => !FINAL.has(detail.status))
+  // the index follows the objects a few milliseconds later: give a mismatch time to converge
+  let mismatches = indexMismatches(index, objects)
+  for (let tries = 0; mismatches.length > 0 && tries < 20; tries += 1) {
+    await sleep(1000)
+    index = await listed(server, flowIds)
+    mismatches = indexMismatches(index, objects)
+  }
+  if (process.env.CHAOS_DUMP) {
+    const file = `${process.env.CHAOS_DUMP}.${flowIds[0]}.json`
+    writeFileSync(file, JSON.stringify({ details, calls: target.calls().slice(callsFrom) }))
+  }
+  return {
+    executions: details.length,
+    stuck: stuck.map((detail) => `${detail.id} (${detail.flowId}) ${detail.status}`),
+    byStatus: tally(details.map((detail) => detail.status)),
+    mismatches,
+    duplicates: duplicateRuns(details),
+    calls: checkCalls(details, target.calls().slice(callsFrom)),
+  }
+}
+
+interface Round {
+  name: string
+  /** What happened, a line each. */
+  story: string[]
+  /** Milliseconds until every execution was final, from the moment `drainedFrom` names. */
+  drainMs: number
+  drainedFrom: string
+  inspection: Awaited<ReturnType<typeof inspect>>
+}
+
+async function round1(server: Server): Promise<Round> {
+  const callsFrom = target.calls().length
+  const ids: string[] = []
+  for (const flowId of ROUND1) {
+    for (let n = 0; n < settings.each; n += 1) ids.push(await trigger(server, flowId, `round1-${flowId}-${n}`, { n }))
+  }
+  const waiting = ids.filter((_, index) => ROUND1[Math.floor(index / settings.each)] === 'chaos_wait')
+  const flowIds = [...ROUND1, 'chaos_child']
+  const story: string[] = []
+  const kill = async (moment: string) => {
+    // what the executions were doing, as the index saw it a moment before
+    const before = tally((await listed(server, flowIds)).values())
+    const ms = await server.crashAndRestart()
+    story.push(`kill ${story.length + 1}, ${moment}: ${counts(before)} (restart ${(ms / 1000).toFixed(1)} s)`)
+  }
+  // slow calls in flight, delays and back-offs sleeping, children delaying, waits waiting
+  await sleep(1000)
+  await kill('1 s after the starts')
+  // while the restarted objects recover: interrupted attempts closed and retried
+  await sleep(300)
+  await kill('300 ms after the restart, while recovering')
+  await sleep(3000)
+  await kill('3 s later')
+  for (const id of waiting) await server.post(`/api/executions/${id}/events/go`, { by: 'chaos' })
+  await sleep(100)
+  await kill('100 ms after the events were delivered')
+  const drained = await drain(server, flowIds, ids)
+  return {
+    name: `round 1: ${settings.each} executions in each waiting state, 4 kills`,
+    story,
+    drainMs: drained - server.upAt,
+    drainedFrom: 'the last restart',
+    inspection: await inspect(server, flowIds, ids, callsFrom),
+  }
+}
+
+async function round2(server: Server): Promise<Round> {
+  const callsFrom = target.calls().length
+  const crashAt = Math.floor(settings.executions / 2)
+  let started = 0
+  let crash: Promise<number> | undefined
+  const load = await run(settings.executions, settings.concurrency, settings.maxMs, async (n) => {
+    const id = await trigger(server, 'chaos_load', `round2-${n}`, { n })
+    started += 1
+    if (started === crashAt) {
+      crash = server.crashAndRestart()
+      // awaited below, once the load is done; if the load breaks off first, the run reports that
+      crash.catch(() => undefined)
+    }
+    return id
+  })
+  const restartMs = (await crash) ?? 0
+  const loaded = performance.now()
+  const drained = await drain(server, ['chaos_load'], load.results)
+  return {
+    name: `round 2: ${settings.executions} executions at c=${settings.concurrency}, ${settings.failPercent} % of calls failing, 1 kill`,
+    story: [
+      `triggered ${load.results.length} in ${(load.elapsedMs / 1000).toFixed(1)} s, killed after ${crashAt} ` +
+        `(restart ${(restartMs / 1000).toFixed(1)} s; every execution final ${((drained - server.upAt) / 1000).toFixed(1)} s after it)`,
+    ],
+    drainMs: drained - loaded,
+    drainedFrom: 'the last trigger',
+    inspection: await inspect(server, ['chaos_load'], load.results, callsFrom),
+  }
+}
+
+/** How long before the kill that lost them the lost answers had come. */
+function answerAges(lost: readonly Call[]): string {
+  const ages = lost.flatMap(({ answeredAt }) => {
+    const kill = server.kills.find((at) => answeredAt !== null && at >= answeredAt)
+    return kill === undefined || answeredAt === null ? [] : [kill - answeredAt]
+  })
+  if (ages.length === 0) return ''
+  const { p50 } = stats(ages)
+  return ` (answered ${p50} ms, at most ${Math.max(...ages)} ms, before the kill)`
+}
+
+/** Prints a round; whether it passed: nothing stuck, repeated after it was recorded, or mismatched. */
+function report({ name, story, drainMs, drainedFrom, inspection }: Round): boolean {
+  const { calls } = inspection
+  const lines = [
+    name,
+    ...story.map((line) => `  ${line}`),
+    `  executions ${inspection.executions}: stuck ${inspection.stuck.length} (${counts(inspection.byStatus)})`,
+    `  drained ${(drainMs / 1000).toFixed(1)} s after ${drainedFrom}`,
+    `  http calls ${calls.calls}, attempts ${counts(calls.attempts)}`,
+    `  calls repeated after their completion was recorded: ${calls.repeatedAfterRecorded.length}`,
+    `  at-least-once window: ${calls.answersLost.length} answers lost to a crash between the target's answer and the record` +
+      `${answerAges(calls.answersLost)}; successful calls made again: ${counts(calls.deliveredTwice) || 'none'}`,
+    `  index vs object mismatches: ${inspection.mismatches.length}; task runs recorded twice: ${inspection.duplicates.length}`,
+  ]
+  if (calls.unattributed > 0) lines.push(`  calls with a key of no task run: ${calls.unattributed}`)
+  for (const id of inspection.stuck) lines.push(`  STUCK ${id}`)
+  for (const repeat of calls.repeatedAfterRecorded.slice(0, 10))
+    lines.push(`  REPEATED ${repeat.key} at ${repeat.at}, recorded at ${repeat.recordedAt}`)
+  for (const mismatch of inspection.mismatches.slice(0, 10))
+    lines.push(`  MISMATCH ${mismatch.id}: index ${mismatch.index}, object ${mismatch.object}`)
+  for (const duplicate of inspection.duplicates.slice(0, 10)) lines.push(`  TWICE ${duplicate}`)
+  if (process.env.CHAOS_VERBOSE)
+    for (const lost of calls.runsWithLostAnswers) lines.push(`  LOST ${JSON.stringify(lost)}`)
+  console.log(lines.join('\n'))
+  return (
+    inspection.stuck.length === 0 &&
+    calls.repeatedAfterRecorded.length === 0 &&
+    inspection.mismatches.length === 0 &&
+    inspection.duplicates.length === 0
+  )
+}
+
+/** One round's figures on one line, to collect across runs. */
+const figures = ({ drainMs, inspection: { calls, ...inspection } }: Round) => ({
+  executions: inspection.executions,
+  stuck: inspection.stuck.length,
+  repeatedAfterRecorded: calls.repeatedAfterRecorded.length,
+  mismatches: inspection.mismatches.length,
+  duplicates: inspection.duplicates.length,
+  calls: calls.calls,
+  interrupted: calls.interruptedAttempts,
+  answersLost: calls.answersLost.length,
+  deliveredTwice: calls.deliveredTwice,
+  drainMs: Math.round(drainMs),
+})
+
+const server = new Server(await freePort())
+let cleaned = false
+const cleanUp = async () => {
+  if (cleaned) return
+  cleaned = true
+  await server.stop()
+  await target.close()
+  rmSync(state, { recursive: true, force: true })
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => void cleanUp().then(() => process.exit(130)))
+const watchdog = setTimeout(() => {
+  console.error(`chaos: still running after ${settings.maxMs / 1000} s; stopping`)
+  void cleanUp().then(() => process.exit(2))
+}, settings.maxMs)
+
+let ok = false
+try {
+  console.log(
+    `chaos: round 1 ${settings.each} executions per waiting state, round 2 ${settings.executions} executions ` +
+      `at c=${settings.concurrency}, ${settings.failPercent} % of calls failing; state in ${state}`,
+  )
+  applyMigrations(CONFIG, state)
+  const first = await server.start()
+  console.log(`wrangler dev up in ${(first / 1000).toFixed(1)} s on ${server.url}`)
+  for (const [id, flow] of Object.entries(FLOWS)) {
+    await server.json(`/api/flows/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(flow),
+    })
+  }
+  const rounds = [await round1(server)]
+  ok = report(rounds[0] as Round)
+  rounds.push(await round2(server))
+  ok = report(rounds[1] as Round) && ok
+  const restarts = stats(server.restarts)
+  console.log(`restarts: ${restarts.n}, p50 ${(restarts.p50 / 1000).toFixed(1)} s`)
+  console.log(
+    `chaos ${ok ? 'passed' : 'FAILED'}: ${JSON.stringify({
+      round1: figures(rounds[0] as Round),
+      round2: figures(rounds[1] as Round),
+      restartMsP50: Math.round(restarts.p50),
+    })}`,
+  )
+} catch (error) {
+  console.error('chaos: the run broke off', error)
+} finally {
+  clearTimeout(watchdog)
+  await cleanUp()
+}
+process.exit(ok ? 0 : 1)
