@@ -357,15 +357,17 @@ async function round2(server: Server): Promise<Round> {
   }
 }
 
-/** How long before the kill that lost them the lost answers had come. */
-function answerAges(lost: readonly Call[]): string {
-  const ages = lost.flatMap(({ answeredAt }) => {
-    const kill = server.kills.find((at) => answeredAt !== null && at >= answeredAt)
-    return kill === undefined || answeredAt === null ? [] : [kill - answeredAt]
+/**
+ * How long before the kill that interrupted their attempt the lost calls had reached the target
+ * (a slow call may be answered after the kill, to nobody).
+ */
+function lostCallAges(lost: readonly Call[]): string {
+  const ages = lost.flatMap(({ at }) => {
+    const kill = server.kills.find((killedAt) => killedAt >= at)
+    return kill === undefined ? [] : [kill - at]
   })
   if (ages.length === 0) return ''
-  const { p50 } = stats(ages)
-  return ` (answered ${p50} ms, at most ${Math.max(...ages)} ms, before the kill)`
+  return ` (they reached the target ${stats(ages).p50} ms, at most ${Math.max(...ages)} ms, before the kill)`
 }
 
 /** Prints a round; whether it passed: nothing stuck, repeated after it was recorded, or mismatched. */
@@ -378,8 +380,8 @@ function report({ name, story, drainMs, drainedFrom, inspection }: Round): boole
     `  drained ${(drainMs / 1000).toFixed(1)} s after ${drainedFrom}`,
     `  http calls ${calls.calls}, attempts ${counts(calls.attempts)}`,
     `  calls repeated after their completion was recorded: ${calls.repeatedAfterRecorded.length}`,
-    `  at-least-once window: ${calls.answersLost.length} answers lost to a crash between the target's answer and the record` +
-      `${answerAges(calls.answersLost)}; successful calls made again: ${counts(calls.deliveredTwice) || 'none'}`,
+    `  at-least-once window: ${calls.answersLost.length} calls answered by the target whose attempt a kill interrupted` +
+      `${lostCallAges(calls.answersLost)}; successful calls made again: ${counts(calls.deliveredTwice) || 'none'}`,
     `  index vs object mismatches: ${inspection.mismatches.length}; task runs recorded twice: ${inspection.duplicates.length}`,
   ]
   if (calls.unattributed > 0) lines.push(`  calls with a key of no task run: ${calls.unattributed}`)
