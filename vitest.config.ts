@@ -15,6 +15,12 @@ export default defineConfig(async () => {
             ALLOW_ANONYMOUS_API: 'true',
             // a Standard Webhooks key for the signature tests
             TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
+            // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
+            FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
+            FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
+            FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
+            // a variable flows must not be able to read
+            HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',
           },
         },
       })),

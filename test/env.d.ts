@@ -8,6 +8,10 @@ declare global {
       /** Base URL of the local HTTP target (test/helpers/target.ts). */
       TARGET_URL: string
       TEST_WEBHOOK_SECRET: string
+      FLOW_SECRET_TEST_KEY: string
+      FLOW_SECRET_TEST_PASSWORD: string
+      FLOW_SECRET_TEST_SIGNING: string
+      HIDDEN_TEST_KEY: string
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')

@@ -8,10 +8,11 @@ import type { ErrorType } from '../domain/errors'
 import type { Mode } from '../domain/types'
 import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
-import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
+import { compileExpression, compileValue, type Compiled, ExpressionError, usesOf } from './expression'
 import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
 import { FlowDefinition, type RetryPolicy, type Task, walkTasks } from './schema'
+import { lookupSecret, type SecretEnv, type SecretUse } from './secrets'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
 export interface ResolvedRetry {
@@ -48,6 +49,8 @@ export interface CompiledFlow {
   readonly retentionMs: number
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
+  /** The secrets the flow names where they are known before it runs, with their paths. */
+  readonly secrets: readonly SecretUse[]
 }
 
 /** A sync caller waits this long by default before getting 202 and the polling links. */
@@ -74,11 +77,20 @@ export class FlowInvalid extends Error {
   }
 }
 
-/** Validates a definition (schema and expressions); returns it parsed or throws `FlowInvalid`. */
-export function validateFlow(raw: unknown): FlowDefinition {
+/**
+ * Validates a definition (schema and expressions); returns it parsed or throws `FlowInvalid`.
+ * Given the Worker's `env`, every secret the flow names literally must be set in it.
+ */
+export function validateFlow(raw: unknown, env?: SecretEnv): FlowDefinition {
   const parsed = FlowDefinition.safeParse(raw)
   if (!parsed.success) throw new FlowInvalid(fromZod(parsed.error))
-  compileFlow('check', 0, parsed.data)
+  const { secrets } = compileFlow('check', 0, parsed.data)
+  const issues: Issue[] = []
+  for (const use of env ? secrets : []) {
+    const found = lookupSecret(env ?? {}, use.name)
+    if (!found.ok) issues.push({ path: formatPath(use.path), message: found.message })
+  }
+  if (issues.length > 0) throw new FlowInvalid(issues)
   return parsed.data
 }
 
@@ -86,6 +98,7 @@ export function validateFlow(raw: unknown): FlowDefinition {
 export function compileFlow(flowId: string, revision: number, definition: FlowDefinition): CompiledFlow {
   const tasks = new Map<string, CompiledTask>()
   const issues: Issue[] = []
+  const secrets: SecretUse[] = []
   const flowRetry = definition.retry
   const budget = definition.expressionBudget ?? DEFAULT_BUDGET
   const place = new Map<string, { parentId: string; lane: string; position: number }>()
@@ -127,6 +140,8 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
         issues.push({ path: formatPath(error.path), message: error.message })
       }
     }
+    secrets.push(...usesOf([...params.values(), ...(condition ? [condition] : [])]))
+    for (const use of action.secretNames(task)) secrets.push({ name: use.name, path: [...path, ...use.path] })
     const where = place.get(task.id)
     tasks.set(task.id, {
       task,
@@ -155,5 +170,6 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
     retentionMs: retentionMs(definition.retention),
     root: definition.tasks.map((task) => task.id),
     tasks,
+    secrets,
   }
 }

@@ -15,11 +15,13 @@ import { IndexSync } from './index-sync'
 import { jsonBytes } from './json-bytes'
 import { decide, type EngineEvent } from '../core/machine'
 import { PendingWrites } from './pending-writes'
+import { Secrets } from './secrets'
 import { foreachRunOf } from './scopes'
 import { type Effect, type EngineState, FINAL_EXECUTION, type RunState } from '../core/state'
 import type { ExecutionRow } from '../store/execution/schema'
 import { execFromRow, type ExecutionStore, type LogLine } from '../store/execution/store'
 import type { Output } from '../domain/types'
+import type { SecretEnv } from '../flow/secrets'
 
 /** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
 export const SLICE_TASKS = 100
@@ -49,6 +51,8 @@ export interface Services {
   notifyParent(row: ExecutionRow): Promise<void>
   index(row: ExecutionRow): Promise<void>
   compile(row: ExecutionRow): CompiledFlow
+  /** The Worker's env, where `$secret` reads. */
+  env: SecretEnv
 }
 
 export class Runner {
@@ -56,6 +60,8 @@ export class Runner {
   private readonly flow: CompiledFlow
   private vars: Record<string, unknown>
   private readonly contexts: Contexts
+  /** Read by the attempts; masked out of every result, input and item before it is recorded. */
+  private readonly secrets: Secrets
   private readonly index: IndexSync
   private readonly ready: number[] = []
   private readonly inflight = new Map<number, AbortController>()
@@ -103,7 +109,12 @@ export class Runner {
     this.writes = new PendingWrites(found.timers, found.logCount, row.droppedLogs)
     this.armedAt = found.armedAt
     for (const run of found.runs) if (run.status === 'pending') this.ready.push(run.id)
-    this.contexts = new Contexts(store, (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null)
+    this.secrets = new Secrets(services.env, this.flow.secrets)
+    this.contexts = new Contexts(
+      store,
+      (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null,
+      this.secrets,
+    )
     if (found.fresh) this.contexts.scopes.begin(null)
   }
 
@@ -432,7 +443,11 @@ export class Runner {
     const run = this.state.runs.get(runId) as RunState
     const task = this.flow.tasks.get(run.taskId)
     if (!task) return
-    const prepared = await prepareAttempt(task, this.contexts.for(run, this.exec, this.row.input, this.vars))
+    const prepared = await prepareAttempt(
+      task,
+      this.contexts.for(run, this.exec, this.row.input, this.vars),
+      this.secrets,
+    )
     // evaluation gives the event loop turns: a kill or a pause may have landed meanwhile
     if (this.state.runs.get(runId)?.status !== 'pending') return
     if (!this.canRun()) {
@@ -451,7 +466,13 @@ export class Runner {
       signal: controller.signal,
       now: this.services.now,
       fetch: this.services.fetch,
-      startChild: (request) => this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, request),
+      secrets: this.secrets,
+      // the child records its input: it reads the secrets it needs itself
+      startChild: (request) =>
+        this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, {
+          ...request,
+          body: this.secrets.mask(request.body),
+        }),
     }
     if (task.task.type === 'foreach' && Array.isArray(params.items)) {
       const size = jsonBytes(params.items)
@@ -478,7 +499,8 @@ export class Runner {
 
   private finish(runId: number, result: ActionResult, attempt?: number): void {
     const number = attempt ?? this.state.runs.get(runId)?.attempts.at(-1)?.number ?? 1
-    this.apply({ type: 'result', runId, attempt: number, result: this.withinBounds(result) })
+    // what a result records (output, vars, response, log line, error) never holds a secret
+    this.apply({ type: 'result', runId, attempt: number, result: this.withinBounds(this.secrets.mask(result)) })
   }
 
   /** Outputs and vars live in rows (2 MB at most): an action that would outgrow them fails instead. */
