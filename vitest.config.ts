@@ -1,6 +1,15 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+
+/** The secrets `npm start` gets once .dev.vars.example is copied to .dev.vars (examples/deliver.json reads them). */
+const devVars = Object.fromEntries(
+  readFileSync(path.join(import.meta.dirname, '.dev.vars.example'), 'utf8')
+    .split('\n')
+    .filter((line) => /^\w+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+)
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
@@ -10,6 +19,7 @@ export default defineConfig(async () => {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: {
+            ...devVars,
             MIGRATIONS: migrations,
             TARGET_URL: inject<string>('targetUrl'),
             ALLOW_ANONYMOUS_API: 'true',

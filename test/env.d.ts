@@ -12,6 +12,7 @@ declare global {
       FLOW_SECRET_TEST_PASSWORD: string
       FLOW_SECRET_TEST_SIGNING: string
       HIDDEN_TEST_KEY: string
+      FLOW_SECRET_DEMO_SIGNING: string
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')

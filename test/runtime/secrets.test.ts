@@ -43,6 +43,17 @@ describe('the secrets of an execution', () => {
     expect(secrets.mask('abcdef abc a.c+(x) aXc')).toBe('[secret:B] [secret:A] [secret:C] aXc')
   })
 
+  it('masks a secret JSON-escaped or URL-encoded, and the part of one left at the end of a string cut short', () => {
+    const secrets = new Secrets({ FLOW_SECRET_KEY: 'a"b/c+d=' }, [{ name: 'KEY', path: [] }])
+    expect(secrets.mask(JSON.stringify({ key: 'a"b/c+d=' }))).toBe('{"key":"[secret:KEY]"}')
+    expect(secrets.mask('https://x.test/?k=a%22b%2Fc%2Bd%3D')).toBe('https://x.test/?k=[secret:KEY]')
+    expect(secrets.mask('message cut at a"b/c…')).toBe('message cut at [secret:KEY]…')
+    expect(secrets.mask(`${'x'.repeat(5000)}a"b/c+`)).toBe(`${'x'.repeat(5000)}[secret:KEY]`)
+    // a short text is not taken for a cut one, nor are parts shorter than four characters
+    expect(secrets.mask('ends in a"b/c')).toBe('ends in a"b/c')
+    expect(secrets.mask('cut at a"b…')).toBe('cut at a"b…')
+  })
+
   it('after a rotation, masks the old value and the new one', () => {
     const env: Record<string, string> = { FLOW_SECRET_KEY: 'old-value-1' }
     const secrets = new Secrets(env, [])
