@@ -25,6 +25,8 @@ export default defineConfig(async () => {
             ALLOW_ANONYMOUS_API: 'true',
             // a Standard Webhooks key for the signature tests
             TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
+            // a variable that is set but holds no Standard Webhooks key
+            TEST_NOT_A_WEBHOOK_SECRET: 'whsec_not*base64',
             // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
             FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
             FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',

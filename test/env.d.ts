@@ -8,6 +8,7 @@ declare global {
       /** Base URL of the local HTTP target (test/helpers/target.ts). */
       TARGET_URL: string
       TEST_WEBHOOK_SECRET: string
+      TEST_NOT_A_WEBHOOK_SECRET: string
       FLOW_SECRET_TEST_KEY: string
       FLOW_SECRET_TEST_PASSWORD: string
       FLOW_SECRET_TEST_SIGNING: string

@@ -4,8 +4,7 @@
  * Webhooks way with a flow secret, so that any Standard Webhooks receiver can verify it.
  */
 import { z } from 'zod'
-import { TaskFailure } from '../domain/errors'
-import { webhookSignature } from '../domain/standard-webhooks'
+import { secretKey, webhookSignature } from '../domain/standard-webhooks'
 import { secretNameProblem } from '../flow/secrets'
 import { type ActionContext, completed, defineAction, failed } from './define'
 
@@ -67,13 +66,17 @@ export default defineAction({
       requestHeaders.set('authorization', authorization(auth, context))
     }
     if (sign) {
+      const key = context.secrets.read(sign.secret)
+      if (secretKey(key) === null) {
+        return failed('validation_error', `secret ${sign.secret} is not a Standard Webhooks key (whsec_ and base64)`)
+      }
+      // the webhook-id is the call's idempotency key: the same on every retry of the task run
       const id = requestHeaders.get('idempotency-key') as string
       const timestamp = String(Math.floor(context.now() / 1000))
-      const key = context.secrets.read(sign.secret)
-      const bytes = new TextEncoder().encode(requestBody ?? '')
+      const signature = await webhookSignature(key, id, timestamp, new TextEncoder().encode(requestBody ?? ''))
       requestHeaders.set('webhook-id', id)
       requestHeaders.set('webhook-timestamp', timestamp)
-      requestHeaders.set('webhook-signature', `v1,${await signature(key, sign.secret, id, timestamp, bytes)}`)
+      requestHeaders.set('webhook-signature', `v1,${signature}`)
     }
     let response: Response
     try {
@@ -110,15 +113,6 @@ function authorization(auth: Auth, { secrets }: ActionContext): string {
   const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(credential)))
   secrets.conceal(encoded, credential)
   return `Basic ${encoded}`
-}
-
-/** Signs with the flow secret `name`, whose value must be a Standard Webhooks key. */
-async function signature(key: string, name: string, id: string, timestamp: string, body: Uint8Array): Promise<string> {
-  try {
-    return await webhookSignature(key, id, timestamp, body)
-  } catch {
-    throw new TaskFailure('validation_error', `secret ${name} is not a Standard Webhooks key (whsec_<base64>)`)
-  }
 }
 
 function expected(status: number, expectStatus: number | number[] | undefined): boolean {

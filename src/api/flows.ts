@@ -15,13 +15,15 @@ import {
 import { latestFlow, rememberFlow } from '../store/d1/latest-flow'
 import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
-import { FlowInvalid, validateFlow } from '../flow/compile'
+import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
 import { FlowId } from '../flow/ids'
 import type { TriggerDefinition } from '../flow/schema'
+import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
-import { bodyText } from './input'
+import { bodyText, parseJson } from './input'
 import { trigger } from './trigger'
+import { secretIssues } from './webhook-signature'
 import { iso } from './views'
 
 export const flows = new Hono<{ Bindings: Env }>()
@@ -53,28 +55,21 @@ export const FlowListQuery = z.object({
   cursor: z.string().optional(),
 })
 
-/** The definition in a request body: JSON, or YAML with a YAML content type. */
+const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
+
+/** The definition in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
 async function definitionOf(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
   const text = await bodyText(request)
-  if (type.includes('yaml')) {
-    try {
-      return parseYaml(text)
-    } catch (error) {
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_yaml',
-        message: `the request body is not valid YAML: ${(error as Error).message}`,
-      })
-    }
-  }
+  if (!type.includes('yaml')) return parseJson(text, tooDeep)
+  if (yamlTooDeep(text)) throw tooDeep()
   try {
-    return JSON.parse(text)
+    return parseYaml(text)
   } catch (error) {
     throw new ApiError({
       status: 400,
-      code: 'invalid_json',
-      message: `the request body is not valid JSON: ${(error as Error).message}`,
+      code: 'invalid_yaml',
+      message: `the request body is not valid YAML: ${(error as Error).message}`,
     })
   }
 }
@@ -95,6 +90,15 @@ flows.put('/:id', async (c) => {
       })
     throw error
   }
+  // the Worker reads its secrets now, so that a webhook that could never check a signature is refused here
+  const secrets = secretIssues(c.env, definition.triggers)
+  if (secrets.length > 0)
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_flow',
+      message: 'the flow definition is invalid',
+      issues: secrets,
+    })
   const result = await putFlow(c.env.DB, id, definition, await revisionHash(definition), Date.now())
   const scheduled = hasSchedule(definition.triggers) || hasSchedule(result.previous?.definition.triggers)
   const flow = scheduled

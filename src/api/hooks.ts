@@ -5,7 +5,7 @@ import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
 import { ApiError, notFound } from './errors'
 import { trigger } from './trigger'
-import { verifySignature } from './webhook-signature'
+import { readSecret, verifySignature } from './webhook-signature'
 
 export const hooks = new Hono<{ Bindings: Env }>()
 
@@ -31,16 +31,16 @@ hooks.all('/:flowId', async (c) => {
   }
   const secret = webhooks.find((each) => each.methods.includes(c.req.method as (typeof methods)[number]))?.secret
   if (secret === undefined) return trigger(c, flow, 'webhook')
-  const key = (c.env as unknown as Record<string, unknown>)[secret]
-  if (typeof key !== 'string') {
+  // checked at PUT too, but a secret can be deleted or changed since
+  const read = readSecret(c.env, secret)
+  if (!read.ok)
     throw new ApiError({
       status: 500,
       code: 'misconfigured',
-      message: `flow ${flowId} names the secret ${secret}, which is not set (wrangler secret put ${secret})`,
+      message: `flow ${flowId} cannot check signatures: ${read.problem}`,
     })
-  }
   const body = new Uint8Array(await c.req.raw.clone().arrayBuffer())
-  await verifySignature(key, c.req.raw.headers, body, Date.now())
-  // a signed delivery is deduplicated by its webhook-id, as Standard Webhooks intends
+  await verifySignature(read.secret, c.req.raw.headers, body, Date.now())
+  // a signed delivery is deduplicated by its webhook-id (which the signature covers), as Standard Webhooks intends
   return trigger(c, flow, 'webhook', c.req.header('webhook-id'))
 })

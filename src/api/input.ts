@@ -1,13 +1,33 @@
-/** @module The input of an execution started by an HTTP request (DESIGN §4). */
+/** @module The input of an execution started by an HTTP request (docs/architecture.md, Life of a trigger). */
 import type { ExecutionInput, Trigger } from '../domain/types'
+import { REDACTED } from '../flow/input-headers'
+import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
 import { ApiError } from './errors'
-
-/** Headers never copied into an execution's input: the caller's credentials for our own API. */
-const REDACTED_FOR_MANUAL = new Set(['authorization', 'cookie'])
 
 /** The body as text, whatever its content type claims. */
 export const bodyText = async (request: Request): Promise<string> =>
   new TextDecoder().decode(await request.arrayBuffer())
+
+const tooDeep = () =>
+  new ApiError({
+    status: 400,
+    code: 'invalid_request',
+    message: `the request body nests arrays and objects deeper than ${MAX_NESTING} levels`,
+  })
+
+/** JSON text parsed, or a 400; nesting past the limit gets `tooDeep()` before anything recurses over it. */
+export function parseJson(text: string, tooDeep: () => Error): unknown {
+  if (jsonTooDeep(text)) throw tooDeep()
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_json',
+      message: `the request body is not valid JSON: ${(error as Error).message}`,
+    })
+  }
+}
 
 /** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
 export async function readBody(request: Request): Promise<unknown> {
@@ -25,17 +45,7 @@ export async function readBody(request: Request): Promise<unknown> {
   }
   const text = await bodyText(request)
   if (text.trim() === '') return {}
-  if (type.includes('json')) {
-    try {
-      return JSON.parse(text)
-    } catch (error) {
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_json',
-        message: `the request body is not valid JSON: ${(error as Error).message}`,
-      })
-    }
-  }
+  if (type.includes('json')) return parseJson(text, tooDeep)
   if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text))
   return text
 }
@@ -50,12 +60,23 @@ function formFields(form: FormData | URLSearchParams): Record<string, unknown> {
   return fields
 }
 
-export function requestInput(request: Request, trigger: Trigger, body: unknown, now: number): ExecutionInput {
+/**
+ * The input of an execution started by `request`, its `redacted` headers' values replaced. On the
+ * manual trigger `authorization` carries the caller's token for edgeflow's own API, which no flow may
+ * keep.
+ */
+export function requestInput(
+  request: Request,
+  trigger: Trigger,
+  body: unknown,
+  now: number,
+  redacted: ReadonlySet<string>,
+): ExecutionInput {
   const url = new URL(request.url)
   const headers: Record<string, string> = {}
   for (const [name, value] of request.headers) {
-    if (trigger === 'manual' && REDACTED_FOR_MANUAL.has(name)) continue
-    headers[name] = value
+    const secret = redacted.has(name) || (trigger === 'manual' && name === 'authorization')
+    headers[name] = secret ? REDACTED : value
   }
   const cf = (request as { cf?: { country?: unknown; colo?: unknown } }).cf
   return {

@@ -1,6 +1,6 @@
 /**
  * @module `GET /api/openapi.json`: the HTTP API as OpenAPI 3.1, its request schemas generated from the
- * zod schemas the routes validate with (DESIGN §5).
+ * zod schemas the routes validate with (docs/architecture.md, The API).
  */
 import { z } from 'zod'
 import { FlowDefinition } from '../flow/schema'

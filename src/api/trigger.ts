@@ -1,10 +1,10 @@
 /**
- * @module Starting an execution from an HTTP request and answering as DESIGN §4 says: a sync flow
+ * @module Starting an execution from an HTTP request and answering as docs/architecture.md (Life of a trigger) says: a sync flow
  * answers with its output once decided, an async flow (or a sync one past `syncTimeout`) with 202.
  */
 import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
-import { idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
+import { deliveryExecutionId, idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
 import { launch } from '../objects/stubs'
 import type { Output, Trigger } from '../domain/types'
 import type { Env } from '../env'
@@ -14,7 +14,25 @@ import { readBody, requestInput } from './input'
 
 export const EXECUTION_HEADER = 'x-execution-id'
 
-/** Starts an execution of `flow` from the request; `deliveryId` deduplicates when no Idempotency-Key is sent. */
+/** The execution a deduplicated trigger names, and the header that named it. */
+interface Dedup {
+  executionId: string
+  header: 'Idempotency-Key' | 'webhook-id'
+}
+
+/**
+ * A signed delivery is deduplicated by its `webhook-id` alone: the signature covers that id but not an
+ * Idempotency-Key, so honouring one would let whoever captured a signed request replay it as a new
+ * execution (within the signature's tolerance) just by sending another key.
+ */
+async function dedupOf(c: Context, flowId: string, deliveryId: string | undefined): Promise<Dedup | null> {
+  if (deliveryId !== undefined)
+    return { executionId: await deliveryExecutionId(flowId, deliveryId), header: 'webhook-id' }
+  const key = c.req.header('idempotency-key')
+  return key ? { executionId: await idempotentExecutionId(flowId, key), header: 'Idempotency-Key' } : null
+}
+
+/** Starts an execution of `flow` from the request; a signed delivery passes its `webhook-id` as `deliveryId`. */
 export async function trigger(
   c: Context<{ Bindings: Env }>,
   flow: StoredFlow,
@@ -24,22 +42,28 @@ export async function trigger(
   const compiled = compiledRevision(flow.id, flow.latestRevision, flow.definition)
   const body = await readBody(c.req.raw)
   const now = Date.now()
-  const key = c.req.header('idempotency-key') ?? deliveryId
-  const executionId = key ? await idempotentExecutionId(flow.id, key) : newExecutionId()
+  const dedup = await dedupOf(c, flow.id, deliveryId)
+  const executionId = dedup?.executionId ?? newExecutionId()
   const result = await launch(c.env, {
     executionId,
     flowId: flow.id,
     revision: flow.latestRevision,
     definition: flow.definition,
     trigger: kind,
-    input: requestInput(c.req.raw, kind, body, now),
-    ...(key ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
+    input: requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders),
+    ...(dedup ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })
   if (!result.ok) {
-    const status = result.code === 'idempotency_mismatch' ? 422 : 409
-    const code = result.code === 'idempotency_mismatch' ? 'idempotency_mismatch' : 'conflict'
-    throw new ApiError({ status, code, message: result.message, headers: { [EXECUTION_HEADER]: executionId } })
+    const headers = { [EXECUTION_HEADER]: executionId }
+    if (result.code === 'idempotency_mismatch')
+      throw new ApiError({
+        status: 422,
+        code: 'idempotency_mismatch',
+        message: `this ${dedup?.header} was used with another request`,
+        headers,
+      })
+    throw new ApiError({ status: 409, code: 'conflict', message: result.message, headers })
   }
   if (compiled.mode === 'sync' && result.output) return outputResponse(result.output, executionId)
   return accepted(c, executionId, result.status)

@@ -1,4 +1,4 @@
-/** @module The execution as the API shows it (DESIGN §5): one flat object, times in ISO 8601. */
+/** @module The execution as the API shows it (docs/architecture.md, The API): one flat object, times in ISO 8601. */
 import type { RunState } from '../core/state'
 import type { ExecutionRow } from '../store/execution/schema'
 
@@ -77,7 +77,7 @@ export function executionView(
 }
 export type ExecutionView = ReturnType<typeof executionView>
 
-/** The summary D1 indexes (DESIGN §1): small, versioned. */
+/** The summary D1 indexes (docs/architecture.md, What is persisted when): small, versioned. */
 export function summaryOf(row: ExecutionRow) {
   return {
     id: row.id,

@@ -4,11 +4,37 @@
  * `webhook-signature`, within five minutes of the timestamp.
  */
 import { timingSafeEqual } from 'hono/utils/buffer'
-import { webhookSignature } from '../domain/standard-webhooks'
+import { secretKey, webhookSignature } from '../domain/standard-webhooks'
+import type { Issue } from '../flow/issues'
+import type { TriggerDefinition } from '../flow/schema'
 import { ApiError } from './errors'
 
 /** How far `webhook-timestamp` may be from now, in seconds (the tolerance of the reference libraries). */
 export const SIGNATURE_TOLERANCE_S = 300
+
+export type SecretRead = { ok: true; secret: string } | { ok: false; problem: string }
+
+/** The secret the variable `name` of `env` holds, or why it cannot check signatures (naming the variable, never its value). */
+export function readSecret(env: object, name: string): SecretRead {
+  const value = (env as Record<string, unknown>)[name]
+  if (value === undefined) return { ok: false, problem: `the secret ${name} is not set (wrangler secret put ${name})` }
+  if (typeof value !== 'string' || secretKey(value) === null) {
+    return {
+      ok: false,
+      problem: `the secret ${name} is not a Standard Webhooks secret: "whsec_" followed by the base64 of the key`,
+    }
+  }
+  return { ok: true, secret: value }
+}
+
+/** Each webhook trigger naming a secret that `env` cannot check signatures with, at its path. */
+export function secretIssues(env: object, triggers: readonly TriggerDefinition[] | undefined): Issue[] {
+  return (triggers ?? []).flatMap((trigger, index) => {
+    if (trigger.type !== 'webhook' || trigger.secret === undefined) return []
+    const read = readSecret(env, trigger.secret)
+    return read.ok ? [] : [{ path: `triggers.${index}.secret`, message: read.problem }]
+  })
+}
 
 const unauthorized = (message: string) => new ApiError({ status: 401, code: 'unauthorized', message })
 

@@ -50,7 +50,11 @@ export function beginAttempt(d: Draft, runId: number, input: unknown): void {
   })
   d.log('debug', run, `attempt ${number} started`)
   if (!task.action.inline) {
-    d.emit({ type: 'timer', key: `timeout:${runId}`, at: d.now + (task.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS) })
+    d.emit({
+      type: 'timer',
+      timer: { kind: 'timeout', runId },
+      at: d.now + (task.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS),
+    })
   }
 }
 
@@ -83,7 +87,7 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
       return failAttempt(d, run, result.error, result.metrics)
     case 'sleep': {
       if (result.until <= d.now) return completeRun(d, run, { sleptMs: 0 })
-      d.emit({ type: 'timer', key: `wake:${runId}`, at: result.until })
+      d.emit({ type: 'timer', timer: { kind: 'wake', runId }, at: result.until })
       d.log('info', run, `delayed until ${new Date(result.until).toISOString()}`)
       setRunStatus(d, run, 'delayed', { wakeAt: result.until })
       return
@@ -118,15 +122,18 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
     }
     case 'wait': {
       setRunStatus(d, run, 'waiting', { wait: { event: result.event, onTimeout: result.onTimeout } })
-      if (task.timeoutMs !== null) d.emit({ type: 'timer', key: `timeout:${runId}`, at: d.now + task.timeoutMs })
+      if (task.timeoutMs !== null)
+        d.emit({ type: 'timer', timer: { kind: 'timeout', runId }, at: d.now + task.timeoutMs })
       d.log('info', run, `waiting for event "${result.event}"`)
+      d.emit({ type: 'awaitEvent', runId, event: result.event })
       return
     }
     case 'child': {
-      d.emit({ type: 'cancelTimer', key: `timeout:${runId}` })
+      d.emit({ type: 'cancelTimer', timer: { kind: 'timeout', runId } })
       if (!result.wait) return completeRun(d, run, { executionId: result.executionId })
       const waiting = setRunStatus(d, run, 'waiting', { childExecutionId: result.executionId })
-      if (task.timeoutMs !== null) d.emit({ type: 'timer', key: `timeout:${runId}`, at: d.now + task.timeoutMs })
+      if (task.timeoutMs !== null)
+        d.emit({ type: 'timer', timer: { kind: 'timeout', runId }, at: d.now + task.timeoutMs })
       if (FINAL_EXECUTION.has(result.status as ExecutionStatus)) {
         onChild(d, {
           runId,
@@ -146,7 +153,7 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
 /** A container's `timeout` bounds the time its tasks take. */
 function armContainerTimeout(d: Draft, run: RunState): void {
   const timeoutMs = taskOf(d, run).timeoutMs
-  if (timeoutMs !== null) d.emit({ type: 'timer', key: `timeout:${run.id}`, at: d.now + timeoutMs })
+  if (timeoutMs !== null) d.emit({ type: 'timer', timer: { kind: 'timeout', runId: run.id }, at: d.now + timeoutMs })
 }
 
 export function completeRun(d: Draft, run: RunState, output: unknown, metrics: RunState['metrics'] = []): void {
@@ -169,7 +176,7 @@ export function failAttempt(d: Draft, run: RunState, error: TaskError, metrics: 
   const retryAt = nextAttemptAt(task.retry, attempt, error.type, d.now)
   const allMetrics = [...run.metrics, ...metrics]
   if (retryAt !== null) {
-    d.emit({ type: 'timer', key: `retry:${run.id}`, at: retryAt })
+    d.emit({ type: 'timer', timer: { kind: 'retry', runId: run.id }, at: retryAt })
     d.log('warn', run, `attempt ${attempt} failed (${error.type}: ${error.message}); retrying in ${retryAt - d.now} ms`)
     setRunStatus(d, run, 'delayed', { attempts, wakeAt: retryAt, metrics: allMetrics })
     return

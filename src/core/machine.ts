@@ -3,6 +3,7 @@
  * state and the effects the Durable Object must carry out. Time comes in as `now`.
  */
 import type { CompiledFlow } from '../flow/compile'
+import { EXECUTION_TIMER, type Timer } from './timers'
 import {
   beginAttempt,
   completeRun,
@@ -25,18 +26,34 @@ import {
   setRunStatus,
   startLane,
 } from './tree'
+import { unreachable } from '../domain/errors'
 import type { ExecutionError, ExecutionStatus, Output, TaskError } from '../domain/types'
 
 export { DEFAULT_ATTEMPT_TIMEOUT_MS, type RunResult }
 
+/**
+ * What the core is told. Commands — what someone asks for, and may be refused — are imperative
+ * (`start`, `kill`, `pause`, `resume`); everything else is a fact that already happened, named in
+ * the past or as the thing that arrived, and is never refused.
+ */
 export type EngineEvent =
-  /** Starts the flow's tasks at `position` (0, or later for a replay that reuses the earlier ones). */
+  /** Start the flow's tasks at `position` (0, or later for a replay that reuses the earlier ones). */
   | { type: 'start'; position: number }
+  /** Stop everything: the execution turns `killing` until its children were told to stop. */
+  | { type: 'kill' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** An attempt of a pending run began, with its resolved input. */
   | { type: 'attempt'; runId: number; input: unknown }
+  /** An attempt's action answered. */
   | { type: 'result'; runId: number; attempt: number; result: RunResult }
+  /** An attempt was cut off by a restart of the object. */
   | { type: 'interrupted'; runId: number }
-  | { type: 'timer'; key: string }
+  /** A timer came due. */
+  | { type: 'timer'; timer: Timer }
+  /** A named event arrived for a run waiting for it. */
   | { type: 'event'; runId: number; payload: unknown }
+  /** A child execution ended. */
   | {
       type: 'child'
       runId: number
@@ -45,12 +62,10 @@ export type EngineEvent =
       output: Output | null
       error: ExecutionError | null
     }
+  /** The children of the runs a kill stopped were told to stop: the kill is complete. */
+  | { type: 'childrenStopped' }
   /** The shell hit an unexpected error: the execution fails rather than being left without an alarm. */
   | { type: 'crashed'; message: string }
-  | { type: 'kill' }
-  | { type: 'killed' }
-  | { type: 'pause' }
-  | { type: 'resume' }
 
 export class Refused extends Error {
   readonly type = 'refused'
@@ -82,7 +97,7 @@ function handle(d: Draft, event: EngineEvent): void {
       })
     }
     case 'timer':
-      return onTimer(d, event.key)
+      return onTimer(d, event.timer)
     case 'event': {
       const run = d.run(event.runId)
       if (run?.status !== 'waiting' || !run.wait) return
@@ -102,7 +117,7 @@ function handle(d: Draft, event: EngineEvent): void {
         taskRunId: null,
         attempt: null,
       })
-    case 'killed':
+    case 'childrenStopped':
       if (d.exec.status === 'killing') endExecution(d, 'killed', null)
       return
     case 'pause':
@@ -119,13 +134,15 @@ function handle(d: Draft, event: EngineEvent): void {
       d.updateExec({ paused: false })
       d.log('info', null, 'execution resumed')
       return
+    default:
+      return unreachable(event)
   }
 }
 
 function start(d: Draft, position: number): void {
   if (d.exec.status !== 'pending') return
   d.updateExec({ status: 'running', startedAt: d.now })
-  if (d.flow.timeoutMs !== null) d.emit({ type: 'timer', key: 'execution', at: d.now + d.flow.timeoutMs })
+  if (d.flow.timeoutMs !== null) d.emit({ type: 'timer', timer: EXECUTION_TIMER, at: d.now + d.flow.timeoutMs })
   d.log('info', null, `execution started (flow ${d.flow.flowId}, revision ${d.flow.revision})`)
   startLane(d, null, ROOT_LANE, position)
 }
@@ -139,30 +156,40 @@ function kill(d: Draft): void {
   d.log('warn', null, 'kill requested')
 }
 
-function onTimer(d: Draft, key: string): void {
-  if (key === 'execution') {
-    if (isOver(d)) return
-    const ms = d.flow.timeoutMs ?? 0
-    failExecution(d, {
-      type: 'timeout',
-      message: `the execution timed out after ${ms} ms`,
-      taskId: null,
-      taskRunId: null,
-      attempt: null,
-    })
-    return
+function onTimer(d: Draft, timer: Timer): void {
+  switch (timer.kind) {
+    case 'execution': {
+      if (isOver(d)) return
+      const ms = d.flow.timeoutMs ?? 0
+      return failExecution(d, {
+        type: 'timeout',
+        message: `the execution timed out after ${ms} ms`,
+        taskId: null,
+        taskRunId: null,
+        attempt: null,
+      })
+    }
+    case 'wake': {
+      const run = d.run(timer.runId)
+      if (run?.status !== 'delayed' || run.attempts.at(-1)?.endedAt !== null) return
+      return completeRun(d, run, { sleptMs: d.now - (run.attempts.at(-1)?.startedAt ?? d.now) })
+    }
+    case 'retry': {
+      const run = d.run(timer.runId)
+      if (run?.status === 'delayed') setRunStatus(d, run, 'pending', { wakeAt: null })
+      return
+    }
+    case 'timeout': {
+      const run = d.run(timer.runId)
+      return run ? onTimeout(d, run) : undefined
+    }
+    // the shell's own timers: it handles them without asking the core
+    case 'cleanup':
+    case 'notify':
+      return
+    default:
+      return unreachable(timer)
   }
-  const [kind, id] = key.split(':')
-  const run = d.run(Number(id))
-  if (!run) return
-  if (kind === 'wake' && run.status === 'delayed' && run.attempts.at(-1)?.endedAt === null) {
-    return completeRun(d, run, { sleptMs: d.now - (run.attempts.at(-1)?.startedAt ?? d.now) })
-  }
-  if (kind === 'retry' && run.status === 'delayed') {
-    setRunStatus(d, run, 'pending', { wakeAt: null })
-    return
-  }
-  if (kind === 'timeout') return onTimeout(d, run)
 }
 
 function onTimeout(d: Draft, run: RunState): void {

@@ -1,4 +1,4 @@
-/** @module The response rules of DESIGN §4 (pure). */
+/** @module The response contract (docs/architecture.md, Life of a trigger) (pure). */
 import type { ExecutionError, ExecutionStatus, Mode, Output } from '../domain/types'
 
 /** The output an execution ends with, given the one a `return` may have decided. */

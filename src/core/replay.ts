@@ -4,6 +4,7 @@
  * them; the restart point is the top-level task holding `fromTaskId` (a task inside a container
  * re-runs that container).
  */
+import { foreachRunOf, iterationOf, iterationScope } from './scopes'
 import type { CompiledFlow } from '../flow/compile'
 import type { RunState } from './state'
 import type { ExecutionError, Output } from '../domain/types'
@@ -64,8 +65,7 @@ export function planReplay(source: ReplaySource, flow: CompiledFlow, requested?:
   const ids = new Map(reused.map((run, index) => [run.id, index + 1]))
   const renumber = (scope: string | null) => {
     if (scope === null) return null
-    const [foreach, iteration] = scope.split('#')
-    return `${ids.get(Number(foreach))}#${iteration}`
+    return iterationScope(ids.get(foreachRunOf(scope)) ?? 0, iterationOf(scope))
   }
   const runs = reused.map((run) => ({
     ...run,

@@ -1,6 +1,7 @@
 /** @module The engine's working state (pure data) and a copy-on-write draft that `decide` edits. */
 import type { LogLevel } from '../domain/log'
 import type { CompiledFlow } from '../flow/compile'
+import type { Timer } from './timers'
 import type {
   Attempt,
   ExecutionError,
@@ -79,12 +80,16 @@ export interface EngineState {
 
 /** Work for the shell: what to do beyond persisting the changed state. */
 export type Effect =
-  | { type: 'timer'; key: string; at: number }
-  | { type: 'cancelTimer'; key: string }
+  | { type: 'timer'; timer: Timer; at: number }
+  | { type: 'cancelTimer'; timer: Timer }
   | { type: 'abort'; runId: number; reason: TaskError }
   | { type: 'log'; level: LogLevel; runId: number | null; taskId: string | null; message: string }
   /** A foreach finished: its output is the last output of each iteration, read from storage. */
   | { type: 'collect'; runId: number }
+  /** An iteration scope began: its first run was created. */
+  | { type: 'beginScope'; scope: string }
+  /** A run began waiting for a named event: one kept for it ends the wait at once. */
+  | { type: 'awaitEvent'; runId: number; event: string }
   /** An iteration scope ended: its outputs are no longer visible. */
   | { type: 'dropScope'; scope: string }
   | { type: 'killChild'; executionId: string }

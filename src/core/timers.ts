@@ -1,6 +1,34 @@
-/** @module The timers an execution keeps, one alarm armed for the earliest. */
+/**
+ * @module The timers an execution keeps: one alarm is armed for the earliest. A timer is a value
+ * of a discriminated union here; only the store turns it into a text key (store/execution/timer-keys).
+ */
 
-/** The timer that deletes a final execution, armed when it ends for end + the flow's retention. */
-export const CLEANUP_TIMER = 'cleanup'
+export type Timer =
+  /** The execution's own timeout. */
+  | { kind: 'execution' }
+  /** The execution's retention is over: its object deletes it. */
+  | { kind: 'cleanup' }
+  /** A parent has yet to take this child's end: tell it again. */
+  | { kind: 'notify' }
+  /** A `delay` task run is due to end. */
+  | { kind: 'wake'; runId: number }
+  /** A failed task run's back-off is over: its next attempt may start. */
+  | { kind: 'retry'; runId: number }
+  /** A task run's attempt (or its wait) has run out of time. */
+  | { kind: 'timeout'; runId: number }
+
+export type TimerKind = Timer['kind']
+
+export const EXECUTION_TIMER: Timer = { kind: 'execution' }
+export const CLEANUP_TIMER: Timer = { kind: 'cleanup' }
+export const NOTIFY_TIMER: Timer = { kind: 'notify' }
+
+/** The timers that belong to one task run. */
+export const runTimers = (runId: number): Timer[] => [
+  { kind: 'wake', runId },
+  { kind: 'retry', runId },
+  { kind: 'timeout', runId },
+]
+
 /** How soon a deletion that could not finish, or had to wait, tries again. */
 export const CLEANUP_RETRY_MS = 60_000

@@ -8,7 +8,8 @@ import type { Draft, Progress, RunState } from './state'
 import { FINAL_RUN } from './state'
 import type { ExecutionError, Metric, Output, TaskError, TaskRunStatus } from '../domain/types'
 import { finalOutput } from './output'
-import { CLEANUP_TIMER } from './timers'
+import { iterationScope } from './scopes'
+import { CLEANUP_TIMER, EXECUTION_TIMER, runTimers } from './timers'
 
 export const ROOT_LANE = ''
 
@@ -63,6 +64,9 @@ function createRun(
   const foreach = parent?.progress?.foreach !== undefined
   const id = d.exec.nextRunId
   d.updateExec({ nextRunId: id + 1 })
+  if (foreach && position === 0 && status === 'pending') {
+    d.emit({ type: 'beginScope', scope: iterationScope(parent?.id ?? 0, lane) })
+  }
   return d.putRun({
     id,
     taskId: task.task.id,
@@ -72,7 +76,7 @@ function createRun(
     lane,
     position,
     iteration: foreach ? Number(lane) : (parent?.iteration ?? null),
-    scope: foreach ? `${parent?.id}#${lane}` : (parent?.scope ?? null),
+    scope: foreach ? iterationScope(parent?.id ?? 0, lane) : (parent?.scope ?? null),
     attempts: [],
     output: null,
     error: null,
@@ -132,11 +136,12 @@ function laneDone(d: Draft, parent: RunState | null, lane: string, progress: Pro
     if (Object.keys(lanes).length === 0) completeContainer(d, parent.id, null)
     return
   }
-  d.emit({ type: 'dropScope', scope: `${parent.id}#${lane}` })
+  d.emit({ type: 'dropScope', scope: iterationScope(parent.id, lane) })
   const done = foreach.done + 1
   setProgress(d, parent, { ...progress, lanes, foreach: { ...foreach, done } })
   if (done === foreach.total) {
-    completeContainer(d, parent.id, [])
+    // its output, the last output of each iteration, is read back from storage by the shell
+    completeContainer(d, parent.id, null)
     d.emit({ type: 'collect', runId: parent.id })
     return
   }
@@ -192,7 +197,7 @@ export function killRun(d: Draft, run: RunState, reason: TaskError): void {
 }
 
 export function cancelRunTimers(d: Draft, runId: number): void {
-  for (const kind of ['wake', 'retry', 'timeout']) d.emit({ type: 'cancelTimer', key: `${kind}:${runId}` })
+  for (const timer of runTimers(runId)) d.emit({ type: 'cancelTimer', timer })
 }
 
 /**
@@ -237,8 +242,8 @@ export function endExecution(
 ): void {
   const output: Output = finalOutput(d.exec.mode, status, d.exec.output, error)
   d.updateExec({ status, error, output, endedAt: d.now, wakeAt: null, paused: false })
-  d.emit({ type: 'cancelTimer', key: 'execution' })
-  d.emit({ type: 'timer', key: CLEANUP_TIMER, at: d.now + d.flow.retentionMs })
+  d.emit({ type: 'cancelTimer', timer: EXECUTION_TIMER })
+  d.emit({ type: 'timer', timer: CLEANUP_TIMER, at: d.now + d.flow.retentionMs })
   d.log(status === 'failed' ? 'error' : 'info', null, `execution ${status}`)
   d.emit({ type: 'finished' })
 }

@@ -1,4 +1,4 @@
-/** @module Error values of executions (DESIGN §4): persisted as JSON, never thrown across the object boundary. */
+/** @module Error values of executions (docs/architecture.md, Life of a trigger): persisted as JSON, never thrown across the object boundary. */
 import { z } from 'zod'
 
 export const ErrorType = z.enum([
@@ -48,4 +48,14 @@ export class TaskFailure extends Error {
   ) {
     super(message)
   }
+}
+
+/** A value no branch was written for: the type system rules it out, so reaching it is a bug. */
+export class Unreachable extends Error {
+  readonly type = 'unreachable'
+}
+
+/** Ends an exhaustive switch: a new variant without a branch fails to compile here. */
+export function unreachable(value: never): never {
+  throw new Unreachable(`no branch for ${JSON.stringify(value)}`)
 }

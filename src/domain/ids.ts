@@ -24,6 +24,10 @@ export async function sha256(text: string): Promise<string> {
 /** The execution an `Idempotency-Key` names for a flow. */
 export const idempotentExecutionId = (flowId: string, key: string) => derivedExecutionId(`idempotency:${flowId}:${key}`)
 
+/** The execution a signed webhook delivery (its `webhook-id`) names for a flow. */
+export const deliveryExecutionId = (flowId: string, webhookId: string) =>
+  derivedExecutionId(`webhook:${flowId}:${webhookId}`)
+
 /** The child a `subflow` task's attempt starts. */
 export const childExecutionId = (parentId: string, taskRunId: number, attempt: number) =>
   derivedExecutionId(`subflow:${parentId}:${taskRunId}:${attempt}`)

@@ -4,12 +4,29 @@
  * triggers check them on what they receive; `http` tasks with `sign` put them on what they send.
  */
 
+const PREFIX = 'whsec_'
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+/** The key of a Standard Webhooks secret (`whsec_` and the base64 of the key), or null for any other value. */
+export function secretKey(value: unknown): Uint8Array | null {
+  if (typeof value !== 'string' || !value.startsWith(PREFIX)) return null
+  const encoded = value.slice(PREFIX.length)
+  if (!BASE64.test(encoded)) return null
+  try {
+    return Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0))
+  } catch {
+    // atob refuses a base64 text of impossible length: not a secret
+    return null
+  }
+}
+
 const keys = new Map<string, Promise<CryptoKey>>()
 
+/** The HMAC key of a secret that `secretKey` accepts. */
 function keyOf(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret)
   if (!key) {
-    const raw = Uint8Array.from(atob(secret.replace(/^whsec_/, '')), (char) => char.charCodeAt(0))
+    const raw = secretKey(secret) ?? new Uint8Array()
     key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
     keys.set(secret, key)
   }

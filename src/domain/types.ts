@@ -35,7 +35,7 @@ export type Trigger = z.infer<typeof Trigger>
 export const Mode = z.enum(['sync', 'async'])
 export type Mode = z.infer<typeof Mode>
 
-/** The response an execution gives its caller (the Arengu contract, DESIGN §4). */
+/** The response an execution gives its caller (the Arengu contract, docs/architecture.md, Life of a trigger). */
 export const Output = z.object({
   status: z.number().int(),
   body: z.unknown(),
@@ -64,7 +64,7 @@ export const Attempt = z.object({
 })
 export type Attempt = z.infer<typeof Attempt>
 
-/** The input of an execution (DESIGN §4). */
+/** The input of an execution (docs/architecture.md, Life of a trigger). */
 export const ExecutionInput = z.object({
   headers: z.record(z.string(), z.string()),
   body: z.unknown(),

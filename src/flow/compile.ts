@@ -9,9 +9,11 @@ import type { Mode } from '../domain/types'
 import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError, usesOf } from './expression'
+import { redactedHeaders } from './input-headers'
 import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
-import { FlowDefinition, type RetryPolicy, type Task, walkTasks } from './schema'
+import { MAX_NESTING, valueTooDeep } from './nesting'
+import { FlowDefinition, MAX_SYNC_TIMEOUT_MS, MAX_TASK_DEPTH, type RetryPolicy, type Task, walkTasks } from './schema'
 import { lookupSecret, type SecretEnv, type SecretUse } from './secrets'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
@@ -47,6 +49,8 @@ export interface CompiledFlow {
   readonly syncTimeoutMs: number
   /** How long an execution is kept after it ends. */
   readonly retentionMs: number
+  /** Request headers whose values the input of an execution replaces with "[redacted]". */
+  readonly redactedHeaders: ReadonlySet<string>
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
   /** The secrets the flow names where they are known before it runs, with their paths. */
@@ -77,11 +81,16 @@ export class FlowInvalid extends Error {
   }
 }
 
+/** What a definition nested too deep to check is told. */
+export const DEFINITION_TOO_DEEP = `a flow definition nests ${MAX_NESTING} levels of arrays and objects at most, and tasks ${MAX_TASK_DEPTH} levels`
+
 /**
  * Validates a definition (schema and expressions); returns it parsed or throws `FlowInvalid`.
  * Given the Worker's `env`, every secret the flow names literally must be set in it.
  */
 export function validateFlow(raw: unknown, env?: SecretEnv): FlowDefinition {
+  // the schema recurses once per level of nested tasks: bound the nesting before it runs
+  if (valueTooDeep(raw)) throw new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
   const parsed = FlowDefinition.safeParse(raw)
   if (!parsed.success) throw new FlowInvalid(fromZod(parsed.error))
   const { secrets } = compileFlow('check', 0, parsed.data)
@@ -163,11 +172,15 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
     definition,
     mode: definition.mode,
     timeoutMs: definition.timeout === undefined ? null : parseDuration(definition.timeout),
-    syncTimeoutMs:
+    // revisions stored before the bound existed are held to it too
+    syncTimeoutMs: Math.min(
       definition.syncTimeout === undefined
         ? DEFAULT_SYNC_TIMEOUT_MS
         : (parseDuration(definition.syncTimeout) ?? DEFAULT_SYNC_TIMEOUT_MS),
+      MAX_SYNC_TIMEOUT_MS,
+    ),
     retentionMs: retentionMs(definition.retention),
+    redactedHeaders: redactedHeaders(definition.inputHeaders),
     root: definition.tasks.map((task) => task.id),
     tasks,
     secrets,

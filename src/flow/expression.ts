@@ -9,7 +9,7 @@ import { meter } from './meter'
 import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './regex'
 import { secretCalls, secretNameProblem, SecretUnavailable, type SecretUse } from './secrets'
 
-/** What an expression sees: DESIGN §3. */
+/** What an expression sees: docs/architecture.md, Flows. */
 export interface ExpressionContext {
   input: unknown
   outputs: Record<string, unknown>

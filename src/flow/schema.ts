@@ -1,5 +1,5 @@
 /**
- * @module The flow definition (DESIGN §3) as zod schemas. Task schemas come from the action
+ * @module The flow definition (docs/architecture.md, Flows) as zod schemas. Task schemas come from the action
  * registry; every action parameter may also be written as a `{{ }}` template, checked at run time.
  */
 import { Cron } from 'croner'
@@ -14,6 +14,7 @@ import { ExpressionBudget } from './budget'
 import { Duration, parseDuration } from './duration'
 import { TaskId } from './ids'
 import { Retention } from './retention'
+import { InputHeaders } from './input-headers'
 import { SECRET_PREFIX } from './secrets'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
@@ -129,23 +130,39 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
 ])
 export type TriggerDefinition = z.infer<typeof TriggerDefinition>
 
+/**
+ * The longest a sync caller is held before 202 and the polling links. Proxies and load balancers in
+ * front of callers cut a silent response at 100 s (Cloudflare's own proxy, error 524) or sooner, and
+ * webhook senders give up far earlier: a longer wait would trade the 202 a caller can use for a
+ * dropped connection, while holding the execution's object and a connection for nothing.
+ */
+export const MAX_SYNC_TIMEOUT_MS = 100_000
+
+const SyncTimeout = Duration.refine((value) => (parseDuration(value) ?? 0) <= MAX_SYNC_TIMEOUT_MS, {
+  error: `syncTimeout is ${MAX_SYNC_TIMEOUT_MS / 1000}s at most (callers waiting longer get 202 and poll)`,
+})
+
 export const FlowDefinition = z
   .strictObject({
     name: z.string().max(200).optional(),
     description: z.string().max(5000).optional(),
     mode: Mode.default('async'),
     timeout: Duration.optional(),
-    syncTimeout: Duration.optional(),
+    syncTimeout: SyncTimeout.optional(),
     /** How long an execution is kept after it ends (default 30 days). */
     retention: Retention.optional(),
     retry: RetryPolicy.optional(),
     expressionBudget: ExpressionBudget.optional(),
+    inputHeaders: InputHeaders.optional(),
     triggers: z.array(TriggerDefinition).optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
   })
   .superRefine((flow, ctx) => {
     const seen = new Set<string>()
-    walkTasks(flow.tasks, ['tasks'], (task, path) => {
+    walkTasks(flow.tasks, ['tasks'], (task, path, depth) => {
+      if (depth === MAX_TASK_DEPTH + 1) {
+        ctx.addIssue({ code: 'custom', path, message: `tasks nest ${MAX_TASK_DEPTH} levels deep at most` })
+      }
       if (seen.has(task.id)) {
         ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate task id "${task.id}"` })
       }
@@ -154,17 +171,26 @@ export const FlowDefinition = z
   })
 export type FlowDefinition = z.infer<typeof FlowDefinition>
 
-/** Visits every task of a task list and of the containers in it, depth first, with its path. */
+/** How deep containers may nest tasks (a top-level task is at depth 1). */
+export const MAX_TASK_DEPTH = 64
+
+/**
+ * Visits every task of a task list and of the containers in it, depth first, with its path and depth.
+ * It recurses once per level: `validateFlow` bounds the nesting of a definition before the schema or
+ * this walk see it, and every stored revision went through it.
+ */
 export function walkTasks(
   tasks: readonly TaskShape[],
   path: (string | number)[],
-  visit: (task: TaskShape, path: (string | number)[]) => void,
+  visit: (task: TaskShape, path: (string | number)[], depth: number) => void,
+  depth = 1,
 ): void {
   tasks.forEach((task, index) => {
     const taskPath = [...path, index]
-    visit(task, taskPath)
+    visit(task, taskPath, depth)
     for (const field of STRUCTURE_FIELDS.get(task.type) ?? []) {
-      for (const [lanePath, lane] of taskLists(task[field])) walkTasks(lane, [...taskPath, field, ...lanePath], visit)
+      for (const [lanePath, lane] of taskLists(task[field]))
+        walkTasks(lane, [...taskPath, field, ...lanePath], visit, depth + 1)
     }
   })
 }

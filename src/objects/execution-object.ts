@@ -54,13 +54,9 @@ export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; 
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
-/** Timers due within this long also wake the object from memory, more precisely than its alarm. */
-export const IN_MEMORY_WAKE_MS = 10_000
-
 export class ExecutionObject extends DurableObject<Env> {
   private readonly store: ExecutionStore
   private runner: Runner | null = null
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined
   private readonly wakes: WakeLedger
   /** Wakes running in this instance: only the first of overlapping ones is written down. */
   private waking = 0
@@ -87,14 +83,8 @@ export class ExecutionObject extends DurableObject<Env> {
   private readonly services: Services = {
     now: () => Date.now(),
     fetch: (input, init) => fetch(input, init),
-    armAlarm: (at) => {
-      void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at))
-      // while the object is in memory, a timer wakes it on the dot; the alarm stays the durable way
-      clearTimeout(this.wakeTimer)
-      const delay = at === null ? null : at - Date.now()
-      if (delay !== null && delay <= IN_MEMORY_WAKE_MS)
-        this.wakeTimer = setTimeout(() => void this.wake(false), Math.max(0, delay))
-    },
+    setAlarm: (at) => void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at)),
+    wake: () => void this.wake(false),
     waitUntil: (promise) => this.ctx.waitUntil(promise),
     startChild: (parent, runId, attempt, request) => startChild(this.env, parent, runId, attempt, request),
     killChild: async (executionId) => {
@@ -196,7 +186,6 @@ export class ExecutionObject extends DurableObject<Env> {
   private erase(runner: Runner): Promise<boolean> {
     return this.ctx.blockConcurrencyWhile(async () => {
       this.runner = null
-      clearTimeout(this.wakeTimer)
       await runner.close()
       try {
         await eraseExecution(this.ctx.storage, this.env.DB, runner.exec.id)

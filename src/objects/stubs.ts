@@ -7,7 +7,7 @@ import type { FlowDefinition } from '../flow/schema'
 import { TaskFailure } from '../domain/errors'
 import type { StartRequest, StartResult } from './execution-object'
 import { childExecutionId } from '../domain/ids'
-import type { ChildStarted } from '../runtime/runner'
+import type { ChildStarted } from '../runtime/executor'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionInput, Trigger } from '../domain/types'
 

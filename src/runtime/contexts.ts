@@ -1,7 +1,8 @@
 /** @module What an expression of a task run sees: input, outputs in its scope, vars, the execution, the foreach item. */
 import type { ExpressionContext } from '../flow/expression'
+import { foreachRunOf, iterationOf } from '../core/scopes'
 import type { Secrets } from './secrets'
-import { foreachRunOf, iterationOf, Scopes } from './scopes'
+import { Scopes } from './scopes'
 import type { ExecState, RunState } from '../core/state'
 import type { ExecutionStore } from '../store/execution/store'
 

@@ -3,51 +3,66 @@
  * the state row, timers (mirrored in memory to arm the alarm), and log lines within their bound.
  */
 import type { RunState } from '../core/state'
+import type { Timer } from '../core/timers'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionStore, LogLine } from '../store/execution/store'
+import { timerKey } from '../store/execution/timer-keys'
+
+interface Due {
+  timer: Timer
+  at: number
+}
 
 /** Log lines kept per execution; later ones are counted, not stored. */
 export const MAX_LOG_LINES = 10_000
 
 export class PendingWrites {
-  /** Every timer of the execution (key → due time), as storage has them after a flush. */
-  readonly timers = new Map<string, number>()
-  private readonly changedTimers = new Map<string, number | null>()
+  /** Every timer of the execution, as storage has them after a flush (keyed as storage keys them). */
+  private readonly timers = new Map<string, Due>()
+  private readonly changedTimers = new Map<string, { timer: Timer; at: number | null }>()
   private readonly runs = new Map<number, RunState>()
   private readonly lines: LogLine[] = []
   /** The state row changed. */
   state = false
 
   constructor(
-    timers: { key: string; dueAt: number }[],
+    timers: { timer: Timer; dueAt: number }[],
     private logCount: number,
     /** Log lines over the bound, counted. */
     public dropped: number,
   ) {
-    for (const timer of timers) this.timers.set(timer.key, timer.dueAt)
+    for (const { timer, dueAt } of timers) this.timers.set(timerKey(timer), { timer, at: dueAt })
   }
 
   run(run: RunState): void {
     this.runs.set(run.id, run)
   }
 
-  timer(key: string, at: number): void {
-    this.timers.set(key, at)
-    this.changedTimers.set(key, at)
+  timer(timer: Timer, at: number): void {
+    const key = timerKey(timer)
+    this.timers.set(key, { timer, at })
+    this.changedTimers.set(key, { timer, at })
   }
 
-  cancel(key: string): void {
-    if (this.timers.delete(key)) this.changedTimers.set(key, null)
+  cancel(timer: Timer): void {
+    const key = timerKey(timer)
+    if (this.timers.delete(key)) this.changedTimers.set(key, { timer, at: null })
   }
 
-  /** The keys of the timers due at `now`, earliest first, removed. */
-  due(now: number): string[] {
-    const keys = [...this.timers]
-      .filter(([, at]) => at <= now)
-      .sort((a, b) => a[1] - b[1])
-      .map(([key]) => key)
-    for (const key of keys) this.cancel(key)
-    return keys
+  has(timer: Timer): boolean {
+    return this.timers.has(timerKey(timer))
+  }
+
+  /** When each timer is due. */
+  dueTimes(): number[] {
+    return [...this.timers.values()].map((due) => due.at)
+  }
+
+  /** The timers due at `now`, earliest first, removed. */
+  due(now: number): Timer[] {
+    const due = [...this.timers.values()].filter(({ at }) => at <= now).sort((a, b) => a.at - b.at)
+    for (const { timer } of due) this.cancel(timer)
+    return due.map(({ timer }) => timer)
   }
 
   log(line: LogLine): void {
@@ -69,9 +84,9 @@ export class PendingWrites {
     store.transaction(() => {
       store.saveRuns([...this.runs.values()])
       if (this.state) store.saveExecution(row)
-      for (const [key, at] of this.changedTimers) {
-        if (at === null) store.deleteTimer(key)
-        else store.setTimer(key, at)
+      for (const { timer, at } of this.changedTimers.values()) {
+        if (at === null) store.deleteTimer(timer)
+        else store.setTimer(timer, at)
       }
       store.appendLogs(this.lines)
     })

@@ -3,13 +3,10 @@
  * parallel) and, inside a foreach iteration, that iteration's, falling back to the enclosing ones.
  * Only scopes in use are held in memory; the rest is in storage.
  */
+import { foreachRunOf } from '../core/scopes'
 import type { ExecutionStore } from '../store/execution/store'
 
 type Outputs = Record<string, unknown>
-
-/** Iteration scope keys are `<foreachRunId>#<index>`. */
-export const foreachRunOf = (scope: string): number => Number(scope.slice(0, scope.indexOf('#')))
-export const iterationOf = (scope: string): number => Number(scope.slice(scope.indexOf('#') + 1))
 
 export class Scopes {
   private readonly own = new Map<string | null, Outputs>()

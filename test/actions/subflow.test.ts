@@ -117,7 +117,7 @@ describe('children given up', () => {
     const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
     const { executionId } = await start({
       tasks: [
-        { id: 'call', type: 'subflow', flowId: childId, timeout: '200ms', retry: { maxAttempts: 2, delay: '50ms' } },
+        { id: 'call', type: 'subflow', flowId: childId, timeout: '200ms', retry: { maxAttempts: 2, delay: '500ms' } },
       ],
     })
     const done = await waitFor(executionId, finished)

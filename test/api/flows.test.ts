@@ -72,6 +72,14 @@ describe('PUT /api/flows/:id', () => {
     expect(issues[0].path).toBe('tasks.0.values.x')
   })
 
+  it('refuses a syncTimeout over 100 s with 400 at its path', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, { mode: 'sync', syncTimeout: '3h', ...simple })
+    expect(response.status).toBe(400)
+    const { error } = await json(response)
+    expect(error).toMatchObject({ code: 'invalid_flow', issues: [{ path: 'syncTimeout' }] })
+    expect(error.issues[0].message).toContain('100s at most')
+  })
+
   it('refuses malformed JSON and YAML bodies, and bad flow ids', async () => {
     const badJson = await call('PUT', `/api/flows/${uniqueId()}`, '{"tasks": [', { 'content-type': 'application/json' })
     expect(badJson.status).toBe(400)
@@ -81,6 +89,79 @@ describe('PUT /api/flows/:id', () => {
     const badId = await call('PUT', '/api/flows/9-lives', simple)
     expect(badId.status).toBe(400)
     expect((await json(badId)).error.issues[0].message).toContain('must start with a letter')
+  })
+})
+
+describe('concurrent PUTs of one flow', () => {
+  it('each get their own revision, never a 500', async () => {
+    const id = uniqueId()
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => call('PUT', `/api/flows/${id}`, { name: `v${n}`, ...simple })),
+    )
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1)
+    expect(statuses.filter((status) => status === 200)).toHaveLength(19)
+    const bodies = await Promise.all(responses.map((response) => json(response)))
+    const revisions = bodies.map((body) => body.revision).sort((a, b) => a - b)
+    expect(revisions).toEqual(Array.from({ length: 20 }, (_, n) => n + 1))
+    const history = await json(call('GET', `/api/flows/${id}/revisions`))
+    expect(history.items).toHaveLength(20)
+    expect((await json(call('GET', `/api/flows/${id}`))).revision).toBe(20)
+  })
+
+  it('of identical content make one revision', async () => {
+    const id = uniqueId()
+    const responses = await Promise.all(Array.from({ length: 10 }, () => call('PUT', `/api/flows/${id}`, simple)))
+    const bodies = await Promise.all(responses.map((response) => json(response)))
+    expect(bodies.map((body) => body.revision)).toEqual(Array(10).fill(1))
+    expect(bodies.filter((body) => body.changed)).toHaveLength(1)
+  })
+})
+
+describe('deeply nested flows', () => {
+  /** `levels` ifs, each in the `then` of the one before, around a log task. */
+  function nestedIfs(levels: number) {
+    let task: object = { id: 'leaf', type: 'log', message: 'deep' }
+    for (let level = levels; level > 0; level--)
+      task = { id: `if${level}`, type: 'if', condition: 'true', then: [task] }
+    return { mode: 'sync', tasks: [task] }
+  }
+
+  /** The same flow as block YAML, indented two spaces a level. */
+  function nestedIfsYaml(levels: number) {
+    const lines = ['mode: sync', 'tasks:']
+    for (let level = 1; level <= levels; level++) {
+      const indent = ' '.repeat(4 * (level - 1))
+      lines.push(`${indent}- id: if${level}`, `${indent}  type: if`, `${indent}  condition: 'true'`, `${indent}  then:`)
+    }
+    const indent = ' '.repeat(4 * levels)
+    lines.push(`${indent}- id: leaf`, `${indent}  type: log`, `${indent}  message: deep`)
+    return lines.join('\n')
+  }
+
+  const yaml = { 'content-type': 'application/yaml' }
+
+  it('answer 400 naming the limits for 2,000 nested ifs, as JSON or YAML', async () => {
+    const tooDeep = [
+      call('PUT', `/api/flows/${uniqueId()}`, nestedIfs(2_000)),
+      call('PUT', `/api/flows/${uniqueId()}`, JSON.stringify(nestedIfs(2_000)), yaml),
+      call('PUT', `/api/flows/${uniqueId()}`, nestedIfsYaml(300), yaml),
+    ]
+    for (const response of await Promise.all(tooDeep)) {
+      expect(response.status).toBe(400)
+      const { error } = await json(response)
+      expect(error.code).toBe('invalid_flow')
+      expect(error.issues).toEqual([{ path: '', message: expect.stringMatching(/256 levels .* tasks 64 levels/) }])
+    }
+  })
+
+  it('answer 400 with the path of a task 65 levels deep, and run one 64 levels deep', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, nestedIfsYaml(64), yaml)
+    expect(response.status).toBe(400)
+    expect((await json(response)).error.issues[0].message).toBe('tasks nest 64 levels deep at most')
+    const id = uniqueId()
+    expect((await call('PUT', `/api/flows/${id}`, nestedIfsYaml(63), yaml)).status).toBe(201)
+    expect((await call('POST', `/hooks/${id}`, {})).status).toBe(200)
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { call, execution, json, putFlow, uniqueId, waitFor, finished } from '../helpers/api'
+import { exports } from 'cloudflare:workers'
+import { BASE, call, execution, json, putFlow, uniqueId, waitFor, finished } from '../helpers/api'
 
 async function flow(definition: object) {
   const id = uniqueId()
@@ -150,7 +151,71 @@ describe('manual trigger', () => {
     const input = await json(response)
     expect(input.body).toEqual({ x: 1 })
     expect(input.metadata.trigger).toBe('manual')
-    expect(input.headers.authorization).toBeUndefined()
+    expect(input.headers.authorization).toBe('[redacted]')
+  })
+})
+
+describe('credential headers in the input', () => {
+  const credentials = {
+    authorization: 'Bearer caller-token',
+    'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+    cookie: 'session=s3cret',
+    'x-api-key': 'key-123',
+    'x-shop-token': 'shop-secret',
+    'x-plain': 'visible',
+  }
+  const echo = (extra: object = {}) => ({
+    mode: 'sync',
+    ...extra,
+    tasks: [{ id: 'echo', type: 'return', body: '{{ input.headers }}' }],
+  })
+
+  /** The headers the execution recorded, as answered and as stored. */
+  async function recorded(path: string) {
+    const response = await call('POST', path, {}, credentials)
+    const answered = await json(response)
+    expect((await execution(response.headers.get('x-execution-id')!)).input.headers).toEqual(answered)
+    return answered
+  }
+
+  it('are replaced by "[redacted]" on webhooks, by default, in the answer and in storage', async () => {
+    const headers = await recorded(`/hooks/${await flow(echo())}`)
+    expect(headers).toMatchObject({
+      authorization: '[redacted]',
+      'proxy-authorization': '[redacted]',
+      cookie: '[redacted]',
+      'x-api-key': '[redacted]',
+      'x-shop-token': 'shop-secret',
+      'x-plain': 'visible',
+    })
+  })
+
+  it('are replaced by "[redacted]" on the manual trigger too, x-api-key included', async () => {
+    const headers = await recorded(`/api/flows/${await flow(echo())}/executions`)
+    expect(headers).toMatchObject({
+      authorization: '[redacted]',
+      'proxy-authorization': '[redacted]',
+      cookie: '[redacted]',
+      'x-api-key': '[redacted]',
+      'x-plain': 'visible',
+    })
+  })
+
+  it('follow the flow: inputHeaders.redact adds names, inputHeaders.keep lets a credential through', async () => {
+    const id = await flow(echo({ inputHeaders: { redact: ['x-shop-token'], keep: ['authorization', 'x-api-key'] } }))
+    expect(await recorded(`/hooks/${id}`)).toMatchObject({
+      authorization: 'Bearer caller-token',
+      'x-api-key': 'key-123',
+      cookie: '[redacted]',
+      'x-shop-token': '[redacted]',
+      'x-plain': 'visible',
+    })
+    // on the manual trigger, authorization is the token of edgeflow's own API: never kept
+    expect(await recorded(`/api/flows/${id}/executions`)).toMatchObject({
+      authorization: '[redacted]',
+      'x-api-key': 'key-123',
+      'x-shop-token': '[redacted]',
+    })
   })
 })
 
@@ -164,11 +229,63 @@ describe('bad trigger input', () => {
     expect(list.items).toEqual([])
   })
 
+  it('refuses JSON nested 100,000 deep with 400 naming the limit, and starts no execution', async () => {
+    const id = await flow({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000)
+    const response = await call('POST', `/hooks/${id}`, deep, { 'content-type': 'application/json' })
+    expect(response.status).toBe(400)
+    expect((await json(response)).error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('256'),
+    })
+    const shallow = '['.repeat(256) + ']'.repeat(256)
+    expect((await call('POST', `/hooks/${id}`, shallow, { 'content-type': 'application/json' })).status).toBe(202)
+    expect((await json(call('GET', `/api/executions?flowId=${id}`))).items).toHaveLength(1)
+  })
+
   it('refuses a body over 1 MiB with 413', async () => {
     const id = await flow({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
     const response = await call('POST', `/hooks/${id}`, 'x'.repeat(1024 * 1024 + 1), { 'content-type': 'text/plain' })
     expect(response.status).toBe(413)
     expect((await json(response)).error.code).toBe('payload_too_large')
+  })
+
+  /** A POST of `total` bytes of `byte` streamed in 64 KiB chunks, without content-length; `sent()` counts what was read. */
+  function chunked(path: string, total: number, byte = 0x78, type = 'text/plain') {
+    const chunk = new Uint8Array(64 * 1024).fill(byte)
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close()
+        const part = chunk.subarray(0, Math.min(chunk.length, total - sent))
+        sent += part.length
+        controller.enqueue(part)
+      },
+    })
+    const request = new Request(`${BASE}${path}`, { method: 'POST', body, headers: { 'content-type': type } })
+    expect(request.headers.get('content-length')).toBeNull()
+    return { response: exports.default.fetch(request), sent: () => sent }
+  }
+
+  it('refuses a chunked body over 1 MiB with 413 and the usual error body, having read it to the end', async () => {
+    const id = await flow({ tasks: [{ id: 'x', type: 'log', message: '.' }] })
+    const upload = chunked(`/hooks/${id}`, 2 * 1024 * 1024)
+    const response = await upload.response
+    expect(response.status).toBe(413)
+    expect((await json(response)).error).toMatchObject({
+      code: 'payload_too_large',
+      message: 'the request body is larger than 1048576 bytes',
+    })
+    // a client still sending when the connection closes gets it reset and never reads the 413
+    expect(upload.sent()).toBe(2 * 1024 * 1024)
+    expect((await json(call('GET', `/api/executions?flowId=${id}`))).items).toEqual([])
+  })
+
+  it('passes a chunked body under the limit to the flow intact', async () => {
+    const id = await flow({ mode: 'sync', tasks: [{ id: 'echo', type: 'return', body: '{{ $length(input.body) }}' }] })
+    const response = await chunked(`/hooks/${id}`, 1024 * 1024 - 7).response
+    expect(response.status).toBe(200)
+    expect(await json(response)).toBe(1024 * 1024 - 7)
   })
 
   it('answers 404 for unknown flows and malformed flow ids', async () => {

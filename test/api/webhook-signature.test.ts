@@ -1,5 +1,9 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { putFlow as storeFlow } from '../../src/store/d1/flows'
+import { secretKey } from '../../src/domain/standard-webhooks'
+import { FlowDefinition } from '../../src/flow/schema'
+import { revisionHash } from '../../src/flow/revision'
 import { call, json, putFlow, uniqueId } from '../helpers/api'
 
 /** Signs like a Standard Webhooks sender. */
@@ -10,6 +14,15 @@ async function sign(id: string, timestamp: number, body: string, secret = env.TE
     await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)),
   )
   return `v1,${btoa(String.fromCharCode(...digest))}`
+}
+
+/** The three Standard Webhooks headers of a delivery signed over `body` (by default now, with the test secret). */
+async function signed(id: string, body: string, timestamp = Math.floor(Date.now() / 1000), secret?: string) {
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': await sign(id, timestamp, body, secret),
+  }
 }
 
 async function signedFlow(secret = 'TEST_WEBHOOK_SECRET') {
@@ -25,12 +38,10 @@ describe('signed webhooks', () => {
   it('accept a valid Standard Webhooks signature, among several (key rotation)', async () => {
     const flowId = await signedFlow()
     const body = '{"order":42}'
-    const now = Math.floor(Date.now() / 1000)
-    const signature = await sign('msg_1', now, body)
+    const headers = await signed('msg_1', body)
     const response = await send(flowId, body, {
-      'webhook-id': 'msg_1',
-      'webhook-timestamp': String(now),
-      'webhook-signature': `v1,bm90IGl0 ${signature}`,
+      ...headers,
+      'webhook-signature': `v1,bm90IGl0 ${headers['webhook-signature']}`,
     })
     expect(response.status).toBe(202)
   })
@@ -41,21 +52,9 @@ describe('signed webhooks', () => {
     const now = Math.floor(Date.now() / 1000)
     const cases: Record<string, string>[] = [
       {},
-      {
-        'webhook-id': 'm',
-        'webhook-timestamp': String(now - 600),
-        'webhook-signature': await sign('m', now - 600, body),
-      },
-      {
-        'webhook-id': 'm',
-        'webhook-timestamp': String(now),
-        'webhook-signature': await sign('m', now, '{"order":43}'),
-      },
-      {
-        'webhook-id': 'm',
-        'webhook-timestamp': String(now),
-        'webhook-signature': await sign('m', now, body, `whsec_${btoa('other key')}`),
-      },
+      await signed('m', body, now - 600),
+      { ...(await signed('m', body)), 'webhook-signature': await sign('m', now, '{"order":43}') },
+      await signed('m', body, now, `whsec_${btoa('other key')}`),
     ]
     for (const headers of cases) {
       const response = await send(flowId, body, headers)
@@ -67,25 +66,87 @@ describe('signed webhooks', () => {
 
   it('start one execution per webhook-id (a redelivery gets the same one)', async () => {
     const flowId = await signedFlow()
-    const body = '{}'
-    const now = Math.floor(Date.now() / 1000)
-    const headers = {
-      'webhook-id': 'msg_twice',
-      'webhook-timestamp': String(now),
-      'webhook-signature': await sign('msg_twice', now, body),
-    }
-    const first = await json(send(flowId, body, headers))
-    const again = await json(send(flowId, body, headers))
+    const headers = await signed('msg_twice', '{}')
+    const first = await json(send(flowId, '{}', headers))
+    const again = await json(send(flowId, '{}', headers))
     expect(again.executionId).toBe(first.executionId)
   })
 
-  it('answer 500 naming the secret when the flow names one that is not set', async () => {
-    const flowId = await signedFlow('NOT_SET_ANYWHERE')
-    const response = await send(flowId, '{}', {})
-    expect(response.status).toBe(500)
-    expect((await json(response)).error).toMatchObject({
-      code: 'misconfigured',
-      message: expect.stringContaining('wrangler secret put NOT_SET_ANYWHERE'),
+  it('deduplicate a signed request by its webhook-id alone: another Idempotency-Key replays nothing', async () => {
+    const flowId = await signedFlow()
+    const body = '{"order":7}'
+    const captured = await signed('msg_captured', body)
+    const first = await json(send(flowId, body, { ...captured, 'idempotency-key': 'first' }))
+    for (const key of ['second', 'third']) {
+      const replay = await send(flowId, body, { ...captured, 'idempotency-key': key })
+      expect(replay.status).toBe(202)
+      expect((await json(replay)).executionId).toBe(first.executionId)
+    }
+    expect((await send(flowId, body, captured)).headers.get('x-execution-id')).toBe(first.executionId)
+    expect((await json(call('GET', `/api/executions?flowId=${flowId}`))).items).toHaveLength(1)
+  })
+
+  it('refuse a webhook-id signed again over another body with 422 naming the webhook-id', async () => {
+    const flowId = await signedFlow()
+    expect((await send(flowId, '{"n":1}', await signed('msg_reused', '{"n":1}'))).status).toBe(202)
+    const reused = await send(flowId, '{"n":2}', await signed('msg_reused', '{"n":2}'))
+    expect(reused.status).toBe(422)
+    expect((await json(reused)).error).toMatchObject({
+      code: 'idempotency_mismatch',
+      message: expect.stringContaining('webhook-id'),
     })
+  })
+
+  it('refuse timestamps more than 5 minutes behind or ahead, and accept one just inside', async () => {
+    const flowId = await signedFlow()
+    const now = Math.floor(Date.now() / 1000)
+    const at = async (timestamp: number) => send(flowId, '{}', await signed(`msg_${timestamp}`, '{}', timestamp))
+    for (const timestamp of [now - 310, now + 310]) expect((await at(timestamp)).status).toBe(401)
+    for (const timestamp of [now - 290, now + 290]) expect((await at(timestamp)).status).toBe(202)
+  })
+
+  it('are refused at PUT with the path of a secret that is not set or holds no whsec_ key', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      triggers: [
+        { type: 'webhook', secret: 'TEST_WEBHOOK_SECRET' },
+        { type: 'webhook', methods: ['PUT'], secret: 'NOT_SET_ANYWHERE' },
+        { type: 'webhook', methods: ['PATCH'], secret: 'TEST_NOT_A_WEBHOOK_SECRET' },
+      ],
+      tasks: [{ id: 'x', type: 'log', message: '.' }],
+    })
+    expect(response.status).toBe(400)
+    const { error } = await json(response)
+    expect(error.code).toBe('invalid_flow')
+    expect(error.issues).toEqual([
+      { path: 'triggers.1.secret', message: expect.stringContaining('wrangler secret put NOT_SET_ANYWHERE') },
+      { path: 'triggers.2.secret', message: expect.stringContaining('not a Standard Webhooks secret') },
+    ])
+    expect(JSON.stringify(error)).not.toContain(env.TEST_NOT_A_WEBHOOK_SECRET)
+  })
+
+  it('answer 500 misconfigured, not a crash, when the secret was removed or spoiled since the PUT', async () => {
+    for (const secret of ['NOT_SET_ANYWHERE', 'TEST_NOT_A_WEBHOOK_SECRET']) {
+      // stored as if the secret had been valid at PUT time
+      const flowId = uniqueId()
+      const definition = FlowDefinition.parse({
+        triggers: [{ type: 'webhook', secret }],
+        tasks: [{ id: 'x', type: 'log', message: '.' }],
+      })
+      await storeFlow(env.DB, flowId, definition, await revisionHash(definition), Date.now())
+      const response = await send(flowId, '{}', await signed('msg_1', '{}'))
+      expect(response.status).toBe(500)
+      expect((await json(response)).error).toMatchObject({
+        code: 'misconfigured',
+        message: expect.stringContaining(`the secret ${secret}`),
+      })
+    }
+  })
+})
+
+describe('secretKey', () => {
+  it('reads whsec_ and base64 only', () => {
+    expect(secretKey(env.TEST_WEBHOOK_SECRET)).toEqual(new TextEncoder().encode('edgeflow-test-signing-key'))
+    for (const value of [undefined, 42, '', 'whsec_', 'whsec_A', 'whsec_ab cd', 'c2VjcmV0', 'whsec_not*base64'])
+      expect(secretKey(value)).toBeNull()
   })
 })

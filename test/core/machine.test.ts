@@ -1,3 +1,4 @@
+import type { Timer } from '../../src/core/timers'
 import { describe, expect, it } from 'vitest'
 import { decide, DEFAULT_ATTEMPT_TIMEOUT_MS, type EngineEvent, Refused, type RunResult } from '../../src/core/machine'
 import type { Decision, Effect, EngineState, RunState } from '../../src/core/state'
@@ -77,7 +78,7 @@ function engine(definition: unknown) {
     send({ type: 'attempt', runId: run(taskId, iteration).id, input: {} }, at)
     return result(taskId, outcome, at, iteration)
   }
-  const timer = (key: string, at?: number) => send({ type: 'timer', key }, at)
+  const timer = (timer: Timer, at?: number) => send({ type: 'timer', timer }, at)
 
   return {
     flow,
@@ -136,7 +137,7 @@ describe('starting', () => {
   it('arms the execution timer when the flow has a timeout', () => {
     const e = engine({ timeout: '10m', tasks: [log('a')] })
     expect(timers(e.send({ type: 'start', position: 0 }))).toEqual([
-      { type: 'timer', key: 'execution', at: T0 + 600_000 },
+      { type: 'timer', timer: { kind: 'execution' }, at: T0 + 600_000 },
     ])
   })
 
@@ -183,9 +184,11 @@ describe('running tasks in order', () => {
   it('arms the attempt timeout of a task that does I/O: its own timeout, else the default', () => {
     const e = engine({ tasks: [http('a', { timeout: '5s' }), http('b')] })
     e.send({ type: 'start', position: 0 })
-    expect(timers(e.attempt('a'))).toEqual([{ type: 'timer', key: 'timeout:1', at: T0 + 5000 }])
+    expect(timers(e.attempt('a'))).toEqual([{ type: 'timer', timer: { kind: 'timeout', runId: 1 }, at: T0 + 5000 }])
     e.result('a', ok())
-    expect(timers(e.attempt('b'))).toEqual([{ type: 'timer', key: 'timeout:2', at: T0 + DEFAULT_ATTEMPT_TIMEOUT_MS }])
+    expect(timers(e.attempt('b'))).toEqual([
+      { type: 'timer', timer: { kind: 'timeout', runId: 2 }, at: T0 + DEFAULT_ATTEMPT_TIMEOUT_MS },
+    ])
   })
 
   it('completes an async execution with 202 and an empty body when the last task completes', () => {
@@ -206,13 +209,13 @@ describe('running tasks in order', () => {
     const kept = engine({ tasks: [log('a')] })
     kept.send({ type: 'start', position: 0 })
     expect(timers(kept.step('a', ok(), T0 + 50))).toEqual([
-      { type: 'timer', key: 'cleanup', at: T0 + 50 + 30 * 86_400_000 },
+      { type: 'timer', timer: { kind: 'cleanup' }, at: T0 + 50 + 30 * 86_400_000 },
     ])
     const failing = engine({ retention: '2h', tasks: [http('a')] })
     failing.send({ type: 'start', position: 0 })
     const ended = failing.step('a', failed('fail_task'), T0 + 10)
     expect(failing.exec.status).toBe('failed')
-    expect(timers(ended)).toEqual([{ type: 'timer', key: 'cleanup', at: T0 + 10 + 7_200_000 }])
+    expect(timers(ended)).toEqual([{ type: 'timer', timer: { kind: 'cleanup' }, at: T0 + 10 + 7_200_000 }])
   })
 
   it('completes a sync execution with 200 and an empty body', () => {
@@ -257,11 +260,11 @@ describe('failures and retries', () => {
     const e = engine({ tasks: [http('a', { retry: { maxAttempts: 3, backoff: 'exponential', delay: '1s' } })] })
     e.send({ type: 'start', position: 0 })
     const first = e.step('a', failed(), T0)
-    expect(timers(first)).toEqual([{ type: 'timer', key: 'retry:1', at: T0 + 1000 }])
+    expect(timers(first)).toEqual([{ type: 'timer', timer: { kind: 'retry', runId: 1 }, at: T0 + 1000 }])
     expect(e.run('a')).toMatchObject({ status: 'delayed', wakeAt: T0 + 1000 })
     expect(e.exec).toMatchObject({ status: 'delayed', wakeAt: T0 + 1000 })
 
-    e.timer('retry:1', T0 + 1000)
+    e.timer({ kind: 'retry', runId: 1 }, T0 + 1000)
     expect(e.run('a')).toMatchObject({ status: 'pending', wakeAt: null })
     expect(e.exec.status).toBe('running')
     const second = e.step('a', failed(), T0 + 1100)
@@ -269,9 +272,9 @@ describe('failures and retries', () => {
       [1, 'failed'],
       [2, 'failed'],
     ])
-    expect(timers(second)).toEqual([{ type: 'timer', key: 'retry:1', at: T0 + 1100 + 2000 }])
+    expect(timers(second)).toEqual([{ type: 'timer', timer: { kind: 'retry', runId: 1 }, at: T0 + 1100 + 2000 }])
 
-    e.timer('retry:1', T0 + 3100)
+    e.timer({ kind: 'retry', runId: 1 }, T0 + 3100)
     e.step('a', failed(), T0 + 3200)
     expect(e.run('a').status).toBe('failed')
     expect(e.exec).toMatchObject({ status: 'failed', error: { taskId: 'a', taskRunId: 1, attempt: 3 } })
@@ -281,7 +284,7 @@ describe('failures and retries', () => {
     const e = engine({ tasks: [http('a', { retry: { maxAttempts: 2 } })] })
     e.send({ type: 'start', position: 0 })
     e.step('a', failed())
-    e.timer('retry:1', T0 + 1000)
+    e.timer({ kind: 'retry', runId: 1 }, T0 + 1000)
     e.step('a', ok('fine'), T0 + 1000)
     expect(e.run('a')).toMatchObject({ status: 'completed', output: 'fine' })
     expect(e.exec.status).toBe('completed')
@@ -312,8 +315,8 @@ describe('failures and retries', () => {
     e.attempt('a')
     const decision = e.send({ type: 'interrupted', runId: 1 }, T0 + 10)
     expect(e.run('a').attempts[0]).toMatchObject({ status: 'failed', endedAt: T0 + 10, error: { type: 'internal' } })
-    expect(timers(decision)).toEqual([{ type: 'timer', key: 'retry:1', at: T0 + 2010 }])
-    e.timer('retry:1', T0 + 2010)
+    expect(timers(decision)).toEqual([{ type: 'timer', timer: { kind: 'retry', runId: 1 }, at: T0 + 2010 }])
+    e.timer({ kind: 'retry', runId: 1 }, T0 + 2010)
     e.attempt('a')
     e.send({ type: 'interrupted', runId: 1 }, T0 + 2020)
     expect(e.exec).toMatchObject({ status: 'failed', error: { type: 'internal', attempt: 2 } })
@@ -323,7 +326,7 @@ describe('failures and retries', () => {
     const e = engine({ tasks: [http('a', { timeout: '1s', retry: { maxAttempts: 2 } })] })
     e.send({ type: 'start', position: 0 })
     e.attempt('a')
-    const timedOut = e.timer('timeout:1', T0 + 1000)
+    const timedOut = e.timer({ kind: 'timeout', runId: 1 }, T0 + 1000)
     expect(effectsOf(timedOut, 'abort')).toEqual([
       { type: 'abort', runId: 1, reason: { type: 'timeout', message: expect.any(String) } },
     ])
@@ -331,7 +334,7 @@ describe('failures and retries', () => {
     const late = e.send({ type: 'result', runId: 1, attempt: 1, result: ok('late') }, T0 + 1500)
     expect(late.runs).toEqual([])
     expect(late.execChanged).toBe(false)
-    e.timer('retry:1', T0 + 2000)
+    e.timer({ kind: 'retry', runId: 1 }, T0 + 2000)
     e.attempt('a')
     const stale = e.send({ type: 'result', runId: 1, attempt: 1, result: ok('late') }, T0 + 2100)
     expect(stale.runs).toEqual([])
@@ -346,10 +349,10 @@ describe('delays', () => {
     e.send({ type: 'start', position: 0 })
     e.attempt('d', {}, T0)
     const decision = e.result('d', { kind: 'sleep', until: T0 + 5000 }, T0)
-    expect(timers(decision)).toEqual([{ type: 'timer', key: 'wake:1', at: T0 + 5000 }])
+    expect(timers(decision)).toEqual([{ type: 'timer', timer: { kind: 'wake', runId: 1 }, at: T0 + 5000 }])
     expect(e.run('d')).toMatchObject({ status: 'delayed', wakeAt: T0 + 5000 })
     expect(e.exec).toMatchObject({ status: 'delayed', wakeAt: T0 + 5000 })
-    e.timer('wake:1', T0 + 5000)
+    e.timer({ kind: 'wake', runId: 1 }, T0 + 5000)
     expect(e.run('d')).toMatchObject({ status: 'completed', output: { sleptMs: 5000 }, wakeAt: null })
     expect(e.exec).toMatchObject({ status: 'running', wakeAt: null })
     expect(e.run('b').status).toBe('pending')
@@ -483,9 +486,9 @@ describe('containers', () => {
       ...e.attempt('par', {}, T0).effects,
       ...e.result('par', { kind: 'lanes', run: ['0'], skip: [] }, T0).effects,
     ]
-    expect(started).toContainEqual({ type: 'timer', key: 'timeout:1', at: T0 + 1000 })
+    expect(started).toContainEqual({ type: 'timer', timer: { kind: 'timeout', runId: 1 }, at: T0 + 1000 })
     e.attempt('slow')
-    e.timer('timeout:1', T0 + 1000)
+    e.timer({ kind: 'timeout', runId: 1 }, T0 + 1000)
     expect(e.run('slow').status).toBe('killed')
     expect(e.run('par').status).toBe('failed')
     expect(e.exec).toMatchObject({ status: 'failed', error: { taskId: 'par', type: 'timeout' } })
@@ -509,6 +512,10 @@ describe('foreach', () => {
     expect(started.map((r) => [r.iteration, r.scope, r.lane, r.parentId])).toEqual([
       [0, '1#0', '0', 1],
       [1, '1#1', '1', 1],
+    ])
+    expect(effectsOf(decision, 'beginScope')).toEqual([
+      { type: 'beginScope', scope: '1#0' },
+      { type: 'beginScope', scope: '1#1' },
     ])
   })
 
@@ -578,9 +585,10 @@ describe('waiting', () => {
     const e = engine(waitFlow())
     e.send({ type: 'start', position: 0 })
     const decision = e.step('approval', { kind: 'wait', event: 'approved', onTimeout: 'fail' }, T0)
-    expect(timers(decision)).toEqual([{ type: 'timer', key: 'timeout:1', at: T0 + 3_600_000 }])
+    expect(timers(decision)).toEqual([{ type: 'timer', timer: { kind: 'timeout', runId: 1 }, at: T0 + 3_600_000 }])
     expect(e.run('approval')).toMatchObject({ status: 'waiting', wait: { event: 'approved', onTimeout: 'fail' } })
     expect(e.exec.status).toBe('waiting')
+    expect(effectsOf(decision, 'awaitEvent')).toEqual([{ type: 'awaitEvent', runId: 1, event: 'approved' }])
     e.send({ type: 'event', runId: 1, payload: { by: 'ada' } })
     expect(e.run('approval')).toMatchObject({ status: 'completed', output: { by: 'ada' } })
     expect(e.exec.status).toBe('completed')
@@ -590,7 +598,7 @@ describe('waiting', () => {
     const e = engine(waitFlow({ onTimeout: 'continue' }))
     e.send({ type: 'start', position: 0 })
     e.step('approval', { kind: 'wait', event: 'approved', onTimeout: 'continue' })
-    e.timer('timeout:1', T0 + 3_600_000)
+    e.timer({ kind: 'timeout', runId: 1 }, T0 + 3_600_000)
     expect(e.run('approval')).toMatchObject({ status: 'completed', output: { timedOut: true } })
     expect(e.exec.status).toBe('completed')
   })
@@ -599,7 +607,7 @@ describe('waiting', () => {
     const e = engine(waitFlow())
     e.send({ type: 'start', position: 0 })
     e.step('approval', { kind: 'wait', event: 'approved', onTimeout: 'fail' })
-    e.timer('timeout:1', T0 + 3_600_000)
+    e.timer({ kind: 'timeout', runId: 1 }, T0 + 3_600_000)
     expect(e.exec).toMatchObject({ status: 'failed', error: { taskId: 'approval', type: 'timeout' } })
   })
 
@@ -635,7 +643,7 @@ describe('kill', () => {
     expect(effectsOf(killing, 'abort').map((a) => a.runId)).toEqual([e.run('a').id])
     expect(e.active()).toEqual([])
 
-    const killed = e.send({ type: 'killed' }, T0 + 150)
+    const killed = e.send({ type: 'childrenStopped' }, T0 + 150)
     expect(e.exec).toMatchObject({ status: 'killed', endedAt: T0 + 150, error: null, output: { status: 500 } })
     expect(effectsOf(killed, 'finished')).toHaveLength(1)
   })
@@ -710,7 +718,7 @@ describe('execution-level events', () => {
     const e = engine({ timeout: '1m', tasks: [http('a')] })
     e.send({ type: 'start', position: 0 })
     e.attempt('a')
-    const decision = e.timer('execution', T0 + 60_000)
+    const decision = e.timer({ kind: 'execution' }, T0 + 60_000)
     expect(e.exec).toMatchObject({
       status: 'failed',
       error: { type: 'timeout', taskId: null, taskRunId: null, attempt: null },
@@ -724,7 +732,7 @@ describe('execution-level events', () => {
     const e = engine({ timeout: '1m', tasks: [log('a')] })
     e.send({ type: 'start', position: 0 })
     e.step('a', ok())
-    const late = e.timer('execution', T0 + 60_000)
+    const late = e.timer({ kind: 'execution' }, T0 + 60_000)
     expect(late.execChanged).toBe(false)
     expect(e.exec.status).toBe('completed')
   })
@@ -757,7 +765,7 @@ describe('execution-level events', () => {
     record()
     e.send({ type: 'resume' })
     record()
-    e.timer('wake:1', T0 + 1000)
+    e.timer({ kind: 'wake', runId: 1 }, T0 + 1000)
     record()
     e.step('w', { kind: 'wait', event: 'go', onTimeout: 'fail' })
     record()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { actions } from '../../src/actions/index'
-import { FlowInvalid, validateFlow } from '../../src/flow/compile'
+import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../../src/flow/compile'
 import type { Issue } from '../../src/flow/issues'
 
 /** The issues `validateFlow` reports for `definition` (none when it is valid). */
@@ -252,5 +252,73 @@ describe('expressions', () => {
 
   it('refuses an empty bare expression', () => {
     expect(paths(flow({ id: 's', type: 'switch', value: '  ', cases: { a: [log('a')] } }))).toEqual(['tasks.0.value'])
+  })
+})
+
+describe('inputHeaders', () => {
+  it('accepts lower-case names to redact and credential headers to keep', () => {
+    expect(issuesOf({ ...flow(log('a')), inputHeaders: { redact: ['x-shop-token'], keep: ['cookie'] } })).toEqual([])
+  })
+
+  it('refuses upper-case or malformed names, keeping a header that is not redacted, and both at once', () => {
+    expect(paths({ ...flow(log('a')), inputHeaders: { redact: ['X-Shop-Token', 'bad name'] } })).toEqual([
+      'inputHeaders.redact.0',
+      'inputHeaders.redact.1',
+    ])
+    const kept = issuesOf({ ...flow(log('a')), inputHeaders: { keep: ['x-plain'] } })
+    expect(kept.map((issue) => issue.path)).toEqual(['inputHeaders.keep.0'])
+    expect(kept[0]?.message).toContain('authorization, proxy-authorization, cookie, x-api-key')
+    expect(paths({ ...flow(log('a')), inputHeaders: { redact: ['cookie'], keep: ['cookie'] } })).toEqual([
+      'inputHeaders.keep.0',
+    ])
+    expect(paths({ ...flow(log('a')), inputHeaders: { drop: [] } })).toEqual(['inputHeaders'])
+  })
+})
+
+describe('nesting', () => {
+  /** A `log` task under `levels` containers, each in the first lane of the one before. */
+  function nested(
+    levels: number,
+    container = (id: string, inner: object): object => ({
+      id,
+      type: 'if',
+      condition: 'true',
+      then: [inner],
+    }),
+  ) {
+    let task: object = log('leaf')
+    for (let level = levels; level > 0; level--) task = container(`c${level}`, task)
+    return flow(task)
+  }
+  const inSwitch = (id: string, inner: object) => ({ id, type: 'switch', value: '1', cases: { a: [inner] } })
+
+  it('accepts tasks 64 levels deep', () => {
+    expect(issuesOf(nested(63))).toEqual([])
+    expect(issuesOf(nested(63, inSwitch))).toEqual([])
+  })
+
+  it('refuses a task 65 levels deep with its path, whatever the containers', () => {
+    expect(issuesOf(nested(64))).toEqual([
+      { path: `tasks.0${'.then.0'.repeat(64)}`, message: 'tasks nest 64 levels deep at most' },
+    ])
+    expect(paths(nested(64, inSwitch))).toEqual([`tasks.0${'.cases.a.0'.repeat(64)}`])
+  })
+
+  it('refuses a definition nested past 256 levels before the schema recurses into it', () => {
+    expect(issuesOf(nested(2_000))).toEqual([{ path: '', message: DEFINITION_TOO_DEEP }])
+    expect(DEFINITION_TOO_DEEP).toContain('256')
+  })
+})
+
+describe('syncTimeout', () => {
+  it('accepts up to 100 s and refuses more with its path', () => {
+    for (const syncTimeout of ['100s', 100_000, 'PT1M40S', '0ms'])
+      expect(issuesOf({ ...flow(log('a')), mode: 'sync', syncTimeout })).toEqual([])
+    for (const syncTimeout of ['101s', '2h', 100_001, 'P1D']) {
+      expect(issuesOf({ ...flow(log('a')), mode: 'sync', syncTimeout })).toEqual([
+        { path: 'syncTimeout', message: 'syncTimeout is 100s at most (callers waiting longer get 202 and poll)' },
+      ])
+    }
+    expect(paths({ ...flow(log('a')), syncTimeout: 'later' })).toEqual(['syncTimeout'])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SLICE_TASKS } from '../../src/runtime/runner'
+import { SLICE_TASKS } from '../../src/runtime/executor'
 import { call, execution, finished, json, putFlow, uniqueId } from '../helpers/api'
 
 describe('bounded slices', () => {

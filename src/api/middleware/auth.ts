@@ -1,4 +1,4 @@
-/** @module Bearer-token auth for `/api/*` (DESIGN §5), compared in constant time. */
+/** @module Bearer-token auth for `/api/*` (docs/architecture.md, The API), compared in constant time. */
 import type { MiddlewareHandler } from 'hono'
 import { timingSafeEqual } from 'hono/utils/buffer'
 import type { Env } from '../../env'

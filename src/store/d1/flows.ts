@@ -1,5 +1,5 @@
 /** @module Flows and their immutable revisions in D1. */
-import { and, asc, desc, eq, gt } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import type { FlowDefinition } from '../../flow/schema'
 import { flowRevisions, flows } from './schema'
@@ -13,15 +13,20 @@ export interface StoredFlow extends FlowRow {
 
 const db = (d1: D1Database) => drizzle(d1)
 
-/** The flow with its latest revision's definition. */
-export async function getFlow(d1: D1Database, id: string): Promise<StoredFlow | undefined> {
-  const row = await db(d1)
+/** The query of a flow with its latest revision's definition (rows of `{flow, definition}`). */
+const latestQuery = (d1: D1Database, id: string) =>
+  db(d1)
     .select({ flow: flows, definition: flowRevisions.definition })
     .from(flows)
     .innerJoin(flowRevisions, and(eq(flowRevisions.flowId, flows.id), eq(flowRevisions.revision, flows.latestRevision)))
     .where(eq(flows.id, id))
-    .get()
-  return row && { ...row.flow, definition: row.definition as FlowDefinition }
+
+const stored = (row: { flow: FlowRow; definition: unknown } | undefined): StoredFlow | undefined =>
+  row && { ...row.flow, definition: row.definition as FlowDefinition }
+
+/** The flow with its latest revision's definition. */
+export async function getFlow(d1: D1Database, id: string): Promise<StoredFlow | undefined> {
+  return stored(await latestQuery(d1, id).get())
 }
 
 export async function getRevision(d1: D1Database, id: string, revision: number): Promise<RevisionRow | undefined> {
@@ -62,9 +67,11 @@ export interface PutResult {
 }
 
 /**
- * Stores a definition: a new flow gets revision 1, changed content the next revision,
- * identical content no revision (a disabled flow is enabled again). Revision and flow row
- * are written in one batch, so a racing writer fails on the revision's primary key.
+ * Stores a definition: a new flow gets revision 1, changed content the next revision, identical
+ * content no revision (a disabled flow is enabled again). The next revision number is computed by
+ * the INSERT itself and the four statements run as one D1 batch (a transaction, serialized with
+ * every other write), so concurrent PUTs of one flow each get their own revision instead of racing
+ * for the same number, and identical concurrent PUTs still make one revision.
  */
 export async function putFlow(
   d1: D1Database,
@@ -73,26 +80,38 @@ export async function putFlow(
   hash: string,
   now: number,
 ): Promise<PutResult> {
-  const existing = await getFlow(d1, id)
-  const latest = existing && (await getRevision(d1, id, existing.latestRevision))
-  if (existing && latest?.hash === hash) {
-    if (!existing.enabled)
-      await db(d1).update(flows).set({ enabled: true, updatedAt: now }).where(eq(flows.id, id)).run()
-    return { flow: { ...existing, enabled: true }, previous: existing, created: false, changed: false }
-  }
-  const revision = (existing?.latestRevision ?? 0) + 1
   const database = db(d1)
+  const latest = sql`(select max(${flowRevisions.revision}) from ${flowRevisions} where ${flowRevisions.flowId} = ${id})`
+  // columns in the table's order: flow_id, revision, hash, definition, created_at
   const insertRevision = database
     .insert(flowRevisions)
-    .values({ flowId: id, revision, hash, definition, createdAt: now })
-  const row: FlowRow = existing
-    ? { ...existing, latestRevision: revision, enabled: true, updatedAt: now }
-    : { id, latestRevision: revision, enabled: true, createdAt: now, updatedAt: now, nextScheduledAt: null }
-  const writeFlow = existing
-    ? database.update(flows).set({ latestRevision: revision, enabled: true, updatedAt: now }).where(eq(flows.id, id))
-    : database.insert(flows).values(row)
-  await database.batch([insertRevision, writeFlow])
-  return { flow: { ...row, definition }, previous: existing, created: !existing, changed: true }
+    .select(
+      sql`select ${id}, coalesce(${latest}, 0) + 1, ${hash}, ${JSON.stringify(definition)}, ${now}
+          where not exists (select 1 from ${flowRevisions} where ${flowRevisions.flowId} = ${id}
+            and ${flowRevisions.revision} = ${latest} and ${flowRevisions.hash} = ${hash})`,
+    )
+    .returning({ revision: flowRevisions.revision })
+  // columns in the table's order: id, latest_revision, enabled, created_at, updated_at, next_scheduled_at
+  const writeFlow = database
+    .insert(flows)
+    // `where true` keeps SQLite from reading `on conflict` as a join constraint of the select
+    .select(sql`select ${id}, ${latest}, 1, ${now}, ${now}, null where true`)
+    .onConflictDoUpdate({
+      target: flows.id,
+      set: { latestRevision: sql`excluded.latest_revision`, enabled: true, updatedAt: now },
+      // identical content on an enabled flow changes nothing, not even updated_at
+      setWhere: sql`${flows.latestRevision} <> excluded.latest_revision or not ${flows.enabled}`,
+    })
+  const [before, inserted, , after] = await database.batch([
+    latestQuery(d1, id),
+    insertRevision,
+    writeFlow,
+    latestQuery(d1, id),
+  ])
+  const previous = stored(before[0])
+  // the batch has just written the flow: it is there
+  const flow = stored(after[0]) as StoredFlow
+  return { flow, previous, created: !previous, changed: inserted.length > 0 }
 }
 
 /** Disables a flow (its history stays); false when there is no such flow. */

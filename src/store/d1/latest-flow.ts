@@ -19,8 +19,13 @@ export async function latestFlow(d1: D1Database, id: string, now = Date.now()): 
   return flow
 }
 
-/** Records what this isolate just wrote. */
+/**
+ * Records what this isolate just wrote or read. Concurrent PUTs (or a read racing a PUT) may finish
+ * out of order: an older revision never replaces a newer one already remembered.
+ */
 export function rememberFlow(id: string, flow: StoredFlow | null, now = Date.now()): void {
+  const known = latest.get(id)?.flow
+  if (flow && known && known.latestRevision > flow.latestRevision) return
   latest.delete(id)
   if (latest.size >= LATEST_MAX_ENTRIES) latest.delete(latest.keys().next().value as string)
   latest.set(id, { checkedAt: now, flow })

@@ -9,6 +9,8 @@ import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../../drizzle/execution/migrations'
 import type { ExecState, RunState } from '../../core/state'
 import type { ExecutionStatus, Mode, TaskRunStatus, Trigger } from '../../domain/types'
+import { parseTimerKey, timerKey } from './timer-keys'
+import type { Timer } from '../../core/timers'
 import { events, execution, type ExecutionRow, items, logs, source, taskRuns, type TaskRunRow, timers } from './schema'
 
 export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
@@ -217,16 +219,24 @@ export class ExecutionStore {
       .map((row) => row.child as string)
   }
 
-  setTimer(key: string, dueAt: number): void {
+  setTimer(timer: Timer, dueAt: number): void {
+    const key = timerKey(timer)
     this.db.insert(timers).values({ key, dueAt }).onConflictDoUpdate({ target: timers.key, set: { dueAt } }).run()
   }
 
-  deleteTimer(key: string): void {
-    this.db.delete(timers).where(eq(timers.key, key)).run()
+  deleteTimer(timer: Timer): void {
+    this.db
+      .delete(timers)
+      .where(eq(timers.key, timerKey(timer)))
+      .run()
   }
 
-  allTimers(): { key: string; dueAt: number }[] {
-    return this.db.select().from(timers).all()
+  allTimers(): { timer: Timer; dueAt: number }[] {
+    return this.db
+      .select()
+      .from(timers)
+      .all()
+      .map((row) => ({ timer: parseTimerKey(row.key), dueAt: row.dueAt }))
   }
 
   appendLogs(lines: readonly LogLine[]): void {
@@ -294,10 +304,6 @@ export class ExecutionStore {
 
   items(runId: number): unknown[] {
     return this.db.select().from(items).where(eq(items.runId, runId)).get()?.items ?? []
-  }
-
-  setRunOutput(id: number, output: unknown): void {
-    this.db.update(taskRuns).set({ output }).where(eq(taskRuns.id, id)).run()
   }
 
   /** Sums of every task run's metrics, by name. */

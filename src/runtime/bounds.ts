@@ -1,0 +1,50 @@
+/**
+ * @module What an execution may keep: everything lives in its object's SQLite rows (2 MB at most),
+ * so a value that would outgrow them fails its task instead of wedging the execution.
+ */
+import type { ActionResult } from '../actions/define'
+import { jsonBytes } from './json-bytes'
+
+/** The largest output a task run keeps, the largest `vars` and foreach items an execution holds (JSON bytes). */
+export const MAX_OUTPUT_SIZE = 1024 * 1024
+/** A log line keeps this many characters of its message (at most 3 bytes each in a row). */
+export const MAX_LOG_MESSAGE = 8 * 1024
+
+/** The failure of a value too large to keep in a row. */
+export function tooLarge(what: string, size: number): ActionResult {
+  return {
+    kind: 'failed',
+    error: { type: 'validation_error', message: `${what} ${size} bytes; at most ${MAX_OUTPUT_SIZE} are kept` },
+  }
+}
+
+/**
+ * A result as it may be kept, with the vars it leaves (`vars` unchanged when it sets none):
+ * an output or vars over the bound turn the result into a failure.
+ */
+export function withinBounds(
+  result: ActionResult,
+  vars: Record<string, unknown>,
+): { result: ActionResult; vars: Record<string, unknown> } {
+  if (result.kind !== 'completed') return { result, vars }
+  const size = jsonBytes(result.output)
+  if (size > MAX_OUTPUT_SIZE) return { result: tooLarge(`the task's output is`, size), vars }
+  if (!result.vars) return { result, vars }
+  const merged = { ...vars, ...result.vars }
+  const total = jsonBytes(merged)
+  if (total > MAX_OUTPUT_SIZE) return { result: tooLarge('vars would hold', total), vars }
+  return { result, vars: merged }
+}
+
+/** Foreach items kept in one row, or the failure of items too large for it. */
+export function itemsTooLarge(items: unknown[]): ActionResult | null {
+  const size = jsonBytes(items)
+  return size > MAX_OUTPUT_SIZE ? tooLarge(`the foreach's items are`, size) : null
+}
+
+/** A log message as a row keeps it. */
+export function clipped(message: string): string {
+  return message.length > MAX_LOG_MESSAGE
+    ? `${message.slice(0, MAX_LOG_MESSAGE)}… (${message.length} characters in all)`
+    : message
+}

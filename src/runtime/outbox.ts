@@ -1,0 +1,119 @@
+/**
+ * @module What an execution owes the rest of the system, delivered off the response path and
+ * retried until it lands: its summary in the D1 index, the notice to its parent that it ended, and
+ * the order to stop for its children when a kill or a timeout gives them up. The parent notice is
+ * a durable timer row until the parent takes it; the index write is guarded by the alarm.
+ */
+import { NOTIFY_TIMER } from '../core/timers'
+import { toTaskError } from '../domain/errors'
+import type { LogLevel } from '../domain/log'
+import type { ExecutionRow } from '../store/execution/schema'
+import { IndexSync } from './index-sync'
+import type { PendingWrites } from './pending-writes'
+
+/** How soon a child tells its parent again that it ended, after a failed or refused try. */
+export const NOTIFY_RETRY_MS = 1_000
+
+/** The deliveries, as the object carries them out. */
+export interface OutboxPort {
+  now(): number
+  waitUntil(promise: Promise<unknown>): void
+  index(row: ExecutionRow): Promise<void>
+  notifyParent(row: ExecutionRow): Promise<void>
+  killChild(executionId: string): Promise<void>
+}
+
+/** What the outbox needs of the runner it belongs to. */
+export interface OutboxHost {
+  flush(): void
+  log(level: LogLevel, message: string): void
+  /** D1 now holds version `version`. */
+  indexed(version: number): void
+}
+
+export class Outbox {
+  private readonly index: IndexSync
+  private readonly kills = new Set<Promise<void>>()
+
+  constructor(
+    private readonly port: OutboxPort,
+    private readonly writes: PendingWrites,
+    private readonly host: OutboxHost,
+    indexedVersion: number,
+  ) {
+    this.index = new IndexSync(indexedVersion, port.index, port.now)
+  }
+
+  /** Tells a child execution to stop; a kill waits for these before it ends. */
+  killChild(executionId: string): void {
+    const kill = this.port.killChild(executionId).catch((error: unknown) => {
+      this.host.log('error', `could not kill child execution ${executionId}: ${toTaskError(error).message}`)
+    })
+    this.kills.add(kill)
+    this.port.waitUntil(kill)
+  }
+
+  /** Whether this instance has told children to stop (none, after a restart). */
+  get killing(): boolean {
+    return this.kills.size > 0
+  }
+
+  /** Resolves once every child told to stop has answered (or failed to). */
+  async killsSettled(): Promise<void> {
+    await Promise.allSettled([...this.kills])
+    this.kills.clear()
+  }
+
+  /**
+   * Tells the parent that this execution ended. The notice stays owed — a timer row, written with
+   * the final state — until the parent takes it, so a restart in between only delays it.
+   */
+  notifyParent(row: ExecutionRow): void {
+    this.writes.timer(NOTIFY_TIMER, this.port.now() + NOTIFY_RETRY_MS)
+    this.host.flush()
+    const attempt = this.port.notifyParent(row).then(
+      () => {
+        this.writes.cancel(NOTIFY_TIMER)
+        this.host.flush()
+      },
+      (error: unknown) => {
+        this.host.log('warn', `could not notify the parent execution: ${toTaskError(error).message}; retrying`)
+        this.host.flush()
+      },
+    )
+    this.port.waitUntil(attempt)
+  }
+
+  /** Whether a parent has yet to take this execution's result. */
+  get owesParent(): boolean {
+    return this.writes.has(NOTIFY_TIMER)
+  }
+
+  /** Writes the summary to D1 unless a write is in flight or waits for its retry. */
+  syncIndex(row: ExecutionRow): void {
+    const write = this.index.sync(
+      row,
+      (version) => this.host.indexed(version),
+      (error) => {
+        this.host.log('warn', `could not index the execution in D1: ${toTaskError(error).message}; retrying`)
+        this.host.flush()
+      },
+    )
+    if (write) this.port.waitUntil(write)
+  }
+
+  /** When the alarm must ring for the index's sake (null: D1 is up to date). */
+  indexWakeAt(version: number): number | null {
+    return this.index.wakeAt(version)
+  }
+
+  /** The alarm rang: a failed index write may be retried now. */
+  retryIndexNow(): void {
+    this.index.retryNow()
+  }
+
+  /** Resolves once no index write is in flight (one could bring a deleted D1 row back). */
+  idle(): Promise<void> {
+    return this.index.idle()
+  }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { Outbox, type OutboxPort } from '../../src/runtime/outbox'
+import { PendingWrites } from '../../src/runtime/pending-writes'
+import type { ExecutionRow } from '../../src/store/execution/schema'
+
+function setup(overrides: Partial<OutboxPort> = {}) {
+  const writes = new PendingWrites([], 0, 0)
+  const logs: string[] = []
+  const indexed: number[] = []
+  const pending: Promise<unknown>[] = []
+  let flushes = 0
+  const port: OutboxPort = {
+    now: () => 1_000,
+    waitUntil: (promise) => void pending.push(promise),
+    index: async () => undefined,
+    notifyParent: async () => undefined,
+    killChild: async () => undefined,
+    ...overrides,
+  }
+  const outbox = new Outbox(
+    port,
+    writes,
+    { flush: () => (flushes += 1), log: (_, message) => logs.push(message), indexed: (v) => indexed.push(v) },
+    0,
+  )
+  const settled = () => Promise.allSettled(pending)
+  return { outbox, writes, logs, indexed, settled, flushes: () => flushes }
+}
+
+const row = (version: number) => ({ version }) as ExecutionRow
+
+describe('the outbox', () => {
+  it('keeps the parent notice owed, as a durable timer, until the parent takes it', async () => {
+    const { outbox, settled } = setup()
+    outbox.notifyParent(row(3))
+    expect(outbox.owesParent).toBe(true)
+    await settled()
+    expect(outbox.owesParent).toBe(false)
+  })
+
+  it('keeps it owed and logs why when the parent cannot take it, for the timer to try again', async () => {
+    const { outbox, settled, logs } = setup({ notifyParent: async () => Promise.reject(new Error('parent busy')) })
+    outbox.notifyParent(row(3))
+    await settled()
+    expect(outbox.owesParent).toBe(true)
+    expect(logs).toEqual(['could not notify the parent execution: parent busy; retrying'])
+  })
+
+  it('writes the index once per version, and tells which version D1 has', async () => {
+    const written: number[] = []
+    const { outbox, settled, indexed } = setup({ index: async (r) => void written.push(r.version) })
+    outbox.syncIndex(row(2))
+    outbox.syncIndex(row(2))
+    await settled()
+    outbox.syncIndex(row(2))
+    expect(written).toEqual([2])
+    expect(indexed).toEqual([2])
+    expect(outbox.indexWakeAt(2)).toBeNull()
+  })
+
+  it('retries a failed index write from the alarm, with back-off', async () => {
+    const { outbox, settled, logs } = setup({ index: async () => Promise.reject(new Error('D1 away')) })
+    outbox.syncIndex(row(1))
+    await settled()
+    expect(outbox.indexWakeAt(1)).toBe(2_000)
+    expect(logs).toEqual(['could not index the execution in D1: D1 away; retrying'])
+  })
+
+  it('waits for every child it told to stop, and logs the ones that could not be told', async () => {
+    const { outbox, logs } = setup({
+      killChild: async (id) => (id === 'bad' ? Promise.reject(new Error('gone')) : undefined),
+    })
+    outbox.killChild('good')
+    outbox.killChild('bad')
+    expect(outbox.killing).toBe(true)
+    await outbox.killsSettled()
+    expect(outbox.killing).toBe(false)
+    expect(logs).toEqual(['could not kill child execution bad: gone'])
+  })
+})
