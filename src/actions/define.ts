@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { LogLevel } from '../domain/log'
 import type { Metric, Output, TaskError } from '../domain/types'
+import type { SecretUse } from '../flow/secrets'
 export { asText } from '../flow/expression'
 
 /** A task as stored in a flow: what container actions hold in their lanes. */
@@ -86,7 +87,7 @@ export interface Action<P extends Shape = Shape, S extends Shape = Shape> {
   /** True when `run` does no I/O: it runs inside the engine's slice without yielding. */
   readonly inline: boolean
   /** The secrets the task names in its fields (not in expressions), with their paths in the task. */
-  secretNames(task: TaskShape): { name: string; path: (string | number)[] }[]
+  secretNames(task: TaskShape): SecretUse[]
   run(params: z.output<z.ZodObject<P>>, context: ActionContext, task: TaskShape): ActionResult | Promise<ActionResult>
 }
 

@@ -4,8 +4,8 @@
  * Webhooks way with a flow secret, so that any Standard Webhooks receiver can verify it.
  */
 import { z } from 'zod'
-import { secretKey, webhookSignature } from '../domain/standard-webhooks'
-import { secretNameProblem } from '../flow/secrets'
+import { webhookSignature } from '../domain/standard-webhooks'
+import { secretNameProblem, secretUseProblem } from '../flow/secrets'
 import { type ActionContext, completed, defineAction, failed } from './define'
 
 /** Stored response bodies are capped so that one call cannot bloat the execution. */
@@ -43,7 +43,7 @@ export default defineAction({
   },
   secretNames: (task) => {
     const name = (task.sign as { secret?: unknown } | undefined)?.secret
-    return typeof name === 'string' && !name.includes('{{') ? [{ name, path: ['sign', 'secret'] }] : []
+    return typeof name === 'string' && !name.includes('{{') ? [{ name, path: ['sign', 'secret'], signing: true }] : []
   },
   async run({ method, url, headers, query, body, expectStatus, auth, sign }, context) {
     const { signal, fetch, execution, taskRun } = context
@@ -67,9 +67,8 @@ export default defineAction({
     }
     if (sign) {
       const key = context.secrets.read(sign.secret)
-      if (secretKey(key) === null) {
-        return failed('validation_error', `secret ${sign.secret} is not a Standard Webhooks key (whsec_ and base64)`)
-      }
+      const problem = secretUseProblem({ name: sign.secret, path: [], signing: true }, key)
+      if (problem) return failed('validation_error', problem)
       // the webhook-id is the call's idempotency key: the same on every retry of the task run
       const id = requestHeaders.get('idempotency-key') as string
       const timestamp = String(Math.floor(context.now() / 1000))

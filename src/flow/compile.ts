@@ -14,7 +14,7 @@ import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
 import { MAX_NESTING, valueTooDeep } from './nesting'
 import { FlowDefinition, MAX_SYNC_TIMEOUT_MS, MAX_TASK_DEPTH, type RetryPolicy, type Task, walkTasks } from './schema'
-import { lookupSecret, type SecretEnv, type SecretUse } from './secrets'
+import { lookupSecret, type SecretEnv, type SecretUse, secretUseProblem } from './secrets'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
 export interface ResolvedRetry {
@@ -97,7 +97,8 @@ export function validateFlow(raw: unknown, env?: SecretEnv): FlowDefinition {
   const issues: Issue[] = []
   for (const use of env ? secrets : []) {
     const found = lookupSecret(env ?? {}, use.name)
-    if (!found.ok) issues.push({ path: formatPath(use.path), message: found.message })
+    const problem = found.ok ? secretUseProblem(use, found.value) : found.message
+    if (problem) issues.push({ path: formatPath(use.path), message: problem })
   }
   if (issues.length > 0) throw new FlowInvalid(issues)
   return parsed.data
@@ -150,7 +151,7 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
       }
     }
     secrets.push(...usesOf([...params.values(), ...(condition ? [condition] : [])]))
-    for (const use of action.secretNames(task)) secrets.push({ name: use.name, path: [...path, ...use.path] })
+    for (const use of action.secretNames(task)) secrets.push({ ...use, path: [...path, ...use.path] })
     const where = place.get(task.id)
     tasks.set(task.id, {
       task,

@@ -4,6 +4,7 @@
  * prefix is how an operator exposes a secret to flows: `API_TOKEN`, a webhook trigger's signing
  * secret or any other binding cannot be reached, whatever name a flow writes.
  */
+import { secretKey } from '../domain/standard-webhooks'
 import { astNodes } from './ast'
 
 /** The prefix of the Worker secrets and variables that flows can read. */
@@ -34,6 +35,12 @@ export class SecretUnavailable extends Error {
   readonly type = 'validation_error'
 }
 
+/** Why the value of secret `use` cannot serve as it is used, or null. */
+export function secretUseProblem(use: SecretUse, value: string): string | null {
+  if (!use.signing || secretKey(value) !== null) return null
+  return `secret ${use.name}: ${secretBinding(use.name)} is not a Standard Webhooks key ("whsec_" followed by the base64 of the key)`
+}
+
 /** The value of the flow's secret `name` in `env`, or the reason there is none. */
 export function lookupSecret(
   env: SecretEnv,
@@ -55,6 +62,8 @@ export function lookupSecret(
 export interface SecretUse {
   name: string
   path: (string | number)[]
+  /** It signs webhooks: its value must be a Standard Webhooks key. */
+  signing?: boolean
 }
 
 /** The literal names of the `$secret('NAME')` calls in a parsed JSONata expression. */

@@ -255,14 +255,22 @@ describe('http auth and signing', () => {
     expectNoSecret(await everything(executionId))
   })
 
-  it('fails with validation_error when the signing secret is not a Standard Webhooks key or not set', async () => {
-    for (const sign of [{ secret: 'TEST_KEY' }, "{{ { 'secret': input.body.name } }}"]) {
-      const { executionId } = await start(
-        { tasks: [{ id: 'deliver', type: 'http', method: 'POST', url: target('/echo'), sign }] },
-        { name: 'MISSING' },
-      )
+  it('refuses a signing secret that is not a Standard Webhooks key: at PUT when named, else with validation_error', async () => {
+    const deliver = (sign: unknown) => ({
+      tasks: [{ id: 'deliver', type: 'http', method: 'POST', url: target('/echo'), sign }],
+    })
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, deliver({ secret: 'TEST_KEY' }))
+    expect(response.status).toBe(400)
+    expect((await json(response)).error.issues).toEqual([
+      { path: 'tasks.0.sign.secret', message: expect.stringContaining('is not a Standard Webhooks key') },
+    ])
+    const cases = { TEST_KEY: 'is not a Standard Webhooks key', MISSING: 'FLOW_SECRET_MISSING is not set' }
+    for (const [name, message] of Object.entries(cases)) {
+      const { executionId } = await start(deliver("{{ { 'secret': input.body.name } }}"), { name })
       const detail = await waitFor(executionId, finished)
       expect(detail.error).toMatchObject({ type: 'validation_error', taskId: 'deliver' })
+      expect(detail.error.message).toContain(message)
+      expectNoSecret(await everything(executionId))
     }
   })
 })

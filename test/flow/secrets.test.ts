@@ -120,9 +120,16 @@ describe('secrets at PUT', () => {
         { id: 'a', type: 'log', message: "{{ $secret('API_TOKEN') }}" },
         { id: 'b', type: 'log', message: 'x', if: "$secret('MISSING') != ''" },
         { id: 'c', type: 'http', url: 'https://example.com/', sign: { secret: 'NOPE' } },
+        { id: 'd', type: 'http', url: 'https://example.com/', sign: { secret: 'KEY' } },
       ],
     })
-    expect(issues.map((issue) => issue.path)).toEqual(['tasks.0.message', 'tasks.1.if', 'tasks.2.sign.secret'])
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'tasks.0.message',
+      'tasks.1.if',
+      'tasks.2.sign.secret',
+      'tasks.3.sign.secret',
+    ])
+    expect(issues[3]?.message).toContain('FLOW_SECRET_KEY is not a Standard Webhooks key')
     expect(issues[0]?.message).toContain('FLOW_SECRET_API_TOKEN is not set')
     expect(JSON.stringify(issues)).not.toContain('the-api-token')
   })
