@@ -1,5 +1,6 @@
 /** @module The registry: the only list of task types. */
 import type { Action } from './define'
+import { InvariantViolated } from '../domain/errors'
 import delay from './delay'
 import fail from './fail'
 import foreach from './foreach'
@@ -33,6 +34,6 @@ const byType = new Map<string, Action>(actions.map((action) => [action.type, act
 /** The action of a task type; the flow schema guarantees it exists. */
 export function actionOf(type: string): Action {
   const action = byType.get(type)
-  if (!action) throw new Error(`unknown task type "${type}"`)
+  if (!action) throw new InvariantViolated(`unknown task type "${type}"`)
   return action
 }

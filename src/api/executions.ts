@@ -3,18 +3,17 @@ import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type ExecutionSummary } from '../store/d1/schema'
 import { listExecutions } from '../store/d1/executions'
-import { getFlow, getRevision } from '../store/d1/flows'
-import type { FlowDefinition } from '../flow/schema'
+import { resolveRevision } from '../store/d1/resolve-revision'
 import { isExecutionId, newExecutionId } from '../domain/ids'
 import { executionStub } from '../objects/stubs'
 import { ExecutionStatus } from '../domain/types'
-import type { ControlResult } from '../objects/execution-object'
+import type { ControlResult } from '../objects/contract'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
 import { ApiError, parseOr400 } from './errors'
 import { readBody } from './input'
 import { EXECUTION_HEADER } from './trigger'
-import { iso } from './views'
+import { summaryView } from './views'
 
 export const executions = new Hono<{ Bindings: Env }>()
 
@@ -50,23 +49,6 @@ export const ListQuery = z.object({
   until: Time.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: Cursor.optional(),
-})
-
-const summaryView = (row: ExecutionSummary) => ({
-  id: row.id,
-  flowId: row.flowId,
-  revision: row.revision,
-  status: row.status,
-  trigger: row.trigger,
-  mode: row.mode,
-  createdAt: iso(row.createdAt),
-  startedAt: iso(row.startedAt),
-  endedAt: iso(row.endedAt),
-  durationMs: row.durationMs,
-  outputStatus: row.outputStatus,
-  error: row.errorType === null ? null : { type: row.errorType, taskId: row.errorTaskId, message: row.errorMessage },
-  replayOf: row.replayOf,
-  parentExecutionId: row.parentExecutionId,
 })
 
 executions.get('/', async (c) => {
@@ -216,20 +198,16 @@ executions.post('/:id/replay', async (c) => {
   )
 })
 
-/** The revision a replay runs: the one asked for, or the flow's latest. */
+/**
+ * The revision a replay runs: the one asked for, or the flow's latest. A replay is a new execution
+ * of the flow, so a disabled flow refuses it as it refuses a subflow (see resolveRevision): 409,
+ * since a PUT of the flow enables it again. A flow deleted for good, or a revision it never had: 400.
+ */
 async function replayRevision(env: Env, flowId: string, revision: number | undefined) {
-  if (revision !== undefined) {
-    const row = await getRevision(env.DB, flowId, revision)
-    if (!row)
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_request',
-        message: `flow ${flowId} has no revision ${revision}`,
-        issues: [{ path: 'revision', message: 'no such revision' }],
-      })
-    return { revision: row.revision, definition: row.definition as FlowDefinition }
-  }
-  const flow = await getFlow(env.DB, flowId)
-  if (!flow) throw new ApiError({ status: 400, code: 'invalid_request', message: `flow ${flowId} no longer exists` })
-  return { revision: flow.latestRevision, definition: flow.definition }
+  const resolved = await resolveRevision(env.DB, flowId, revision)
+  if (resolved.ok) return { revision: resolved.revision, definition: resolved.definition }
+  const { code, message } = resolved
+  if (code === 'disabled') throw new ApiError({ status: 409, code: 'conflict', message })
+  const issues = code === 'no_revision' ? [{ path: 'revision', message: 'no such revision' }] : undefined
+  throw new ApiError({ status: 400, code: 'invalid_request', message, issues })
 }

@@ -21,7 +21,7 @@ import type { TriggerDefinition } from '../flow/schema'
 import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
-import { bodyText, parseJson } from './input'
+import { bodyText, parsedBody, parseJson } from './input'
 import { trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from './views'
@@ -63,15 +63,7 @@ async function definitionOf(request: Request): Promise<unknown> {
   const text = await bodyText(request)
   if (!type.includes('yaml')) return parseJson(text, tooDeep)
   if (yamlTooDeep(text)) throw tooDeep()
-  try {
-    return parseYaml(text)
-  } catch (error) {
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_yaml',
-      message: `the request body is not valid YAML: ${(error as Error).message}`,
-    })
-  }
+  return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
 }
 
 flows.put('/:id', async (c) => {

@@ -2,7 +2,7 @@
 import type { ExecutionInput, Trigger } from '../domain/types'
 import { REDACTED } from '../flow/input-headers'
 import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
-import { ApiError } from './errors'
+import { ApiError, type ErrorCode } from './errors'
 
 /** The body as text, whatever its content type claims. */
 export const bodyText = async (request: Request): Promise<string> =>
@@ -16,15 +16,20 @@ const tooDeep = () =>
   })
 
 /** JSON text parsed, or a 400; nesting past the limit gets `tooDeep()` before anything recurses over it. */
-export function parseJson(text: string, tooDeep: () => Error): unknown {
+export function parseJson(text: string, tooDeep: () => Error): Promise<unknown> {
   if (jsonTooDeep(text)) throw tooDeep()
+  return parsedBody(() => JSON.parse(text), 'invalid_json', 'JSON')
+}
+
+/** What `parse` makes of a body, or a 400 `code` saying it is not valid `what`. */
+export async function parsedBody<T>(parse: () => T | Promise<T>, code: ErrorCode, what: string): Promise<T> {
   try {
-    return JSON.parse(text)
+    return await parse()
   } catch (error) {
     throw new ApiError({
       status: 400,
-      code: 'invalid_json',
-      message: `the request body is not valid JSON: ${(error as Error).message}`,
+      code,
+      message: `the request body is not valid ${what}: ${(error as Error).message}`,
     })
   }
 }
@@ -33,15 +38,7 @@ export function parseJson(text: string, tooDeep: () => Error): unknown {
 export async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
   if (type.startsWith('multipart/form-data')) {
-    try {
-      return formFields(await request.formData())
-    } catch (error) {
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_request',
-        message: `the request body is not valid multipart/form-data: ${(error as Error).message}`,
-      })
-    }
+    return formFields(await parsedBody(() => request.formData(), 'invalid_request', 'multipart/form-data'))
   }
   const text = await bodyText(request)
   if (text.trim() === '') return {}

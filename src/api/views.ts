@@ -1,5 +1,7 @@
 /** @module The execution as the API shows it (docs/architecture.md, The API): one flat object, times in ISO 8601. */
 import type { RunState } from '../core/state'
+import { durationMs } from '../domain/types'
+import type { ExecutionSummary } from '../store/d1/schema'
 import type { ExecutionRow } from '../store/execution/schema'
 
 /** Task runs returned with the execution; more come from `/task-runs?cursor=`. */
@@ -23,7 +25,7 @@ export function taskRunView(run: RunState) {
       status: attempt.status,
       startedAt: iso(attempt.startedAt),
       endedAt: iso(attempt.endedAt),
-      durationMs: attempt.endedAt === null ? null : attempt.endedAt - attempt.startedAt,
+      durationMs: durationMs(attempt.startedAt, attempt.endedAt),
       input: attempt.input ?? null,
       error: attempt.error ?? null,
     })),
@@ -64,7 +66,7 @@ export function executionView(
     createdAt: iso(row.createdAt),
     startedAt: iso(row.startedAt),
     endedAt: iso(row.endedAt),
-    durationMs: row.startedAt !== null && row.endedAt !== null ? row.endedAt - row.startedAt : null,
+    durationMs: durationMs(row.startedAt, row.endedAt),
     wakeAt: iso(row.wakeAt),
     replayOf: row.replayOf,
     parentExecutionId: row.parentExecutionId,
@@ -77,25 +79,17 @@ export function executionView(
 }
 export type ExecutionView = ReturnType<typeof executionView>
 
-/** The summary D1 indexes (docs/architecture.md, What is persisted when): small, versioned. */
-export function summaryOf(row: ExecutionRow) {
+/**
+ * An execution in a list, from its D1 summary: every column of it but `version`, times in ISO
+ * 8601, the error's columns as one object.
+ */
+export function summaryView(row: ExecutionSummary) {
+  const { errorType, errorTaskId, errorMessage, version: _version, ...columns } = row
   return {
-    id: row.id,
-    flowId: row.flowId,
-    revision: row.revision,
-    status: row.status,
-    trigger: row.trigger,
-    mode: row.mode,
-    createdAt: row.createdAt,
-    startedAt: row.startedAt,
-    endedAt: row.endedAt,
-    durationMs: row.startedAt !== null && row.endedAt !== null ? row.endedAt - row.startedAt : null,
-    outputStatus: row.output?.status ?? null,
-    errorType: row.error?.type ?? null,
-    errorTaskId: row.error?.taskId ?? null,
-    errorMessage: row.error?.message ?? null,
-    replayOf: row.replayOf,
-    parentExecutionId: row.parentExecutionId,
-    version: row.version,
+    ...columns,
+    createdAt: iso(row.createdAt),
+    startedAt: iso(row.startedAt),
+    endedAt: iso(row.endedAt),
+    error: errorType === null ? null : { type: errorType, taskId: errorTaskId, message: errorMessage },
   }
 }

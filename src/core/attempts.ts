@@ -3,9 +3,10 @@
  * iterating, waiting or handing over to a child — decides what the task run does next.
  */
 import type { ActionResult } from '../actions/define'
+import { InvariantViolated } from '../domain/errors'
 import { nextAttemptAt } from './retry'
 import type { Draft, RunState } from './state'
-import { FINAL_EXECUTION } from './state'
+import { FINAL_EXECUTION } from './transitions'
 import {
   advance,
   cancelRunTimers,
@@ -34,7 +35,7 @@ export interface ChildEnded {
 
 export function taskOf(d: Draft, run: RunState) {
   const task = d.flow.tasks.get(run.taskId)
-  if (!task) throw new Error(`task ${run.taskId} is not in revision ${d.flow.revision}`)
+  if (!task) throw new InvariantViolated(`task ${run.taskId} is not in revision ${d.flow.revision}`)
   return task
 }
 

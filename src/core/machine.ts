@@ -14,8 +14,9 @@ import {
   type RunResult,
   taskOf,
 } from './attempts'
-import { type Decision, Draft, type EngineState, FINAL_EXECUTION, type RunState } from './state'
+import { type Decision, Draft, type EngineState, type RunState } from './state'
 import { settle } from './status'
+import { FINAL_EXECUTION, PAUSABLE_EXECUTION } from './transitions'
 import {
   advance,
   endExecution,
@@ -121,7 +122,7 @@ function handle(d: Draft, event: EngineEvent): void {
       if (d.exec.status === 'killing') endExecution(d, 'killed', null)
       return
     case 'pause':
-      if (!['pending', 'running', 'delayed', 'waiting'].includes(d.exec.status)) {
+      if (!PAUSABLE_EXECUTION.has(d.exec.status)) {
         throw new Refused(`cannot pause an execution that is ${d.exec.status}`)
       }
       d.updateExec({ paused: true })

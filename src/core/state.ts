@@ -1,5 +1,6 @@
 /** @module The engine's working state (pure data) and a copy-on-write draft that `decide` edits. */
 import type { LogLevel } from '../domain/log'
+import { InvariantViolated } from '../domain/errors'
 import type { CompiledFlow } from '../flow/compile'
 import type { Timer } from './timers'
 import type {
@@ -13,6 +14,7 @@ import type {
   TaskRunStatus,
   Trigger,
 } from '../domain/types'
+import { FINAL_RUN } from './transitions'
 
 /** Where one lane of a container (or of the flow) stands. */
 export interface LaneState {
@@ -139,7 +141,7 @@ export class Draft {
 
   updateRun(id: number, patch: Partial<RunState>): RunState {
     const current = this.run(id) ?? this.changed.get(id)
-    if (!current) throw new Error(`task run ${id} is not active`)
+    if (!current) throw new InvariantViolated(`task run ${id} is not active`)
     return this.putRun({ ...current, ...patch })
   }
 
@@ -171,5 +173,4 @@ export class Draft {
   }
 }
 
-export const FINAL_RUN: ReadonlySet<TaskRunStatus> = new Set(['completed', 'warning', 'failed', 'killed', 'skipped'])
-export const FINAL_EXECUTION: ReadonlySet<ExecutionStatus> = new Set(['completed', 'warning', 'failed', 'killed'])
+// the status sets are derived in transitions.ts; re-exported for the modules that read them here

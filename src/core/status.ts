@@ -1,14 +1,15 @@
 /** @module The execution's status (pure): derived after every event from its active task runs. */
-import { type Draft, type EngineState, FINAL_EXECUTION } from './state'
-import { canTransitionExecution } from './transitions'
+import type { Draft, EngineState } from './state'
+import { canTransitionExecution, FINAL_EXECUTION } from './transitions'
 import type { ExecutionStatus } from '../domain/types'
+import { InvariantViolated } from '../domain/errors'
 
 /** After every event: derive the execution's status from its active runs and bump the version. */
 export function settle(d: Draft, before: EngineState['exec']): void {
   const status = nextStatus(d)
   if (status !== d.exec.status) {
     if (!canTransitionExecution(d.exec.status, status)) {
-      throw new Error(`execution cannot go from ${d.exec.status} to ${status}`)
+      throw new InvariantViolated(`execution cannot go from ${d.exec.status} to ${status}`)
     }
     d.updateExec({ status })
   }

@@ -3,9 +3,10 @@
  * lanes do, a failure climbs to the nearest `allowFailure` container or fails the execution.
  */
 import { ITERATION_LANE } from '../domain/lanes'
+import { InvariantViolated } from '../domain/errors'
 import { canTransitionTaskRun } from './transitions'
 import type { Draft, Progress, RunState } from './state'
-import { FINAL_RUN } from './state'
+import { FINAL_RUN } from './transitions'
 import type { ExecutionError, Metric, Output, TaskError, TaskRunStatus } from '../domain/types'
 import { finalOutput } from './output'
 import { iterationScope } from './scopes'
@@ -22,7 +23,7 @@ export function laneTasks(d: Draft, parent: RunState | null, lane: string): read
 
 function progressOf(d: Draft, parent: RunState | null): Progress {
   const progress = parent ? parent.progress : d.exec.root
-  if (!progress) throw new Error(`task run ${parent?.id} has no lanes`)
+  if (!progress) throw new InvariantViolated(`task run ${parent?.id} has no lanes`)
   return progress
 }
 
@@ -34,7 +35,7 @@ function setProgress(d: Draft, parent: RunState | null, progress: Progress): voi
 /** Changes a run's status, refusing what the transition table forbids. */
 export function setRunStatus(d: Draft, run: RunState, status: TaskRunStatus, patch: Partial<RunState> = {}): RunState {
   if (!canTransitionTaskRun(run.status, status)) {
-    throw new Error(`task run ${run.id} (${run.taskId}) cannot go from ${run.status} to ${status}`)
+    throw new InvariantViolated(`task run ${run.id} (${run.taskId}) cannot go from ${run.status} to ${status}`)
   }
   const final = FINAL_RUN.has(status)
   const ended = final
@@ -60,7 +61,7 @@ function createRun(
 ): RunState {
   const taskId = laneTasks(d, parent, lane)[position]
   const task = taskId === undefined ? undefined : d.flow.tasks.get(taskId)
-  if (!task) throw new Error(`lane "${lane}" has no task at ${position}`)
+  if (!task) throw new InvariantViolated(`lane "${lane}" has no task at ${position}`)
   const foreach = parent?.progress?.foreach !== undefined
   const id = d.exec.nextRunId
   d.updateExec({ nextRunId: id + 1 })

@@ -59,3 +59,12 @@ export class Unreachable extends Error {
 export function unreachable(value: never): never {
   throw new Unreachable(`no branch for ${JSON.stringify(value)}`)
 }
+
+/**
+ * A state the engine's own code should never reach: a bug, not bad input or a failing service.
+ * Whatever catches it, it is an `internal` error.
+ */
+export class InvariantViolated extends Error {
+  readonly type = 'internal'
+  override readonly name = 'InvariantViolated'
+}

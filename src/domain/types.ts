@@ -43,6 +43,10 @@ export const Output = z.object({
 })
 export type Output = z.infer<typeof Output>
 
+/** How long something that started and ended took, in ms (null until it has ended). */
+export const durationMs = (startedAt: number | null, endedAt: number | null): number | null =>
+  startedAt === null || endedAt === null ? null : endedAt - startedAt
+
 export const Metric = z.object({
   name: z.string(),
   type: z.enum(['duration', 'counter']),

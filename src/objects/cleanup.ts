@@ -5,6 +5,15 @@
  */
 import { deleteSummary } from '../store/d1/executions'
 
+/** A deletion on request that D1 cut short: the cleanup timer, due within a minute, finishes it. */
+export class DeletionDeferred extends Error {
+  readonly type = 'deletion_deferred'
+  override readonly name = 'DeletionDeferred'
+  constructor(executionId: string) {
+    super(`execution ${executionId} could not be deleted from the index yet`)
+  }
+}
+
 export async function eraseExecution(
   storage: DurableObjectStorage,
   d1: D1Database,

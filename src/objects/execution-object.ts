@@ -3,10 +3,9 @@
  * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { upsertSummary } from '../store/d1/executions'
+import { summaryOf, upsertSummary } from '../store/d1/executions'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
-import type { FlowDefinition } from '../flow/schema'
 import { toTaskError } from '../domain/errors'
 import { executionStub, launch, notifyParent, startChild } from './stubs'
 import { type EngineEvent, Refused } from '../core/machine'
@@ -15,42 +14,20 @@ import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
 import type { ExecutionRow } from '../store/execution/schema'
 import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
-import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
-import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from '../api/views'
-import { eraseExecution } from './cleanup'
-
-export interface StartRequest {
-  executionId: string
-  flowId: string
-  revision: number
-  definition: FlowDefinition
-  trigger: Trigger
-  input: ExecutionInput
-  /** For a child: its parent, the parent's task run, and how deep it sits (default: none, 0). */
-  parent?: { executionId: string; taskRunId: number; depth: number }
-  replayOf?: string
-  /** Fingerprint of the request behind an Idempotency-Key: another payload with the same key is refused. */
-  fingerprint?: string
-  /** How long to wait for the output before answering (default 0: answer at once). */
-  waitMs?: number
-  /** For a replay: the runs it reuses and where it starts. */
-  reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
-}
-
-type Failure = {
-  ok: false
-  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final'
-  message: string
-}
-
-export type StartResult =
-  { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
-
-export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
-
-export type RemoveResult = { ok: true } | Failure
-
-export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; reused: number } | Failure
+import type { ExecutionStatus } from '../domain/types'
+import { executionView, type ExecutionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
+import { DeletionDeferred, eraseExecution } from './cleanup'
+import type {
+  ChildEnded,
+  ControlResult,
+  EventResult,
+  Failure,
+  RemoveResult,
+  ReplayRequest,
+  ReplayResult,
+  StartRequest,
+  StartResult,
+} from './contract'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -174,8 +151,7 @@ export class ExecutionObject extends DurableObject<Env> {
       }
     }
     runner.expire()
-    // D1 unreachable: the cleanup timer, now due within a minute, finishes the deletion
-    if (!(await this.erase(runner))) throw new Error(`execution ${id} could not be deleted from the index yet`)
+    if (!(await this.erase(runner))) throw new DeletionDeferred(id)
     return { ok: true }
   }
 
@@ -235,12 +211,7 @@ export class ExecutionObject extends DurableObject<Env> {
    * Starts a replay of this (finished) execution as execution `request.executionId` on the given
    * revision, reusing the task runs before the restart point. This execution is not changed.
    */
-  async replay(request: {
-    executionId: string
-    revision: number
-    definition: FlowDefinition
-    fromTaskId?: string | undefined
-  }): Promise<ReplayResult> {
+  async replay(request: ReplayRequest): Promise<ReplayResult> {
     const runner = this.runner
     if (!runner) return NOT_FOUND
     if (!runner.isFinal) {
@@ -313,7 +284,7 @@ export class ExecutionObject extends DurableObject<Env> {
   }
 
   /** Delivers an event to a `wait` task, now or when the flow reaches it. */
-  async event(name: string, payload: unknown): Promise<ControlResult & { delivered?: boolean }> {
+  async event(name: string, payload: unknown): Promise<EventResult> {
     const runner = this.runner
     if (!runner) return NOT_FOUND
     if (runner.isFinal)
@@ -338,10 +309,7 @@ export class ExecutionObject extends DurableObject<Env> {
    * A child execution of a `subflow` task ended. Not accepted while the task may not have recorded
    * that child yet (its start call in flight): the child tells again later.
    */
-  async childEnded(
-    taskRunId: number,
-    child: { executionId: string; status: string; output: Output | null; error: ExecutionError | null },
-  ): Promise<{ accepted: boolean }> {
+  async childEnded(taskRunId: number, child: ChildEnded): Promise<{ accepted: boolean }> {
     const runner = this.runner
     if (!runner) return { accepted: true }
     // a notice from a child nobody waits for any more (its attempt gave up) is taken and dropped

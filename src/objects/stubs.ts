@@ -1,13 +1,10 @@
 /** @module Starting executions in their own objects: from triggers, from parent flows, from replays. */
 import type { ChildRequest } from '../actions/define'
-import { getRevision } from '../store/d1/flows'
-import { latestFlow } from '../store/d1/latest-flow'
+import { resolveRevision } from '../store/d1/resolve-revision'
 import type { Env } from '../env'
-import type { FlowDefinition } from '../flow/schema'
 import { TaskFailure } from '../domain/errors'
-import type { StartRequest, StartResult } from './execution-object'
+import type { ChildEnded, ChildStarted, StartRequest, StartResult } from './contract'
 import { childExecutionId } from '../domain/ids'
-import type { ChildStarted } from '../runtime/executor'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionInput, Trigger } from '../domain/types'
 
@@ -50,7 +47,8 @@ export async function startChild(
   if (parent.depth + 1 > MAX_DEPTH) {
     throw new TaskFailure('validation_error', `subflows may nest ${MAX_DEPTH} deep at most`)
   }
-  const definition = await childDefinition(env, request)
+  const definition = await resolveRevision(env.DB, request.flowId, request.revision)
+  if (!definition.ok) throw new TaskFailure('validation_error', definition.message)
   const result = await launch(env, {
     executionId: await childExecutionId(parent.id, taskRunId, attempt),
     flowId: request.flowId,
@@ -64,28 +62,10 @@ export async function startChild(
   return { executionId: result.executionId, status: result.status, output: result.output }
 }
 
-async function childDefinition(
-  env: Env,
-  request: ChildRequest,
-): Promise<{ revision: number; definition: FlowDefinition }> {
-  if (request.revision !== undefined) {
-    const row = await getRevision(env.DB, request.flowId, request.revision)
-    if (!row) throw new TaskFailure('validation_error', `flow ${request.flowId} has no revision ${request.revision}`)
-    return { revision: row.revision, definition: row.definition as FlowDefinition }
-  }
-  const flow = await latestFlow(env.DB, request.flowId)
-  if (!flow?.enabled) throw new TaskFailure('validation_error', `flow ${request.flowId} does not exist or is disabled`)
-  return { revision: flow.latestRevision, definition: flow.definition }
-}
-
 /** Tells the parent execution that this child ended. */
 export async function notifyParent(env: Env, row: ExecutionRow): Promise<void> {
   if (!row.parentExecutionId || row.parentTaskRunId === null) return
-  const { accepted } = await executionStub(env, row.parentExecutionId).childEnded(row.parentTaskRunId, {
-    executionId: row.id,
-    status: row.status,
-    output: row.output,
-    error: row.error,
-  })
+  const notice: ChildEnded = { executionId: row.id, status: row.status, output: row.output, error: row.error }
+  const { accepted } = await executionStub(env, row.parentExecutionId).childEnded(row.parentTaskRunId, notice)
   if (!accepted) throw new TaskFailure('internal', 'the parent task has not recorded this child yet')
 }

@@ -6,7 +6,8 @@
  */
 import type { ChildRequest } from '../actions/define'
 import { decide, type EngineEvent } from '../core/machine'
-import { type Effect, type EngineState, FINAL_EXECUTION, type RunState } from '../core/state'
+import type { Effect, EngineState, RunState } from '../core/state'
+import { FINAL_EXECUTION } from '../core/transitions'
 import { CLEANUP_RETRY_MS, CLEANUP_TIMER, type Timer } from '../core/timers'
 import { unreachable } from '../domain/errors'
 import { childExecutionId } from '../domain/ids'
@@ -19,10 +20,11 @@ import { execFromRow, type ExecutionStore } from '../store/execution/store'
 import { Alarm, nextAlarm } from './alarm'
 import { clipped, withinBounds } from './bounds'
 import { Contexts } from './contexts'
-import { type ChildStarted, Executor, type ExecutorHost } from './executor'
+import { Executor, type ExecutorHost } from './executor'
 import { Outbox } from './outbox'
 import { PendingWrites } from './pending-writes'
 import { Secrets } from './secrets'
+import type { ChildStarted } from '../objects/contract'
 
 /** Events kept for `wait` tasks not reached yet, at most (more are refused). */
 export const MAX_KEPT_EVENTS = 100

@@ -95,8 +95,21 @@ describe('subflow', () => {
     expect(done.error).toMatchObject({
       taskId: 'call',
       type: 'validation_error',
-      message: 'flow nobody_home does not exist or is disabled',
+      message: 'flow nobody_home does not exist',
     })
+  })
+
+  it('refuses a disabled child flow, its latest revision or one pinned', async () => {
+    const childId = await child({ tasks: [{ id: 'r', type: 'return', body: { v: 1 } }] })
+    expect((await call('DELETE', `/api/flows/${childId}`)).status).toBe(204)
+    for (const pinned of [{}, { revision: 1 }]) {
+      const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId, ...pinned }] })
+      expect((await waitFor(executionId, finished)).error).toMatchObject({
+        taskId: 'call',
+        type: 'validation_error',
+        message: `flow ${childId} is disabled (a PUT of it enables it again)`,
+      })
+    }
   })
 
   it('kills the child when the parent is killed', async () => {

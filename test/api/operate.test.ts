@@ -152,6 +152,25 @@ describe('replay', () => {
     expect((await post(crypto.randomUUID(), 'replay', {})).status).toBe(404)
   })
 
+  it('refuses to replay an execution of a disabled flow (409) until a PUT enables it again', async () => {
+    const flowId = uniqueId()
+    const definition = { tasks: [{ id: 'a', type: 'set', values: { a: 1 } }] }
+    await putFlow(flowId, definition)
+    const { executionId } = await json(call('POST', `/hooks/${flowId}`, {}))
+    await waitFor(executionId, finished)
+    await call('DELETE', `/api/flows/${flowId}`)
+    for (const body of [{ fromTaskId: 'a' }, { fromTaskId: 'a', revision: 1 }]) {
+      const refused = await post(executionId, 'replay', body)
+      expect(refused.status).toBe(409)
+      expect((await json(refused)).error).toEqual({
+        code: 'conflict',
+        message: `flow ${flowId} is disabled (a PUT of it enables it again)`,
+      })
+    }
+    await putFlow(flowId, definition)
+    expect((await post(executionId, 'replay', { fromTaskId: 'a' })).status).toBe(201)
+  })
+
   it('refuses to replay an execution that has not finished', async () => {
     const { executionId } = await start({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
     await waitFor(executionId, (e) => e.status === 'delayed')

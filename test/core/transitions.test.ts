@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import {
   canTransitionExecution,
   canTransitionTaskRun,
+  ACTIVE_RUN,
   EXECUTION_STATUSES,
+  FINAL_EXECUTION as FINAL_EXECUTION_SET,
+  FINAL_RUN as FINAL_RUN_SET,
+  PAUSABLE_EXECUTION,
   TASK_RUN_STATUSES,
 } from '../../src/core/transitions'
 import { ExecutionStatus, TaskRunStatus } from '../../src/domain/types'
@@ -62,6 +66,11 @@ describe('execution transitions', () => {
     }
   })
 
+  it('derives the final statuses and those a pause applies to from the table', () => {
+    expect([...FINAL_EXECUTION_SET].sort()).toEqual([...FINAL_EXECUTION].sort())
+    expect([...PAUSABLE_EXECUTION].sort()).toEqual(['delayed', 'pending', 'running', 'waiting'])
+  })
+
   it('ends a kill only as killed', () => {
     const allowed = ExecutionStatus.options.filter((to) => to !== 'killing' && canTransitionExecution('killing', to))
     expect(allowed).toEqual(['killed'])
@@ -97,6 +106,11 @@ describe('task run transitions', () => {
         if (to !== from) expect(canTransitionTaskRun(from, to), `${from} → ${to}`).toBe(false)
       }
     }
+  })
+
+  it('derives the final and the active statuses from the table', () => {
+    expect([...FINAL_RUN_SET].sort()).toEqual([...FINAL_RUN].sort())
+    expect([...ACTIVE_RUN].sort()).toEqual(['delayed', 'pending', 'running', 'waiting'])
   })
 
   it('skips only a run that has not started', () => {

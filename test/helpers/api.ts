@@ -1,6 +1,7 @@
 /** Helpers for tests that go through the Worker's HTTP API. */
 import { env, exports } from 'cloudflare:workers'
 import { vi } from 'vitest'
+import { FINAL_EXECUTION } from '../../src/core/transitions'
 
 export const BASE = 'http://edgeflow.test'
 
@@ -46,7 +47,7 @@ export async function waitFor(id: string, done: (execution: any) => boolean, tim
   return last
 }
 
-export const finished = (execution: any) => ['completed', 'warning', 'failed', 'killed'].includes(execution.status)
+export const finished = (execution: any) => FINAL_EXECUTION.has(execution.status)
 
 export const target = (path: string) => `${env.TARGET_URL}${path}`
 

@@ -1,7 +1,32 @@
 /** @module Execution summaries in D1: versioned upserts from the objects, filtered lists for the API. */
 import { and, desc, eq, getTableColumns, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import { durationMs } from '../../domain/types'
+import type { ExecutionRow } from '../execution/schema'
 import { type ExecutionSummary, executions } from './schema'
+
+/** The summary D1 indexes of an execution (DESIGN §1): small, versioned. */
+export function summaryOf(row: ExecutionRow): ExecutionSummary {
+  return {
+    id: row.id,
+    flowId: row.flowId,
+    revision: row.revision,
+    status: row.status,
+    trigger: row.trigger,
+    mode: row.mode,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    endedAt: row.endedAt,
+    durationMs: durationMs(row.startedAt, row.endedAt),
+    outputStatus: row.output?.status ?? null,
+    errorType: row.error?.type ?? null,
+    errorTaskId: row.error?.taskId ?? null,
+    errorMessage: row.error?.message ?? null,
+    replayOf: row.replayOf,
+    parentExecutionId: row.parentExecutionId,
+    version: row.version,
+  }
+}
 
 const upserts = new WeakMap<D1Database, ReturnType<typeof prepareUpsert>>()
 

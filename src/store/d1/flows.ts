@@ -7,9 +7,8 @@ import { flowRevisions, flows } from './schema'
 export type FlowRow = typeof flows.$inferSelect
 export type RevisionRow = typeof flowRevisions.$inferSelect
 
-export interface StoredFlow extends FlowRow {
-  definition: FlowDefinition
-}
+/** A flow with its latest revision's definition. */
+export type StoredFlow = FlowRow & Pick<RevisionRow, 'definition'>
 
 const db = (d1: D1Database) => drizzle(d1)
 
@@ -21,8 +20,8 @@ const latestQuery = (d1: D1Database, id: string) =>
     .innerJoin(flowRevisions, and(eq(flowRevisions.flowId, flows.id), eq(flowRevisions.revision, flows.latestRevision)))
     .where(eq(flows.id, id))
 
-const stored = (row: { flow: FlowRow; definition: unknown } | undefined): StoredFlow | undefined =>
-  row && { ...row.flow, definition: row.definition as FlowDefinition }
+const stored = (row: { flow: FlowRow; definition: FlowDefinition } | undefined): StoredFlow | undefined =>
+  row && { ...row.flow, definition: row.definition }
 
 /** The flow with its latest revision's definition. */
 export async function getFlow(d1: D1Database, id: string): Promise<StoredFlow | undefined> {
@@ -55,7 +54,7 @@ export async function listFlows(d1: D1Database, after: string | null, limit: num
     .orderBy(asc(flows.id))
     .limit(limit)
     .all()
-  return rows.map((row) => ({ ...row.flow, definition: row.definition as FlowDefinition }))
+  return rows.map((row) => ({ ...row.flow, definition: row.definition }))
 }
 
 export interface PutResult {

@@ -4,7 +4,7 @@
  */
 import { and, eq, notInArray } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { FINAL_EXECUTION } from '../../core/state'
+import { FINAL_EXECUTION } from '../../core/transitions'
 import { executions, flowRevisions, flows } from './schema'
 
 export type PurgeResult =

@@ -1,5 +1,6 @@
 /** @module The D1 index (Drizzle): flows, their immutable revisions, and execution summaries. */
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import type { FlowDefinition } from '../../flow/schema'
 
 export const flows = sqliteTable('flows', {
   id: text('id').primaryKey(),
@@ -16,7 +17,7 @@ export const flowRevisions = sqliteTable(
     flowId: text('flow_id').notNull(),
     revision: integer('revision').notNull(),
     hash: text('hash').notNull(),
-    definition: text('definition', { mode: 'json' }).notNull(),
+    definition: text('definition', { mode: 'json' }).$type<FlowDefinition>().notNull(),
     createdAt: integer('created_at').notNull(),
   },
   (table) => [primaryKey({ columns: [table.flowId, table.revision] })],

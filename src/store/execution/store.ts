@@ -8,6 +8,7 @@ import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlit
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../../drizzle/execution/migrations'
 import type { ExecState, RunState } from '../../core/state'
+import { ACTIVE_RUN } from '../../core/transitions'
 import type { ExecutionStatus, Mode, TaskRunStatus, Trigger } from '../../domain/types'
 import { parseTimerKey, timerKey } from './timer-keys'
 import type { Timer } from '../../core/timers'
@@ -15,7 +16,7 @@ import { events, execution, type ExecutionRow, items, logs, source, taskRuns, ty
 
 export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
 
-const ACTIVE: TaskRunStatus[] = ['pending', 'running', 'delayed', 'waiting']
+const ACTIVE = [...ACTIVE_RUN]
 
 /** Columns of the execution row that belong to the engine's state. */
 export function execFromRow(row: ExecutionRow): ExecState {
@@ -201,12 +202,7 @@ export class ExecutionStore {
   }
 
   countRuns(): number {
-    return (
-      this.db
-        .select({ count: sql<number>`count(*)` })
-        .from(taskRuns)
-        .get()?.count ?? 0
-    )
+    return this.count(taskRuns)
   }
 
   /** The child executions of task runs that were killed (a kill tells them to stop). */
@@ -260,12 +256,7 @@ export class ExecutionStore {
   }
 
   countLogs(): number {
-    return (
-      this.db
-        .select({ count: sql<number>`count(*)` })
-        .from(logs)
-        .get()?.count ?? 0
-    )
+    return this.count(logs)
   }
 
   /** Keeps an event for a `wait` task the execution has not reached yet. */
@@ -274,12 +265,7 @@ export class ExecutionStore {
   }
 
   countKeptEvents(): number {
-    return (
-      this.db
-        .select({ count: sql<number>`count(*)` })
-        .from(events)
-        .get()?.count ?? 0
-    )
+    return this.count(events)
   }
 
   /** Removes and returns the oldest kept event of that name. */
@@ -292,6 +278,15 @@ export class ExecutionStore {
       .get()
     if (kept) this.db.delete(events).where(eq(events.id, kept.id)).run()
     return kept
+  }
+
+  private count(table: SQLiteTable): number {
+    return (
+      this.db
+        .select({ count: sql<number>`count(*)` })
+        .from(table)
+        .get()?.count ?? 0
+    )
   }
 
   saveItems(runId: number, values: unknown[]): void {

@@ -1,0 +1,69 @@
+/**
+ * @module What the execution object's RPC methods take and answer: types only, so that the
+ * object, the stubs that call it and the runtime it drives need not import each other.
+ */
+import type { ReplayPlan } from '../core/replay'
+import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
+import type { FlowDefinition } from '../flow/schema'
+
+/** `start`: a new execution, or a retry of one (the same id finds it). */
+export interface StartRequest {
+  executionId: string
+  flowId: string
+  revision: number
+  definition: FlowDefinition
+  trigger: Trigger
+  input: ExecutionInput
+  /** For a child: its parent, the parent's task run, and how deep it sits (default: none, 0). */
+  parent?: { executionId: string; taskRunId: number; depth: number }
+  replayOf?: string
+  /** Fingerprint of the request behind an Idempotency-Key: another payload with the same key is refused. */
+  fingerprint?: string
+  /** How long to wait for the output before answering (default 0: answer at once). */
+  waitMs?: number
+  /** For a replay: the runs it reuses and where it starts. */
+  reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
+}
+
+/** A request the object refused: why, for the caller to answer with. */
+export type Failure = {
+  ok: false
+  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final'
+  message: string
+}
+
+export type StartResult =
+  { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
+
+/** `kill`, `pause`, `resume`: the status the execution is in afterwards. */
+export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
+
+/** `event`: whether a `wait` task took the event now (or it is kept for later). */
+export type EventResult = ControlResult & { delivered?: boolean }
+
+export type RemoveResult = { ok: true } | Failure
+
+/** `replay`: a new execution `executionId` of the given revision, restarting at `fromTaskId`. */
+export interface ReplayRequest {
+  executionId: string
+  revision: number
+  definition: FlowDefinition
+  fromTaskId?: string | undefined
+}
+
+export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; reused: number } | Failure
+
+/** `childEnded`: the notice a child execution sends its parent when it ends. */
+export interface ChildEnded {
+  executionId: string
+  status: string
+  output: Output | null
+  error: ExecutionError | null
+}
+
+/** A child execution a `subflow` task started, as its start answered. */
+export interface ChildStarted {
+  executionId: string
+  status: string
+  output: Output | null
+}
