@@ -1,6 +1,15 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+
+/** The secrets `npm start` gets once .dev.vars.example is copied to .dev.vars (examples/deliver.json reads them). */
+const devVars = Object.fromEntries(
+  readFileSync(path.join(import.meta.dirname, '.dev.vars.example'), 'utf8')
+    .split('\n')
+    .filter((line) => /^\w+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+)
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
@@ -10,6 +19,7 @@ export default defineConfig(async () => {
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: {
+            ...devVars,
             MIGRATIONS: migrations,
             TARGET_URL: inject<string>('targetUrl'),
             ALLOW_ANONYMOUS_API: 'true',
@@ -17,6 +27,12 @@ export default defineConfig(async () => {
             TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
             // a variable that is set but holds no Standard Webhooks key
             TEST_NOT_A_WEBHOOK_SECRET: 'whsec_not*base64',
+            // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
+            FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
+            FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
+            FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
+            // a variable flows must not be able to read
+            HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',
           },
         },
       })),

@@ -1,8 +1,9 @@
 /**
  * A local HTTP target for `http` tasks (Node, 127.0.0.1 only): it can fail N times, fail a share of
  * calls at random, hang (always or on the first call), answer slowly, echo, send big bodies, count
- * calls per `key`, and (with `log`) record every call with its `Idempotency-Key` and times. Used by
- * the tests, the benchmarks and the chaos run.
+ * calls per `key`, keep what it received per `key` (`/capture`, which hangs on the first `hang`
+ * calls and fails the next `fail` ones; `/captured/<key>` lists them), and (with `log`) record
+ * every call with its `Idempotency-Key` and times. Used by the tests, the benchmarks and the chaos run.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -28,6 +29,7 @@ export interface Target {
 export async function startTarget(listenPort = 0, options: { log?: boolean } = {}): Promise<Target> {
   const calls = new Map<string, number>()
   const log: Call[] = []
+  const captured = new Map<string, { headers: unknown; body: string }[]>()
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     if (options.log) {
@@ -89,6 +91,15 @@ export async function startTarget(listenPort = 0, options: { log?: boolean } = {
           return response.end('hello')
         case 'calls':
           return json(200, { calls: calls.get(arg ?? '') ?? 0 })
+        case 'capture': {
+          const seen = captured.get(key) ?? []
+          captured.set(key, [...seen, { headers: request.headers, body: Buffer.concat(chunks).toString() }])
+          const hang = Number(url.searchParams.get('hang') ?? '0')
+          if (count <= hang) return
+          return json(count <= hang + Number(url.searchParams.get('fail') ?? '0') ? 503 : 200, { attempt: count })
+        }
+        case 'captured':
+          return json(200, captured.get(arg ?? '') ?? [])
         default:
           return json(200, { ok: true, path: url.pathname, count })
       }

@@ -13,4 +13,6 @@ export interface Env {
   ALLOW_ANONYMOUS_API?: string
   /** Largest accepted request body in bytes (default 1 MiB). */
   BODY_LIMIT_BYTES?: string
+  /** Secrets flows may read as `$secret('NAME')` and `sign.secret` (`wrangler secret put FLOW_SECRET_NAME`). */
+  [secret: `FLOW_SECRET_${string}`]: string | undefined
 }

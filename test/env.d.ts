@@ -9,6 +9,11 @@ declare global {
       TARGET_URL: string
       TEST_WEBHOOK_SECRET: string
       TEST_NOT_A_WEBHOOK_SECRET: string
+      FLOW_SECRET_TEST_KEY: string
+      FLOW_SECRET_TEST_PASSWORD: string
+      FLOW_SECRET_TEST_SIGNING: string
+      HIDDEN_TEST_KEY: string
+      FLOW_SECRET_DEMO_SIGNING: string
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')

@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:workers'
+import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { actions } from '../src/actions/index'
 import approval from '../examples/approval.json'
 import batch from '../examples/batch.json'
+import deliver from '../examples/deliver.json'
 import fanout from '../examples/fanout.json'
 import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
@@ -11,7 +13,7 @@ import route from '../examples/route.json'
 import validate from '../examples/validate.json'
 import { call, finished, json, putFlow, waitFor } from './helpers/api'
 
-const examples = { approval, batch, fanout, flaky, greet, parent, route, validate }
+const examples = { approval, batch, deliver, fanout, flaky, greet, parent, route, validate }
 
 /** The examples call the local target on 127.0.0.1:9100; tests serve it elsewhere. */
 const local = (flow: object) => JSON.parse(JSON.stringify(flow).replaceAll('http://127.0.0.1:9100', env.TARGET_URL))
@@ -70,6 +72,16 @@ describe('examples/', () => {
 
   it('parent greets through the greet flow', async () => {
     expect(await json((await trigger('parent', { name: 'Bob' })).response)).toEqual({ fromChild: 'Hello, Bob!' })
+  })
+
+  it('deliver calls with a secret token it never shows, then delivers a webhook any Standard Webhooks receiver verifies', async () => {
+    const { response, executionId } = await trigger('deliver', { order: 42 })
+    expect(await json(response)).toEqual({ sentAuthorization: 'Bearer [secret:DEMO_TOKEN]', delivered: 200 })
+    const [delivery] = await json(fetch(`${env.TARGET_URL}/captured/${executionId}`))
+    expect(new Webhook(env.FLOW_SECRET_DEMO_SIGNING).verify(delivery.body, delivery.headers)).toEqual({
+      type: 'order.paid',
+      order: 42,
+    })
   })
 
   it('approval waits for the approved event', async () => {

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { LogLevel } from '../domain/log'
 import type { Metric, Output, TaskError } from '../domain/types'
+import type { SecretUse } from '../flow/secrets'
 export { asText } from '../flow/expression'
 
 /** A task as stored in a flow: what container actions hold in their lanes. */
@@ -26,8 +27,18 @@ export interface ActionContext {
   signal: AbortSignal
   now(): number
   fetch: typeof fetch
+  /** The execution's secrets, for actions that authenticate or sign with one. */
+  secrets: ActionSecrets
   /** Starts (idempotently) a child execution for a `subflow` task. */
   startChild(request: ChildRequest): Promise<{ executionId: string; output: Output | null; status: string }>
+}
+
+/** The secrets an action may use; what it reads is masked wherever the execution records it. */
+export interface ActionSecrets {
+  /** The value of the flow's secret `name`; throws a `validation_error` when it cannot be read. */
+  read(name: string): string
+  /** `value` was computed from `source`: it is masked like the secrets `source` holds. */
+  conceal(value: string, source: string): void
 }
 
 export interface ChildRequest {
@@ -75,21 +86,25 @@ export interface Action<P extends Shape = Shape, S extends Shape = Shape> {
   lanes(task: z.infer<z.ZodObject<S>>): Record<string, TaskShape[]>
   /** True when `run` does no I/O: it runs inside the engine's slice without yielding. */
   readonly inline: boolean
+  /** The secrets the task names in its fields (not in expressions), with their paths in the task. */
+  secretNames(task: TaskShape): SecretUse[]
   run(params: z.output<z.ZodObject<P>>, context: ActionContext, task: TaskShape): ActionResult | Promise<ActionResult>
 }
 
 const noStructure = () => ({})
 const noLanes = () => ({})
+const noSecrets = () => []
 
 /** Declares an action; omitted parts default to a leaf task with no expressions. */
 export function defineAction<P extends Shape, S extends Shape = Record<never, z.ZodType>>(
   action: Pick<Action<P, S>, 'type' | 'params' | 'run' | 'inline'> &
-    Partial<Pick<Action<P, S>, 'expressions' | 'structure' | 'lanes'>>,
+    Partial<Pick<Action<P, S>, 'expressions' | 'structure' | 'lanes' | 'secretNames'>>,
 ): Action<P, S> {
   return {
     expressions: [],
     structure: noStructure as unknown as Action<P, S>['structure'],
     lanes: noLanes,
+    secretNames: noSecrets,
     ...action,
   }
 }

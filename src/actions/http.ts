@@ -1,11 +1,31 @@
-/** @module `http`: one HTTP request; a status outside `expectStatus` (default 2xx) fails the attempt. */
+/**
+ * @module `http`: one HTTP request; a status outside `expectStatus` (default 2xx) fails the attempt.
+ * `auth` sets the Authorization header (bearer or basic); `sign` signs the request the Standard
+ * Webhooks way with a flow secret, so that any Standard Webhooks receiver can verify it.
+ */
 import { z } from 'zod'
-import { completed, defineAction, failed } from './define'
+import { webhookSignature } from '../domain/standard-webhooks'
+import { secretNameProblem, secretUseProblem } from '../flow/secrets'
+import { type ActionContext, completed, defineAction, failed } from './define'
 
 /** Stored response bodies are capped so that one call cannot bloat the execution. */
 export const MAX_RESPONSE_BYTES = 256 * 1024
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const
+
+const Auth = z.union(
+  [
+    z.strictObject({ bearer: z.string().min(1) }),
+    z.strictObject({ basic: z.strictObject({ user: z.string(), password: z.string() }) }),
+  ],
+  { error: 'auth is {"bearer": token} or {"basic": {"user", "password"}}' },
+)
+type Auth = z.infer<typeof Auth>
+
+const SecretName = z.string().superRefine((name, ctx) => {
+  const problem = secretNameProblem(name)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+})
 
 export default defineAction({
   type: 'http',
@@ -17,8 +37,16 @@ export default defineAction({
     query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     body: z.unknown().optional(),
     expectStatus: z.union([z.int(), z.array(z.int()).min(1)]).optional(),
+    auth: Auth.optional(),
+    /** The flow secret (`whsec_<base64>`) the request is signed with, the Standard Webhooks way. */
+    sign: z.strictObject({ secret: SecretName }).optional(),
   },
-  async run({ method, url, headers, query, body, expectStatus }, { signal, fetch, execution, taskRun }) {
+  secretNames: (task) => {
+    const name = (task.sign as { secret?: unknown } | undefined)?.secret
+    return typeof name === 'string' && !name.includes('{{') ? [{ name, path: ['sign', 'secret'], signing: true }] : []
+  },
+  async run({ method, url, headers, query, body, expectStatus, auth, sign }, context) {
+    const { signal, fetch, execution, taskRun } = context
     const target = new URL(url)
     for (const [key, value] of Object.entries(query ?? {})) target.searchParams.append(key, String(value))
     const requestHeaders = new Headers(headers)
@@ -31,6 +59,23 @@ export default defineAction({
       if (typeof body !== 'string' && !requestHeaders.has('content-type')) {
         requestHeaders.set('content-type', 'application/json')
       }
+    }
+    if (auth) {
+      if (requestHeaders.has('authorization'))
+        return failed('validation_error', 'set auth or an Authorization header, not both')
+      requestHeaders.set('authorization', authorization(auth, context))
+    }
+    if (sign) {
+      const key = context.secrets.read(sign.secret)
+      const problem = secretUseProblem({ name: sign.secret, path: [], signing: true }, key)
+      if (problem) return failed('validation_error', problem)
+      // the webhook-id is the call's idempotency key: the same on every retry of the task run
+      const id = requestHeaders.get('idempotency-key') as string
+      const timestamp = String(Math.floor(context.now() / 1000))
+      const signature = await webhookSignature(key, id, timestamp, new TextEncoder().encode(requestBody ?? ''))
+      requestHeaders.set('webhook-id', id)
+      requestHeaders.set('webhook-timestamp', timestamp)
+      requestHeaders.set('webhook-signature', `v1,${signature}`)
     }
     let response: Response
     try {
@@ -59,6 +104,15 @@ export default defineAction({
     return completed(output, { metrics })
   },
 })
+
+/** The Authorization header; a Basic credential is masked like the secrets it was made of. */
+function authorization(auth: Auth, { secrets }: ActionContext): string {
+  if ('bearer' in auth) return `Bearer ${auth.bearer}`
+  const credential = `${auth.basic.user}:${auth.basic.password}`
+  const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(credential)))
+  secrets.conceal(encoded, credential)
+  return `Basic ${encoded}`
+}
 
 function expected(status: number, expectStatus: number | number[] | undefined): boolean {
   if (expectStatus === undefined) return status >= 200 && status < 300

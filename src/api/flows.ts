@@ -70,7 +70,8 @@ flows.put('/:id', async (c) => {
   const id = flowIdOf(c.req.param('id'))
   let definition
   try {
-    definition = validateFlow(await definitionOf(c.req.raw))
+    // a secret the flow names literally must be set: better refused now than failing every execution
+    definition = validateFlow(await definitionOf(c.req.raw), c.env)
   } catch (error) {
     if (error instanceof FlowInvalid)
       throw new ApiError({

@@ -8,12 +8,13 @@ import type { ErrorType } from '../domain/errors'
 import type { Mode } from '../domain/types'
 import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
-import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
+import { compileExpression, compileValue, type Compiled, ExpressionError, usesOf } from './expression'
 import { redactedHeaders } from './input-headers'
 import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
 import { MAX_NESTING, valueTooDeep } from './nesting'
 import { FlowDefinition, MAX_SYNC_TIMEOUT_MS, MAX_TASK_DEPTH, type RetryPolicy, type Task, walkTasks } from './schema'
+import { lookupSecret, type SecretEnv, type SecretUse, secretUseProblem } from './secrets'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
 export interface ResolvedRetry {
@@ -52,6 +53,8 @@ export interface CompiledFlow {
   readonly redactedHeaders: ReadonlySet<string>
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
+  /** The secrets the flow names where they are known before it runs, with their paths. */
+  readonly secrets: readonly SecretUse[]
 }
 
 /** A sync caller waits this long by default before getting 202 and the polling links. */
@@ -81,13 +84,23 @@ export class FlowInvalid extends Error {
 /** What a definition nested too deep to check is told. */
 export const DEFINITION_TOO_DEEP = `a flow definition nests ${MAX_NESTING} levels of arrays and objects at most, and tasks ${MAX_TASK_DEPTH} levels`
 
-/** Validates a definition (schema and expressions); returns it parsed or throws `FlowInvalid`. */
-export function validateFlow(raw: unknown): FlowDefinition {
+/**
+ * Validates a definition (schema and expressions); returns it parsed or throws `FlowInvalid`.
+ * Given the Worker's `env`, every secret the flow names literally must be set in it.
+ */
+export function validateFlow(raw: unknown, env?: SecretEnv): FlowDefinition {
   // the schema recurses once per level of nested tasks: bound the nesting before it runs
   if (valueTooDeep(raw)) throw new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
   const parsed = FlowDefinition.safeParse(raw)
   if (!parsed.success) throw new FlowInvalid(fromZod(parsed.error))
-  compileFlow('check', 0, parsed.data)
+  const { secrets } = compileFlow('check', 0, parsed.data)
+  const issues: Issue[] = []
+  for (const use of env ? secrets : []) {
+    const found = lookupSecret(env ?? {}, use.name)
+    const problem = found.ok ? secretUseProblem(use, found.value) : found.message
+    if (problem) issues.push({ path: formatPath(use.path), message: problem })
+  }
+  if (issues.length > 0) throw new FlowInvalid(issues)
   return parsed.data
 }
 
@@ -95,6 +108,7 @@ export function validateFlow(raw: unknown): FlowDefinition {
 export function compileFlow(flowId: string, revision: number, definition: FlowDefinition): CompiledFlow {
   const tasks = new Map<string, CompiledTask>()
   const issues: Issue[] = []
+  const secrets: SecretUse[] = []
   const flowRetry = definition.retry
   const budget = definition.expressionBudget ?? DEFAULT_BUDGET
   const place = new Map<string, { parentId: string; lane: string; position: number }>()
@@ -136,6 +150,8 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
         issues.push({ path: formatPath(error.path), message: error.message })
       }
     }
+    secrets.push(...usesOf([...params.values(), ...(condition ? [condition] : [])]))
+    for (const use of action.secretNames(task)) secrets.push({ ...use, path: [...path, ...use.path] })
     const where = place.get(task.id)
     tasks.set(task.id, {
       task,
@@ -168,5 +184,6 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
     redactedHeaders: redactedHeaders(definition.inputHeaders),
     root: definition.tasks.map((task) => task.id),
     tasks,
+    secrets,
   }
 }

@@ -7,6 +7,7 @@ import jsonata from 'jsonata'
 import { BudgetExceeded, DEFAULT_BUDGET, type ExpressionBudget } from './budget'
 import { meter } from './meter'
 import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './regex'
+import { secretCalls, secretNameProblem, SecretUnavailable, type SecretUse } from './secrets'
 
 /** What an expression sees: docs/architecture.md, Flows. */
 export interface ExpressionContext {
@@ -16,19 +17,43 @@ export interface ExpressionContext {
   execution: { id: string; flowId: string; revision: number; startedAt: string | null }
   item?: unknown
   index?: number
+  /** Where `$secret(name)` reads; not part of what expressions see as `$`. Without it `$secret` fails. */
+  secrets?: SecretSource
+}
+
+/** Reads a flow's secret (see secrets.ts), or throws `SecretUnavailable`. */
+export interface SecretSource {
+  read(name: string): string
+}
+
+/** The `$secret` of an evaluation. */
+function secretFunction(source: SecretSource | undefined): (name: unknown) => string {
+  return (name) => {
+    if (!source) throw new SecretUnavailable('secrets cannot be read here')
+    if (typeof name !== 'string') throw new SecretUnavailable(`$secret takes a name, not ${JSON.stringify(name)}`)
+    return source.read(name)
+  }
 }
 
 /** A value that may need evaluating; constants skip JSONata entirely. */
 export type Compiled =
   | { readonly constant: true; readonly value: unknown }
-  | { readonly constant: false; evaluate(context: ExpressionContext): Promise<unknown> }
+  | {
+      readonly constant: false
+      evaluate(context: ExpressionContext): Promise<unknown>
+      /** The secrets it reads by a literal name, with their paths. */
+      readonly secrets: readonly SecretUse[]
+    }
 
-/** Raised when an expression fails to compile or to evaluate; `path` is where it sits in the task. */
+/**
+ * Raised when an expression fails to compile or to evaluate; `path` is where it sits in the task.
+ * A secret it cannot read makes it a `validation_error`.
+ */
 export class ExpressionError extends Error {
-  readonly type = 'expression_error'
   constructor(
     message: string,
     readonly path: (string | number)[] = [],
+    readonly type: 'expression_error' | 'validation_error' = 'expression_error',
   ) {
     super(message)
   }
@@ -67,14 +92,21 @@ export function compileExpression(
     const reason = error instanceof RegexUnsupported ? error.message : describe(error)
     throw new ExpressionError(`invalid expression "${shown}": ${reason}`, path)
   }
+  const secrets = secretCalls(expression.ast()).map((name) => {
+    const problem = secretNameProblem(name)
+    if (problem) throw new ExpressionError(`invalid expression "${shown}": ${problem}`, path)
+    return { name, path }
+  })
   meter(expression, budget)
   return {
     constant: false,
-    async evaluate(context) {
+    secrets,
+    async evaluate({ secrets: source, ...document }) {
       try {
-        const value = await expression.evaluate(context)
+        const value = await expression.evaluate(document, { secret: secretFunction(source) })
         return value === undefined ? null : normalize(value)
       } catch (error) {
+        if (error instanceof SecretUnavailable) throw new ExpressionError(error.message, path, 'validation_error')
         const exceeded = budgetExceeded(error, budget)
         const reason = exceeded ? exceeded.message : describe(error)
         throw new ExpressionError(`expression "${shown}" failed: ${reason}`, path)
@@ -132,6 +164,7 @@ export function compileTemplate(
   if (last < text.length) parts.push(text.slice(last))
   return {
     constant: false,
+    secrets: usesOf(parts),
     async evaluate(context) {
       const values = await Promise.all(parts.map((part) => (typeof part === 'string' ? part : evaluate(part, context))))
       return values.map(asText).join('')
@@ -151,6 +184,7 @@ export function compileValue(
     if (items.every((item) => item.constant)) return constant(value)
     return {
       constant: false,
+      secrets: usesOf(items),
       evaluate: (context) => Promise.all(items.map((item) => evaluate(item, context))),
     }
   }
@@ -161,6 +195,7 @@ export function compileValue(
     if (entries.every(([, item]) => item.constant)) return constant(value)
     return {
       constant: false,
+      secrets: usesOf(entries.map(([, item]) => item)),
       async evaluate(context) {
         const values = await Promise.all(entries.map(([, item]) => evaluate(item, context)))
         return Object.fromEntries(entries.map(([key], index) => [key, values[index]]))
@@ -173,4 +208,9 @@ export function compileValue(
 /** The value of a compiled template: synchronous for constants. */
 export function evaluate(compiled: Compiled, context: ExpressionContext): unknown | Promise<unknown> {
   return compiled.constant ? compiled.value : compiled.evaluate(context)
+}
+
+/** The secrets the compiled parts read by a literal name. */
+export function usesOf(parts: readonly (string | Compiled)[]): SecretUse[] {
+  return parts.flatMap((part) => (typeof part === 'string' || part.constant ? [] : part.secrets))
 }

@@ -4,6 +4,7 @@
  * back-references) are refused when the flow is saved, with their place in the flow.
  */
 import { RE2JS } from 're2js'
+import { astNodes } from './ast'
 
 /** A pattern RE2 rejects, with RE2's reason. */
 export class RegexUnsupported extends Error {
@@ -55,17 +56,7 @@ export class LinearRegex {
   }
 }
 
-/** The regex literals in a parsed JSONata expression, found without recursion. */
+/** The regex literals in a parsed JSONata expression. */
 export function regexLiterals(ast: unknown): RegExp[] {
-  const found: RegExp[] = []
-  const seen = new Set<object>()
-  const pending: unknown[] = [ast]
-  while (pending.length > 0) {
-    const node = pending.pop()
-    if (node === null || typeof node !== 'object' || seen.has(node)) continue
-    seen.add(node)
-    if (node instanceof RegExp) found.push(node)
-    else pending.push(...Object.values(node))
-  }
-  return found
+  return astNodes(ast).filter((node) => node instanceof RegExp)
 }

@@ -15,6 +15,7 @@ import { Duration, parseDuration } from './duration'
 import { TaskId } from './ids'
 import { Retention } from './retention'
 import { InputHeaders } from './input-headers'
+import { SECRET_PREFIX } from './secrets'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -115,6 +116,9 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
     secret: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]{0,63}$/, 'the name of a secret (upper case letters, digits and "_")')
+      .refine((name) => !name.startsWith(SECRET_PREFIX), {
+        message: `a webhook's signing secret cannot be one flows read (${SECRET_PREFIX}…): name it otherwise`,
+      })
       .optional(),
   }),
   z.strictObject({

@@ -70,6 +70,7 @@ export class ExecutionObject extends DurableObject<Env> {
     notifyParent: (row) => notifyParent(this.env, row),
     index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
     compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
+    env: this.env,
   }
 
   /** Creates the execution (or finds it, for an idempotent retry) and answers as a trigger should. */

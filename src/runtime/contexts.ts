@@ -1,6 +1,7 @@
 /** @module What an expression of a task run sees: input, outputs in its scope, vars, the execution, the foreach item. */
 import type { ExpressionContext } from '../flow/expression'
 import { foreachRunOf, iterationOf } from '../core/scopes'
+import type { Secrets } from './secrets'
 import { Scopes } from './scopes'
 import type { ExecState, RunState } from '../core/state'
 import type { ExecutionStore } from '../store/execution/store'
@@ -13,6 +14,7 @@ export class Contexts {
   constructor(
     private readonly store: ExecutionStore,
     scopeOfRun: (runId: number) => string | null,
+    private readonly secrets: Secrets,
   ) {
     this.scopes = new Scopes(store, scopeOfRun)
   }
@@ -28,6 +30,7 @@ export class Contexts {
         revision: exec.revision,
         startedAt: exec.startedAt === null ? null : new Date(exec.startedAt).toISOString(),
       },
+      secrets: this.secrets,
     }
     if (run.scope !== null) {
       const index = iterationOf(run.scope)
@@ -37,8 +40,9 @@ export class Contexts {
     return context
   }
 
-  /** A foreach starts: its items are kept (in storage, once) for its iterations. */
-  iterate(runId: number, items: unknown[]): void {
+  /** A foreach starts: its items are kept (in storage, once, secrets masked) for its iterations. */
+  iterate(runId: number, all: unknown[]): void {
+    const items = this.secrets.mask(all)
     this.items.set(runId, items)
     this.store.saveItems(runId, items)
   }

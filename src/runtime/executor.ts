@@ -11,6 +11,7 @@ import type { Output } from '../domain/types'
 import type { ExpressionContext } from '../flow/expression'
 import { itemsTooLarge } from './bounds'
 import { prepareAttempt, runAction } from './prepare-attempt'
+import type { Secrets } from './secrets'
 
 /** What starting a child execution answers. */
 export interface ChildStarted {
@@ -29,6 +30,8 @@ export interface ExecutorHost {
   /** Whether attempts may start now (not paused, killed, over or replaced). */
   canRun(): boolean
   context(run: RunState): ExpressionContext
+  /** What the attempts read their secrets from; it masks them out of the input an attempt records. */
+  readonly secrets: Secrets
   execution(): ActionContext['execution']
   apply(event: EngineEvent): void
   /** Applies an attempt's result, held to the bounds of what an execution keeps. */
@@ -102,7 +105,7 @@ export class Executor {
     const run = host.run(runId) as RunState
     const task = host.flow.tasks.get(run.taskId)
     if (!task) return
-    const prepared = await prepareAttempt(task, host.context(run))
+    const prepared = await prepareAttempt(task, host.context(run), host.secrets)
     // evaluation gives the event loop turns: a kill or a pause may have landed meanwhile
     if (host.run(runId)?.status !== 'pending') return
     if (!host.canRun()) {
@@ -121,6 +124,7 @@ export class Executor {
       signal: controller.signal,
       now: host.now,
       fetch: host.fetch,
+      secrets: host.secrets,
       startChild: (request) => host.startChild(runId, attempt, request),
     }
     if (task.task.type === 'foreach' && Array.isArray(params.items)) {

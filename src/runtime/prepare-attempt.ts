@@ -6,6 +6,7 @@ import { evaluate, type ExpressionContext } from '../flow/expression'
 import { toTaskError } from '../domain/errors'
 import { jsonBytes } from './json-bytes'
 import { resolveParams } from './params'
+import type { Masker } from './secrets'
 
 export type Prepared =
   /** The task's `if` is false: the run is skipped, no attempt. */
@@ -15,7 +16,12 @@ export type Prepared =
   /** An attempt that fails before its action runs (a bad expression or parameter). */
   | { kind: 'fail'; input: unknown; result: ActionResult }
 
-export async function prepareAttempt(task: CompiledTask, context: ExpressionContext): Promise<Prepared> {
+/** The attempt of `task` in `context`; the input it records has its secrets masked by `secrets`. */
+export async function prepareAttempt(
+  task: CompiledTask,
+  context: ExpressionContext,
+  secrets: Masker,
+): Promise<Prepared> {
   if (task.condition) {
     try {
       if (!truthy(await evaluate(task.condition, context))) return { kind: 'skip' }
@@ -26,9 +32,11 @@ export async function prepareAttempt(task: CompiledTask, context: ExpressionCont
   const resolved = await resolveParams(task, context)
   // a foreach's items are kept apart (they can be many); its attempt records how many
   const input = recorded(
-    task.task.type === 'foreach' && Array.isArray(resolved.params.items)
-      ? { ...resolved.params, items: `${resolved.params.items.length} items` }
-      : resolved.params,
+    secrets.mask(
+      task.task.type === 'foreach' && Array.isArray(resolved.params.items)
+        ? { ...resolved.params, items: `${resolved.params.items.length} items` }
+        : resolved.params,
+    ),
   )
   if (!resolved.ok) return { kind: 'fail', input, result: { kind: 'failed', error: resolved.error } }
   return { kind: 'run', params: resolved.params, input }

@@ -14,6 +14,7 @@ import { childExecutionId } from '../domain/ids'
 import type { LogLevel } from '../domain/log'
 import type { Output } from '../domain/types'
 import type { CompiledFlow } from '../flow/compile'
+import type { SecretEnv } from '../flow/secrets'
 import type { ExecutionRow } from '../store/execution/schema'
 import { execFromRow, type ExecutionStore } from '../store/execution/store'
 import { Alarm, nextAlarm } from './alarm'
@@ -22,6 +23,7 @@ import { Contexts } from './contexts'
 import { Executor, type ExecutorHost } from './executor'
 import { Outbox } from './outbox'
 import { PendingWrites } from './pending-writes'
+import { Secrets } from './secrets'
 import type { ChildStarted } from '../objects/contract'
 
 /** Events kept for `wait` tasks not reached yet, at most (more are refused). */
@@ -41,6 +43,8 @@ export interface Services {
   notifyParent(row: ExecutionRow): Promise<void>
   index(row: ExecutionRow): Promise<void>
   compile(row: ExecutionRow): CompiledFlow
+  /** The Worker's env, where `$secret` reads. */
+  env: SecretEnv
 }
 
 export class Runner {
@@ -48,6 +52,8 @@ export class Runner {
   readonly flow: CompiledFlow
   private vars: Record<string, unknown>
   private readonly contexts: Contexts
+  /** Read by the attempts; masked out of every result, input and item before it is recorded. */
+  private readonly secrets: Secrets
   private readonly writes: PendingWrites
   private readonly executor: Executor
   private readonly outbox: Outbox
@@ -87,12 +93,17 @@ export class Runner {
     this.flow = services.compile(row)
     this.state = { exec: execFromRow(row), runs: new Map(found.runs.map((run) => [run.id, run])) }
     this.vars = row.vars
+    this.secrets = new Secrets(services.env, this.flow.secrets)
     this.writes = new PendingWrites(found.timers, found.logCount, row.droppedLogs)
     this.alarm = new Alarm(services, found.armedAt)
     this.executor = new Executor(this.executorHost)
     this.outbox = new Outbox(services, this.writes, this.outboxHost, row.indexedVersion)
     for (const run of found.runs) if (run.status === 'pending') this.executor.enqueue(run.id)
-    this.contexts = new Contexts(store, (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null)
+    this.contexts = new Contexts(
+      store,
+      (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null,
+      this.secrets,
+    )
     if (found.fresh) this.contexts.scopes.begin(null)
   }
 
@@ -104,8 +115,10 @@ export class Runner {
       context: (run) => this.contexts.for(run, this.exec, this.row.input, this.vars),
       execution: () => ({ id: this.exec.id, flowId: this.exec.flowId, revision: this.exec.revision }),
       apply: (event) => this.apply(event),
+      secrets: this.secrets,
       finish: (runId, result, attempt) => {
-        const kept = withinBounds(result, this.vars)
+        // what a result records (output, vars, response, log line, error) never holds a secret
+        const kept = withinBounds(this.secrets.mask(result), this.vars)
         if (kept.vars !== this.vars) {
           this.vars = kept.vars
           this.writes.state = true
@@ -114,8 +127,12 @@ export class Runner {
       },
       flush: () => this.flush(),
       iterate: (runId, items) => this.contexts.iterate(runId, items),
+      // the child records its input: it reads the secrets it needs itself
       startChild: (runId, attempt, request) =>
-        this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, request),
+        this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, {
+          ...request,
+          body: this.secrets.mask(request.body),
+        }),
       killChild: (executionId) => this.outbox.killChild(executionId),
       now: this.services.now,
       fetch: this.services.fetch,

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { putFlow as storeFlow } from '../../src/store/d1/flows'
-import { secretKey } from '../../src/api/webhook-signature'
+import { secretKey } from '../../src/domain/standard-webhooks'
 import { FlowDefinition } from '../../src/flow/schema'
 import { revisionHash } from '../../src/flow/revision'
 import { call, json, putFlow, uniqueId } from '../helpers/api'

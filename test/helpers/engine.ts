@@ -41,3 +41,32 @@ export async function expireNow(executionId: string): Promise<void> {
   await crash(executionId)
   await runDurableObjectAlarm(stubOf(executionId))
 }
+
+/** Everything an execution's object stores, as text: every row of every table, and its key-value pairs. */
+export const storedText = (executionId: string): Promise<string> =>
+  runInDurableObject(stubOf(executionId), (_, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .toArray()
+      .map(({ name }) => name)
+    const rows = tables.map((name) => {
+      try {
+        return [name, state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()]
+      } catch (error) {
+        // the platform's own tables cannot be read from the object
+        return [name, String(error)]
+      }
+    })
+    return JSON.stringify({ tables: rows, kv: [...state.storage.kv.list()] })
+  })
+
+/** Every row of every table of the D1 index, as text. */
+export async function indexText(): Promise<string> {
+  const { results } = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%'",
+  ).all<{ name: string }>()
+  const rows = await Promise.all(
+    results.map(async ({ name }) => [name, (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results]),
+  )
+  return JSON.stringify(rows)
+}
