@@ -114,6 +114,22 @@ executions.get('/:id/task-runs', async (c) => {
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
+export const TotalsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) })
+
+/** Task runs after the `after` id counted by task and status, with their time span (ISO). */
+executions.get('/:id/task-runs/totals', async (c) => {
+  const id = c.req.param('id')
+  const query = parseOr400(TotalsQuery, c.req.query(), 'invalid_request', 'query')
+  const totals = await stubOf(c.env, id).taskRunTotals(query.after)
+  if (!totals) throw missing(id)
+  const items = totals.map((total) => ({
+    ...total,
+    firstStartedAt: iso(total.firstStartedAt),
+    lastEndedAt: iso(total.lastEndedAt),
+  }))
+  return c.json({ items }, 200, { [EXECUTION_HEADER]: id })
+})
+
 /** A control request answered by the object: 202 with the status, or 404 / 409 with why not. */
 function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlResult, extra: object = {}): Response {
   const headers = { [EXECUTION_HEADER]: id }
