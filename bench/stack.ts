@@ -24,8 +24,8 @@ export interface Dev {
   stop(): Promise<void>
 }
 
-/** `wrangler dev` for a config on a free port, with its own state directory; resolves once it answers. */
-export async function startDev(config: string, persistTo: string, probe: string): Promise<Dev> {
+/** `wrangler dev` for a config on a free port, with its own state directory (and `extra` arguments); resolves once it answers. */
+export async function startDev(config: string, persistTo: string, probe: string, extra: string[] = []): Promise<Dev> {
   const port = await freePort()
   const inspector = await freePort()
   const args = [
@@ -43,6 +43,7 @@ export async function startDev(config: string, persistTo: string, probe: string)
     '--log-level',
     'error',
     '--show-interactive-dev-session=false',
+    ...extra,
   ]
   const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let output = ''

@@ -49,10 +49,12 @@ button.primary{color:#fff;background:var(--completed);border-color:var(--complet
 .result.error,.problem{background:#ffebe9;border:1px solid var(--failed);padding:.4rem .6rem;border-radius:4px}
 .pager{display:flex;gap:1rem;margin:.5rem 0;flex-wrap:wrap}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}
-.live-note{font-size:.8rem;color:var(--muted)}
+.live-note{display:block;font-size:.8rem;color:var(--muted);margin:.15rem 0}
 svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
 svg .axis line,.chart .baseline{stroke:var(--line)}
-svg .axis text,.chart-axis,.chart-max{fill:var(--muted);font-size:11px}
+svg .axis text{fill:var(--muted);font-size:11px}
+.chart-axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.8rem}
+.chart svg{display:block;border:1px solid var(--line);background:#fff}
 .gantt .stripe{fill:var(--panel)}
 .gantt-status{font-size:11.5px}
 .gantt a text{fill:var(--link);text-decoration:underline}

@@ -1,4 +1,7 @@
-/** @module The executions chart as SVG, with a legend that gives the totals in words (pure). */
+/**
+ * @module The executions chart (pure): bars in an SVG that stretches to the page's width, its
+ * axis and its legend (the totals in words) in HTML, so text keeps its size at any width.
+ */
 import { type ChartLayout, type ChartRange, SERIES } from './chart'
 import { countsText, glyphOf, statusClass } from './status'
 import { clockOf } from './time'
@@ -12,16 +15,14 @@ export function ChartSvg({ layout, range }: { layout: ChartLayout; range: ChartR
   return (
     <figure class="chart">
       <svg
-        width={layout.width}
+        width="100%"
         height={layout.height}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
+        preserveAspectRatio="none"
         role="img"
         aria-label={`Executions per ${range === 'hour' ? 'minute over the last hour' : 'quarter hour over the last day'}: ${countsText(layout.totals) || 'none'}`}
       >
         <line class="baseline" x1="0" x2={layout.width} y1={layout.plotBottom} y2={layout.plotBottom} />
-        <text x="2" y={layout.plotTop + 4} class="chart-max">
-          {layout.max}
-        </text>
         {layout.bars.map((bar) => (
           <g class="bar">
             <title>{barTip(bar.start, bar.counts, range)}</title>
@@ -37,17 +38,12 @@ export function ChartSvg({ layout, range }: { layout: ChartLayout; range: ChartR
             ))}
           </g>
         ))}
-        {first ? (
-          <text x="0" y={layout.height - 4} class="chart-axis">
-            {clockOf(first.start, false)}
-          </text>
-        ) : null}
-        {last ? (
-          <text x={layout.width} y={layout.height - 4} class="chart-axis" text-anchor="end">
-            {clockOf(last.start, false)} UTC
-          </text>
-        ) : null}
       </svg>
+      <div class="chart-axis" aria-hidden="true">
+        <span>{first ? `${clockOf(first.start, false)} UTC` : ''}</span>
+        <span>highest bar: {layout.max}</span>
+        <span>{last ? `${clockOf(last.start, false)} UTC` : ''}</span>
+      </div>
       <figcaption>
         <ul class="legend">
           {SERIES.map((series) => (

@@ -70,9 +70,9 @@ export interface ChartLayout {
 }
 
 /** Bars scaled to the busiest bin (heights are whole counts' share of `height`). */
-export function layoutChart(bins: readonly Bin[], width = 720, height = 120): ChartLayout {
-  const plotTop = 8
-  const plotBottom = height - 18
+export function layoutChart(bins: readonly Bin[], width = 1200, height = 100): ChartLayout {
+  const plotTop = 4
+  const plotBottom = height - 1
   const max = Math.max(1, ...bins.map((bin) => bin.total))
   const slot = width / Math.max(1, bins.length)
   const totals = empty()

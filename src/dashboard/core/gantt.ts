@@ -185,7 +185,7 @@ export function rowLabel(run: GanttRun): string {
 
 /** Lays out `runs` (a page of them) on a time axis. */
 export function layoutGantt(runs: readonly GanttRun[], options: GanttOptions): GanttLayout {
-  const width = options.width ?? 960
+  const width = options.width ?? 1200
   const labelWidth = options.labelWidth ?? 220
   const statusWidth = options.statusWidth ?? 110
   const rowHeight = options.rowHeight ?? 22

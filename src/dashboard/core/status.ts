@@ -7,19 +7,19 @@ export const isFinal = (status: string): boolean => FINAL_STATUSES.includes(stat
 const GLYPHS: Record<string, string> = {
   pending: '○',
   running: '▶',
-  delayed: '⏱',
-  waiting: '⏳',
-  paused: '⏸',
+  delayed: '◷',
+  waiting: '◔',
+  paused: '‖',
   killing: '✖',
   completed: '✔',
   warning: '⚠',
   failed: '✘',
   killed: '■',
-  skipped: '⤼',
+  skipped: '↷',
   backoff: '↻',
 }
 
-/** A glyph that tells the status apart without colour. */
+/** A glyph that tells the status apart without colour (from blocks common fonts have: no emoji). */
 export const glyphOf = (status: string): string => GLYPHS[status] ?? '•'
 
 /** The CSS class that colours a status (`st-failed`). */

@@ -119,7 +119,7 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
             <th>Flow</th>
             <th>Status</th>
             <th class="hide-narrow">Trigger</th>
-            <th>Created</th>
+            <th>Created (UTC)</th>
             <th class="num">Duration</th>
             <th class="hide-narrow">Error</th>
           </tr>
@@ -139,7 +139,9 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
                 <Badge status={item.status} />
               </td>
               <td class="hide-narrow">{item.trigger}</td>
-              <td class="mono">{formatTime(item.createdAt).replace(' UTC', '')}</td>
+              <td class="mono" title={formatTime(item.createdAt)}>
+                {formatTime(item.createdAt).slice(5, 19)}
+              </td>
               <td class="num">{formatDuration(item.durationMs)}</td>
               <td class="hide-narrow">
                 {item.error ? `${item.error.type}${item.error.taskId ? ` in ${item.error.taskId}` : ''}` : ''}
@@ -200,7 +202,7 @@ export async function executionsPage(
           <a href={pageUrl(filter, { chart: 'day' })}>last day, per 15 minutes</a>
         )}
         <span class="live-note" data-live-note>
-          {live ? ' · live: refreshing while executions run' : ''}
+          {live ? 'live: refreshing while executions run' : ''}
         </span>
       </p>
       <Filters filter={filter} flows={flows.ok ? flows.data.items : []} />

@@ -1,0 +1,58 @@
+/**
+ * `npm run screenshots`: starts edgeflow, makes sample executions of every kind (completed, failed
+ * with retries, delayed, waiting, killed, parallel, a foreach of 2,000 items, subflow) and writes a
+ * PNG of every page, at 1280 and 375 px wide, to screenshots/ (git-ignored), for a person to look at.
+ */
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { ROOT } from '../bench/stack.ts'
+import { putFlows, trigger, waitFor } from './samples.ts'
+import { startStack } from './stack.ts'
+
+const out = path.join(ROOT, 'screenshots')
+mkdirSync(out, { recursive: true })
+const stack = await startStack()
+try {
+  await putFlows(stack)
+  const completed = await trigger(stack, 'greet', { name: 'Ada' })
+  const failed = await trigger(stack, 'flaky')
+  const parallel = await trigger(stack, 'branches')
+  const foreach = await trigger(stack, 'bulk', { n: 2000 })
+  const killed = await trigger(stack, 'sleepy', { ms: 60_000 })
+  const waiting = await trigger(stack, 'approval')
+  for (let index = 0; index < 6; index++) await trigger(stack, 'ten')
+  await waitFor(stack, killed, (e) => e.status === 'delayed')
+  await (await stack.api('POST', `/api/executions/${killed}/kill`)).arrayBuffer()
+  for (const id of [completed, failed, parallel, foreach, killed]) await waitFor(stack, id)
+  await waitFor(stack, waiting, (e) => e.status === 'waiting')
+  const delayed = await trigger(stack, 'sleepy', { ms: 30_000 })
+  await waitFor(stack, delayed, (e) => e.status === 'delayed')
+  const child = (
+    (await (await stack.api('GET', `/api/executions?parentId=${parallel}`)).json()) as { items: { id: string }[] }
+  ).items[0]?.id
+  const pages: [string, string][] = [
+    ['executions', '/'],
+    ['execution-completed', `/executions/${completed}`],
+    ['execution-failed-retries', `/executions/${failed}`],
+    ['execution-delayed', `/executions/${delayed}`],
+    ['execution-waiting', `/executions/${waiting}`],
+    ['execution-killed', `/executions/${killed}`],
+    ['execution-parallel', `/executions/${parallel}`],
+    ['execution-foreach-2000', `/executions/${foreach}`],
+    ['execution-subflow-child', `/executions/${child}`],
+    ['flows', '/flows'],
+    ['flow', '/flows/branches'],
+  ]
+  for (const width of [1280, 375]) {
+    const page = await stack.browser.newPage({ viewport: { width, height: 900 } })
+    for (const [name, route] of pages) {
+      await page.goto(`${stack.url}${route}`)
+      const file = path.join(out, `${name}-${width}.png`)
+      await page.screenshot({ path: file, fullPage: true })
+      console.log(file)
+    }
+    await page.close()
+  }
+} finally {
+  await stack.stop()
+}
