@@ -37,6 +37,8 @@ try {
   const large = await waitFor(stack, bulk, undefined, 180_000)
   console.log(`foreach: ${large.taskRunCount} task runs, ${large.status}`)
   const rows: [string, string][] = [
+    ['reference: GET /api/executions/:id, 10 tasks', `/api/executions/${ten}`],
+    ['reference: GET /api/executions/:id, 10,001 task runs (first 500)', `/api/executions/${bulk}`],
     ['execution page, 10 tasks', `/executions/${ten}`],
     ['execution page, 10,001 task runs (first 250 drawn)', `/executions/${bulk}`],
     ['execution page, 10,001 task runs, page 20', `/executions/${bulk}?runs=9750`],
@@ -63,8 +65,16 @@ try {
     const id = await trigger(stack, 'sleepy', { ms: 1500 })
     await waitFor(stack, id, (e) => e.status === 'delayed')
     await page.goto(`${stack.url}/executions/${id}`)
-    await page.waitForSelector('[data-region=facts] [data-status=completed]', { timeout: 15_000 })
-    const shown = await page.evaluate(() => Date.now())
+    await page.evaluate(() => {
+      const observer = new MutationObserver(() => {
+        if (!document.querySelector('[data-region=facts] [data-status=completed]')) return
+        document.documentElement.dataset['shownAt'] = String(Date.now())
+        observer.disconnect()
+      })
+      observer.observe(document.body, { subtree: true, childList: true })
+    })
+    await page.waitForSelector('html[data-shown-at]', { timeout: 15_000 })
+    const shown = Number(await page.getAttribute('html', 'data-shown-at'))
     const ended = Date.parse((await waitFor(stack, id)).endedAt as string)
     delays.push(shown - ended)
   }

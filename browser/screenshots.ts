@@ -43,6 +43,21 @@ try {
     ['flows', '/flows'],
     ['flow', '/flows/branches'],
   ]
+  // small ones for the README: the top of a page, 1280 × 720
+  const readme = await stack.browser.newPage({ viewport: { width: 1280, height: 720 } })
+  for (const [name, route] of [
+    ['readme-executions', '/'],
+    ['readme-gantt', `/executions/${parallel}#gantt`],
+    ['readme-topology', `/executions/${parallel}#topology`],
+  ] as const) {
+    await readme.goto(`${stack.url}${route}`)
+    await readme.screenshot({ path: path.join(out, `${name}.png`) })
+  }
+  // where a large execution's Gantt summarises the task runs it does not draw
+  await readme.goto(`${stack.url}/executions/${foreach}`)
+  await readme.locator('.summary-box').scrollIntoViewIfNeeded()
+  await readme.screenshot({ path: path.join(out, 'foreach-2000-summary.png') })
+  await readme.close()
   for (const width of [1280, 375]) {
     const page = await stack.browser.newPage({ viewport: { width, height: 900 } })
     for (const [name, route] of pages) {

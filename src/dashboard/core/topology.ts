@@ -53,7 +53,7 @@ export interface TopologyLayout {
   height: number
 }
 
-export const NODE_WIDTH = 176
+export const NODE_WIDTH = 190
 export const NODE_HEIGHT = 50
 const GAP = 24
 const PAD = 10

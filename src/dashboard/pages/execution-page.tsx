@@ -53,14 +53,6 @@ function taskIdsOf(definition: FlowView['definition'] | null): string[] {
   return ids
 }
 
-async function replayChoices(api: Api, execution: ExecutionView, taskIds: string[]): Promise<ReplayChoices | null> {
-  if (!isFinal(execution.status)) return null
-  const revisions = await api.get<Page<RevisionView>>(`/api/flows/${execution.flowId}/revisions`)
-  if (!revisions.ok) return null
-  const numbers = revisionsOf(revisions.data.items)
-  return { taskIds, revisions: numbers, latest: numbers[0] ?? null }
-}
-
 export async function executionPage(
   api: Api,
   id: string,
@@ -80,16 +72,18 @@ export async function executionPage(
   if (filter.level) logQuery.set('level', filter.level)
   if (filter.cursor) logQuery.set('cursor', filter.cursor)
   const after = Math.max(0, Number.parseInt(query['runs'] ?? '0', 10) || 0)
-  const [page, totals, revision, logs] = await Promise.all([
+  const [page, totals, revision, logs, revisions] = await Promise.all([
     runsPage(api, execution, after),
     api.get<Totals>(`/api/executions/${execution.id}/task-runs/totals`),
     api.get<RevisionView>(`/api/flows/${execution.flowId}/revisions/${execution.revision}`),
     api.get<LogPage>(`/api/executions/${execution.id}/logs?${logQuery}`),
+    isFinal(execution.status) ? api.get<Page<RevisionView>>(`/api/flows/${execution.flowId}/revisions`) : null,
   ])
   if (isProblem(page)) return page
   const definition = revision.ok ? revision.data.definition : null
   const taskIds = taskIdsOf(definition)
-  const replay = await replayChoices(api, execution, taskIds)
+  const numbers = revisions?.ok ? revisionsOf(revisions.data.items) : null
+  const replay: ReplayChoices | null = numbers && { taskIds, revisions: numbers, latest: numbers[0] ?? null }
   const waitingFor = [...new Set(page.runs.flatMap((run) => (run.waitingFor ? [run.waitingFor] : [])))]
   const frame = {
     start: msOf(execution.startedAt) ?? msOf(execution.createdAt) ?? now,
