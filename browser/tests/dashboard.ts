@@ -209,6 +209,42 @@ describe('operating from the page', () => {
   })
 })
 
+describe('the flows pages', () => {
+  it('list the flows, show a definition and a diff, execute a sync and an async flow, disable and enable', async () => {
+    await open('/flows')
+    const row = page.locator('tr[data-flow=greet]')
+    assert.match((await row.textContent()) ?? '', /enabled.*sync.*POST http:\/\/127\.0\.0\.1:\d+\/hooks\/greet/s)
+    await putFlow(stack, 'orders2', { tasks: [{ id: 'one', type: 'set', values: { a: 1 } }] })
+    await putFlow(stack, 'orders2', { tasks: [{ id: 'one', type: 'set', values: { a: 2 } }] })
+    await open('/flows/orders2')
+    assert.match((await page.textContent('#diff')) ?? '', /Revision 1 → 2: 2 changed line\(s\)/)
+    assert.match((await page.textContent('#diff .removed')) ?? '', /a: 1/)
+    assert.match((await page.textContent('#diff .added')) ?? '', /a: 2/)
+    // an async flow: a link to the execution
+    await page.click('button:has-text("Execute")')
+    await page.waitForSelector('form[action$="/execute"] .result a')
+    assert.match((await page.textContent('form[action$="/execute"] .result')) ?? '', /started \(202\)/)
+    // a sync flow: what it answered
+    await open('/flows/greet')
+    await page.fill('form[action$="/execute"] textarea[name=body]', '{"name": "Ada"}')
+    await page.click('button:has-text("Execute")')
+    await page.waitForSelector('form[action$="/execute"] .result pre')
+    assert.match((await page.textContent('form[action$="/execute"] .result')) ?? '', /answered 200.*Hello, Ada!/s)
+    // bad JSON is refused before it reaches the flow
+    await page.fill('form[action$="/execute"] textarea[name=body]', '{oops')
+    await page.click('button:has-text("Execute")')
+    await page.waitForSelector('form[action$="/execute"] .result.error')
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Disable")')])
+    await page.waitForSelector('button:has-text("Enable")')
+    assert.equal((await (await stack.api('GET', '/api/flows/greet')).json()).enabled, false)
+    await page.click('button:has-text("Enable")')
+    await page.waitForSelector('button:has-text("Disable")')
+    const flow = await (await stack.api('GET', '/api/flows/greet')).json()
+    assert.equal(flow.enabled, true)
+    assert.equal(flow.revision, 1)
+  })
+})
+
 describe('at 375 px', () => {
   it('the list and an execution fit the width (charts scroll inside their box)', async () => {
     const narrow = await stack.browser.newPage({ viewport: { width: 375, height: 800 } })
