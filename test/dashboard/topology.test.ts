@@ -87,6 +87,13 @@ describe('the topology layout', () => {
     expect(svg).toContain('log · not run')
   })
 
+  it('draws a bare definition (a flow page) without statuses', () => {
+    const layout = layoutTopology([{ id: 'a', type: 'set' }], lanesOf, null)
+    const svg = String(TopologySvg({ layout, label: 'x' }))
+    expect(svg).toContain('st-plain')
+    expect(svg).not.toContain('not run')
+  })
+
   it('shows counts when a task ran many times, failures first', () => {
     const tasks = [{ id: 'each', type: 'foreach', items: '[1]', tasks: [{ id: 'sq', type: 'set', values: {} }] }]
     const counts = new Map([

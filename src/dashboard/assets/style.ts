@@ -18,6 +18,8 @@ h1{font-size:1.35rem;margin:.25rem 0 .75rem;word-break:break-all}
 h2{font-size:1.1rem;margin:1.5rem 0 .5rem;border-bottom:1px solid var(--line);padding-bottom:.25rem}
 h3{font-size:1rem;margin:1rem 0 .4rem}
 .muted{color:var(--muted)}
+.wrap{word-break:break-all;min-width:10rem}
+.node.st-plain rect{stroke:#57606a}
 .scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}

@@ -3,8 +3,9 @@ import { SvgFrame } from './svg-frame'
 import { countsText, glyphOf, statusClass } from './status'
 import type { TopoBox, TopologyLayout } from './topology'
 
-/** "not run" for a task without runs, the status for one run, counts for many. */
+/** "not run" for a task without runs, the status for one run, counts for many; nothing for a bare definition. */
 export function boxStatusText(box: TopoBox): string {
+  if (box.status === 'none') return ''
   const total = [...box.counts.values()].reduce((sum, count) => sum + count, 0)
   if (total === 0) return 'not run'
   if (total === 1) return box.status
@@ -19,17 +20,16 @@ const fit = (text: string, width: number) => {
 function Box({ box }: { box: TopoBox }) {
   const status = boxStatusText(box)
   const notRun = status === 'not run'
-  const title = `${box.taskId} (${box.type}): ${status}${box.flowId ? ` — starts flow ${box.flowId}` : ''}`
+  const title = `${box.taskId} (${box.type})${status ? `: ${status}` : ''}${box.flowId ? ` — starts flow ${box.flowId}` : ''}`
+  const glyph = box.status === 'none' ? '' : notRun ? '○ ' : `${glyphOf(box.status)} `
+  const kind = box.status === 'none' ? 'st-plain' : notRun ? 'st-notrun' : statusClass(box.status)
   const name = (
     <text x={box.x + 8} y={box.y + 17} class="node-name">
-      {fit(`${notRun ? '○' : glyphOf(box.status)} ${box.taskId}`, box.width - 12)}
+      {fit(`${glyph}${box.taskId}`, box.width - 12)}
     </text>
   )
   return (
-    <g
-      class={`node ${notRun ? 'st-notrun' : statusClass(box.status)}${box.container ? ' container' : ''}`}
-      data-task={box.taskId}
-    >
+    <g class={`node ${kind}${box.container ? ' container' : ''}`} data-task={box.taskId}>
       <title>{title}</title>
       <rect x={box.x} y={box.y} width={box.width} height={box.height} rx="6" />
       {box.flowId ? (
@@ -40,7 +40,7 @@ function Box({ box }: { box: TopoBox }) {
         name
       )}
       <text x={box.x + 8} y={box.y + 34} class="node-detail">
-        {fit(`${box.type}${box.flowId ? ` → ${box.flowId}` : ''} · ${status}`, box.width - 12)}
+        {fit(`${box.type}${box.flowId ? ` → ${box.flowId}` : ''}${status ? ` · ${status}` : ''}`, box.width - 12)}
       </text>
     </g>
   )

@@ -97,11 +97,14 @@ function measure(task: TopoTask, lanesOf: LanesOf): Sized {
   }
 }
 
-/** Lays out a flow's tasks; `counts` gives each task's runs by status (none: not run). */
+/**
+ * Lays out a flow's tasks; `counts` gives each task's runs by status (a task without any: not run),
+ * or is null for a definition on its own (no statuses at all).
+ */
 export function layoutTopology(
   tasks: readonly TopoTask[],
   lanesOf: LanesOf,
-  counts: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  counts: ReadonlyMap<string, ReadonlyMap<string, number>> | null,
 ): TopologyLayout {
   const layout: TopologyLayout = { boxes: [], lanes: [], edges: [], width: 0, height: 0 }
   const root = measureList(tasks, lanesOf)
@@ -115,7 +118,7 @@ export function layoutTopology(
     })
   }
   const place = (item: Sized, x: number, y: number) => {
-    const taskCounts = counts.get(item.task.id) ?? new Map<string, number>()
+    const taskCounts = counts?.get(item.task.id) ?? new Map<string, number>()
     layout.boxes.push({
       taskId: item.task.id,
       type: item.task.type,
@@ -124,7 +127,7 @@ export function layoutTopology(
       width: item.width,
       height: item.height,
       container: item.lanes.length > 0,
-      status: dominantStatus(taskCounts),
+      status: counts ? dominantStatus(taskCounts) : 'none',
       counts: taskCounts,
       flowId: typeof item.task['flowId'] === 'string' ? item.task['flowId'] : null,
     })
@@ -132,7 +135,7 @@ export function layoutTopology(
     let left = x + (item.width - inner) / 2
     const laneTop = y + HEADER
     for (const lane of item.lanes) {
-      const laneCounts = lane.items.map((child) => counts.get(child.task.id))
+      const laneCounts = lane.items.map((child) => counts?.get(child.task.id))
       layout.lanes.push({
         label: laneLabel(item.task.type, lane.key),
         x: left,

@@ -118,7 +118,7 @@ export async function flowPage(
           <h3>Topology</h3>
           <Topology
             tasks={shown.definition.tasks}
-            counts={new Map()}
+            counts={null}
             label={`Topology of ${flow.data.id} revision ${shown.revision}`}
           />
         </>
@@ -153,7 +153,7 @@ export async function flowPage(
         <button type="submit">Compare</button>
       </form>
       <div id="diff">
-        <Diff revisions={all} from={from} to={to} />
+        {all.length > 1 ? <Diff revisions={all} from={from} to={to} /> : <p class="muted">Only one revision so far.</p>}
       </div>
       <h2 id="recent">Recent executions</h2>
       <ExecutionsTable items={executions.ok ? executions.data.items : []} />

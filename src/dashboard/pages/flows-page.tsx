@@ -56,7 +56,7 @@ export async function flowsPage(api: Api, query: Record<string, string>, origin:
                     <td>{flow.enabled ? '✔ enabled' : '✘ disabled'}</td>
                     <td class="num">{flow.revision}</td>
                     <td>{flow.definition.mode}</td>
-                    <td class="mono">
+                    <td class="mono wrap">
                       {methods.length > 0 ? `${methods.join(', ')} ${origin}/hooks/${flow.id}` : '— (no webhook)'}
                     </td>
                     <td>{formatTime(flow.nextScheduledAt)}</td>

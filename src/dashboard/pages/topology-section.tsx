@@ -20,7 +20,7 @@ export function Topology({
   label,
 }: {
   tasks: readonly TopoTask[]
-  counts: ReadonlyMap<string, ReadonlyMap<string, number>>
+  counts: ReadonlyMap<string, ReadonlyMap<string, number>> | null
   label: string
 }) {
   const layout = layoutTopology(tasks, lanesOf, counts)
