@@ -58,6 +58,13 @@ try {
   await readme.locator('.summary-box').scrollIntoViewIfNeeded()
   await readme.screenshot({ path: path.join(out, 'foreach-2000-summary.png') })
   await readme.close()
+  // the top of an execution on a phone
+  const phone = await stack.browser.newPage({ viewport: { width: 375, height: 812 } })
+  await phone.goto(`${stack.url}/executions/${failed}`)
+  await phone.screenshot({ path: path.join(out, 'phone-execution-top.png') })
+  await phone.goto(`${stack.url}/executions/${failed}#gantt`)
+  await phone.screenshot({ path: path.join(out, 'phone-execution-gantt.png') })
+  await phone.close()
   for (const width of [1280, 375]) {
     const page = await stack.browser.newPage({ viewport: { width, height: 900 } })
     for (const [name, route] of pages) {
