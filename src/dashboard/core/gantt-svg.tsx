@@ -74,7 +74,7 @@ function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index
       {row.segments.map((segment) => (
         <Segment row={row} segment={segment} />
       ))}
-      <text x={layout.width - layout.statusWidth + 6} y={row.y + 15} class="gantt-status">
+      <text x={layout.labelWidth + 4} y={row.y + 15} class="gantt-status">
         {statusText(row.run.status)}
         {attempts}
       </text>

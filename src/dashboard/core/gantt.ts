@@ -1,5 +1,6 @@
 /**
- * @module The Gantt chart's geometry (pure): task runs in tree order, each on its row, indented
+ * @module The Gantt chart's geometry (pure): task runs in tree order, each on its row (label,
+ * status, then its segments on the time axis), indented
  * under its parent, with one segment per attempt and distinct segments for back-off waits,
  * delays, event waits and child executions, on one time axis.
  */
@@ -196,7 +197,9 @@ export function layoutGantt(runs: readonly GanttRun[], options: GanttOptions): G
   const start = Math.min(options.start, ...times)
   const end = Math.max(options.end, ...times, start + 1)
   const plot = width - labelWidth - statusWidth
-  const xOf = (at: number) => labelWidth + ((at - start) / (end - start)) * plot
+  // label, then status, then the time axis: on a narrow screen the first two stay in view
+  const left = labelWidth + statusWidth
+  const xOf = (at: number) => left + ((at - start) / (end - start)) * plot
   const rows = timed.map(({ run, depth, segments }, index) => ({
     run,
     depth,
@@ -204,7 +207,7 @@ export function layoutGantt(runs: readonly GanttRun[], options: GanttOptions): G
     label: rowLabel(run),
     segments: segments.map((segment) => {
       const x = xOf(segment.start)
-      const right = Math.min(xOf(segment.end), labelWidth + plot)
+      const right = Math.min(xOf(segment.end), left + plot)
       return { ...segment, x, width: Math.max(MIN_SEGMENT, right - x) }
     }),
   }))
