@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { call, finished, target, waitFor } from '../helpers/api'
+import { type RunTotal, totalsOf } from '../../src/dashboard/core/totals'
+import { call, execution, finished, target, waitFor } from '../helpers/api'
 import { start } from '../helpers/engine'
 
 const page = async (path: string, headers: Record<string, string> = {}) => {
@@ -21,6 +22,14 @@ describe('the dashboard pages', () => {
       ],
     })
     await waitFor(executionId, finished)
+    // the totals the page computes from the runs at hand are the API's
+    const detail0 = await execution(executionId)
+    const totals = (await (await call('GET', `/api/executions/${executionId}/task-runs/totals`)).json()) as {
+      items: RunTotal[]
+    }
+    const key = (total: RunTotal) => `${total.taskId}/${total.status}`
+    const sorted = (items: RunTotal[]) => [...items].sort((a, b) => key(a).localeCompare(key(b)))
+    expect(sorted(totalsOf(detail0.taskRuns))).toEqual(sorted(totals.items))
     const list = await page('/')
     expect(list.response.status).toBe(200)
     expect(list.response.headers.get('content-security-policy')).toContain("script-src 'self'")

@@ -52,3 +52,30 @@ export function dominantStatus(counts: ReadonlyMap<string, number> | undefined):
   if (!counts || counts.size === 0) return 'pending'
   return PRECEDENCE.find((status) => (counts.get(status) ?? 0) > 0) ?? [...counts.keys()][0] ?? 'pending'
 }
+
+/** The totals of runs at hand (what `/task-runs/totals` answers for them), without asking for them. */
+export function totalsOf(
+  runs: readonly { taskId: string; status: string; startedAt: string | null; endedAt: string | null }[],
+): RunTotal[] {
+  const totals = new Map<string, RunTotal>()
+  const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null || a < b ? a : b)
+  const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b)
+  for (const run of runs) {
+    const key = `${run.taskId}\u0000${run.status}`
+    const total = totals.get(key)
+    if (!total) {
+      totals.set(key, {
+        taskId: run.taskId,
+        status: run.status,
+        count: 1,
+        firstStartedAt: run.startedAt,
+        lastEndedAt: run.endedAt,
+      })
+      continue
+    }
+    total.count++
+    total.firstStartedAt = earlier(total.firstStartedAt, run.startedAt)
+    total.lastEndedAt = later(total.lastEndedAt, run.endedAt)
+  }
+  return [...totals.values()]
+}

@@ -13,7 +13,7 @@ import {
 import type { Api } from '../api-client'
 import { isFinal } from '../core/status'
 import { msOf } from '../core/time'
-import { countsByTask, summariseRuns } from '../core/totals'
+import { countsByTask, summariseRuns, totalsOf } from '../core/totals'
 import { walkTasks } from '../../flow/schema'
 import type { View } from '../view'
 import { Problem } from './components'
@@ -74,7 +74,10 @@ export async function executionPage(
   const after = Math.max(0, Number.parseInt(query['runs'] ?? '0', 10) || 0)
   const [page, totals, revision, logs, revisions] = await Promise.all([
     runsPage(api, execution, after),
-    api.get<Totals>(`/api/executions/${execution.id}/task-runs/totals`),
+    // every run is in the detail when there are few: no need to ask for their totals
+    execution.taskRunCount <= execution.taskRuns.length
+      ? { ok: true as const, data: { items: totalsOf(execution.taskRuns) } }
+      : api.get<Totals>(`/api/executions/${execution.id}/task-runs/totals`),
     api.get<RevisionView>(`/api/flows/${execution.flowId}/revisions/${execution.revision}`),
     api.get<LogPage>(`/api/executions/${execution.id}/logs?${logQuery}`),
     isFinal(execution.status) ? api.get<Page<RevisionView>>(`/api/flows/${execution.flowId}/revisions`) : null,
