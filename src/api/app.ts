@@ -9,6 +9,7 @@ import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
 import { openApiDocument } from './openapi'
+import { dashboard } from '../dashboard/routes'
 
 export const app = new Hono<{ Bindings: Env }>()
 
@@ -18,6 +19,11 @@ app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
 app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
+// the dashboard reads and operates through this same app
+app.route(
+  '/',
+  dashboard((request, env, ctx) => app.fetch(request, env, ctx)),
+)
 
 app.notFound((c) =>
   errorResponse(

@@ -13,7 +13,7 @@ import { FlowId } from '../flow/ids'
 import { ApiError, parseOr400 } from './errors'
 import { readBody } from './input'
 import { EXECUTION_HEADER } from './trigger'
-import { summaryView } from './views'
+import { iso, summaryView } from './views'
 
 export const executions = new Hono<{ Bindings: Env }>()
 
@@ -94,6 +94,22 @@ executions.get('/:id/task-runs', async (c) => {
   const page = await stubOf(c.env, id).taskRuns(query.cursor, query.limit)
   if (!page) throw missing(id)
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
+})
+
+export const TotalsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) })
+
+/** Task runs after the `after` id counted by task and status, with their time span (ISO). */
+executions.get('/:id/task-runs/totals', async (c) => {
+  const id = c.req.param('id')
+  const query = parseOr400(TotalsQuery, c.req.query(), 'invalid_request', 'query')
+  const totals = await stubOf(c.env, id).taskRunTotals(query.after)
+  if (!totals) throw missing(id)
+  const items = totals.map((total) => ({
+    ...total,
+    firstStartedAt: iso(total.firstStartedAt),
+    lastEndedAt: iso(total.lastEndedAt),
+  }))
+  return c.json({ items }, 200, { [EXECUTION_HEADER]: id })
 })
 
 /** A control request answered by the object: 202 with the status, or 404 / 409 with why not. */

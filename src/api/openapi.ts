@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import { FlowDefinition } from '../flow/schema'
-import { ListQuery, LogQuery, PageQuery, ReplayBody } from './executions'
+import { ListQuery, LogQuery, PageQuery, ReplayBody, TotalsQuery } from './executions'
 import { FlowDeleteQuery, FlowListQuery } from './flows'
 
 const schema = (type: z.ZodType) =>
@@ -142,6 +142,13 @@ function build() {
           summary: 'task runs after a cursor',
           parameters: [...execution, ...query(PageQuery)],
           responses: { 200: json('{items, nextCursor}'), 404: error },
+        },
+      },
+      '/api/executions/{id}/task-runs/totals': {
+        get: {
+          summary: 'task runs after a run id, counted by task and status, with their time span',
+          parameters: [...execution, ...query(TotalsQuery)],
+          responses: { 200: json('{items: [{taskId, status, count, firstStartedAt, lastEndedAt}]}'), 404: error },
         },
       },
       '/api/executions/{id}/logs': {

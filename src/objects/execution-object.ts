@@ -260,6 +260,13 @@ export class ExecutionObject extends DurableObject<Env> {
     return { items: runs.map(taskRunView), nextCursor: nextRunCursor(runs, limit) }
   }
 
+  /** Task runs after `afterId` counted by task and status (the dashboard's summaries). */
+  async taskRunTotals(afterId: number) {
+    if (!this.runner) return null
+    this.runner.snapshot()
+    return this.store.runTotals(afterId)
+  }
+
   async logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: string[] | undefined }) {
     if (!this.runner) return null
     this.runner.snapshot()

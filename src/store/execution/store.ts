@@ -16,6 +16,15 @@ import { events, execution, type ExecutionRow, items, logs, source, taskRuns, ty
 
 export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
 
+/** How many task runs of a task are in a status, and when the first started and the last ended. */
+export interface RunTotal {
+  taskId: string
+  status: string
+  count: number
+  firstStartedAt: number | null
+  lastEndedAt: number | null
+}
+
 const ACTIVE = [...ACTIVE_RUN]
 
 /** Columns of the execution row that belong to the engine's state. */
@@ -203,6 +212,22 @@ export class ExecutionStore {
 
   countRuns(): number {
     return this.count(taskRuns)
+  }
+
+  /** Task runs after run `afterId`, counted by task and status, with the span of their times. */
+  runTotals(afterId: number): RunTotal[] {
+    return this.db
+      .select({
+        taskId: taskRuns.taskId,
+        status: taskRuns.status,
+        count: sql<number>`count(*)`,
+        firstStartedAt: sql<number | null>`min(${taskRuns.startedAt})`,
+        lastEndedAt: sql<number | null>`max(${taskRuns.endedAt})`,
+      })
+      .from(taskRuns)
+      .where(gt(taskRuns.id, afterId))
+      .groupBy(taskRuns.taskId, taskRuns.status)
+      .all()
   }
 
   /** The child executions of task runs that were killed (a kill tells them to stop). */

@@ -1,0 +1,67 @@
+/** `npm run test:browser`: with an API token set, the dashboard asks for it and refuses cross-origin posts. */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { putFlows, trigger, waitFor } from '../samples.ts'
+import { type Stack, startStack } from '../stack.ts'
+
+const TOKEN = 'browser-test-token-0123456789'
+let stack: Stack
+
+before(async () => {
+  stack = await startStack({ token: TOKEN })
+  await putFlows(stack, ['sleepy'])
+})
+
+after(async () => {
+  await stack?.stop()
+})
+
+describe('with an API token', () => {
+  it('requires signing in, keeps the token out of pages and URLs, refuses cross-origin posts, and signs out', async () => {
+    const context = await stack.browser.newContext()
+    const page = await context.newPage()
+    const id = await trigger(stack, 'sleepy', { ms: 60_000 })
+    await waitFor(stack, id, (e) => e.status === 'delayed')
+    await page.goto(`${stack.url}/executions/${id}`)
+    assert.match(page.url(), /\/login\?next=/)
+    await page.fill('input[name=token]', 'wrong')
+    await page.click('button:has-text("Sign in")')
+    assert.match((await page.textContent('[role=alert]')) ?? '', /not valid/)
+    await page.fill('input[name=token]', TOKEN)
+    await Promise.all([page.waitForURL(`**/executions/${id}`), page.click('button:has-text("Sign in")')])
+    assert.match((await page.textContent('[data-region=facts] .badge')) ?? '', /delayed/)
+    assert.ok(!(await page.content()).includes(TOKEN), 'the token is not in the page')
+    assert.ok(!page.url().includes(TOKEN))
+    const [cookie] = await context.cookies()
+    assert.ok(cookie, 'a session cookie')
+    assert.equal(cookie.name, '__Host-edgeflow-session')
+    assert.ok(cookie.httpOnly && cookie.secure && cookie.sameSite === 'Strict')
+    assert.ok(!cookie.value.includes(TOKEN))
+    // a cross-origin POST with the session is refused and changes nothing
+    const forged = await fetch(`${stack.url}/executions/${id}/kill`, {
+      method: 'POST',
+      headers: { cookie: `${cookie.name}=${cookie.value}`, origin: 'http://evil.example' },
+      redirect: 'manual',
+    })
+    assert.equal(forged.status, 403)
+    assert.match(
+      ((await stack.api('GET', `/api/executions/${id}`).then((r) => r.json())) as { status: string }).status,
+      /delayed/,
+    )
+    // without a session, an operation is refused
+    const anonymous = await fetch(`${stack.url}/executions/${id}/kill`, {
+      method: 'POST',
+      headers: { origin: stack.url },
+      redirect: 'manual',
+    })
+    assert.equal(anonymous.status, 401)
+    // the same operation from the page works
+    await page.click('button:has-text("Kill")')
+    await page.waitForSelector('[data-region=facts] [data-status=killed]', { timeout: 10_000 })
+    await Promise.all([page.waitForURL(/\/login/), page.click('button:has-text("Sign out")')])
+    assert.equal((await context.cookies()).length, 0)
+    await page.goto(`${stack.url}/`)
+    assert.match(page.url(), /\/login/)
+    await context.close()
+  })
+})

@@ -1,0 +1,110 @@
+/** @module The Gantt chart as SVG (pure: a layout in, markup out). */
+import type { GanttLayout, GanttRow, GanttSegment } from './gantt'
+import { SvgFrame } from './svg-frame'
+import { glyphOf, statusClass, statusText } from './status'
+import { formatDuration } from './time'
+
+const KIND_WORDS: Record<GanttSegment['kind'], string> = {
+  attempt: 'attempt',
+  backoff: 'back-off before a retry',
+  delay: 'delay',
+  event: 'waiting for an event',
+  child: 'waiting for the child execution',
+  span: 'container',
+}
+
+/** What a segment says on hover and focus. */
+export function segmentTip(row: GanttRow, segment: GanttSegment): string {
+  const what = segment.attempt === null ? KIND_WORDS[segment.kind] : `${KIND_WORDS[segment.kind]} ${segment.attempt}`
+  const duration = `${formatDuration(segment.end - segment.start)}${segment.open ? ' so far' : ''}`
+  const error = segment.error ? ` — ${segment.error.type}: ${segment.error.message}` : ''
+  return `${row.label}: ${what} ${segment.kind === 'backoff' ? '' : `${segment.status} `}(${duration})${error}`
+}
+
+/** Cuts a label to what fits in `width` px (about 7 px a character). */
+const fit = (text: string, width: number) => {
+  const max = Math.max(4, Math.floor(width / 7))
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
+function Segment({ row, segment }: { row: GanttRow; segment: GanttSegment }) {
+  const thin = segment.kind === 'span'
+  const height = thin ? 6 : row.run.status === 'skipped' ? 4 : 14
+  const tip = segmentTip(row, segment)
+  const focusable = segment.error !== null
+  return (
+    <g
+      class={`seg seg-${segment.kind} ${statusClass(segment.status)}${segment.open ? ' open' : ''}`}
+      data-tip={tip}
+      tabindex={focusable ? 0 : undefined}
+      role={focusable ? 'img' : undefined}
+      aria-label={focusable ? tip : undefined}
+    >
+      <title>{tip}</title>
+      <rect
+        x={segment.x.toFixed(1)}
+        y={(row.y + (22 - height) / 2).toFixed(1)}
+        width={segment.width.toFixed(1)}
+        height={height}
+        rx="2"
+      />
+    </g>
+  )
+}
+
+function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index: number }) {
+  const indent = 6 + row.depth * 12
+  const label = `${glyphOf(row.run.status)} ${fit(row.label, layout.labelWidth - indent - 14)}`
+  const text = (
+    <text x={indent} y={row.y + 15} class="gantt-label">
+      {label}
+    </text>
+  )
+  const attempts = row.run.attempts.length > 1 ? ` ×${row.run.attempts.length}` : ''
+  return (
+    <g class={`gantt-row ${statusClass(row.run.status)}`} data-run={row.run.id}>
+      {index % 2 === 0 ? <rect class="stripe" x="0" y={row.y} width={layout.width} height={layout.rowHeight} /> : null}
+      {row.run.childExecutionId ? (
+        <a href={`/executions/${row.run.childExecutionId}`} aria-label={`${row.label}: child execution`}>
+          {text}
+        </a>
+      ) : (
+        text
+      )}
+      {row.segments.map((segment) => (
+        <Segment row={row} segment={segment} />
+      ))}
+      <text x={layout.labelWidth + 4} y={row.y + 15} class="gantt-status">
+        {statusText(row.run.status)}
+        {attempts}
+      </text>
+    </g>
+  )
+}
+
+/** The chart: an axis of offsets from the start, then one row per task run. */
+export function GanttSvg({ layout }: { layout: GanttLayout }) {
+  const bottom = layout.height - 4
+  return (
+    <SvgFrame
+      class="gantt"
+      width={layout.width}
+      height={layout.height}
+      label={`Gantt chart of ${layout.rows.length} task runs over ${formatDuration(layout.end - layout.start)}`}
+    >
+      <g class="axis" aria-hidden="true">
+        {layout.ticks.map((tick) => (
+          <g>
+            <line x1={tick.x.toFixed(1)} x2={tick.x.toFixed(1)} y1="16" y2={bottom} />
+            <text x={(tick.x + 2).toFixed(1)} y="12">
+              {tick.label}
+            </text>
+          </g>
+        ))}
+      </g>
+      {layout.rows.map((row, index) => (
+        <Row row={row} layout={layout} index={index} />
+      ))}
+    </SvgFrame>
+  )
+}

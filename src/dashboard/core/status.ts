@@ -1,0 +1,39 @@
+/** @module How a status is shown: a word, a glyph and a colour class, never the colour alone (pure). */
+
+export const FINAL_STATUSES: readonly string[] = ['completed', 'warning', 'failed', 'killed']
+
+export const isFinal = (status: string): boolean => FINAL_STATUSES.includes(status)
+
+const GLYPHS: Record<string, string> = {
+  pending: '○',
+  running: '▶',
+  delayed: '◷',
+  waiting: '◔',
+  paused: '‖',
+  killing: '✖',
+  completed: '✔',
+  warning: '⚠',
+  failed: '✘',
+  killed: '■',
+  skipped: '↷',
+  backoff: '↻',
+}
+
+/** A glyph that tells the status apart without colour (from blocks common fonts have: no emoji). */
+export const glyphOf = (status: string): string => GLYPHS[status] ?? '•'
+
+/** The CSS class that colours a status (`st-failed`). */
+export const statusClass = (status: string): string => `st-${GLYPHS[status] ? status : 'unknown'}`
+
+/** "✘ failed": what every badge, node and bar says. */
+export const statusText = (status: string): string => `${glyphOf(status)} ${status}`
+
+/** Counts by status as text, most frequent first: "1,998 completed, 2 failed". */
+export function countsText(counts: ReadonlyMap<string, number> | Record<string, number>): string {
+  const entries = counts instanceof Map ? [...counts] : Object.entries(counts)
+  return entries
+    .filter(([, count]) => count > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([status, count]) => `${count.toLocaleString('en-US')} ${status}`)
+    .join(', ')
+}

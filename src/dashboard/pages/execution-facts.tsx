@@ -1,0 +1,113 @@
+/** @module The execution page's header facts, its input / output / error, and its metrics. */
+import type { Child } from 'hono/jsx'
+import type { ExecutionView } from '../api-types'
+import { formatDuration, formatTime } from '../core/time'
+import { Badge, Json } from './components'
+
+export function Facts({ execution }: { execution: ExecutionView }) {
+  return (
+    <div>
+      <p aria-live="polite">
+        <Badge status={execution.status} />{' '}
+        <span class="muted">
+          {execution.mode} · {execution.trigger}
+        </span>
+      </p>
+      <dl class="facts">
+        <dt>Flow</dt>
+        <dd>
+          <a href={`/flows/${execution.flowId}`}>{execution.flowId}</a>, revision{' '}
+          <a href={`/flows/${execution.flowId}?revision=${execution.revision}#definition`}>{execution.revision}</a>
+        </dd>
+        <dt>Trigger</dt>
+        <dd>{execution.trigger}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(execution.createdAt)}</dd>
+        <dt>Started</dt>
+        <dd>{formatTime(execution.startedAt)}</dd>
+        <dt>Ended</dt>
+        <dd>{formatTime(execution.endedAt)}</dd>
+        <dt>Duration</dt>
+        <dd>{formatDuration(execution.durationMs)}</dd>
+        {execution.wakeAt ? (
+          <>
+            <dt>Wakes at</dt>
+            <dd>{formatTime(execution.wakeAt)}</dd>
+          </>
+        ) : null}
+        <dt>Task runs</dt>
+        <dd>{execution.taskRunCount.toLocaleString('en-US')}</dd>
+        {execution.replayOf ? (
+          <>
+            <dt>Replay of</dt>
+            <dd>
+              <a href={`/executions/${execution.replayOf}`}>{execution.replayOf}</a>
+            </dd>
+          </>
+        ) : null}
+        {execution.parentExecutionId ? (
+          <>
+            <dt>Parent</dt>
+            <dd>
+              <a href={`/executions/${execution.parentExecutionId}`}>{execution.parentExecutionId}</a>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </div>
+  )
+}
+
+const JsonCard = ({ name, value, children }: { name: string; value: unknown; children?: Child }) => (
+  <section aria-label={name}>
+    <h3>{name}</h3>
+    {children}
+    <Json value={value} label={name} />
+  </section>
+)
+
+export function InputOutput({ execution }: { execution: ExecutionView }) {
+  const error = execution.error
+  return (
+    <div class="cards">
+      <JsonCard name="Input" value={execution.input} />
+      <JsonCard name="Output" value={execution.output} />
+      <JsonCard name="Error" value={error}>
+        {error ? (
+          <div class="problem" role="note">
+            <strong>{error.type}</strong>
+            {error.taskId ? ` in ${error.taskId}` : ''}
+            {error.attempt ? ` (attempt ${error.attempt})` : ''}: {error.message}
+          </div>
+        ) : null}
+      </JsonCard>
+      <JsonCard name="Variables" value={execution.vars} />
+    </div>
+  )
+}
+
+export function Metrics({ execution }: { execution: ExecutionView }) {
+  const entries = Object.entries(execution.metrics)
+  if (entries.length === 0) return <p class="muted">No metrics.</p>
+  return (
+    <div class="scroll">
+      <table>
+        <caption class="visually-hidden">Metrics summed over every task run</caption>
+        <thead>
+          <tr>
+            <th>Metric</th>
+            <th class="num">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map(([name, total]) => (
+            <tr>
+              <td class="mono">{name}</td>
+              <td class="num">{name === 'duration' ? formatDuration(total) : total.toLocaleString('en-US')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,153 @@
+/** @module `/executions/:id`: everything about one execution, read from the API, live while it runs. */
+import {
+  type ApiProblem,
+  isProblem,
+  type ExecutionView,
+  type FlowView,
+  type LogPage,
+  type Page,
+  type RevisionView,
+  type TaskRunView,
+  type Totals,
+} from '../api-types'
+import type { Api } from '../api-client'
+import { isFinal } from '../core/status'
+import { msOf } from '../core/time'
+import { countsByTask, summariseRuns, totalsOf } from '../core/totals'
+import { walkTasks } from '../../flow/schema'
+import type { View } from '../view'
+import { Problem } from './components'
+import { Actions, type ReplayChoices, revisionsOf } from './execution-actions'
+import { Facts, InputOutput, Metrics } from './execution-facts'
+import { type LogFilter, Logs } from './execution-logs'
+import { Gantt, RUNS_PAGE, type RunsPage, RunsTable } from './execution-runs'
+import { Region } from './region'
+import { Topology } from './topology-section'
+
+const LOG_PAGE = 100
+
+/** The task runs of the page asked for: the detail's first ones, or a page after `after`. */
+async function runsPage(api: Api, execution: ExecutionView, after: number): Promise<RunsPage | ApiProblem> {
+  let runs: TaskRunView[] = execution.taskRuns.slice(0, RUNS_PAGE)
+  if (after > 0) {
+    const page = await api.get<Page<TaskRunView>>(
+      `/api/executions/${execution.id}/task-runs?cursor=${after}&limit=${RUNS_PAGE}`,
+    )
+    if (!page.ok) return page.problem
+    runs = page.data.items
+  }
+  const lastId = runs.at(-1)?.id ?? after
+  let rest = null
+  if (execution.taskRunCount > runs.length) {
+    const totals = await api.get<Totals>(`/api/executions/${execution.id}/task-runs/totals?after=${lastId}`)
+    if (!totals.ok) return totals.problem
+    rest = summariseRuns(totals.data.items)
+  }
+  return { runs, after, rest, total: execution.taskRunCount }
+}
+
+/** The task ids of a definition, depth first. */
+function taskIdsOf(definition: FlowView['definition'] | null): string[] {
+  const ids: string[] = []
+  if (definition) walkTasks(definition.tasks, [], (task) => ids.push(task.id))
+  return ids
+}
+
+export async function executionPage(
+  api: Api,
+  id: string,
+  query: Record<string, string>,
+  now: number,
+): Promise<View | ApiProblem> {
+  const detail = await api.get<ExecutionView>(`/api/executions/${encodeURIComponent(id)}`)
+  if (!detail.ok) return detail.problem
+  const execution = detail.data
+  const filter: LogFilter = {
+    taskId: query['logTask'] ?? '',
+    level: query['logLevel'] ?? '',
+    cursor: query['logCursor'] ?? '',
+  }
+  const logQuery = new URLSearchParams({ limit: String(LOG_PAGE) })
+  if (filter.taskId) logQuery.set('taskId', filter.taskId)
+  if (filter.level) logQuery.set('level', filter.level)
+  if (filter.cursor) logQuery.set('cursor', filter.cursor)
+  const after = Math.max(0, Number.parseInt(query['runs'] ?? '0', 10) || 0)
+  const [page, totals, revision, logs, revisions] = await Promise.all([
+    runsPage(api, execution, after),
+    // every run is in the detail when there are few: no need to ask for their totals
+    execution.taskRunCount <= execution.taskRuns.length
+      ? { ok: true as const, data: { items: totalsOf(execution.taskRuns) } }
+      : api.get<Totals>(`/api/executions/${execution.id}/task-runs/totals`),
+    api.get<RevisionView>(`/api/flows/${execution.flowId}/revisions/${execution.revision}`),
+    api.get<LogPage>(`/api/executions/${execution.id}/logs?${logQuery}`),
+    isFinal(execution.status) ? api.get<Page<RevisionView>>(`/api/flows/${execution.flowId}/revisions`) : null,
+  ])
+  if (isProblem(page)) return page
+  const definition = revision.ok ? revision.data.definition : null
+  const taskIds = taskIdsOf(definition)
+  const numbers = revisions?.ok ? revisionsOf(revisions.data.items) : null
+  const replay: ReplayChoices | null = numbers && { taskIds, revisions: numbers, latest: numbers[0] ?? null }
+  const waitingFor = [...new Set(page.runs.flatMap((run) => (run.waitingFor ? [run.waitingFor] : [])))]
+  const frame = {
+    start: msOf(execution.startedAt) ?? msOf(execution.createdAt) ?? now,
+    end: msOf(execution.endedAt) ?? now,
+    now,
+  }
+  const regions = {
+    facts: <Facts execution={execution} />,
+    actions: <Actions execution={execution} replay={replay} waitingFor={waitingFor} />,
+    gantt: <Gantt page={page} frame={frame} executionId={execution.id} />,
+    topology: definition ? (
+      <Topology
+        tasks={definition.tasks}
+        counts={totals.ok ? countsByTask(totals.data.items) : new Map()}
+        label={`Topology of ${execution.flowId} revision ${execution.revision}`}
+      />
+    ) : (
+      <Problem
+        problem={revision.ok ? { status: 404, code: 'not_found', message: 'no definition' } : revision.problem}
+      />
+    ),
+    runs: <RunsTable runs={page.runs} />,
+    logs: logs.ok ? (
+      <Logs executionId={execution.id} page={logs.data} filter={filter} taskIds={taskIds} />
+    ) : (
+      <Problem problem={logs.problem} />
+    ),
+    metrics: <Metrics execution={execution} />,
+    io: <InputOutput execution={execution} />,
+  }
+  const live = !isFinal(execution.status)
+  const body = (
+    <>
+      <h1>
+        Execution <span class="mono">{execution.id}</span>
+      </h1>
+      <p class="live-note" data-live-note>
+        {live ? 'live: updates every half second' : 'final: no more updates'}
+      </p>
+      <Region name="facts">{regions.facts}</Region>
+      <h2 id="actions">Actions</h2>
+      <Region name="actions">{regions.actions}</Region>
+      <h2 id="gantt">Gantt</h2>
+      <Region name="gantt">{regions.gantt}</Region>
+      <h2 id="topology">Topology</h2>
+      <Region name="topology">{regions.topology}</Region>
+      <h2 id="io">Input, output and error</h2>
+      <Region name="io">{regions.io}</Region>
+      <h2 id="task-runs">Task runs</h2>
+      <Region name="runs">{regions.runs}</Region>
+      <h2 id="logs">Logs</h2>
+      <Region name="logs">{regions.logs}</Region>
+      <h2 id="metrics">Metrics</h2>
+      <Region name="metrics">{regions.metrics}</Region>
+    </>
+  )
+  return {
+    title: `Execution ${execution.id.slice(0, 8)} (${execution.status})`,
+    section: 'executions',
+    live,
+    regions,
+    body,
+  }
+}

@@ -1,0 +1,204 @@
+/** @module The execution page's task runs: the Gantt of a page of them, a summary of the rest, and their details. */
+import type { TaskRunView } from '../api-types'
+import { layoutGantt } from '../core/gantt'
+import { GanttSvg } from '../core/gantt-svg'
+import { countsText } from '../core/status'
+import type { RunsSummary } from '../core/totals'
+import { formatDuration, formatTime, msOf } from '../core/time'
+import { Badge, Json } from './components'
+
+/** Task runs drawn per page of the Gantt. */
+export const RUNS_PAGE = 250
+
+export interface RunsPage {
+  runs: TaskRunView[]
+  /** The run id this page starts after (0 for the first). */
+  after: number
+  /** Runs after this page. */
+  rest: RunsSummary | null
+  total: number
+}
+
+const KEY: [string, string][] = [
+  ['sw-attempt', 'attempt'],
+  ['sw-failed', 'failed attempt'],
+  ['sw-backoff', 'back-off before a retry'],
+  ['sw-delay', 'delay'],
+  ['sw-event', 'waiting for an event'],
+  ['sw-child', 'waiting for a child execution'],
+  ['sw-span', 'container'],
+]
+
+export function Gantt({
+  page,
+  frame,
+  executionId,
+}: {
+  page: RunsPage
+  frame: { start: number; end: number; now: number }
+  executionId: string
+}) {
+  if (page.runs.length === 0) return <p class="muted">No task runs yet.</p>
+  const layout = layoutGantt(page.runs, frame)
+  const first = page.runs[0]
+  const last = page.runs.at(-1)
+  return (
+    <div>
+      <ul class="key" aria-label="Key">
+        {KEY.map(([swatch, words]) => (
+          <li>
+            <span class={`sw ${swatch}`} aria-hidden="true"></span>
+            {words}
+          </li>
+        ))}
+      </ul>
+      <p class="muted">
+        Task runs {first?.id}–{last?.id} of {page.total.toLocaleString('en-US')}, in start order; time from{' '}
+        {formatTime(layout.start)}. Hover or focus a failed attempt for its error.
+      </p>
+      <div class="scroll">
+        <GanttSvg layout={layout} />
+      </div>
+      <Summary page={page} executionId={executionId} />
+    </div>
+  )
+}
+
+function Summary({ page, executionId }: { page: RunsPage; executionId: string }) {
+  const rest = page.rest
+  const lastId = page.runs.at(-1)?.id ?? page.after
+  return (
+    <div class="summary-box">
+      {rest && rest.count > 0 ? (
+        <p>
+          <strong>{rest.count.toLocaleString('en-US')} more task runs</strong> not drawn: {countsText(rest.byStatus)}
+          {rest.from !== null ? `; from ${formatTime(rest.from)}` : ''}
+          {rest.to !== null ? ` to ${formatTime(rest.to)}` : ''}
+          {rest.from !== null && rest.to !== null ? ` (${formatDuration(rest.to - rest.from)})` : ''}.
+        </p>
+      ) : (
+        <p>All task runs from here on are drawn.</p>
+      )}
+      <nav class="pager" aria-label="Task run pages">
+        {page.after > 0 ? <a href={`/executions/${executionId}#gantt`}>« First task runs</a> : null}
+        {rest && rest.count > 0 ? (
+          <a href={`/executions/${executionId}?runs=${lastId}#gantt`} rel="next">
+            Next {Math.min(RUNS_PAGE, rest.count)} task runs »
+          </a>
+        ) : null}
+      </nav>
+    </div>
+  )
+}
+
+function RunDetails({ run }: { run: TaskRunView }) {
+  return (
+    <details id={`run-${run.id}`}>
+      <summary>attempts, input, output{run.error ? ', error' : ''}</summary>
+      <table>
+        <caption class="visually-hidden">Attempts of task run {run.id}</caption>
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Status</th>
+            <th>Started</th>
+            <th class="num">Took</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.attempts.map((attempt) => (
+            <tr>
+              <td>{attempt.number}</td>
+              <td>
+                <Badge status={attempt.status} />
+              </td>
+              <td>{formatTime(attempt.startedAt)}</td>
+              <td class="num">{formatDuration(attempt.durationMs)}</td>
+              <td>{attempt.error ? `${attempt.error.type}: ${attempt.error.message}` : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {run.attempts.map((attempt) =>
+        attempt.input === null ? null : (
+          <>
+            <h4>Attempt {attempt.number}: resolved input</h4>
+            <Json value={attempt.input} />
+          </>
+        ),
+      )}
+      <h4>Output</h4>
+      <Json value={run.output} />
+      {run.error ? (
+        <>
+          <h4>Error</h4>
+          <Json value={run.error} />
+        </>
+      ) : null}
+      <h4>Metrics</h4>
+      <ul>
+        {run.metrics.map((metric) => (
+          <li>
+            <span class="mono">{metric.name}</span>:{' '}
+            {metric.type === 'duration' ? formatDuration(metric.value) : metric.value.toLocaleString('en-US')}
+          </li>
+        ))}
+      </ul>
+    </details>
+  )
+}
+
+export function RunsTable({ runs }: { runs: TaskRunView[] }) {
+  if (runs.length === 0) return <p class="muted">No task runs yet.</p>
+  return (
+    <div class="scroll">
+      <table>
+        <caption class="visually-hidden">Task runs</caption>
+        <thead>
+          <tr>
+            <th class="num">Run</th>
+            <th>Task</th>
+            <th>Status</th>
+            <th class="num">Attempts</th>
+            <th class="hide-narrow">Started</th>
+            <th class="num">Took</th>
+            <th>Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => {
+            const started = msOf(run.startedAt)
+            const ended = msOf(run.endedAt)
+            return (
+              <tr data-run={run.id}>
+                <td class="num">{run.id}</td>
+                <td>
+                  <span class="mono">{run.taskId}</span> <span class="muted">{run.type}</span>
+                  {run.iteration !== null ? <span class="muted"> [{run.iteration}]</span> : null}
+                  {run.reused ? <span class="muted"> (reused)</span> : null}
+                  {run.childExecutionId ? (
+                    <>
+                      {' '}
+                      <a href={`/executions/${run.childExecutionId}`}>child execution</a>
+                    </>
+                  ) : null}
+                  {run.waitingFor ? <span class="muted"> waiting for “{run.waitingFor}”</span> : null}
+                </td>
+                <td>
+                  <Badge status={run.status} />
+                </td>
+                <td class="num">{run.attempts.length}</td>
+                <td class="hide-narrow">{formatTime(run.startedAt)}</td>
+                <td class="num">{started !== null && ended !== null ? formatDuration(ended - started) : '—'}</td>
+                <td>
+                  <RunDetails run={run} />
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}

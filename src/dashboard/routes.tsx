@@ -1,0 +1,188 @@
+/**
+ * @module The dashboard, served by the Worker: pages at `/`, `/executions/:id`, `/flows`,
+ * `/flows/:id`, their operations as POSTs beside them, sign-in, and two static assets. Every
+ * read and every operation is a request to the REST API in the same isolate.
+ */
+import { type Context, Hono } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import type { Env } from '../env'
+import { countExecutions } from '../store/d1/stats'
+import * as operations from './actions'
+import { type ApiFetch, apiFor } from './api-client'
+import { type ApiProblem, isProblem } from './api-types'
+import { CLIENT_SCRIPT } from './assets/client'
+import { STYLE } from './assets/style'
+import { accessOf, requireSameOrigin, requireSession, safeNext, signedIn } from './auth/guard'
+import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './auth/session'
+import { timingSafeEqual } from 'hono/utils/buffer'
+import { Problem, Shell } from './pages/components'
+import { executionPage } from './pages/execution-page'
+import { executionsPage } from './pages/executions-page'
+import { flowPage } from './pages/flow-page'
+import { flowsPage } from './pages/flows-page'
+import { loginPage } from './pages/login-page'
+import { digest, html, type View } from './view'
+
+type Ctx = Context<{ Bindings: Env }>
+
+/** Only this origin's scripts, styles, images and requests; no frames, no plugins. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+}
+
+const problemView = (problem: ApiProblem): View => ({
+  title: `${problem.status} ${problem.code}`,
+  section: 'executions',
+  live: false,
+  regions: {},
+  body: (
+    <>
+      <h1>{problem.status === 404 ? 'Not found' : 'The API refused'}</h1>
+      <Problem problem={problem} />
+      <p>
+        <a href="/">Back to the executions</a>
+      </p>
+    </>
+  ),
+})
+
+/** The page, or with `?fragment=1` its regions as JSON (with an ETag, 304 when unchanged). */
+async function respond(c: Ctx, result: View | ApiProblem): Promise<Response> {
+  const view = isProblem(result) ? problemView(result) : result
+  const status = isProblem(result) ? (result.status as 404) : (view.status ?? 200)
+  if (c.req.query('fragment') === '1') {
+    const regions: Record<string, string> = {}
+    for (const [name, child] of Object.entries(view.regions)) regions[name] = await html(child)
+    const text = JSON.stringify({ live: view.live, regions })
+    const etag = `"${await digest(text)}"`
+    const headers = { ...SECURITY_HEADERS, etag, 'content-type': 'application/json' }
+    if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers })
+    return new Response(text, { status, headers })
+  }
+  const url = new URL(c.req.url)
+  url.searchParams.set('fragment', '1')
+  const page = await html(
+    <Shell
+      title={view.title}
+      section={view.section}
+      signOut={accessOf(c.env) === 'session' && view.section !== 'login'}
+    >
+      <div data-live-url={`${url.pathname}${url.search}`} data-live={view.live ? 'on' : 'off'} data-live-ms="500">
+        {view.body}
+      </div>
+    </Shell>,
+  )
+  return new Response(`<!doctype html>${page}`, {
+    status,
+    headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' },
+  })
+}
+
+/** An operation's outcome: JSON for the page script; a redirect or an error page for a plain form. */
+async function answer(c: Ctx, outcome: operations.Outcome, back: string): Promise<Response> {
+  if (c.req.header('accept')?.includes('application/json')) {
+    const { problem: _problem, ...rest } = outcome
+    return c.json(rest, outcome.ok ? 200 : (outcome.status as 400))
+  }
+  if (outcome.ok) return c.redirect(outcome.redirect ?? back, 303)
+  return respond(c, outcome.problem ?? { status: outcome.status, code: 'refused', message: outcome.message })
+}
+
+async function formOf(c: Ctx): Promise<Record<string, string>> {
+  const form = await c.req.parseBody()
+  return Object.fromEntries(
+    Object.entries(form).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])),
+  )
+}
+
+/** The dashboard's routes; `apiFetch` is the API app's fetch, which every read and operation goes through. */
+export function dashboard(apiFetch: ApiFetch): Hono<{ Bindings: Env }> {
+  const ui = new Hono<{ Bindings: Env }>()
+  const guard = [requireSameOrigin(), requireSession()] as const
+  const api = (c: Ctx) => apiFor(c, apiFetch)
+
+  ui.get('/assets/dashboard.css', (c) =>
+    c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' }),
+  )
+  ui.get('/assets/dashboard.js', (c) =>
+    c.body(CLIENT_SCRIPT, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+    }),
+  )
+
+  ui.get('/login', async (c) => {
+    if (accessOf(c.env) !== 'session' || (await signedIn(c))) {
+      return accessOf(c.env) === 'closed'
+        ? respond(c, loginPage('/', false, true))
+        : c.redirect(safeNext(c.req.query('next')), 303)
+    }
+    return respond(c, loginPage(safeNext(c.req.query('next')), false, false))
+  })
+  ui.post('/login', requireSameOrigin(), async (c) => {
+    const form = await formOf(c)
+    const token = c.env.API_TOKEN
+    const next = safeNext(form['next'])
+    if (!token) return c.redirect('/', 303)
+    if (!(await timingSafeEqual(form['token'] ?? '', token))) return respond(c, loginPage(next, true, false))
+    setCookie(c, SESSION_COOKIE, await createSession(token, Date.now()), {
+      prefix: 'host',
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: SESSION_TTL_MS / 1000,
+    })
+    return c.redirect(next, 303)
+  })
+  ui.post('/logout', requireSameOrigin(), (c) => {
+    deleteCookie(c, SESSION_COOKIE, { prefix: 'host', path: '/', secure: true })
+    return c.redirect('/login', 303)
+  })
+
+  ui.get('/', ...guard, async (c) =>
+    respond(
+      c,
+      await executionsPage(api(c), c.req.query(), Date.now(), (since, binMs) =>
+        countExecutions(c.env.DB, since, binMs),
+      ),
+    ),
+  )
+  ui.get('/executions/:id', ...guard, async (c) =>
+    respond(c, await executionPage(api(c), c.req.param('id'), c.req.query(), Date.now())),
+  )
+  ui.get('/flows', ...guard, async (c) => respond(c, await flowsPage(api(c), c.req.query(), new URL(c.req.url).origin)))
+  ui.get('/flows/:id', ...guard, async (c) =>
+    respond(c, await flowPage(api(c), c.req.param('id'), c.req.query(), new URL(c.req.url).origin)),
+  )
+
+  for (const operation of ['kill', 'pause', 'resume'] as const) {
+    ui.post(`/executions/:id/${operation}`, ...guard, async (c) =>
+      answer(c, await operations.control(api(c), c.req.param('id'), operation), `/executions/${c.req.param('id')}`),
+    )
+  }
+  ui.post('/executions/:id/replay', ...guard, async (c) =>
+    answer(c, await operations.replay(api(c), c.req.param('id'), await formOf(c)), `/executions/${c.req.param('id')}`),
+  )
+  ui.post('/executions/:id/event', ...guard, async (c) =>
+    answer(c, await operations.deliver(api(c), c.req.param('id'), await formOf(c)), `/executions/${c.req.param('id')}`),
+  )
+  ui.post('/flows/:id/execute', ...guard, async (c) => {
+    const outcome = await operations.execute(api(c), c.req.param('id'), await formOf(c))
+    const back = outcome.executionId ? `/executions/${outcome.executionId}` : `/flows/${c.req.param('id')}`
+    return answer(c, outcome, back)
+  })
+  ui.post('/flows/:id/disable', ...guard, async (c) =>
+    answer(c, await operations.disable(api(c), c.req.param('id')), `/flows/${c.req.param('id')}`),
+  )
+  ui.post('/flows/:id/enable', ...guard, async (c) =>
+    answer(c, await operations.enable(api(c), c.req.param('id')), `/flows/${c.req.param('id')}`),
+  )
+  return ui
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest'
+import { type GanttRun, layoutGantt, MIN_SEGMENT, segmentsOf, treeOrder } from '../../src/dashboard/core/gantt'
+import { GanttSvg } from '../../src/dashboard/core/gantt-svg'
+import { summariseRuns } from '../../src/dashboard/core/totals'
+
+const T0 = Date.parse('2026-12-01T10:00:00.000Z')
+const at = (ms: number) => new Date(T0 + ms).toISOString()
+
+function run(id: number, patch: Partial<GanttRun> & { times?: [number, number | null, string?][] } = {}): GanttRun {
+  const { times = [[0, 10]], ...rest } = patch
+  return {
+    id,
+    taskId: `t${id}`,
+    type: 'set',
+    status: 'completed',
+    parentTaskRunId: null,
+    branch: null,
+    iteration: null,
+    attempts: times.map(([start, end, status], index) => ({
+      number: index + 1,
+      status: status ?? (end === null ? 'running' : 'completed'),
+      startedAt: at(start),
+      endedAt: end === null ? null : at(end),
+      error: status === 'failed' ? { type: 'http_error', message: `answered 503 (${index + 1})` } : null,
+    })),
+    startedAt: at(times[0]?.[0] ?? 0),
+    endedAt: times.at(-1)?.[1] === null ? null : at(times.at(-1)?.[1] ?? 0),
+    wakeAt: null,
+    childExecutionId: null,
+    ...rest,
+  }
+}
+
+describe('the Gantt layout', () => {
+  it('puts children under their parent, branch by branch, each row below the last', () => {
+    const runs = [
+      run(1, { taskId: 'fan', type: 'parallel', times: [[0, 1]] }),
+      run(2, { parentTaskRunId: 1, branch: '0', times: [[1, 50]] }),
+      run(3, { parentTaskRunId: 1, branch: '1', times: [[1, 40]] }),
+      run(4, { parentTaskRunId: 1, branch: '0', times: [[50, 60]] }),
+      run(5, { times: [[61, 70]] }),
+    ]
+    const layout = layoutGantt(runs, { start: T0, end: T0 + 70, now: T0 + 100 })
+    expect(layout.rows.map((row) => [row.run.id, row.depth])).toEqual([
+      [1, 0],
+      [2, 1],
+      [4, 1],
+      [3, 1],
+      [5, 0],
+    ])
+    const ys = layout.rows.map((row) => row.y)
+    expect(ys).toEqual([...ys].sort((a, b) => a - b))
+    expect(new Set(ys).size).toBe(ys.length)
+    expect(layout.rows[1]?.label).toBe('t2 (branch 1)')
+  })
+
+  it('draws parallel branches that overlap in time on separate rows over the same x range', () => {
+    const runs = [
+      run(1, { type: 'parallel', times: [[0, 1]], endedAt: at(100) }),
+      run(2, { parentTaskRunId: 1, branch: '0', times: [[10, 90]] }),
+      run(3, { parentTaskRunId: 1, branch: '1', times: [[20, 80]] }),
+    ]
+    const layout = layoutGantt(runs, { start: T0, end: T0 + 100, now: T0 + 100 })
+    const [a, b] = [layout.rows[1]?.segments[0], layout.rows[2]?.segments[0]]
+    expect(a && b).toBeTruthy()
+    // b lies within a in time, hence in x
+    expect(b!.x).toBeGreaterThan(a!.x)
+    expect(b!.x + b!.width).toBeLessThan(a!.x + a!.width)
+    expect(layout.rows[1]?.y).not.toBe(layout.rows[2]?.y)
+    // the container spans its children
+    const span = layout.rows[0]?.segments.find((segment) => segment.kind === 'span')
+    expect(span!.x).toBeLessThanOrEqual(a!.x)
+    expect(span!.x + span!.width).toBeGreaterThanOrEqual(a!.x + a!.width)
+  })
+
+  it('draws each attempt, the back-off between them, and the errors of the failed ones', () => {
+    const flaky = run(1, {
+      type: 'http',
+      status: 'completed',
+      times: [
+        [0, 10, 'failed'],
+        [510, 520, 'failed'],
+        [1520, 1530],
+      ],
+    })
+    const kinds = segmentsOf(flaky, T0 + 2000).map((segment) => [segment.kind, segment.status, segment.attempt])
+    expect(kinds).toEqual([
+      ['attempt', 'failed', 1],
+      ['backoff', 'delayed', null],
+      ['attempt', 'failed', 2],
+      ['backoff', 'delayed', null],
+      ['attempt', 'completed', 3],
+    ])
+    const layout = layoutGantt([flaky], { start: T0, end: T0 + 1530, now: T0 + 2000 })
+    const segments = layout.rows[0]!.segments
+    // the back-off starts where the failed attempt ends and ends where the next starts
+    expect(segments[1]!.x).toBeCloseTo(segments[0]!.x + (segments[0]!.width > MIN_SEGMENT ? segments[0]!.width : 0), 0)
+    expect(segments[1]!.x + segments[1]!.width).toBeCloseTo(segments[2]!.x, 5)
+    expect(segments[0]!.error?.message).toBe('answered 503 (1)')
+    const svg = String(GanttSvg({ layout }))
+    expect(svg).toContain('http_error: answered 503 (1)')
+    expect(svg).toContain('tabindex="0"')
+    expect(svg).toContain('✔ completed ×3')
+  })
+
+  it('gives delays, event waits and children their own kinds, open ones up to now, and a retry waiting its back-off', () => {
+    const now = T0 + 500
+    expect(segmentsOf(run(1, { type: 'delay', status: 'delayed', times: [[0, null]] }), now)[0]).toMatchObject({
+      kind: 'delay',
+      open: true,
+      end: now,
+    })
+    expect(segmentsOf(run(2, { type: 'wait', status: 'waiting', times: [[0, null]] }), now)[0]?.kind).toBe('event')
+    expect(segmentsOf(run(3, { type: 'subflow', times: [[0, 100]] }), now)[0]?.kind).toBe('child')
+    const retrying = run(4, { type: 'http', status: 'delayed', times: [[0, 10, 'failed']], wakeAt: at(1000) })
+    expect(segmentsOf(retrying, now).at(-1)).toMatchObject({ kind: 'backoff', open: true, end: T0 + 1000 })
+  })
+
+  it('orders foreach iterations by index and keeps a run whose parent is on another page at the top level', () => {
+    const runs = [
+      run(1, { type: 'foreach' }),
+      run(3, { parentTaskRunId: 1, branch: '1', iteration: 1 }),
+      run(2, { parentTaskRunId: 1, branch: '0', iteration: 0 }),
+      run(9, { parentTaskRunId: 7, branch: '5', iteration: 5 }),
+    ]
+    expect(treeOrder(runs).map(({ run: r, depth }) => [r.id, depth])).toEqual([
+      [1, 0],
+      [2, 1],
+      [3, 1],
+      [9, 0],
+    ])
+    expect(layoutGantt(runs, { start: T0, end: T0 + 10, now: T0 + 10 }).rows[1]?.label).toBe('t2 [0]')
+  })
+
+  it('never draws a segment narrower than the minimum, and widens the frame to runs outside it', () => {
+    const layout = layoutGantt([run(1, { times: [[-500, -500]] }), run(2, { times: [[0, 100_000]] })], {
+      start: T0,
+      end: T0 + 1000,
+      now: T0 + 1000,
+    })
+    expect(layout.start).toBe(T0 - 500)
+    expect(layout.end).toBe(T0 + 100_000)
+    expect(layout.rows[0]!.segments[0]!.width).toBe(MIN_SEGMENT)
+    expect(layout.ticks.length).toBeGreaterThan(2)
+  })
+})
+
+describe('the summary of task runs not drawn', () => {
+  it('counts them by status and gives their time span', () => {
+    const summary = summariseRuns([
+      { taskId: 'square', status: 'completed', count: 9_000, firstStartedAt: at(100), lastEndedAt: at(5000) },
+      { taskId: 'square', status: 'failed', count: 2, firstStartedAt: at(50), lastEndedAt: at(300) },
+      { taskId: 'log', status: 'completed', count: 749, firstStartedAt: at(200), lastEndedAt: at(6000) },
+    ])
+    expect(summary.count).toBe(9_751)
+    expect(Object.fromEntries(summary.byStatus)).toEqual({ completed: 9_749, failed: 2 })
+    expect([summary.from, summary.to]).toEqual([T0 + 50, T0 + 6000])
+  })
+})

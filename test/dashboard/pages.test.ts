@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { type RunTotal, totalsOf } from '../../src/dashboard/core/totals'
+import { call, execution, finished, target, waitFor } from '../helpers/api'
+import { start } from '../helpers/engine'
+
+const page = async (path: string, headers: Record<string, string> = {}) => {
+  const response = await call('GET', path, undefined, headers)
+  return { response, text: await response.text() }
+}
+
+describe('the dashboard pages', () => {
+  it('renders the executions list, an execution, the flows and a flow from the API', async () => {
+    const { flowId, executionId } = await start({
+      tasks: [
+        { id: 'fetch', type: 'http', url: target('/flaky?fail=1&key=dash'), retry: { maxAttempts: 2, delay: '10ms' } },
+        {
+          id: 'both',
+          type: 'parallel',
+          branches: [[{ id: 'a', type: 'set', values: { a: 1 } }], [{ id: 'b', type: 'log', message: 'hi' }]],
+        },
+        { id: 'check', type: 'if', condition: 'false', then: [{ id: 'never', type: 'fail', message: 'no' }] },
+      ],
+    })
+    await waitFor(executionId, finished)
+    // the totals the page computes from the runs at hand are the API's
+    const detail0 = await execution(executionId)
+    const totals = (await (await call('GET', `/api/executions/${executionId}/task-runs/totals`)).json()) as {
+      items: RunTotal[]
+    }
+    const key = (total: RunTotal) => `${total.taskId}/${total.status}`
+    const sorted = (items: RunTotal[]) => [...items].sort((a, b) => key(a).localeCompare(key(b)))
+    expect(sorted(totalsOf(detail0.taskRuns))).toEqual(sorted(totals.items))
+    const list = await page('/')
+    expect(list.response.status).toBe(200)
+    expect(list.response.headers.get('content-security-policy')).toContain("script-src 'self'")
+    expect(list.text).toContain(executionId)
+    const detail = await page(`/executions/${executionId}`)
+    expect(detail.response.status).toBe(200)
+    expect(detail.text).toContain('class="gantt"')
+    expect(detail.text).toContain('class="topology"')
+    expect(detail.text).toContain('then — skipped')
+    const fragment = await call('GET', `/executions/${executionId}?fragment=1`)
+    const body = (await fragment.json()) as { live: boolean; regions: Record<string, string> }
+    expect(body.live).toBe(false)
+    expect(Object.keys(body.regions)).toContain('gantt')
+    const etag = fragment.headers.get('etag') as string
+    expect(
+      (await call('GET', `/executions/${executionId}?fragment=1`, undefined, { 'if-none-match': etag })).status,
+    ).toBe(304)
+    expect((await page('/flows')).text).toContain(flowId)
+    const flow = await page(`/flows/${flowId}`)
+    expect(flow.response.status).toBe(200)
+    expect(flow.text).toContain('YAML')
+    expect((await page('/executions/nope')).response.status).toBe(404)
+  })
+})
