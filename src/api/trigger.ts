@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
 import { deliveryExecutionId, idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
-import { launch } from '../objects/stubs'
+import { launch, triggerInput } from '../objects/stubs'
 import type { Output, Trigger } from '../domain/types'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
@@ -50,7 +50,11 @@ export async function trigger(
     revision: flow.latestRevision,
     definition: flow.definition,
     trigger: kind,
-    input: requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders),
+    // the headers rule: only a webhook's input carries its request's headers (and request details)
+    input:
+      kind === 'webhook'
+        ? requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders)
+        : triggerInput(kind, body, now),
     ...(dedup ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })

@@ -18,6 +18,7 @@ import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
 import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from '../api/views'
 import { eraseExecution } from './cleanup'
+import { inputForTrigger } from '../domain/headers-rule'
 
 export interface StartRequest {
   executionId: string
@@ -268,7 +269,8 @@ export class ExecutionObject extends DurableObject<Env> {
       revision: request.revision,
       definition: request.definition,
       trigger: 'replay',
-      input: row.input,
+      // the same body and request details; no headers (the headers rule)
+      input: { ...row.input, headers: {}, metadata: { ...row.input.metadata, trigger: 'replay' } },
       replayOf: row.id,
       reuse: plan,
     })
@@ -379,7 +381,7 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     mode: request.definition.mode,
     trigger: request.trigger,
     status: 'pending',
-    input: request.input,
+    input: inputForTrigger(request.trigger, request.input),
     output: request.reuse?.output ?? null,
     error: null,
     vars: request.reuse?.vars ?? {},
