@@ -10,6 +10,7 @@ import type { Output, Trigger } from '../domain/types'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { ApiError } from './errors'
+import { inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
 
 export const EXECUTION_HEADER = 'x-execution-id'
@@ -69,6 +70,7 @@ export async function trigger(
       })
     throw new ApiError({ status: 409, code: 'conflict', message: result.message, headers })
   }
+  if (result.error?.issues) throw inputRefused(result.error, executionId)
   if (compiled.mode === 'sync' && result.output) return outputResponse(result.output, executionId)
   return accepted(c, executionId, result.status)
 }

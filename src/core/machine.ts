@@ -64,6 +64,8 @@ export type EngineEvent =
     }
   /** The children of the runs a kill stopped were told to stop: the kill is complete. */
   | { type: 'childrenStopped' }
+  /** The execution cannot start (its input does not match the flow's schema): it fails with `error`. */
+  | { type: 'invalid'; error: ExecutionError }
   /** The shell hit an unexpected error: the execution fails rather than being left without an alarm. */
   | { type: 'crashed'; message: string }
 
@@ -117,6 +119,9 @@ function handle(d: Draft, event: EngineEvent): void {
         taskRunId: null,
         attempt: null,
       })
+    case 'invalid':
+      if (d.exec.status === 'pending') failExecution(d, event.error)
+      return
     case 'childrenStopped':
       if (d.exec.status === 'killing') endExecution(d, 'killed', null)
       return

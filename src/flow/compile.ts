@@ -10,6 +10,7 @@ import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError } from './expression'
 import { redactedHeaders } from './input-headers'
+import { InputValidator } from './input-schema'
 import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
 import { MAX_NESTING, valueTooDeep } from './nesting'
@@ -50,6 +51,8 @@ export interface CompiledFlow {
   readonly retentionMs: number
   /** Request headers whose values the input of an execution replaces with "[redacted]". */
   readonly redactedHeaders: ReadonlySet<string>
+  /** The flow's input schema, ready to check bodies (null: any body). */
+  readonly input: InputValidator | null
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
 }
@@ -166,6 +169,7 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
     ),
     retentionMs: retentionMs(definition.retention),
     redactedHeaders: redactedHeaders(definition.inputHeaders),
+    input: definition.input === undefined ? null : new InputValidator(definition.input),
     root: definition.tasks.map((task) => task.id),
     tasks,
   }

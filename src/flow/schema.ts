@@ -15,6 +15,7 @@ import { Duration, parseDuration } from './duration'
 import { TaskId } from './ids'
 import { Retention } from './retention'
 import { InputHeaders } from './input-headers'
+import { InputSchema } from './input-schema'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -150,6 +151,8 @@ export const FlowDefinition = z
     retry: RetryPolicy.optional(),
     expressionBudget: ExpressionBudget.optional(),
     inputHeaders: InputHeaders.optional(),
+    /** A JSON Schema for the trigger body: a body that does not match fails its execution with validation_error. */
+    input: InputSchema.optional(),
     triggers: z.array(TriggerDefinition).optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
   })

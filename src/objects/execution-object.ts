@@ -19,6 +19,8 @@ import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger }
 import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from '../api/views'
 import { eraseExecution } from './cleanup'
 import { inputForTrigger } from '../domain/headers-rule'
+import { invalidInput } from '../flow/input-schema'
+import type { Issue } from '../flow/issues'
 
 export interface StartRequest {
   executionId: string
@@ -45,7 +47,16 @@ type Failure = {
 }
 
 export type StartResult =
-  { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
+  | {
+      ok: true
+      executionId: string
+      status: ExecutionStatus
+      output: Output | null
+      /** Why it failed, when it did (an input the flow's schema refused has `issues`). */
+      error: ExecutionError | null
+      created: boolean
+    }
+  | Failure
 
 export type ControlResult = { ok: true; status: ExecutionStatus } | Failure
 
@@ -120,11 +131,15 @@ export class ExecutionObject extends DurableObject<Env> {
         this.store.saveRuns(request.reuse?.runs ?? [])
       })
       runner = this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined)
-      if (waitMs > 0) await this.guarded((current) => current.start(), runner)
+      // every invocation is traced: a body the flow's schema refuses still makes an execution, which fails
+      const issues = runner.flow.input?.check(row.input.body) ?? []
+      if (issues.length > 0) await this.guarded((current) => current.request(invalidStart(issues)), runner)
+      else if (waitMs > 0) await this.guarded((current) => current.start(), runner)
       else runner.flush()
     }
     const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : null
-    return { ok: true, executionId: request.executionId, status: runner.exec.status, output, created }
+    const { status, error } = runner.exec
+    return { ok: true, executionId: request.executionId, status, output, error, created }
   }
 
   override async alarm(): Promise<void> {
@@ -403,3 +418,5 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     droppedLogs: 0,
   }
 }
+
+const invalidStart = (issues: Issue[]): EngineEvent => ({ type: 'invalid', error: invalidInput(issues) })
