@@ -10,7 +10,7 @@ import type { Output, Trigger } from '../domain/types'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { ApiError } from './errors'
-import { inputRefused } from './flow-control'
+import { checkRateLimit, concurrencyRejected, inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
 
 export const EXECUTION_HEADER = 'x-execution-id'
@@ -45,22 +45,25 @@ export async function trigger(
   const now = Date.now()
   const dedup = await dedupOf(c, flow.id, deliveryId)
   const executionId = dedup?.executionId ?? newExecutionId()
+  // the headers rule: only a webhook's input carries its request's headers (and request details)
+  const input =
+    kind === 'webhook'
+      ? requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders)
+      : triggerInput(kind, body, now)
+  await checkRateLimit(c.env, compiled, input)
   const result = await launch(c.env, {
     executionId,
     flowId: flow.id,
     revision: flow.latestRevision,
     definition: flow.definition,
     trigger: kind,
-    // the headers rule: only a webhook's input carries its request's headers (and request details)
-    input:
-      kind === 'webhook'
-        ? requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders)
-        : triggerInput(kind, body, now),
+    input,
     ...(dedup ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })
   if (!result.ok) {
     const headers = { [EXECUTION_HEADER]: executionId }
+    if (result.code === 'rejected') throw concurrencyRejected(result.message, result.retryAfterMs)
     if (result.code === 'idempotency_mismatch')
       throw new ApiError({
         status: 422,

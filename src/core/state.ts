@@ -54,7 +54,8 @@ export interface RunState {
 
 export interface ExecState {
   id: string
-  flowId: string
+  /** Null for an ad-hoc run. */
+  flowId: string | null
   revision: number
   mode: Mode
   trigger: Trigger

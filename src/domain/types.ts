@@ -4,6 +4,7 @@ import { ExecutionError, TaskError } from './errors'
 
 export const ExecutionStatus = z.enum([
   'pending',
+  'queued',
   'running',
   'delayed',
   'waiting',

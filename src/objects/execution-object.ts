@@ -18,13 +18,16 @@ import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
 import { executionView, type ExecutionView, nextRunCursor, summaryOf, TASK_RUNS_PAGE, taskRunView } from '../api/views'
 import { eraseExecution } from './cleanup'
+import { acquireSlot, releaseSlot, slotOf } from './coordinators'
+import type { SlotRef } from '../core/admission'
 import { inputForTrigger } from '../domain/headers-rule'
 import { invalidInput } from '../flow/input-schema'
 import type { Issue } from '../flow/issues'
 
 export interface StartRequest {
   executionId: string
-  flowId: string
+  /** Null for an ad-hoc run. */
+  flowId: string | null
   revision: number
   definition: FlowDefinition
   trigger: Trigger
@@ -42,8 +45,10 @@ export interface StartRequest {
 
 type Failure = {
   ok: false
-  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final'
+  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final' | 'rejected'
   message: string
+  /** For `rejected`: when a slot is likely to be free. */
+  retryAfterMs?: number
 }
 
 export type StartResult =
@@ -72,6 +77,8 @@ export class ExecutionObject extends DurableObject<Env> {
   private readonly wakes: WakeLedger
   /** Wakes running in this instance: only the first of overlapping ones is written down. */
   private waking = 0
+  /** A start creating the execution, while it asks a coordinator: other starts wait for it. */
+  private creating: Promise<void> | null = null
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -105,11 +112,15 @@ export class ExecutionObject extends DurableObject<Env> {
     notifyParent: (row) => notifyParent(this.env, row),
     index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
     compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
+    acquireSlot: (slot, executionId) => acquireSlot(this.env, slot, executionId),
+    releaseSlot: (slot, executionId) => releaseSlot(this.env, slot, executionId),
   }
 
   /** Creates the execution (or finds it, for an idempotent retry) and answers as a trigger should. */
   async start(request: StartRequest): Promise<StartResult> {
     const waitMs = request.waitMs ?? 0
+    // a start that asks a coordinator awaits it: a second start (an idempotent retry) waits for the first
+    while (this.creating) await this.creating
     let runner = this.runner
     const created = runner === null
     if (runner) {
@@ -124,22 +135,70 @@ export class ExecutionObject extends DurableObject<Env> {
         }
       }
     } else {
-      await this.store.migrate()
-      const row = newExecutionRow(request, Date.now())
-      this.store.transaction(() => {
-        this.store.insertExecution(row)
-        this.store.saveRuns(request.reuse?.runs ?? [])
-      })
-      runner = this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined)
-      // every invocation is traced: a body the flow's schema refuses still makes an execution, which fails
-      const issues = runner.flow.input?.check(row.input.body) ?? []
-      if (issues.length > 0) await this.guarded((current) => current.request(invalidStart(issues)), runner)
-      else if (waitMs > 0) await this.guarded((current) => current.start(), runner)
-      else runner.flush()
+      const creation = this.create(request, waitMs)
+      this.creating = creation.then(
+        () => undefined,
+        () => undefined,
+      )
+      try {
+        const made = await creation
+        if (!made.ok) return made
+        runner = made.runner
+      } finally {
+        this.creating = null
+      }
     }
     const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : null
     const { status, error } = runner.exec
     return { ok: true, executionId: request.executionId, status, output, error, created }
+  }
+
+  /**
+   * Creates the execution. A body its flow's schema refuses still makes one, which fails at once:
+   * every invocation is traced. Under a concurrency limit that rejects, the slot is asked for before
+   * anything is written, so a refusal leaves the object empty; under one that queues, the execution is
+   * written first (it is listed as it waits) and then asks.
+   */
+  private async create(request: StartRequest, waitMs: number): Promise<{ ok: true; runner: Runner } | Failure> {
+    const flow = compiledRevision(request.flowId, request.revision, request.definition)
+    const input = inputForTrigger(request.trigger, request.input)
+    const issues = flow.input?.check(input.body) ?? []
+    const slot = issues.length > 0 ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
+    if (slot?.onLimit === 'reject') {
+      const answer = await acquireSlot(this.env, slot, request.executionId)
+      if (answer.outcome === 'rejected') {
+        const message = `flow ${request.flowId} already runs ${slot.limit} execution${slot.limit === 1 ? '' : 's'} for this key`
+        return { ok: false, code: 'rejected', message, retryAfterMs: answer.retryAfterMs }
+      }
+    }
+    await this.store.migrate()
+    const row = newExecutionRow(request, input, slot, Date.now())
+    this.store.transaction(() => {
+      this.store.insertExecution(row)
+      this.store.saveRuns(request.reuse?.runs ?? [])
+    })
+    const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
+    const start = () => this.guarded((current) => current.start(), runner)
+    if (issues.length > 0) await this.guarded((current) => current.request(invalidStart(issues)), runner)
+    else if (slot?.onLimit === 'queue') {
+      const granted = await this.guarded((current) => current.acquireSlot(), runner)
+      if (granted && waitMs > 0) await start()
+    } else if (waitMs > 0) await start()
+    else runner.flush()
+    return { ok: true, runner }
+  }
+
+  /** The coordinator of this execution's key gave it a slot: it starts. Null status: no such execution. */
+  async admit(): Promise<{ status: ExecutionStatus | null }> {
+    const runner = this.runner
+    if (!runner) return { status: null }
+    runner.admit()
+    return { status: runner.exec.status }
+  }
+
+  /** How the execution stands, for its coordinator's reconciliation (null: no such execution). */
+  async slotStatus(): Promise<ExecutionStatus | null> {
+    return this.runner?.exec.status ?? null
   }
 
   override async alarm(): Promise<void> {
@@ -387,7 +446,12 @@ export class ExecutionObject extends DurableObject<Env> {
   }
 }
 
-function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
+function newExecutionRow(
+  request: StartRequest,
+  input: ExecutionInput,
+  slot: SlotRef | null,
+  now: number,
+): ExecutionRow {
   return {
     id: request.executionId,
     flowId: request.flowId,
@@ -396,7 +460,8 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     mode: request.definition.mode,
     trigger: request.trigger,
     status: 'pending',
-    input: inputForTrigger(request.trigger, request.input),
+    input,
+    slot,
     output: request.reuse?.output ?? null,
     error: null,
     vars: request.reuse?.vars ?? {},
