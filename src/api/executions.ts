@@ -7,7 +7,8 @@ import { getFlow, getRevision } from '../store/d1/flows'
 import type { FlowDefinition } from '../flow/schema'
 import { isExecutionId, newExecutionId } from '../domain/ids'
 import { executionStub } from '../objects/stubs'
-import { ExecutionStatus } from '../domain/types'
+import { ExecutionStatus, Trigger } from '../domain/types'
+import { adhocRun } from './adhoc'
 import type { ControlResult } from '../objects/execution-object'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
@@ -44,6 +45,7 @@ const Time = z.iso.datetime({ offset: true }).transform((value) => Date.parse(va
 
 export const ListQuery = z.object({
   flowId: FlowId.optional(),
+  trigger: Trigger.optional(),
   status: ExecutionStatus.optional(),
   parentId: z.string().optional(),
   since: Time.optional(),
@@ -55,7 +57,8 @@ export const ListQuery = z.object({
 const summaryView = (row: ExecutionSummary) => ({
   id: row.id,
   flowId: row.flowId,
-  revision: row.revision,
+  // an ad-hoc run has no flow, hence no revision
+  revision: row.flowId === null ? null : row.revision,
   status: row.status,
   trigger: row.trigger,
   mode: row.mode,
@@ -68,6 +71,8 @@ const summaryView = (row: ExecutionSummary) => ({
   replayOf: row.replayOf,
   parentExecutionId: row.parentExecutionId,
 })
+
+executions.post('/', adhocRun)
 
 executions.get('/', async (c) => {
   const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
@@ -186,8 +191,15 @@ executions.post('/:id/replay', async (c) => {
   const id = c.req.param('id')
   const body = parseOr400(ReplayBody, await readBody(c.req.raw), 'invalid_request', 'replay request')
   const stub = stubOf(c.env, id)
-  const flowId = await stub.flowId()
-  if (flowId === null) throw missing(id)
+  const owner = await stub.flowId()
+  if (owner === null) throw missing(id)
+  const { flowId } = owner
+  if (flowId === null)
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: `execution ${id} is an ad-hoc run of no stored flow: run it again with POST /api/executions`,
+    })
   const revision = await replayRevision(c.env, flowId, body.revision)
   const executionId = newExecutionId()
   const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })

@@ -6,7 +6,8 @@ import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
 import { deliveryExecutionId, idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
 import { launch, triggerInput } from '../objects/stubs'
-import type { Output, Trigger } from '../domain/types'
+import type { Mode, Output, Trigger } from '../domain/types'
+import type { StartResult } from '../objects/execution-object'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { ApiError } from './errors'
@@ -61,6 +62,17 @@ export async function trigger(
     ...(dedup ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })
+  return startAnswer(c, compiled.mode, executionId, result, dedup?.header)
+}
+
+/** How a trigger answers the start of an execution: its sync output, 202, or why it did not start. */
+export function startAnswer(
+  c: Context,
+  mode: Mode,
+  executionId: string,
+  result: StartResult,
+  dedupHeader?: Dedup['header'],
+): Response {
   if (!result.ok) {
     const headers = { [EXECUTION_HEADER]: executionId }
     if (result.code === 'rejected') throw concurrencyRejected(result.message, result.retryAfterMs)
@@ -68,13 +80,13 @@ export async function trigger(
       throw new ApiError({
         status: 422,
         code: 'idempotency_mismatch',
-        message: `this ${dedup?.header} was used with another request`,
+        message: `this ${dedupHeader} was used with another request`,
         headers,
       })
     throw new ApiError({ status: 409, code: 'conflict', message: result.message, headers })
   }
   if (result.error?.issues) throw inputRefused(result.error, executionId)
-  if (compiled.mode === 'sync' && result.output) return outputResponse(result.output, executionId)
+  if (mode === 'sync' && result.output) return outputResponse(result.output, executionId)
   return accepted(c, executionId, result.status)
 }
 

@@ -352,9 +352,9 @@ export class ExecutionObject extends DurableObject<Env> {
     return { ok: true, executionId: request.executionId, fromTaskId: plan.fromTaskId, reused: plan.runs.length }
   }
 
-  /** The flow of this execution, or null when there is none. */
-  async flowId(): Promise<string | null> {
-    return this.runner?.exec.flowId ?? null
+  /** The flow of this execution (null for an ad-hoc run), or null when there is no such execution. */
+  async flowId(): Promise<{ flowId: string | null } | null> {
+    return this.runner ? { flowId: this.runner.exec.flowId } : null
   }
 
   async taskRuns(afterId: number, limit: number) {
