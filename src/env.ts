@@ -1,12 +1,18 @@
 /** @module The Worker's bindings (wrangler.toml) and secrets. */
 import type { ExecutionObject } from './objects/execution-object'
 import type { SchedulerObject } from './objects/scheduler-object'
+import type { CoordinatorObject } from './objects/coordinator-object'
+import type { RateLimiterObject } from './objects/rate-limiter-object'
 
 export interface Env {
   DB: D1Database
   EXECUTIONS: DurableObjectNamespace<ExecutionObject>
   /** One per flow with schedule triggers. */
   SCHEDULERS: DurableObjectNamespace<SchedulerObject>
+  /** One per flow and concurrency key, while executions hold or wait for its slots. */
+  COORDINATORS: DurableObjectNamespace<CoordinatorObject>
+  /** One per flow and rate-limit key, while triggers are counted in its window. */
+  RATE_LIMITERS: DurableObjectNamespace<RateLimiterObject>
   /** Bearer token for `/api/*` (a secret: `wrangler secret put API_TOKEN`). */
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */

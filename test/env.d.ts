@@ -17,7 +17,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')
-      durableNamespaces: 'ExecutionObject'
+      durableNamespaces: 'ExecutionObject' | 'CoordinatorObject' | 'RateLimiterObject'
     }
   }
 }

@@ -21,7 +21,7 @@ export const Expression = z.string().trim().min(1, 'expression must not be empty
 
 /** What the engine hands every action. */
 export interface ActionContext {
-  execution: { id: string; flowId: string; revision: number }
+  execution: { id: string; flowId: string | null; revision: number }
   taskRun: { id: number; taskId: string; attempt: number }
   /** Aborted when the attempt times out or the execution is killed. */
   signal: AbortSignal

@@ -6,7 +6,8 @@ import { listExecutions } from '../store/d1/executions'
 import { resolveRevision } from '../store/d1/resolve-revision'
 import { isExecutionId, newExecutionId } from '../domain/ids'
 import { executionStub } from '../objects/stubs'
-import { ExecutionStatus } from '../domain/types'
+import { ExecutionStatus, Trigger } from '../domain/types'
+import { adhocRun } from './adhoc'
 import type { ControlResult } from '../objects/contract'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
@@ -43,6 +44,7 @@ const Time = z.iso.datetime({ offset: true }).transform((value) => Date.parse(va
 
 export const ListQuery = z.object({
   flowId: FlowId.optional(),
+  trigger: Trigger.optional(),
   status: ExecutionStatus.optional(),
   parentId: z.string().optional(),
   since: Time.optional(),
@@ -50,6 +52,8 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: Cursor.optional(),
 })
+
+executions.post('/', adhocRun)
 
 executions.get('/', async (c) => {
   const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
@@ -184,8 +188,15 @@ executions.post('/:id/replay', async (c) => {
   const id = c.req.param('id')
   const body = parseOr400(ReplayBody, await readBody(c.req.raw), 'invalid_request', 'replay request')
   const stub = stubOf(c.env, id)
-  const flowId = await stub.flowId()
-  if (flowId === null) throw missing(id)
+  const owner = await stub.flowId()
+  if (owner === null) throw missing(id)
+  const { flowId } = owner
+  if (flowId === null)
+    throw new ApiError({
+      status: 400,
+      code: 'invalid_request',
+      message: `execution ${id} is an ad-hoc run of no stored flow: run it again with POST /api/executions`,
+    })
   const revision = await replayRevision(c.env, flowId, body.revision)
   const executionId = newExecutionId()
   const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })

@@ -57,11 +57,7 @@ function formFields(form: FormData | URLSearchParams): Record<string, unknown> {
   return fields
 }
 
-/**
- * The input of an execution started by `request`, its `redacted` headers' values replaced. On the
- * manual trigger `authorization` carries the caller's token for edgeflow's own API, which no flow may
- * keep.
- */
+/** The input of an execution started by a webhook's `request`, its `redacted` headers' values replaced. */
 export function requestInput(
   request: Request,
   trigger: Trigger,
@@ -71,10 +67,7 @@ export function requestInput(
 ): ExecutionInput {
   const url = new URL(request.url)
   const headers: Record<string, string> = {}
-  for (const [name, value] of request.headers) {
-    const secret = redacted.has(name) || (trigger === 'manual' && name === 'authorization')
-    headers[name] = secret ? REDACTED : value
-  }
+  for (const [name, value] of request.headers) headers[name] = redacted.has(name) ? REDACTED : value
   const cf = (request as { cf?: { country?: unknown; colo?: unknown } }).cf
   return {
     headers,

@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { FlowDefinition } from '../flow/schema'
 import { ListQuery, LogQuery, PageQuery, ReplayBody, TotalsQuery } from './executions'
 import { FlowDeleteQuery, FlowListQuery } from './flows'
+import { AdhocRequestDocument } from './adhoc'
 
 const schema = (type: z.ZodType) =>
   z.toJSONSchema(type, { io: 'input', unrepresentable: 'any', cycles: 'ref', reused: 'inline' })
@@ -35,6 +36,22 @@ const ErrorBody = z.object({
   }),
 })
 
+/** How a trigger answers: the sync output, 202, a body its input schema refused, or a limit. */
+const triggerAnswers = {
+  200: json('a sync output'),
+  202: json('{executionId, status, statusUrl}; status "queued" while it waits for a concurrency slot'),
+  400: {
+    ...error,
+    description:
+      'invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths)',
+  },
+  429: {
+    ...error,
+    description: 'code rate_limited or concurrency_limited (onLimit "reject"); no execution was created',
+    headers: { 'retry-after': { description: 'seconds to wait', schema: { type: 'integer' } } },
+  },
+}
+
 function build() {
   const execution = [path('id')]
   const control = (summary: string) => ({
@@ -48,7 +65,12 @@ function build() {
     openapi: '3.1.0',
     info: { title: 'edgeflow', version: '1', description: 'Durable flow executions on Cloudflare Workers.' },
     components: {
-      schemas: { Flow: schema(FlowDefinition), Error: schema(ErrorBody), Replay: schema(ReplayBody) },
+      schemas: {
+        Flow: schema(FlowDefinition),
+        Error: schema(ErrorBody),
+        Replay: schema(ReplayBody),
+        AdhocRun: schema(AdhocRequestDocument),
+      },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
     security: [{ bearer: [] }],
@@ -97,9 +119,9 @@ function build() {
       },
       '/api/flows/{id}/executions': {
         post: {
-          summary: 'manual trigger, answered as a webhook',
+          summary: 'manual trigger, answered as a webhook (input.headers is empty: the headers rule)',
           parameters: [path('id')],
-          responses: { 200: json('a sync output'), 202: json('{executionId, status, statusUrl}'), 404: error },
+          responses: { ...triggerAnswers, 404: error },
         },
       },
       '/hooks/{flowId}': {
@@ -107,18 +129,19 @@ function build() {
           summary: 'webhook trigger (any method the flow accepts)',
           security: [],
           parameters: [path('flowId')],
-          responses: {
-            200: json('a sync output'),
-            202: json('{executionId, status, statusUrl}'),
-            400: error,
-            401: error,
-            404: error,
-            405: error,
-            413: error,
-          },
+          responses: { ...triggerAnswers, 401: error, 404: error, 405: error, 413: error },
         },
       },
       '/api/executions': {
+        post: {
+          summary:
+            'ad-hoc run: an inline flow, or a single task (a sync run answering its output), as an execution of no flow (trigger "adhoc")',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } },
+          },
+          responses: triggerAnswers,
+        },
         get: {
           summary: 'list executions from the index, newest first',
           parameters: query(ListQuery),

@@ -5,11 +5,13 @@
 import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
 import { deliveryExecutionId, idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
-import { launch } from '../objects/stubs'
-import type { Output, Trigger } from '../domain/types'
+import { launch, triggerInput } from '../objects/stubs'
+import type { Mode, Output, Trigger } from '../domain/types'
+import type { StartResult } from '../objects/contract'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { ApiError } from './errors'
+import { checkRateLimit, concurrencyRejected, inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
 
 export const EXECUTION_HEADER = 'x-execution-id'
@@ -44,28 +46,47 @@ export async function trigger(
   const now = Date.now()
   const dedup = await dedupOf(c, flow.id, deliveryId)
   const executionId = dedup?.executionId ?? newExecutionId()
+  // the headers rule: only a webhook's input carries its request's headers (and request details)
+  const input =
+    kind === 'webhook'
+      ? requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders)
+      : triggerInput(kind, body, now)
+  await checkRateLimit(c.env, compiled, input)
   const result = await launch(c.env, {
     executionId,
     flowId: flow.id,
     revision: flow.latestRevision,
     definition: flow.definition,
     trigger: kind,
-    input: requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders),
+    input,
     ...(dedup ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })
+  return startAnswer(c, compiled.mode, executionId, result, dedup?.header)
+}
+
+/** How a trigger answers the start of an execution: its sync output, 202, or why it did not start. */
+export function startAnswer(
+  c: Context,
+  mode: Mode,
+  executionId: string,
+  result: StartResult,
+  dedupHeader?: Dedup['header'],
+): Response {
   if (!result.ok) {
     const headers = { [EXECUTION_HEADER]: executionId }
+    if (result.code === 'rejected') throw concurrencyRejected(result.message, result.retryAfterMs)
     if (result.code === 'idempotency_mismatch')
       throw new ApiError({
         status: 422,
         code: 'idempotency_mismatch',
-        message: `this ${dedup?.header} was used with another request`,
+        message: `this ${dedupHeader} was used with another request`,
         headers,
       })
     throw new ApiError({ status: 409, code: 'conflict', message: result.message, headers })
   }
-  if (compiled.mode === 'sync' && result.output) return outputResponse(result.output, executionId)
+  if (result.error?.issues) throw inputRefused(result.error, executionId)
+  if (mode === 'sync' && result.output) return outputResponse(result.output, executionId)
   return accepted(c, executionId, result.status)
 }
 

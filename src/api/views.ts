@@ -55,7 +55,8 @@ export function executionView(
   return {
     id: row.id,
     flowId: row.flowId,
-    revision: row.revision,
+    // an ad-hoc run has no flow, hence no revision
+    revision: row.flowId === null ? null : row.revision,
     status: row.status,
     mode: row.mode,
     trigger: row.trigger,

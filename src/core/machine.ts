@@ -40,6 +40,8 @@ export { DEFAULT_ATTEMPT_TIMEOUT_MS, type RunResult }
 export type EngineEvent =
   /** Start the flow's tasks at `position` (0, or later for a replay that reuses the earlier ones). */
   | { type: 'start'; position: number }
+  /** The flow's concurrency limit is reached: the execution waits in its key's queue, `ahead` before it. */
+  | { type: 'queued'; ahead: number; limit: number }
   /** Stop everything: the execution turns `killing` until its children were told to stop. */
   | { type: 'kill' }
   | { type: 'pause' }
@@ -65,6 +67,8 @@ export type EngineEvent =
     }
   /** The children of the runs a kill stopped were told to stop: the kill is complete. */
   | { type: 'childrenStopped' }
+  /** The execution cannot start (its input does not match the flow's schema): it fails with `error`. */
+  | { type: 'invalid'; error: ExecutionError }
   /** The shell hit an unexpected error: the execution fails rather than being left without an alarm. */
   | { type: 'crashed'; message: string }
 
@@ -118,6 +122,18 @@ function handle(d: Draft, event: EngineEvent): void {
         taskRunId: null,
         attempt: null,
       })
+    case 'queued':
+      if (d.exec.status !== 'pending') return
+      d.updateExec({ status: 'queued' })
+      d.log(
+        'info',
+        null,
+        `execution queued: concurrency limit ${event.limit} reached, ${event.ahead} ahead in the queue`,
+      )
+      return
+    case 'invalid':
+      if (d.exec.status === 'pending') failExecution(d, event.error)
+      return
     case 'childrenStopped':
       if (d.exec.status === 'killing') endExecution(d, 'killed', null)
       return
@@ -141,7 +157,7 @@ function handle(d: Draft, event: EngineEvent): void {
 }
 
 function start(d: Draft, position: number): void {
-  if (d.exec.status !== 'pending') return
+  if (d.exec.status !== 'pending' && d.exec.status !== 'queued') return
   d.updateExec({ status: 'running', startedAt: d.now })
   if (d.flow.timeoutMs !== null) d.emit({ type: 'timer', timer: EXECUTION_TIMER, at: d.now + d.flow.timeoutMs })
   d.log('info', null, `execution started (flow ${d.flow.flowId}, revision ${d.flow.revision})`)
@@ -187,6 +203,8 @@ function onTimer(d: Draft, timer: Timer): void {
     // the shell's own timers: it handles them without asking the core
     case 'cleanup':
     case 'notify':
+    case 'acquire':
+    case 'release':
       return
     default:
       return unreachable(timer)

@@ -8,6 +8,13 @@ export function finalOutput(
   decided: Output | null,
   error: ExecutionError | null,
 ): Output {
+  // an input the flow's schema refused is the caller's error: 400 with every issue, as the trigger answers
+  if (status === 'failed' && error?.issues)
+    return {
+      status: 400,
+      body: { error: { code: 'invalid_input', message: error.message, issues: error.issues } },
+      headers: {},
+    }
   if (status === 'failed') return { status: 500, body: { error }, headers: {} }
   if (decided) return decided
   if (status === 'killed') {

@@ -56,7 +56,8 @@ export interface RunState {
 
 export interface ExecState {
   id: string
-  flowId: string
+  /** Null for an ad-hoc run. */
+  flowId: string | null
   revision: number
   mode: Mode
   trigger: Trigger

@@ -27,7 +27,7 @@ export function settle(d: Draft, before: EngineState['exec']): void {
 
 function nextStatus(d: Draft): ExecutionStatus {
   const current = d.exec.status
-  if (current === 'killing' || FINAL_EXECUTION.has(current)) return current
+  if (current === 'killing' || current === 'queued' || FINAL_EXECUTION.has(current)) return current
   if (d.exec.paused) return 'paused'
   if (d.exec.startedAt === null) return 'pending'
   let waiting = false

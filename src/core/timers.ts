@@ -10,6 +10,10 @@ export type Timer =
   | { kind: 'cleanup' }
   /** A parent has yet to take this child's end: tell it again. */
   | { kind: 'notify' }
+  /** The execution has yet to hear from its concurrency coordinator whether it got a slot: ask again. */
+  | { kind: 'acquire' }
+  /** The execution ended and its coordinator has yet to take its slot back: give it back again. */
+  | { kind: 'release' }
   /** A `delay` task run is due to end. */
   | { kind: 'wake'; runId: number }
   /** A failed task run's back-off is over: its next attempt may start. */
@@ -22,6 +26,8 @@ export type TimerKind = Timer['kind']
 export const EXECUTION_TIMER: Timer = { kind: 'execution' }
 export const CLEANUP_TIMER: Timer = { kind: 'cleanup' }
 export const NOTIFY_TIMER: Timer = { kind: 'notify' }
+export const ACQUIRE_TIMER: Timer = { kind: 'acquire' }
+export const RELEASE_TIMER: Timer = { kind: 'release' }
 
 /** The timers that belong to one task run. */
 export const runTimers = (runId: number): Timer[] => [

@@ -2,7 +2,9 @@
 import type { ExecutionStatus, TaskRunStatus } from '../domain/types'
 
 const EXECUTION: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
-  pending: ['running', 'paused', 'killing', 'failed'],
+  pending: ['queued', 'running', 'paused', 'killing', 'failed'],
+  /** Waiting for a concurrency slot: it starts, is killed, or fails (a crash); it cannot pause. */
+  queued: ['running', 'killing', 'failed'],
   running: ['delayed', 'waiting', 'paused', 'killing', 'completed', 'warning', 'failed'],
   delayed: ['running', 'waiting', 'paused', 'killing', 'completed', 'warning', 'failed'],
   waiting: ['running', 'delayed', 'paused', 'killing', 'completed', 'warning', 'failed'],

@@ -21,6 +21,8 @@ export const ExecutionError = TaskError.extend({
   taskId: z.string().nullable(),
   taskRunId: z.number().nullable(),
   attempt: z.number().nullable(),
+  /** For an input its flow's schema refused: every problem, with the path of the bad field in the body. */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 })
 export type ExecutionError = z.infer<typeof ExecutionError>
 

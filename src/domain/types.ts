@@ -4,6 +4,7 @@ import { ExecutionError, TaskError } from './errors'
 
 export const ExecutionStatus = z.enum([
   'pending',
+  'queued',
   'running',
   'delayed',
   'waiting',
@@ -29,7 +30,7 @@ export const TaskRunStatus = z.enum([
 ])
 export type TaskRunStatus = z.infer<typeof TaskRunStatus>
 
-export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay'])
+export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc'])
 export type Trigger = z.infer<typeof Trigger>
 
 export const Mode = z.enum(['sync', 'async'])

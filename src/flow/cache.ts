@@ -5,8 +5,9 @@ import type { FlowDefinition } from './schema'
 const MAX_ENTRIES = 500
 const compiled = new Map<string, CompiledFlow>()
 
-/** The compiled form of a revision, compiling it on first use. */
-export function compiledRevision(flowId: string, revision: number, definition: FlowDefinition): CompiledFlow {
+/** The compiled form of a revision, compiling it on first use (an ad-hoc run's definition, of no flow, each time). */
+export function compiledRevision(flowId: string | null, revision: number, definition: FlowDefinition): CompiledFlow {
+  if (flowId === null) return compileFlow(flowId, revision, definition)
   const key = `${flowId}@${revision}`
   let flow = compiled.get(key)
   if (!flow) {

@@ -10,6 +10,8 @@ import { DEFAULT_BUDGET } from './budget'
 import { parseDuration } from './duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError, usesOf } from './expression'
 import { redactedHeaders } from './input-headers'
+import { InputValidator } from './input-schema'
+import type { CompiledConcurrency, CompiledRateLimit } from './flow-control'
 import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
 import { MAX_NESTING, valueTooDeep } from './nesting'
@@ -41,7 +43,8 @@ export interface CompiledTask {
 }
 
 export interface CompiledFlow {
-  readonly flowId: string
+  /** Null for the definition of an ad-hoc run. */
+  readonly flowId: string | null
   readonly revision: number
   readonly definition: FlowDefinition
   readonly mode: Mode
@@ -51,6 +54,12 @@ export interface CompiledFlow {
   readonly retentionMs: number
   /** Request headers whose values the input of an execution replaces with "[redacted]". */
   readonly redactedHeaders: ReadonlySet<string>
+  /** The flow's input schema, ready to check bodies (null: any body). */
+  readonly input: InputValidator | null
+  /** At most this many executions at once per key (null: no limit). */
+  readonly concurrency: CompiledConcurrency | null
+  /** At most this many triggers per period per key (null: no limit). */
+  readonly rateLimit: CompiledRateLimit | null
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
   /** The secrets the flow names where they are known before it runs, with their paths. */
@@ -105,7 +114,7 @@ export function validateFlow(raw: unknown, env?: SecretEnv): FlowDefinition {
 }
 
 /** Compiles a valid definition; throws `FlowInvalid` listing every bad expression. */
-export function compileFlow(flowId: string, revision: number, definition: FlowDefinition): CompiledFlow {
+export function compileFlow(flowId: string | null, revision: number, definition: FlowDefinition): CompiledFlow {
   const tasks = new Map<string, CompiledTask>()
   const issues: Issue[] = []
   const secrets: SecretUse[] = []
@@ -166,6 +175,27 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
       lanes,
     })
   })
+  const keyOf = (field: 'concurrency' | 'rateLimit') => {
+    const key = definition[field]?.key
+    if (key === undefined) return null
+    try {
+      return compileExpression(key, [field, 'key'], budget)
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error
+      issues.push({ path: formatPath(error.path), message: error.message })
+      return null
+    }
+  }
+  const concurrency = definition.concurrency && {
+    limit: definition.concurrency.limit,
+    onLimit: definition.concurrency.onLimit,
+    key: keyOf('concurrency'),
+  }
+  const rateLimit = definition.rateLimit && {
+    limit: definition.rateLimit.limit,
+    periodMs: parseDuration(definition.rateLimit.period) ?? 60_000,
+    key: keyOf('rateLimit'),
+  }
   if (issues.length > 0) throw new FlowInvalid(issues)
   return {
     flowId,
@@ -182,6 +212,9 @@ export function compileFlow(flowId: string, revision: number, definition: FlowDe
     ),
     retentionMs: retentionMs(definition.retention),
     redactedHeaders: redactedHeaders(definition.inputHeaders),
+    input: definition.input === undefined ? null : new InputValidator(definition.input),
+    concurrency: concurrency ?? null,
+    rateLimit: rateLimit ?? null,
     root: definition.tasks.map((task) => task.id),
     tasks,
     secrets,

@@ -14,7 +14,7 @@ export interface ExpressionContext {
   input: unknown
   outputs: Record<string, unknown>
   vars: Record<string, unknown>
-  execution: { id: string; flowId: string; revision: number; startedAt: string | null }
+  execution: { id: string; flowId: string | null; revision: number; startedAt: string | null }
   item?: unknown
   index?: number
   /** Where `$secret(name)` reads; not part of what expressions see as `$`. Without it `$secret` fails. */

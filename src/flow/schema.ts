@@ -16,6 +16,8 @@ import { TaskId } from './ids'
 import { Retention } from './retention'
 import { InputHeaders } from './input-headers'
 import { SECRET_PREFIX } from './secrets'
+import { InputSchema } from './input-schema'
+import { Concurrency, RateLimit } from './flow-control'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -154,6 +156,12 @@ export const FlowDefinition = z
     retry: RetryPolicy.optional(),
     expressionBudget: ExpressionBudget.optional(),
     inputHeaders: InputHeaders.optional(),
+    /** A JSON Schema for the trigger body: a body that does not match fails its execution with validation_error. */
+    input: InputSchema.optional(),
+    /** How many executions run at once (per key), and whether the others queue or are refused. */
+    concurrency: Concurrency.optional(),
+    /** How many triggers per period (per key); more are refused with 429. */
+    rateLimit: RateLimit.optional(),
     triggers: z.array(TriggerDefinition).optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
   })

@@ -9,7 +9,8 @@ import type { FlowDefinition } from '../flow/schema'
 /** `start`: a new execution, or a retry of one (the same id finds it). */
 export interface StartRequest {
   executionId: string
-  flowId: string
+  /** Null for an ad-hoc run. */
+  flowId: string | null
   revision: number
   definition: FlowDefinition
   trigger: Trigger
@@ -28,12 +29,23 @@ export interface StartRequest {
 /** A request the object refused: why, for the caller to answer with. */
 export type Failure = {
   ok: false
-  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final'
+  code: 'not_found' | 'conflict' | 'idempotency_mismatch' | 'invalid' | 'not_final' | 'rejected'
   message: string
+  /** For `rejected`: when a slot is likely to be free. */
+  retryAfterMs?: number
 }
 
 export type StartResult =
-  { ok: true; executionId: string; status: ExecutionStatus; output: Output | null; created: boolean } | Failure
+  | {
+      ok: true
+      executionId: string
+      status: ExecutionStatus
+      output: Output | null
+      /** Why it failed, when it did (an input the flow's schema refused has `issues`). */
+      error: ExecutionError | null
+      created: boolean
+    }
+  | Failure
 
 /** `kill`, `pause`, `resume`: the status the execution is in afterwards. */
 export type ControlResult = { ok: true; status: ExecutionStatus } | Failure

@@ -14,7 +14,7 @@ import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
 import type { ExecutionRow } from '../store/execution/schema'
 import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
-import type { ExecutionStatus } from '../domain/types'
+import type { ExecutionInput, ExecutionStatus } from '../domain/types'
 import { executionView, type ExecutionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
 import { DeletionDeferred, eraseExecution } from './cleanup'
 import type {
@@ -28,6 +28,11 @@ import type {
   StartRequest,
   StartResult,
 } from './contract'
+import { acquireSlot, releaseSlot, slotOf } from './coordinators'
+import type { SlotRef } from '../core/admission'
+import { inputForTrigger } from '../domain/headers-rule'
+import { invalidInput } from '../flow/input-schema'
+import type { Issue } from '../flow/issues'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -37,6 +42,8 @@ export class ExecutionObject extends DurableObject<Env> {
   private readonly wakes: WakeLedger
   /** Wakes running in this instance: only the first of overlapping ones is written down. */
   private waking = 0
+  /** A start creating the execution, while it asks a coordinator: other starts wait for it. */
+  private creating: Promise<void> | null = null
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -71,11 +78,15 @@ export class ExecutionObject extends DurableObject<Env> {
     index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
     compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
     env: this.env,
+    acquireSlot: (slot, executionId) => acquireSlot(this.env, slot, executionId),
+    releaseSlot: (slot, executionId) => releaseSlot(this.env, slot, executionId),
   }
 
   /** Creates the execution (or finds it, for an idempotent retry) and answers as a trigger should. */
   async start(request: StartRequest): Promise<StartResult> {
     const waitMs = request.waitMs ?? 0
+    // a start that asks a coordinator awaits it: a second start (an idempotent retry) waits for the first
+    while (this.creating) await this.creating
     let runner = this.runner
     const created = runner === null
     if (runner) {
@@ -90,18 +101,70 @@ export class ExecutionObject extends DurableObject<Env> {
         }
       }
     } else {
-      await this.store.migrate()
-      const row = newExecutionRow(request, Date.now())
-      this.store.transaction(() => {
-        this.store.insertExecution(row)
-        this.store.saveRuns(request.reuse?.runs ?? [])
-      })
-      runner = this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined)
-      if (waitMs > 0) await this.guarded((current) => current.start(), runner)
-      else runner.flush()
+      const creation = this.create(request, waitMs)
+      this.creating = creation.then(
+        () => undefined,
+        () => undefined,
+      )
+      try {
+        const made = await creation
+        if (!made.ok) return made
+        runner = made.runner
+      } finally {
+        this.creating = null
+      }
     }
     const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : null
-    return { ok: true, executionId: request.executionId, status: runner.exec.status, output, created }
+    const { status, error } = runner.exec
+    return { ok: true, executionId: request.executionId, status, output, error, created }
+  }
+
+  /**
+   * Creates the execution. A body its flow's schema refuses still makes one, which fails at once:
+   * every invocation is traced. Under a concurrency limit that rejects, the slot is asked for before
+   * anything is written, so a refusal leaves the object empty; under one that queues, the execution is
+   * written first (it is listed as it waits) and then asks.
+   */
+  private async create(request: StartRequest, waitMs: number): Promise<{ ok: true; runner: Runner } | Failure> {
+    const flow = compiledRevision(request.flowId, request.revision, request.definition)
+    const input = inputForTrigger(request.trigger, request.input)
+    const issues = flow.input?.check(input.body) ?? []
+    const slot = issues.length > 0 ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
+    if (slot?.onLimit === 'reject') {
+      const answer = await acquireSlot(this.env, slot, request.executionId)
+      if (answer.outcome === 'rejected') {
+        const message = `flow ${request.flowId} already runs ${slot.limit} execution${slot.limit === 1 ? '' : 's'} for this key`
+        return { ok: false, code: 'rejected', message, retryAfterMs: answer.retryAfterMs }
+      }
+    }
+    await this.store.migrate()
+    const row = newExecutionRow(request, input, slot, Date.now())
+    this.store.transaction(() => {
+      this.store.insertExecution(row)
+      this.store.saveRuns(request.reuse?.runs ?? [])
+    })
+    const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
+    const start = () => this.guarded((current) => current.start(), runner)
+    if (issues.length > 0) await this.guarded((current) => current.request(invalidStart(issues)), runner)
+    else if (slot?.onLimit === 'queue') {
+      const granted = await this.guarded((current) => current.acquireSlot(), runner)
+      if (granted && waitMs > 0) await start()
+    } else if (waitMs > 0) await start()
+    else runner.flush()
+    return { ok: true, runner }
+  }
+
+  /** The coordinator of this execution's key gave it a slot: it starts. Null status: no such execution. */
+  async admit(): Promise<{ status: ExecutionStatus | null }> {
+    const runner = this.runner
+    if (!runner) return { status: null }
+    runner.admit()
+    return { status: runner.exec.status }
+  }
+
+  /** How the execution stands, for its coordinator's reconciliation (null: no such execution). */
+  async slotStatus(): Promise<ExecutionStatus | null> {
+    return this.runner?.exec.status ?? null
   }
 
   override async alarm(): Promise<void> {
@@ -240,7 +303,8 @@ export class ExecutionObject extends DurableObject<Env> {
       revision: request.revision,
       definition: request.definition,
       trigger: 'replay',
-      input: row.input,
+      // the same body and request details; no headers (the headers rule)
+      input: { ...row.input, headers: {}, metadata: { ...row.input.metadata, trigger: 'replay' } },
       replayOf: row.id,
       reuse: plan,
     })
@@ -248,9 +312,9 @@ export class ExecutionObject extends DurableObject<Env> {
     return { ok: true, executionId: request.executionId, fromTaskId: plan.fromTaskId, reused: plan.runs.length }
   }
 
-  /** The flow of this execution, or null when there is none. */
-  async flowId(): Promise<string | null> {
-    return this.runner?.exec.flowId ?? null
+  /** The flow of this execution (null for an ad-hoc run), or null when there is no such execution. */
+  async flowId(): Promise<{ flowId: string | null } | null> {
+    return this.runner ? { flowId: this.runner.exec.flowId } : null
   }
 
   async taskRuns(afterId: number, limit: number) {
@@ -346,7 +410,12 @@ export class ExecutionObject extends DurableObject<Env> {
   }
 }
 
-function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
+function newExecutionRow(
+  request: StartRequest,
+  input: ExecutionInput,
+  slot: SlotRef | null,
+  now: number,
+): ExecutionRow {
   return {
     id: request.executionId,
     flowId: request.flowId,
@@ -355,7 +424,8 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     mode: request.definition.mode,
     trigger: request.trigger,
     status: 'pending',
-    input: request.input,
+    input,
+    slot,
     output: request.reuse?.output ?? null,
     error: null,
     vars: request.reuse?.vars ?? {},
@@ -377,3 +447,5 @@ function newExecutionRow(request: StartRequest, now: number): ExecutionRow {
     droppedLogs: 0,
   }
 }
+
+const invalidStart = (issues: Issue[]): EngineEvent => ({ type: 'invalid', error: invalidInput(issues) })

@@ -9,6 +9,7 @@ import { toTaskError } from '../domain/errors'
 import type { LogLevel } from '../domain/log'
 import type { ExecutionRow } from '../store/execution/schema'
 import { IndexSync } from './index-sync'
+import { deliverOwed } from './owed'
 import type { PendingWrites } from './pending-writes'
 
 /** How soon a child tells its parent again that it ended, after a failed or refused try. */
@@ -69,19 +70,8 @@ export class Outbox {
    * the final state — until the parent takes it, so a restart in between only delays it.
    */
   notifyParent(row: ExecutionRow): void {
-    this.writes.timer(NOTIFY_TIMER, this.port.now() + NOTIFY_RETRY_MS)
-    this.host.flush()
-    const attempt = this.port.notifyParent(row).then(
-      () => {
-        this.writes.cancel(NOTIFY_TIMER)
-        this.host.flush()
-      },
-      (error: unknown) => {
-        this.host.log('warn', `could not notify the parent execution: ${toTaskError(error).message}; retrying`)
-        this.host.flush()
-      },
-    )
-    this.port.waitUntil(attempt)
+    const owed = { timer: NOTIFY_TIMER, retryMs: NOTIFY_RETRY_MS, what: 'notify the parent execution' }
+    deliverOwed(this.port, this.writes, this.host, owed, () => this.port.notifyParent(row))
   }
 
   /** Whether a parent has yet to take this execution's result. */

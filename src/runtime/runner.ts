@@ -25,6 +25,8 @@ import { Outbox } from './outbox'
 import { PendingWrites } from './pending-writes'
 import { Secrets } from './secrets'
 import type { ChildStarted } from '../objects/contract'
+import { Slot } from './slot'
+import type { AcquireAnswer, SlotRef } from '../core/admission'
 
 /** Events kept for `wait` tasks not reached yet, at most (more are refused). */
 export const MAX_KEPT_EVENTS = 100
@@ -45,6 +47,10 @@ export interface Services {
   compile(row: ExecutionRow): CompiledFlow
   /** The Worker's env, where `$secret` reads. */
   env: SecretEnv
+  /** Asks the execution's concurrency coordinator for a slot. */
+  acquireSlot(slot: SlotRef, executionId: string): Promise<AcquireAnswer>
+  /** Gives the slot back to the coordinator (or leaves its queue). */
+  releaseSlot(slot: SlotRef, executionId: string): Promise<void>
 }
 
 export class Runner {
@@ -58,6 +64,7 @@ export class Runner {
   private readonly executor: Executor
   private readonly outbox: Outbox
   private readonly alarm: Alarm
+  private readonly slot: Slot
   private readonly outputWaiters = new Set<() => void>()
   private disposed = false
   /** The cleanup timer fired and nothing holds the execution back: its object deletes it. */
@@ -98,6 +105,13 @@ export class Runner {
     this.alarm = new Alarm(services, found.armedAt)
     this.executor = new Executor(this.executorHost)
     this.outbox = new Outbox(services, this.writes, this.outboxHost, row.indexedVersion)
+    this.slot = new Slot(
+      { ...services, acquire: services.acquireSlot, release: services.releaseSlot },
+      this.writes,
+      { flush: () => this.flush(), log: (level, message) => this.log(level, null, null, message) },
+      row.slot,
+      row.id,
+    )
     for (const run of found.runs) if (run.status === 'pending') this.executor.enqueue(run.id)
     this.contexts = new Contexts(
       store,
@@ -203,9 +217,37 @@ export class Runner {
     await this.executor.pump()
   }
 
-  /** A pending execution starts as soon as it is not paused. */
+  /** A pending execution starts as soon as it is not paused, and has its concurrency slot if its flow has a limit. */
   private startIfDue(): void {
-    if (this.exec.status === 'pending') this.apply({ type: 'start', position: this.row.startPosition })
+    if (this.exec.status === 'pending' && !this.slot.acquiring)
+      this.apply({ type: 'start', position: this.row.startPosition })
+  }
+
+  /**
+   * Asks the coordinator of the execution's key for a slot: true when granted (the execution may
+   * start now), false when it waits — queued, or the question to be asked again.
+   */
+  async acquireSlot(): Promise<boolean> {
+    const answer = await this.slot.acquire()
+    if (this.disposed || answer === null) return false
+    // ended while asking (a kill): whatever it got goes back
+    if (this.isFinal) {
+      this.slot.release()
+      return false
+    }
+    if (answer.outcome === 'queued')
+      this.apply({ type: 'queued', ahead: answer.ahead, limit: this.row.slot?.limit ?? 0 })
+    this.flush()
+    return answer.outcome === 'granted'
+  }
+
+  /** The coordinator gave this execution a slot: it starts, from its alarm, unless it ended or started already. */
+  admit(): void {
+    this.slot.admitted()
+    // pending: admitted before the coordinator's first answer came back
+    if (this.exec.status === 'queued' || this.exec.status === 'pending')
+      this.apply({ type: 'start', position: this.row.startPosition })
+    this.flush()
   }
 
   /**
@@ -230,8 +272,12 @@ export class Runner {
         return this.outbox.notifyParent({ ...this.row, ...this.exec })
       case 'cleanup':
         this.expire()
-        this.retentionOver = this.isFinal && !this.owesParent
+        this.retentionOver = this.isFinal && !this.owesParent && !this.slot.owed
         return
+      case 'acquire':
+        return this.services.waitUntil(this.acquireSlot())
+      case 'release':
+        return this.slot.release()
       case 'execution':
       case 'wake':
       case 'retry':
@@ -398,6 +444,7 @@ export class Runner {
         return this.outbox.killChild(effect.executionId)
       case 'finished':
         this.executor.abortAll()
+        this.slot.release()
         if (this.row.parentExecutionId) this.outbox.notifyParent({ ...this.row, ...this.exec })
         return
       default:
@@ -441,7 +488,8 @@ export class Runner {
   }
 
   private arm(): void {
-    const unfinished = this.exec.status === 'pending' || this.exec.status === 'killing' || this.interrupted()
+    const unstarted = this.exec.status === 'pending' && !this.slot.acquiring
+    const unfinished = unstarted || this.exec.status === 'killing' || this.interrupted()
     const workWaiting = (this.executor.hasWork && this.canRun()) || unfinished
     const indexAt = this.outbox.indexWakeAt(this.exec.version)
     this.alarm.arm(nextAlarm(this.writes.dueTimes(), workWaiting, indexAt, this.services.now()))

@@ -32,6 +32,12 @@ describe('GET /api/openapi.json', () => {
     const parameters = document.paths['/api/executions'].get.parameters.map(
       (parameter: { name: string }) => parameter.name,
     )
-    expect(parameters).toEqual(['flowId', 'status', 'parentId', 'since', 'until', 'limit', 'cursor'])
+    expect(parameters).toEqual(['flowId', 'trigger', 'status', 'parentId', 'since', 'until', 'limit', 'cursor'])
+    // flow control and typed inputs
+    for (const field of ['"concurrency"', '"rateLimit"', '"input"', '"onLimit"']) expect(flow).toContain(field)
+    expect(document.paths['/api/executions'].post.responses).toHaveProperty('429')
+    expect(document.paths['/hooks/{flowId}'].post.responses['429'].headers).toHaveProperty('retry-after')
+    expect(JSON.stringify(document.components.schemas.AdhocRun)).toContain('"task"')
+    expect(JSON.stringify(document.paths['/api/executions'].get.parameters)).toContain('"queued"')
   })
 })

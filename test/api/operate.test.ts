@@ -114,7 +114,8 @@ describe('replay', () => {
       trigger: 'replay',
       revision: 2,
       replayOf: first.executionId,
-      input: failed.input,
+      // the same body and request details; no headers (the headers rule)
+      input: { ...failed.input, headers: {}, metadata: { ...failed.input.metadata, trigger: 'replay' } },
     })
     expect(done.output.body).toEqual({ double: 2 })
     expect(done.taskRuns.map((run: { taskId: string; reused: boolean }) => [run.taskId, run.reused])).toEqual([

@@ -1,34 +1,11 @@
 import type { Timer } from '../../src/core/timers'
 import { describe, expect, it } from 'vitest'
 import { decide, DEFAULT_ATTEMPT_TIMEOUT_MS, type EngineEvent, Refused, type RunResult } from '../../src/core/machine'
-import type { Decision, Effect, EngineState, RunState } from '../../src/core/state'
+import type { Decision, Effect, RunState } from '../../src/core/state'
 import { canTransitionExecution } from '../../src/core/transitions'
-import { type CompiledFlow, compileFlow } from '../../src/flow/compile'
+import { compileFlow } from '../../src/flow/compile'
 import { FlowDefinition } from '../../src/flow/schema'
-
-const T0 = 1_700_000_000_000
-
-const initialState = (flow: CompiledFlow): EngineState => ({
-  exec: {
-    id: 'exec_1',
-    flowId: flow.flowId,
-    revision: flow.revision,
-    mode: flow.mode,
-    trigger: 'manual',
-    status: 'pending',
-    output: null,
-    error: null,
-    createdAt: T0,
-    startedAt: null,
-    endedAt: null,
-    wakeAt: null,
-    root: { lanes: {}, warned: false },
-    paused: false,
-    nextRunId: 1,
-    version: 1,
-  },
-  runs: new Map(),
-})
+import { initialState, T0 } from '../helpers/core'
 
 /**
  * Drives `decide` like the Durable Object would: applies events in order, keeps every run it has

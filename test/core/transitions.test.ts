@@ -13,11 +13,13 @@ import { ExecutionStatus, TaskRunStatus } from '../../src/domain/types'
 
 /**
  * The allowed moves, written out from DESIGN §2: an execution starts pending, runs, may sleep
- * (delayed), wait or be paused in any order, and ends completed, warning, failed or killed;
+ * (delayed), wait or be paused in any order (or wait first for a concurrency slot, queued), and ends completed, warning, failed or killed;
  * a kill goes through killing and only ends killed. Staying in the same status is always allowed.
  */
 const EXECUTION: Record<ExecutionStatus, ExecutionStatus[]> = {
-  pending: ['running', 'paused', 'killing', 'failed'],
+  pending: ['queued', 'running', 'paused', 'killing', 'failed'],
+  // waiting for a concurrency slot: it starts when admitted, or is killed; it does not pause
+  queued: ['running', 'killing', 'failed'],
   running: ['delayed', 'waiting', 'paused', 'killing', 'completed', 'warning', 'failed'],
   delayed: ['running', 'waiting', 'paused', 'killing', 'completed', 'warning', 'failed'],
   waiting: ['running', 'delayed', 'paused', 'killing', 'completed', 'warning', 'failed'],

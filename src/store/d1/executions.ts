@@ -60,6 +60,7 @@ export async function deleteSummary(d1: D1Database, id: string): Promise<void> {
 
 export interface ExecutionFilter {
   flowId?: string | undefined
+  trigger?: string | undefined
   status?: string | undefined
   parentId?: string | undefined
   since?: number | undefined
@@ -72,6 +73,7 @@ export interface ExecutionFilter {
 export async function listExecutions(d1: D1Database, filter: ExecutionFilter): Promise<ExecutionSummary[]> {
   const conditions: (SQL | undefined)[] = [
     filter.flowId === undefined ? undefined : eq(executions.flowId, filter.flowId),
+    filter.trigger === undefined ? undefined : eq(executions.trigger, filter.trigger),
     filter.status === undefined ? undefined : eq(executions.status, filter.status),
     filter.parentId === undefined ? undefined : eq(executions.parentExecutionId, filter.parentId),
     filter.since === undefined ? undefined : gte(executions.createdAt, filter.since),

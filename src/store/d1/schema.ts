@@ -27,7 +27,8 @@ export const executions = sqliteTable(
   'executions',
   {
     id: text('id').primaryKey(),
-    flowId: text('flow_id').notNull(),
+    /** Null for an ad-hoc run. */
+    flowId: text('flow_id'),
     revision: integer('revision').notNull(),
     status: text('status').notNull(),
     trigger: text('trigger').notNull(),

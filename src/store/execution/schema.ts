@@ -2,6 +2,7 @@
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
 import type { Progress } from '../../core/state'
+import type { SlotRef } from '../../core/admission'
 import type { Attempt, ExecutionError, ExecutionInput, Metric, Output, TaskError } from '../../domain/types'
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>()
@@ -12,12 +13,15 @@ const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>()
 export const source = sqliteTable('source', {
   definition: json<FlowDefinition>('definition').notNull(),
   input: json<ExecutionInput>('input').notNull(),
+  /** The concurrency slot the execution holds or waits for (null: its flow has no concurrency limit). */
+  slot: json<SlotRef>('slot'),
 })
 
 /** The execution's state: one row. */
 export const execution = sqliteTable('execution', {
   id: text('id').notNull(),
-  flowId: text('flow_id').notNull(),
+  /** Null for an ad-hoc run, which belongs to no stored flow. */
+  flowId: text('flow_id'),
   revision: integer('revision').notNull(),
   mode: text('mode').notNull(),
   trigger: text('trigger').notNull(),

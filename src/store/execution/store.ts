@@ -130,8 +130,8 @@ export class ExecutionStore {
   }
 
   insertExecution(row: ExecutionRow): void {
-    const { definition, input, ...state } = row
-    this.db.insert(source).values({ definition, input }).run()
+    const { definition, input, slot, ...state } = row
+    this.db.insert(source).values({ definition, input, slot }).run()
     this.db.insert(execution).values(state).run()
   }
 

@@ -1,5 +1,5 @@
 /**
- * @module Timers as the `timers` table keys them: `execution`, `cleanup`, `notify`, and
+ * @module Timers as the `timers` table keys them: `execution`, `cleanup`, `notify`, `acquire`, `release`, and
  * `<kind>:<runId>` for a task run's. The only place that knows the format.
  */
 import type { Timer } from '../../core/timers'
@@ -15,6 +15,8 @@ export function timerKey(timer: Timer): string {
     case 'execution':
     case 'cleanup':
     case 'notify':
+    case 'acquire':
+    case 'release':
       return timer.kind
     case 'wake':
     case 'retry':
@@ -32,6 +34,8 @@ export function parseTimerKey(key: string): Timer {
     case 'execution':
     case 'cleanup':
     case 'notify':
+    case 'acquire':
+    case 'release':
       if (id === undefined) return { kind }
       break
     case 'wake':

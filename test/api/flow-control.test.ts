@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { call, json, listed, putFlow, uniqueId } from '../helpers/api'
+
+const noop = [{ id: 'noop', type: 'log', message: '.' }]
+
+/** The paths a PUT of `extra` is refused with. */
+async function refusedPaths(extra: object): Promise<string[]> {
+  const response = await call('PUT', `/api/flows/${uniqueId()}`, { ...extra, tasks: noop })
+  expect(response.status).toBe(400)
+  const body = await json(response)
+  expect(body.error.code).toBe('invalid_flow')
+  return body.error.issues.map((issue: { path: string }) => issue.path)
+}
+
+describe('flow control definitions', () => {
+  it('refuse a key that is not an expression, a limit of 0, a bad onLimit, with their paths', async () => {
+    expect(await refusedPaths({ concurrency: { limit: 1, key: 'customer' } })).toEqual(['concurrency.key'])
+    expect(await refusedPaths({ concurrency: { limit: 0 } })).toEqual(['concurrency.limit'])
+    expect(await refusedPaths({ concurrency: { limit: 1, onLimit: 'drop' } })).toEqual(['concurrency.onLimit'])
+    expect(await refusedPaths({ concurrency: { limit: 1, key: '{{ input.body.( }}' } })).toEqual(['concurrency.key'])
+  })
+
+  it('refuse a bad period, a period out of bounds and a limit of 0 in a rate limit, with their paths', async () => {
+    expect(await refusedPaths({ rateLimit: { limit: 10, period: 'often' } })).toEqual(['rateLimit.period'])
+    expect(await refusedPaths({ rateLimit: { limit: 10, period: '10ms' } })).toEqual(['rateLimit.period'])
+    expect(await refusedPaths({ rateLimit: { limit: 0, period: '1m' } })).toEqual(['rateLimit.limit'])
+    expect(await refusedPaths({ rateLimit: { limit: 1, period: '1m', key: 'ip' } })).toEqual(['rateLimit.key'])
+  })
+})
+
+describe('rate limits', () => {
+  it('take `limit` triggers per period and answer 429 with Retry-After to the next, per key, until the window moves', async () => {
+    const id = uniqueId()
+    await putFlow(id, { rateLimit: { limit: 3, period: '2s', key: '{{ input.body.who }}' }, tasks: noop })
+    const trigger = (who: string) => call('POST', `/hooks/${id}`, { who })
+    for (let n = 0; n < 3; n++) expect((await trigger('ada')).status).toBe(202)
+    const refused = await trigger('ada')
+    expect(refused.status).toBe(429)
+    const retryAfter = Number(refused.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThanOrEqual(1)
+    expect(retryAfter).toBeLessThanOrEqual(2)
+    expect((await json(refused)).error).toMatchObject({ code: 'rate_limited' })
+    // another key has its own window; the manual trigger counts too
+    expect((await trigger('bob')).status).toBe(202)
+    expect((await call('POST', `/api/flows/${id}/executions`, { who: 'ada' })).status).toBe(429)
+    // the refused triggers started nothing
+    await listed(`flowId=${id}`, 4)
+    // a caller that waits as Retry-After says gets in: the oldest trigger has left the window
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100))
+    expect((await trigger('ada')).status).toBe(202)
+  })
+})
