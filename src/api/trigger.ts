@@ -22,6 +22,14 @@ interface Dedup {
   header: 'Idempotency-Key' | 'webhook-id'
 }
 
+/** Why a repeated trigger was refused, in the words of the header its sender used. */
+const MISMATCH: Record<Dedup['header'], string> = {
+  'webhook-id':
+    'this webhook-id was delivered before with another body: a redelivery sends the same body, a new message a new webhook-id',
+  'Idempotency-Key':
+    'this Idempotency-Key was used before with another request: a retry sends the same method and body, a new request a new key',
+}
+
 /**
  * A signed delivery is deduplicated by its `webhook-id` alone: the signature covers that id but not an
  * Idempotency-Key, so honouring one would let whoever captured a signed request replay it as a new
@@ -80,7 +88,7 @@ export function startAnswer(
       throw new ApiError({
         status: 422,
         code: 'idempotency_mismatch',
-        message: `this ${dedupHeader} was used with another request`,
+        message: dedupHeader ? MISMATCH[dedupHeader] : result.message,
         headers,
       })
     throw new ApiError({ status: 409, code: 'conflict', message: result.message, headers })

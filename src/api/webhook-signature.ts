@@ -4,6 +4,7 @@
  * `webhook-signature`, within five minutes of the timestamp.
  */
 import { timingSafeEqual } from 'hono/utils/buffer'
+import { whereToSet } from '../domain/secret-setting'
 import { secretKey, webhookSignature } from '../domain/standard-webhooks'
 import type { Issue } from '../flow/issues'
 import type { TriggerDefinition } from '../flow/schema'
@@ -17,11 +18,11 @@ export type SecretRead = { ok: true; secret: string } | { ok: false; problem: st
 /** The secret the variable `name` of `env` holds, or why it cannot check signatures (naming the variable, never its value). */
 export function readSecret(env: object, name: string): SecretRead {
   const value = (env as Record<string, unknown>)[name]
-  if (value === undefined) return { ok: false, problem: `the secret ${name} is not set (wrangler secret put ${name})` }
+  if (value === undefined) return { ok: false, problem: `the secret ${name} is not set: set it ${whereToSet(name)}` }
   if (typeof value !== 'string' || secretKey(value) === null) {
     return {
       ok: false,
-      problem: `the secret ${name} is not a Standard Webhooks secret: "whsec_" followed by the base64 of the key`,
+      problem: `the secret ${name} is not a Standard Webhooks secret ("whsec_" followed by the base64 of the key): set it ${whereToSet(name)}`,
     }
   }
   return { ok: true, secret: value }

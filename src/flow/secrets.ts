@@ -4,6 +4,7 @@
  * prefix is how an operator exposes a secret to flows: `API_TOKEN`, a webhook trigger's signing
  * secret or any other binding cannot be reached, whatever name a flow writes.
  */
+import { whereToSet } from '../domain/secret-setting'
 import { secretKey } from '../domain/standard-webhooks'
 import { astNodes } from './ast'
 
@@ -54,7 +55,7 @@ export function lookupSecret(
   const why = value === undefined || value === '' ? 'is not set' : 'is not a string'
   return {
     ok: false,
-    message: `secret ${name as string}: the Worker secret ${binding} ${why} (wrangler secret put ${binding}; .dev.vars locally)`,
+    message: `secret ${name as string}: the Worker secret ${binding} ${why}: set it ${whereToSet(binding)}`,
   }
 }
 

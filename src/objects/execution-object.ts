@@ -97,7 +97,7 @@ export class ExecutionObject extends DurableObject<Env> {
         return {
           ok: false,
           code: 'idempotency_mismatch',
-          message: 'this Idempotency-Key was used with another request',
+          message: 'this execution was started by another request',
         }
       }
     } else {

@@ -1,13 +1,13 @@
 /** @module Bearer-token auth for `/api/*` (docs/architecture.md, The API), compared in constant time. */
 import type { MiddlewareHandler } from 'hono'
 import { timingSafeEqual } from 'hono/utils/buffer'
+import { whereToSet } from '../../domain/secret-setting'
 import type { Env } from '../../env'
 import { ApiError } from '../errors'
 
 const BEARER = /^Bearer\s+(.+)$/i
 
-const CLOSED =
-  'the API is closed: set the API_TOKEN secret (`wrangler secret put API_TOKEN`) and send "Authorization: Bearer <token>"; for local use only, set the var ALLOW_ANONYMOUS_API="true"'
+const CLOSED = `the API is closed: set the API_TOKEN secret ${whereToSet('API_TOKEN')}, and send "Authorization: Bearer <token>"; for local use only, set the var ALLOW_ANONYMOUS_API="true"`
 
 /** Requires `Authorization: Bearer <API_TOKEN>`; open without a token only when ALLOW_ANONYMOUS_API is "true". */
 export const apiAuth = (): MiddlewareHandler<{ Bindings: Env }> =>
