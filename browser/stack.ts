@@ -3,7 +3,7 @@
  * own state directory, migrated), the local HTTP target, and Debian's Chromium driven by
  * playwright-core. `stop()` ends all three.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
@@ -25,6 +25,9 @@ export interface Stack {
 }
 
 export async function startStack(options: { token?: string } = {}): Promise<Stack> {
+  // before starting anything, which a failed launch would leave running
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium) or set CHROMIUM_PATH`)
   const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-browser-'))
   const config = path.join(ROOT, 'wrangler.toml')
   applyMigrations(config, state)
