@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { BASE, call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import { runInDurableObject } from 'cloudflare:test'
 import { alarmOf, callsTo, cleanupAt, crash, start, statuses, stubOf } from '../helpers/engine'
 
@@ -18,7 +18,10 @@ describe('kill', () => {
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     const response = await post(executionId, 'kill')
     expect(response.status).toBe(202)
-    expect(await json(response)).toEqual({ executionId, status: 'killed' })
+    // the one Accepted body every 202 has, with where to poll
+    const statusUrl = `${BASE}/api/executions/${executionId}`
+    expect(await json(response)).toEqual({ executionId, status: 'killed', statusUrl })
+    expect(response.headers.get('location')).toBe(statusUrl)
     const detail = await execution(executionId)
     expect(statuses(detail)).toEqual([['stuck', 'killed']])
     expect(detail.taskRuns[0].attempts[0]).toMatchObject({ status: 'killed', error: { message: 'killed on request' } })
@@ -49,7 +52,7 @@ describe('pause and resume', () => {
       ],
     })
     await waitFor(executionId, (e) => e.status === 'delayed')
-    expect(await json(post(executionId, 'pause'))).toEqual({ executionId, status: 'paused' })
+    expect(await json(post(executionId, 'pause'))).toMatchObject({ executionId, status: 'paused' })
     await new Promise((resolve) => setTimeout(resolve, 400))
     const held = await execution(executionId)
     expect(held.status).toBe('paused')
@@ -237,17 +240,28 @@ describe('logs', () => {
 })
 
 describe('metrics', () => {
-  it('time every task run and attempt, count response bytes and foreach items, and total them', async () => {
+  it('time every task run and attempt, count response bytes and foreach items, and total them as a list', async () => {
     const { executionId } = await start({
       tasks: [
         { id: 'each', type: 'foreach', items: '[1, 2]', tasks: [{ id: 'call', type: 'http', url: target('/text') }] },
       ],
     })
     const done = await waitFor(executionId, finished)
-    expect(done.metrics).toMatchObject({ 'foreach.items': 2, 'http.response.bytes': 10, duration: expect.any(Number) })
+    // one shape for a metric everywhere; the sum of the runs' durations is named for what it is
+    expect(done.metrics).toEqual([
+      { name: 'foreach.items', type: 'counter', value: 2 },
+      { name: 'http.response.bytes', type: 'counter', value: 10 },
+      { name: 'taskRuns.duration', type: 'duration', value: expect.any(Number) },
+    ])
     for (const run of done.taskRuns) {
       expect(run.metrics).toContainEqual({ name: 'duration', type: 'duration', value: expect.any(Number) })
       for (const attempt of run.attempts) expect(attempt.durationMs).toBeGreaterThanOrEqual(0)
+    }
+    // each http attempt has the bytes it read; the run has its attempts' and its duration
+    const calls = done.taskRuns.filter((run: { taskId: string }) => run.taskId === 'call')
+    for (const call of calls) {
+      expect(call.attempts[0].metrics).toEqual([{ name: 'http.response.bytes', type: 'counter', value: 5 }])
+      expect(call.attempts[0].output).toEqual(call.output)
     }
   })
 })
