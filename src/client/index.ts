@@ -107,8 +107,11 @@ export function createClient(options: ClientOptions) {
       return settle(Promise.reject(cause))
     }
     const { response } = outcome
-    const text = outcome.data ?? (typeof outcome.error === 'string' ? outcome.error : '')
-    const body = response.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : text
+    // openapi-fetch parses an error answer as JSON when it can; a 2xx is read as text here, since a
+    // sync flow may answer text of its own content type
+    const json = response.headers.get('content-type')?.includes('json')
+    const body =
+      outcome.data === undefined ? outcome.error : json && outcome.data ? JSON.parse(outcome.data) : outcome.data
     const executionId = response.headers.get('x-execution-id')
     if (response.status === 202 && apiErrorOf(body) === null) return { kind: 'accepted', ...(body as Accepted) }
     // an API error is `{error: {code, message}}`; a failed sync flow answers `{error: {type, message}}`
