@@ -246,6 +246,14 @@ try {
     assert.match(late.stderr, /^error: 409/)
   })
 
+  await step("the README's client example runs as written", async () => {
+    const ran = await run([process.execPath, path.join(ROOT, 'scripts', 'client-example.ts')], [], env)
+    expectCode(ran, 0, 'client example')
+    assert.deepEqual(ran.stdout.split('\n').slice(0, 1), ["200 { hello: 'Ada' }"])
+    assert.match(ran.stdout, /^completed in \d+ ms$/m)
+    assert.match(ran.stdout, /^404 not_found execution no-such-execution not found$/m)
+  })
+
   await step('an unknown execution exits 1 with 404', async () => {
     const ran = await edgeflow(['executions', 'get', 'nope'])
     expectCode(ran, 1, 'unknown execution')
