@@ -4,6 +4,7 @@
  * parseArgs, no I/O).
  */
 import { parseArgs } from 'node:util'
+import { EXECUTION_STATUSES, type ExecutionStatus, LOG_LEVELS, type LogLevel } from '../client/types.ts'
 
 /** Where a request body comes from: a file, or standard input for `-`. */
 export type BodySource = { from: 'file'; path: string } | { from: 'stdin' }
@@ -21,9 +22,9 @@ export type Command =
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
-  | { name: 'executions ls'; flowId: string | undefined; status: string | undefined; limit: number }
+  | { name: 'executions ls'; flowId: string | undefined; status: ExecutionStatus | undefined; limit: number }
   | { name: 'executions get'; executionId: string }
-  | { name: 'executions logs'; executionId: string; taskId: string | undefined; level: string | undefined }
+  | { name: 'executions logs'; executionId: string; taskId: string | undefined; level: LogLevel | undefined }
   | { name: 'executions watch'; executionId: string; timeoutMs: number }
   | { name: 'executions kill' | 'executions pause' | 'executions resume'; executionId: string }
   | {
@@ -116,6 +117,14 @@ function timeoutOf(text: string | undefined): number {
   return ms
 }
 
+/** The value of `--option` when it is one of `allowed`. */
+function oneOf<T extends string>(text: string | undefined, allowed: readonly T[], option: string): T | undefined {
+  if (text === undefined) return undefined
+  const found = allowed.find((value) => value === text)
+  if (found === undefined) throw new UsageError(`--${option} takes one of ${allowed.join(', ')}, not "${text}"`)
+  return found
+}
+
 const bodyOf = (text: string | undefined): BodySource | undefined =>
   text === undefined ? undefined : text === '-' ? { from: 'stdin' } : { from: 'file', path: text }
 
@@ -138,11 +147,16 @@ function build(name: CommandName, args: string[], values: Values): Command {
         timeoutMs: timeoutOf(values.timeout),
       }
     case 'executions ls':
-      return { name, flowId: values.flow, status: values.status, limit: positiveInt(values.limit, 'limit') ?? 20 }
+      return {
+        name,
+        flowId: values.flow,
+        status: oneOf(values.status, EXECUTION_STATUSES, 'status'),
+        limit: positiveInt(values.limit, 'limit') ?? 20,
+      }
     case 'executions get':
       return { name, executionId: first }
     case 'executions logs':
-      return { name, executionId: first, taskId: values.task, level: values.level }
+      return { name, executionId: first, taskId: values.task, level: oneOf(values.level, LOG_LEVELS, 'level') }
     case 'executions watch':
       return { name, executionId: first, timeoutMs: timeoutOf(values.timeout) }
     case 'executions kill':

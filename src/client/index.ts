@@ -14,26 +14,13 @@ import createFetchClient from 'openapi-fetch'
 import { retryAfterMs } from './backoff.ts'
 import { apiErrorOf, apiProblem, EdgeflowError } from './errors.ts'
 import type { paths } from './schema.ts'
-import type {
-  Accepted,
-  AdhocRequest,
-  EventAccepted,
-  Execution,
-  ExecutionListQuery,
-  Flow,
-  FlowDefinition,
-  FlowPut,
-  LogQuery,
-  ReplayCreated,
-  ReplayRequest,
-  Revision,
-} from './types.ts'
+import type { Accepted, AdhocRequest, ExecutionListQuery, FlowDefinition, LogQuery, ReplayRequest } from './types.ts'
 import { waitFor, type WaitOptions, type WaitResult } from './wait.ts'
 
 export { EdgeflowError, type ClientProblem, type Issue } from './errors.ts'
 export { FINAL_STATUSES, isFinal, type WaitOptions, type WaitResult } from './wait.ts'
 export { pollDelay, retryAfterMs, DEFAULT_BACKOFF, type Backoff } from './backoff.ts'
-export type * from './types.ts'
+export * from './types.ts'
 export type { paths } from './schema.ts'
 
 export interface ClientOptions {
@@ -59,6 +46,12 @@ export type SourceFormat = 'json' | 'yaml'
 
 const CONTENT_TYPE: Record<SourceFormat, string> = { json: 'application/json', yaml: 'application/yaml' }
 
+/** A 202's body: where to poll. */
+const isAccepted = (body: unknown): body is Accepted =>
+  typeof body === 'object' &&
+  body !== null &&
+  ['executionId', 'status', 'statusUrl'].every((key) => typeof (body as Record<string, unknown>)[key] === 'string')
+
 /** The outcome of an openapi-fetch call. */
 interface Outcome<D> {
   data?: D
@@ -75,37 +68,40 @@ export function createClient(options: ClientOptions) {
     headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
   })
 
-  /** The answer's data; an error answer or no answer at all is thrown as an EdgeflowError. */
-  async function settle<D>(pending: Promise<Outcome<D>>): Promise<{ data: D; response: Response }> {
-    let outcome: Outcome<D>
+  /** The outcome of a call; no answer at all is thrown as a `network` problem. */
+  async function reach<D>(pending: Promise<Outcome<D>>): Promise<Outcome<D>> {
     try {
-      outcome = await pending
+      return await pending
     } catch (cause) {
       if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
       const message = `could not reach ${baseUrl}: ${cause instanceof Error ? cause.message : String(cause)}`
       throw new EdgeflowError({ type: 'network', message }, { cause })
     }
-    const { response } = outcome
-    if (outcome.error !== undefined || !response.ok) {
-      const retryAfter = retryAfterMs(response.headers.get('retry-after'), Date.now())
-      throw new EdgeflowError(apiProblem(response, outcome.error, retryAfter))
-    }
-    // every 2xx the document declares with a body has one; 204s are settled by `done`
-    return { data: outcome.data as D, response }
   }
 
+  /** Throws the problem an error answer holds. */
+  function fail(response: Response, body: unknown): never {
+    const retryAfter = retryAfterMs(response.headers.get('retry-after'), Date.now())
+    throw new EdgeflowError(apiProblem(response, body, retryAfter))
+  }
+
+  /** The answer's data; an error answer (or an empty one where the document promises a body) is thrown. */
+  async function settle<D>(pending: Promise<Outcome<D>>): Promise<{ data: D; response: Response }> {
+    const { data, error, response } = await reach(pending)
+    if (error !== undefined || !response.ok) fail(response, error)
+    if (data === undefined) fail(response, `${response.status} without the body the API document promises`)
+    return { data, response }
+  }
+
+  /** A call answered 204 (or any 2xx): nothing to read. */
   const done = async (pending: Promise<Outcome<unknown>>): Promise<void> => {
-    await settle(pending)
+    const { error, response } = await reach(pending)
+    if (error !== undefined || !response.ok) fail(response, error)
   }
 
   /** A trigger's answer: 202 and where to poll, or a sync flow's own answer; the API's errors thrown. */
   async function started(pending: Promise<Outcome<string>>): Promise<Started> {
-    let outcome: Outcome<string>
-    try {
-      outcome = await pending
-    } catch (cause) {
-      return settle(Promise.reject(cause))
-    }
+    const outcome = await reach(pending)
     const { response } = outcome
     // openapi-fetch parses an error answer as JSON when it can; a 2xx is read as text here, since a
     // sync flow may answer text of its own content type
@@ -113,9 +109,9 @@ export function createClient(options: ClientOptions) {
     const body =
       outcome.data === undefined ? outcome.error : json && outcome.data ? JSON.parse(outcome.data) : outcome.data
     const executionId = response.headers.get('x-execution-id')
-    if (response.status === 202 && apiErrorOf(body) === null) return { kind: 'accepted', ...(body as Accepted) }
+    if (response.status === 202 && isAccepted(body)) return { kind: 'accepted', ...body }
     // an API error is `{error: {code, message}}`; a failed sync flow answers `{error: {type, message}}`
-    if (executionId === null || apiErrorOf(body) !== null) return settle(Promise.resolve({ error: body, response }))
+    if (executionId === null || apiErrorOf(body) !== null) fail(response, body)
     return { kind: 'answered', executionId, status: response.status, body, headers: response.headers }
   }
 
@@ -123,18 +119,14 @@ export function createClient(options: ClientOptions) {
 
   const flows = {
     /** Stores a flow: a new revision when the content changed (`changed`), else the same one. */
-    put: async (flowId: string, definition: FlowDefinition): Promise<FlowPut & { created: boolean }> => {
+    put: async (flowId: string, definition: FlowDefinition) => {
       const { data, response } = await settle(
         api.PUT('/api/flows/{id}', { params: { path: { id: flowId } }, body: definition }),
       )
       return { ...data, created: response.status === 201 }
     },
     /** Stores a flow from its source text (JSON or YAML), as it is kept in a repository. */
-    putSource: async (
-      flowId: string,
-      source: string,
-      format: SourceFormat,
-    ): Promise<FlowPut & { created: boolean }> => {
+    putSource: async (flowId: string, source: string, format: SourceFormat) => {
       const { data, response } = await settle(
         api.PUT('/api/flows/{id}', {
           params: { path: { id: flowId } },
@@ -146,14 +138,14 @@ export function createClient(options: ClientOptions) {
       )
       return { ...data, created: response.status === 201 }
     },
-    get: async (flowId: string): Promise<Flow> =>
+    get: async (flowId: string) =>
       (await settle(api.GET('/api/flows/{id}', { params: { path: { id: flowId } } }))).data,
     /** One page of flows, by id. */
     list: async (query: { limit?: number; cursor?: string } = {}) =>
       (await settle(api.GET('/api/flows', { params: { query } }))).data,
     revisions: async (flowId: string) =>
       (await settle(api.GET('/api/flows/{id}/revisions', { params: { path: { id: flowId } } }))).data,
-    revision: async (flowId: string, revision: number): Promise<Revision> =>
+    revision: async (flowId: string, revision: number) =>
       (await settle(api.GET('/api/flows/{id}/revisions/{revision}', { params: { path: { id: flowId, revision } } })))
         .data,
     /** Disables the flow: its triggers answer 404 until it is enabled again; history is kept. */
@@ -180,25 +172,22 @@ export function createClient(options: ClientOptions) {
     /** One page of the execution index, newest first. */
     list: async (query: ExecutionListQuery = {}) =>
       (await settle(api.GET('/api/executions', { params: { query } }))).data,
-    get: async (executionId: string): Promise<Execution> =>
-      (await settle(api.GET('/api/executions/{id}', id(executionId)))).data,
+    get: async (executionId: string) => (await settle(api.GET('/api/executions/{id}', id(executionId)))).data,
     taskRuns: async (executionId: string, query: { cursor?: number; limit?: number } = {}) =>
       (await settle(api.GET('/api/executions/{id}/task-runs', { params: { path: { id: executionId }, query } }))).data,
     logs: async (executionId: string, query: LogQuery = {}) =>
       (await settle(api.GET('/api/executions/{id}/logs', { params: { path: { id: executionId }, query } }))).data,
-    kill: async (executionId: string): Promise<Accepted> =>
-      (await settle(api.POST('/api/executions/{id}/kill', id(executionId)))).data,
-    pause: async (executionId: string): Promise<Accepted> =>
-      (await settle(api.POST('/api/executions/{id}/pause', id(executionId)))).data,
-    resume: async (executionId: string): Promise<Accepted> =>
+    kill: async (executionId: string) => (await settle(api.POST('/api/executions/{id}/kill', id(executionId)))).data,
+    pause: async (executionId: string) => (await settle(api.POST('/api/executions/{id}/pause', id(executionId)))).data,
+    resume: async (executionId: string) =>
       (await settle(api.POST('/api/executions/{id}/resume', id(executionId)))).data,
     /** A new execution re-running this one from a task (default: the one that failed) on a revision (default: the latest). */
-    replay: async (executionId: string, request: ReplayRequest = {}): Promise<ReplayCreated> =>
+    replay: async (executionId: string, request: ReplayRequest = {}) =>
       (await settle(api.POST('/api/executions/{id}/replay', { ...id(executionId), body: request }))).data,
     /** Deletes an execution that ended (409 `not_final` before). */
     delete: (executionId: string) => done(api.DELETE('/api/executions/{id}', id(executionId))),
     /** Delivers an event to the execution's `wait` task (kept if the wait is not reached yet). */
-    event: async (executionId: string, event: string, payload: unknown = {}): Promise<EventAccepted> =>
+    event: async (executionId: string, event: string, payload: unknown = {}) =>
       (
         await settle(
           api.POST('/api/executions/{id}/events/{name}', {

@@ -1,79 +1,54 @@
-/** @module Temporary stand-ins until the generated schema lands (replaced by components['schemas'] aliases). */
-export type ExecutionStatus =
-  | 'pending'
-  | 'queued'
-  | 'running'
-  | 'delayed'
-  | 'waiting'
-  | 'paused'
-  | 'killing'
-  | 'completed'
-  | 'warning'
-  | 'failed'
-  | 'killed'
-export interface Flow {
-  id: string
-  revision: number
-  enabled: boolean
-  createdAt: string | null
-  updatedAt: string | null
-  nextScheduledAt: string | null
-  definition: { name?: string; mode?: 'sync' | 'async' }
-}
-export interface Attempt {
-  number: number
-  status: string
-}
-export interface TaskRun {
-  id: number
-  taskId: string
-  type: string
-  status: string
-  parentTaskRunId: number | null
-  attempts: Attempt[]
-  error: { type: string; message: string } | null
-  startedAt: string | null
-  endedAt: string | null
-  wakeAt: string | null
-  childExecutionId: string | null
-  waitingFor: string | null
-  reused: boolean
-}
-export interface Execution {
-  id: string
-  flowId: string | null
-  revision: number | null
-  status: ExecutionStatus
-  mode: string
-  trigger: string
-  output: unknown
-  error: { type: string; message: string; taskId?: string | null } | null
-  createdAt: string | null
-  startedAt: string | null
-  endedAt: string | null
-  durationMs: number | null
-  wakeAt: string | null
-  replayOf: string | null
-  parentExecutionId: string | null
-  taskRunCount: number
-  taskRuns: TaskRun[]
-}
-export interface ExecutionSummary {
-  id: string
-  flowId: string | null
-  revision: number
-  status: ExecutionStatus
-  trigger: string
-  mode: string
-  createdAt: string | null
-  durationMs: number | null
-  outputStatus: number | null
-  error: { type: string; taskId: string | null; message: string | null } | null
-}
-export interface LogLine {
-  id: number
-  at: string
-  level: string
-  taskId: string | null
-  message: string
-}
+/** @module The API's shapes under their own names: aliases of the components and parameters of the generated schema.ts. */
+import type { components, operations } from './schema.ts'
+
+type Schemas = components['schemas']
+
+export type Accepted = Schemas['Accepted']
+export type AdhocRequest = Schemas['AdhocRun']
+export type Attempt = Schemas['Attempt']
+export type EventAccepted = Schemas['EventAccepted']
+export type Execution = Schemas['Execution']
+export type ExecutionPage = Schemas['ExecutionPage']
+export type ExecutionStatus = Schemas['ExecutionStatus']
+export type ExecutionSummary = Schemas['ExecutionSummary']
+export type Flow = Schemas['Flow']
+export type FlowDefinition = Schemas['FlowDefinition']
+export type FlowPage = Schemas['FlowPage']
+export type FlowPut = Schemas['FlowPut']
+export type LogLevel = Schemas['LogLevel']
+export type LogLine = Schemas['LogLine']
+export type LogPage = Schemas['LogPage']
+export type ReplayCreated = Schemas['ReplayCreated']
+export type ReplayRequest = Schemas['ReplayRequest']
+export type Revision = Schemas['Revision']
+export type RevisionPage = Schemas['RevisionPage']
+export type Task = Schemas['Task']
+export type TaskRun = Schemas['TaskRun']
+export type TaskRunPage = Schemas['TaskRunPage']
+
+export type ExecutionListQuery = NonNullable<operations['listExecutions']['parameters']['query']>
+export type LogQuery = NonNullable<operations['listLogs']['parameters']['query']>
+export type TaskRunQuery = NonNullable<operations['listTaskRuns']['parameters']['query']>
+
+/** Every status an execution can be in, in the order of its life. */
+export const EXECUTION_STATUSES = [
+  'pending',
+  'queued',
+  'running',
+  'delayed',
+  'waiting',
+  'paused',
+  'killing',
+  'completed',
+  'warning',
+  'failed',
+  'killed',
+] as const satisfies readonly ExecutionStatus[]
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const satisfies readonly LogLevel[]
+
+/** Each fails to compile when the document gains a status or a level the lists above lack (the client imports no server code). */
+type Complete<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false
+type Assert<T extends true> = T
+export type StatusesComplete = Assert<Complete<ExecutionStatus, (typeof EXECUTION_STATUSES)[number]>>
+export type LevelsComplete = Assert<Complete<LogLevel, (typeof LOG_LEVELS)[number]>>

@@ -88,6 +88,14 @@ describe('parseCommand', () => {
     assert.equal(refusal('events send abc'), 'events send needs <execution-id> <event>')
     assert.equal(refusal('executions get a b'), 'executions get takes no argument "b"')
     assert.equal(refusal('flows ls --wait'), '--wait is not an option of flows ls')
+    assert.match(
+      refusal('executions ls --status done'),
+      /^--status takes one of pending, queued, running, .* not "done"$/,
+    )
+    assert.equal(
+      refusal('executions logs abc --level loud'),
+      '--level takes one of debug, info, warn, error, not "loud"',
+    )
     assert.equal(refusal('executions ls --limit 0'), '--limit takes a positive whole number, not "0"')
     assert.equal(refusal('run greet --timeout soon'), '--timeout takes a duration such as 30s, 5m or 500ms, not "soon"')
     assert.equal(refusal('flows ls --url nowhere'), '--url "nowhere" is not a URL')
