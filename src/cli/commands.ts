@@ -94,7 +94,11 @@ async function startAndMaybeWait(
   json: boolean,
 ): Promise<ExitCode> {
   if (!wait.wait) {
-    if (json) printJson(io, started.kind === 'accepted' ? started : { ...started, headers: undefined })
+    if (json)
+      printJson(
+        io,
+        started.kind === 'accepted' ? started : { ...started, headers: Object.fromEntries(started.headers) },
+      )
     else print(io, startedText(started))
     return EXIT.ok
   }

@@ -38,6 +38,7 @@ export interface ProgressStream {
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 const CLEAR_LINE = '\r\x1b[2K'
+const TICK_MS = 200
 
 export class Progress {
   private readonly stream: ProgressStream
@@ -45,6 +46,9 @@ export class Progress {
   private readonly started: number
   private frame = 0
   private lastStatus: string | null = null
+  private last: Execution | null = null
+  /** On a terminal the line is redrawn between polls too, so that its clock and spinner move. */
+  private ticker: ReturnType<typeof setInterval> | null = null
 
   constructor(stream: ProgressStream, clock: () => number = Date.now) {
     this.stream = stream
@@ -54,18 +58,28 @@ export class Progress {
 
   /** Shows the execution as the last poll found it. */
   update(execution: Execution): void {
-    const text = progressText(execution, this.clock() - this.started)
+    this.last = execution
     if (this.stream.isTTY) {
-      const line = `${FRAMES[this.frame++ % FRAMES.length]} ${execution.id.slice(0, 8)} ${text}`
-      this.stream.write(`${CLEAR_LINE}${line.slice(0, (this.stream.columns ?? 100) - 1)}`)
+      this.draw(execution)
+      this.ticker ??= setInterval(() => this.last && this.draw(this.last), TICK_MS)
+      // a redraw never keeps the process alive
+      this.ticker.unref?.()
     } else if (execution.status !== this.lastStatus) {
-      this.stream.write(`${execution.id} ${text}\n`)
+      this.stream.write(`${execution.id} ${progressText(execution, this.clock() - this.started)}\n`)
     }
     this.lastStatus = execution.status
   }
 
-  /** Clears the redrawn line, so that what follows starts on a clean one. */
+  private draw(execution: Execution): void {
+    const text = progressText(execution, this.clock() - this.started)
+    const line = `${FRAMES[this.frame++ % FRAMES.length]} ${execution.id.slice(0, 8)} ${text}`
+    this.stream.write(`${CLEAR_LINE}${line.slice(0, (this.stream.columns ?? 100) - 1)}`)
+  }
+
+  /** Stops the redraws and clears the line, so that what follows starts on a clean one. */
   end(): void {
+    if (this.ticker) clearInterval(this.ticker)
+    this.ticker = null
     if (this.stream.isTTY) this.stream.write(CLEAR_LINE)
   }
 }
