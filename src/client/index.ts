@@ -50,7 +50,12 @@ const CONTENT_TYPE: Record<SourceFormat, string> = { json: 'application/json', y
 const isAccepted = (body: unknown): body is Accepted =>
   typeof body === 'object' &&
   body !== null &&
-  ['executionId', 'status', 'statusUrl'].every((key) => typeof (body as Record<string, unknown>)[key] === 'string')
+  'executionId' in body &&
+  typeof body.executionId === 'string' &&
+  'status' in body &&
+  typeof body.status === 'string' &&
+  'statusUrl' in body &&
+  typeof body.statusUrl === 'string'
 
 /** The outcome of an openapi-fetch call. */
 interface Outcome<D> {
@@ -130,7 +135,8 @@ export function createClient(options: ClientOptions) {
       const { data, response } = await settle(
         api.PUT('/api/flows/{id}', {
           params: { path: { id: flowId } },
-          // the text goes as it is: the server parses and bounds it, and reports paths in it
+          // the text goes as it is (the server parses and bounds it, and reports paths in it): the
+          // serializer sends it in place of the typed body, which openapi-fetch requires
           body: {} as FlowDefinition,
           bodySerializer: () => source,
           headers: { 'content-type': CONTENT_TYPE[format] },
