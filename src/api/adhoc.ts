@@ -10,7 +10,7 @@ import { newExecutionId } from '../domain/ids'
 import type { Env } from '../env'
 import { compileFlow, FlowInvalid, validateFlow } from '../flow/compile'
 import { type Issue } from '../flow/issues'
-import { FlowDefinition, Task } from '../flow/schema'
+import type { FlowDefinition } from '../flow/schema'
 import { launch, triggerInput } from '../objects/stubs'
 import { ApiError, parseOr400 } from './errors'
 import { bodyText, parseJson } from './input'
@@ -27,12 +27,6 @@ export const AdhocRequest = z
   .refine((body) => (body.flow === undefined) !== (body.task === undefined), {
     message: 'give either "flow" (an inline definition) or "task" (a single task)',
   })
-
-/** The shape the OpenAPI document shows. */
-export const AdhocRequestDocument = z.union([
-  z.strictObject({ flow: FlowDefinition, input: z.unknown().optional() }),
-  z.strictObject({ task: Task, input: z.unknown().optional() }),
-])
 
 /** The id of the `return` task that answers a single task's run with its output. */
 export const RESULT_TASK_ID = '__result'

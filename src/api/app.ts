@@ -1,24 +1,25 @@
 /** @module The Hono app: routers per resource, auth and body limits, one error mapper. */
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { HTTPException } from 'hono/http-exception'
 import type { Env } from '../env'
-import { ApiError, errorResponse } from './errors'
+import { ApiError, errorResponse, refuseInvalid } from './errors'
 import { executions } from './executions'
 import { flows } from './flows'
 import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
 import { openApiDocument } from './openapi'
+import { openApiRoute } from './routes/docs'
 import { dashboard } from '../dashboard/routes'
 
-export const app = new Hono<{ Bindings: Env }>()
+export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
 app.use('*', requestBodyLimit())
 app.use('/api/*', apiAuth())
 app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
-app.get('/api/openapi.json', (c) => c.json(openApiDocument()))
+app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200))
 // the dashboard reads and operates through this same app
 app.route(
   '/',

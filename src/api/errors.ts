@@ -3,25 +3,27 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Issue } from '../flow/issues'
 import { fromZod } from '../flow/issues'
-import type { z } from 'zod'
+import { z } from 'zod'
 
-export type ErrorCode =
-  | 'invalid_request'
-  | 'invalid_flow'
-  | 'invalid_input'
-  | 'rate_limited'
-  | 'concurrency_limited'
-  | 'invalid_json'
-  | 'invalid_yaml'
-  | 'unauthorized'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'not_final'
-  | 'idempotency_mismatch'
-  | 'payload_too_large'
-  | 'misconfigured'
-  | 'internal'
+export const ErrorCode = z.enum([
+  'invalid_request',
+  'invalid_flow',
+  'invalid_input',
+  'rate_limited',
+  'concurrency_limited',
+  'invalid_json',
+  'invalid_yaml',
+  'unauthorized',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'not_final',
+  'idempotency_mismatch',
+  'payload_too_large',
+  'misconfigured',
+  'internal',
+])
+export type ErrorCode = z.infer<typeof ErrorCode>
 
 export interface ApiErrorInit {
   status: ContentfulStatusCode
@@ -68,4 +70,21 @@ export function errorResponse(c: Context, error: ApiError): Response {
     error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
   }
   return c.json(body, error.status, error.headers)
+}
+
+/** What a validation target is called in the message of its 400. */
+const TARGETS: Record<string, string> = { query: 'query', param: 'path parameter', header: 'header', json: 'body' }
+
+/**
+ * The `defaultHook` of every OpenAPIHono router: a request the declared zod schemas refuse is the
+ * usual 400 `invalid_request`, each issue with the path of its field.
+ */
+export function refuseInvalid(result: { success: true } | { success: false; error: z.ZodError; target: string }): void {
+  if (result.success) return
+  throw new ApiError({
+    status: 400,
+    code: 'invalid_request',
+    message: `invalid ${TARGETS[result.target] ?? result.target}`,
+    issues: fromZod(result.error),
+  })
 }

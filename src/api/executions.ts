@@ -1,68 +1,53 @@
 /** @module `/api/executions`: list from D1, everything else from the execution's own object. */
-import { type Context, Hono } from 'hono'
-import { z } from 'zod'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { type ExecutionSummary } from '../store/d1/schema'
 import { listExecutions } from '../store/d1/executions'
 import { resolveRevision } from '../store/d1/resolve-revision'
 import { isExecutionId, newExecutionId } from '../domain/ids'
 import { executionStub } from '../objects/stubs'
-import { ExecutionStatus, Trigger } from '../domain/types'
 import { adhocRun } from './adhoc'
-import type { ControlResult } from '../objects/contract'
+import type { Failure } from '../objects/contract'
 import type { Env } from '../env'
-import { FlowId } from '../flow/ids'
-import { ApiError, parseOr400 } from './errors'
+import { ApiError, parseOr400, refuseInvalid } from './errors'
+import { AdhocRun, LogLine } from './shapes'
+import {
+  adhocRunRoute,
+  controlRoute,
+  deleteExecutionRoute,
+  getExecutionRoute,
+  listExecutionsRoute,
+  listLogsRoute,
+  listTaskRunsRoute,
+  replayRoute,
+  ReplayBody,
+  sendEventRoute,
+  taskRunTotalsRoute,
+} from './routes/executions'
 import { readBody } from './input'
-import { EXECUTION_HEADER } from './trigger'
+import { acceptedParts, EXECUTION_HEADER } from './accepted'
 import { iso, summaryView } from './views'
 
-export const executions = new Hono<{ Bindings: Env }>()
-
-/** base64url text, or '' when the value is not base64url. */
-function fromBase64Url(value: string): string {
-  try {
-    return atob(value.replaceAll('-', '+').replaceAll('_', '/'))
-  } catch {
-    // not base64: the cursor is invalid, which the caller reports
-    return ''
-  }
-}
-
-const Cursor = z.string().transform((value, ctx) => {
-  const [createdAt, id] = fromBase64Url(value).split('|')
-  if (!id || !Number.isSafeInteger(Number(createdAt))) {
-    ctx.addIssue({ code: 'custom', message: 'invalid cursor' })
-    return z.NEVER
-  }
-  return { createdAt: Number(createdAt), id }
-})
+export const executions = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
+// request bodies the handlers parse themselves (nesting bounded first): declared by reference
+executions.openAPIRegistry.register('ReplayRequest', ReplayBody)
+executions.openAPIRegistry.register('AdhocRun', AdhocRun)
 
 const encodeCursor = (row: ExecutionSummary) =>
   btoa(`${row.createdAt}|${row.id}`).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
 
-const Time = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value))
+executions.openapi(adhocRunRoute, adhocRun)
 
-export const ListQuery = z.object({
-  flowId: FlowId.optional(),
-  trigger: Trigger.optional(),
-  status: ExecutionStatus.optional(),
-  parentId: z.string().optional(),
-  since: Time.optional(),
-  until: Time.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: Cursor.optional(),
-})
-
-executions.post('/', adhocRun)
-
-executions.get('/', async (c) => {
-  const query = parseOr400(ListQuery, c.req.query(), 'invalid_request', 'query')
+executions.openapi(listExecutionsRoute, async (c) => {
+  const query = c.req.valid('query')
   const rows = await listExecutions(c.env.DB, query)
   const last = rows.at(-1)
-  return c.json({
-    items: rows.map(summaryView),
-    nextCursor: rows.length === query.limit && last ? encodeCursor(last) : null,
-  })
+  return c.json(
+    {
+      items: rows.map(summaryView),
+      nextCursor: rows.length === query.limit && last ? encodeCursor(last) : null,
+    },
+    200,
+  )
 })
 
 /** 404 for an execution id, which the answer still names. */
@@ -80,32 +65,25 @@ function stubOf(env: Env, id: string) {
   return executionStub(env, id)
 }
 
-executions.get('/:id', async (c) => {
-  const id = c.req.param('id')
+executions.openapi(getExecutionRoute, async (c) => {
+  const { id } = c.req.valid('param')
   const detail = await stubOf(c.env, id).detail()
   if (!detail) throw missing(id)
   return c.json(detail, 200, { [EXECUTION_HEADER]: id })
 })
 
-export const PageQuery = z.object({
-  cursor: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(500),
-})
-
-executions.get('/:id/task-runs', async (c) => {
-  const id = c.req.param('id')
-  const query = parseOr400(PageQuery, c.req.query(), 'invalid_request', 'query')
+executions.openapi(listTaskRunsRoute, async (c) => {
+  const { id } = c.req.valid('param')
+  const query = c.req.valid('query')
   const page = await stubOf(c.env, id).taskRuns(query.cursor, query.limit)
   if (!page) throw missing(id)
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
-export const TotalsQuery = z.object({ after: z.coerce.number().int().min(0).default(0) })
-
 /** Task runs after the `after` id counted by task and status, with their time span (ISO). */
-executions.get('/:id/task-runs/totals', async (c) => {
-  const id = c.req.param('id')
-  const query = parseOr400(TotalsQuery, c.req.query(), 'invalid_request', 'query')
+executions.openapi(taskRunTotalsRoute, async (c) => {
+  const { id } = c.req.valid('param')
+  const query = c.req.valid('query')
   const totals = await stubOf(c.env, id).taskRunTotals(query.after)
   if (!totals) throw missing(id)
   const items = totals.map((total) => ({
@@ -116,58 +94,49 @@ executions.get('/:id/task-runs/totals', async (c) => {
   return c.json({ items }, 200, { [EXECUTION_HEADER]: id })
 })
 
-/** A control request answered by the object: 202 with the status, or 404 / 409 with why not. */
-function controlled(c: Context<{ Bindings: Env }>, id: string, result: ControlResult, extra: object = {}): Response {
-  const headers = { [EXECUTION_HEADER]: id }
-  if (result.ok) return c.json({ executionId: id, status: result.status, ...extra }, 202, headers)
-  if (result.code === 'not_found') throw missing(id)
+/** Why the object refused a request: 404, or 409 with its reason. */
+function refused(id: string, failure: Failure): never {
+  if (failure.code === 'not_found') throw missing(id)
   throw new ApiError({
     status: 409,
-    code: result.code === 'not_final' ? 'not_final' : 'conflict',
-    message: result.message,
-    headers,
+    code: failure.code === 'not_final' ? 'not_final' : 'conflict',
+    message: failure.message,
+    headers: { [EXECUTION_HEADER]: id },
   })
 }
 
 for (const action of ['kill', 'pause', 'resume'] as const) {
-  executions.post(`/:id/${action}`, async (c) => {
-    const id = c.req.param('id')
-    return controlled(c, id, await stubOf(c.env, id)[action]())
+  executions.openapi(controlRoute(action), async (c) => {
+    const { id } = c.req.valid('param')
+    const result = await stubOf(c.env, id)[action]()
+    if (!result.ok) refused(id, result)
+    const { body, headers } = acceptedParts(c, id, result.status)
+    return c.json(body, 202, headers)
   })
 }
 
 /** Deletes a final execution for good: 204, or 409 `not_final` while it runs. */
-executions.delete('/:id', async (c) => {
-  const id = c.req.param('id')
+executions.openapi(deleteExecutionRoute, async (c) => {
+  const { id } = c.req.valid('param')
   const result = await stubOf(c.env, id).remove()
-  if (!result.ok) return controlled(c, id, result)
+  if (!result.ok) refused(id, result)
   return c.body(null, 204, { [EXECUTION_HEADER]: id })
 })
 
-const EventName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'event names hold letters, digits and _ . : - (128 at most)')
-
-executions.post('/:id/events/:name', async (c) => {
-  const id = c.req.param('id')
-  const name = parseOr400(EventName, c.req.param('name'), 'invalid_request', 'event name')
+executions.openapi(sendEventRoute, async (c) => {
+  const { id, name } = c.req.valid('param')
   const payload = await readBody(c.req.raw)
   const result = await stubOf(c.env, id).event(name, payload)
-  return controlled(c, id, result, result.ok ? { event: name, delivered: result.delivered } : {})
+  if (!result.ok) refused(id, result)
+  const { body, headers } = acceptedParts(c, id, result.status)
+  return c.json({ ...body, event: name, delivered: result.delivered ?? false }, 202, headers)
 })
 
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const
+const LEVELS = LogLine.shape.level.options
 
-export const LogQuery = z.object({
-  taskId: z.string().optional(),
-  level: z.enum(LEVELS).optional(),
-  cursor: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-})
-
-executions.get('/:id/logs', async (c) => {
-  const id = c.req.param('id')
-  const query = parseOr400(LogQuery, c.req.query(), 'invalid_request', 'query')
+executions.openapi(listLogsRoute, async (c) => {
+  const { id } = c.req.valid('param')
+  const query = c.req.valid('query')
   const page = await stubOf(c.env, id).logs({
     afterId: query.cursor,
     limit: query.limit,
@@ -179,13 +148,8 @@ executions.get('/:id/logs', async (c) => {
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
 })
 
-export const ReplayBody = z.strictObject({
-  fromTaskId: z.string().optional(),
-  revision: z.int().min(1).optional(),
-})
-
-executions.post('/:id/replay', async (c) => {
-  const id = c.req.param('id')
+executions.openapi(replayRoute, async (c) => {
+  const { id } = c.req.valid('param')
   const body = parseOr400(ReplayBody, await readBody(c.req.raw), 'invalid_request', 'replay request')
   const stub = stubOf(c.env, id)
   const owner = await stub.flowId()
@@ -208,21 +172,11 @@ executions.post('/:id/replay', async (c) => {
         message: result.message,
         issues: [{ path: 'fromTaskId', message: result.message }],
       })
-    return controlled(c, id, result)
+    refused(id, result)
   }
-  const statusUrl = new URL(`/api/executions/${executionId}`, c.req.url).toString()
-  return c.json(
-    {
-      executionId,
-      replayOf: id,
-      revision: revision.revision,
-      fromTaskId: result.fromTaskId,
-      reused: result.reused,
-      statusUrl,
-    },
-    201,
-    { location: statusUrl, [EXECUTION_HEADER]: executionId },
-  )
+  const { body: accepted, headers } = acceptedParts(c, executionId, result.status)
+  const replay = { replayOf: id, revision: revision.revision, fromTaskId: result.fromTaskId, reused: result.reused }
+  return c.json({ ...accepted, ...replay }, 201, headers)
 })
 
 /**

@@ -8,7 +8,7 @@ import type { Env } from '../env'
 import type { CompiledFlow } from '../flow/compile'
 import { hitRateLimit } from '../objects/coordinators'
 import { ApiError } from './errors'
-import { EXECUTION_HEADER } from './trigger'
+import { EXECUTION_HEADER } from './accepted'
 
 /** 400 `invalid_input`: the execution was created and failed; the answer lists every issue with its path. */
 export const inputRefused = (error: ExecutionError, executionId: string) =>

@@ -1,7 +1,6 @@
 /** @module `/api/flows`: store flows as immutable revisions, read them, disable them, trigger them by hand. */
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { parse as parseYaml } from 'yaml'
-import { z } from 'zod'
 import {
   disableFlow,
   getFlow,
@@ -16,19 +15,28 @@ import { latestFlow, rememberFlow } from '../store/d1/latest-flow'
 import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
-import { FlowId } from '../flow/ids'
 import type { TriggerDefinition } from '../flow/schema'
 import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
-import { ApiError, notFound, parseOr400 } from './errors'
+import { ApiError, notFound, refuseInvalid } from './errors'
 import { bodyText, parsedBody, parseJson } from './input'
 import { trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from './views'
+import type { FlowView, RevisionView } from './shapes'
+import {
+  deleteFlowRoute,
+  getFlowRoute,
+  getRevisionRoute,
+  listFlowsRoute,
+  listRevisionsRoute,
+  putFlowRoute,
+  triggerFlowRoute,
+} from './routes/flows'
 
-export const flows = new Hono<{ Bindings: Env }>()
+export const flows = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
-export const flowView = (flow: StoredFlow) => ({
+export const flowView = (flow: StoredFlow): FlowView => ({
   id: flow.id,
   revision: flow.latestRevision,
   enabled: flow.enabled,
@@ -48,13 +56,6 @@ async function reschedule(env: Env, id: string, triggers: TriggerDefinition[] | 
 const hasSchedule = (triggers: TriggerDefinition[] | undefined) =>
   triggers?.some((trigger) => trigger.type === 'schedule') ?? false
 
-const flowIdOf = (id: string) => parseOr400(FlowId, id, 'invalid_request', 'flow id')
-
-export const FlowListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().optional(),
-})
-
 const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
 
 /** The definition in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
@@ -66,8 +67,8 @@ async function definitionOf(request: Request): Promise<unknown> {
   return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
 }
 
-flows.put('/:id', async (c) => {
-  const id = flowIdOf(c.req.param('id'))
+flows.openapi(putFlowRoute, async (c) => {
+  const { id } = c.req.valid('param')
   let definition
   try {
     // a secret the flow names literally must be set: better refused now than failing every execution
@@ -100,22 +101,26 @@ flows.put('/:id', async (c) => {
   return c.json({ ...flowView(flow), changed: result.changed }, result.created ? 201 : 200)
 })
 
-flows.get('/', async (c) => {
-  const query = parseOr400(FlowListQuery, c.req.query(), 'invalid_request', 'query')
+flows.openapi(listFlowsRoute, async (c) => {
+  const query = c.req.valid('query')
   const items = await listFlows(c.env.DB, query.cursor ?? null, query.limit)
-  return c.json({
-    items: items.map(flowView),
-    nextCursor: items.length === query.limit ? (items.at(-1)?.id ?? null) : null,
-  })
+  return c.json(
+    {
+      items: items.map(flowView),
+      nextCursor: items.length === query.limit ? (items.at(-1)?.id ?? null) : null,
+    },
+    200,
+  )
 })
 
-flows.get('/:id', async (c) => {
-  const flow = await getFlow(c.env.DB, flowIdOf(c.req.param('id')))
-  if (!flow) throw notFound(`flow ${c.req.param('id')}`)
-  return c.json(flowView(flow))
+flows.openapi(getFlowRoute, async (c) => {
+  const { id } = c.req.valid('param')
+  const flow = await getFlow(c.env.DB, id)
+  if (!flow) throw notFound(`flow ${id}`)
+  return c.json(flowView(flow), 200)
 })
 
-const revisionView = (row: Awaited<ReturnType<typeof listRevisions>>[number]) => ({
+const revisionView = (row: Awaited<ReturnType<typeof listRevisions>>[number]): RevisionView => ({
   id: row.flowId,
   revision: row.revision,
   hash: row.hash,
@@ -123,19 +128,18 @@ const revisionView = (row: Awaited<ReturnType<typeof listRevisions>>[number]) =>
   definition: row.definition,
 })
 
-flows.get('/:id/revisions', async (c) => {
-  const id = flowIdOf(c.req.param('id'))
+flows.openapi(listRevisionsRoute, async (c) => {
+  const { id } = c.req.valid('param')
   const rows = await listRevisions(c.env.DB, id)
   if (rows.length === 0) throw notFound(`flow ${id}`)
-  return c.json({ items: rows.map(revisionView), nextCursor: null })
+  return c.json({ items: rows.map(revisionView), nextCursor: null }, 200)
 })
 
-flows.get('/:id/revisions/:revision', async (c) => {
-  const id = flowIdOf(c.req.param('id'))
-  const revision = parseOr400(z.coerce.number().int().min(1), c.req.param('revision'), 'invalid_request', 'revision')
+flows.openapi(getRevisionRoute, async (c) => {
+  const { id, revision } = c.req.valid('param')
   const row = await getRevision(c.env.DB, id, revision)
   if (!row) throw notFound(`revision ${revision} of flow ${id}`)
-  return c.json(revisionView(row))
+  return c.json(revisionView(row), 200)
 })
 
 /** Deletes a flow and its revisions for good, its schedules stopped; its ended executions stay for their retention. */
@@ -150,17 +154,9 @@ async function deleteForGood(env: Env, id: string): Promise<void> {
   rememberFlow(id, null)
 }
 
-/** `purge=true` deletes the flow and its revisions for good; without it, DELETE only disables. */
-export const FlowDeleteQuery = z.object({
-  purge: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
-})
-
-flows.delete('/:id', async (c) => {
-  const id = flowIdOf(c.req.param('id'))
-  const { purge } = parseOr400(FlowDeleteQuery, c.req.query(), 'invalid_request', 'query')
+flows.openapi(deleteFlowRoute, async (c) => {
+  const { id } = c.req.valid('param')
+  const { purge } = c.req.valid('query')
   if (purge) {
     await deleteForGood(c.env, id)
     return c.body(null, 204)
@@ -172,8 +168,8 @@ flows.delete('/:id', async (c) => {
   return c.body(null, 204)
 })
 
-flows.post('/:id/executions', async (c) => {
-  const id = flowIdOf(c.req.param('id'))
+flows.openapi(triggerFlowRoute, async (c) => {
+  const { id } = c.req.valid('param')
   const flow = await latestFlow(c.env.DB, id)
   if (!flow?.enabled) throw notFound(`flow ${id}`)
   return trigger(c, flow, 'manual')

@@ -1,16 +1,19 @@
 /** @module `ANY /hooks/:flowId`: the webhook trigger. */
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { latestFlow } from '../store/d1/latest-flow'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
-import { ApiError, notFound } from './errors'
+import { ApiError, notFound, refuseInvalid } from './errors'
+import { webhookRoute } from './routes/triggers'
 import { trigger } from './trigger'
 import { readSecret, verifySignature } from './webhook-signature'
 
-export const hooks = new Hono<{ Bindings: Env }>()
+export const hooks = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
-hooks.all('/:flowId', async (c) => {
-  const flowId = c.req.param('flowId')
+/** Starts an execution of the flow if one of its webhook triggers takes the request's method (and signature). */
+async function webhook(c: Context<{ Bindings: Env }>): Promise<Response> {
+  const flowId = c.req.param('flowId') ?? ''
   const flow = FlowId.safeParse(flowId).success ? await latestFlow(c.env.DB, flowId) : null
   if (!flow?.enabled) throw notFound(`flow ${flowId}`)
   const webhooks = (flow.definition.triggers ?? [{ type: 'webhook', methods: ['POST'] }]).filter(
@@ -43,4 +46,8 @@ hooks.all('/:flowId', async (c) => {
   await verifySignature(read.secret, c.req.raw.headers, body, Date.now())
   // a signed delivery is deduplicated by its webhook-id (which the signature covers), as Standard Webhooks intends
   return trigger(c, flow, 'webhook', c.req.header('webhook-id'))
-})
+}
+
+// the methods a client would use are declared; HEAD and OPTIONS reach the same handler undeclared
+for (const method of ['post', 'put', 'patch', 'delete', 'get'] as const) hooks.openapi(webhookRoute(method), webhook)
+hooks.all('/:flowId', webhook)

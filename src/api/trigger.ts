@@ -6,15 +6,14 @@ import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
 import { deliveryExecutionId, idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
 import { launch, triggerInput } from '../objects/stubs'
-import type { Mode, Output, Trigger } from '../domain/types'
+import type { ExecutionStatus, Mode, Output, Trigger } from '../domain/types'
 import type { StartResult } from '../objects/contract'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
+import { acceptedParts, EXECUTION_HEADER } from './accepted'
 import { ApiError } from './errors'
 import { checkRateLimit, concurrencyRejected, inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
-
-export const EXECUTION_HEADER = 'x-execution-id'
 
 /** The execution a deduplicated trigger names, and the header that named it. */
 interface Dedup {
@@ -91,9 +90,9 @@ export function startAnswer(
 }
 
 /** 202 with where to poll. */
-export function accepted(c: Context, executionId: string, status: string): Response {
-  const statusUrl = new URL(`/api/executions/${executionId}`, c.req.url).toString()
-  return c.json({ executionId, status, statusUrl }, 202, { location: statusUrl, [EXECUTION_HEADER]: executionId })
+export function accepted(c: Context, executionId: string, status: ExecutionStatus): Response {
+  const { body, headers } = acceptedParts(c, executionId, status)
+  return c.json(body, 202, headers)
 }
 
 /** Statuses whose responses carry no body (RFC 9110). */

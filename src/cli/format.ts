@@ -1,5 +1,8 @@
 /** @module What the CLI prints for people (pure): tables, times, durations, an execution and its task runs. */
-import type { Execution, ExecutionSummary, Flow, LogLine, TaskRun } from '../client/types.ts'
+import type { Execution, ExecutionSummary, Flow, FlowDefinition, LogLine, TaskRun } from '../client/types.ts'
+
+/** A flow as a table shows it: its definition's name and mode. */
+export type FlowRow = Omit<Flow, 'definition'> & { definition?: Pick<FlowDefinition, 'name' | 'mode'> | null }
 
 /** Rows of cells as columns padded to their widest cell, two spaces apart; the last column is not padded. */
 export function columns(rows: string[][]): string {
@@ -36,17 +39,17 @@ export function oneLine(value: unknown, max = 80): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
-export function flowsTable(flows: Flow[]): string {
+export function flowsTable(flows: FlowRow[]): string {
   return table(
     ['ID', 'REVISION', 'ENABLED', 'MODE', 'UPDATED', 'NEXT SCHEDULE', 'NAME'],
     flows.map((flow) => [
       flow.id,
       String(flow.revision),
       flow.enabled ? 'yes' : 'no',
-      flow.definition.mode ?? 'async',
+      flow.definition?.mode ?? 'async',
       when(flow.updatedAt),
       when(flow.nextScheduledAt),
-      flow.definition.name ?? '',
+      flow.definition?.name ?? '',
     ]),
   )
 }

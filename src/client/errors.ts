@@ -24,6 +24,8 @@ export type ClientProblem =
       retryAfterMs: number | null
     }
   | { type: 'network'; message: string }
+  /** A 2xx without what the API document promises (a body, a flow's definition). */
+  | { type: 'protocol'; status: number; message: string }
   | { type: 'timeout'; message: string; executionId: string; lastStatus: string | null }
 
 export class EdgeflowError extends Error {

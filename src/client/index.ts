@@ -94,9 +94,16 @@ export function createClient(options: ClientOptions) {
   async function settle<D>(pending: Promise<Outcome<D>>): Promise<{ data: D; response: Response }> {
     const { data, error, response } = await reach(pending)
     if (error !== undefined || !response.ok) fail(response, error)
-    if (data === undefined) fail(response, `${response.status} without the body the API document promises`)
+    if (data === undefined) throw protocol(response, 'no body')
     return { data, response }
   }
+
+  const protocol = (response: Response, what: string) =>
+    new EdgeflowError({
+      type: 'protocol',
+      status: response.status,
+      message: `${response.url || baseUrl} answered ${response.status} with ${what}, not what the API document promises`,
+    })
 
   /** A call answered 204 (or any 2xx): nothing to read. */
   const done = async (pending: Promise<Outcome<unknown>>): Promise<void> => {
@@ -158,7 +165,11 @@ export function createClient(options: ClientOptions) {
     disable: (flowId: string) =>
       done(api.DELETE('/api/flows/{id}', { params: { path: { id: flowId }, query: { purge: 'false' } } })),
     /** Enables a disabled flow again: its latest definition PUT back, which keeps its revision. */
-    enable: async (flowId: string) => flows.put(flowId, (await flows.get(flowId)).definition),
+    enable: async (flowId: string) => {
+      const { data, response } = await settle(api.GET('/api/flows/{id}', { params: { path: { id: flowId } } }))
+      if (!data.definition) throw protocol(response, 'no definition')
+      return flows.put(flowId, data.definition)
+    },
     /** Deletes the flow and its revisions for good (409 `not_final` while one of its executions runs). */
     delete: (flowId: string) =>
       done(api.DELETE('/api/flows/{id}', { params: { path: { id: flowId }, query: { purge: 'true' } } })),

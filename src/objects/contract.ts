@@ -63,7 +63,8 @@ export interface ReplayRequest {
   fromTaskId?: string | undefined
 }
 
-export type ReplayResult = { ok: true; executionId: string; fromTaskId: string; reused: number } | Failure
+export type ReplayResult =
+  { ok: true; executionId: string; status: ExecutionStatus; fromTaskId: string; reused: number } | Failure
 
 /** `childEnded`: the notice a child execution sends its parent when it ends. */
 export interface ChildEnded {

@@ -15,6 +15,7 @@ import type { ExecutionRow } from '../store/execution/schema'
 import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionInput, ExecutionStatus } from '../domain/types'
+import type { LogLevel } from '../domain/log'
 import { executionView, type ExecutionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
 import { DeletionDeferred, eraseExecution } from './cleanup'
 import type {
@@ -309,7 +310,13 @@ export class ExecutionObject extends DurableObject<Env> {
       reuse: plan,
     })
     if (!started.ok) return started
-    return { ok: true, executionId: request.executionId, fromTaskId: plan.fromTaskId, reused: plan.runs.length }
+    return {
+      ok: true,
+      executionId: request.executionId,
+      status: started.status,
+      fromTaskId: plan.fromTaskId,
+      reused: plan.runs.length,
+    }
   }
 
   /** The flow of this execution (null for an ad-hoc run), or null when there is no such execution. */
@@ -331,7 +338,7 @@ export class ExecutionObject extends DurableObject<Env> {
     return this.store.runTotals(afterId)
   }
 
-  async logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: string[] | undefined }) {
+  async logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: LogLevel[] | undefined }) {
     if (!this.runner) return null
     this.runner.snapshot()
     const lines = this.store.logs(filter)

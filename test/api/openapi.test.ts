@@ -2,42 +2,94 @@ import { describe, expect, it } from 'vitest'
 import { actions } from '../../src/actions/index'
 import { call, json } from '../helpers/api'
 
+/** Every `$ref` in a JSON value. */
+const refsOf = (value: unknown): string[] => [...JSON.stringify(value).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!)
+
 describe('GET /api/openapi.json', () => {
-  it('describes every route, with the flow schema generated from zod', async () => {
+  it('is the committed docs/openapi.json (regenerate: npm run openapi:json), so a change shows in the diff', async () => {
     const response = await call('GET', '/api/openapi.json')
     expect(response.status).toBe(200)
     const document = await json(response)
+    await expect(`${JSON.stringify(document, null, 2)}\n`).toMatchFileSnapshot('../../docs/openapi.json')
+  })
+
+  it('declares every route with an operationId, a summary and its answers, and every $ref resolves', async () => {
+    const document = await json(call('GET', '/api/openapi.json'))
     expect(document.openapi).toBe('3.1.0')
-    expect(Object.keys(document.paths)).toEqual(
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item as object).map(([method, operation]) => ({ path, method, ...operation })),
+    )
+    expect(operations.map((operation) => `${operation.method} ${operation.path}`)).toEqual(
       expect.arrayContaining([
-        '/api/flows',
-        '/api/flows/{id}',
-        '/api/flows/{id}/revisions',
-        '/api/flows/{id}/revisions/{revision}',
-        '/api/flows/{id}/executions',
-        '/hooks/{flowId}',
-        '/api/executions',
-        '/api/executions/{id}',
-        '/api/executions/{id}/task-runs',
-        '/api/executions/{id}/logs',
-        '/api/executions/{id}/kill',
-        '/api/executions/{id}/pause',
-        '/api/executions/{id}/resume',
-        '/api/executions/{id}/replay',
-        '/api/executions/{id}/events/{name}',
+        'put /api/flows/{id}',
+        'get /api/flows',
+        'get /api/flows/{id}',
+        'delete /api/flows/{id}',
+        'get /api/flows/{id}/revisions',
+        'get /api/flows/{id}/revisions/{revision}',
+        'post /api/flows/{id}/executions',
+        'post /hooks/{flowId}',
+        'get /hooks/{flowId}',
+        'post /api/executions',
+        'get /api/executions',
+        'get /api/executions/{id}',
+        'delete /api/executions/{id}',
+        'get /api/executions/{id}/task-runs',
+        'get /api/executions/{id}/task-runs/totals',
+        'get /api/executions/{id}/logs',
+        'post /api/executions/{id}/kill',
+        'post /api/executions/{id}/pause',
+        'post /api/executions/{id}/resume',
+        'post /api/executions/{id}/replay',
+        'post /api/executions/{id}/events/{name}',
+        'get /api/openapi.json',
       ]),
     )
-    const flow = JSON.stringify(document.components.schemas.Flow)
-    for (const action of actions) expect(flow).toContain(`"const":"${action.type}"`)
-    const parameters = document.paths['/api/executions'].get.parameters.map(
-      (parameter: { name: string }) => parameter.name,
-    )
-    expect(parameters).toEqual(['flowId', 'trigger', 'status', 'parentId', 'since', 'until', 'limit', 'cursor'])
-    // flow control and typed inputs
-    for (const field of ['"concurrency"', '"rateLimit"', '"input"', '"onLimit"']) expect(flow).toContain(field)
-    expect(document.paths['/api/executions'].post.responses).toHaveProperty('429')
-    expect(document.paths['/hooks/{flowId}'].post.responses['429'].headers).toHaveProperty('retry-after')
+    for (const operation of operations) {
+      expect(operation.operationId, `${operation.method} ${operation.path}`).toBeTruthy()
+      expect(operation.summary, `${operation.method} ${operation.path}`).toBeTruthy()
+      expect(Object.keys(operation.responses).some((status) => status.startsWith('4'))).toBe(true)
+    }
+    for (const ref of new Set(refsOf(document))) {
+      const name = ref.replace('#/components/schemas/', '')
+      expect(document.components.schemas, ref).toHaveProperty([name])
+    }
+  })
+
+  it('shows the flow definition generated from zod, recursive tasks included', async () => {
+    const document = await json(call('GET', '/api/openapi.json'))
+    const { FlowDefinition, Task } = document.components.schemas
+    for (const action of actions) expect(JSON.stringify(Task)).toContain(`"const":"${action.type}"`)
+    for (const field of ['concurrency', 'rateLimit', 'input', 'tasks'])
+      expect(FlowDefinition.properties).toHaveProperty(field)
+    expect(FlowDefinition.properties.tasks.items).toEqual({ $ref: '#/components/schemas/Task' })
     expect(JSON.stringify(document.components.schemas.AdhocRun)).toContain('"task"')
-    expect(JSON.stringify(document.paths['/api/executions'].get.parameters)).toContain('"queued"')
+  })
+
+  it('declares the query parameters, headers and limits the code validates and answers with', async () => {
+    const document = await json(call('GET', '/api/openapi.json'))
+    const list = document.paths['/api/executions'].get
+    expect(list.parameters.map((parameter: { name: string }) => parameter.name)).toEqual([
+      'flowId',
+      'trigger',
+      'status',
+      'parentId',
+      'since',
+      'until',
+      'limit',
+      'cursor',
+    ])
+    expect(JSON.stringify(list.parameters)).toContain('"queued"')
+    const webhook = document.paths['/hooks/{flowId}'].post
+    expect(webhook.security).toEqual([])
+    expect(webhook.responses['429'].headers).toHaveProperty('retry-after')
+    expect(webhook.responses['202'].headers).toHaveProperty('location')
+    expect(webhook.responses['202'].headers).toHaveProperty('x-execution-id')
+    expect(document.paths['/api/executions'].post.responses).toHaveProperty('429')
+    expect(
+      document.paths['/api/executions/{id}/replay'].post.responses['201'].content['application/json'].schema,
+    ).toEqual({
+      $ref: '#/components/schemas/ReplayCreated',
+    })
   })
 })

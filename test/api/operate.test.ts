@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { BASE, call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import { runInDurableObject } from 'cloudflare:test'
 import { alarmOf, callsTo, cleanupAt, crash, start, statuses, stubOf } from '../helpers/engine'
 
@@ -18,7 +18,10 @@ describe('kill', () => {
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     const response = await post(executionId, 'kill')
     expect(response.status).toBe(202)
-    expect(await json(response)).toEqual({ executionId, status: 'killed' })
+    // the one Accepted body every 202 has, with where to poll
+    const statusUrl = `${BASE}/api/executions/${executionId}`
+    expect(await json(response)).toEqual({ executionId, status: 'killed', statusUrl })
+    expect(response.headers.get('location')).toBe(statusUrl)
     const detail = await execution(executionId)
     expect(statuses(detail)).toEqual([['stuck', 'killed']])
     expect(detail.taskRuns[0].attempts[0]).toMatchObject({ status: 'killed', error: { message: 'killed on request' } })
@@ -49,7 +52,7 @@ describe('pause and resume', () => {
       ],
     })
     await waitFor(executionId, (e) => e.status === 'delayed')
-    expect(await json(post(executionId, 'pause'))).toEqual({ executionId, status: 'paused' })
+    expect(await json(post(executionId, 'pause'))).toMatchObject({ executionId, status: 'paused' })
     await new Promise((resolve) => setTimeout(resolve, 400))
     const held = await execution(executionId)
     expect(held.status).toBe('paused')

@@ -1,4 +1,5 @@
 /** @module Execution summaries in D1: versioned upserts from the objects, filtered lists for the API. */
+import type { ExecutionStatus, Trigger } from '../../domain/types'
 import { and, desc, eq, getTableColumns, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { durationMs } from '../../domain/types'
@@ -60,8 +61,8 @@ export async function deleteSummary(d1: D1Database, id: string): Promise<void> {
 
 export interface ExecutionFilter {
   flowId?: string | undefined
-  trigger?: string | undefined
-  status?: string | undefined
+  trigger?: Trigger | undefined
+  status?: ExecutionStatus | undefined
   parentId?: string | undefined
   since?: number | undefined
   until?: number | undefined

@@ -1,6 +1,7 @@
 /** @module The D1 index (Drizzle): flows, their immutable revisions, and execution summaries. */
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
+import type { ExecutionStatus, Mode, Trigger } from '../../domain/types'
 
 export const flows = sqliteTable('flows', {
   id: text('id').primaryKey(),
@@ -30,9 +31,9 @@ export const executions = sqliteTable(
     /** Null for an ad-hoc run. */
     flowId: text('flow_id'),
     revision: integer('revision').notNull(),
-    status: text('status').notNull(),
-    trigger: text('trigger').notNull(),
-    mode: text('mode').notNull(),
+    status: text('status').$type<ExecutionStatus>().notNull(),
+    trigger: text('trigger').$type<Trigger>().notNull(),
+    mode: text('mode').$type<Mode>().notNull(),
     createdAt: integer('created_at').notNull(),
     startedAt: integer('started_at'),
     endedAt: integer('ended_at'),

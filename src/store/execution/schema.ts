@@ -3,7 +3,19 @@ import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
 import type { Progress } from '../../core/state'
 import type { SlotRef } from '../../core/admission'
-import type { Attempt, ExecutionError, ExecutionInput, Metric, Output, TaskError } from '../../domain/types'
+import type {
+  Attempt,
+  ExecutionError,
+  ExecutionInput,
+  ExecutionStatus,
+  Metric,
+  Mode,
+  Output,
+  TaskError,
+  TaskRunStatus,
+  Trigger,
+} from '../../domain/types'
+import type { LogLevel } from '../../domain/log'
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>()
 
@@ -23,9 +35,9 @@ export const execution = sqliteTable('execution', {
   /** Null for an ad-hoc run, which belongs to no stored flow. */
   flowId: text('flow_id'),
   revision: integer('revision').notNull(),
-  mode: text('mode').notNull(),
-  trigger: text('trigger').notNull(),
-  status: text('status').notNull(),
+  mode: text('mode').$type<Mode>().notNull(),
+  trigger: text('trigger').$type<Trigger>().notNull(),
+  status: text('status').$type<ExecutionStatus>().notNull(),
   output: json<Output>('output'),
   error: json<ExecutionError>('error'),
   vars: json<Record<string, unknown>>('vars').notNull(),
@@ -52,7 +64,7 @@ export const taskRuns = sqliteTable('task_runs', {
   id: integer('id').primaryKey(),
   taskId: text('task_id').notNull(),
   type: text('type').notNull(),
-  status: text('status').notNull(),
+  status: text('status').$type<TaskRunStatus>().notNull(),
   parentId: integer('parent_id'),
   lane: text('lane').notNull(),
   position: integer('position').notNull(),
@@ -80,7 +92,7 @@ export const timers = sqliteTable('timers', {
 export const logs = sqliteTable('logs', {
   id: integer('id').primaryKey(),
   at: integer('at').notNull(),
-  level: text('level').notNull(),
+  level: text('level').$type<LogLevel>().notNull(),
   taskId: text('task_id'),
   taskRunId: integer('task_run_id'),
   message: text('message').notNull(),

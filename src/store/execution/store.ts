@@ -10,6 +10,7 @@ import migrations from '../../../drizzle/execution/migrations'
 import type { ExecState, RunState } from '../../core/state'
 import { ACTIVE_RUN } from '../../core/transitions'
 import type { ExecutionStatus, Mode, TaskRunStatus, Trigger } from '../../domain/types'
+import type { LogLevel } from '../../domain/log'
 import { parseTimerKey, timerKey } from './timer-keys'
 import type { Timer } from '../../core/timers'
 import { events, execution, type ExecutionRow, items, logs, source, taskRuns, type TaskRunRow, timers } from './schema'
@@ -19,7 +20,7 @@ export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
 /** How many task runs of a task are in a status, and when the first started and the last ended. */
 export interface RunTotal {
   taskId: string
-  status: string
+  status: TaskRunStatus
   count: number
   firstStartedAt: number | null
   lastEndedAt: number | null
@@ -264,7 +265,7 @@ export class ExecutionStore {
     if (lines.length > 0) this.db.run(insertLogs(lines))
   }
 
-  logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: string[] | undefined }) {
+  logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: LogLevel[] | undefined }) {
     return this.db
       .select()
       .from(logs)

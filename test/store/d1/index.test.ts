@@ -1,12 +1,13 @@
 // This file breaks D1 on purpose: it has storage of its own (isolation is per test file).
 import { applyD1Migrations, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import type { ExecutionStatus } from '../../../src/domain/types'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { listExecutions, upsertSummary } from '../../../src/store/d1/executions'
 import type { ExecutionSummary } from '../../../src/store/d1/schema'
 import { call, execution, putFlow, uniqueId, json } from '../../helpers/api'
 
-const summary = (version: number, status: string): ExecutionSummary => ({
+const summary = (version: number, status: ExecutionStatus): ExecutionSummary => ({
   id: 'exec-versioned',
   flowId: 'f',
   revision: 1,

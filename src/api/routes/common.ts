@@ -1,0 +1,55 @@
+/** @module What the route declarations share: JSON answers, the error answers, the headers they carry. */
+import { z } from '@hono/zod-openapi'
+import { Accepted, ErrorBody } from '../shapes'
+
+const executionIdHeader = {
+  'x-execution-id': z.string().openapi({ description: 'the execution this answer is about' }),
+}
+
+/** Headers of an answer about one execution. */
+export const ExecutionHeaders = z.object(executionIdHeader)
+
+/** Headers of an Accepted answer: where to poll. */
+export const AcceptedHeaders = z.object({
+  ...executionIdHeader,
+  location: z.url().openapi({ description: 'the statusUrl' }),
+})
+
+/** A JSON answer (headers undefined: none declared). */
+export const json = <T extends z.ZodType, H extends z.ZodObject | undefined = undefined>(
+  description: string,
+  schema: T,
+  headers?: H,
+) => ({ description, content: { 'application/json': { schema } }, headers })
+
+/** 202 (or a replay's 201): the execution started or was told, and where to poll it. */
+export const acceptedAnswer = <T extends z.ZodType = typeof Accepted>(description: string, schema?: T) =>
+  json(description, schema ?? Accepted, AcceptedHeaders)
+
+const RetryAfter = z.object({
+  'retry-after': z.string().openapi({ description: 'seconds to wait before trying again' }),
+})
+
+const ERRORS = {
+  400: 'invalid request: `issues` name every bad field by its path',
+  401: 'missing or invalid bearer token',
+  404: 'not found',
+  405: 'the flow has no webhook trigger for this method (the allow header lists those it has)',
+  409: 'the execution or flow is not in a state that allows it',
+  413: 'the request body is over the size limit',
+  422: 'the Idempotency-Key or webhook-id was used with another request body',
+  429: 'rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds',
+  500: 'misconfigured (a webhook secret is missing) or internal',
+} as const
+
+type ErrorStatus = keyof typeof ERRORS
+
+/** The error answers of a route, each the one Error body; `descriptions` says what a status means there. */
+export function errors<const S extends ErrorStatus>(statuses: S[], descriptions: Partial<Record<S, string>> = {}) {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      json(descriptions[status] ?? ERRORS[status], ErrorBody, status === 429 ? RetryAfter : undefined),
+    ]),
+  ) as { [K in S]: ReturnType<typeof json<typeof ErrorBody>> }
+}

@@ -1,0 +1,15 @@
+/** @module The routes that describe the API itself. */
+import { createRoute, z } from '@hono/zod-openapi'
+import { errors, json } from './common'
+
+export const openApiRoute = createRoute({
+  method: 'get',
+  path: '/api/openapi.json',
+  operationId: 'getOpenApiDocument',
+  summary: 'This document',
+  tags: ['docs'],
+  responses: {
+    200: json('the OpenAPI 3.1 document', z.record(z.string(), z.unknown())),
+    ...errors([401]),
+  },
+})

@@ -1,0 +1,232 @@
+/** @module The routes of `/api/executions`, declared with their requests and answers (the handlers: api/executions.ts, api/adhoc.ts). */
+import { createRoute, z } from '@hono/zod-openapi'
+import { ExecutionStatus, Trigger } from '../../domain/types'
+import { FlowId } from '../../flow/ids'
+import {
+  EventAccepted,
+  ExecutionPage,
+  ExecutionView,
+  LogLine,
+  LogPage,
+  ReplayCreated,
+  RunTotals,
+  TaskRunPage,
+} from '../shapes'
+import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
+import { InputBody, triggerAnswers } from './triggers'
+
+/** base64url text, or '' when the value is not base64url. */
+function fromBase64Url(value: string): string {
+  try {
+    return atob(value.replaceAll('-', '+').replaceAll('_', '/'))
+  } catch {
+    // not base64: the cursor is invalid, which the caller reports
+    return ''
+  }
+}
+
+const Cursor = z
+  .string()
+  .transform((value, ctx) => {
+    const [createdAt, id] = fromBase64Url(value).split('|')
+    if (!id || !Number.isSafeInteger(Number(createdAt))) {
+      ctx.addIssue({ code: 'custom', message: 'invalid cursor' })
+      return z.NEVER
+    }
+    return { createdAt: Number(createdAt), id }
+  })
+  .openapi({ type: 'string', description: 'the nextCursor of the previous page' })
+
+const Time = z.iso
+  .datetime({ offset: true })
+  .transform((value) => Date.parse(value))
+  .openapi({ type: 'string', format: 'date-time' })
+
+export const ListQuery = z.object({
+  flowId: FlowId.optional(),
+  trigger: Trigger.optional(),
+  status: ExecutionStatus.optional(),
+  parentId: z.string().optional().openapi({ description: 'the children a subflow task started in this execution' }),
+  since: Time.optional(),
+  until: Time.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: Cursor.optional(),
+})
+
+export const PageQuery = z.object({
+  cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'the nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+})
+
+export const TotalsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0).openapi({ description: 'count the task runs after this run id' }),
+})
+
+export const LogQuery = z.object({
+  taskId: z.string().optional(),
+  level: LogLine.shape.level.optional().openapi({ description: 'this level and the more severe ones' }),
+  cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'the nextCursor of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+})
+
+export const ReplayBody = z
+  .strictObject({
+    fromTaskId: z.string().optional().openapi({ description: 'the task to restart at (default: where it failed)' }),
+    revision: z
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: "the flow revision to run (default: the flow's latest)" }),
+  })
+  .openapi('ReplayRequest')
+
+/** An execution id: a malformed one is simply not found (404), never a 400. */
+const ExecutionParams = z.object({ id: z.string().openapi({ description: 'an execution id' }) })
+const EventParams = ExecutionParams.extend({
+  name: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'event names hold letters, digits and _ . : - (128 at most)'),
+})
+
+export const adhocRunRoute = createRoute({
+  method: 'post',
+  path: '/',
+  operationId: 'runAdhoc',
+  summary: 'Run an inline flow or a single task (ad-hoc run)',
+  description:
+    'Validated as a PUT of a flow is, run as an execution of no flow (flowId null, trigger "adhoc"), answered as a manual trigger. A single task runs as a sync flow answering its output.',
+  tags: ['executions'],
+  request: {
+    body: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } } },
+  },
+  responses: { ...triggerAnswers, ...errors([401]) },
+})
+
+export const listExecutionsRoute = createRoute({
+  method: 'get',
+  path: '/',
+  operationId: 'listExecutions',
+  summary: 'List executions, newest first',
+  tags: ['executions'],
+  request: { query: ListQuery },
+  responses: { 200: json('a page of executions from the index', ExecutionPage), ...errors([400, 401]) },
+})
+
+const notFound = errors([404], { 404: 'no such execution (x-execution-id names it)' })
+
+export const getExecutionRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  operationId: 'getExecution',
+  summary: 'An execution with its first task runs',
+  tags: ['executions'],
+  request: { params: ExecutionParams },
+  responses: { 200: json('the execution', ExecutionView, ExecutionHeaders), ...errors([401]), ...notFound },
+})
+
+export const deleteExecutionRoute = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  operationId: 'deleteExecution',
+  summary: 'Delete an execution that ended, for good',
+  tags: ['executions'],
+  request: { params: ExecutionParams },
+  responses: {
+    204: { description: 'deleted', headers: ExecutionHeaders },
+    ...errors([401, 409], { 409: 'not_final: the execution has not ended' }),
+    ...notFound,
+  },
+})
+
+export const listTaskRunsRoute = createRoute({
+  method: 'get',
+  path: '/{id}/task-runs',
+  operationId: 'listTaskRuns',
+  summary: 'Task runs after a cursor',
+  tags: ['executions'],
+  request: { params: ExecutionParams, query: PageQuery },
+  responses: { 200: json('a page of task runs', TaskRunPage, ExecutionHeaders), ...errors([400, 401]), ...notFound },
+})
+
+export const taskRunTotalsRoute = createRoute({
+  method: 'get',
+  path: '/{id}/task-runs/totals',
+  operationId: 'taskRunTotals',
+  summary: 'Task runs counted by task and status, with their time span',
+  tags: ['executions'],
+  request: { params: ExecutionParams, query: TotalsQuery },
+  responses: { 200: json('the counts', RunTotals, ExecutionHeaders), ...errors([400, 401]), ...notFound },
+})
+
+export const listLogsRoute = createRoute({
+  method: 'get',
+  path: '/{id}/logs',
+  operationId: 'listLogs',
+  summary: 'Log lines of an execution',
+  tags: ['executions'],
+  request: { params: ExecutionParams, query: LogQuery },
+  responses: { 200: json('a page of log lines', LogPage, ExecutionHeaders), ...errors([400, 401]), ...notFound },
+})
+
+const CONTROLS = {
+  kill: 'Kill an execution (its children are told to stop)',
+  pause: 'Pause an execution: running attempts finish, no new one starts',
+  resume: 'Resume a paused execution',
+} as const
+
+/** kill, pause and resume: 202 with the status afterwards, or 409 when the execution's status does not allow it. */
+export const controlRoute = (action: keyof typeof CONTROLS) =>
+  createRoute({
+    method: 'post',
+    path: `/{id}/${action}`,
+    operationId: `${action}Execution`,
+    summary: CONTROLS[action],
+    tags: ['executions'],
+    request: { params: ExecutionParams },
+    responses: {
+      202: acceptedAnswer('the status afterwards, and where to poll'),
+      ...errors([401, 409], { 409: "the execution's status does not allow it" }),
+      ...notFound,
+    },
+  })
+
+export const sendEventRoute = createRoute({
+  method: 'post',
+  path: '/{id}/events/{name}',
+  operationId: 'sendEvent',
+  summary: 'Deliver an event to a wait task',
+  description: 'A wait task waiting for it takes it now; otherwise it is kept for a wait task to come.',
+  tags: ['executions'],
+  request: {
+    params: EventParams,
+    body: { ...InputBody, description: 'the event payload (JSON, form fields, or text)' },
+  },
+  responses: {
+    202: acceptedAnswer('taken or kept', EventAccepted),
+    ...errors([400, 401, 409, 413], { 409: 'the execution has ended' }),
+    ...notFound,
+  },
+})
+
+export const replayRoute = createRoute({
+  method: 'post',
+  path: '/{id}/replay',
+  operationId: 'replayExecution',
+  summary: 'Replay an execution that ended',
+  description:
+    'A new execution of the flow (latest revision, or the one asked for), reusing the task runs before fromTaskId.',
+  tags: ['executions'],
+  request: {
+    params: ExecutionParams,
+    body: {
+      required: false,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ReplayRequest' } } },
+    },
+  },
+  responses: {
+    201: acceptedAnswer('the new execution, and where to poll it', ReplayCreated),
+    ...errors([400, 401, 409, 413], {
+      400: 'invalid request, an ad-hoc run (no stored flow), or fromTaskId/revision that cannot be replayed',
+      409: 'the execution has not ended, or the flow is disabled',
+    }),
+    ...notFound,
+  },
+})

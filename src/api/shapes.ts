@@ -1,0 +1,233 @@
+/**
+ * @module Every public response shape of the API as a zod schema (docs/architecture.md, The API):
+ * the views are typed from them and the OpenAPI document is generated from them, so neither can
+ * drift from the other. Each `.openapi('Name')` is one component of the document.
+ */
+import { z } from '@hono/zod-openapi'
+import {
+  AttemptStatus,
+  ExecutionError,
+  ExecutionInput,
+  ExecutionStatus,
+  Metric,
+  Mode,
+  Output,
+  TaskError,
+  TaskRunStatus,
+  Trigger,
+} from '../domain/types'
+import { LogLevel } from '../domain/log'
+import type { FlowDefinition, Task } from '../flow/schema'
+import { ErrorCode } from './errors'
+
+/**
+ * Stand-ins for the flow definition and a task: their recursive JSON Schemas are generated from the
+ * zod schemas of flow/schema.ts by `z.toJSONSchema` and replace these in the document (api/openapi.ts).
+ */
+export const FlowDefinitionComponent = z.custom<FlowDefinition>().openapi('FlowDefinition', { type: 'object' })
+export const TaskComponent = z.custom<Task>().openapi('Task', { type: 'object' })
+
+const Status = ExecutionStatus.openapi('ExecutionStatus')
+const RunStatus = TaskRunStatus.openapi('TaskRunStatus')
+const ErrorOfTask = TaskError.openapi('TaskError')
+const TriggerKind = Trigger.openapi('Trigger')
+const ExecutionMode = Mode.openapi('Mode')
+
+const Time = z.iso.datetime().openapi({ description: 'ISO 8601, UTC' })
+const TimeOrNull = Time.nullable()
+
+export const Issue = z.object({ path: z.string(), message: z.string() }).openapi('Issue')
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: ErrorCode,
+      message: z.string(),
+      issues: z.array(Issue).optional().openapi({ description: 'every bad field, with its path' }),
+    }),
+  })
+  .openapi('Error')
+
+/** Where to poll an execution that has not answered yet: one body for every 202 (and a replay's 201). */
+export const Accepted = z
+  .object({
+    executionId: z.string(),
+    status: Status,
+    statusUrl: z.url().openapi({ description: 'GET it for the execution (also in the location header)' }),
+  })
+  .openapi('Accepted')
+
+export const EventAccepted = Accepted.extend({
+  event: z.string(),
+  delivered: z.boolean().openapi({ description: 'a wait task took it now (false: kept for a wait task to come)' }),
+}).openapi('EventAccepted')
+
+export const ReplayCreated = Accepted.extend({
+  replayOf: z.string(),
+  revision: z.int(),
+  fromTaskId: z.string(),
+  reused: z.int().openapi({ description: 'task runs reused from the replayed execution' }),
+}).openapi('ReplayCreated')
+
+export const Flow = z
+  .object({
+    id: z.string(),
+    revision: z.int(),
+    enabled: z.boolean(),
+    createdAt: TimeOrNull,
+    updatedAt: TimeOrNull,
+    nextScheduledAt: TimeOrNull,
+    definition: FlowDefinitionComponent,
+  })
+  .openapi('Flow')
+
+export const FlowPut = Flow.extend({
+  changed: z.boolean().openapi({ description: 'false when the content equals the latest revision' }),
+}).openapi('FlowPut')
+
+export const Revision = z
+  .object({
+    id: z.string(),
+    revision: z.int(),
+    hash: z.string(),
+    createdAt: TimeOrNull,
+    definition: FlowDefinitionComponent,
+  })
+  .openapi('Revision')
+
+const Cursor = z.string().nullable().openapi({ description: 'pass it as `cursor` for the next page; null at the end' })
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: Cursor })
+
+export const FlowPage = page(Flow).openapi('FlowPage')
+export const RevisionPage = page(Revision).openapi('RevisionPage')
+
+export const AttemptView = z
+  .object({
+    number: z.int(),
+    status: AttemptStatus.openapi('AttemptStatus'),
+    startedAt: TimeOrNull,
+    endedAt: TimeOrNull,
+    durationMs: z.number().nullable(),
+    input: z.unknown().openapi({ description: "the task's parameters after templating" }),
+    error: ErrorOfTask.nullable(),
+  })
+  .openapi('Attempt')
+
+export const MetricView = Metric.openapi('Metric')
+
+export const TaskRunView = z
+  .object({
+    id: z.int(),
+    taskId: z.string(),
+    type: z.string(),
+    status: RunStatus,
+    parentTaskRunId: z.int().nullable(),
+    iteration: z.int().nullable(),
+    branch: z.string().nullable(),
+    attempts: z.array(AttemptView),
+    output: z.unknown(),
+    error: ErrorOfTask.nullable(),
+    metrics: z.array(MetricView),
+    startedAt: TimeOrNull,
+    endedAt: TimeOrNull,
+    wakeAt: TimeOrNull,
+    childExecutionId: z.string().nullable(),
+    waitingFor: z.string().nullable().openapi({ description: 'the event a waiting wait task expects' }),
+    reused: z.boolean().openapi({ description: 'copied from the replayed execution' }),
+  })
+  .openapi('TaskRun')
+
+export const TaskRunPage = page(TaskRunView).openapi('TaskRunPage')
+
+export const ExecutionView = z
+  .object({
+    id: z.string(),
+    flowId: z.string().nullable().openapi({ description: 'null for an ad-hoc run' }),
+    revision: z.int().nullable(),
+    status: Status,
+    mode: ExecutionMode,
+    trigger: TriggerKind,
+    input: ExecutionInput.openapi('ExecutionInput'),
+    output: Output.openapi('Output').nullable(),
+    error: ExecutionError.openapi('ExecutionError').nullable(),
+    vars: z.record(z.string(), z.unknown()),
+    createdAt: TimeOrNull,
+    startedAt: TimeOrNull,
+    endedAt: TimeOrNull,
+    durationMs: z.number().nullable(),
+    wakeAt: TimeOrNull,
+    replayOf: z.string().nullable(),
+    parentExecutionId: z.string().nullable(),
+    metrics: z.record(z.string(), z.number()),
+    droppedLogs: z.int(),
+    taskRunCount: z.int(),
+    taskRuns: z.array(TaskRunView).openapi({ description: 'the first page of task runs' }),
+    taskRunsCursor: Cursor,
+  })
+  .openapi('Execution')
+
+export const ExecutionSummaryView = z
+  .object({
+    id: z.string(),
+    flowId: z.string().nullable(),
+    revision: z.int(),
+    status: Status,
+    trigger: TriggerKind,
+    mode: ExecutionMode,
+    createdAt: TimeOrNull,
+    startedAt: TimeOrNull,
+    endedAt: TimeOrNull,
+    durationMs: z.number().nullable(),
+    outputStatus: z.int().nullable(),
+    error: z.object({ type: z.string(), taskId: z.string().nullable(), message: z.string().nullable() }).nullable(),
+    replayOf: z.string().nullable(),
+    parentExecutionId: z.string().nullable(),
+  })
+  .openapi('ExecutionSummary')
+
+export const ExecutionPage = page(ExecutionSummaryView).openapi('ExecutionPage')
+
+export const RunTotal = z
+  .object({
+    taskId: z.string(),
+    status: RunStatus,
+    count: z.int(),
+    firstStartedAt: TimeOrNull,
+    lastEndedAt: TimeOrNull,
+  })
+  .openapi('TaskRunTotal')
+
+export const RunTotals = z.object({ items: z.array(RunTotal) }).openapi('TaskRunTotals')
+
+export const LogLine = z
+  .object({
+    id: z.int(),
+    at: Time,
+    level: LogLevel.openapi('LogLevel'),
+    taskId: z.string().nullable(),
+    taskRunId: z.int().nullable(),
+    message: z.string(),
+  })
+  .openapi('LogLine')
+
+export const LogPage = page(LogLine)
+  .extend({ dropped: z.int().openapi({ description: 'lines dropped past the log budget' }) })
+  .openapi('LogPage')
+
+export type FlowView = z.output<typeof Flow>
+export type RevisionView = z.output<typeof Revision>
+export type TaskRunView = z.output<typeof TaskRunView>
+export type ExecutionView = z.output<typeof ExecutionView>
+export type ExecutionSummaryView = z.output<typeof ExecutionSummaryView>
+export type RunTotal = z.output<typeof RunTotal>
+export type LogPage = z.output<typeof LogPage>
+
+const RunInput = z.unknown().openapi({ description: 'the run input.body (default {})' })
+
+/** The body of an ad-hoc run as the document shows it (api/adhoc.ts validates it in two steps). */
+export const AdhocRun = z
+  .union([
+    z.strictObject({ flow: FlowDefinitionComponent, input: RunInput.optional() }),
+    z.strictObject({ task: TaskComponent, input: RunInput.optional() }),
+  ])
+  .openapi('AdhocRun')
