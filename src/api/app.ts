@@ -9,12 +9,15 @@ import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
 import { openApiDocument } from './openapi'
-import { openApiRoute } from './routes/docs'
+import { openApiRoute, referenceRoute } from './routes/docs'
+import { ReferencePage } from './reference-page'
 import { dashboard } from '../dashboard/routes'
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
 app.use('*', requestBodyLimit())
+// the reference describes the API and holds no data: it is open, so the dashboard can link to it
+app.openapi(referenceRoute, (c) => c.html(ReferencePage({ document: openApiDocument(app) })))
 app.use('/api/*', apiAuth())
 app.route('/hooks', hooks)
 app.route('/api/flows', flows)

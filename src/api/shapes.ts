@@ -101,6 +101,8 @@ const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), 
 export const FlowPage = page(Flow).openapi('FlowPage')
 export const RevisionPage = page(Revision).openapi('RevisionPage')
 
+export const MetricView = Metric.openapi('Metric')
+
 export const AttemptView = z
   .object({
     number: z.int(),
@@ -109,11 +111,11 @@ export const AttemptView = z
     endedAt: TimeOrNull,
     durationMs: z.number().nullable(),
     input: z.unknown().openapi({ description: "the task's parameters after templating" }),
+    output: z.unknown().openapi({ description: "the completed attempt's output (the run's); null otherwise" }),
     error: ErrorOfTask.nullable(),
+    metrics: z.array(MetricView).openapi({ description: 'what the action counted during this attempt' }),
   })
   .openapi('Attempt')
-
-export const MetricView = Metric.openapi('Metric')
 
 export const TaskRunView = z
   .object({
@@ -127,7 +129,7 @@ export const TaskRunView = z
     attempts: z.array(AttemptView),
     output: z.unknown(),
     error: ErrorOfTask.nullable(),
-    metrics: z.array(MetricView),
+    metrics: z.array(MetricView).openapi({ description: 'its duration, and what its attempts counted' }),
     startedAt: TimeOrNull,
     endedAt: TimeOrNull,
     wakeAt: TimeOrNull,
@@ -158,7 +160,10 @@ export const ExecutionView = z
     wakeAt: TimeOrNull,
     replayOf: z.string().nullable(),
     parentExecutionId: z.string().nullable(),
-    metrics: z.record(z.string(), z.number()),
+    metrics: z.array(MetricView).openapi({
+      description:
+        "its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs)",
+    }),
     droppedLogs: z.int(),
     taskRunCount: z.int(),
     taskRuns: z.array(TaskRunView).openapi({ description: 'the first page of task runs' }),

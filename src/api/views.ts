@@ -1,8 +1,9 @@
 /** @module The execution as the API shows it (docs/architecture.md, The API): one flat object, times in ISO 8601. */
 import type { RunState } from '../core/state'
-import { durationMs } from '../domain/types'
+import { durationMs, type Metric } from '../domain/types'
 import type { ExecutionSummary } from '../store/d1/schema'
 import type { ExecutionRow } from '../store/execution/schema'
+import type { ExecutionSummaryView, ExecutionView, TaskRunView } from './shapes'
 
 /** Task runs returned with the execution; more come from `/task-runs?cursor=`. */
 export const TASK_RUNS_PAGE = 500
@@ -11,7 +12,7 @@ export const TASK_RUNS_PAGE = 500
 export const iso = (at: number | null | undefined): string | null =>
   at === null || at === undefined ? null : new Date(at).toISOString()
 
-export function taskRunView(run: RunState) {
+export function taskRunView(run: RunState): TaskRunView {
   return {
     id: run.id,
     taskId: run.taskId,
@@ -27,7 +28,10 @@ export function taskRunView(run: RunState) {
       endedAt: iso(attempt.endedAt),
       durationMs: durationMs(attempt.startedAt, attempt.endedAt),
       input: attempt.input ?? null,
+      // only the completed attempt, the run's last, has an output: the run's (stored once)
+      output: attempt.status === 'completed' ? run.output : null,
       error: attempt.error ?? null,
+      metrics: attempt.metrics ?? [],
     })),
     output: run.output,
     error: run.error,
@@ -45,13 +49,23 @@ export function taskRunView(run: RunState) {
 export const nextRunCursor = (runs: RunState[], limit: number): string | null =>
   runs.length === limit ? String(runs.at(-1)?.id) : null
 
+/**
+ * The execution's metrics: its task runs' metrics summed by name. A sum of counters counts for the
+ * whole execution under the same name; a sum of durations is no time of the execution (runs
+ * overlap, its own is `durationMs`), so it is named for what it is: `taskRuns.<name>`.
+ */
+export const executionMetrics = (sums: readonly Metric[]): Metric[] =>
+  sums
+    .map((sum) => (sum.type === 'duration' ? { ...sum, name: `taskRuns.${sum.name}` } : sum))
+    .toSorted((a, b) => a.name.localeCompare(b.name))
+
 export function executionView(
   row: ExecutionRow,
   runs: RunState[],
   cursor: string | null,
-  metrics: Record<string, number>,
+  metricSums: Metric[],
   runCount: number,
-) {
+): ExecutionView {
   return {
     id: row.id,
     flowId: row.flowId,
@@ -71,20 +85,19 @@ export function executionView(
     wakeAt: iso(row.wakeAt),
     replayOf: row.replayOf,
     parentExecutionId: row.parentExecutionId,
-    metrics,
+    metrics: executionMetrics(metricSums),
     droppedLogs: row.droppedLogs,
     taskRunCount: runCount,
     taskRuns: runs.map(taskRunView),
     taskRunsCursor: cursor,
   }
 }
-export type ExecutionView = ReturnType<typeof executionView>
 
 /**
  * An execution in a list, from its D1 summary: every column of it but `version`, times in ISO
  * 8601, the error's columns as one object.
  */
-export function summaryView(row: ExecutionSummary) {
+export function summaryView(row: ExecutionSummary): ExecutionSummaryView {
   const { errorType, errorTaskId, errorMessage, version: _version, ...columns } = row
   return {
     ...columns,

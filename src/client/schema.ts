@@ -5,6 +5,26 @@
  */
 
 export interface paths {
+  '/api/docs': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * This API reference as an HTML page
+     * @description Rendered by the Worker from this document: no script, no CDN. Needs no bearer token.
+     */
+    get: operations['getApiReference']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/hooks/{flowId}': {
     parameters: {
       query?: never
@@ -838,28 +858,6 @@ export interface components {
           event: unknown
           onTimeout?: unknown
         }
-    Accepted: {
-      executionId: string
-      status: components['schemas']['ExecutionStatus']
-      /**
-       * Format: uri
-       * @description GET it for the execution (also in the location header)
-       */
-      statusUrl: string
-    }
-    /** @enum {string} */
-    ExecutionStatus:
-      | 'pending'
-      | 'queued'
-      | 'running'
-      | 'delayed'
-      | 'waiting'
-      | 'paused'
-      | 'killing'
-      | 'completed'
-      | 'warning'
-      | 'failed'
-      | 'killed'
     Error: {
       error: {
         /** @enum {string} */
@@ -889,6 +887,28 @@ export interface components {
       path: string
       message: string
     }
+    Accepted: {
+      executionId: string
+      status: components['schemas']['ExecutionStatus']
+      /**
+       * Format: uri
+       * @description GET it for the execution (also in the location header)
+       */
+      statusUrl: string
+    }
+    /** @enum {string} */
+    ExecutionStatus:
+      | 'pending'
+      | 'queued'
+      | 'running'
+      | 'delayed'
+      | 'waiting'
+      | 'paused'
+      | 'killing'
+      | 'completed'
+      | 'warning'
+      | 'failed'
+      | 'killed'
     FlowPut: components['schemas']['Flow'] & {
       /** @description false when the content equals the latest revision */
       changed: boolean
@@ -1013,9 +1033,8 @@ export interface components {
       wakeAt: string | null
       replayOf: string | null
       parentExecutionId: string | null
-      metrics: {
-        [key: string]: number
-      }
+      /** @description its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs) */
+      metrics: components['schemas']['Metric'][]
       droppedLogs: number
       taskRunCount: number
       /** @description the first page of task runs */
@@ -1063,6 +1082,12 @@ export interface components {
         message: string
       }[]
     } | null
+    Metric: {
+      name: string
+      /** @enum {string} */
+      type: 'duration' | 'counter'
+      value: number
+    }
     TaskRun: {
       id: number
       taskId: string
@@ -1074,6 +1099,7 @@ export interface components {
       attempts: components['schemas']['Attempt'][]
       output?: unknown
       error: components['schemas']['TaskError']
+      /** @description its duration, and what its attempts counted */
       metrics: components['schemas']['Metric'][]
       /**
        * Format: date-time
@@ -1115,7 +1141,11 @@ export interface components {
       durationMs: number | null
       /** @description the task's parameters after templating */
       input?: unknown
+      /** @description the completed attempt's output (the run's); null otherwise */
+      output?: unknown
       error: components['schemas']['TaskError']
+      /** @description what the action counted during this attempt */
+      metrics: components['schemas']['Metric'][]
     }
     /** @enum {string} */
     AttemptStatus: 'running' | 'completed' | 'failed' | 'killed'
@@ -1125,12 +1155,6 @@ export interface components {
         'http_error' | 'timeout' | 'expression_error' | 'validation_error' | 'fail_task' | 'subflow_failed' | 'internal'
       message: string
     } | null
-    Metric: {
-      name: string
-      /** @enum {string} */
-      type: 'duration' | 'counter'
-      value: number
-    }
     TaskRunPage: {
       items: components['schemas']['TaskRun'][]
       /** @description pass it as `cursor` for the next page; null at the end */
@@ -1196,6 +1220,35 @@ export interface components {
 }
 export type $defs = Record<string, never>
 export interface operations {
+  getApiReference: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the page */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'text/html': string
+        }
+      }
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
   webhookGet: {
     parameters: {
       query?: never

@@ -59,10 +59,26 @@ export function beginAttempt(d: Draft, runId: number, input: unknown): void {
   }
 }
 
-function closeAttempt(run: RunState, now: number, status: 'completed' | 'failed', error?: TaskError) {
+/**
+ * What an attempt ends with besides its status: its error and the metrics its action counted. Its
+ * output is not kept twice: only the completed attempt, the run's last, has one, the run's own.
+ */
+interface AttemptEnd {
+  error?: TaskError
+  metrics?: RunState['metrics']
+}
+
+function closeAttempt(run: RunState, now: number, status: 'completed' | 'failed', end: AttemptEnd = {}) {
+  const { error, metrics } = end
   return run.attempts.map((attempt, index) =>
     index === run.attempts.length - 1 && attempt.endedAt === null
-      ? { ...attempt, status, endedAt: now, ...(error ? { error } : {}) }
+      ? {
+          ...attempt,
+          status,
+          endedAt: now,
+          ...(error ? { error } : {}),
+          ...(metrics?.length ? { metrics } : {}),
+        }
       : attempt,
   )
 }
@@ -161,7 +177,7 @@ export function completeRun(d: Draft, run: RunState, output: unknown, metrics: R
   cancelRunTimers(d, run.id)
   const ended = setRunStatus(d, run, 'completed', {
     output,
-    attempts: closeAttempt(run, d.now, 'completed'),
+    attempts: closeAttempt(run, d.now, 'completed', { metrics }),
     metrics: [...run.metrics, ...metrics],
   })
   d.log('info', run, `completed in ${d.now - (run.startedAt ?? d.now)} ms (${run.attempts.length || 1} attempt(s))`)
@@ -172,7 +188,7 @@ export function completeRun(d: Draft, run: RunState, output: unknown, metrics: R
 export function failAttempt(d: Draft, run: RunState, error: TaskError, metrics: RunState['metrics'] = []): void {
   const task = taskOf(d, run)
   const attempt = run.attempts.at(-1)?.number ?? 1
-  const attempts = closeAttempt(run, d.now, 'failed', error)
+  const attempts = closeAttempt(run, d.now, 'failed', { error, metrics })
   cancelRunTimers(d, run.id)
   const retryAt = nextAttemptAt(task.retry, attempt, error.type, d.now)
   const allMetrics = [...run.metrics, ...metrics]

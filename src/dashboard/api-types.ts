@@ -1,59 +1,23 @@
-/** @module The API's answers as the dashboard reads them (the shapes api/views.ts and the routers produce). */
-import type { ExecutionView, taskRunView } from '../api/views'
-import type { flowView } from '../api/flows'
-import type { RunTotal } from './core/totals'
+/** @module The API's answers as the dashboard reads them: the shapes of api/shapes.ts, which the OpenAPI document shows. */
+import type { z } from 'zod'
+import type { LogLine as LogLineShape, RunTotals } from '../api/shapes'
 
-export type { ExecutionView }
-export type TaskRunView = ReturnType<typeof taskRunView>
-export type FlowView = ReturnType<typeof flowView>
-
-/** An item of `GET /api/executions`. */
-export interface ExecutionItem {
-  id: string
-  flowId: string
-  revision: number
-  status: string
-  trigger: string
-  mode: string
-  createdAt: string
-  startedAt: string | null
-  endedAt: string | null
-  durationMs: number | null
-  outputStatus: number | null
-  error: { type: string; taskId: string | null; message: string | null } | null
-  replayOf: string | null
-  parentExecutionId: string | null
-}
+export type {
+  ExecutionView,
+  FlowView,
+  RevisionView,
+  TaskRunView,
+  ExecutionSummaryView as ExecutionItem,
+  LogPage,
+} from '../api/shapes'
 
 export interface Page<T> {
   items: T[]
   nextCursor: string | null
 }
 
-export interface RevisionView {
-  id: string
-  revision: number
-  hash: string
-  createdAt: string
-  definition: FlowView['definition']
-}
-
-export interface LogLine {
-  id: number
-  at: string
-  level: string
-  taskId: string | null
-  taskRunId: number | null
-  message: string
-}
-
-export interface LogPage extends Page<LogLine> {
-  dropped: number
-}
-
-export interface Totals {
-  items: RunTotal[]
-}
+export type LogLine = z.output<typeof LogLineShape>
+export type Totals = z.output<typeof RunTotals>
 
 /** True for an API problem (rather than a page or data). */
 export const isProblem = (value: unknown): value is ApiProblem =>

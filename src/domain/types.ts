@@ -66,6 +66,8 @@ export const Attempt = z.object({
   /** The task's parameters after templating. */
   input: z.unknown().optional(),
   error: TaskError.optional(),
+  /** What the action counted during this attempt (the run's metrics add them up with its duration). */
+  metrics: z.array(Metric).optional(),
 })
 export type Attempt = z.infer<typeof Attempt>
 

@@ -16,7 +16,8 @@ import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionInput, ExecutionStatus } from '../domain/types'
 import type { LogLevel } from '../domain/log'
-import { executionView, type ExecutionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
+import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
+import type { ExecutionView } from '../api/shapes'
 import { DeletionDeferred, eraseExecution } from './cleanup'
 import type {
   ChildEnded,
@@ -266,7 +267,7 @@ export class ExecutionObject extends DurableObject<Env> {
       row,
       runs,
       nextRunCursor(runs, TASK_RUNS_PAGE),
-      this.store.metricTotals(),
+      this.store.metricSums(),
       this.store.countRuns(),
     )
   }

@@ -48,7 +48,14 @@ describe('GET /api/executions/:id', () => {
     const [remember] = detail.taskRuns
     expect(remember).toMatchObject({ id: 1, type: 'set', parentTaskRunId: null, iteration: null, output: { n: 21 } })
     expect(remember.attempts).toEqual([
-      expect.objectContaining({ number: 1, status: 'completed', input: { values: { n: 21 } }, error: null }),
+      expect.objectContaining({
+        number: 1,
+        status: 'completed',
+        input: { values: { n: 21 } },
+        output: { n: 21 },
+        error: null,
+        metrics: [],
+      }),
     ])
     expect(remember.metrics).toEqual([{ name: 'duration', type: 'duration', value: expect.any(Number) }])
   })

@@ -240,17 +240,28 @@ describe('logs', () => {
 })
 
 describe('metrics', () => {
-  it('time every task run and attempt, count response bytes and foreach items, and total them', async () => {
+  it('time every task run and attempt, count response bytes and foreach items, and total them as a list', async () => {
     const { executionId } = await start({
       tasks: [
         { id: 'each', type: 'foreach', items: '[1, 2]', tasks: [{ id: 'call', type: 'http', url: target('/text') }] },
       ],
     })
     const done = await waitFor(executionId, finished)
-    expect(done.metrics).toMatchObject({ 'foreach.items': 2, 'http.response.bytes': 10, duration: expect.any(Number) })
+    // one shape for a metric everywhere; the sum of the runs' durations is named for what it is
+    expect(done.metrics).toEqual([
+      { name: 'foreach.items', type: 'counter', value: 2 },
+      { name: 'http.response.bytes', type: 'counter', value: 10 },
+      { name: 'taskRuns.duration', type: 'duration', value: expect.any(Number) },
+    ])
     for (const run of done.taskRuns) {
       expect(run.metrics).toContainEqual({ name: 'duration', type: 'duration', value: expect.any(Number) })
       for (const attempt of run.attempts) expect(attempt.durationMs).toBeGreaterThanOrEqual(0)
+    }
+    // each http attempt has the bytes it read; the run has its attempts' and its duration
+    const calls = done.taskRuns.filter((run: { taskId: string }) => run.taskId === 'call')
+    for (const call of calls) {
+      expect(call.attempts[0].metrics).toEqual([{ name: 'http.response.bytes', type: 'counter', value: 5 }])
+      expect(call.attempts[0].output).toEqual(call.output)
     }
   })
 })

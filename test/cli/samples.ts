@@ -72,7 +72,7 @@ export const execution = (fields: Partial<Execution>): Execution => ({
   wakeAt: null,
   replayOf: null,
   parentExecutionId: null,
-  metrics: {},
+  metrics: [],
   droppedLogs: 0,
   taskRunCount: 0,
   taskRuns: [],

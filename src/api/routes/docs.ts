@@ -13,3 +13,17 @@ export const openApiRoute = createRoute({
     ...errors([401]),
   },
 })
+
+export const referenceRoute = createRoute({
+  method: 'get',
+  path: '/api/docs',
+  operationId: 'getApiReference',
+  summary: 'This API reference as an HTML page',
+  description: 'Rendered by the Worker from this document: no script, no CDN. Needs no bearer token.',
+  tags: ['docs'],
+  security: [],
+  responses: {
+    200: { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } },
+    ...errors([404]),
+  },
+})

@@ -38,3 +38,7 @@ export function tickStep(span: number, count: number): number {
 
 /** A tick label relative to the start: "+250 ms", "+1.5 s", "+2 min". */
 export const offsetLabel = (ms: number): string => (ms === 0 ? '0' : `+${formatDuration(ms)}`)
+
+/** A metric's value as people read it: a duration as one, a count with thousands separators. */
+export const formatMetric = (metric: { type: 'duration' | 'counter'; value: number }): string =>
+  metric.type === 'duration' ? formatDuration(metric.value) : metric.value.toLocaleString('en-US')

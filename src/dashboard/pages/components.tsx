@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx'
 import type { ApiProblem } from '../api-types'
 import { statusClass, statusText } from '../core/status'
 
-export type Section = 'executions' | 'flows' | 'login'
+export type Section = 'executions' | 'flows' | 'api' | 'login'
 
 export function Shell({
   title,
@@ -36,6 +36,9 @@ export function Shell({
             </a>{' '}
             <a href="/flows" aria-current={section === 'flows' ? 'page' : undefined}>
               Flows
+            </a>{' '}
+            <a href="/api/docs" aria-current={section === 'api' ? 'page' : undefined}>
+              API
             </a>
           </nav>
           {signOut ? (

@@ -1,7 +1,7 @@
 /** @module The execution page's header facts, its input / output / error, and its metrics. */
 import type { Child } from 'hono/jsx'
 import type { ExecutionView } from '../api-types'
-import { formatDuration, formatTime } from '../core/time'
+import { formatDuration, formatMetric, formatTime } from '../core/time'
 import { Badge, Json } from './components'
 
 export function Facts({ execution }: { execution: ExecutionView }) {
@@ -87,8 +87,7 @@ export function InputOutput({ execution }: { execution: ExecutionView }) {
 }
 
 export function Metrics({ execution }: { execution: ExecutionView }) {
-  const entries = Object.entries(execution.metrics)
-  if (entries.length === 0) return <p class="muted">No metrics.</p>
+  if (execution.metrics.length === 0) return <p class="muted">No metrics.</p>
   return (
     <div class="scroll">
       <table>
@@ -100,10 +99,10 @@ export function Metrics({ execution }: { execution: ExecutionView }) {
           </tr>
         </thead>
         <tbody>
-          {entries.map(([name, total]) => (
+          {execution.metrics.map((metric) => (
             <tr>
-              <td class="mono">{name}</td>
-              <td class="num">{name === 'duration' ? formatDuration(total) : total.toLocaleString('en-US')}</td>
+              <td class="mono">{metric.name}</td>
+              <td class="num">{formatMetric(metric)}</td>
             </tr>
           ))}
         </tbody>

@@ -4,7 +4,7 @@ import { layoutGantt } from '../core/gantt'
 import { GanttSvg } from '../core/gantt-svg'
 import { countsText } from '../core/status'
 import type { RunsSummary } from '../core/totals'
-import { formatDuration, formatTime, msOf } from '../core/time'
+import { formatDuration, formatMetric, formatTime, msOf } from '../core/time'
 import { Badge, Json } from './components'
 
 /** Task runs drawn per page of the Gantt. */
@@ -140,8 +140,7 @@ function RunDetails({ run }: { run: TaskRunView }) {
       <ul>
         {run.metrics.map((metric) => (
           <li>
-            <span class="mono">{metric.name}</span>:{' '}
-            {metric.type === 'duration' ? formatDuration(metric.value) : metric.value.toLocaleString('en-US')}
+            <span class="mono">{metric.name}</span>: {formatMetric(metric)}
           </li>
         ))}
       </ul>

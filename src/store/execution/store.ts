@@ -9,7 +9,7 @@ import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../../drizzle/execution/migrations'
 import type { ExecState, RunState } from '../../core/state'
 import { ACTIVE_RUN } from '../../core/transitions'
-import type { ExecutionStatus, Mode, TaskRunStatus, Trigger } from '../../domain/types'
+import type { ExecutionStatus, Metric, Mode, TaskRunStatus, Trigger } from '../../domain/types'
 import type { LogLevel } from '../../domain/log'
 import { parseTimerKey, timerKey } from './timer-keys'
 import type { Timer } from '../../core/timers'
@@ -327,13 +327,12 @@ export class ExecutionStore {
     return this.db.select().from(items).where(eq(items.runId, runId)).get()?.items ?? []
   }
 
-  /** Sums of every task run's metrics, by name. */
-  metricTotals(): Record<string, number> {
-    const rows = this.storage.sql
-      .exec<{ name: string; total: number }>(
-        "SELECT json_extract(m.value, '$.name') AS name, sum(json_extract(m.value, '$.value')) AS total FROM task_runs, json_each(task_runs.metrics) AS m GROUP BY 1",
+  /** Every task run's metrics summed by name (and type). */
+  metricSums(): Metric[] {
+    return this.storage.sql
+      .exec<Metric>(
+        "SELECT json_extract(m.value, '$.name') AS name, json_extract(m.value, '$.type') AS type, sum(json_extract(m.value, '$.value')) AS value FROM task_runs, json_each(task_runs.metrics) AS m GROUP BY 1, 2",
       )
       .toArray()
-    return Object.fromEntries(rows.map((row) => [row.name, row.total]))
   }
 }
