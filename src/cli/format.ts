@@ -100,6 +100,12 @@ export function taskRunsTable(runs: TaskRun[]): string {
   )
 }
 
+/** Metrics as `name value`, durations in their unit. */
+export const metricsText = (metrics: Execution['metrics']): string =>
+  metrics
+    .map((metric) => `${metric.name} ${metric.type === 'duration' ? duration(metric.value) : metric.value}`)
+    .join(' · ')
+
 /** An execution: its fields, one a line, then its task runs. */
 export function executionText(execution: Execution): string {
   const fields: [string, string | null][] = [
@@ -113,6 +119,7 @@ export function executionText(execution: Execution): string {
     ['wakes at', execution.wakeAt ? when(execution.wakeAt) : null],
     ['replay of', execution.replayOf],
     ['parent', execution.parentExecutionId],
+    ['metrics', execution.metrics.length ? metricsText(execution.metrics) : null],
     ['error', execution.error ? errorText(execution.error) : null],
     ['output', execution.output === null ? null : oneLine(execution.output, 200)],
   ]

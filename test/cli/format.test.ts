@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { duration, executionsTable, oneLine, table, taskRunsTable, when } from '../../src/cli/format.ts'
+import { duration, executionsTable, metricsText, oneLine, table, taskRunsTable, when } from '../../src/cli/format.ts'
 import { flowFiles, pushResult } from '../../src/cli/push.ts'
 import { summary, taskRun } from './samples.ts'
 
@@ -39,6 +39,16 @@ describe('times, durations and values', () => {
       '1h 03m',
       '-',
     ])
+  })
+
+  it('shows metrics by name, durations in their unit', () => {
+    assert.equal(
+      metricsText([
+        { name: 'taskRuns.duration', type: 'duration', value: 1234 },
+        { name: 'http.response.bytes', type: 'counter', value: 512 },
+      ]),
+      'taskRuns.duration 1.2s · http.response.bytes 512',
+    )
   })
 
   it('cuts long JSON on one line', () => {
