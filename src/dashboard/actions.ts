@@ -5,7 +5,7 @@
  */
 import type { Api } from './api-client'
 import { problemOf } from './api-client'
-import type { ApiProblem } from './api-types'
+import type { Accepted, ApiProblem, EventAccepted, ReplayCreated } from './api-types'
 
 /** What an operation came to, for the script (`ok`, a message, maybe where to go) or a plain post. */
 export interface Outcome {
@@ -49,7 +49,7 @@ function jsonField(
 export async function control(api: Api, id: string, operation: 'kill' | 'pause' | 'resume'): Promise<Outcome> {
   const response = await api.send('POST', `/api/executions/${encodeURIComponent(id)}/${operation}`)
   if (!response.ok) return refused(response)
-  const body = (await response.json()) as { status: string }
+  const body = (await response.json()) as Accepted
   return { ok: true, status: response.status, message: `${operation}: the execution is ${body.status}` }
 }
 
@@ -59,7 +59,7 @@ export async function replay(api: Api, id: string, form: Record<string, string>)
   if (form['revision']) request.revision = Number(form['revision'])
   const response = await api.send('POST', `/api/executions/${encodeURIComponent(id)}/replay`, JSON.stringify(request))
   if (!response.ok) return refused(response)
-  const body = (await response.json()) as { executionId: string; fromTaskId: string; revision: number }
+  const body = (await response.json()) as ReplayCreated
   return {
     ok: true,
     status: response.status,
@@ -75,7 +75,7 @@ export async function deliver(api: Api, id: string, form: Record<string, string>
   const name = encodeURIComponent(form['name'] ?? '')
   const response = await api.send('POST', `/api/executions/${encodeURIComponent(id)}/events/${name}`, payload.text)
   if (!response.ok) return refused(response)
-  const body = (await response.json()) as { delivered: boolean; status: string }
+  const body = (await response.json()) as EventAccepted
   return {
     ok: true,
     status: response.status,

@@ -1,6 +1,12 @@
 /** @module The API's answers as the dashboard reads them: the shapes of api/shapes.ts, which the OpenAPI document shows. */
 import type { z } from 'zod'
-import type { LogLine as LogLineShape, RunTotals } from '../api/shapes'
+import type {
+  Accepted as AcceptedShape,
+  EventAccepted as EventAcceptedShape,
+  LogLine as LogLineShape,
+  ReplayCreated as ReplayCreatedShape,
+  RunTotals,
+} from '../api/shapes'
 
 export type {
   ExecutionView,
@@ -18,6 +24,9 @@ export interface Page<T> {
 
 export type LogLine = z.output<typeof LogLineShape>
 export type Totals = z.output<typeof RunTotals>
+export type Accepted = z.output<typeof AcceptedShape>
+export type EventAccepted = z.output<typeof EventAcceptedShape>
+export type ReplayCreated = z.output<typeof ReplayCreatedShape>
 
 /** True for an API problem (rather than a page or data). */
 export const isProblem = (value: unknown): value is ApiProblem =>
