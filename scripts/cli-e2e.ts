@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { applyMigrations, ROOT, startDev } from '../bench/stack.ts'
+import { flowFiles } from '../src/cli/push.ts'
 
 const TOKEN = 'cli-e2e-token'
 const BIN = path.join(ROOT, 'bin', 'edgeflow.js')
@@ -99,35 +100,47 @@ try {
     assert.match(ran.stderr, /^error: 401 unauthorized/)
   })
 
-  await step('flows push examples creates every flow', async () => {
+  const examples = flowFiles(readdirSync(path.join(ROOT, 'examples')))
+  assert.ok(examples.ok && examples.files.length >= 9, 'examples/ holds the example flows')
+
+  await step('flows push examples creates every flow, and skips the files whose name is no flow id', async () => {
     const ran = await edgeflow(['flows', 'push', 'examples'])
     expectCode(ran, 0, 'push')
     const lines = ran.stdout.trim().split('\n')
-    assert.match(lines[0] ?? '', /^FLOW +RESULT +REVISION +FILE/)
-    assert.equal(lines.length, 10, ran.stdout)
-    for (const line of lines.slice(1)) assert.match(line, /^\w+ +created +1 +\w+\.json$/)
+    assert.match(lines[0] ?? '', /^FLOW +RESULT +REVISION +FILE +NOTE$/)
+    assert.equal(lines.length, 1 + examples.files.length + examples.skipped.length, ran.stdout)
+    for (const { file } of examples.files) assert.match(ran.stdout, new RegExp(`^\\w+ +created +1 +${file}$`, 'm'))
+    for (const file of examples.skipped)
+      assert.match(ran.stdout, new RegExp(`^\\S+ +skipped +- +${file} +the name is no flow id`, 'm'))
   })
 
   await step('flows push examples again: every flow unchanged, same revision', async () => {
     const ran = await edgeflow(['flows', 'push', 'examples', '--json'])
     expectCode(ran, 0, 'push again')
-    const results = json<{ flowId: string; result: string; revision: number }[]>(ran)
-    assert.equal(results.length, 9)
-    for (const result of results) assert.deepEqual([result.result, result.revision], ['unchanged', 1], result.flowId)
+    const results = json<{ flowId: string; result: string; revision?: number }[]>(ran)
+    const pushed = results.filter((result) => result.result !== 'skipped')
+    assert.equal(pushed.length, examples.files.length)
+    for (const result of pushed) assert.deepEqual([result.result, result.revision], ['unchanged', 1], result.flowId)
   })
 
-  await step('flows push of YAML and a broken flow: the good one lands, the bad one says where, exit 1', async () => {
-    writeFileSync(
-      path.join(flows, 'hello.yaml'),
-      'mode: sync\ntasks:\n  - id: hi\n    type: return\n    body: { hi: there }\n',
-    )
-    writeFileSync(path.join(flows, 'broken.json'), JSON.stringify({ tasks: [{ id: 'x', type: 'nope' }] }))
-    const ran = await edgeflow(['flows', 'push', flows])
-    expectCode(ran, 1, 'push with a broken flow')
-    assert.match(ran.stdout, /^broken +failed +- +broken\.json +invalid_flow: .*tasks\.0/m)
-    assert.match(ran.stdout, /^hello +created +1 +hello\.yaml/m)
-    rmSync(path.join(flows, 'broken.json'))
-  })
+  await step(
+    'flows push of YAML, a broken flow and a draft: the good one lands, the bad one says where, exit 1',
+    async () => {
+      writeFileSync(
+        path.join(flows, 'hello.yaml'),
+        'mode: sync\ntasks:\n  - id: hi\n    type: return\n    body: { hi: there }\n',
+      )
+      writeFileSync(path.join(flows, 'broken.json'), JSON.stringify({ tasks: [{ id: 'x', type: 'nope' }] }))
+      writeFileSync(path.join(flows, 'hello-draft.json'), JSON.stringify({ tasks: [] }))
+      const ran = await edgeflow(['flows', 'push', flows])
+      expectCode(ran, 1, 'push with a broken flow')
+      assert.match(ran.stdout, /^hello-draft +skipped +- +hello-draft\.json +the name is no flow id/m)
+      rmSync(path.join(flows, 'hello-draft.json'))
+      assert.match(ran.stdout, /^broken +failed +- +broken\.json +invalid_flow: .*tasks\.0/m)
+      assert.match(ran.stdout, /^hello +created +1 +hello\.yaml/m)
+      rmSync(path.join(flows, 'broken.json'))
+    },
+  )
 
   await step('flows ls lists them', async () => {
     const ran = await edgeflow(['flows', 'ls'])

@@ -111,7 +111,10 @@ async function startAndMaybeWait(
 type Pushed = { file: string; flowId: string } & (
   | { result: PushResult; revision: number }
   | { result: 'failed'; error: { code: string; message: string; issues: Issue[] } }
+  | { result: 'skipped'; reason: string }
 )
+
+const NOT_A_FLOW_ID = 'the name is no flow id (letters, digits and _, 64 at most)'
 
 const errorLine = (error: { code: string; message: string; issues: Issue[] }) =>
   [`${error.code}: ${error.message}`, ...error.issues.map((issue) => `${issue.path}: ${issue.message}`)].join('; ')
@@ -126,7 +129,12 @@ async function push(client: EdgeflowClient, dir: string, io: Io, json: boolean):
   const found = flowFiles(names)
   if (!found.ok) throw new UsageProblem(found.message)
   if (found.files.length === 0) throw new UsageProblem(`no .json, .yaml or .yml flow in ${dir}`)
-  const results: Pushed[] = []
+  const results: Pushed[] = found.skipped.map((file) => ({
+    file,
+    flowId: file.slice(0, file.lastIndexOf('.')),
+    result: 'skipped',
+    reason: NOT_A_FLOW_ID,
+  }))
   for (const file of found.files) {
     const source = await readFile(path.join(dir, file.file), 'utf8')
     try {
@@ -143,18 +151,19 @@ async function push(client: EdgeflowClient, dir: string, io: Io, json: boolean):
       })
     }
   }
+  results.sort((a, b) => a.file.localeCompare(b.file))
   if (json) printJson(io, results)
   else
     print(
       io,
       table(
-        ['FLOW', 'RESULT', 'REVISION', 'FILE', 'ERROR'],
+        ['FLOW', 'RESULT', 'REVISION', 'FILE', 'NOTE'],
         results.map((each) => [
           each.flowId,
           each.result,
-          each.result === 'failed' ? '-' : String(each.revision),
+          'revision' in each ? String(each.revision) : '-',
           each.file,
-          each.result === 'failed' ? errorLine(each.error) : '',
+          'error' in each ? errorLine(each.error) : 'reason' in each ? each.reason : '',
         ]),
       ),
     )

@@ -96,6 +96,16 @@ describe('flows push', () => {
         { file: 'b.yaml', flowId: 'b', format: 'yaml' },
         { file: 'c.YML', flowId: 'c', format: 'yaml' },
       ],
+      skipped: [],
+    })
+  })
+
+  it('skips the files whose name is no flow id', () => {
+    const found = flowFiles(['orders-fixed.json', 'orders.json', '1st.yaml'])
+    assert.deepEqual(found, {
+      ok: true,
+      files: [{ file: 'orders.json', flowId: 'orders', format: 'json' }],
+      skipped: ['1st.yaml', 'orders-fixed.json'],
     })
   })
 
