@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 /** The secrets `npm start` gets once .dev.vars.example is copied to .dev.vars (examples/deliver.json reads them). */
 const devVars = Object.fromEntries(
@@ -41,6 +41,8 @@ export default defineConfig(async () => {
       globalSetup: ['./test/helpers/global-setup.ts'],
       setupFiles: ['./test/helpers/apply-migrations.ts'],
       testTimeout: 20_000,
+      // the CLI's unit tests run in Node (node --test): they read files and parse arguments
+      exclude: [...configDefaults.exclude, 'test/cli/**'],
     },
   }
 })

@@ -1,0 +1,216 @@
+/**
+ * @module The command line as a value: `parseCommand(argv, env)` turns the arguments into one
+ * `Command` of a discriminated union, or a usage error saying what is wrong (pure: node:util
+ * parseArgs, no I/O).
+ */
+import { parseArgs } from 'node:util'
+import { EXECUTION_STATUSES, type ExecutionStatus, LOG_LEVELS, type LogLevel } from '../client/types.ts'
+
+/** Where a request body comes from: a file, or standard input for `-`. */
+export type BodySource = { from: 'file'; path: string } | { from: 'stdin' }
+
+/** How every command reaches the API and prints. */
+export interface Connection {
+  url: string
+  token: string | undefined
+  json: boolean
+}
+
+export type Command =
+  | { name: 'help'; topic: string | undefined }
+  | { name: 'flows push'; dir: string }
+  | { name: 'flows ls' }
+  | { name: 'flows get'; flowId: string }
+  | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
+  | { name: 'executions ls'; flowId: string | undefined; status: ExecutionStatus | undefined; limit: number }
+  | { name: 'executions get'; executionId: string }
+  | { name: 'executions logs'; executionId: string; taskId: string | undefined; level: LogLevel | undefined }
+  | { name: 'executions watch'; executionId: string; timeoutMs: number }
+  | { name: 'executions kill' | 'executions pause' | 'executions resume'; executionId: string }
+  | {
+      name: 'executions replay'
+      executionId: string
+      fromTaskId: string | undefined
+      revision: number | undefined
+      wait: boolean
+      timeoutMs: number
+    }
+  | { name: 'events send'; executionId: string; event: string; body: BodySource | undefined }
+
+export type Parsed = { ok: true; command: Command; connection: Connection } | { ok: false; message: string }
+
+/** `npm start`'s address. */
+export const DEFAULT_URL = 'http://127.0.0.1:8787'
+/** How long `--wait` and `watch` wait by default. */
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000
+
+const OPTIONS = {
+  url: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  body: { type: 'string' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  flow: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  task: { type: 'string' },
+  level: { type: 'string' },
+  from: { type: 'string' },
+  revision: { type: 'string' },
+} as const
+
+type Option = keyof typeof OPTIONS
+type Values = { [name in Option]?: (typeof OPTIONS)[name]['type'] extends 'boolean' ? boolean : string }
+
+const GLOBAL: Option[] = ['url', 'token', 'json', 'help']
+
+/** Each command: its positional arguments and the options it takes besides the global ones. */
+const SHAPES = {
+  'flows push': { args: ['dir'], options: [] },
+  'flows ls': { args: [], options: [] },
+  'flows get': { args: ['flow'], options: [] },
+  run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
+  'executions ls': { args: [], options: ['flow', 'status', 'limit'] },
+  'executions get': { args: ['execution-id'], options: [] },
+  'executions logs': { args: ['execution-id'], options: ['task', 'level'] },
+  'executions watch': { args: ['execution-id'], options: ['timeout'] },
+  'executions kill': { args: ['execution-id'], options: [] },
+  'executions pause': { args: ['execution-id'], options: [] },
+  'executions resume': { args: ['execution-id'], options: [] },
+  'executions replay': { args: ['execution-id'], options: ['from', 'revision', 'wait', 'timeout'] },
+  'events send': { args: ['execution-id', 'event'], options: ['body'] },
+} as const satisfies Record<string, { args: string[]; options: Option[] }>
+
+export type CommandName = keyof typeof SHAPES
+export const COMMANDS = Object.keys(SHAPES) as CommandName[]
+
+const GROUPS = new Set(COMMANDS.map((name) => name.split(' ')[0]))
+
+class UsageError {
+  readonly type = 'usage'
+  readonly message: string
+  constructor(message: string) {
+    this.message = message
+  }
+}
+
+/** `30s`, `2m`, `1h`, `500ms`, or a number of seconds, as milliseconds. */
+export function durationMs(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim())
+  if (!match) return null
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h']
+  return Math.round(Number(match[1]) * unit)
+}
+
+function positiveInt(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${option} takes a positive whole number, not "${text}"`)
+  return Number(text)
+}
+
+function timeoutOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_MS
+  const ms = durationMs(text)
+  if (ms === null) throw new UsageError(`--timeout takes a duration such as 30s, 5m or 500ms, not "${text}"`)
+  return ms
+}
+
+/** The value of `--option` when it is one of `allowed`. */
+function oneOf<T extends string>(text: string | undefined, allowed: readonly T[], option: string): T | undefined {
+  if (text === undefined) return undefined
+  const found = allowed.find((value) => value === text)
+  if (found === undefined) throw new UsageError(`--${option} takes one of ${allowed.join(', ')}, not "${text}"`)
+  return found
+}
+
+const bodyOf = (text: string | undefined): BodySource | undefined =>
+  text === undefined ? undefined : text === '-' ? { from: 'stdin' } : { from: 'file', path: text }
+
+/** The command a name and its arguments make, once the shape has been checked. */
+function build(name: CommandName, args: string[], values: Values): Command {
+  const [first = '', second = ''] = args
+  switch (name) {
+    case 'flows push':
+      return { name, dir: first }
+    case 'flows ls':
+      return { name }
+    case 'flows get':
+      return { name, flowId: first }
+    case 'run':
+      return {
+        name,
+        flowId: first,
+        body: bodyOf(values.body),
+        wait: values.wait ?? false,
+        timeoutMs: timeoutOf(values.timeout),
+      }
+    case 'executions ls':
+      return {
+        name,
+        flowId: values.flow,
+        status: oneOf(values.status, EXECUTION_STATUSES, 'status'),
+        limit: positiveInt(values.limit, 'limit') ?? 20,
+      }
+    case 'executions get':
+      return { name, executionId: first }
+    case 'executions logs':
+      return { name, executionId: first, taskId: values.task, level: oneOf(values.level, LOG_LEVELS, 'level') }
+    case 'executions watch':
+      return { name, executionId: first, timeoutMs: timeoutOf(values.timeout) }
+    case 'executions kill':
+    case 'executions pause':
+    case 'executions resume':
+      return { name, executionId: first }
+    case 'executions replay':
+      return {
+        name,
+        executionId: first,
+        fromTaskId: values.from,
+        revision: positiveInt(values.revision, 'revision'),
+        wait: values.wait ?? false,
+        timeoutMs: timeoutOf(values.timeout),
+      }
+    case 'events send':
+      return { name, executionId: first, event: second, body: bodyOf(values.body) }
+  }
+}
+
+function commandOf(positionals: string[], values: Values): Command {
+  const [group, verb] = positionals
+  if (group === undefined || group === 'help') return { name: 'help', topic: positionals[1] }
+  const name = (group === 'run' ? 'run' : `${group} ${verb ?? ''}`) as CommandName
+  if (values.help) return { name: 'help', topic: GROUPS.has(group) ? group : undefined }
+  if (!(name in SHAPES)) {
+    if (!GROUPS.has(group)) throw new UsageError(`unknown command "${group}"`)
+    throw new UsageError(verb === undefined ? `"${group}" needs a command` : `unknown command "${group} ${verb}"`)
+  }
+  const shape = SHAPES[name]
+  const args = positionals.slice(name.split(' ').length)
+  if (args.length < shape.args.length)
+    throw new UsageError(`${name} needs ${shape.args.map((arg) => `<${arg}>`).join(' ')}`)
+  if (args.length > shape.args.length) throw new UsageError(`${name} takes no argument "${args[shape.args.length]}"`)
+  const allowed: readonly Option[] = [...GLOBAL, ...shape.options]
+  const stray = (Object.keys(values) as Option[]).find((option) => !allowed.includes(option))
+  if (stray) throw new UsageError(`--${stray} is not an option of ${name}`)
+  return build(name, args, values)
+}
+
+/** The command `argv` (without node and the script) asks for, reading EDGEFLOW_URL and EDGEFLOW_TOKEN from `env`. */
+export function parseCommand(argv: string[], env: Record<string, string | undefined>): Parsed {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
+    const command = commandOf(positionals, values as Values)
+    const url = values.url ?? env.EDGEFLOW_URL ?? DEFAULT_URL
+    if (!URL.canParse(url)) throw new UsageError(`--url "${url}" is not a URL`)
+    const token = values.token ?? (env.EDGEFLOW_TOKEN || undefined)
+    return { ok: true, command, connection: { url, token, json: values.json ?? false } }
+  } catch (error) {
+    if (error instanceof UsageError) return { ok: false, message: error.message }
+    // parseArgs throws TypeErrors with a code for unknown options and missing values
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+      return { ok: false, message: error.message.split('. ')[0] ?? error.message }
+    throw error
+  }
+}

@@ -1,0 +1,294 @@
+/** @module What each CLI command does with the client, and what it prints (tables, or the API's JSON with --json). */
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import {
+  EdgeflowError,
+  type EdgeflowClient,
+  type Execution,
+  type Issue,
+  type Started,
+  type WaitResult,
+} from '../client/index.ts'
+import type { BodySource, Command } from './args.ts'
+import { EXIT, type ExitCode } from './exit-codes.ts'
+import { duration, executionsTable, executionText, flowsTable, logText, oneLine, table } from './format.ts'
+import { Progress, type ProgressStream } from './progress.ts'
+import { flowFiles, type PushResult, pushResult } from './push.ts'
+
+export interface Io {
+  stdout: ProgressStream
+  stderr: ProgressStream
+  env: Record<string, string | undefined>
+  readStdin(): Promise<string>
+}
+
+/** A command line that names something unusable: a body that is not JSON, a folder that cannot be read. */
+export class UsageProblem {
+  readonly type = 'usage'
+  readonly message: string
+  constructor(message: string) {
+    this.message = message
+  }
+}
+
+const print = (io: Io, text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+const printJson = (io: Io, value: unknown) => print(io, JSON.stringify(value, null, 2))
+
+/** The JSON a `--body` names; none is `undefined` (the API takes an empty body as {}). */
+async function bodyOf(source: BodySource | undefined, io: Io): Promise<unknown> {
+  if (source === undefined) return undefined
+  const where = source.from === 'stdin' ? 'standard input' : source.path
+  let text: string
+  try {
+    text = source.from === 'stdin' ? await io.readStdin() : await readFile(source.path, 'utf8')
+  } catch (error) {
+    throw new UsageProblem(`cannot read --body ${where}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (text.trim() === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new UsageProblem(`--body ${where} is not JSON: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+/** The exit code of a wait: the status reached (completed or warning when waiting for the end), or not. */
+function waitedCode(result: WaitResult): ExitCode {
+  return result.reached && result.status !== 'failed' && result.status !== 'killed' ? EXIT.ok : EXIT.failed
+}
+
+/** Waits for the execution to end with a progress display on standard error, then prints how it ended. */
+async function watch(client: EdgeflowClient, executionId: string, timeoutMs: number, io: Io, json: boolean) {
+  const progress = new Progress(io.stderr)
+  let result: WaitResult
+  try {
+    result = await client.waitFor(executionId, { timeoutMs, onPoll: (execution) => progress.update(execution) })
+  } finally {
+    progress.end()
+  }
+  if (json) printJson(io, result.execution)
+  else print(io, endedText(result.execution))
+  return waitedCode(result)
+}
+
+function endedText(execution: Execution): string {
+  const lines = [`execution ${execution.id} ${execution.status} after ${duration(execution.durationMs)}`]
+  if (execution.error)
+    lines.push(
+      `error ${execution.error.type}${execution.error.taskId ? ` at ${execution.error.taskId}` : ''}: ${execution.error.message}`,
+    )
+  if (execution.output !== null) lines.push(`output ${oneLine(execution.output, 500)}`)
+  return lines.join('\n')
+}
+
+function startedText(started: Started): string {
+  if (started.kind === 'accepted') return `execution ${started.executionId} ${started.status}`
+  return `execution ${started.executionId} answered ${started.status}\n${oneLine(started.body, 2000)}`
+}
+
+async function startAndMaybeWait(
+  client: EdgeflowClient,
+  started: Started,
+  wait: { wait: boolean; timeoutMs: number },
+  io: Io,
+  json: boolean,
+): Promise<ExitCode> {
+  if (!wait.wait) {
+    if (json)
+      printJson(
+        io,
+        started.kind === 'accepted' ? started : { ...started, headers: Object.fromEntries(started.headers) },
+      )
+    else print(io, startedText(started))
+    return EXIT.ok
+  }
+  // the progress and the answer go to standard error, so that standard output holds the outcome alone
+  if (!json) io.stderr.write(`${startedText(started)}\n`)
+  return watch(client, started.executionId, wait.timeoutMs, io, json)
+}
+
+/** What `flows push` did with one file. */
+type Pushed = { file: string; flowId: string } & (
+  | { result: PushResult; revision: number }
+  | { result: 'failed'; error: { code: string; message: string; issues: Issue[] } }
+  | { result: 'skipped'; reason: string }
+)
+
+const NOT_A_FLOW_ID = 'the name is no flow id (letters, digits and _, 64 at most)'
+
+const errorLine = (error: { code: string; message: string; issues: Issue[] }) =>
+  [`${error.code}: ${error.message}`, ...error.issues.map((issue) => `${issue.path}: ${issue.message}`)].join('; ')
+
+async function push(client: EdgeflowClient, dir: string, io: Io, json: boolean): Promise<ExitCode> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (error) {
+    throw new UsageProblem(`cannot read folder ${dir}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const found = flowFiles(names)
+  if (!found.ok) throw new UsageProblem(found.message)
+  if (found.files.length === 0) throw new UsageProblem(`no .json, .yaml or .yml flow in ${dir}`)
+  const results: Pushed[] = found.skipped.map((file) => ({
+    file,
+    flowId: file.slice(0, file.lastIndexOf('.')),
+    result: 'skipped',
+    reason: NOT_A_FLOW_ID,
+  }))
+  for (const file of found.files) {
+    const source = await readFile(path.join(dir, file.file), 'utf8')
+    try {
+      const flow = await client.flows.putSource(file.flowId, source, file.format)
+      results.push({ file: file.file, flowId: file.flowId, result: pushResult(flow), revision: flow.revision })
+    } catch (error) {
+      if (!(error instanceof EdgeflowError)) throw error
+      const { code, message, issues } = error
+      results.push({
+        file: file.file,
+        flowId: file.flowId,
+        result: 'failed',
+        error: { code, message, issues },
+      })
+    }
+  }
+  results.sort((a, b) => a.file.localeCompare(b.file))
+  if (json) printJson(io, results)
+  else
+    print(
+      io,
+      table(
+        ['FLOW', 'RESULT', 'REVISION', 'FILE', 'NOTE'],
+        results.map((each) => [
+          each.flowId,
+          each.result,
+          'revision' in each ? String(each.revision) : '-',
+          each.file,
+          'error' in each ? errorLine(each.error) : 'reason' in each ? each.reason : '',
+        ]),
+      ),
+    )
+  return results.some((each) => each.result === 'failed') ? EXIT.api : EXIT.ok
+}
+
+async function allFlows(client: EdgeflowClient) {
+  const items = []
+  let cursor: string | null = null
+  do {
+    const page = await client.flows.list({ limit: 100, ...(cursor ? { cursor } : {}) })
+    items.push(...page.items)
+    cursor = page.nextCursor
+  } while (cursor)
+  return items
+}
+
+async function allLogs(client: EdgeflowClient, command: Extract<Command, { name: 'executions logs' }>) {
+  const items = []
+  let cursor = 0
+  let dropped = 0
+  for (;;) {
+    const page = await client.executions.logs(command.executionId, {
+      cursor,
+      limit: 1000,
+      ...(command.taskId ? { taskId: command.taskId } : {}),
+      ...(command.level ? { level: command.level } : {}),
+    })
+    items.push(...page.items)
+    dropped = page.dropped
+    if (page.nextCursor === null) return { items, dropped }
+    cursor = Number(page.nextCursor)
+  }
+}
+
+export async function runCommand(command: Command, client: EdgeflowClient, io: Io, json: boolean): Promise<ExitCode> {
+  switch (command.name) {
+    case 'help':
+      return EXIT.ok
+    case 'flows push':
+      return push(client, command.dir, io, json)
+    case 'flows ls': {
+      const flows = await allFlows(client)
+      if (json) printJson(io, { items: flows })
+      else print(io, flows.length ? flowsTable(flows) : 'no flows')
+      return EXIT.ok
+    }
+    case 'flows get': {
+      const flow = await client.flows.get(command.flowId)
+      if (json) printJson(io, flow)
+      else print(io, `${flowsTable([flow])}\n\n${JSON.stringify(flow.definition, null, 2)}`)
+      return EXIT.ok
+    }
+    case 'run': {
+      const started = await client.flows.trigger(command.flowId, await bodyOf(command.body, io))
+      return startAndMaybeWait(client, started, command, io, json)
+    }
+    case 'executions ls': {
+      const page = await client.executions.list({
+        limit: command.limit,
+        ...(command.flowId ? { flowId: command.flowId } : {}),
+        ...(command.status ? { status: command.status } : {}),
+      })
+      if (json) printJson(io, page)
+      else print(io, page.items.length ? executionsTable(page.items) : 'no executions')
+      return EXIT.ok
+    }
+    case 'executions get': {
+      const execution = await client.executions.get(command.executionId)
+      if (json) printJson(io, execution)
+      else print(io, executionText(execution))
+      return EXIT.ok
+    }
+    case 'executions logs': {
+      const logs = await allLogs(client, command)
+      if (json) printJson(io, logs)
+      else {
+        if (logs.items.length) print(io, logText(logs.items))
+        if (logs.dropped) io.stderr.write(`(${logs.dropped} older lines were dropped past the log budget)\n`)
+      }
+      return EXIT.ok
+    }
+    case 'executions watch':
+      return watch(client, command.executionId, command.timeoutMs, io, json)
+    case 'executions kill':
+    case 'executions pause':
+    case 'executions resume': {
+      const action =
+        command.name === 'executions kill' ? 'kill' : command.name === 'executions pause' ? 'pause' : 'resume'
+      const accepted = await client.executions[action](command.executionId)
+      if (json) printJson(io, accepted)
+      else print(io, `execution ${accepted.executionId} ${accepted.status}`)
+      return EXIT.ok
+    }
+    case 'executions replay': {
+      const replay = await client.executions.replay(command.executionId, {
+        ...(command.fromTaskId ? { fromTaskId: command.fromTaskId } : {}),
+        ...(command.revision ? { revision: command.revision } : {}),
+      })
+      const text = `execution ${replay.executionId} replays ${replay.replayOf} from ${replay.fromTaskId} on revision ${replay.revision} (${replay.reused} task runs reused)`
+      if (!command.wait) {
+        if (json) printJson(io, replay)
+        else print(io, text)
+        return EXIT.ok
+      }
+      if (!json) io.stderr.write(`${text}\n`)
+      return watch(client, replay.executionId, command.timeoutMs, io, json)
+    }
+    case 'events send': {
+      const answer = await client.executions.event(
+        command.executionId,
+        command.event,
+        (await bodyOf(command.body, io)) ?? {},
+      )
+      if (json) printJson(io, answer)
+      else
+        print(
+          io,
+          `event ${answer.event} ${answer.delivered ? 'delivered to' : 'kept for a wait task to come in'} execution ${answer.executionId} (${answer.status})`,
+        )
+      return EXIT.ok
+    }
+    default: {
+      const unhandled: never = command
+      return unhandled
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/** @module The CLI's help text. */
+import { DEFAULT_URL } from './args.ts'
+import { EXIT } from './exit-codes.ts'
+
+const COMMANDS = `Commands:
+  flows push <dir>                 PUT every <flow id>.json/.yaml/.yml of a folder; prints created, updated or
+                                   unchanged with the revision (identical content keeps its revision)
+  flows ls                         every flow
+  flows get <flow>                 a flow with its latest definition
+  run <flow> [--body <file>|-] [--wait] [--timeout 10m]
+                                   start an execution (manual trigger) with a JSON body from a file or stdin;
+                                   --wait shows its progress and exits with its outcome
+  executions ls [--flow <id>] [--status <status>] [--limit 20]
+  executions get <id>              an execution and its task runs
+  executions logs <id> [--task <task id>] [--level debug|info|warn|error]
+  executions watch <id> [--timeout 10m]
+                                   progress until the execution ends
+  executions kill|pause|resume <id>
+  executions replay <id> [--from <task id>] [--revision <n>] [--wait] [--timeout 10m]
+  events send <id> <event> [--body <file>|-]
+                                   deliver an event to an execution's wait task`
+
+export const USAGE = `Usage: edgeflow <command> [options]
+
+${COMMANDS}
+
+Options:
+  --url <url>      the Worker (default: $EDGEFLOW_URL, else ${DEFAULT_URL})
+  --token <token>  the API token (default: $EDGEFLOW_TOKEN)
+  --json           print the API's JSON instead of tables
+  -h, --help       this help
+
+Exit codes:
+  ${EXIT.ok}  done; a waited execution ended completed or warning
+  ${EXIT.api}  the API answered an error or could not be reached (flows push: a file failed)
+  ${EXIT.usage}  usage error: unknown command or option, missing argument, unreadable body or folder
+  ${EXIT.failed}  a waited or watched execution ended failed or killed
+  ${EXIT.timeout}  --wait or watch ran out of --timeout (the execution goes on)
+`

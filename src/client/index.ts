@@ -1,0 +1,249 @@
+/**
+ * @module edgeflow's typed client: a thin wrapper over openapi-fetch and the types openapi-typescript
+ * generates from the API's OpenAPI document (schema.ts), so each call is typed by the document the
+ * Worker serves. It needs only `fetch`: it runs in Workers, Node ≥ 18, Deno and browsers.
+ *
+ *   const edgeflow = createClient({ url: 'http://127.0.0.1:8787', token })
+ *   await edgeflow.flows.put('greet', definition)
+ *   const started = await edgeflow.flows.trigger('greet', { name: 'Ada' })
+ *   const { status } = await edgeflow.waitFor(started.executionId)
+ *
+ * Every failure is an `EdgeflowError` whose `problem` says what happened (errors.ts).
+ */
+import createFetchClient from 'openapi-fetch'
+import { retryAfterMs } from './backoff.ts'
+import { apiErrorOf, apiProblem, EdgeflowError } from './errors.ts'
+import type { paths } from './schema.ts'
+import type { Accepted, AdhocRequest, ExecutionListQuery, FlowDefinition, LogQuery, ReplayRequest } from './types.ts'
+import { waitFor, type WaitOptions, type WaitResult } from './wait.ts'
+
+export { EdgeflowError, type ClientProblem, type Issue } from './errors.ts'
+export { FINAL_STATUSES, isFinal, type WaitOptions, type WaitResult } from './wait.ts'
+export { pollDelay, retryAfterMs, DEFAULT_BACKOFF, type Backoff } from './backoff.ts'
+export * from './types.ts'
+export type { paths } from './schema.ts'
+
+export interface ClientOptions {
+  /** Where the Worker answers, e.g. `http://127.0.0.1:8787` or `https://edgeflow.example.workers.dev`. */
+  url: string
+  /** The API token (`API_TOKEN`), sent as a bearer token. */
+  token?: string | undefined
+  /** Another fetch: a service binding's, `SELF.fetch` in tests, one with a proxy. */
+  fetch?: (request: Request) => Promise<Response>
+}
+
+/**
+ * How a trigger was answered: `accepted` (202: the execution runs; poll it, or `waitFor` it) or
+ * `answered` (a sync flow's output: the status, body and headers its `return` task decided, which
+ * may be a 4xx or 5xx of the flow's own — an error of the API itself is thrown instead).
+ */
+export type Started =
+  | ({ kind: 'accepted' } & Accepted)
+  | { kind: 'answered'; executionId: string; status: number; body: unknown; headers: Headers }
+
+/** How a flow's source text is written. */
+export type SourceFormat = 'json' | 'yaml'
+
+const CONTENT_TYPE: Record<SourceFormat, string> = { json: 'application/json', yaml: 'application/yaml' }
+
+/** A 202's body: where to poll. */
+const isAccepted = (body: unknown): body is Accepted =>
+  typeof body === 'object' &&
+  body !== null &&
+  'executionId' in body &&
+  typeof body.executionId === 'string' &&
+  'status' in body &&
+  typeof body.status === 'string' &&
+  'statusUrl' in body &&
+  typeof body.statusUrl === 'string'
+
+/** The outcome of an openapi-fetch call. */
+interface Outcome<D> {
+  data?: D
+  error?: unknown
+  response: Response
+}
+
+export function createClient(options: ClientOptions) {
+  const baseUrl = options.url.replace(/\/+$/, '')
+  const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
+  const api = createFetchClient<paths>({
+    baseUrl,
+    fetch,
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+  })
+
+  /** The outcome of a call; no answer at all is thrown as a `network` problem. */
+  async function reach<D>(pending: Promise<Outcome<D>>): Promise<Outcome<D>> {
+    try {
+      return await pending
+    } catch (cause) {
+      if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
+      const message = `could not reach ${baseUrl}: ${cause instanceof Error ? cause.message : String(cause)}`
+      throw new EdgeflowError({ type: 'network', message }, { cause })
+    }
+  }
+
+  /** Throws the problem an error answer holds. */
+  function fail(response: Response, body: unknown): never {
+    const retryAfter = retryAfterMs(response.headers.get('retry-after'), Date.now())
+    throw new EdgeflowError(apiProblem(response, body, retryAfter))
+  }
+
+  /** The answer's data; an error answer (or an empty one where the document promises a body) is thrown. */
+  async function settle<D>(pending: Promise<Outcome<D>>): Promise<{ data: D; response: Response }> {
+    const { data, error, response } = await reach(pending)
+    if (error !== undefined || !response.ok) fail(response, error)
+    if (data === undefined) throw protocol(response, 'no body')
+    return { data, response }
+  }
+
+  const protocol = (response: Response, what: string) =>
+    new EdgeflowError({
+      type: 'protocol',
+      status: response.status,
+      message: `${response.url || baseUrl} answered ${response.status} with ${what}, not what the API document promises`,
+    })
+
+  /** A call answered 204 (or any 2xx): nothing to read. */
+  const done = async (pending: Promise<Outcome<unknown>>): Promise<void> => {
+    const { error, response } = await reach(pending)
+    if (error !== undefined || !response.ok) fail(response, error)
+  }
+
+  /** A trigger's answer: 202 and where to poll, or a sync flow's own answer; the API's errors thrown. */
+  async function started(pending: Promise<Outcome<string>>): Promise<Started> {
+    const outcome = await reach(pending)
+    const { response } = outcome
+    // openapi-fetch parses an error answer as JSON when it can; a 2xx is read as text here, since a
+    // sync flow may answer text of its own content type
+    const json = response.headers.get('content-type')?.includes('json')
+    const body =
+      outcome.data === undefined ? outcome.error : json && outcome.data ? JSON.parse(outcome.data) : outcome.data
+    const executionId = response.headers.get('x-execution-id')
+    if (response.status === 202 && isAccepted(body)) return { kind: 'accepted', ...body }
+    // an API error is `{error: {code, message}}`; a failed sync flow answers `{error: {type, message}}`
+    if (executionId === null || apiErrorOf(body) !== null) fail(response, body)
+    return { kind: 'answered', executionId, status: response.status, body, headers: response.headers }
+  }
+
+  const id = (executionId: string) => ({ params: { path: { id: executionId } } })
+
+  const flows = {
+    /** Stores a flow: a new revision when the content changed (`changed`), else the same one. */
+    put: async (flowId: string, definition: FlowDefinition) => {
+      const { data, response } = await settle(
+        api.PUT('/api/flows/{id}', { params: { path: { id: flowId } }, body: definition }),
+      )
+      return { ...data, created: response.status === 201 }
+    },
+    /** Stores a flow from its source text (JSON or YAML), as it is kept in a repository. */
+    putSource: async (flowId: string, source: string, format: SourceFormat) => {
+      const { data, response } = await settle(
+        api.PUT('/api/flows/{id}', {
+          params: { path: { id: flowId } },
+          // the text goes as it is (the server parses and bounds it, and reports paths in it): the
+          // serializer sends it in place of the typed body, which openapi-fetch requires
+          body: {} as FlowDefinition,
+          bodySerializer: () => source,
+          headers: { 'content-type': CONTENT_TYPE[format] },
+        }),
+      )
+      return { ...data, created: response.status === 201 }
+    },
+    get: async (flowId: string) =>
+      (await settle(api.GET('/api/flows/{id}', { params: { path: { id: flowId } } }))).data,
+    /** One page of flows, by id. */
+    list: async (query: { limit?: number; cursor?: string } = {}) =>
+      (await settle(api.GET('/api/flows', { params: { query } }))).data,
+    revisions: async (flowId: string) =>
+      (await settle(api.GET('/api/flows/{id}/revisions', { params: { path: { id: flowId } } }))).data,
+    revision: async (flowId: string, revision: number) =>
+      (await settle(api.GET('/api/flows/{id}/revisions/{revision}', { params: { path: { id: flowId, revision } } })))
+        .data,
+    /** Disables the flow: its triggers answer 404 until it is enabled again; history is kept. */
+    disable: (flowId: string) =>
+      done(api.DELETE('/api/flows/{id}', { params: { path: { id: flowId }, query: { purge: 'false' } } })),
+    /** Enables a disabled flow again: its latest definition PUT back, which keeps its revision. */
+    enable: async (flowId: string) => {
+      const { data, response } = await settle(api.GET('/api/flows/{id}', { params: { path: { id: flowId } } }))
+      if (!data.definition) throw protocol(response, 'no definition')
+      return flows.put(flowId, data.definition)
+    },
+    /** Deletes the flow and its revisions for good (409 `not_final` while one of its executions runs). */
+    delete: (flowId: string) =>
+      done(api.DELETE('/api/flows/{id}', { params: { path: { id: flowId }, query: { purge: 'true' } } })),
+    /** Starts an execution with `body` as its input body (the manual trigger). */
+    trigger: (flowId: string, body?: unknown, init: { idempotencyKey?: string } = {}) =>
+      started(
+        api.POST('/api/flows/{id}/executions', {
+          params: { path: { id: flowId } },
+          body,
+          headers: init.idempotencyKey ? { 'idempotency-key': init.idempotencyKey } : {},
+          parseAs: 'text',
+        }),
+      ),
+  }
+
+  const executions = {
+    /** One page of the execution index, newest first. */
+    list: async (query: ExecutionListQuery = {}) =>
+      (await settle(api.GET('/api/executions', { params: { query } }))).data,
+    get: async (executionId: string) => (await settle(api.GET('/api/executions/{id}', id(executionId)))).data,
+    taskRuns: async (executionId: string, query: { cursor?: number; limit?: number } = {}) =>
+      (await settle(api.GET('/api/executions/{id}/task-runs', { params: { path: { id: executionId }, query } }))).data,
+    logs: async (executionId: string, query: LogQuery = {}) =>
+      (await settle(api.GET('/api/executions/{id}/logs', { params: { path: { id: executionId }, query } }))).data,
+    kill: async (executionId: string) => (await settle(api.POST('/api/executions/{id}/kill', id(executionId)))).data,
+    pause: async (executionId: string) => (await settle(api.POST('/api/executions/{id}/pause', id(executionId)))).data,
+    resume: async (executionId: string) =>
+      (await settle(api.POST('/api/executions/{id}/resume', id(executionId)))).data,
+    /** A new execution re-running this one from a task (default: the one that failed) on a revision (default: the latest). */
+    replay: async (executionId: string, request: ReplayRequest = {}) =>
+      (await settle(api.POST('/api/executions/{id}/replay', { ...id(executionId), body: request }))).data,
+    /** Deletes an execution that ended (409 `not_final` before). */
+    delete: (executionId: string) => done(api.DELETE('/api/executions/{id}', id(executionId))),
+    /** Delivers an event to the execution's `wait` task (kept if the wait is not reached yet). */
+    event: async (executionId: string, event: string, payload: unknown = {}) =>
+      (
+        await settle(
+          api.POST('/api/executions/{id}/events/{name}', {
+            params: { path: { id: executionId, name: event } },
+            body: payload,
+          }),
+        )
+      ).data,
+    /** Runs an inline flow, or a single task, once: an execution of no stored flow. */
+    run: (request: AdhocRequest) => started(api.POST('/api/executions', { body: request, parseAs: 'text' })),
+  }
+
+  const hooks = {
+    /** Calls a flow's webhook as an outside sender would (a POST with a JSON body). */
+    send: (flowId: string, body: unknown, headers: Record<string, string> = {}) =>
+      started(api.POST('/hooks/{flowId}', { params: { path: { flowId } }, body, headers, parseAs: 'text' })),
+  }
+
+  return {
+    flows,
+    executions,
+    hooks,
+    /**
+     * Polls the execution until it is in `options.status` (default: any final status), or ended in
+     * another one (`reached: false`), honouring `Retry-After`, else backing off from 250 ms to 2 s.
+     * Rejects with a `timeout` problem after `options.timeoutMs` (default 10 minutes).
+     */
+    waitFor: (executionId: string, options: WaitOptions = {}): Promise<WaitResult> =>
+      waitFor(
+        executionId,
+        async (signal) => {
+          const { data, response } = await settle(
+            api.GET('/api/executions/{id}', { ...id(executionId), ...(signal ? { signal } : {}) }),
+          )
+          return { execution: data, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), Date.now()) }
+        },
+        options,
+      ),
+  }
+}
+
+export type EdgeflowClient = ReturnType<typeof createClient>
