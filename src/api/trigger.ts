@@ -4,8 +4,8 @@
  */
 import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
-import { deliveryExecutionId, idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
-import { launch, triggerInput } from '../objects/stubs'
+import { deliveryExecutionId, idempotentExecutionId, sha256 } from '../domain/ids'
+import { launch, newExecutionId, triggerInput } from '../objects/stubs'
 import type { Mode, Output, Trigger } from '../domain/types'
 import type { StartResult } from '../objects/contract'
 import type { Env } from '../env'
@@ -45,7 +45,7 @@ export async function trigger(
   const body = await readBody(c.req.raw)
   const now = Date.now()
   const dedup = await dedupOf(c, flow.id, deliveryId)
-  const executionId = dedup?.executionId ?? newExecutionId()
+  const executionId = dedup?.executionId ?? newExecutionId(c.env)
   // the headers rule: only a webhook's input carries its request's headers (and request details)
   const input =
     kind === 'webhook'

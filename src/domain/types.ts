@@ -66,6 +66,8 @@ export const Attempt = z.object({
   /** The task's parameters after templating. */
   input: z.unknown().optional(),
   error: TaskError.optional(),
+  /** A subflow attempt's child, recorded before the child is started (so a restart finds the same one). */
+  childExecutionId: z.string().optional(),
 })
 export type Attempt = z.infer<typeof Attempt>
 

@@ -7,7 +7,7 @@ import { summaryOf, upsertSummary } from '../store/d1/executions'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { toTaskError } from '../domain/errors'
-import { executionStub, launch, notifyParent, startChild } from './stubs'
+import { executionStub, launch, newExecutionId, notifyParent, startChild } from './stubs'
 import { type EngineEvent, Refused } from '../core/machine'
 import { type ReplayPlan, planReplay, ReplayRefused } from '../core/replay'
 import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
@@ -70,7 +70,8 @@ export class ExecutionObject extends DurableObject<Env> {
     setAlarm: (at) => void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at)),
     wake: () => void this.wake(false),
     waitUntil: (promise) => this.ctx.waitUntil(promise),
-    startChild: (parent, runId, attempt, request) => startChild(this.env, parent, runId, attempt, request),
+    startChild: (parent, runId, childId, request) => startChild(this.env, parent, runId, childId, request),
+    newExecutionId: () => newExecutionId(this.env),
     killChild: async (executionId) => {
       await executionStub(this.env, executionId).kill()
     },
@@ -114,7 +115,8 @@ export class ExecutionObject extends DurableObject<Env> {
         this.creating = null
       }
     }
-    const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : null
+    // a start that finds its execution ended (a child found again after a restart) gets its output
+    const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : runner.isFinal ? runner.exec.output : null
     const { status, error } = runner.exec
     return { ok: true, executionId: request.executionId, status, output, error, created }
   }
