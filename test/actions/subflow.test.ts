@@ -11,6 +11,18 @@ async function child(definition: object) {
   return id
 }
 
+/** A parent whose subflow task waits for a child that sleeps 300 ms, then returns `{ slept: true }`. */
+async function parentOfANapper() {
+  const childId = await child({
+    tasks: [
+      { id: 'nap', type: 'delay', duration: '300ms' },
+      { id: 'r', type: 'return', body: { slept: true } },
+    ],
+  })
+  const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
+  return { executionId, waiting: await waitFor(executionId, (e) => e.status === 'waiting') }
+}
+
 describe('subflow', () => {
   it('starts a child execution, waits for it, and outputs its output', async () => {
     const childId = await child({
@@ -42,14 +54,7 @@ describe('subflow', () => {
   })
 
   it('keeps the parent task waiting while the child runs, and survives a reset of the parent', async () => {
-    const childId = await child({
-      tasks: [
-        { id: 'nap', type: 'delay', duration: '300ms' },
-        { id: 'r', type: 'return', body: { slept: true } },
-      ],
-    })
-    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
-    const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
+    const { executionId, waiting } = await parentOfANapper()
     expect(waiting.taskRuns[0]).toMatchObject({ status: 'waiting', childExecutionId: expect.any(String) })
     await crash(executionId)
     const done = await waitFor(executionId, finished)
@@ -182,14 +187,7 @@ describe('a subflow attempt cut off by a restart', () => {
   }
 
   it('runs again as the same attempt and finds the child it recorded, starting no second one', async () => {
-    const childId = await child({
-      tasks: [
-        { id: 'nap', type: 'delay', duration: '300ms' },
-        { id: 'r', type: 'return', body: { slept: true } },
-      ],
-    })
-    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
-    const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
+    const { executionId, waiting } = await parentOfANapper()
     const kid = waiting.taskRuns[0].childExecutionId
     expect(kid).toMatch(/^[0-9a-f]{64}$/)
     await rewindToOpenAttempt(executionId, kid)
