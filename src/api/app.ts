@@ -8,6 +8,7 @@ import { flows } from './flows'
 import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
+import { d1Session } from './middleware/d1-session'
 import { openApiDocument } from './openapi'
 import { dashboard } from '../dashboard/routes'
 
@@ -15,6 +16,8 @@ export const app = new Hono<{ Bindings: Env }>()
 
 app.use('*', requestBodyLimit())
 app.use('/api/*', apiAuth())
+app.use('/api/*', d1Session())
+app.use('/hooks/*', d1Session())
 app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)

@@ -12,7 +12,7 @@ import {
   setNextScheduledAt,
   type StoredFlow,
 } from '../store/d1/flows'
-import { latestFlow, rememberFlow } from '../store/d1/latest-flow'
+import { rememberFlow } from '../store/d1/latest-flow'
 import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
@@ -22,7 +22,7 @@ import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, parseOr400 } from './errors'
 import { bodyText, parsedBody, parseJson } from './input'
-import { trigger } from './trigger'
+import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from './views'
 
@@ -174,7 +174,7 @@ flows.delete('/:id', async (c) => {
 
 flows.post('/:id/executions', async (c) => {
   const id = flowIdOf(c.req.param('id'))
-  const flow = await latestFlow(c.env.DB, id)
+  const flow = await flowToTrigger(c, id)
   if (!flow?.enabled) throw notFound(`flow ${id}`)
   return trigger(c, flow, 'manual')
 })

@@ -1,17 +1,16 @@
 /** @module `ANY /hooks/:flowId`: the webhook trigger. */
 import { Hono } from 'hono'
-import { latestFlow } from '../store/d1/latest-flow'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
 import { ApiError, notFound } from './errors'
-import { trigger } from './trigger'
+import { flowToTrigger, trigger } from './trigger'
 import { readSecret, verifySignature } from './webhook-signature'
 
 export const hooks = new Hono<{ Bindings: Env }>()
 
 hooks.all('/:flowId', async (c) => {
   const flowId = c.req.param('flowId')
-  const flow = FlowId.safeParse(flowId).success ? await latestFlow(c.env.DB, flowId) : null
+  const flow = FlowId.safeParse(flowId).success ? await flowToTrigger(c, flowId) : null
   if (!flow?.enabled) throw notFound(`flow ${flowId}`)
   const webhooks = (flow.definition.triggers ?? [{ type: 'webhook', methods: ['POST'] }]).filter(
     (each) => each.type === 'webhook',

@@ -10,11 +10,23 @@ import type { Mode, Output, Trigger } from '../domain/types'
 import type { StartResult } from '../objects/contract'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
+import { latestFlow } from '../store/d1/latest-flow'
 import { ApiError } from './errors'
+import { BOOKMARK_HEADER } from './middleware/d1-session'
 import { checkRateLimit, concurrencyRejected, inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
 
 export const EXECUTION_HEADER = 'x-execution-id'
+
+/**
+ * The flow a trigger starts, as the isolate remembers it (a stale entry is read again after the
+ * answer), or read through the request's D1 session when it carries the bookmark of a write.
+ */
+export const flowToTrigger = (c: Context<{ Bindings: Env }>, flowId: string): Promise<StoredFlow | null> =>
+  latestFlow(c.env.DB, flowId, {
+    refreshLater: (refresh) => c.executionCtx.waitUntil(refresh),
+    fresh: c.req.header(BOOKMARK_HEADER) !== undefined,
+  })
 
 /** The execution a deduplicated trigger names, and the header that named it. */
 interface Dedup {

@@ -76,11 +76,12 @@ export async function startChild(
   taskRunId: number,
   childId: string,
   request: ChildRequest,
+  waitUntil: (work: Promise<unknown>) => void,
 ): Promise<ChildStarted> {
   if (parent.depth + 1 > MAX_DEPTH) {
     throw new TaskFailure('validation_error', `subflows may nest ${MAX_DEPTH} deep at most`)
   }
-  const definition = await resolveRevision(env.DB, request.flowId, request.revision)
+  const definition = await resolveRevision(env.DB, request.flowId, request.revision, waitUntil)
   if (!definition.ok) throw new TaskFailure('validation_error', definition.message)
   const result = await launch(env, {
     executionId: childId,

@@ -46,6 +46,8 @@ export interface Services {
   killChild(executionId: string): Promise<void>
   notifyParent(row: ExecutionRow): Promise<void>
   index(row: ExecutionRow): Promise<void>
+  /** Whether an answer is being made (index writes wait for it). */
+  holdsIndex(): boolean
   compile(row: ExecutionRow): CompiledFlow
   /** The Worker's env, where `$secret` reads. */
   env: SecretEnv
