@@ -54,8 +54,7 @@ function countedStatements<T extends Pick<D1Database, 'prepare' | 'batch'>>(inne
   const sqlOf = new WeakMap<D1PreparedStatement, string>()
   const tally = (sql: string) => (readsOnly(sql) ? (counts.d1Reads += 1) : (counts.d1Writes += 1))
   const statement = (prepared: D1PreparedStatement, sql: string): D1PreparedStatement => {
-    sqlOf.set(prepared, sql)
-    return new Proxy(prepared, {
+    const proxy = new Proxy(prepared, {
       get(target, key) {
         const value: unknown = Reflect.get(target, key)
         if (typeof value !== 'function') return value
@@ -68,6 +67,8 @@ function countedStatements<T extends Pick<D1Database, 'prepare' | 'batch'>>(inne
         return (value as (...args: unknown[]) => unknown).bind(target)
       },
     })
+    sqlOf.set(proxy, sql)
+    return proxy
   }
   return new Proxy(inner, {
     get(target, key) {
