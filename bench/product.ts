@@ -1,8 +1,9 @@
 /**
  * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
- * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, and an empty
+ * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, an empty
  * Durable Object created per request at `/__bench/object` — the floor of one object per execution
- * in this bundle.
+ * in this bundle — and `/__bench/flows/:id`, which stores a flow the way another isolate's PUT would
+ * (bench/round-trips.ts, the cold isolate).
  */
 import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/objects/execution-object'
