@@ -1,14 +1,18 @@
 /**
  * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
- * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, and an empty
+ * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, an empty
  * Durable Object created per request at `/__bench/object` — the floor of one object per execution
- * in this bundle.
+ * in this bundle — and `/__bench/flows/:id`, which stores a flow the way another isolate's PUT would
+ * (bench/round-trips.ts, the cold isolate).
  */
 import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/objects/execution-object'
 import type { Env } from '../src/env'
 import worker from '../src/index'
 import { SchedulerObject as Scheduler } from '../src/objects/scheduler-object'
+import { validateFlow } from '../src/flow/compile'
+import { revisionHash } from '../src/flow/revision'
+import { putFlow } from '../src/store/d1/flows'
 
 const counts = { reads: 0, writes: 0 }
 
@@ -97,6 +101,14 @@ export class Empty extends DurableObject {
 
 type BenchEnv = Env & { EMPTY: DurableObjectNamespace<Empty> }
 
+/** Stores a flow in D1 as another isolate's PUT would: this isolate's flow cache never sees it (bench/round-trips.ts). */
+async function writeFlowElsewhere(request: Request, env: Env, pathname: string): Promise<Response> {
+  const definition = validateFlow(await request.json(), env)
+  const id = pathname.slice('/__bench/flows/'.length)
+  await putFlow(env.DB, id, definition, await revisionHash(definition), Date.now())
+  return Response.json({ id })
+}
+
 export default {
   async fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
     const { pathname } = new URL(request.url)
@@ -104,6 +116,7 @@ export default {
       await env.EMPTY.get(env.EMPTY.idFromName(crypto.randomUUID())).ping()
       return Response.json({ ok: true })
     }
+    if (pathname.startsWith('/__bench/flows/')) return writeFlowElsewhere(request, env, pathname)
     if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }
       if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0 })

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { machine, save, table, targets, targetTable } from './report.ts'
+import { roundTripRows, roundTripTable } from './round-trips.ts'
 import * as scenario from './scenarios.ts'
 import { applyMigrations, ROOT, startDev } from './stack.ts'
 import { startTarget } from './target.ts'
@@ -58,8 +59,9 @@ try {
   rows.push(await step('foreach', () => scenario.foreachRow(ctx)))
   rows.push(...(await step('D1', () => scenario.d1Rows(ctx))))
   rows.push(await step('storage', () => scenario.storageRow(ctx)))
+  const trips = await step('round trips', () => roundTripRows(product.url))
   const checked = targets(rows)
-  console.log(`\n${table(rows)}\n\n${targetTable(checked)}\n`)
+  console.log(`\n${table(rows)}\n\n${targetTable(checked)}\n\n${roundTripTable(trips)}\n`)
   console.log(`saved ${save(path.join(ROOT, 'bench', 'results'), rows, checked)}`)
 } finally {
   await stop()

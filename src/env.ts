@@ -19,6 +19,8 @@ export interface Env {
   ALLOW_ANONYMOUS_API?: string
   /** Largest accepted request body in bytes (default 1 MiB). */
   BODY_LIMIT_BYTES?: string
+  /** "true" counts the round trips made before each answer into a header (README, Performance); off in production. */
+  EDGEFLOW_COUNT_ROUND_TRIPS?: string
   /** Secrets flows may read as `$secret('NAME')` and `sign.secret` (`wrangler secret put FLOW_SECRET_NAME`). */
   [secret: `FLOW_SECRET_${string}`]: string | undefined
 }

@@ -1,12 +1,24 @@
 /** @module The Worker: the HTTP app, and the Durable Objects it binds. */
 import { app } from './api/app'
 import type { Env } from './env'
+import { countedEnv, countsRoundTrips, formatRoundTrips, noRoundTrips, ROUND_TRIPS_HEADER } from './round-trips'
 
 export { ExecutionObject } from './objects/execution-object'
 export { SchedulerObject } from './objects/scheduler-object'
 export { CoordinatorObject } from './objects/coordinator-object'
 export { RateLimiterObject } from './objects/rate-limiter-object'
 
+/** The app, with the round trips made before its answer counted into a header when asked to (README, Performance). */
+async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const counts = noRoundTrips()
+  const response = await app.fetch(request, countedEnv(env, counts), ctx)
+  // read now: what runs after the answer (index writes, refreshes) is not the caller's wait
+  const answered = new Response(response.body, response)
+  answered.headers.set(ROUND_TRIPS_HEADER, formatRoundTrips(counts))
+  return answered
+}
+
 export default {
-  fetch: app.fetch,
+  fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
+    countsRoundTrips(env) ? fetchCounted(request, env, ctx) : app.fetch(request, env, ctx),
 } satisfies ExportedHandler<Env>

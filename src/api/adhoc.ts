@@ -6,12 +6,11 @@
  */
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { newExecutionId } from '../domain/ids'
 import type { Env } from '../env'
 import { compileFlow, FlowInvalid, validateFlow } from '../flow/compile'
 import { type Issue } from '../flow/issues'
 import type { FlowDefinition } from '../flow/schema'
-import { launch, triggerInput } from '../objects/stubs'
+import { launch, newExecutionId, triggerInput } from '../objects/stubs'
 import { ApiError, parseOr400 } from './errors'
 import { bodyText, parseJson } from './input'
 import { startAnswer } from './trigger'
@@ -78,7 +77,7 @@ export async function adhocRun(c: Context<{ Bindings: Env }>): Promise<Response>
   )
   const definition = definitionOf(c.env, body)
   const compiled = compileFlow(null, 0, definition)
-  const executionId = newExecutionId()
+  const executionId = newExecutionId(c.env)
   const result = await launch(c.env, {
     executionId,
     flowId: null,

@@ -8,6 +8,7 @@ import { flows } from './flows'
 import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
+import { d1Session } from './middleware/d1-session'
 import { openApiDocument } from './openapi'
 import { openApiRoute, referenceRoute } from './routes/docs'
 import { ReferencePage } from './reference-page'
@@ -19,6 +20,8 @@ app.use('*', requestBodyLimit())
 // the reference describes the API and holds no data: it is open, so the dashboard can link to it
 app.openapi(referenceRoute, (c) => c.html(ReferencePage({ document: openApiDocument(app) })))
 app.use('/api/*', apiAuth())
+app.use('/api/*', d1Session())
+app.use('/hooks/*', d1Session())
 app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)

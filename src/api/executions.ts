@@ -3,8 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { type ExecutionSummary } from '../store/d1/schema'
 import { listExecutions } from '../store/d1/executions'
 import { resolveRevision } from '../store/d1/resolve-revision'
-import { isExecutionId, newExecutionId } from '../domain/ids'
-import { executionStub } from '../objects/stubs'
+import { executionObjectId, newExecutionId } from '../objects/stubs'
 import { adhocRun } from './adhoc'
 import type { Failure } from '../objects/contract'
 import type { Env } from '../env'
@@ -59,10 +58,11 @@ const missing = (id: string) =>
     headers: { [EXECUTION_HEADER]: id },
   })
 
-/** The object of an execution id; a malformed id is simply not found. */
+/** The object of an execution id; a malformed id is simply not found, and no object is reached. */
 function stubOf(env: Env, id: string) {
-  if (!isExecutionId(id)) throw missing(id)
-  return executionStub(env, id)
+  const objectId = executionObjectId(env, id)
+  if (!objectId) throw missing(id)
+  return env.EXECUTIONS.get(objectId)
 }
 
 executions.openapi(getExecutionRoute, async (c) => {
@@ -162,7 +162,7 @@ executions.openapi(replayRoute, async (c) => {
       message: `execution ${id} is an ad-hoc run of no stored flow: run it again with POST /api/executions`,
     })
   const revision = await replayRevision(c.env, flowId, body.revision)
-  const executionId = newExecutionId()
+  const executionId = newExecutionId(c.env)
   const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })
   if (!result.ok) {
     if (result.code === 'invalid')

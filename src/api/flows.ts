@@ -11,7 +11,7 @@ import {
   setNextScheduledAt,
   type StoredFlow,
 } from '../store/d1/flows'
-import { latestFlow, rememberFlow } from '../store/d1/latest-flow'
+import { rememberFlow } from '../store/d1/latest-flow'
 import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
@@ -20,7 +20,7 @@ import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, refuseInvalid } from './errors'
 import { bodyText, parsedBody, parseJson } from './input'
-import { trigger } from './trigger'
+import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from './views'
 import type { FlowView, RevisionView } from './shapes'
@@ -170,7 +170,7 @@ flows.openapi(deleteFlowRoute, async (c) => {
 
 flows.openapi(triggerFlowRoute, async (c) => {
   const { id } = c.req.valid('param')
-  const flow = await latestFlow(c.env.DB, id)
+  const flow = await flowToTrigger(c, id)
   if (!flow?.enabled) throw notFound(`flow ${id}`)
   return trigger(c, flow, 'manual')
 })

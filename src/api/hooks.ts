@@ -1,12 +1,11 @@
 /** @module `ANY /hooks/:flowId`: the webhook trigger. */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { latestFlow } from '../store/d1/latest-flow'
 import type { Env } from '../env'
 import { FlowId } from '../flow/ids'
 import { ApiError, notFound, refuseInvalid } from './errors'
 import { webhookRoute } from './routes/triggers'
-import { trigger } from './trigger'
+import { flowToTrigger, trigger } from './trigger'
 import { readSecret, verifySignature } from './webhook-signature'
 
 export const hooks = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
@@ -14,7 +13,7 @@ export const hooks = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInv
 /** Starts an execution of the flow if one of its webhook triggers takes the request's method (and signature). */
 async function webhook(c: Context<{ Bindings: Env }>): Promise<Response> {
   const flowId = c.req.param('flowId') ?? ''
-  const flow = FlowId.safeParse(flowId).success ? await latestFlow(c.env.DB, flowId) : null
+  const flow = FlowId.safeParse(flowId).success ? await flowToTrigger(c, flowId) : null
   if (!flow?.enabled) throw notFound(`flow ${flowId}`)
   const webhooks = (flow.definition.triggers ?? [{ type: 'webhook', methods: ['POST'] }]).filter(
     (each) => each.type === 'webhook',

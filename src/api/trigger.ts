@@ -4,16 +4,28 @@
  */
 import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
-import { deliveryExecutionId, idempotentExecutionId, newExecutionId, sha256 } from '../domain/ids'
-import { launch, triggerInput } from '../objects/stubs'
+import { deliveryExecutionId, idempotentExecutionId, sha256 } from '../domain/ids'
+import { launch, newExecutionId, triggerInput } from '../objects/stubs'
 import type { ExecutionStatus, Mode, Output, Trigger } from '../domain/types'
 import type { StartResult } from '../objects/contract'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { acceptedParts, EXECUTION_HEADER } from './accepted'
+import { latestFlow } from '../store/d1/latest-flow'
 import { ApiError } from './errors'
+import { BOOKMARK_HEADER } from './middleware/d1-session'
 import { checkRateLimit, concurrencyRejected, inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
+
+/**
+ * The flow a trigger starts, as the isolate remembers it (a stale entry is read again after the
+ * answer), or read through the request's D1 session when it carries the bookmark of a write.
+ */
+export const flowToTrigger = (c: Context<{ Bindings: Env }>, flowId: string): Promise<StoredFlow | null> =>
+  latestFlow(c.env.DB, flowId, {
+    refreshLater: (refresh) => c.executionCtx.waitUntil(refresh),
+    fresh: c.req.header(BOOKMARK_HEADER) !== undefined,
+  })
 
 /** The execution a deduplicated trigger names, and the header that named it. */
 interface Dedup {
@@ -52,7 +64,7 @@ export async function trigger(
   const body = await readBody(c.req.raw)
   const now = Date.now()
   const dedup = await dedupOf(c, flow.id, deliveryId)
-  const executionId = dedup?.executionId ?? newExecutionId()
+  const executionId = dedup?.executionId ?? newExecutionId(c.env)
   // the headers rule: only a webhook's input carries its request's headers (and request details)
   const input =
     kind === 'webhook'

@@ -39,7 +39,7 @@ export function taskOf(d: Draft, run: RunState) {
   return task
 }
 
-export function beginAttempt(d: Draft, runId: number, input: unknown): void {
+export function beginAttempt(d: Draft, runId: number, input: unknown, childExecutionId?: string): void {
   const run = d.run(runId)
   if (run?.status !== 'pending') return
   const number = (run.attempts.at(-1)?.number ?? 0) + 1
@@ -47,7 +47,17 @@ export function beginAttempt(d: Draft, runId: number, input: unknown): void {
   setRunStatus(d, run, 'running', {
     startedAt: run.startedAt ?? d.now,
     wakeAt: null,
-    attempts: [...run.attempts, { number, status: 'running', startedAt: d.now, endedAt: null, input }],
+    attempts: [
+      ...run.attempts,
+      {
+        number,
+        status: 'running',
+        startedAt: d.now,
+        endedAt: null,
+        input,
+        ...(childExecutionId && { childExecutionId }),
+      },
+    ],
   })
   d.log('debug', run, `attempt ${number} started`)
   if (!task.action.inline) {

@@ -46,8 +46,8 @@ export type EngineEvent =
   | { type: 'kill' }
   | { type: 'pause' }
   | { type: 'resume' }
-  /** An attempt of a pending run began, with its resolved input. */
-  | { type: 'attempt'; runId: number; input: unknown }
+  /** An attempt of a pending run began, with its resolved input (and, for a subflow, the id its child gets). */
+  | { type: 'attempt'; runId: number; input: unknown; childExecutionId?: string }
   /** An attempt's action answered. */
   | { type: 'result'; runId: number; attempt: number; result: RunResult }
   /** An attempt was cut off by a restart of the object. */
@@ -89,7 +89,7 @@ function handle(d: Draft, event: EngineEvent): void {
     case 'start':
       return start(d, event.position)
     case 'attempt':
-      return beginAttempt(d, event.runId, event.input)
+      return beginAttempt(d, event.runId, event.input, event.childExecutionId)
     case 'result':
       return onResult(d, event.runId, event.attempt, event.result)
     case 'interrupted': {

@@ -1,10 +1,20 @@
-/** @module Execution ids: random for new executions, derived for idempotent ones. */
+/**
+ * @module Execution ids, of two shapes (README, Performance): a Durable Object's unique id (64 hex
+ * digits, made by `newUniqueId`) for a new execution, reached with no global lookup; a UUID for an
+ * execution found by name — derived from a seed (idempotent triggers, schedule slots) or made before
+ * unique ids were.
+ */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const UNIQUE = /^[0-9a-f]{64}$/
 
-export const isExecutionId = (value: string): boolean => UUID.test(value)
+/** How an execution id reaches its object: `unique` from its own text, `named` by a (global) name lookup; null: malformed. */
+export type ExecutionIdShape = 'unique' | 'named' | null
 
-export const newExecutionId = (): string => crypto.randomUUID()
+export function executionIdShape(value: string): ExecutionIdShape {
+  if (UNIQUE.test(value)) return 'unique'
+  return UUID.test(value) ? 'named' : null
+}
 
 /** A UUID-shaped id derived from `seed` (SHA-256): the same seed always names the same execution. */
 async function derivedExecutionId(seed: string): Promise<string> {
@@ -28,8 +38,8 @@ export const idempotentExecutionId = (flowId: string, key: string) => derivedExe
 export const deliveryExecutionId = (flowId: string, webhookId: string) =>
   derivedExecutionId(`webhook:${flowId}:${webhookId}`)
 
-/** The child a `subflow` task's attempt starts. */
-export const childExecutionId = (parentId: string, taskRunId: number, attempt: number) =>
+/** The child a `subflow` attempt started before its attempt recorded the child's id (older executions). */
+export const legacyChildExecutionId = (parentId: string, taskRunId: number, attempt: number) =>
   derivedExecutionId(`subflow:${parentId}:${taskRunId}:${attempt}`)
 
 /** The execution a schedule starts for one slot. */

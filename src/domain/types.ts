@@ -68,6 +68,8 @@ export const Attempt = z.object({
   error: TaskError.optional(),
   /** What the action counted during this attempt (the run's metrics add them up with its duration). */
   metrics: z.array(Metric).optional(),
+  /** A subflow attempt's child, recorded before the child is started (so a restart finds the same one). */
+  childExecutionId: z.string().optional(),
 })
 export type Attempt = z.infer<typeof Attempt>
 

@@ -7,7 +7,7 @@ import { summaryOf, upsertSummary } from '../store/d1/executions'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { toTaskError } from '../domain/errors'
-import { executionStub, launch, notifyParent, startChild } from './stubs'
+import { executionStub, launch, newExecutionId, notifyParent, startChild } from './stubs'
 import { type EngineEvent, Refused } from '../core/machine'
 import { type ReplayPlan, planReplay, ReplayRefused } from '../core/replay'
 import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
@@ -33,6 +33,7 @@ import type {
 import { acquireSlot, releaseSlot, slotOf } from './coordinators'
 import type { SlotRef } from '../core/admission'
 import { inputForTrigger } from '../domain/headers-rule'
+import { countedEnv, countsRoundTrips, noRoundTrips, type RoundTrips, since } from '../round-trips'
 import { invalidInput } from '../flow/input-schema'
 import type { Issue } from '../flow/issues'
 
@@ -46,9 +47,15 @@ export class ExecutionObject extends DurableObject<Env> {
   private waking = 0
   /** A start creating the execution, while it asks a coordinator: other starts wait for it. */
   private creating: Promise<void> | null = null
+  /** Answers being made (see `answering`). */
+  private answers = 0
+  /** The round trips this object made, when they are counted (src/round-trips.ts). */
+  private readonly roundTrips: RoundTrips | null
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env)
+    const roundTrips = countsRoundTrips(env) ? noRoundTrips() : null
+    super(ctx, roundTrips ? countedEnv(env, roundTrips) : env)
+    this.roundTrips = roundTrips
     this.store = new ExecutionStore(ctx.storage)
     this.wakes = new WakeLedger(ctx.storage.kv)
     void ctx.blockConcurrencyWhile(async () => {
@@ -72,20 +79,45 @@ export class ExecutionObject extends DurableObject<Env> {
     setAlarm: (at) => void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at)),
     wake: () => void this.wake(false),
     waitUntil: (promise) => this.ctx.waitUntil(promise),
-    startChild: (parent, runId, attempt, request) => startChild(this.env, parent, runId, attempt, request),
+    startChild: (parent, runId, childId, request) =>
+      startChild(this.env, parent, runId, childId, request, (work) => this.ctx.waitUntil(work)),
+    newExecutionId: () => newExecutionId(this.env),
     killChild: async (executionId) => {
       await executionStub(this.env, executionId).kill()
     },
     notifyParent: (row) => notifyParent(this.env, row),
     index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
+    holdsIndex: () => this.answers > 0,
     compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
     env: this.env,
     acquireSlot: (slot, executionId) => acquireSlot(this.env, slot, executionId),
     releaseSlot: (slot, executionId) => releaseSlot(this.env, slot, executionId),
   }
 
+  /**
+   * Makes an answer: the index writes its work causes wait until it is out (a caller waits for
+   * nothing but the object's own storage), and the round trips made meanwhile, when counted,
+   * travel back in it.
+   */
+  private async answering<T extends object>(work: () => Promise<T>): Promise<T> {
+    const before = this.roundTrips && { ...this.roundTrips }
+    this.answers += 1
+    try {
+      const answer = await work()
+      return before && this.roundTrips ? { ...answer, roundTrips: since(before, this.roundTrips) } : answer
+    } finally {
+      this.answers -= 1
+      // once the answer is out: the flush starts the index write held back
+      if (this.answers === 0) setTimeout(() => this.runner?.flush(), 0)
+    }
+  }
+
   /** Creates the execution (or finds it, for an idempotent retry) and answers as a trigger should. */
-  async start(request: StartRequest): Promise<StartResult> {
+  start(request: StartRequest): Promise<StartResult> {
+    return this.answering(() => this.starting(request))
+  }
+
+  private async starting(request: StartRequest): Promise<StartResult> {
     const waitMs = request.waitMs ?? 0
     // a start that asks a coordinator awaits it: a second start (an idempotent retry) waits for the first
     while (this.creating) await this.creating
@@ -116,7 +148,8 @@ export class ExecutionObject extends DurableObject<Env> {
         this.creating = null
       }
     }
-    const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : null
+    // a start that finds its execution ended (a child found again after a restart) gets its output
+    const output = waitMs > 0 ? await runner.waitForOutput(waitMs) : runner.isFinal ? runner.exec.output : null
     const { status, error } = runner.exec
     return { ok: true, executionId: request.executionId, status, output, error, created }
   }
@@ -377,11 +410,13 @@ export class ExecutionObject extends DurableObject<Env> {
         message: `the execution already keeps ${MAX_KEPT_EVENTS} events nobody waits for yet`,
       }
     }
-    return this.guarded(async () => {
-      const { delivered } = runner.deliverEvent(name, payload)
-      await runner.pump()
-      return { ok: true, status: runner.exec.status, delivered }
-    }, runner)
+    return this.answering(() =>
+      this.guarded(async () => {
+        const { delivered } = runner.deliverEvent(name, payload)
+        await runner.pump()
+        return { ok: true as const, status: runner.exec.status, delivered }
+      }, runner),
+    )
   }
 
   /**
@@ -405,16 +440,18 @@ export class ExecutionObject extends DurableObject<Env> {
     return { accepted: true }
   }
 
-  private async control(event: EngineEvent): Promise<ControlResult> {
-    const runner = this.runner
-    if (!runner) return NOT_FOUND
-    try {
-      await this.guarded((current) => current.request(event), runner)
-    } catch (error) {
-      if (error instanceof Refused) return { ok: false, code: 'conflict', message: error.message }
-      throw error
-    }
-    return { ok: true, status: runner.exec.status }
+  private control(event: EngineEvent): Promise<ControlResult> {
+    return this.answering(async (): Promise<ControlResult> => {
+      const runner = this.runner
+      if (!runner) return NOT_FOUND
+      try {
+        await this.guarded((current) => current.request(event), runner)
+      } catch (error) {
+        if (error instanceof Refused) return { ok: false, code: 'conflict', message: error.message }
+        throw error
+      }
+      return { ok: true, status: runner.exec.status }
+    })
   }
 }
 

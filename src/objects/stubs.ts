@@ -2,17 +2,47 @@
 import type { ChildRequest } from '../actions/define'
 import { resolveRevision } from '../store/d1/resolve-revision'
 import type { Env } from '../env'
-import { TaskFailure } from '../domain/errors'
+import { InvariantViolated, TaskFailure, unreachable } from '../domain/errors'
 import type { ChildEnded, ChildStarted, StartRequest, StartResult } from './contract'
-import { childExecutionId } from '../domain/ids'
+import { executionIdShape } from '../domain/ids'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionInput, Trigger } from '../domain/types'
 
 /** How deep subflows may nest. */
 export const MAX_DEPTH = 10
 
-export const executionStub = (env: Env, executionId: string) =>
-  env.EXECUTIONS.get(env.EXECUTIONS.idFromName(executionId))
+/** A new execution's id: its object's unique id, which reaches it with no global lookup. */
+export const newExecutionId = (env: Env): string => env.EXECUTIONS.newUniqueId().toString()
+
+/**
+ * The object of an execution id, picked by the id's shape (domain/ids.ts): a unique id from its own
+ * text, a UUID by name. Null when no execution can have the id — malformed, or 64 hex digits that
+ * this namespace did not make (`idFromString` throws on those, which is the answer: not found).
+ */
+export function executionObjectId(env: Env, executionId: string): DurableObjectId | null {
+  const shape = executionIdShape(executionId)
+  switch (shape) {
+    case 'unique':
+      try {
+        return env.EXECUTIONS.idFromString(executionId)
+      } catch {
+        return null
+      }
+    case 'named':
+      return env.EXECUTIONS.idFromName(executionId)
+    case null:
+      return null
+    default:
+      return unreachable(shape)
+  }
+}
+
+/** The stub of an execution id this system made (a malformed one is a bug: InvariantViolated). */
+export function executionStub(env: Env, executionId: string) {
+  const id = executionObjectId(env, executionId)
+  if (!id) throw new InvariantViolated(`${executionId} is not an execution id`)
+  return env.EXECUTIONS.get(id)
+}
 
 export const launch = (env: Env, request: StartRequest): Promise<StartResult> =>
   executionStub(env, request.executionId).start(request)
@@ -36,21 +66,25 @@ export function triggerInput(trigger: Trigger, body: unknown, now: number): Exec
   }
 }
 
-/** Starts the child of a `subflow` task; the same parent attempt always names the same child. */
+/**
+ * Starts the child of a `subflow` task under the id its attempt recorded before this call: the same
+ * attempt, run again after a restart, finds the same child.
+ */
 export async function startChild(
   env: Env,
   parent: ExecutionRow,
   taskRunId: number,
-  attempt: number,
+  childId: string,
   request: ChildRequest,
+  waitUntil: (work: Promise<unknown>) => void,
 ): Promise<ChildStarted> {
   if (parent.depth + 1 > MAX_DEPTH) {
     throw new TaskFailure('validation_error', `subflows may nest ${MAX_DEPTH} deep at most`)
   }
-  const definition = await resolveRevision(env.DB, request.flowId, request.revision)
+  const definition = await resolveRevision(env.DB, request.flowId, request.revision, waitUntil)
   if (!definition.ok) throw new TaskFailure('validation_error', definition.message)
   const result = await launch(env, {
-    executionId: await childExecutionId(parent.id, taskRunId, attempt),
+    executionId: childId,
     flowId: request.flowId,
     revision: definition.revision,
     definition: definition.definition,

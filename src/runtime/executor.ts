@@ -9,6 +9,7 @@ import type { RunState } from '../core/state'
 import type { CompiledFlow } from '../flow/compile'
 import type { Output } from '../domain/types'
 import type { ExpressionContext } from '../flow/expression'
+import { InvariantViolated } from '../domain/errors'
 import { itemsTooLarge } from './bounds'
 import { prepareAttempt, runAction } from './prepare-attempt'
 import type { Secrets } from './secrets'
@@ -38,7 +39,10 @@ export interface ExecutorHost {
   finish(runId: number, result: ActionResult, attempt: number): void
   flush(): void
   iterate(runId: number, items: unknown[]): void
-  startChild(runId: number, attempt: number, request: ChildRequest): Promise<ChildStarted>
+  /** Starts (or finds) the child execution `childId` of task run `runId`. */
+  startChild(runId: number, childId: string, request: ChildRequest): Promise<ChildStarted>
+  /** An id for a new execution (a subflow attempt's child). */
+  newExecutionId(): string
   killChild(executionId: string): void
   now(): number
   fetch: typeof fetch
@@ -113,39 +117,86 @@ export class Executor {
       return
     }
     if (prepared.kind === 'skip') return host.apply({ type: 'result', runId, attempt: 0, result: { kind: 'skipped' } })
-    host.apply({ type: 'attempt', runId, input: prepared.input })
+    // a child's id is recorded with the attempt, before the child is started (see resume)
+    const child = task.task.type === 'subflow' ? { childExecutionId: host.newExecutionId() } : {}
+    host.apply({ type: 'attempt', runId, input: prepared.input, ...child })
     const attempt = host.run(runId)?.attempts.at(-1)?.number ?? 1
     if (prepared.kind === 'fail') return host.finish(runId, prepared.result, attempt)
     const { params } = prepared
-    const controller = new AbortController()
-    const context: ActionContext = {
-      execution: host.execution(),
-      taskRun: { id: runId, taskId: run.taskId, attempt },
-      signal: controller.signal,
-      now: host.now,
-      fetch: host.fetch,
-      secrets: host.secrets,
-      startChild: (request) => host.startChild(runId, attempt, request),
-    }
     if (task.task.type === 'foreach' && Array.isArray(params.items)) {
       const refused = itemsTooLarge(params.items)
       if (refused) return host.finish(runId, refused, attempt)
       host.iterate(runId, params.items)
     }
-    const act = () => runAction(() => task.action.run(params, context, task.task))
+    const controller = new AbortController()
+    const act = () => runAction(() => task.action.run(params, this.actionContext(run, attempt, controller), task.task))
     if (task.action.inline) return host.finish(runId, await act(), attempt)
     // the attempt is persisted as running before its side effect starts
     host.flush()
     this.inflight.set(runId, controller)
-    const work = act().then(async (result) => {
-      if (this.inflight.get(runId) === controller) this.inflight.delete(runId)
-      const current = host.run(runId)
-      const late = current?.status !== 'running' || current.attempts.at(-1)?.number !== attempt
-      // a child started by an attempt that was already given up (timed out, killed) must not live on
-      if (late && result.kind === 'child') host.killChild(result.executionId)
-      host.finish(runId, result, attempt)
-      await this.pump()
-    })
+    host.waitUntil(this.settle(runId, attempt, controller, act()))
+  }
+
+  private actionContext(run: RunState, attempt: number, controller: AbortController): ActionContext {
+    const host = this.host
+    return {
+      execution: host.execution(),
+      taskRun: { id: run.id, taskId: run.taskId, attempt },
+      signal: controller.signal,
+      now: host.now,
+      fetch: host.fetch,
+      secrets: host.secrets,
+      startChild: (request) => {
+        const recorded = host.run(run.id)?.attempts.find((each) => each.number === attempt)?.childExecutionId
+        if (!recorded) throw new InvariantViolated(`attempt ${attempt} of task run ${run.id} recorded no child id`)
+        return host.startChild(run.id, recorded, request)
+      },
+    }
+  }
+
+  /** Applies an action's result to the attempt it belongs to, as the state is when it comes back. */
+  private async settle(
+    runId: number,
+    attempt: number,
+    controller: AbortController,
+    action: Promise<ActionResult>,
+  ): Promise<void> {
+    const host = this.host
+    const result = await action
+    if (this.inflight.get(runId) === controller) this.inflight.delete(runId)
+    const current = host.run(runId)
+    const late = current?.status !== 'running' || current.attempts.at(-1)?.number !== attempt
+    // a child started by an attempt that was already given up (timed out, killed) must not live on
+    if (late && result.kind === 'child') host.killChild(result.executionId)
+    host.finish(runId, result, attempt)
+    await this.pump()
+  }
+
+  /**
+   * Runs again the open attempt of a subflow run that a restart cut off: under the child id the
+   * attempt recorded, the start finds the child it began (or starts it, if that start never arrived),
+   * so a crash neither loses the child nor starts a second one. When its parameters no longer
+   * resolve, the attempt is recorded as interrupted and its child told to stop.
+   */
+  resume(run: RunState, childExecutionId: string): void {
+    const host = this.host
+    const task = host.flow.tasks.get(run.taskId)
+    const attempt = run.attempts.at(-1)?.number ?? 1
+    const controller = new AbortController()
+    // from now on the attempt is in flight again, not interrupted
+    this.inflight.set(run.id, controller)
+    const work = (async () => {
+      const prepared = task ? await prepareAttempt(task, host.context(run), host.secrets) : null
+      if (!task || prepared?.kind !== 'run') {
+        if (this.inflight.get(run.id) === controller) this.inflight.delete(run.id)
+        host.killChild(childExecutionId)
+        host.apply({ type: 'interrupted', runId: run.id })
+        return this.pump()
+      }
+      const { params } = prepared
+      const act = runAction(() => task.action.run(params, this.actionContext(run, attempt, controller), task.task))
+      await this.settle(run.id, attempt, controller, act)
+    })()
     host.waitUntil(work)
   }
 }

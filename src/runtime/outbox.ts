@@ -20,6 +20,8 @@ export interface OutboxPort {
   now(): number
   waitUntil(promise: Promise<unknown>): void
   index(row: ExecutionRow): Promise<void>
+  /** Whether an answer is being made: index writes wait until it is out (they are not the caller's wait). */
+  holdsIndex(): boolean
   notifyParent(row: ExecutionRow): Promise<void>
   killChild(executionId: string): Promise<void>
 }
@@ -81,6 +83,8 @@ export class Outbox {
 
   /** Writes the summary to D1 unless a write is in flight or waits for its retry. */
   syncIndex(row: ExecutionRow): void {
+    // held back while an answer is made; the alarm's guard (indexWakeAt) still covers the write
+    if (this.port.holdsIndex()) return
     const write = this.index.sync(
       row,
       (version) => this.host.indexed(version),

@@ -10,7 +10,7 @@ import type { Effect, EngineState, RunState } from '../core/state'
 import { FINAL_EXECUTION } from '../core/transitions'
 import { CLEANUP_RETRY_MS, CLEANUP_TIMER, type Timer } from '../core/timers'
 import { unreachable } from '../domain/errors'
-import { childExecutionId } from '../domain/ids'
+import { legacyChildExecutionId } from '../domain/ids'
 import type { LogLevel } from '../domain/log'
 import type { Output } from '../domain/types'
 import type { CompiledFlow } from '../flow/compile'
@@ -40,10 +40,14 @@ export interface Services {
   /** Wakes the object from memory, for a timer due before its alarm would ring. */
   wake(): void
   waitUntil(promise: Promise<unknown>): void
-  startChild(parent: ExecutionRow, runId: number, attempt: number, request: ChildRequest): Promise<ChildStarted>
+  startChild(parent: ExecutionRow, runId: number, childId: string, request: ChildRequest): Promise<ChildStarted>
+  /** An id for a new execution: its object's unique id. */
+  newExecutionId(): string
   killChild(executionId: string): Promise<void>
   notifyParent(row: ExecutionRow): Promise<void>
   index(row: ExecutionRow): Promise<void>
+  /** Whether an answer is being made (index writes wait for it). */
+  holdsIndex(): boolean
   compile(row: ExecutionRow): CompiledFlow
   /** The Worker's env, where `$secret` reads. */
   env: SecretEnv
@@ -142,8 +146,9 @@ export class Runner {
       flush: () => this.flush(),
       iterate: (runId, items) => this.contexts.iterate(runId, items),
       // the child records its input: it reads the secrets it needs itself
-      startChild: (runId, attempt, request) =>
-        this.services.startChild({ ...this.row, ...this.exec }, runId, attempt, {
+      newExecutionId: () => this.services.newExecutionId(),
+      startChild: (runId, childId, request) =>
+        this.services.startChild({ ...this.row, ...this.exec }, runId, childId, {
           ...request,
           body: this.secrets.mask(request.body),
         }),
@@ -196,10 +201,17 @@ export class Runner {
   private recover(): void {
     for (const run of [...this.state.runs.values()]) {
       if (!this.executor.isInterrupted(run)) continue
-      const attempt = run.attempts.at(-1)?.number ?? 1
-      // the start of a child may have reached it: the retry starts another, so this one must stop
+      const attempt = run.attempts.at(-1)
+      // a subflow attempt runs again and finds the child it recorded (the executor's resume)
+      if (run.type === 'subflow' && attempt?.childExecutionId) {
+        this.executor.resume(run, attempt.childExecutionId)
+        continue
+      }
+      // an attempt recorded before children's ids were: its start may have reached the child, which must stop
       if (run.type === 'subflow') {
-        const kill = childExecutionId(this.exec.id, run.id, attempt).then((id) => this.outbox.killChild(id))
+        const kill = legacyChildExecutionId(this.exec.id, run.id, attempt?.number ?? 1).then((id) =>
+          this.outbox.killChild(id),
+        )
         this.services.waitUntil(kill)
       }
       this.apply({ type: 'interrupted', runId: run.id })

@@ -1,13 +1,26 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { launch, triggerInput } from '../../src/objects/stubs'
 import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
-import { crash, start, statuses } from '../helpers/engine'
+import { crash, start, statuses, stubOf } from '../helpers/engine'
 
 async function child(definition: object) {
   const id = uniqueId('child')
   await putFlow(id, definition)
   return id
+}
+
+/** A parent whose subflow task waits for a child that sleeps 300 ms, then returns `{ slept: true }`. */
+async function parentOfANapper() {
+  const childId = await child({
+    tasks: [
+      { id: 'nap', type: 'delay', duration: '300ms' },
+      { id: 'r', type: 'return', body: { slept: true } },
+    ],
+  })
+  const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
+  return { executionId, waiting: await waitFor(executionId, (e) => e.status === 'waiting') }
 }
 
 describe('subflow', () => {
@@ -41,14 +54,7 @@ describe('subflow', () => {
   })
 
   it('keeps the parent task waiting while the child runs, and survives a reset of the parent', async () => {
-    const childId = await child({
-      tasks: [
-        { id: 'nap', type: 'delay', duration: '300ms' },
-        { id: 'r', type: 'return', body: { slept: true } },
-      ],
-    })
-    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
-    const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
+    const { executionId, waiting } = await parentOfANapper()
     expect(waiting.taskRuns[0]).toMatchObject({ status: 'waiting', childExecutionId: expect.any(String) })
     await crash(executionId)
     const done = await waitFor(executionId, finished)
@@ -159,5 +165,53 @@ describe('execution ids', () => {
     })
     expect(stolen).toMatchObject({ ok: false, code: 'conflict' })
     expect((await execution(executionId)).flowId).toBe(flowId)
+  })
+})
+
+describe('a subflow attempt cut off by a restart', () => {
+  /** Rewinds the parent's task run to its open attempt, as a crash between the child's start and its answer leaves it. */
+  async function rewindToOpenAttempt(parentId: string, childId: string) {
+    await runInDurableObject(stubOf(parentId), (_, state) => {
+      const [row] = state.storage.sql
+        .exec<{ attempts: string }>('SELECT attempts FROM task_runs WHERE id = 1')
+        .toArray()
+      const attempts = JSON.parse(row!.attempts)
+      const open = { ...attempts.at(-1), status: 'running', endedAt: null, childExecutionId: childId }
+      state.storage.sql.exec(
+        "UPDATE task_runs SET status = 'running', child_execution_id = NULL, attempts = ? WHERE id = 1",
+        JSON.stringify([...attempts.slice(0, -1), open]),
+      )
+    })
+    await crash(parentId)
+    await runDurableObjectAlarm(stubOf(parentId))
+  }
+
+  it('runs again as the same attempt and finds the child it recorded, starting no second one', async () => {
+    const { executionId, waiting } = await parentOfANapper()
+    const kid = waiting.taskRuns[0].childExecutionId
+    expect(kid).toMatch(/^[0-9a-f]{64}$/)
+    await rewindToOpenAttempt(executionId, kid)
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('completed')
+    expect(done.taskRuns[0]).toMatchObject({ childExecutionId: kid, output: { body: { slept: true } } })
+    expect(done.taskRuns[0].attempts).toHaveLength(1)
+    const children = await listed(`parentId=${executionId}`, 1)
+    expect(children.items.map((item: { id: string }) => item.id)).toEqual([kid])
+  })
+
+  it('starts the child under the id the attempt recorded when the first start never reached it', async () => {
+    const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
+    const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
+    const recorded = env.EXECUTIONS.newUniqueId().toString()
+    await rewindToOpenAttempt(executionId, recorded)
+    const resumed = await waitFor(executionId, (e) => e.taskRuns[0].childExecutionId === recorded)
+    expect(resumed.taskRuns[0]).toMatchObject({ childExecutionId: recorded, attempts: [{ number: 1 }] })
+    expect(await execution(recorded)).toMatchObject({ parentExecutionId: executionId, flowId: childId })
+    expect(resumed.taskRuns[0].status).toBe('waiting')
+    // the first child was started by the attempt before the rewind: this test stops it itself
+    for (const id of [executionId, waiting.taskRuns[0].childExecutionId])
+      await call('POST', `/api/executions/${id}/kill`)
+    expect(await waitFor(recorded, finished)).toMatchObject({ status: 'killed' })
   })
 })

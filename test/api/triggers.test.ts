@@ -14,7 +14,7 @@ describe('sync webhooks', () => {
     const response = await call('POST', `/hooks/${id}`, {})
     expect(response.status).toBe(200)
     expect(await json(response)).toEqual({})
-    expect(response.headers.get('x-execution-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect(response.headers.get('x-execution-id')).toMatch(/^[0-9a-f]{64}$/)
   })
 
   it('answer with the status, body and headers of a return task (2xx and 4xx)', async () => {

@@ -2,9 +2,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { DEFAULT_RETENTION_MS } from '../../src/flow/retention'
+import { executionStub } from '../../src/objects/stubs'
 import { call, json, putFlow, uniqueId } from './api'
 
-export const stubOf = (executionId: string) => env.EXECUTIONS.get(env.EXECUTIONS.idFromName(executionId))
+export const stubOf = (executionId: string) => executionStub(env, executionId)
 
 /** Resets the object like a crash: memory gone, writes of the current turn dropped, storage kept. */
 export async function crash(executionId: string): Promise<void> {

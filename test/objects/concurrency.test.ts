@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { sha256 } from '../../src/domain/ids'
 import { call, execution, finished, json, listed, putFlow, target, uniqueId, waitFor } from '../helpers/api'
-import { crash } from '../helpers/engine'
+import { crash, stubOf } from '../helpers/engine'
 
 /** The coordinator of a flow's key ('' without a key). */
 const coordinator = async (flowId: string, key = '') =>
@@ -187,7 +187,7 @@ describe('concurrency limits', () => {
     await go(first!)
     // whether or not the release got out before the crash, it is owed in storage until taken
     await crash(first!)
-    await runDurableObjectAlarm(env.EXECUTIONS.get(env.EXECUTIONS.idFromName(first!)))
+    await runDurableObjectAlarm(stubOf(first!))
     await waitFor(second!, (detail) => detail.status === 'waiting')
     expect(await view(id)).toMatchObject({ holders: [{ executionId: second }], queue: [] })
     await go(second!)

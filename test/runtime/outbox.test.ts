@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Outbox, type OutboxPort } from '../../src/runtime/outbox'
+import { INDEX_GUARD_MS } from '../../src/runtime/index-sync'
 import { PendingWrites } from '../../src/runtime/pending-writes'
 import type { ExecutionRow } from '../../src/store/execution/schema'
 
@@ -13,6 +14,7 @@ function setup(overrides: Partial<OutboxPort> = {}) {
     now: () => 1_000,
     waitUntil: (promise) => void pending.push(promise),
     index: async () => undefined,
+    holdsIndex: () => false,
     notifyParent: async () => undefined,
     killChild: async () => undefined,
     ...overrides,
@@ -44,6 +46,20 @@ describe('the outbox', () => {
     await settled()
     expect(outbox.owesParent).toBe(true)
     expect(logs).toEqual(['could not notify the parent execution: parent busy; retrying'])
+  })
+
+  it('holds index writes back while an answer is made, the alarm still armed for them', async () => {
+    let answering = true
+    const written: number[] = []
+    const { outbox, settled } = setup({ index: async (r) => void written.push(r.version), holdsIndex: () => answering })
+    outbox.syncIndex(row(2))
+    await settled()
+    expect(written).toEqual([])
+    expect(outbox.indexWakeAt(2)).toBe(1_000 + INDEX_GUARD_MS)
+    answering = false
+    outbox.syncIndex(row(2))
+    await settled()
+    expect(written).toEqual([2])
   })
 
   it('writes the index once per version, and tells which version D1 has', async () => {

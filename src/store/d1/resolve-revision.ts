@@ -4,7 +4,7 @@
  */
 import type { FlowDefinition } from '../../flow/schema'
 import { getRevision } from './flows'
-import { latestFlow } from './latest-flow'
+import { latestFlow, type LatestOptions } from './latest-flow'
 
 export type ResolvedRevision =
   | { ok: true; revision: number; definition: FlowDefinition }
@@ -20,8 +20,9 @@ export async function resolveRevision(
   d1: D1Database,
   flowId: string,
   revision: number | undefined,
+  refreshLater?: LatestOptions['refreshLater'],
 ): Promise<ResolvedRevision> {
-  const flow = await latestFlow(d1, flowId)
+  const flow = await latestFlow(d1, flowId, refreshLater ? { refreshLater } : {})
   if (!flow) return { ok: false, code: 'no_flow', message: `flow ${flowId} does not exist` }
   if (!flow.enabled) {
     return { ok: false, code: 'disabled', message: `flow ${flowId} is disabled (a PUT of it enables it again)` }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { listExecutions, upsertSummary } from '../../../src/store/d1/executions'
 import type { ExecutionSummary } from '../../../src/store/d1/schema'
 import { call, execution, putFlow, uniqueId, json } from '../../helpers/api'
+import { stubOf } from '../../helpers/engine'
 
 const summary = (version: number, status: ExecutionStatus): ExecutionSummary => ({
   id: 'exec-versioned',
@@ -43,7 +44,7 @@ describe('the D1 index', () => {
     const response = await call('POST', `/hooks/${flowId}`, {})
     expect(response.status).toBe(200)
     const id = response.headers.get('x-execution-id')!
-    const stub = env.EXECUTIONS.get(env.EXECUTIONS.idFromName(id))
+    const stub = stubOf(id)
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect((await execution(id)).status).toBe('completed')
     await env.DB.exec('ALTER TABLE executions_away RENAME TO executions')
