@@ -62,7 +62,8 @@ describe('http task', () => {
     expect(run.output.body).toHaveLength(MAX_RESPONSE_BYTES)
     const bytes = run.metrics.find((metric: { name: string }) => metric.name === 'http.response.bytes')
     expect(bytes.value).toBeGreaterThan(MAX_RESPONSE_BYTES)
-    expect(detail.metrics['http.response.bytes']).toBe(bytes.value)
+    expect(detail.metrics).toContainEqual(bytes)
+    expect(run.attempts[0].metrics).toEqual([bytes])
   })
 
   it('fails with validation_error, never retried, when the resolved url is not a URL', async () => {
