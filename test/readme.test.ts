@@ -18,6 +18,7 @@ const SKIPPED: Record<string, string> = {
   'npm install': 'installs the dependencies: checked by hand (npm ci, offline but for the registry)',
   'npm start': 'starts wrangler dev: checked by hand; this test sends the same requests to the Worker in workerd',
   'npm test': 'runs this suite',
+  'npm run test:cli': 'starts wrangler dev and runs the CLI as subprocesses: its own harness (scripts/cli-e2e.ts)',
   'npm run chaos': 'kills and restarts wrangler dev for minutes: its own harness (bench/chaos.ts)',
   'npm run test:browser': 'drives Chromium against wrangler dev: its own harness (browser/)',
   'npm run screenshots': 'drives Chromium against wrangler dev: its own harness (browser/)',
