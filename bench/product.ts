@@ -9,6 +9,12 @@ import { ExecutionObject as Execution } from '../src/objects/execution-object'
 import type { Env } from '../src/env'
 import worker from '../src/index'
 import { SchedulerObject as Scheduler } from '../src/objects/scheduler-object'
+import { executionStub } from '../src/objects/stubs'
+import { storageSize } from './storage-size'
+import { Profile } from './profile'
+import type { ProfileStep, StorageSize } from './shared'
+
+export { Profile }
 
 const counts = { reads: 0, writes: 0 }
 
@@ -76,6 +82,11 @@ export class ExecutionObject extends Execution {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, withCountedDb(env))
   }
+
+  /** What Cloudflare bills for this object's storage, and which tables take it. */
+  storageSize(): StorageSize {
+    return storageSize(this.ctx.storage)
+  }
 }
 
 export class SchedulerObject extends Scheduler {
@@ -95,7 +106,11 @@ export class Empty extends DurableObject {
   }
 }
 
-type BenchEnv = Env & { EMPTY: DurableObjectNamespace<Empty> }
+type BenchEnv = Env & {
+  EMPTY: DurableObjectNamespace<Empty>
+  PROFILE: DurableObjectNamespace<Profile>
+  EXECUTIONS: DurableObjectNamespace<ExecutionObject>
+}
 
 export default {
   async fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
@@ -103,6 +118,15 @@ export default {
     if (pathname === '/__bench/object') {
       await env.EMPTY.get(env.EMPTY.idFromName(crypto.randomUUID())).ping()
       return Response.json({ ok: true })
+    }
+    const [, , kind, arg] = pathname.split('/')
+    if (kind === 'size' && arg) {
+      const stub = executionStub(env, arg) as unknown as DurableObjectStub<ExecutionObject>
+      return Response.json(await stub.storageSize())
+    }
+    if (kind === 'profile' && arg) {
+      const profile = env.PROFILE.get(env.PROFILE.newUniqueId())
+      return Response.json(await profile.run(arg as ProfileStep, await request.json()))
     }
     if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }

@@ -410,7 +410,7 @@ export class ExecutionObject extends DurableObject<Env> {
   }
 }
 
-function newExecutionRow(
+export function newExecutionRow(
   request: StartRequest,
   input: ExecutionInput,
   slot: SlotRef | null,
