@@ -476,6 +476,10 @@ export async function storageRow(ctx: Context): Promise<Row[]> {
   )
   const billed = stats(sizes.map((size) => size.databaseSize))
   const tables = sizes[0]?.tables
+  const { databaseSize: floorSize } = await json<{ databaseSize: number }>(`${ctx.reference}/floor`, {
+    method: 'POST',
+    body: '{}',
+  })
   return [
     {
       id: 'storage',
@@ -490,11 +494,13 @@ export async function storageRow(ctx: Context): Promise<Row[]> {
       value: billed.p50,
       unit: 'bytes',
       latency: billed,
-      note: tables
-        ? `pages by table (dbstat): ${Object.entries(tables)
-            .map(([name, bytes]) => `${name} ${bytes}`)
-            .join(', ')}`
-        : 'dbstat not available',
+      note: `${(billed.p50 / 4096).toFixed(0)} pages of 4 KiB; the durable floor's object ${floorSize} bytes; ${
+        tables
+          ? `bytes by table (dbstat): ${Object.entries(tables)
+              .map(([name, bytes]) => `${name} ${bytes}`)
+              .join(', ')}`
+          : `no dbstat; in sqlite_master: ${sizes[0]?.objects.join(', ')}`
+      }`,
     },
   ]
 }
@@ -510,20 +516,22 @@ export async function profileRows(ctx: Context): Promise<Row[]> {
     if (response.status !== 200) throw new Error(`profile ${name}: ${response.status} ${await response.text()}`)
     await response.arrayBuffer()
   }
-  for (const name of PROFILE_STEPS) await run(20, 1, 10_000, step(name))
+  const names = Object.keys(PROFILE_STEPS) as (keyof typeof PROFILE_STEPS)[]
+  for (const name of names) await run(20, 1, 10_000, step(name))
   const rows: Row[] = []
-  let previous = 0
-  for (const name of PROFILE_STEPS) {
+  const p50 = new Map<string, number>()
+  for (const name of names) {
     const result = await run(n, 1, 30_000, step(name))
+    const base = PROFILE_STEPS[name]
+    p50.set(name, result.latencies.p50)
     rows.push({
       id: `profile.${name}`,
-      scenario: `profile: new object in edgeflow's bundle, up to step "${name}", c=1`,
+      scenario: `profile: new object in edgeflow's bundle, ${base ? `${base} + ${name}` : 'empty'}, c=1`,
       value: result.latencies.p50,
       unit: 'ms p50',
       latency: result.latencies,
-      note: `+${(result.latencies.p50 - previous).toFixed(2)} ms over the step before`,
+      note: base ? `+${(result.latencies.p50 - (p50.get(base) ?? 0)).toFixed(2)} ms over ${base}` : undefined,
     })
-    previous = result.latencies.p50
   }
   return rows
 }
@@ -541,7 +549,7 @@ export async function neighbourRow(ctx: Context): Promise<Row> {
   await run(20, 1, 10_000, read)
   const usual = await run(n, 1, 30_000, read)
   let running = true
-  const long = asyncToCompleted(ctx, 'twothousand', 50)(0).finally(() => (running = false))
+  const long = asyncToCompleted(ctx, 'twothousand', 500)(0).finally(() => (running = false))
   await sleep(50)
   const during: number[] = []
   while (running) {

@@ -29,7 +29,7 @@ export class Floor extends DurableObject<Env> {
     this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, body TEXT NOT NULL)')
     this.ctx.storage.sql.exec('INSERT INTO item (body) VALUES (?)', JSON.stringify(body))
     void this.ctx.storage.setAlarm(Date.now() + 3_600_000)
-    return 1
+    return this.ctx.storage.sql.databaseSize
   }
 
   override async alarm(): Promise<void> {
@@ -75,8 +75,8 @@ export default {
       return Response.json({ ok: true })
     }
     if (kind === 'floor') {
-      await env.FLOOR.get(env.FLOOR.newUniqueId()).record(await request.json())
-      return Response.json({ ok: true })
+      const databaseSize = await env.FLOOR.get(env.FLOOR.newUniqueId()).record(await request.json())
+      return Response.json({ databaseSize })
     }
     const workflow = kind === 'workflow' ? env.TEN_STEPS : kind === 'sleep' ? env.ONE_SLEEP : null
     if (!workflow) return new Response('not found', { status: 404 })

@@ -137,7 +137,7 @@ export class ExecutionObject extends DurableObject<Env> {
         return { ok: false, code: 'rejected', message, retryAfterMs: answer.retryAfterMs }
       }
     }
-    await this.store.migrate()
+    await this.store.ensureSchema()
     const row = newExecutionRow(request, input, slot, Date.now())
     this.store.transaction(() => {
       this.store.insertExecution(row)
