@@ -1,8 +1,10 @@
 /**
  * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
- * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, and an empty
+ * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, an empty
  * Durable Object created per request at `/__bench/object` — the floor of one object per execution
- * in this bundle.
+ * in this bundle — and, for the profile: the steps of a start (`/__bench/profile/:step`), an
+ * execution's billed storage (`/__bench/size/:id`), and index writes skipped on request
+ * (`/__bench/index-writes?skip=true`) to see what the D1 index costs.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/objects/execution-object'
@@ -16,7 +18,11 @@ import type { ProfileStep, StorageSize } from './shared'
 
 export { Profile }
 
-const counts = { reads: 0, writes: 0 }
+const counts = { reads: 0, writes: 0, skipped: 0 }
+
+/** Index writes answered without reaching D1: what the index costs, seen from the executions (bench only). */
+let skipIndexWrites = false
+const isIndexWrite = (sql: string) => /^\s*insert\s+into\s+["`]?executions\b/i.test(sql)
 
 const count = (sql: string) => {
   if (/^\s*(select|with|pragma)\b/i.test(sql)) counts.reads += 1
@@ -34,6 +40,10 @@ function counted(db: D1Database): D1Database {
         if (typeof value !== 'function') return value
         if (key === 'run' || key === 'all' || key === 'first' || key === 'raw') {
           return (...args: unknown[]) => {
+            if (skipIndexWrites && isIndexWrite(sql)) {
+              counts.skipped += 1
+              return Promise.resolve({ success: true, meta: {}, results: [] })
+            }
             count(sql)
             return value.apply(target, args)
           }
@@ -130,8 +140,12 @@ export default {
     }
     if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }
-      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0 })
+      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0, skipped: 0 })
       return Response.json(snapshot)
+    }
+    if (pathname === '/__bench/index-writes') {
+      skipIndexWrites = new URL(request.url).searchParams.get('skip') === 'true'
+      return Response.json({ skipIndexWrites })
     }
     return worker.fetch(request, withCountedDb(env), ctx)
   },
