@@ -2,8 +2,10 @@
  * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
  * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, an empty
  * Durable Object created per request at `/__bench/object` — the floor of one object per execution
- * in this bundle — and `/__bench/flows/:id`, which stores a flow the way another isolate's PUT would
- * (bench/round-trips.ts, the cold isolate).
+ * in this bundle — `/__bench/flows/:id`, which stores a flow the way another isolate's PUT would
+ * (bench/round-trips.ts, the cold isolate), and, for the profile: the steps of a start
+ * (`/__bench/profile/:step`), an execution's billed storage (`/__bench/size/:id`), and index writes
+ * skipped on request (`/__bench/index-writes?skip=true`) to see what the D1 index costs.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/objects/execution-object'
@@ -13,8 +15,18 @@ import { SchedulerObject as Scheduler } from '../src/objects/scheduler-object'
 import { validateFlow } from '../src/flow/compile'
 import { revisionHash } from '../src/flow/revision'
 import { putFlow } from '../src/store/d1/flows'
+import { executionStub } from '../src/objects/stubs'
+import { storageSize } from './storage-size'
+import { Profile } from './profile'
+import type { ProfileStep, StorageSize } from './shared'
 
-const counts = { reads: 0, writes: 0 }
+export { Profile }
+
+const counts = { reads: 0, writes: 0, skipped: 0 }
+
+/** Index writes answered without reaching D1: what the index costs, seen from the executions (bench only). */
+let skipIndexWrites = false
+const isIndexWrite = (sql: string) => /^\s*insert\s+into\s+["`]?executions\b/i.test(sql)
 
 const count = (sql: string) => {
   if (/^\s*(select|with|pragma)\b/i.test(sql)) counts.reads += 1
@@ -32,6 +44,10 @@ function counted(db: D1Database): D1Database {
         if (typeof value !== 'function') return value
         if (key === 'run' || key === 'all' || key === 'first' || key === 'raw') {
           return (...args: unknown[]) => {
+            if (skipIndexWrites && isIndexWrite(sql)) {
+              counts.skipped += 1
+              return Promise.resolve({ success: true, meta: {}, results: [] })
+            }
             count(sql)
             return value.apply(target, args)
           }
@@ -80,6 +96,11 @@ export class ExecutionObject extends Execution {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, withCountedDb(env))
   }
+
+  /** What Cloudflare bills for this object's storage, and which tables take it. */
+  storageSize(): StorageSize {
+    return storageSize(this.ctx.storage)
+  }
 }
 
 export class SchedulerObject extends Scheduler {
@@ -99,7 +120,11 @@ export class Empty extends DurableObject {
   }
 }
 
-type BenchEnv = Env & { EMPTY: DurableObjectNamespace<Empty> }
+type BenchEnv = Env & {
+  EMPTY: DurableObjectNamespace<Empty>
+  PROFILE: DurableObjectNamespace<Profile>
+  EXECUTIONS: DurableObjectNamespace<ExecutionObject>
+}
 
 /** Stores a flow in D1 as another isolate's PUT would: this isolate's flow cache never sees it (bench/round-trips.ts). */
 async function writeFlowElsewhere(request: Request, env: Env, pathname: string): Promise<Response> {
@@ -117,10 +142,23 @@ export default {
       return Response.json({ ok: true })
     }
     if (pathname.startsWith('/__bench/flows/')) return writeFlowElsewhere(request, env, pathname)
+    const [, , kind, arg] = pathname.split('/')
+    if (kind === 'size' && arg) {
+      const stub = executionStub(env, arg) as unknown as DurableObjectStub<ExecutionObject>
+      return Response.json(await stub.storageSize())
+    }
+    if (kind === 'profile' && arg) {
+      const profile = env.PROFILE.get(env.PROFILE.newUniqueId())
+      return Response.json(await profile.run(arg as ProfileStep, await request.json()))
+    }
     if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }
-      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0 })
+      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0, skipped: 0 })
       return Response.json(snapshot)
+    }
+    if (pathname === '/__bench/index-writes') {
+      skipIndexWrites = new URL(request.url).searchParams.get('skip') === 'true'
+      return Response.json({ skipIndexWrites })
     }
     return worker.fetch(request, withCountedDb(env), ctx)
   },

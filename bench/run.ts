@@ -1,24 +1,27 @@
 /**
  * `npm run bench`: starts edgeflow and the references (a bare Worker and Cloudflare Workflows) under
  * `wrangler dev` on free 127.0.0.1 ports, drives them with bounded load, and prints one table
- * (also saved as JSON in bench/results/). `BENCH_SCALE=0.2 npm run bench` runs a smaller round.
+ * (also saved as JSON in bench/results/). `BENCH_SCALE=0.2 npm run bench` runs a smaller round;
+ * `BENCH_ROUNDS=3` runs the headline rows (latency, throughput, profile) three times and reports
+ * each row's median round.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { machine, save, table, targets, targetTable } from './report.ts'
+import { machine, medianRows, save, table, targets, targetTable } from './report.ts'
 import { roundTripRows, roundTripTable } from './round-trips.ts'
 import * as scenario from './scenarios.ts'
 import { applyMigrations, ROOT, startDev } from './stack.ts'
 import { startTarget } from './target.ts'
 
 const scale = Number(process.env.BENCH_SCALE ?? 1)
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1))
 const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-bench-'))
 const productState = path.join(state, 'product')
 const referenceState = path.join(state, 'reference')
 const productConfig = path.join(ROOT, 'bench', 'product.wrangler.toml')
 
-console.log(`edgeflow benchmarks on ${machine()}, scale ${scale}`)
+console.log(`edgeflow benchmarks on ${machine()}, scale ${scale}, ${rounds} round(s)`)
 const target = await startTarget()
 applyMigrations(productConfig, productState)
 const [product, reference] = await Promise.all([
@@ -49,16 +52,26 @@ try {
     console.log(`  ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     return result
   }
-  const latency = await step('latency', () => scenario.latencyRows(ctx))
-  rows.push(...latency.rows)
-  rows.push(...(await step('throughput', () => scenario.throughputRows(ctx))))
-  rows.push(await step('async', () => scenario.asyncRow(ctx, latency.workflowP50)))
+  const headline: scenario.Row[][] = []
+  let workflowP50s: number[] = []
+  for (let round = 1; round <= rounds; round++) {
+    const latency = await step(`latency (round ${round})`, () => scenario.latencyRows(ctx))
+    workflowP50s.push(latency.workflowP50)
+    const throughput = await step(`throughput (round ${round})`, () => scenario.throughputRows(ctx))
+    const profile = await step(`profile (round ${round})`, () => scenario.profileRows(ctx))
+    headline.push([...latency.rows, ...throughput, ...profile])
+  }
+  rows.push(...medianRows(headline))
+  workflowP50s = workflowP50s.sort((a, b) => a - b)
+  const workflowP50 = workflowP50s[Math.floor(workflowP50s.length / 2)] as number
+  rows.push(await step('neighbour', () => scenario.neighbourRow(ctx)))
+  rows.push(await step('async', () => scenario.asyncRow(ctx, workflowP50)))
   rows.push(await step('1,000 tasks', () => scenario.longFlowRow(ctx)))
   rows.push(await step('delay', () => scenario.delayRow(ctx)))
   rows.push(await step('retry', () => scenario.retryRow(ctx)))
   rows.push(await step('foreach', () => scenario.foreachRow(ctx)))
   rows.push(...(await step('D1', () => scenario.d1Rows(ctx))))
-  rows.push(await step('storage', () => scenario.storageRow(ctx)))
+  rows.push(...(await step('storage', () => scenario.storageRow(ctx))))
   const trips = await step('round trips', () => roundTripRows(product.url))
   const checked = targets(rows)
   console.log(`\n${table(rows)}\n\n${targetTable(checked)}\n\n${roundTripTable(trips)}\n`)

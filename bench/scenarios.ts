@@ -1,6 +1,7 @@
 /** The benchmark rows: what is sent, how it is timed, what is checked. */
 import { json, poll, post, run, sleep, stats, type Stats } from './load.ts'
 import { filesUnder, workerdRss } from './stack.ts'
+import { PROFILE_STEPS, type StorageSize } from './shared.ts'
 
 export interface Row {
   id: string
@@ -45,6 +46,9 @@ export const FLOWS = {
       ...Array.from({ length: 9 }, (_, index) => set(index)),
       { id: 'answer', type: 'return', body: '{{ vars }}' },
     ],
+  },
+  twothousand: {
+    tasks: Array.from({ length: 2000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { i: index } })),
   },
   thousand: {
     tasks: Array.from({ length: 1000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { i: index } })),
@@ -95,6 +99,13 @@ const bare = (ctx: Context) => async (index: number) => {
 /** One new empty Durable Object per request, in the references' bundle or in edgeflow's. */
 const newObject = (base: string) => async () => {
   const response = await fetch(base)
+  await response.arrayBuffer()
+}
+
+/** The durable floor: a new object per request that creates a table, inserts a row and sets an alarm. */
+const floor = (ctx: Context) => async (index: number) => {
+  const response = await post(`${ctx.reference}/floor`, { n: index })
+  if (response.status !== 200) throw new Error(`floor: ${response.status} ${await response.text()}`)
   await response.arrayBuffer()
 }
 
@@ -160,6 +171,7 @@ export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50:
   const n = Math.round(300 * ctx.scale)
   await run(50, 4, 10_000, bare(ctx))
   await run(50, 4, 10_000, hook(ctx, 'ten'))
+  await run(50, 4, 10_000, floor(ctx))
   await run(
     10,
     2,
@@ -175,6 +187,7 @@ export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50:
   )
   const objectRun = await run(n, 1, 30_000, newObject(`${ctx.reference}/object`))
   const ownObjectRun = await run(n, 1, 30_000, newObject(`${ctx.edgeflow}/__bench/object`))
+  const floorRun = await run(n, 1, 30_000, floor(ctx))
   const one = await run(n, 1, 30_000, hook(ctx, 'one'))
   const ten = await run(n, 1, 30_000, hook(ctx, 'ten'))
   const bareP50 = bareRun.latencies.p50
@@ -211,6 +224,14 @@ export async function latencyRows(ctx: Context): Promise<{ rows: Row[]; bareP50:
       bare: bareP50,
     },
     {
+      id: 'floor.latency',
+      scenario: 'reference: durable floor (new object: create table, insert row, set alarm), c=1',
+      value: floorRun.latencies.p50,
+      unit: 'ms p50',
+      latency: floorRun.latencies,
+      bare: bareP50,
+    },
+    {
       id: 'sync.1',
       scenario: 'sync webhook, 1-task flow, c=1',
       value: one.latencies.p50,
@@ -243,6 +264,7 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
   )
   const objectRun = await run(n, 16, 20_000, newObject(`${ctx.reference}/object`))
   const ownObjectRun = await run(n, 16, 20_000, newObject(`${ctx.edgeflow}/__bench/object`))
+  const floorRun = await run(n, 16, 20_000, floor(ctx))
   const rows: Row[] = [
     {
       id: 'bare.throughput',
@@ -265,6 +287,14 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
       value: ownObjectRun.perSecond,
       unit: 'req/s',
       latency: ownObjectRun.latencies,
+      bare: bareRun.perSecond,
+    },
+    {
+      id: 'floor.throughput',
+      scenario: 'reference: durable floor, c=16',
+      value: floorRun.perSecond,
+      unit: 'req/s',
+      latency: floorRun.latencies,
       bare: bareRun.perSecond,
     },
     {
@@ -291,7 +321,22 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
     })
   }
   const completed = (await completedIn(ctx, 'ten', before + sent)) - before
-  for (const row of rows.slice(4)) row.note = `${completed} of ${sent} executions of both runs listed completed in D1`
+  for (const row of rows.slice(5)) row.note = `${completed} of ${sent} executions of both runs listed completed in D1`
+  // the profile's last line: the same load with the D1 index write answered at once
+  await fetch(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
+  await fetch(`${ctx.edgeflow}/__bench/index-writes?skip=true`)
+  const unindexed = await run(n, 16, 30_000, hook(ctx, 'ten'))
+  await fetch(`${ctx.edgeflow}/__bench/index-writes?skip=false`)
+  const { skipped } = await json<{ skipped: number }>(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
+  rows.push({
+    id: 'sync.10.c16.unindexed',
+    scenario: 'profile: sync webhook, 10-task flow, c=16, D1 index write skipped (bench only)',
+    value: unindexed.perSecond,
+    unit: 'exec/s',
+    latency: unindexed.latencies,
+    bare: bareRun.perSecond,
+    note: `${skipped} index writes skipped for ${unindexed.results.length} executions`,
+  })
   return rows
 }
 
@@ -416,16 +461,19 @@ export async function d1Rows(ctx: Context): Promise<Row[]> {
   ]
 }
 
-/** Bytes of local storage that new executions (or Workflows instances) added, WAL files included. */
-export async function storageRow(ctx: Context): Promise<Row> {
+/**
+ * Bytes of local storage that new executions (or Workflows instances) added, WAL files included,
+ * next to what Cloudflare bills: each object's `databaseSize`.
+ */
+export async function storageRow(ctx: Context): Promise<Row[]> {
   const n = Math.round(50 * ctx.scale)
-  const grown = async (dir: string, work: () => Promise<unknown>) => {
+  const grown = async <T>(dir: string, work: () => Promise<T>) => {
     const before = filesUnder(dir)
-    await work()
+    const result = await work()
     await sleep(2000)
     let bytes = 0
     for (const [file, size] of filesUnder(dir)) bytes += size - (before.get(file) ?? 0)
-    return bytes / n
+    return { perExecution: bytes / n, result }
   }
   const edgeflow = await grown(`${ctx.productState}/v3/do/edgeflow-ExecutionObject`, () =>
     run(n, 1, 60_000, hook(ctx, 'ten')),
@@ -438,11 +486,100 @@ export async function storageRow(ctx: Context): Promise<Row> {
       workflow(ctx, 'workflow', (index) => ({ n: index })),
     ),
   )
+  const sizes = await Promise.all(
+    edgeflow.result.results.map((id) => json<StorageSize>(`${ctx.edgeflow}/__bench/size/${id}`)),
+  )
+  const billed = stats(sizes.map((size) => size.databaseSize))
+  const tables = sizes[0]?.tables
+  const { databaseSize: floorSize } = await json<{ databaseSize: number }>(`${ctx.reference}/floor`, {
+    method: 'POST',
+    body: '{}',
+  })
+  return [
+    {
+      id: 'storage',
+      scenario: 'local storage per 10-task execution (.wrangler/state growth)',
+      value: edgeflow.perExecution,
+      unit: 'bytes',
+      workflows: workflows.perExecution,
+    },
+    {
+      id: 'storage.billed',
+      scenario: 'billed storage per 10-task execution (ctx.storage.sql.databaseSize)',
+      value: billed.p50,
+      unit: 'bytes',
+      latency: billed,
+      note: `${(billed.p50 / 4096).toFixed(0)} pages of 4 KiB; the durable floor's object ${floorSize} bytes; ${
+        tables
+          ? `bytes by table (dbstat): ${Object.entries(tables)
+              .map(([name, bytes]) => `${name} ${bytes}`)
+              .join(', ')}`
+          : `no dbstat; in sqlite_master: ${sizes[0]?.objects.join(', ')}`
+      }`,
+    },
+  ]
+}
+
+/**
+ * What one new object per request costs, one step of an execution's start more each time (see
+ * bench/profile.ts), against the whole sync execution: the differences are the profile.
+ */
+export async function profileRows(ctx: Context): Promise<Row[]> {
+  const n = Math.round(200 * ctx.scale)
+  const step = (name: string) => async (index: number) => {
+    const response = await post(`${ctx.edgeflow}/__bench/profile/${name}`, { n: index })
+    if (response.status !== 200) throw new Error(`profile ${name}: ${response.status} ${await response.text()}`)
+    await response.arrayBuffer()
+  }
+  const names = Object.keys(PROFILE_STEPS) as (keyof typeof PROFILE_STEPS)[]
+  for (const name of names) await run(20, 1, 10_000, step(name))
+  const rows: Row[] = []
+  const p50 = new Map<string, number>()
+  for (const name of names) {
+    const result = await run(n, 1, 30_000, step(name))
+    const base = PROFILE_STEPS[name]
+    p50.set(name, result.latencies.p50)
+    rows.push({
+      id: `profile.${name}`,
+      scenario: `profile: new object in edgeflow's bundle, ${base ? `${base} + ${name}` : 'empty'}, c=1`,
+      value: result.latencies.p50,
+      unit: 'ms p50',
+      latency: result.latencies,
+      note: base ? `+${(result.latencies.p50 - (p50.get(base) ?? 0)).toFixed(2)} ms over ${base}` : undefined,
+    })
+  }
+  return rows
+}
+
+/**
+ * A status read of another execution while a 2,000-task flow runs, against the same read when
+ * nothing else runs (Workflows blocks such a request while a long instance runs).
+ */
+export async function neighbourRow(ctx: Context): Promise<Row> {
+  const other = await hook(ctx, 'ten')(0)
+  const read = async () => {
+    await json(`${ctx.edgeflow}/api/executions/${other}`)
+  }
+  const n = Math.round(100 * ctx.scale)
+  await run(20, 1, 10_000, read)
+  const usual = await run(n, 1, 30_000, read)
+  let running = true
+  const long = asyncToCompleted(ctx, 'twothousand', 500)(0).finally(() => (running = false))
+  await sleep(50)
+  const during: number[] = []
+  while (running) {
+    const begin = performance.now()
+    await read()
+    during.push(performance.now() - begin)
+  }
+  const detail = await long
+  const latency = stats(during)
   return {
-    id: 'storage',
-    scenario: 'local storage per 10-task execution (.wrangler/state growth)',
-    value: edgeflow,
-    unit: 'bytes',
-    workflows,
+    id: 'neighbour',
+    scenario: 'GET another execution while a 2,000-task flow runs, c=1',
+    value: latency.p50,
+    unit: 'ms p50',
+    latency,
+    note: `${(latency.p50 / usual.latencies.p50).toFixed(2)}× the usual p50 of ${usual.latencies.p50.toFixed(2)} ms; ${during.length} reads during ${detail.durationMs} ms of engine time; p99 ${latency.p99.toFixed(1)} ms`,
   }
 }

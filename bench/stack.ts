@@ -167,7 +167,9 @@ export function filesUnder(dir: string): Map<string, number> {
     }
     for (const entry of entries) {
       const full = path.join(current, entry)
-      const stat = statSync(full)
+      // SQLite removes its -shm and -wal files at will: one listed a moment ago may be gone
+      const stat = statSync(full, { throwIfNoEntry: false })
+      if (!stat) continue
       if (stat.isDirectory()) walk(full)
       else sizes.set(full, stat.size)
     }

@@ -1,7 +1,8 @@
 /**
  * The references of `npm run bench`: the same small JSON work done inline in a plain Worker
  * (no durability: the physical limit), as Cloudflare Workflows steps, and the cost of creating one
- * (empty) Durable Object per request — the floor of any one-object-per-execution design.
+ * (empty) Durable Object per request, and the durable floor: a new object that creates one table,
+ * inserts one row and sets an alarm — the least a durable one-object-per-execution design must do.
  */
 import { DurableObject, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers'
 
@@ -9,12 +10,30 @@ interface Env {
   TEN_STEPS: Workflow
   ONE_SLEEP: Workflow
   EMPTY: DurableObjectNamespace<Empty>
+  FLOOR: DurableObjectNamespace<Floor>
 }
 
 /** A Durable Object that does nothing: what creating one object per request costs by itself. */
 export class Empty extends DurableObject<Env> {
   ping(): number {
     return 1
+  }
+}
+
+/**
+ * The durable floor: what any execution must at least do in its new object — create its storage,
+ * write one row, arm an alarm — and no more. Its alarm is far off: it only has to be set.
+ */
+export class Floor extends DurableObject<Env> {
+  record(body: unknown): number {
+    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS item (id INTEGER PRIMARY KEY, body TEXT NOT NULL)')
+    this.ctx.storage.sql.exec('INSERT INTO item (body) VALUES (?)', JSON.stringify(body))
+    void this.ctx.storage.setAlarm(Date.now() + 3_600_000)
+    return this.ctx.storage.sql.databaseSize
+  }
+
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll()
   }
 }
 
@@ -54,6 +73,10 @@ export default {
     if (kind === 'object') {
       await env.EMPTY.get(env.EMPTY.idFromName(crypto.randomUUID())).ping()
       return Response.json({ ok: true })
+    }
+    if (kind === 'floor') {
+      const databaseSize = await env.FLOOR.get(env.FLOOR.newUniqueId()).record(await request.json())
+      return Response.json({ databaseSize })
     }
     const workflow = kind === 'workflow' ? env.TEN_STEPS : kind === 'sleep' ? env.ONE_SLEEP : null
     if (!workflow) return new Response('not found', { status: 404 })

@@ -172,7 +172,7 @@ export class ExecutionObject extends DurableObject<Env> {
         return { ok: false, code: 'rejected', message, retryAfterMs: answer.retryAfterMs }
       }
     }
-    await this.store.migrate()
+    await this.store.ensureSchema()
     const row = newExecutionRow(request, input, slot, Date.now())
     this.store.transaction(() => {
       this.store.insertExecution(row)
@@ -455,7 +455,7 @@ export class ExecutionObject extends DurableObject<Env> {
   }
 }
 
-function newExecutionRow(
+export function newExecutionRow(
   request: StartRequest,
   input: ExecutionInput,
   slot: SlotRef | null,

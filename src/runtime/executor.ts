@@ -24,6 +24,16 @@ export interface ChildStarted {
 /** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
 export const SLICE_TASKS = 100
 
+/**
+ * Tasks run before the executor gives the event loop a turn within a slice. Every object and the
+ * Worker share one thread, where the clock stands still while code runs: only a count can bound
+ * how long another execution's request waits behind this one.
+ */
+export const TURN_TASKS = 10
+
+/** A turn of the event loop: requests waiting for the thread go first. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
 /** What the executor needs of the runner it works for. */
 export interface ExecutorHost {
   readonly flow: CompiledFlow
@@ -95,6 +105,7 @@ export class Executor {
           if (this.host.run(runId)?.status !== 'pending') continue
           budget -= 1
           await this.execute(runId)
+          if ((SLICE_TASKS - budget) % TURN_TASKS === 0 && budget > 0 && this.ready.length > 0) await nextTurn()
         }
       } while (this.pumpAgain && budget > 0)
     } finally {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { SLICE_TASKS } from '../../src/runtime/executor'
+import { TURN_TASKS } from '../../src/runtime/executor'
 import { call, execution, finished, json, putFlow, uniqueId } from '../helpers/api'
 
 describe('bounded slices', () => {
-  it('run a 2,000-task flow in slices of SLICE_TASKS, answering other requests between slices', async () => {
+  it('run a 2,000-task flow giving the event loop a turn every TURN_TASKS tasks, answering other requests between turns', async () => {
     const id = uniqueId()
     const tasks = Array.from({ length: 2000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { n: index } }))
     await putFlow(id, { tasks })
@@ -18,8 +18,8 @@ describe('bounded slices', () => {
     }
     expect(detail).toMatchObject({ status: 'completed', vars: { n: 1999 }, taskRunCount: 2000 })
     expect(seenWhileRunning.length).toBeGreaterThan(0)
-    // each slice ends with SLICE_TASKS more runs done and the next one created
-    for (const count of seenWhileRunning) expect(count % SLICE_TASKS).toBe(1)
+    // a request lands between turns: TURN_TASKS more runs done each time and the next one created
+    for (const count of seenWhileRunning) expect(count % TURN_TASKS).toBe(1)
     expect(detail.taskRuns).toHaveLength(500)
     expect(detail.taskRunsCursor).toBe('500')
     const last = await json(call('GET', `/api/executions/${executionId}/task-runs?cursor=1900`))

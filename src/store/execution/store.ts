@@ -7,6 +7,9 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import migrations from '../../../drizzle/execution/migrations'
+import { freshSchema } from './fresh-schema'
+
+const FRESH_SCHEMA = freshSchema(migrations.journal.entries)
 import type { ExecState, RunState } from '../../core/state'
 import { ACTIVE_RUN } from '../../core/transitions'
 import type { ExecutionStatus, Metric, Mode, TaskRunStatus, Trigger } from '../../domain/types'
@@ -113,6 +116,15 @@ export class ExecutionStore {
 
   migrate(): Promise<void> {
     return migrate(this.db, migrations)
+  }
+
+  /**
+   * Gives a new object its schema — the current one in a single statement batch, recorded as
+   * migrated so the migrator finds nothing to do — or brings an existing schema up to date.
+   */
+  async ensureSchema(): Promise<void> {
+    if (this.exists()) return this.migrate()
+    this.storage.transactionSync(() => this.storage.sql.exec(FRESH_SCHEMA))
   }
 
   private prepare() {
