@@ -1,11 +1,10 @@
 import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { drizzle } from 'drizzle-orm/durable-sqlite'
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
 import { describe, expect, it } from 'vitest'
 import migrations from '../../../drizzle/execution/migrations'
 import { ExecutionStore } from '../../../src/store/execution/store'
-import { uniqueId } from '../../helpers/api'
-import { stubOf } from '../../helpers/engine'
 
 /**
  * The tables and indexes of an object's own schema, as SQLite holds them (bookkeeping aside), with
@@ -24,7 +23,7 @@ const applied = (storage: DurableObjectStorage) =>
 
 /** Runs `work` in a new, empty execution object. */
 const inNewObject = <T>(work: (storage: DurableObjectStorage) => T | Promise<T>) =>
-  runInDurableObject(stubOf(uniqueId()), (_, state) => work(state.storage))
+  runInDurableObject(env.EXECUTIONS.get(env.EXECUTIONS.newUniqueId()), (_, state) => work(state.storage))
 
 describe('the schema of a new execution object', () => {
   it('is the schema the migrations build, created in one batch', async () => {
