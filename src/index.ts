@@ -1,6 +1,8 @@
-/** @module The Worker: the HTTP app, and the Durable Objects it binds. */
+/** @module The Worker: the HTTP app, the index queue's consumer, and the Durable Objects it binds. */
 import { app } from './api/app'
 import type { Env } from './env'
+import { consumeIndex } from './objects/index-queue'
+import type { IndexMessage } from './store/d1/index-batch'
 
 export { ExecutionObject } from './objects/execution-object'
 export { SchedulerObject } from './objects/scheduler-object'
@@ -9,4 +11,5 @@ export { RateLimiterObject } from './objects/rate-limiter-object'
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>
+  queue: consumeIndex,
+} satisfies ExportedHandler<Env, IndexMessage>

@@ -3,7 +3,8 @@
  * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { summaryOf, upsertSummary } from '../store/d1/executions'
+import { summaryOf } from '../store/d1/executions'
+import { upsertMessage } from '../store/d1/index-batch'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { toTaskError } from '../domain/errors'
@@ -75,7 +76,9 @@ export class ExecutionObject extends DurableObject<Env> {
       await executionStub(this.env, executionId).kill()
     },
     notifyParent: (row) => notifyParent(this.env, row),
-    index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
+    index: async (row) => {
+      await this.env.INDEX_QUEUE.send(upsertMessage(summaryOf(row)))
+    },
     compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
     env: this.env,
     acquireSlot: (slot, executionId) => acquireSlot(this.env, slot, executionId),
@@ -227,7 +230,7 @@ export class ExecutionObject extends DurableObject<Env> {
       this.runner = null
       await runner.close()
       try {
-        await eraseExecution(this.ctx.storage, this.env.DB, runner.exec.id)
+        await eraseExecution(this.ctx.storage, this.env.INDEX_QUEUE, runner.exec)
         return true
       } catch (error) {
         console.error('could not delete the execution', error)
@@ -235,6 +238,11 @@ export class ExecutionObject extends DurableObject<Env> {
         return false
       }
     })
+  }
+
+  /** The index queue's dead letters hand a summary back that never reached D1: it is sent again. */
+  async reindex(): Promise<void> {
+    this.runner?.reindex()
   }
 
   /** Drops the runner and reads the execution again from storage. */

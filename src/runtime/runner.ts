@@ -73,6 +73,7 @@ export class Runner {
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
     return new Runner(store, services, row, {
+      loaded: true,
       runs: store.activeRuns(),
       timers: store.allTimers(),
       armedAt,
@@ -95,6 +96,8 @@ export class Runner {
       armedAt: number | null
       logCount: number
       fresh?: boolean
+      /** Read back from storage: what the index queue accepted before may not have reached D1. */
+      loaded?: boolean
     },
   ) {
     this.flow = services.compile(row)
@@ -104,7 +107,7 @@ export class Runner {
     this.writes = new PendingWrites(found.timers, found.logCount, row.droppedLogs)
     this.alarm = new Alarm(services, found.armedAt)
     this.executor = new Executor(this.executorHost)
-    this.outbox = new Outbox(services, this.writes, this.outboxHost, row.indexedVersion)
+    this.outbox = new Outbox(services, this.writes, this.outboxHost, row.indexedVersion, found.loaded === true)
     this.slot = new Slot(
       { ...services, acquire: services.acquireSlot, release: services.releaseSlot },
       this.writes,
@@ -324,7 +327,13 @@ export class Runner {
     this.flush()
   }
 
-  /** Stops writing for good; resolves once no index write is in flight (it could bring a deleted D1 row back). */
+  /** The index queue gave the summary up (its dead letters): send it again. */
+  reindex(): void {
+    this.outbox.reindex()
+    this.flush()
+  }
+
+  /** Stops writing for good; resolves once no send to the index is in flight (the deletion goes after it). */
   async close(): Promise<void> {
     this.dispose()
     await this.outbox.idle()

@@ -3,7 +3,7 @@ import { Outbox, type OutboxPort } from '../../src/runtime/outbox'
 import { PendingWrites } from '../../src/runtime/pending-writes'
 import type { ExecutionRow } from '../../src/store/execution/schema'
 
-function setup(overrides: Partial<OutboxPort> = {}) {
+function setup(overrides: Partial<OutboxPort> = {}, { indexedVersion = 0, resend = false } = {}) {
   const writes = new PendingWrites([], 0, 0)
   const logs: string[] = []
   const indexed: number[] = []
@@ -21,7 +21,8 @@ function setup(overrides: Partial<OutboxPort> = {}) {
     port,
     writes,
     { flush: () => (flushes += 1), log: (_, message) => logs.push(message), indexed: (v) => indexed.push(v) },
-    0,
+    indexedVersion,
+    resend,
   )
   const settled = () => Promise.allSettled(pending)
   return { outbox, writes, logs, indexed, settled, flushes: () => flushes }
@@ -46,7 +47,7 @@ describe('the outbox', () => {
     expect(logs).toEqual(['could not notify the parent execution: parent busy; retrying'])
   })
 
-  it('writes the index once per version, and tells which version D1 has', async () => {
+  it('sends the summary to the index once per version, and tells which version the queue accepted', async () => {
     const written: number[] = []
     const { outbox, settled, indexed } = setup({ index: async (r) => void written.push(r.version) })
     outbox.syncIndex(row(2))
@@ -58,12 +59,42 @@ describe('the outbox', () => {
     expect(outbox.indexWakeAt(2)).toBeNull()
   })
 
-  it('retries a failed index write from the alarm, with back-off', async () => {
-    const { outbox, settled, logs } = setup({ index: async () => Promise.reject(new Error('D1 away')) })
+  it('retries a failed send from the alarm, with back-off', async () => {
+    const { outbox, settled, logs } = setup({ index: async () => Promise.reject(new Error('queue away')) })
     outbox.syncIndex(row(1))
     await settled()
     expect(outbox.indexWakeAt(1)).toBe(2_000)
-    expect(logs).toEqual(['could not index the execution in D1: D1 away; retrying'])
+    expect(logs).toEqual(['could not send the execution to the index: queue away; retrying'])
+  })
+
+  it('loaded from storage, sends the version the queue accepted once more, without arming the alarm for it', async () => {
+    const written: number[] = []
+    const { outbox, settled, indexed } = setup(
+      { index: async (r) => void written.push(r.version) },
+      { indexedVersion: 3, resend: true },
+    )
+    expect(outbox.indexWakeAt(3)).toBeNull()
+    outbox.syncIndex(row(3))
+    await settled()
+    outbox.syncIndex(row(3))
+    await settled()
+    expect(written).toEqual([3])
+    expect(indexed).toEqual([3])
+  })
+
+  it('owes a summary the dead-letter queue handed back again, guarded by the alarm until the queue takes it', async () => {
+    const written: number[] = []
+    const { outbox, settled, indexed } = setup(
+      { index: async (r) => void written.push(r.version) },
+      { indexedVersion: 3 },
+    )
+    outbox.reindex()
+    expect(outbox.indexWakeAt(3)).toBe(11_000)
+    outbox.syncIndex(row(3))
+    await settled()
+    expect(written).toEqual([3])
+    expect(indexed).toEqual([3])
+    expect(outbox.indexWakeAt(3)).toBeNull()
   })
 
   it('waits for every child it told to stop, and logs the ones that could not be told', async () => {
