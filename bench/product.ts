@@ -1,16 +1,19 @@
 /**
  * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
- * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, and an empty
- * Durable Object created per request at `/__bench/object` — the floor of one object per execution
- * in this bundle.
+ * writes, from the Worker, the objects and the index queue's consumer, with the consumer's batches
+ * and messages) and the counts served at `/__bench/d1`, an empty Durable Object created per request
+ * at `/__bench/object` — the floor of one object per execution in this bundle —, and the time D1
+ * takes to write summaries batched and one by one at `/__bench/index-write` (bench/index-visibility.ts).
  */
 import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/objects/execution-object'
 import type { Env } from '../src/env'
 import worker from '../src/index'
 import { SchedulerObject as Scheduler } from '../src/objects/scheduler-object'
+import { applyIndexBatch, type IndexMessage, upsertMessage } from '../src/store/d1/index-batch'
+import type { ExecutionSummary } from '../src/store/d1/schema'
 
-const counts = { reads: 0, writes: 0 }
+const counts = { reads: 0, writes: 0, batches: 0, messages: 0 }
 
 const count = (sql: string) => {
   if (/^\s*(select|with|pragma)\b/i.test(sql)) counts.reads += 1
@@ -106,9 +109,52 @@ export default {
     }
     if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }
-      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0 })
+      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0, batches: 0, messages: 0 })
       return Response.json(snapshot)
     }
+    if (pathname === '/__bench/index-write') return Response.json(await timeIndexWrites(env.DB, 100))
     return worker.fetch(request, withCountedDb(env), ctx)
   },
-} satisfies ExportedHandler<BenchEnv>
+  async queue(batch: MessageBatch<IndexMessage>, env: BenchEnv) {
+    counts.batches += 1
+    counts.messages += batch.messages.length
+    await worker.queue(batch, withCountedDb(env))
+  },
+} satisfies ExportedHandler<BenchEnv, IndexMessage>
+
+/** A summary of a made-up finished execution, as an object sends it. */
+const sampleSummary = (id: string): ExecutionSummary => ({
+  id,
+  flowId: '__bench_index_write',
+  revision: 1,
+  status: 'completed',
+  trigger: 'webhook',
+  mode: 'sync',
+  createdAt: Date.now(),
+  startedAt: Date.now(),
+  endedAt: Date.now(),
+  durationMs: 3,
+  outputStatus: 200,
+  errorType: null,
+  errorTaskId: null,
+  errorMessage: null,
+  replayOf: null,
+  parentExecutionId: null,
+  version: 7,
+})
+
+/**
+ * D1's time for `rows` new summaries written as one batched statement, then for as many written one
+ * statement each (what every object did before the index queue), then removed again.
+ */
+async function timeIndexWrites(db: D1Database, rows: number) {
+  const fresh = () => Array.from({ length: rows }, () => upsertMessage(sampleSummary(crypto.randomUUID())))
+  let started = performance.now()
+  await applyIndexBatch(db, fresh(), Date.now())
+  const batchedMs = performance.now() - started
+  started = performance.now()
+  for (const message of fresh()) await applyIndexBatch(db, [message], Date.now())
+  const singleMs = performance.now() - started
+  await db.prepare("DELETE FROM executions WHERE flow_id = '__bench_index_write'").run()
+  return { rows, batchedMs, singleMs }
+}

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { indexRows } from './index-visibility.ts'
 import { machine, save, table, targets, targetTable } from './report.ts'
 import * as scenario from './scenarios.ts'
 import { applyMigrations, ROOT, startDev } from './stack.ts'
@@ -57,6 +58,7 @@ try {
   rows.push(await step('retry', () => scenario.retryRow(ctx)))
   rows.push(await step('foreach', () => scenario.foreachRow(ctx)))
   rows.push(...(await step('D1', () => scenario.d1Rows(ctx))))
+  rows.push(...(await step('index', () => indexRows(ctx))))
   rows.push(await step('storage', () => scenario.storageRow(ctx)))
   const checked = targets(rows)
   console.log(`\n${table(rows)}\n\n${targetTable(checked)}\n`)

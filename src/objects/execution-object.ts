@@ -62,6 +62,9 @@ export class ExecutionObject extends DurableObject<Env> {
   private async load(row: ExecutionRow): Promise<Runner> {
     const runner = Runner.load(this.store, this.services, row, await this.ctx.storage.getAlarm())
     runner.flush()
+    // sent with the next flush, in the event that needs the runner: I/O started while loading
+    // belongs to whichever event created the object and may never complete in another
+    runner.repairIndex()
     return runner
   }
 
@@ -228,7 +231,9 @@ export class ExecutionObject extends DurableObject<Env> {
   private erase(runner: Runner): Promise<boolean> {
     return this.ctx.blockConcurrencyWhile(async () => {
       this.runner = null
-      await runner.close()
+      // a send of its summary may still be in flight: the tombstone the deletion leaves outlives it
+      // (awaiting it here would deadlock: its answer waits for this block to end)
+      runner.dispose()
       try {
         await eraseExecution(this.ctx.storage, this.env.INDEX_QUEUE, runner.exec)
         return true

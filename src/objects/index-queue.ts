@@ -3,8 +3,8 @@
  * deletions the execution objects sent becomes one D1 transaction (store/d1/index-batch.ts). A batch
  * D1 refuses is retried whole by the queue, then moved to the dead-letter queue, which retries it
  * again; a summary that even those retries could not write is handed back to its object, which
- * owes it to the index again, while a deletion is retried until the dead-letter queue drops it
- * (docs/architecture.md, "The index follows").
+ * owes it to the index again, and a deletion, whose object is gone, starts over from the index
+ * queue (docs/architecture.md, "The index follows").
  */
 import type { Env } from '../env'
 import { toTaskError } from '../domain/errors'
@@ -21,25 +21,33 @@ export const INDEX_DEAD_LETTERS = 'edgeflow-index-dead'
 export const DEAD_LETTER_ATTEMPTS = 10
 
 export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env): Promise<void> {
-  const started = Date.now()
   try {
-    const statements = await applyIndexBatch(
+    await applyIndexBatch(
       env.DB,
       batch.messages.map((message) => message.body),
-      started,
+      Date.now(),
     )
     batch.ackAll()
-    console.log(
-      `index batch: ${batch.messages.length} messages, ${statements} statements, ${Date.now() - started} ms (${batch.queue})`,
-    )
   } catch (error) {
     console.error(`index batch of ${batch.messages.length} failed (${batch.queue}): ${toTaskError(error).message}`)
     for (const message of batch.messages) {
       const { body } = message
       const lastTry = batch.queue === INDEX_DEAD_LETTERS && message.attempts >= DEAD_LETTER_ATTEMPTS
-      if (lastTry && body.kind === 'upsert') await handBack(message, body.summary.id, env)
-      else message.retry()
+      if (!lastTry) message.retry()
+      else if (body.kind === 'upsert') await handBack(message, body.summary.id, env)
+      else await sendAgain(message, env)
     }
+  }
+}
+
+/** A deletion every retry failed to write starts over from the index queue: its object is gone. */
+async function sendAgain(message: Message<IndexMessage>, env: Env): Promise<void> {
+  try {
+    await env.INDEX_QUEUE.send(message.body)
+    message.ack()
+  } catch (error) {
+    console.error(`could not send a deletion to the index again: ${toTaskError(error).message}`)
+    message.retry()
   }
 }
 

@@ -14,19 +14,23 @@ export class IndexSync {
   private writing = false
   private failures = 0
   private retryAt: number | null = null
-  private current: Promise<void> = Promise.resolve()
 
   constructor(
     /** The version the index queue accepted (D1 has it, or will). */
     public indexed: number,
     private readonly write: (row: ExecutionRow) => Promise<void>,
     private readonly now: () => number,
-    /**
-     * Whether to send the summary once more although the queue accepted this version: a repair,
-     * not a debt (no alarm for it), that an object loaded from storage makes.
-     */
-    private resend = false,
   ) {}
+
+  /**
+   * Whether to send the summary once more although the queue accepted this version: a repair, not
+   * a debt (no alarm for it), that an object loaded from storage makes.
+   */
+  private resend = false
+
+  repair(): void {
+    this.resend = true
+  }
 
   /** When the alarm must run for the index's sake, or null when nothing is owed to the index. */
   wakeAt(version: number): number | null {
@@ -51,7 +55,7 @@ export class IndexSync {
     if (this.writing || this.retryAt !== null || (row.version <= this.indexed && !this.resend)) return null
     this.writing = true
     this.resend = false
-    this.current = this.write(row).then(
+    return this.write(row).then(
       () => {
         this.writing = false
         this.failures = 0
@@ -66,11 +70,5 @@ export class IndexSync {
         failed(error)
       },
     )
-    return this.current
-  }
-
-  /** Resolves once no send is in flight. */
-  idle(): Promise<void> {
-    return this.current.catch(() => undefined)
   }
 }

@@ -41,10 +41,8 @@ export class Outbox {
     private readonly writes: PendingWrites,
     private readonly host: OutboxHost,
     indexedVersion: number,
-    /** Send the summary once more even if the queue accepted it (an object loaded from storage). */
-    resend: boolean,
   ) {
-    this.index = new IndexSync(indexedVersion, port.index, port.now, resend)
+    this.index = new IndexSync(indexedVersion, port.index, port.now)
   }
 
   /** Tells a child execution to stop; a kill waits for these before it ends. */
@@ -109,8 +107,8 @@ export class Outbox {
     this.index.reindex()
   }
 
-  /** Resolves once no send is in flight (the deletion is sent after it). */
-  idle(): Promise<void> {
-    return this.index.idle()
+  /** The next sync sends the summary once more, although the queue accepted it. */
+  repairIndex(): void {
+    this.index.repair()
   }
 }

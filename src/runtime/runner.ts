@@ -73,7 +73,6 @@ export class Runner {
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
     return new Runner(store, services, row, {
-      loaded: true,
       runs: store.activeRuns(),
       timers: store.allTimers(),
       armedAt,
@@ -96,8 +95,6 @@ export class Runner {
       armedAt: number | null
       logCount: number
       fresh?: boolean
-      /** Read back from storage: what the index queue accepted before may not have reached D1. */
-      loaded?: boolean
     },
   ) {
     this.flow = services.compile(row)
@@ -107,7 +104,7 @@ export class Runner {
     this.writes = new PendingWrites(found.timers, found.logCount, row.droppedLogs)
     this.alarm = new Alarm(services, found.armedAt)
     this.executor = new Executor(this.executorHost)
-    this.outbox = new Outbox(services, this.writes, this.outboxHost, row.indexedVersion, found.loaded === true)
+    this.outbox = new Outbox(services, this.writes, this.outboxHost, row.indexedVersion)
     this.slot = new Slot(
       { ...services, acquire: services.acquireSlot, release: services.releaseSlot },
       this.writes,
@@ -333,10 +330,12 @@ export class Runner {
     this.flush()
   }
 
-  /** Stops writing for good; resolves once no send to the index is in flight (the deletion goes after it). */
-  async close(): Promise<void> {
-    this.dispose()
-    await this.outbox.idle()
+  /**
+   * Read back from storage: what the index queue accepted before may not have reached D1 (a queue
+   * that lost it), so the next flush sends the summary once more.
+   */
+  repairIndex(): void {
+    this.outbox.repairIndex()
   }
 
   /** Resolves when the output is decided and persisted, or after `timeoutMs` (then null). */

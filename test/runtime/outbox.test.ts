@@ -3,7 +3,7 @@ import { Outbox, type OutboxPort } from '../../src/runtime/outbox'
 import { PendingWrites } from '../../src/runtime/pending-writes'
 import type { ExecutionRow } from '../../src/store/execution/schema'
 
-function setup(overrides: Partial<OutboxPort> = {}, { indexedVersion = 0, resend = false } = {}) {
+function setup(overrides: Partial<OutboxPort> = {}) {
   const writes = new PendingWrites([], 0, 0)
   const logs: string[] = []
   const indexed: number[] = []
@@ -21,8 +21,7 @@ function setup(overrides: Partial<OutboxPort> = {}, { indexedVersion = 0, resend
     port,
     writes,
     { flush: () => (flushes += 1), log: (_, message) => logs.push(message), indexed: (v) => indexed.push(v) },
-    indexedVersion,
-    resend,
+    0,
   )
   const settled = () => Promise.allSettled(pending)
   return { outbox, writes, logs, indexed, settled, flushes: () => flushes }
@@ -65,36 +64,6 @@ describe('the outbox', () => {
     await settled()
     expect(outbox.indexWakeAt(1)).toBe(2_000)
     expect(logs).toEqual(['could not send the execution to the index: queue away; retrying'])
-  })
-
-  it('loaded from storage, sends the version the queue accepted once more, without arming the alarm for it', async () => {
-    const written: number[] = []
-    const { outbox, settled, indexed } = setup(
-      { index: async (r) => void written.push(r.version) },
-      { indexedVersion: 3, resend: true },
-    )
-    expect(outbox.indexWakeAt(3)).toBeNull()
-    outbox.syncIndex(row(3))
-    await settled()
-    outbox.syncIndex(row(3))
-    await settled()
-    expect(written).toEqual([3])
-    expect(indexed).toEqual([3])
-  })
-
-  it('owes a summary the dead-letter queue handed back again, guarded by the alarm until the queue takes it', async () => {
-    const written: number[] = []
-    const { outbox, settled, indexed } = setup(
-      { index: async (r) => void written.push(r.version) },
-      { indexedVersion: 3 },
-    )
-    outbox.reindex()
-    expect(outbox.indexWakeAt(3)).toBe(11_000)
-    outbox.syncIndex(row(3))
-    await settled()
-    expect(written).toEqual([3])
-    expect(indexed).toEqual([3])
-    expect(outbox.indexWakeAt(3)).toBeNull()
   })
 
   it('waits for every child it told to stop, and logs the ones that could not be told', async () => {

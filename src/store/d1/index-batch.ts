@@ -9,8 +9,7 @@ import { type ExecutionSummary, executions } from './schema'
 
 /** A summary to index, or an execution deleted for good (`createdAt` names which incarnation). */
 export type IndexMessage =
-  | { kind: 'upsert'; summary: ExecutionSummary }
-  | { kind: 'delete'; id: string; createdAt: number }
+  { kind: 'upsert'; summary: ExecutionSummary } | { kind: 'delete'; id: string; createdAt: number }
 
 export type Deletion = Extract<IndexMessage, { kind: 'delete' }>
 

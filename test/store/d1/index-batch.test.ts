@@ -1,33 +1,18 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { listExecutions } from '../../../src/store/d1/executions'
-import {
-  applyIndexBatch,
-  deleteMessage,
-  latestPerExecution,
-  upsertMessage,
-} from '../../../src/store/d1/index-batch'
-import type { ExecutionSummary } from '../../../src/store/d1/schema'
+import { applyIndexBatch, deleteMessage, latestPerExecution, upsertMessage } from '../../../src/store/d1/index-batch'
+import { summaryFixture } from '../../helpers/api'
 
-const summary = (id: string, version: number, status: string, createdAt = 1): ExecutionSummary => ({
-  id,
-  flowId: 'batched',
-  revision: 1,
-  status,
-  trigger: 'manual',
-  mode: 'async',
-  createdAt,
-  startedAt: null,
-  endedAt: null,
-  durationMs: null,
-  outputStatus: null,
-  errorType: null,
-  errorTaskId: null,
-  errorMessage: version > 2 ? `it's "quoted" — ${'x'.repeat(100)}` : null,
-  replayOf: null,
-  parentExecutionId: null,
-  version,
-})
+const summary = (id: string, version: number, status: string, createdAt = 1) =>
+  summaryFixture({
+    id,
+    flowId: 'batched',
+    status,
+    createdAt,
+    version,
+    errorMessage: version > 2 ? `it's "quoted" — ${'x'.repeat(100)}` : null,
+  })
 
 const row = async (id: string) =>
   (await listExecutions(env.DB, { flowId: 'batched', limit: 500 })).find((each) => each.id === id) ?? null
