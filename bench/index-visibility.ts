@@ -26,25 +26,46 @@ interface Counts {
 /** Triggers `n` sync 10-task executions at c=16 and polls the list until each is listed completed. */
 async function visibility(edgeflow: string, n: number) {
   await fetch(`${edgeflow}/__bench/d1`, { method: 'DELETE' })
+  /** When each trigger was sent (epoch ms), answered and first listed (performance.now()). */
+  const sentAt = new Map<number, number>()
+  const indexOf = new Map<number, string>()
   const answeredAt = new Map<string, number>()
   const seenAt = new Map<string, number>()
   let triggering = true
-  const poller = (async () => {
-    const started = performance.now()
-    while (triggering || seenAt.size < answeredAt.size) {
-      const page = await json<{ items: { id: string }[] }>(
-        `${edgeflow}/api/executions?flowId=${FLOW}&status=completed&limit=100`,
+  // lists what was created since the oldest trigger whose execution is not listed yet, page by page
+  const listUnseen = async () => {
+    const unseen = [...sentAt.values()]
+    if (unseen.length === 0) return
+    const since = new Date(Math.min(...unseen) - 1_000).toISOString()
+    let cursor: string | null = null
+    for (let pages = 0; pages < 10; pages += 1) {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await json(
+        `${edgeflow}/api/executions?flowId=${FLOW}&status=completed&limit=100&since=${since}` +
+          (cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''),
       )
       const now = performance.now()
       for (const { id } of page.items) if (!seenAt.has(id)) seenAt.set(id, now)
+      cursor = page.nextCursor
+      if (!cursor) return
+    }
+  }
+  const poller = (async () => {
+    const started = performance.now()
+    const unseen = () => [...answeredAt.keys()].some((id) => !seenAt.has(id))
+    while (triggering || unseen()) {
+      await listUnseen()
+      for (const [index, id] of indexOf) if (seenAt.has(id)) sentAt.delete(index)
       if (performance.now() - started > 120_000) break
       await sleep(POLL_MS)
     }
   })()
   const load = await run(n, CONCURRENCY, 120_000, async (index) => {
+    sentAt.set(index, Date.now())
     const response = await post(`${edgeflow}/hooks/${FLOW}`, { n: index })
     await response.arrayBuffer()
-    answeredAt.set(response.headers.get('x-execution-id') as string, performance.now())
+    const id = response.headers.get('x-execution-id') as string
+    answeredAt.set(id, performance.now())
+    indexOf.set(index, id)
   })
   triggering = false
   await poller
