@@ -18,6 +18,17 @@ export default defineConfig(async () => {
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // the index queue as wrangler.toml sets it, with shorter waits so that tests need not wait a second for the list
+          queueConsumers: {
+            'edgeflow-index': {
+              maxBatchSize: 100,
+              maxBatchTimeout: 0.05,
+              maxRetries: 10,
+              retryDelay: 0,
+              deadLetterQueue: 'edgeflow-index-dead',
+            },
+            'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
+          },
           bindings: {
             ...devVars,
             MIGRATIONS: migrations,

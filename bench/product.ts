@@ -1,11 +1,13 @@
 /**
  * edgeflow for the benchmarks: the product unchanged, with every D1 statement counted (reads and
- * writes, from the Worker and from the objects) and the counts served at `/__bench/d1`, an empty
- * Durable Object created per request at `/__bench/object` — the floor of one object per execution
- * in this bundle — `/__bench/flows/:id`, which stores a flow the way another isolate's PUT would
- * (bench/round-trips.ts, the cold isolate), and, for the profile: the steps of a start
- * (`/__bench/profile/:step`), an execution's billed storage (`/__bench/size/:id`), and index writes
- * skipped on request (`/__bench/index-writes?skip=true`) to see what the D1 index costs.
+ * writes, from the Worker, the objects and the index queue's consumer, with the consumer's batches
+ * and messages) and the counts served at `/__bench/d1`, an empty Durable Object created per request
+ * at `/__bench/object` — the floor of one object per execution in this bundle —, the time D1 takes
+ * to write summaries batched and one by one at `/__bench/index-write` (bench/index-visibility.ts),
+ * `/__bench/flows/:id`, which stores a flow the way another isolate's PUT would (bench/round-trips.ts,
+ * the cold isolate), and, for the profile: the steps of a start (`/__bench/profile/:step`), an
+ * execution's billed storage (`/__bench/size/:id`), and index writes skipped on request
+ * (`/__bench/index-writes?skip=true`) to see what the D1 index costs.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/objects/execution-object'
@@ -19,10 +21,12 @@ import { executionStub } from '../src/objects/stubs'
 import { storageSize } from './storage-size'
 import { Profile } from './profile'
 import type { ProfileStep, StorageSize } from './shared'
+import { applyIndexBatch, type IndexMessage, upsertMessage } from '../src/store/d1/index-batch'
+import type { ExecutionSummary } from '../src/store/d1/schema'
 
 export { Profile }
 
-const counts = { reads: 0, writes: 0, skipped: 0 }
+const counts = { reads: 0, writes: 0, skipped: 0, batches: 0, messages: 0 }
 
 /** Index writes answered without reaching D1: what the index costs, seen from the executions (bench only). */
 let skipIndexWrites = false
@@ -153,13 +157,57 @@ export default {
     }
     if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }
-      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0, skipped: 0 })
+      if (request.method === 'DELETE')
+        Object.assign(counts, { reads: 0, writes: 0, skipped: 0, batches: 0, messages: 0 })
       return Response.json(snapshot)
     }
     if (pathname === '/__bench/index-writes') {
       skipIndexWrites = new URL(request.url).searchParams.get('skip') === 'true'
       return Response.json({ skipIndexWrites })
     }
+    if (pathname === '/__bench/index-write') return Response.json(await timeIndexWrites(env.DB, 100))
     return worker.fetch(request, withCountedDb(env), ctx)
   },
-} satisfies ExportedHandler<BenchEnv>
+  async queue(batch: MessageBatch<IndexMessage>, env: BenchEnv) {
+    counts.batches += 1
+    counts.messages += batch.messages.length
+    await worker.queue(batch, withCountedDb(env))
+  },
+} satisfies ExportedHandler<BenchEnv, IndexMessage>
+
+/** A summary of a made-up finished execution, as an object sends it. */
+const sampleSummary = (id: string): ExecutionSummary => ({
+  id,
+  flowId: '__bench_index_write',
+  revision: 1,
+  status: 'completed',
+  trigger: 'webhook',
+  mode: 'sync',
+  createdAt: Date.now(),
+  startedAt: Date.now(),
+  endedAt: Date.now(),
+  durationMs: 3,
+  outputStatus: 200,
+  errorType: null,
+  errorTaskId: null,
+  errorMessage: null,
+  replayOf: null,
+  parentExecutionId: null,
+  version: 7,
+})
+
+/**
+ * D1's time for `rows` new summaries written as one batched statement, then for as many written one
+ * statement each (what every object did before the index queue), then removed again.
+ */
+async function timeIndexWrites(db: D1Database, rows: number) {
+  const fresh = () => Array.from({ length: rows }, () => upsertMessage(sampleSummary(crypto.randomUUID())))
+  let started = performance.now()
+  await applyIndexBatch(db, fresh(), Date.now())
+  const batchedMs = performance.now() - started
+  started = performance.now()
+  for (const message of fresh()) await applyIndexBatch(db, [message], Date.now())
+  const singleMs = performance.now() - started
+  await db.prepare("DELETE FROM executions WHERE flow_id = '__bench_index_write'").run()
+  return { rows, batchedMs, singleMs }
+}

@@ -8,7 +8,8 @@ import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../src/env'
 import { newExecutionRow } from '../src/objects/execution-object'
 import { triggerInput } from '../src/objects/stubs'
-import { summaryOf, upsertSummary } from '../src/store/d1/executions'
+import { summaryOf } from '../src/store/d1/executions'
+import { upsertMessage } from '../src/store/d1/index-batch'
 import { ExecutionStore } from '../src/store/execution/store'
 import type { ExecutionRow } from '../src/store/execution/schema'
 import { unreachable } from '../src/domain/errors'
@@ -41,8 +42,9 @@ export class Profile extends DurableObject<Env> {
         return store.transaction(() => store.insertExecution(row))
       case 'alarm':
         return this.ctx.storage.setAlarm(Date.now() + 3_600_000)
-      case 'd1':
-        return upsertSummary(this.env.DB, summaryOf(row))
+      case 'index':
+        await this.env.INDEX_QUEUE.send(upsertMessage(summaryOf(row)))
+        return
       default:
         return unreachable(step)
     }

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { indexRows } from './index-visibility.ts'
 import { machine, medianRows, save, table, targets, targetTable } from './report.ts'
 import { roundTripRows, roundTripTable } from './round-trips.ts'
 import * as scenario from './scenarios.ts'
@@ -71,6 +72,7 @@ try {
   rows.push(await step('retry', () => scenario.retryRow(ctx)))
   rows.push(await step('foreach', () => scenario.foreachRow(ctx)))
   rows.push(...(await step('D1', () => scenario.d1Rows(ctx))))
+  rows.push(...(await step('index', () => indexRows(ctx))))
   rows.push(...(await step('storage', () => scenario.storageRow(ctx))))
   const trips = await step('round trips', () => roundTripRows(product.url))
   const checked = targets(rows)

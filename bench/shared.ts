@@ -10,7 +10,7 @@ export const PROFILE_STEPS = {
   schema: 'empty',
   row: 'schema',
   alarm: 'row',
-  d1: 'alarm',
+  index: 'alarm',
 } as const
 export type ProfileStep = keyof typeof PROFILE_STEPS
 

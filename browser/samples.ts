@@ -49,6 +49,34 @@ export async function waitFor(
   }
 }
 
+/**
+ * Polls the executions list (`query`), which the index queue updates a second or so after an
+ * execution changes, until `done` holds for its items.
+ */
+export async function listedWhere(
+  stack: Stack,
+  query: string,
+  done: (items: { id: string; status: string }[]) => boolean,
+  timeoutMs = 15_000,
+): Promise<{ id: string; status: string }[]> {
+  const started = Date.now()
+  for (;;) {
+    const { items } = (await (await stack.api('GET', `/api/executions?${query}`)).json()) as {
+      items: { id: string; status: string }[]
+    }
+    if (done(items)) return items
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`the list (${query}) did not settle: ${JSON.stringify(items)}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** Waits until each of `ids` is listed with a final status. */
+export const indexed = (stack: Stack, ids: readonly string[]) =>
+  listedWhere(stack, 'limit=100', (items) =>
+    ids.every((id) => items.some((item) => item.id === id && FINAL.includes(item.status))),
+  )
+
 export const FLOWS = (target: string) => ({
   greet: {
     name: 'Greet',

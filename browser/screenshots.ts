@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { ROOT } from '../bench/stack.ts'
-import { putFlows, trigger, waitFor } from './samples.ts'
+import { indexed, listedWhere, putFlows, trigger, waitFor } from './samples.ts'
 import { startStack } from './stack.ts'
 
 const out = path.join(ROOT, 'screenshots')
@@ -27,9 +27,8 @@ try {
   await waitFor(stack, waiting, (e) => e.status === 'waiting')
   const delayed = await trigger(stack, 'sleepy', { ms: 30_000 })
   await waitFor(stack, delayed, (e) => e.status === 'delayed')
-  const child = (
-    (await (await stack.api('GET', `/api/executions?parentId=${parallel}`)).json()) as { items: { id: string }[] }
-  ).items[0]?.id
+  const child = (await listedWhere(stack, `parentId=${parallel}`, (items) => items.length > 0))[0]?.id
+  await indexed(stack, [completed, failed, parallel, foreach, killed])
   const pages: [string, string][] = [
     ['executions', '/'],
     ['execution-completed', `/executions/${completed}`],

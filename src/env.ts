@@ -3,9 +3,12 @@ import type { ExecutionObject } from './objects/execution-object'
 import type { SchedulerObject } from './objects/scheduler-object'
 import type { CoordinatorObject } from './objects/coordinator-object'
 import type { RateLimiterObject } from './objects/rate-limiter-object'
+import type { IndexMessage } from './store/d1/index-batch'
 
 export interface Env {
   DB: D1Database
+  /** Summaries and deletions on their way to the D1 index, written in batches (objects/index-queue.ts). */
+  INDEX_QUEUE: Queue<IndexMessage>
   EXECUTIONS: DurableObjectNamespace<ExecutionObject>
   /** One per flow with schedule triggers. */
   SCHEDULERS: DurableObjectNamespace<SchedulerObject>

@@ -1,7 +1,9 @@
-/** @module The Worker: the HTTP app, and the Durable Objects it binds. */
+/** @module The Worker: the HTTP app, the index queue's consumer, and the Durable Objects it binds. */
 import { app } from './api/app'
 import type { Env } from './env'
 import { countedEnv, countsRoundTrips, formatRoundTrips, noRoundTrips, ROUND_TRIPS_HEADER } from './round-trips'
+import { consumeIndex } from './objects/index-queue'
+import type { IndexMessage } from './store/d1/index-batch'
 
 export { ExecutionObject } from './objects/execution-object'
 export { SchedulerObject } from './objects/scheduler-object'
@@ -21,4 +23,5 @@ async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): 
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
     countsRoundTrips(env) ? fetchCounted(request, env, ctx) : app.fetch(request, env, ctx),
-} satisfies ExportedHandler<Env>
+  queue: consumeIndex,
+} satisfies ExportedHandler<Env, IndexMessage>

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
-import { execution, putFlow, putFlows, trigger, waitFor } from '../samples.ts'
+import { execution, indexed, putFlow, putFlows, trigger, waitFor } from '../samples.ts'
 import { type Stack, startStack } from '../stack.ts'
 
 let stack: Stack
@@ -35,6 +35,7 @@ describe('the executions list', () => {
     const greetings = [await trigger(stack, 'greet'), await trigger(stack, 'greet')]
     const failed = await trigger(stack, 'flaky')
     await waitFor(stack, failed)
+    await indexed(stack, [...greetings, failed])
     await open('/')
     const all = await listed()
     for (const id of [...greetings, failed]) assert.ok(all.includes(id), `${id} listed`)
@@ -58,7 +59,9 @@ describe('the executions list', () => {
     await open('/')
     assert.match((await page.textContent('.legend')) ?? '', /failed: [1-9]/)
     // a page of 25 and an older page after it
-    for (let index = 0; index < 24; index++) await trigger(stack, 'ten')
+    const tens: string[] = []
+    for (let index = 0; index < 24; index++) tens.push(await trigger(stack, 'ten'))
+    await indexed(stack, tens)
     await open('/')
     assert.equal((await listed()).length, 25)
     const first = await listed()

@@ -1,11 +1,13 @@
 /**
- * @module Deleting an execution for good, when its retention is over or on request: its D1 row
- * first, then its object's storage. The cleanup timer stays in that storage to the end, so a
- * deletion cut short (a crash, D1 unreachable) leaves an object whose alarm finishes the job.
+ * @module Deleting an execution for good, when its retention is over or on request: its deletion
+ * from the index handed to the index queue first (whose consumer leaves a tombstone, so that no
+ * summary still in the queue brings the row back), then its object's storage. The cleanup timer
+ * stays in that storage to the end, so a deletion cut short (a crash, the queue unreachable) leaves
+ * an object whose alarm finishes the job.
  */
-import { deleteSummary } from '../store/d1/executions'
+import { deleteMessage, type IndexMessage } from '../store/d1/index-batch'
 
-/** A deletion on request that D1 cut short: the cleanup timer, due within a minute, finishes it. */
+/** A deletion on request that the index queue cut short: the cleanup timer, due within a minute, finishes it. */
 export class DeletionDeferred extends Error {
   readonly type = 'deletion_deferred'
   override readonly name = 'DeletionDeferred'
@@ -16,10 +18,10 @@ export class DeletionDeferred extends Error {
 
 export async function eraseExecution(
   storage: DurableObjectStorage,
-  d1: D1Database,
-  executionId: string,
+  index: Queue<IndexMessage>,
+  execution: { id: string; createdAt: number },
 ): Promise<void> {
-  await deleteSummary(d1, executionId)
+  await index.send(deleteMessage(execution.id, execution.createdAt))
   // since compatibility date 2026-02-24 deleteAll also drops the alarm, in one step; deleteAlarm
   // first says so for any date, and leaves no alarm metadata behind
   await storage.deleteAlarm()

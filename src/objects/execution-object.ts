@@ -3,7 +3,8 @@
  * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { summaryOf, upsertSummary } from '../store/d1/executions'
+import { summaryOf } from '../store/d1/executions'
+import { upsertMessage } from '../store/d1/index-batch'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { toTaskError } from '../domain/errors'
@@ -70,6 +71,9 @@ export class ExecutionObject extends DurableObject<Env> {
   private async load(row: ExecutionRow): Promise<Runner> {
     const runner = Runner.load(this.store, this.services, row, await this.ctx.storage.getAlarm())
     runner.flush()
+    // sent with the next flush, in the event that needs the runner: I/O started while loading
+    // belongs to whichever event created the object and may never complete in another
+    runner.repairIndex()
     return runner
   }
 
@@ -86,7 +90,9 @@ export class ExecutionObject extends DurableObject<Env> {
       await executionStub(this.env, executionId).kill()
     },
     notifyParent: (row) => notifyParent(this.env, row),
-    index: (row) => upsertSummary(this.env.DB, summaryOf(row)),
+    index: async (row) => {
+      await this.env.INDEX_QUEUE.send(upsertMessage(summaryOf(row)))
+    },
     holdsIndex: () => this.answers > 0,
     compile: (row) => compiledRevision(row.flowId, row.revision, row.definition),
     env: this.env,
@@ -260,9 +266,11 @@ export class ExecutionObject extends DurableObject<Env> {
   private erase(runner: Runner): Promise<boolean> {
     return this.ctx.blockConcurrencyWhile(async () => {
       this.runner = null
-      await runner.close()
+      // a send of its summary may still be in flight: the tombstone the deletion leaves outlives it
+      // (awaiting it here would deadlock: its answer waits for this block to end)
+      runner.dispose()
       try {
-        await eraseExecution(this.ctx.storage, this.env.DB, runner.exec.id)
+        await eraseExecution(this.ctx.storage, this.env.INDEX_QUEUE, runner.exec)
         return true
       } catch (error) {
         console.error('could not delete the execution', error)
@@ -270,6 +278,11 @@ export class ExecutionObject extends DurableObject<Env> {
         return false
       }
     })
+  }
+
+  /** The index queue's dead letters hand a summary back that never reached D1: it is sent again. */
+  async reindex(): Promise<void> {
+    this.runner?.reindex()
   }
 
   /** Drops the runner and reads the execution again from storage. */

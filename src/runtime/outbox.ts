@@ -1,6 +1,6 @@
 /**
  * @module What an execution owes the rest of the system, delivered off the response path and
- * retried until it lands: its summary in the D1 index, the notice to its parent that it ended, and
+ * retried until it lands: its summary for the D1 index (through the index queue), the notice to its parent that it ended, and
  * the order to stop for its children when a kill or a timeout gives them up. The parent notice is
  * a durable timer row until the parent takes it; the index write is guarded by the alarm.
  */
@@ -30,7 +30,7 @@ export interface OutboxPort {
 export interface OutboxHost {
   flush(): void
   log(level: LogLevel, message: string): void
-  /** D1 now holds version `version`. */
+  /** The index queue accepted version `version` (D1 has it, or will). */
   indexed(version: number): void
 }
 
@@ -81,7 +81,7 @@ export class Outbox {
     return this.writes.has(NOTIFY_TIMER)
   }
 
-  /** Writes the summary to D1 unless a write is in flight or waits for its retry. */
+  /** Sends the summary to the index queue unless a send is in flight or waits for its retry. */
   syncIndex(row: ExecutionRow): void {
     // held back while an answer is made; the alarm's guard (indexWakeAt) still covers the write
     if (this.port.holdsIndex()) return
@@ -89,25 +89,30 @@ export class Outbox {
       row,
       (version) => this.host.indexed(version),
       (error) => {
-        this.host.log('warn', `could not index the execution in D1: ${toTaskError(error).message}; retrying`)
+        this.host.log('warn', `could not send the execution to the index: ${toTaskError(error).message}; retrying`)
         this.host.flush()
       },
     )
     if (write) this.port.waitUntil(write)
   }
 
-  /** When the alarm must ring for the index's sake (null: D1 is up to date). */
+  /** When the alarm must ring for the index's sake (null: nothing is owed to the index). */
   indexWakeAt(version: number): number | null {
     return this.index.wakeAt(version)
   }
 
-  /** The alarm rang: a failed index write may be retried now. */
+  /** The alarm rang: a failed send may be retried now. */
   retryIndexNow(): void {
     this.index.retryNow()
   }
 
-  /** Resolves once no index write is in flight (one could bring a deleted D1 row back). */
-  idle(): Promise<void> {
-    return this.index.idle()
+  /** The index queue gave the summary up: it is sent again. */
+  reindex(): void {
+    this.index.reindex()
+  }
+
+  /** The next sync sends the summary once more, although the queue accepted it. */
+  repairIndex(): void {
+    this.index.repair()
   }
 }

@@ -336,10 +336,18 @@ export class Runner {
     this.flush()
   }
 
-  /** Stops writing for good; resolves once no index write is in flight (it could bring a deleted D1 row back). */
-  async close(): Promise<void> {
-    this.dispose()
-    await this.outbox.idle()
+  /** The index queue gave the summary up (its dead letters): send it again. */
+  reindex(): void {
+    this.outbox.reindex()
+    this.flush()
+  }
+
+  /**
+   * Read back from storage: what the index queue accepted before may not have reached D1 (a queue
+   * that lost it), so the next flush sends the summary once more.
+   */
+  repairIndex(): void {
+    this.outbox.repairIndex()
   }
 
   /** Resolves when the output is decided and persisted, or after `timeoutMs` (then null). */

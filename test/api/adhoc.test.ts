@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { app } from '../../src/api/app'
-import { call, execution, finished, json, target, waitFor } from '../helpers/api'
+import { call, execution, finished, json, target, waitFor, listedWhere } from '../helpers/api'
 
 const run = (body: unknown, headers: Record<string, string> = {}) => call('POST', '/api/executions', body, headers)
 
@@ -36,8 +36,9 @@ describe('ad-hoc runs', () => {
     expect(response.status).toBe(202)
     const { executionId } = await json(response)
     expect((await waitFor(executionId, finished)).vars).toEqual({ who: 'Ada' })
-    const page = await json(call('GET', '/api/executions?trigger=adhoc&limit=100'))
-    expect(page.items.map((item: { id: string }) => item.id)).toContain(executionId)
+    const page = await listedWhere('trigger=adhoc&limit=100', (page) =>
+      page.items.some((item: { id: string }) => item.id === executionId),
+    )
     expect(
       page.items.every((item: { trigger: string; flowId: null }) => item.trigger === 'adhoc' && item.flowId === null),
     ).toBe(true)

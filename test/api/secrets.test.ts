@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
-import { call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { call, execution, finished, json, putFlow, target, uniqueId, waitFor, listedWhere } from '../helpers/api'
 import { crash, indexText, start, storedText } from '../helpers/engine'
 
 const KEY = env.FLOW_SECRET_TEST_KEY
@@ -25,6 +25,10 @@ async function everything(executionId: string): Promise<string> {
   )
   const detail = await execution(executionId)
   const flow = await (await call('GET', `/api/flows/${detail.flowId}`)).text()
+  // the list once the index has this execution as its object shows it
+  await listedWhere(`flowId=${detail.flowId}`, (page) =>
+    page.items.some((item: { id: string; status: string }) => item.id === executionId && item.status === detail.status),
+  )
   const list = await (await call('GET', `/api/executions?flowId=${detail.flowId}`)).text()
   return [...answers, flow, list, await storedText(executionId), await indexText()].join('\n')
 }

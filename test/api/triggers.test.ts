@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { exports } from 'cloudflare:workers'
-import { BASE, call, execution, json, putFlow, uniqueId, waitFor, finished } from '../helpers/api'
+import { BASE, call, execution, json, putFlow, uniqueId, waitFor, finished, indexSettled, listed } from '../helpers/api'
 
 async function flow(definition: object) {
   const id = uniqueId()
@@ -208,6 +208,7 @@ describe('bad trigger input', () => {
     const response = await call('POST', `/hooks/${id}`, '{"oops":', { 'content-type': 'application/json' })
     expect(response.status).toBe(400)
     expect((await json(response)).error.code).toBe('invalid_json')
+    await indexSettled()
     const list = await json(call('GET', `/api/executions?flowId=${id}`))
     expect(list.items).toEqual([])
   })
@@ -223,7 +224,7 @@ describe('bad trigger input', () => {
     })
     const shallow = '['.repeat(256) + ']'.repeat(256)
     expect((await call('POST', `/hooks/${id}`, shallow, { 'content-type': 'application/json' })).status).toBe(202)
-    expect((await json(call('GET', `/api/executions?flowId=${id}`))).items).toHaveLength(1)
+    await listed(`flowId=${id}`, 1)
   })
 
   it('refuses a body over 1 MiB with 413', async () => {
@@ -261,6 +262,7 @@ describe('bad trigger input', () => {
     })
     // a client still sending when the connection closes gets it reset and never reads the 413
     expect(upload.sent()).toBe(2 * 1024 * 1024)
+    await indexSettled()
     expect((await json(call('GET', `/api/executions?flowId=${id}`))).items).toEqual([])
   })
 
@@ -289,6 +291,8 @@ describe('Idempotency-Key', () => {
     expect(mismatch.status).toBe(422)
     expect((await json(mismatch)).error.code).toBe('idempotency_mismatch')
     await waitFor(first.headers.get('x-execution-id')!, finished)
+    await listed(`flowId=${id}`, 1)
+    await indexSettled()
     expect((await json(call('GET', `/api/executions?flowId=${id}`))).items).toHaveLength(1)
   })
 })

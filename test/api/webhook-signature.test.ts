@@ -4,7 +4,7 @@ import { putFlow as storeFlow } from '../../src/store/d1/flows'
 import { secretKey } from '../../src/domain/standard-webhooks'
 import { FlowDefinition } from '../../src/flow/schema'
 import { revisionHash } from '../../src/flow/revision'
-import { call, json, putFlow, uniqueId } from '../helpers/api'
+import { call, json, putFlow, uniqueId, indexSettled, listed } from '../helpers/api'
 
 /** Signs like a Standard Webhooks sender. */
 async function sign(id: string, timestamp: number, body: string, secret = env.TEST_WEBHOOK_SECRET) {
@@ -61,6 +61,7 @@ describe('signed webhooks', () => {
       expect(response.status).toBe(401)
       expect((await json(response)).error.code).toBe('unauthorized')
     }
+    await indexSettled()
     expect((await json(call('GET', `/api/executions?flowId=${flowId}`))).items).toEqual([])
   })
 
@@ -83,6 +84,8 @@ describe('signed webhooks', () => {
       expect((await json(replay)).executionId).toBe(first.executionId)
     }
     expect((await send(flowId, body, captured)).headers.get('x-execution-id')).toBe(first.executionId)
+    await listed(`flowId=${flowId}`, 1)
+    await indexSettled()
     expect((await json(call('GET', `/api/executions?flowId=${flowId}`))).items).toHaveLength(1)
   })
 

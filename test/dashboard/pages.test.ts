@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type RunTotal, totalsOf } from '../../src/dashboard/core/totals'
-import { call, execution, finished, target, waitFor } from '../helpers/api'
+import { call, execution, finished, listed, target, waitFor } from '../helpers/api'
 import { start } from '../helpers/engine'
 
 const page = async (path: string, headers: Record<string, string> = {}) => {
@@ -30,6 +30,7 @@ describe('the dashboard pages', () => {
     const key = (total: RunTotal) => `${total.taskId}/${total.status}`
     const sorted = (items: RunTotal[]) => [...items].sort((a, b) => key(a).localeCompare(key(b)))
     expect(sorted(totalsOf(detail0.taskRuns))).toEqual(sorted(totals.items))
+    await listed(`flowId=${flowId}`, 1)
     const list = await page('/')
     expect(list.response.status).toBe(200)
     expect(list.response.headers.get('content-security-policy')).toContain("script-src 'self'")

@@ -2,6 +2,8 @@
 import { env, exports } from 'cloudflare:workers'
 import { vi } from 'vitest'
 import { FINAL_EXECUTION } from '../../src/core/transitions'
+import { upsertMessage } from '../../src/store/d1/index-batch'
+import type { ExecutionSummary } from '../../src/store/d1/schema'
 
 export const BASE = 'http://edgeflow.test'
 
@@ -51,15 +53,53 @@ export const finished = (execution: any) => FINAL_EXECUTION.has(execution.status
 
 export const target = (path: string) => `${env.TARGET_URL}${path}`
 
-/** Polls the D1 list (which lags the objects by a few milliseconds) until it holds `count` items. */
-export async function listed(query: string, count: number): Promise<any> {
+/** The summary of a made-up execution, as an object sends it to the index queue. */
+export const summaryFixture = (fields: Partial<ExecutionSummary> & { id: string }): ExecutionSummary => ({
+  flowId: 'fixture',
+  revision: 1,
+  status: 'completed',
+  trigger: 'manual',
+  mode: 'async',
+  createdAt: 1,
+  startedAt: null,
+  endedAt: null,
+  durationMs: null,
+  outputStatus: null,
+  errorType: null,
+  errorTaskId: null,
+  errorMessage: null,
+  replayOf: null,
+  parentExecutionId: null,
+  version: 1,
+  ...fields,
+})
+
+/**
+ * Resolves once the index queue has delivered what was sent to it before: a marker summary sent now
+ * is in D1 (the local queue delivers in order), then it is removed. For checks that nothing was indexed.
+ */
+export async function indexSettled(): Promise<void> {
+  const id = `settled_${crypto.randomUUID()}`
+  const marker = summaryFixture({ id, flowId: '__index_settled', createdAt: 0 })
+  await env.INDEX_QUEUE.send(upsertMessage(marker))
+  const row = env.DB.prepare('SELECT id FROM executions WHERE id = ?').bind(id)
+  await vi.waitUntil(async () => (await row.first()) !== null, { timeout: 5_000, interval: 10 })
+  await env.DB.prepare('DELETE FROM executions WHERE id = ?').bind(id).run()
+}
+
+/** Polls the D1 list (which the index queue updates within a moment) until `done` holds for its page. */
+export async function listedWhere(query: string, done: (page: any) => boolean): Promise<any> {
   let page: any
   await vi.waitUntil(
     async () => {
       page = await json(call('GET', `/api/executions?${query}`))
-      return page.items.length === count
+      return done(page)
     },
     { timeout: 5_000, interval: 20 },
   )
   return page
 }
+
+/** Polls the D1 list (which the index queue updates within a moment) until it holds `count` items. */
+export const listed = (query: string, count: number): Promise<any> =>
+  listedWhere(query, (page) => page.items.length === count)

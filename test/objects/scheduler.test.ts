@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import type { Env } from '../../src/env'
-import { call, json, putFlow, uniqueId } from '../helpers/api'
+import { call, indexSettled, json, putFlow, uniqueId } from '../helpers/api'
 
 const everySecond = (input: object = {}) => ({
   triggers: [{ type: 'schedule', cron: '* * * * * *', input }],
@@ -38,8 +38,10 @@ describe('schedule triggers', () => {
     await vi.waitUntil(async () => (await scheduled(flowId)).length >= 1, { timeout: 5_000, interval: 100 })
     expect((await call('DELETE', `/api/flows/${flowId}`)).status).toBe(204)
     expect((await json(call('GET', `/api/flows/${flowId}`))).nextScheduledAt).toBeNull()
+    await indexSettled()
     const count = (await scheduled(flowId)).length
     await new Promise((resolve) => setTimeout(resolve, 1500))
+    await indexSettled()
     expect((await scheduled(flowId)).length).toBe(count)
     expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBeNull()
 
@@ -93,6 +95,7 @@ describe('schedule triggers', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     await new Promise((resolve) => setTimeout(resolve, 200))
     await call('DELETE', `/api/flows/${flowId}`)
+    await indexSettled()
     expect((await scheduled(flowId)).length).toBe(1)
   })
 })

@@ -4,34 +4,41 @@ import type { ExecutionRow } from '../../src/store/execution/schema'
 
 const row = (version: number) => ({ version }) as ExecutionRow
 
-describe('IndexSync.idle', () => {
-  it('resolves only once the write in flight has landed or failed, so that a deletion comes after it', async () => {
-    const pending: { resolve: () => void; reject: (error: Error) => void }[] = []
-    const sync = new IndexSync(
-      0,
-      () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
-      () => 0,
-    )
-    await sync.idle()
-    let idle = false
+const setup = (indexed: number) => {
+  const sent: number[] = []
+  const written: number[] = []
+  const sync = new IndexSync(
+    indexed,
+    async (r) => void sent.push(r.version),
+    () => 1_000,
+  )
+  const send = (version: number) =>
     sync.sync(
-      row(1),
-      () => undefined,
+      row(version),
+      (v) => written.push(v),
       () => undefined,
     )
-    void sync.idle().then(() => (idle = true))
-    await new Promise((resolve) => setTimeout(resolve, 10))
-    expect(idle).toBe(false)
-    pending[0]?.resolve()
-    await sync.idle()
-    expect(idle).toBe(true)
+  return { sync, sent, written, send }
+}
 
-    sync.sync(
-      row(2),
-      () => undefined,
-      () => undefined,
-    )
-    pending[1]?.reject(new Error('D1 is away'))
-    await expect(sync.idle()).resolves.toBeUndefined()
+describe('IndexSync', () => {
+  it('loaded from storage, sends the version the queue accepted once more, without arming the alarm for it', async () => {
+    const { sync, sent, written, send } = setup(3)
+    sync.repair()
+    expect(sync.wakeAt(3)).toBeNull()
+    await send(3)
+    expect(send(3)).toBeNull()
+    expect(sent).toEqual([3])
+    expect(written).toEqual([3])
+  })
+
+  it('owes a summary the dead-letter queue handed back, guarded by the alarm until the queue takes it', async () => {
+    const { sync, sent, written, send } = setup(3)
+    sync.reindex()
+    expect(sync.wakeAt(3)).toBe(11_000)
+    await send(3)
+    expect(sent).toEqual([3])
+    expect(written).toEqual([3])
+    expect(sync.wakeAt(3)).toBeNull()
   })
 })

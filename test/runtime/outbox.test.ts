@@ -62,7 +62,7 @@ describe('the outbox', () => {
     expect(written).toEqual([2])
   })
 
-  it('writes the index once per version, and tells which version D1 has', async () => {
+  it('sends the summary to the index once per version, and tells which version the queue accepted', async () => {
     const written: number[] = []
     const { outbox, settled, indexed } = setup({ index: async (r) => void written.push(r.version) })
     outbox.syncIndex(row(2))
@@ -74,12 +74,12 @@ describe('the outbox', () => {
     expect(outbox.indexWakeAt(2)).toBeNull()
   })
 
-  it('retries a failed index write from the alarm, with back-off', async () => {
-    const { outbox, settled, logs } = setup({ index: async () => Promise.reject(new Error('D1 away')) })
+  it('retries a failed send from the alarm, with back-off', async () => {
+    const { outbox, settled, logs } = setup({ index: async () => Promise.reject(new Error('queue away')) })
     outbox.syncIndex(row(1))
     await settled()
     expect(outbox.indexWakeAt(1)).toBe(2_000)
-    expect(logs).toEqual(['could not index the execution in D1: D1 away; retrying'])
+    expect(logs).toEqual(['could not send the execution to the index: queue away; retrying'])
   })
 
   it('waits for every child it told to stop, and logs the ones that could not be told', async () => {

@@ -1,6 +1,6 @@
-/** @module Execution summaries in D1: versioned upserts from the objects, filtered lists for the API. */
+/** @module Execution summaries in D1: what the objects index (written in batches: index-batch.ts), filtered lists for the API. */
+import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm'
 import type { ExecutionStatus, Trigger } from '../../domain/types'
-import { and, desc, eq, getTableColumns, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { durationMs } from '../../domain/types'
 import type { ExecutionRow } from '../execution/schema'
@@ -27,36 +27,6 @@ export function summaryOf(row: ExecutionRow): ExecutionSummary {
     parentExecutionId: row.parentExecutionId,
     version: row.version,
   }
-}
-
-const upserts = new WeakMap<D1Database, ReturnType<typeof prepareUpsert>>()
-
-function prepareUpsert(d1: D1Database) {
-  const { id: _id, ...fields } = getTableColumns(executions)
-  const set = Object.fromEntries(
-    Object.entries(fields).map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]),
-  )
-  const values = Object.fromEntries(Object.keys(getTableColumns(executions)).map((key) => [key, sql.placeholder(key)]))
-  return drizzle(d1)
-    .insert(executions)
-    .values(values as Record<keyof ExecutionSummary, ReturnType<typeof sql.placeholder>>)
-    .onConflictDoUpdate({ target: executions.id, set, setWhere: sql`excluded.version > ${executions.version}` })
-    .prepare()
-}
-
-/** Writes a summary unless D1 already has the same or a newer version of it (prepared once per binding). */
-export async function upsertSummary(d1: D1Database, summary: ExecutionSummary): Promise<void> {
-  let upsert = upserts.get(d1)
-  if (!upsert) {
-    upsert = prepareUpsert(d1)
-    upserts.set(d1, upsert)
-  }
-  await upsert.run(summary)
-}
-
-/** Removes an execution's summary (nothing happens when there is none). */
-export async function deleteSummary(d1: D1Database, id: string): Promise<void> {
-  await drizzle(d1).delete(executions).where(eq(executions.id, id)).run()
 }
 
 export interface ExecutionFilter {

@@ -55,3 +55,19 @@ export const executions = sqliteTable(
 )
 
 export type ExecutionSummary = typeof executions.$inferSelect
+
+/**
+ * Executions deleted from the index (retention, DELETE): a summary still on its way through the
+ * index queue must not bring one back. `createdAt` names the deleted incarnation, so an execution
+ * created again under the same id (an Idempotency-Key used after its execution was deleted) is
+ * indexed. Kept for longer than a message can live in the queue, then pruned.
+ */
+export const executionTombstones = sqliteTable(
+  'execution_tombstones',
+  {
+    id: text('id').primaryKey(),
+    createdAt: integer('created_at').notNull(),
+    deletedAt: integer('deleted_at').notNull(),
+  },
+  (table) => [index('execution_tombstones_deleted').on(table.deletedAt)],
+)

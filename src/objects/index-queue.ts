@@ -1,0 +1,63 @@
+/**
+ * @module The index queue's consumer, the Worker's `queue()` handler: every batch of summaries and
+ * deletions the execution objects sent becomes one D1 transaction (store/d1/index-batch.ts). A batch
+ * D1 refuses is retried whole by the queue, then moved to the dead-letter queue, which retries it
+ * again; a summary that even those retries could not write is handed back to its object, which
+ * owes it to the index again, and a deletion, whose object is gone, starts over from the index
+ * queue (docs/architecture.md, "The index follows").
+ */
+import type { Env } from '../env'
+import { toTaskError } from '../domain/errors'
+import { applyIndexBatch, type IndexMessage } from '../store/d1/index-batch'
+import { executionStub } from './stubs'
+
+/** The dead-letter queue's name (wrangler.toml): the batches it gets have failed every retry already. */
+export const INDEX_DEAD_LETTERS = 'edgeflow-index-dead'
+
+/**
+ * On which delivery a dead letter's summary is handed back instead of retried (its consumer's
+ * max_retries + 1 in wrangler.toml); retries wait the consumer's retry_delay.
+ */
+export const DEAD_LETTER_ATTEMPTS = 10
+
+export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env): Promise<void> {
+  try {
+    await applyIndexBatch(
+      env.DB,
+      batch.messages.map((message) => message.body),
+      Date.now(),
+    )
+    batch.ackAll()
+  } catch (error) {
+    console.error(`index batch of ${batch.messages.length} failed (${batch.queue}): ${toTaskError(error).message}`)
+    for (const message of batch.messages) {
+      const { body } = message
+      const lastTry = batch.queue === INDEX_DEAD_LETTERS && message.attempts >= DEAD_LETTER_ATTEMPTS
+      if (!lastTry) message.retry()
+      else if (body.kind === 'upsert') await handBack(message, body.summary.id, env)
+      else await sendAgain(message, env)
+    }
+  }
+}
+
+/** A deletion every retry failed to write starts over from the index queue: its object is gone. */
+async function sendAgain(message: Message<IndexMessage>, env: Env): Promise<void> {
+  try {
+    await env.INDEX_QUEUE.send(message.body)
+    message.ack()
+  } catch (error) {
+    console.error(`could not send a deletion to the index again: ${toTaskError(error).message}`)
+    message.retry()
+  }
+}
+
+/** A summary that every retry failed to write goes back to its object, which sends it again. */
+async function handBack(message: Message<IndexMessage>, executionId: string, env: Env): Promise<void> {
+  try {
+    await executionStub(env, executionId).reindex()
+    message.ack()
+  } catch (error) {
+    console.error(`could not hand the summary of ${executionId} back: ${toTaskError(error).message}`)
+    message.retry()
+  }
+}
