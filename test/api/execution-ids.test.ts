@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { executionIdShape } from '../../src/domain/ids'
 import { launch, triggerInput } from '../../src/objects/stubs'
-import { call, execution, finished, json, putFlow, uniqueId, waitFor } from '../helpers/api'
+import { call, execution, finished, indexSettled, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 
 const SYNC = { mode: 'sync', tasks: [{ id: 'answer', type: 'return', body: { ok: true } }] }
 
@@ -21,8 +21,8 @@ describe('execution ids', () => {
     expect(id).toMatch(/^[0-9a-f]{64}$/)
     expect(env.EXECUTIONS.idFromString(id).toString()).toBe(id)
     expect(await execution(id)).toMatchObject({ id, status: 'completed' })
-    const listed = await json(call('GET', `/api/executions?flowId=${flowId}`))
-    expect(listed.items.map((item: { id: string }) => item.id)).toEqual([id])
+    const page = await listed(`flowId=${flowId}`, 1)
+    expect(page.items.map((item: { id: string }) => item.id)).toEqual([id])
   })
 
   it('of the older form (UUIDs, reached by name) stay reachable', async () => {
@@ -49,6 +49,8 @@ describe('execution ids', () => {
     )
     expect(new Set(ids).size).toBe(1)
     expect(executionIdShape(ids[0]!)).toBe('named')
+    await listed(`flowId=${flowId}`, 1)
+    await indexSettled()
     expect((await json(call('GET', `/api/executions?flowId=${flowId}`))).items).toHaveLength(1)
   })
 })

@@ -55,8 +55,14 @@ describe('an openapi-fetch client typed from the document', () => {
     const waiting = await until(executionId, ['waiting'])
     expect(waiting.taskRuns.find((run) => run.taskId === 'approval')?.waitingFor).toBe('approved')
 
-    const listed = await client.GET('/api/executions', { params: { query: { flowId: id, limit: 10 } } })
-    expect(listed.data?.items.map((item) => item.id)).toContain(executionId)
+    // the list follows the objects through the index queue, a moment behind
+    await vi.waitUntil(
+      async () => {
+        const listed = await client.GET('/api/executions', { params: { query: { flowId: id, limit: 10 } } })
+        return listed.data?.items.some((item) => item.id === executionId)
+      },
+      { timeout: 5_000, interval: 50 },
+    )
 
     const killed = await client.POST('/api/executions/{id}/kill', { params: { path: { id: executionId } } })
     expect(killed.response.status).toBe(202)
