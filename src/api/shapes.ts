@@ -27,11 +27,18 @@ import { ErrorCode } from './errors'
 export const FlowDefinitionComponent = z.custom<FlowDefinition>().openapi('FlowDefinition', { type: 'object' })
 export const TaskComponent = z.custom<Task>().openapi('Task', { type: 'object' })
 
-const Status = ExecutionStatus.openapi('ExecutionStatus')
-const RunStatus = TaskRunStatus.openapi('TaskRunStatus')
-const ErrorOfTask = TaskError.openapi('TaskError')
-const TriggerKind = Trigger.openapi('Trigger')
-const ExecutionMode = Mode.openapi('Mode')
+/**
+ * Names a schema built in another module as a component. zod 4 copies prototype methods onto a
+ * schema when it is built, so one built before `@hono/zod-openapi` extended zod has no `.openapi` of
+ * its own — which depends on the entry's import order (the bench's entry imports the objects first).
+ */
+const named = <T extends z.ZodType>(schema: T, name: string): T => z.ZodType.prototype.openapi.call(schema, name) as T
+
+const Status = named(ExecutionStatus, 'ExecutionStatus')
+const RunStatus = named(TaskRunStatus, 'TaskRunStatus')
+const ErrorOfTask = named(TaskError, 'TaskError')
+const TriggerKind = named(Trigger, 'Trigger')
+const ExecutionMode = named(Mode, 'Mode')
 
 const Time = z.iso.datetime().openapi({ description: 'ISO 8601, UTC' })
 const TimeOrNull = Time.nullable()
@@ -101,12 +108,12 @@ const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), 
 export const FlowPage = page(Flow).openapi('FlowPage')
 export const RevisionPage = page(Revision).openapi('RevisionPage')
 
-export const MetricView = Metric.openapi('Metric')
+export const MetricView = named(Metric, 'Metric')
 
 export const AttemptView = z
   .object({
     number: z.int(),
-    status: AttemptStatus.openapi('AttemptStatus'),
+    status: named(AttemptStatus, 'AttemptStatus'),
     startedAt: TimeOrNull,
     endedAt: TimeOrNull,
     durationMs: z.number().nullable(),
@@ -149,9 +156,9 @@ export const ExecutionView = z
     status: Status,
     mode: ExecutionMode,
     trigger: TriggerKind,
-    input: ExecutionInput.openapi('ExecutionInput'),
-    output: Output.openapi('Output').nullable(),
-    error: ExecutionError.openapi('ExecutionError').nullable(),
+    input: named(ExecutionInput, 'ExecutionInput'),
+    output: named(Output, 'Output').nullable(),
+    error: named(ExecutionError, 'ExecutionError').nullable(),
     vars: z.record(z.string(), z.unknown()),
     createdAt: TimeOrNull,
     startedAt: TimeOrNull,
@@ -208,7 +215,7 @@ export const LogLine = z
   .object({
     id: z.int(),
     at: Time,
-    level: LogLevel.openapi('LogLevel'),
+    level: named(LogLevel, 'LogLevel'),
     taskId: z.string().nullable(),
     taskRunId: z.int().nullable(),
     message: z.string(),
