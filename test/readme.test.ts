@@ -84,8 +84,6 @@ describe('the README', () => {
     expect(Object.keys(SKIPPED).filter((command) => !others.includes(command))).toEqual([])
   })
 
-  for (const command of Object.keys(SKIPPED)) it.skip(`${command}: ${SKIPPED[command]}`, () => {})
-
   it.each(sections)('runs the requests of "%s" as written, answering what it shows', async (section) => {
     let executionId: string | null = null
     for (const command of requests.filter((each) => each.section === section)) {
