@@ -25,10 +25,20 @@ const productConfig = path.join(ROOT, 'bench', 'product.wrangler.toml')
 console.log(`edgeflow benchmarks on ${machine()}, scale ${scale}, ${rounds} round(s)`)
 const target = await startTarget()
 applyMigrations(productConfig, productState)
-const [product, reference] = await Promise.all([
+const [productStart, referenceStart] = await Promise.allSettled([
   startDev(productConfig, productState, '/api/flows'),
   startDev(path.join(ROOT, 'bench', 'reference', 'wrangler.toml'), referenceState, '/nothing'),
 ])
+if (productStart.status === 'rejected' || referenceStart.status === 'rejected') {
+  // wrangler dev runs detached: one that started must not outlive the other's failure
+  await Promise.all(
+    [productStart, referenceStart].map((start) => (start.status === 'fulfilled' ? start.value.stop() : null)),
+  )
+  await target.close()
+  rmSync(state, { recursive: true, force: true })
+  throw [productStart, referenceStart].flatMap((start) => (start.status === 'rejected' ? [start.reason] : []))[0]
+}
+const [product, reference] = [productStart.value, referenceStart.value]
 const stop = async () => {
   await Promise.all([product.stop(), reference.stop(), target.close()])
   rmSync(state, { recursive: true, force: true })
