@@ -116,7 +116,8 @@ describe('foreach', () => {
           type: 'foreach',
           items: '[1, 2, 3]',
           tasks: [
-            { id: 'nap', type: 'delay', duration: '100ms' },
+            // long enough for a poll on a busy machine to see the second iteration delayed
+            { id: 'nap', type: 'delay', duration: '600ms' },
             { id: 'double', type: 'set', values: { last: '{{ item * 2 }}' } },
           ],
         },
