@@ -6,8 +6,7 @@
  * to write summaries batched and one by one at `/__bench/index-write` (bench/index-visibility.ts),
  * `/__bench/flows/:id`, which stores a flow the way another isolate's PUT would (bench/round-trips.ts,
  * the cold isolate), and, for the profile: the steps of a start (`/__bench/profile/:step`), an
- * execution's billed storage (`/__bench/size/:id`), and index writes skipped on request
- * (`/__bench/index-writes?skip=true`) to see what the D1 index costs.
+ * execution's billed storage (`/__bench/size/:id`).
  */
 import { DurableObject } from 'cloudflare:workers'
 import { ExecutionObject as Execution } from '../src/objects/execution-object'
@@ -18,6 +17,7 @@ import { validateFlow } from '../src/flow/compile'
 import { revisionHash } from '../src/flow/revision'
 import { putFlow } from '../src/store/d1/flows'
 import { executionStub } from '../src/objects/stubs'
+import { readsOnly, watchedStatements } from '../src/round-trips'
 import { storageSize } from './storage-size'
 import { Profile } from './profile'
 import type { ProfileStep, StorageSize } from './shared'
@@ -26,63 +26,15 @@ import type { ExecutionSummary } from '../src/store/d1/schema'
 
 export { Profile }
 
-const counts = { reads: 0, writes: 0, skipped: 0, batches: 0, messages: 0 }
+const counts = { reads: 0, writes: 0, batches: 0, messages: 0 }
 
-/** Index writes answered without reaching D1: what the index costs, seen from the executions (bench only). */
-let skipIndexWrites = false
-const isIndexWrite = (sql: string) => /^\s*insert\s+into\s+["`]?executions\b/i.test(sql)
-
-const count = (sql: string) => {
-  if (/^\s*(select|with|pragma)\b/i.test(sql)) counts.reads += 1
-  else counts.writes += 1
-}
-
-/** A D1 binding that counts the statements it runs. */
-function counted(db: D1Database): D1Database {
-  const originals = new WeakMap<object, D1PreparedStatement>()
-  const statement = (inner: D1PreparedStatement, sql: string): D1PreparedStatement => {
-    const proxy = new Proxy(inner, {
-      get(target, key) {
-        if (key === 'bind') return (...values: unknown[]) => statement(target.bind(...values), sql)
-        const value = Reflect.get(target, key)
-        if (typeof value !== 'function') return value
-        if (key === 'run' || key === 'all' || key === 'first' || key === 'raw') {
-          return (...args: unknown[]) => {
-            if (skipIndexWrites && isIndexWrite(sql)) {
-              counts.skipped += 1
-              return Promise.resolve({ success: true, meta: {}, results: [] })
-            }
-            count(sql)
-            return value.apply(target, args)
-          }
-        }
-        return value.bind(target)
-      },
-    })
-    originals.set(proxy, inner)
-    return proxy
-  }
-  const sqlOf = new WeakMap<object, string>()
-  return new Proxy(db, {
-    get(target, key) {
-      if (key === 'prepare') {
-        return (sql: string) => {
-          const prepared = statement(target.prepare(sql), sql)
-          sqlOf.set(prepared, sql)
-          return prepared
-        }
-      }
-      if (key === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
-          for (const each of statements) count(sqlOf.get(each) ?? 'write')
-          return target.batch(statements.map((each) => originals.get(each) ?? each))
-        }
-      }
-      const value = Reflect.get(target, key)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
+/** A D1 binding that counts the statements it runs (each statement of a batch too). */
+const counted = (db: D1Database): D1Database =>
+  watchedStatements(db, (sqls) => {
+    for (const sql of sqls)
+      if (readsOnly(sql)) counts.reads += 1
+      else counts.writes += 1
   })
-}
 
 const countedDbs = new WeakMap<D1Database, D1Database>()
 
@@ -157,13 +109,8 @@ export default {
     }
     if (pathname === '/__bench/d1') {
       const snapshot = { ...counts }
-      if (request.method === 'DELETE')
-        Object.assign(counts, { reads: 0, writes: 0, skipped: 0, batches: 0, messages: 0 })
+      if (request.method === 'DELETE') Object.assign(counts, { reads: 0, writes: 0, batches: 0, messages: 0 })
       return Response.json(snapshot)
-    }
-    if (pathname === '/__bench/index-writes') {
-      skipIndexWrites = new URL(request.url).searchParams.get('skip') === 'true'
-      return Response.json({ skipIndexWrites })
     }
     if (pathname === '/__bench/index-write') return Response.json(await timeIndexWrites(env.DB, 100))
     return worker.fetch(request, withCountedDb(env), ctx)

@@ -322,21 +322,6 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
   }
   const completed = (await completedIn(ctx, 'ten', before + sent)) - before
   for (const row of rows.slice(5)) row.note = `${completed} of ${sent} executions of both runs listed completed in D1`
-  // the profile's last line: the same load with the D1 index write answered at once
-  await fetch(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
-  await fetch(`${ctx.edgeflow}/__bench/index-writes?skip=true`)
-  const unindexed = await run(n, 16, 30_000, hook(ctx, 'ten'))
-  await fetch(`${ctx.edgeflow}/__bench/index-writes?skip=false`)
-  const { skipped } = await json<{ skipped: number }>(`${ctx.edgeflow}/__bench/d1`, { method: 'DELETE' })
-  rows.push({
-    id: 'sync.10.c16.unindexed',
-    scenario: 'profile: sync webhook, 10-task flow, c=16, D1 index write skipped (bench only)',
-    value: unindexed.perSecond,
-    unit: 'exec/s',
-    latency: unindexed.latencies,
-    bare: bareRun.perSecond,
-    note: `${skipped} index writes skipped for ${unindexed.results.length} executions`,
-  })
   return rows
 }
 

@@ -49,10 +49,15 @@ export function reportedBy(result: unknown): RoundTrips | null {
   return isRoundTrips(counts) ? counts : null
 }
 
-/** Every statement of a D1 binding (or session) counted: one round trip per run, query or batch. */
-function countedStatements<T extends Pick<D1Database, 'prepare' | 'batch'>>(inner: T, counts: RoundTrips): T {
+/**
+ * A D1 binding (or session) that tells `observe` the SQL of each round trip it makes: one statement
+ * per run, query or `exec`, every statement of a batch at once; its sessions are watched the same way.
+ */
+export function watchedStatements<T extends Pick<D1Database, 'prepare' | 'batch'>>(
+  inner: T,
+  observe: (sqls: string[]) => void,
+): T {
   const sqlOf = new WeakMap<D1PreparedStatement, string>()
-  const tally = (sql: string) => (readsOnly(sql) ? (counts.d1Reads += 1) : (counts.d1Writes += 1))
   const statement = (prepared: D1PreparedStatement, sql: string): D1PreparedStatement => {
     const proxy = new Proxy(prepared, {
       get(target, key) {
@@ -61,7 +66,7 @@ function countedStatements<T extends Pick<D1Database, 'prepare' | 'batch'>>(inne
         if (key === 'bind') return (...values: unknown[]) => statement(target.bind(...values), sql)
         if (key === 'run' || key === 'all' || key === 'first' || key === 'raw')
           return (...args: unknown[]) => {
-            tally(sql)
+            observe([sql])
             return Reflect.apply(value, target, args)
           }
         return (value as (...args: unknown[]) => unknown).bind(target)
@@ -75,23 +80,26 @@ function countedStatements<T extends Pick<D1Database, 'prepare' | 'batch'>>(inne
       if (key === 'prepare') return (sql: string) => statement(target.prepare(sql), sql)
       if (key === 'batch')
         return (statements: D1PreparedStatement[]) => {
-          const sqls = statements.map((each) => sqlOf.get(each) ?? 'write')
-          tally(sqls.every(readsOnly) ? 'select' : 'write')
+          observe(statements.map((each) => sqlOf.get(each) ?? 'write'))
           return target.batch(statements)
         }
       if (key === 'exec')
         return (sql: string) => {
-          tally(sql)
+          observe([sql])
           return (target as unknown as D1Database).exec(sql)
         }
       if (key === 'withSession')
         return (constraint?: string) =>
-          countedStatements((target as unknown as D1Database).withSession(constraint), counts)
+          watchedStatements((target as unknown as D1Database).withSession(constraint), observe)
       const value: unknown = Reflect.get(target, key)
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
     },
   })
 }
+
+/** Every round trip of a D1 binding counted: a batch is one, a read when all its statements only read. */
+const countedStatements = <T extends Pick<D1Database, 'prepare' | 'batch'>>(inner: T, counts: RoundTrips): T =>
+  watchedStatements(inner, (sqls) => (sqls.every(readsOnly) ? (counts.d1Reads += 1) : (counts.d1Writes += 1)))
 
 /** A stub whose RPC results add the round trips their object reports. */
 function countedStub<T extends object>(stub: T, counts: RoundTrips): T {

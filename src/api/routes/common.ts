@@ -1,9 +1,10 @@
 /** @module What the route declarations share: JSON answers, the error answers, the headers they carry. */
 import { z } from '@hono/zod-openapi'
+import { EXECUTION_HEADER } from '../accepted'
 import { Accepted, ErrorBody } from '../shapes'
 
 const executionIdHeader = {
-  'x-execution-id': z.string().openapi({ description: 'the execution this answer is about' }),
+  [EXECUTION_HEADER]: z.string().openapi({ description: 'the execution this answer is about' }),
 }
 
 /** Headers of an answer about one execution. */
