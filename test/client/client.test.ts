@@ -1,5 +1,5 @@
 import { exports } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createClient, EdgeflowError, type FlowDefinition } from '../../src/client/index'
 import { BASE, uniqueId } from '../helpers/api'
 
@@ -111,7 +111,15 @@ describe('triggers and executions', () => {
       'record',
     ])
     expect((await client.executions.logs(executionId, { level: 'info' })).items.length).toBeGreaterThan(0)
-    expect((await client.executions.list({ flowId: id })).items.map((item) => item.id)).toEqual([executionId])
+    // the list follows the objects through the index queue, a moment behind
+    const listed = await vi.waitUntil(
+      async () => {
+        const page = await client.executions.list({ flowId: id })
+        return page.items.length > 0 ? page : null
+      },
+      { timeout: 5_000, interval: 50 },
+    )
+    expect(listed.items.map((item) => item.id)).toEqual([executionId])
     await client.executions.delete(executionId)
     expect(await problemOf(client.executions.get(executionId))).toMatchObject({ status: 404, executionId })
   })
