@@ -58,7 +58,8 @@ export class Secrets implements SecretSource, ActionSecrets, Masker {
    */
   conceal(value: string, source: string): void {
     const inSource = this.found(source)
-    if (inSource.length > this.found(value).length) this.remember(value, this.masks.get(inSource[0] as string) as string)
+    if (inSource.length > this.found(value).length)
+      this.remember(value, this.masks.get(inSource[0] as string) as string)
   }
 
   /** A copy of `value` (JSON) with every secret value in its strings and keys replaced by its mask. */
