@@ -10,6 +10,7 @@ import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './re
 import { asText } from '../domain/text'
 import { secretNameProblem, SecretUnavailable, type SecretUse } from '../domain/flow-secrets'
 import { secretCalls } from './secret-calls'
+import { EVAL_SIGNATURE, evalWithoutSecrets, secretMisuse } from './secret-use'
 
 /** What an expression sees: docs/architecture.md, Flows. */
 export interface ExpressionContext {
@@ -99,6 +100,9 @@ export function compileExpression(
     if (problem) throw new ExpressionError(`invalid expression "${shown}": ${problem}`, path)
     return { name, path }
   })
+  const misuse = secretMisuse(expression.ast())
+  if (misuse) throw new ExpressionError(`invalid expression "${shown}": ${misuse}`, path)
+  expression.registerFunction('eval', evalWithoutSecrets, EVAL_SIGNATURE)
   meter(expression, budget)
   return {
     constant: false,
