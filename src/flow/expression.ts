@@ -7,6 +7,7 @@ import jsonata from 'jsonata'
 import { BudgetExceeded, DEFAULT_BUDGET, type ExpressionBudget } from './budget'
 import { meter } from './meter'
 import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './regex'
+import { EVAL_SIGNATURE, evalWithoutSecrets, secretMisuse } from './secret-use'
 import { secretCalls, secretNameProblem, SecretUnavailable, type SecretUse } from './secrets'
 
 /** What an expression sees: docs/architecture.md, Flows. */
@@ -103,6 +104,9 @@ export function compileExpression(
     if (problem) throw new ExpressionError(`invalid expression "${shown}": ${problem}`, path)
     return { name, path }
   })
+  const misuse = secretMisuse(expression.ast())
+  if (misuse) throw new ExpressionError(`invalid expression "${shown}": ${misuse}`, path)
+  expression.registerFunction('eval', evalWithoutSecrets, EVAL_SIGNATURE)
   meter(expression, budget)
   return {
     constant: false,
