@@ -114,3 +114,122 @@ describe('errors and finally on the flow', () => {
     ])
   })
 })
+
+describe('errors and finally on containers', () => {
+  it("a failing parallel branch stops its siblings, runs the parallel's errors and finally, then fails the flow without its errors", async () => {
+    const key = uniqueId('hang')
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'fan',
+          type: 'parallel',
+          branches: [
+            [{ id: 'slow', type: 'http', url: target(`/hang-once?key=${key}`), timeout: '1m' }],
+            [{ id: 'boom', type: 'fail', message: 'branch failed' }],
+          ],
+          errors: [{ id: 'fanErrors', type: 'set', values: { handled: '{{ error.taskId }}' } }],
+          finally: [{ id: 'fanFinally', type: 'set', values: { fan: '{{ scope.status }}' } }],
+        },
+        { id: 'after', type: 'set', values: { after: true } },
+      ],
+      errors: [{ id: 'flowErrors', type: 'set', values: { flow: true } }],
+      finally: [{ id: 'flowFinally', type: 'set', values: { flowEnded: '{{ scope.status }}' } }],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('failed')
+    expect(done.error).toMatchObject({ taskId: 'boom', message: 'branch failed' })
+    const runs = byTask(done)
+    expect(runs.slow?.status).toBe('killed')
+    expect(runs.fan?.status).toBe('failed')
+    expect(runs.after).toBeUndefined()
+    // the parallel's errors handled the failure: the flow's errors do not run for it, its finally does
+    expect(runs.flowErrors).toBeUndefined()
+    expect(done.vars).toEqual({ handled: 'boom', fan: 'failed', flowEnded: 'failed' })
+    expect(runs.fanErrors).toMatchObject({ handler: 'errors', parentTaskRunId: runs.fan?.id })
+  })
+
+  it("a foreach iteration failure runs the foreach's errors once; allowFailure lets the flow go on", async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1, 2, 3]',
+          allowFailure: true,
+          tasks: [
+            { id: 'check', type: 'fail', if: '{{ item = 2 }}', message: '{{ "bad item " & item }}' },
+            { id: 'keep', type: 'set', values: { last: '{{ item }}' } },
+          ],
+          errors: [{ id: 'eachErrors', type: 'set', values: { bad: '{{ error.message }}' } }],
+          finally: [{ id: 'eachFinally', type: 'set', values: { eachEnded: '{{ scope.status }}' } }],
+        },
+        { id: 'after', type: 'set', values: { after: '{{ outputs.eachErrors.bad }}' } },
+      ],
+      finally: [{ id: 'flowFinally', type: 'set', values: { flowEnded: '{{ scope.status }}' } }],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('warning')
+    expect(done.vars).toMatchObject({
+      last: 1,
+      bad: 'bad item 2',
+      eachEnded: 'failed',
+      after: 'bad item 2',
+      flowEnded: 'warning',
+    })
+    expect(done.taskRuns.filter((run: Run) => run.taskId === 'eachErrors')).toHaveLength(1)
+  })
+
+  it('the innermost scope with errors handles a failure in nested containers and if branches', async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'outer',
+          type: 'parallel',
+          branches: [
+            [
+              {
+                id: 'choose',
+                type: 'if',
+                condition: 'true',
+                then: [{ id: 'deep', type: 'fail', message: 'deep failure' }],
+                finally: [{ id: 'chooseFinally', type: 'set', values: { choose: '{{ scope.status }}' } }],
+              },
+            ],
+          ],
+          errors: [{ id: 'outerErrors', type: 'set', values: { outer: '{{ error.taskId }}' } }],
+        },
+      ],
+      errors: [{ id: 'flowErrors', type: 'set', values: { flow: true } }],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('failed')
+    expect(done.vars).toEqual({ choose: 'failed', outer: 'deep' })
+    expect(statuses(done)).toEqual([
+      ['outer', 'failed'],
+      ['choose', 'failed'],
+      ['deep', 'failed'],
+      ['chooseFinally', 'completed'],
+      ['outerErrors', 'completed'],
+    ])
+  })
+
+  it("runs a container's finally when it completes, before the flow moves on", async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1, 2]',
+          tasks: [{ id: 'double', type: 'set', values: { d: '{{ item * 2 }}' } }],
+          finally: [{ id: 'eachFinally', type: 'log', message: '{{ scope.status }}' }],
+        },
+        { id: 'after', type: 'set', values: { out: '{{ outputs.each }}' } },
+      ],
+    })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('completed')
+    // the foreach's output is its iterations' last outputs: its finally is none of them
+    expect(done.vars.out).toEqual([{ d: 2 }, { d: 4 }])
+    expect(byTask(done).eachFinally?.status).toBe('completed')
+  })
+})
