@@ -20,6 +20,12 @@ export interface ExpressionContext {
   execution: { id: string; flowId: string | null; revision: number; startedAt: string | null }
   item?: unknown
   index?: number
+  /** Inside `errors` (and `finally` after a failure): the failure handled (README, When things fail). */
+  error?: unknown
+  /** Inside `finally`: `{ status }` of the scope that ended. */
+  scope?: { status: string }
+  /** Inside a compensation: `{ taskId, output }` of the run it undoes. */
+  compensating?: { taskId: string; output: unknown }
   /** Where `$secret(name)` reads; not part of what expressions see as `$`. Without it `$secret` fails. */
   secrets?: SecretSource
 }

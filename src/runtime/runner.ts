@@ -121,6 +121,8 @@ export class Runner {
       store,
       (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null,
       this.secrets,
+      (runId) => this.state.runs.get(runId),
+      (runId) => (this.writes.unflushed(runId) ?? store.run(runId))?.output ?? null,
     )
     if (found.fresh) this.contexts.scopes.begin(null)
   }
