@@ -7,7 +7,7 @@ import { actionOf } from '../actions/index'
 import type { ErrorType } from '../domain/errors'
 import type { Mode } from '../domain/types'
 import { DEFAULT_BUDGET } from './budget'
-import { parseDuration } from './duration'
+import { parseDuration } from '../domain/duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError, usesOf } from './expression'
 import { redactedHeaders } from './input-headers'
 import { InputValidator } from './input-schema'
@@ -25,7 +25,7 @@ import {
   type Task,
   walkTasks,
 } from './schema'
-import { lookupSecret, type SecretEnv, type SecretUse, secretUseProblem } from './secrets'
+import { lookupSecret, type SecretEnv, type SecretUse, secretUseProblem } from '../domain/flow-secrets'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
 export interface ResolvedRetry {
