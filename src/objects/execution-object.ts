@@ -17,8 +17,8 @@ import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionInput, ExecutionStatus } from '../domain/types'
 import type { LogLevel } from '../domain/log'
-import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
-import type { ExecutionView } from '../api/shapes'
+import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../shapes/views'
+import type { ExecutionView } from '../shapes/responses'
 import { DeletionDeferred, eraseExecution } from './cleanup'
 import type {
   ChildEnded,
