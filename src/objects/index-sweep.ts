@@ -47,7 +47,8 @@ export async function sweepIndex(env: Env, now: number): Promise<SweepResult> {
   const rows = await takeStaleRows(env.DB, now, now - staleMs, limit)
   const answers = await Promise.allSettled(rows.map((row) => check(env, row)))
   const gone = rows.filter((_, index) => answers[index]?.status === 'fulfilled' && answers[index].value === 'gone')
-  if (gone.length > 0) await env.INDEX_QUEUE.sendBatch(gone.map((row) => ({ body: deleteMessage(row.id, row.createdAt) })))
+  if (gone.length > 0)
+    await env.INDEX_QUEUE.sendBatch(gone.map((row) => ({ body: deleteMessage(row.id, row.createdAt) })))
   const result: SweepResult = { checked: rows.length, resent: 0, deleted: gone.length, failed: 0 }
   answers.forEach((answer, index) => {
     if (answer.status === 'fulfilled') result.resent += answer.value === 'resent' ? 1 : 0
