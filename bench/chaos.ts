@@ -111,9 +111,11 @@ class Server {
       if (this.stopped) return
       if (this.dev) {
         try {
+          const started = performance.now()
           const response = await fetch(`${this.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent('* * * * *')}`)
           const outcome = await response.text()
           this.sweeps[response.ok ? 'ok' : 'failed'] += 1
+          this.sweeps.ms.push(performance.now() - started)
           if (!response.ok) console.error(`chaos: the scheduled handler answered ${response.status} ${outcome}`)
         } catch {
           this.sweeps.failed += 1 // a kill cut it
@@ -126,7 +128,7 @@ class Server {
 
   private cron: ReturnType<typeof setTimeout> | undefined
   /** Sweeps the run fired: answered ok, or failed (cut by a kill, or refused). */
-  readonly sweeps = { ok: 0, failed: 0 }
+  readonly sweeps = { ok: 0, failed: 0, ms: [] as number[] }
 
   /** Stops the server, and one still starting (a crash may be restarting it when the run breaks off). */
   async stop(): Promise<void> {
@@ -269,6 +271,8 @@ async function listed(server: Server, flowIds: readonly string[]): Promise<Map<s
 interface Drained {
   /** When it stopped (performance.now()): every row final, or the cap. */
   at: number
+  /** When it began (epoch ms): a row cannot be seen before. */
+  watchedFrom: number
   /** Whether every row was final (and every expected execution listed) before the cap. */
   converged: boolean
   /** The list as it was last read: id → status. */
@@ -284,6 +288,7 @@ interface Drained {
  */
 async function drain(server: Server, flowIds: readonly string[], expected: readonly string[]): Promise<Drained> {
   const started = performance.now()
+  const watchedFrom = Date.now()
   const finalAt = new Map<string, number>()
   for (;;) {
     const index = await listed(server, flowIds)
@@ -291,7 +296,7 @@ async function drain(server: Server, flowIds: readonly string[], expected: reado
     for (const [id, status] of index) if (FINAL.has(status) && !finalAt.has(id)) finalAt.set(id, seen)
     const converged = expected.every((id) => index.has(id)) && [...index.values()].every((status) => FINAL.has(status))
     if (converged || performance.now() - started > settings.drainMs)
-      return { at: performance.now(), converged, index, finalAt }
+      return { at: performance.now(), watchedFrom, converged, index, finalAt }
     await sleep(250)
   }
 }
@@ -317,12 +322,12 @@ async function inspect(server: Server, drained: Drained, expected: readonly stri
   const details = [...objects.values()].filter((detail): detail is Detail => detail !== null)
   const stuck = details.filter((detail) => !FINAL.has(detail.status))
   const mismatches = indexMismatches(index, objects)
-  // how long each row stayed behind its object: first seen final in the list, after the object ended
+  // how long each row stayed behind its object while the list was watched: first seen final, after
+  // the object ended or the watch began, whichever was later (the server may have been down before)
   const lags = details.flatMap((detail) => {
     const seen = drained.finalAt.get(detail.id)
-    return seen === undefined || detail.endedAt === null
-      ? []
-      : [{ id: detail.id, ms: seen - Date.parse(detail.endedAt) }]
+    if (seen === undefined || detail.endedAt === null) return []
+    return [{ id: detail.id, ms: Math.max(0, seen - Math.max(Date.parse(detail.endedAt), drained.watchedFrom)) }]
   })
   if (process.env.CHAOS_DUMP) {
     const file = `${process.env.CHAOS_DUMP}.${details[0]?.flowId ?? 'none'}.json`
@@ -459,7 +464,7 @@ function report({ name, story, drainMs, drainedFrom, converged, notFinal, inspec
     converged
       ? `  list converged (every row final, read before any object) ${(drainMs / 1000).toFixed(1)} s after ${drainedFrom}`
       : `  list NOT converged within the ${settings.drainMs / 1000} s cap: ${notFinal.length} rows not final`,
-    `  list behind the objects (row first seen final − the object's endedAt): ${lagLine(inspection.lags)}`,
+    `  list behind the objects (row first seen final − the later of the object's endedAt and the first look): ${lagLine(inspection.lags)}`,
     `  http calls ${calls.calls}, attempts ${counts(calls.attempts)}`,
     `  calls repeated after their completion was recorded: ${calls.repeatedAfterRecorded.length}`,
     `  at-least-once window: ${calls.answersLost.length} calls answered by the target whose attempt a kill interrupted` +
@@ -543,8 +548,9 @@ try {
   const restarts = stats(server.restarts)
   console.log(`restarts: ${restarts.n}, p50 ${(restarts.p50 / 1000).toFixed(1)} s`)
   console.log(
-    `index sweeps fired: ${server.sweeps.ok} (${server.sweeps.failed} cut by a kill or failed), every ` +
-      `${settings.cronMs / 1000} s, rows checked once unwritten for ${settings.sweepStaleMs / 1000} s`,
+    `index sweeps fired: ${server.sweeps.ok} (${server.sweeps.failed} cut by a kill or failed), ` +
+      `${settings.cronMs / 1000} s after the last one ended (each took p50 ${Math.round(stats(server.sweeps.ms).p50)} ms, ` +
+      `max ${Math.round(Math.max(0, ...server.sweeps.ms))} ms), rows checked once unwritten for ${settings.sweepStaleMs / 1000} s`,
   )
   console.log(
     `chaos ${ok ? 'passed' : 'FAILED'}: ${JSON.stringify({
