@@ -16,9 +16,9 @@ const npm = (...names) => `(^|/)node_modules/(${names.join('|')})/`
 
 /** The pure layers: decisions and data, no platform, no storage, no I/O. */
 const PURE_NPM = {
-  domain: npm('zod'),
+  domain: npm('zod', 'iso8601-duration'),
   actions: npm('zod'),
-  flow: npm('zod', 'croner', 'iso8601-duration', 'jsonata', 're2js', '@cfworker/json-schema'),
+  flow: npm('zod', 'croner', 'jsonata', 're2js', '@cfworker/json-schema'),
   core: npm('zod'),
   schedule: npm('croner'),
 }

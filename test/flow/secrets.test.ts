@@ -9,7 +9,7 @@ import {
   ExpressionError,
 } from '../../src/flow/expression'
 import { FlowDefinition } from '../../src/flow/schema'
-import { lookupSecret, SecretUnavailable } from '../../src/flow/secrets'
+import { lookupSecret, SecretUnavailable } from '../../src/domain/flow-secrets'
 
 const env: Record<string, string> = { FLOW_SECRET_KEY: 'k-123', API_TOKEN: 'the-api-token', FLOW_SECRET_EMPTY: '' }
 /** Reads from `env` as an execution does. */
