@@ -62,6 +62,8 @@ export interface CompiledFlow {
   readonly rateLimit: CompiledRateLimit | null
   readonly root: readonly string[]
   readonly tasks: ReadonlyMap<string, CompiledTask>
+  /** The flow's labels, evaluated to a record when an execution starts (null: it has none). */
+  readonly labels: Compiled | null
   /** The secrets the flow names where they are known before it runs, with their paths. */
   readonly secrets: readonly SecretUse[]
 }
@@ -196,6 +198,14 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     periodMs: parseDuration(definition.rateLimit.period) ?? 60_000,
     key: keyOf('rateLimit'),
   }
+  let labels: Compiled | null = null
+  try {
+    labels = definition.labels === undefined ? null : compileValue(definition.labels, ['labels'], budget)
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error
+    issues.push({ path: formatPath(error.path), message: error.message })
+  }
+  if (labels) secrets.push(...usesOf([labels]))
   if (issues.length > 0) throw new FlowInvalid(issues)
   return {
     flowId,
@@ -217,6 +227,7 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     rateLimit: rateLimit ?? null,
     root: definition.tasks.map((task) => task.id),
     tasks,
+    labels,
     secrets,
   }
 }

@@ -16,6 +16,8 @@ export const summary = (fields: Partial<ExecutionSummary>): ExecutionSummary => 
   error: null,
   replayOf: null,
   parentExecutionId: null,
+  reactsTo: null,
+  labels: {},
   ...fields,
 })
 
@@ -72,6 +74,8 @@ export const execution = (fields: Partial<Execution>): Execution => ({
   wakeAt: null,
   replayOf: null,
   parentExecutionId: null,
+  reactsTo: null,
+  labels: {},
   metrics: [],
   droppedLogs: 0,
   taskRunCount: 0,

@@ -29,6 +29,7 @@ describe('the D1 index', () => {
     await env.DB.exec('DROP TABLE flow_revisions')
     await env.DB.exec('DROP TABLE executions')
     await env.DB.exec('DROP TABLE execution_tombstones')
+    await env.DB.exec('DROP TABLE execution_labels')
     await applyD1Migrations(env.DB, env.MIGRATIONS)
   })
 })
