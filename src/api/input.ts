@@ -2,7 +2,8 @@
 import type { ExecutionInput, Trigger } from '../domain/types'
 import { REDACTED } from '../flow/input-headers'
 import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
-import { ApiError, type ErrorCode } from './errors'
+import type { ErrorCode } from '../shapes/error-code'
+import { ApiError } from './errors'
 
 /** The body as text, whatever its content type claims. */
 export const bodyText = async (request: Request): Promise<string> =>

@@ -464,6 +464,8 @@ export interface components {
         [key: string]: unknown
       }
       tasks: components['schemas']['Task'][]
+      errors?: components['schemas']['Task'][]
+      finally?: components['schemas']['Task'][]
     }
     Task:
       | {
@@ -503,6 +505,7 @@ export interface components {
           expectStatus?: unknown
           auth?: unknown
           sign?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -535,6 +538,7 @@ export interface components {
           type: 'delay'
           duration?: unknown
           until?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -568,6 +572,7 @@ export interface components {
           status?: unknown
           body?: unknown
           headers?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -599,6 +604,7 @@ export interface components {
           /** @constant */
           type: 'set'
           values: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -631,6 +637,7 @@ export interface components {
           type: 'log'
           level?: unknown
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -662,6 +669,7 @@ export interface components {
           /** @constant */
           type: 'fail'
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -695,6 +703,9 @@ export interface components {
           condition: string
           then: components['schemas']['Task'][]
           else?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -730,6 +741,9 @@ export interface components {
             [key: string]: components['schemas']['Task'][]
           }
           default?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -761,6 +775,9 @@ export interface components {
           /** @constant */
           type: 'parallel'
           branches: components['schemas']['Task'][][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -794,6 +811,9 @@ export interface components {
           items: string
           concurrency?: unknown
           tasks: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -828,6 +848,7 @@ export interface components {
           revision?: unknown
           input?: unknown
           wait?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -860,6 +881,7 @@ export interface components {
           type: 'wait'
           event: unknown
           onTimeout?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -891,6 +913,7 @@ export interface components {
           /** @constant */
           type: 'label'
           labels: unknown
+          compensate?: components['schemas']['Task'][]
         }
     Error: {
       error: {
@@ -1125,6 +1148,25 @@ export interface components {
         path: string
         message: string
       }[]
+      handlerFailures?: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string
+        taskRunId: number
+      }[]
+      compensation?: {
+        ran: number
+        completed: number
+        failed: number
+      }
     } | null
     Metric: {
       name: string
@@ -1140,6 +1182,13 @@ export interface components {
       parentTaskRunId: number | null
       iteration: number | null
       branch: string | null
+      /**
+       * @description the handler lane the run starts: its scope's errors or finally, or a compensation (README, When things fail)
+       * @enum {string|null}
+       */
+      handler: 'errors' | 'compensate' | 'finally' | null
+      /** @description for a compensation: the task run it undoes */
+      compensates: number | null
       attempts: components['schemas']['Attempt'][]
       output?: unknown
       error: components['schemas']['TaskError']

@@ -39,6 +39,8 @@ export const taskRun = (fields: Partial<TaskRun>): TaskRun => ({
   childExecutionId: null,
   waitingFor: null,
   reused: false,
+  handler: null,
+  compensates: null,
   ...fields,
 })
 

@@ -1,5 +1,5 @@
 /** @module Execution summaries in D1: what the objects index (written in batches: index-batch.ts), filtered lists for the API. */
-import { and, desc, eq, exists, gte, lt, lte, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, exists, getTableColumns, gte, lt, lte, or, type SQL } from 'drizzle-orm'
 import { alias, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { ExecutionStatus, Trigger } from '../../domain/types'
 import { drizzle } from 'drizzle-orm/d1'
@@ -47,6 +47,9 @@ export interface ExecutionFilter {
   cursor?: { createdAt: number; id: string } | undefined
 }
 
+/** The columns of a summary: the index's own `indexed_at` is no part of it. */
+const { indexedAt: _indexedAt, ...summaryColumns } = getTableColumns(executions)
+
 /**
  * Newest first; the cursor is the (createdAt, id) of the last row of the previous page. Filtered by
  * labels, the first label's index rows drive the query — in the list's order, from the cursor on —
@@ -64,7 +67,7 @@ export function listQuery(d1: D1Database, filter: ExecutionFilter) {
   const conditions = executionConditions(filter)
   if (!first) {
     return db
-      .select({ execution: executions })
+      .select({ execution: summaryColumns })
       .from(executions)
       .where(and(...conditions, cursorAfter(executions.createdAt, executions.id, filter.cursor)))
       .orderBy(desc(executions.createdAt), desc(executions.id))
@@ -80,7 +83,7 @@ export function listQuery(d1: D1Database, filter: ExecutionFilter) {
         .where(and(eq(also.executionId, driving.executionId), eq(also.key, label.key), eq(also.value, label.value))),
     )
   return db
-    .select({ execution: executions })
+    .select({ execution: summaryColumns })
     .from(driving)
     .innerJoin(executions, eq(executions.id, driving.executionId))
     .where(
