@@ -9,6 +9,7 @@ import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
 import { d1Session } from './middleware/d1-session'
+import { localHostOnly } from './middleware/local-host'
 import { openApiDocument } from './openapi'
 import { openApiRoute, referenceRoute } from './routes/docs'
 import { ReferencePage } from './reference-page'
@@ -16,6 +17,8 @@ import { dashboard } from '../dashboard/routes'
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
+// before anything else: in the open local mode a rebound name must not reach a route
+app.use('*', localHostOnly())
 app.use('*', requestBodyLimit())
 // the reference describes the API and holds no data: it is open, so the dashboard can link to it
 app.openapi(referenceRoute, (c) => c.html(ReferencePage({ document: openApiDocument(app) })))
