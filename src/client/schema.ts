@@ -870,6 +870,7 @@ export interface components {
           | 'invalid_json'
           | 'invalid_yaml'
           | 'unauthorized'
+          | 'forbidden'
           | 'not_found'
           | 'method_not_allowed'
           | 'conflict'
@@ -1238,6 +1239,15 @@ export interface operations {
           'text/html': string
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description not found */
       404: {
         headers: {
@@ -1305,6 +1315,15 @@ export interface operations {
       }
       /** @description a missing or bad signature (a trigger with a secret) */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -1450,6 +1469,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1581,6 +1609,15 @@ export interface operations {
       }
       /** @description a missing or bad signature (a trigger with a secret) */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -1726,6 +1763,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1864,6 +1910,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1969,6 +2024,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description not found */
       404: {
         headers: {
@@ -2032,6 +2096,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description the request body is over the size limit */
       413: {
         headers: {
@@ -2074,6 +2147,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2141,6 +2223,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   listRevisions: {
@@ -2174,6 +2265,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2224,6 +2324,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2300,6 +2409,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2423,6 +2541,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   runAdhoc: {
@@ -2474,6 +2601,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2571,6 +2707,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2605,6 +2750,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2677,6 +2831,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2732,6 +2895,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2770,6 +2942,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2831,6 +3012,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2878,6 +3068,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2950,6 +3149,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -3034,6 +3242,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3092,6 +3309,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3143,6 +3369,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
