@@ -1,21 +1,14 @@
-/** @module The Worker's bindings (wrangler.toml) and secrets. */
-import type { ExecutionObject } from './objects/execution-object'
-import type { SchedulerObject } from './objects/scheduler-object'
-import type { CoordinatorObject } from './objects/coordinator-object'
-import type { RateLimiterObject } from './objects/rate-limiter-object'
+/**
+ * @module The Worker's bindings (wrangler.toml) and secrets. Each Durable Object namespace is
+ * declared by the object it binds (`declare module '../env'` in objects/*-object.ts), so that the
+ * bindings import none of the objects' classes.
+ */
 import type { IndexMessage } from './store/d1/index-batch'
 
 export interface Env {
   DB: D1Database
   /** Summaries and deletions on their way to the D1 index, written in batches (objects/index-queue.ts). */
   INDEX_QUEUE: Queue<IndexMessage>
-  EXECUTIONS: DurableObjectNamespace<ExecutionObject>
-  /** One per flow with schedule triggers. */
-  SCHEDULERS: DurableObjectNamespace<SchedulerObject>
-  /** One per flow and concurrency key, while executions hold or wait for its slots. */
-  COORDINATORS: DurableObjectNamespace<CoordinatorObject>
-  /** One per flow and rate-limit key, while triggers are counted in its window. */
-  RATE_LIMITERS: DurableObjectNamespace<RateLimiterObject>
   /** Bearer token for `/api/*` (a secret: `wrangler secret put API_TOKEN`). */
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */

@@ -133,6 +133,11 @@ export const TaskRunView = z
     parentTaskRunId: z.int().nullable(),
     iteration: z.int().nullable(),
     branch: z.string().nullable(),
+    handler: z.enum(['errors', 'compensate', 'finally']).nullable().openapi({
+      description:
+        "the handler lane the run starts: its scope's errors or finally, or a compensation (README, When things fail)",
+    }),
+    compensates: z.int().nullable().openapi({ description: 'for a compensation: the task run it undoes' }),
     attempts: z.array(AttemptView),
     output: z.unknown(),
     error: ErrorOfTask.nullable(),

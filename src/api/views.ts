@@ -1,4 +1,5 @@
 /** @module The execution as the API shows it (docs/architecture.md, The API): one flat object, times in ISO 8601. */
+import { compensatedRunOf, phaseOf } from '../core/handlers'
 import type { RunState } from '../core/state'
 import { durationMs, type Metric } from '../domain/types'
 import type { ExecutionSummary } from '../store/d1/schema'
@@ -20,7 +21,9 @@ export function taskRunView(run: RunState): TaskRunView {
     status: run.status,
     parentTaskRunId: run.parentId,
     iteration: run.iteration,
-    branch: run.parentId === null ? null : run.lane,
+    branch: run.parentId === null || phaseOf(run.lane) ? null : run.lane,
+    handler: phaseOf(run.lane),
+    compensates: compensatedRunOf(run.lane),
     attempts: run.attempts.map((attempt) => ({
       number: attempt.number,
       status: attempt.status,

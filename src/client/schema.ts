@@ -461,6 +461,8 @@ export interface components {
           }
       )[]
       tasks: components['schemas']['Task'][]
+      errors?: components['schemas']['Task'][]
+      finally?: components['schemas']['Task'][]
     }
     Task:
       | {
@@ -500,6 +502,7 @@ export interface components {
           expectStatus?: unknown
           auth?: unknown
           sign?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -532,6 +535,7 @@ export interface components {
           type: 'delay'
           duration?: unknown
           until?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -565,6 +569,7 @@ export interface components {
           status?: unknown
           body?: unknown
           headers?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -596,6 +601,7 @@ export interface components {
           /** @constant */
           type: 'set'
           values: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -628,6 +634,7 @@ export interface components {
           type: 'log'
           level?: unknown
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -659,6 +666,7 @@ export interface components {
           /** @constant */
           type: 'fail'
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -692,6 +700,9 @@ export interface components {
           condition: string
           then: components['schemas']['Task'][]
           else?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -727,6 +738,9 @@ export interface components {
             [key: string]: components['schemas']['Task'][]
           }
           default?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -758,6 +772,9 @@ export interface components {
           /** @constant */
           type: 'parallel'
           branches: components['schemas']['Task'][][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -791,6 +808,9 @@ export interface components {
           items: string
           concurrency?: unknown
           tasks: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -825,6 +845,7 @@ export interface components {
           revision?: unknown
           input?: unknown
           wait?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -857,6 +878,7 @@ export interface components {
           type: 'wait'
           event: unknown
           onTimeout?: unknown
+          compensate?: components['schemas']['Task'][]
         }
     Error: {
       error: {
@@ -1082,6 +1104,25 @@ export interface components {
         path: string
         message: string
       }[]
+      handlerFailures?: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string
+        taskRunId: number
+      }[]
+      compensation?: {
+        ran: number
+        completed: number
+        failed: number
+      }
     } | null
     Metric: {
       name: string
@@ -1097,6 +1138,13 @@ export interface components {
       parentTaskRunId: number | null
       iteration: number | null
       branch: string | null
+      /**
+       * @description the handler lane the run starts: its scope's errors or finally, or a compensation (README, When things fail)
+       * @enum {string|null}
+       */
+      handler: 'errors' | 'compensate' | 'finally' | null
+      /** @description for a compensation: the task run it undoes */
+      compensates: number | null
       attempts: components['schemas']['Attempt'][]
       output?: unknown
       error: components['schemas']['TaskError']

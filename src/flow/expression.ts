@@ -7,7 +7,10 @@ import jsonata from 'jsonata'
 import { BudgetExceeded, DEFAULT_BUDGET, type ExpressionBudget } from './budget'
 import { meter } from './meter'
 import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './regex'
-import { secretCalls, secretNameProblem, SecretUnavailable, type SecretUse } from './secrets'
+import { asText } from '../domain/text'
+import { secretNameProblem, SecretUnavailable, type SecretUse } from '../domain/flow-secrets'
+import { secretCalls } from './secret-calls'
+import { EVAL_SIGNATURE, evalWithoutSecrets, secretMisuse } from './secret-use'
 
 /** What an expression sees: docs/architecture.md, Flows. */
 export interface ExpressionContext {
@@ -17,6 +20,12 @@ export interface ExpressionContext {
   execution: { id: string; flowId: string | null; revision: number; startedAt: string | null }
   item?: unknown
   index?: number
+  /** Inside `errors` (and `finally` after a failure): the failure handled (README, When things fail). */
+  error?: unknown
+  /** Inside `finally`: `{ status }` of the scope that ended. */
+  scope?: { status: string }
+  /** Inside a compensation: `{ taskId, output }` of the run it undoes. */
+  compensating?: { taskId: string; output: unknown }
   /** Where `$secret(name)` reads; not part of what expressions see as `$`. Without it `$secret` fails. */
   secrets?: SecretSource
 }
@@ -97,6 +106,9 @@ export function compileExpression(
     if (problem) throw new ExpressionError(`invalid expression "${shown}": ${problem}`, path)
     return { name, path }
   })
+  const misuse = secretMisuse(expression.ast())
+  if (misuse) throw new ExpressionError(`invalid expression "${shown}": ${misuse}`, path)
+  expression.registerFunction('eval', evalWithoutSecrets, EVAL_SIGNATURE)
   meter(expression, budget)
   return {
     constant: false,
@@ -138,12 +150,6 @@ function normalize(value: unknown): unknown {
   if (Array.isArray(value)) return Array.from(value, normalize)
   if (typeof value === 'function') return null
   return value
-}
-
-/** Text of a resolved value, as interpolated into templates and messages. */
-export function asText(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 /** Compiles a string that may hold `{{ }}` templates. */

@@ -40,6 +40,13 @@ import type { Issue } from '../flow/issues'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
+declare module '../env' {
+  interface Env {
+    /** One per execution. */
+    EXECUTIONS: DurableObjectNamespace<ExecutionObject>
+  }
+}
+
 export class ExecutionObject extends DurableObject<Env> {
   private readonly store: ExecutionStore
   private runner: Runner | null = null
