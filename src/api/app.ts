@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi'
 import { openApiRoute, referenceRoute } from './routes/docs'
 import { ReferencePage } from './reference-page'
 import { dashboard } from '../dashboard/routes'
+import { isRevoked, revokeSession } from '../store/d1/revoked-sessions'
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
@@ -29,10 +30,10 @@ app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200))
-// the dashboard reads and operates through this same app
+// the dashboard reads and operates through this same app, and keeps its sign-outs in D1
 app.route(
   '/',
-  dashboard((request, env, ctx) => app.fetch(request, env, ctx)),
+  dashboard((request, env, ctx) => app.fetch(request, env, ctx), { revoked: isRevoked, revoke: revokeSession }),
 )
 
 app.notFound((c) =>

@@ -7,7 +7,6 @@ import { type Context, Hono } from 'hono'
 import { deleteCookie, setSignedCookie } from 'hono/cookie'
 import { accessOf } from '../domain/access'
 import type { Env } from '../env'
-import { revokeSession } from '../store/d1/revoked-sessions'
 import { countExecutions } from '../store/d1/stats'
 import * as operations from './actions'
 import { type ApiFetch, apiFor } from './api-client'
@@ -16,7 +15,7 @@ import { CLIENT_SCRIPT } from './assets/client'
 import { STYLE } from './assets/style'
 import { currentSession, requireSameOrigin, requireSession, signedIn } from './auth/guard'
 import { safeNext } from './auth/next'
-import { newSession, SESSION_COOKIE, SESSION_TTL_MS, sessionKey } from './auth/session'
+import { newSession, type Revocations, SESSION_COOKIE, SESSION_TTL_MS, sessionKey } from './auth/session'
 import { timingSafeEqual } from 'hono/utils/buffer'
 import { Problem, Shell } from './pages/components'
 import { executionPage } from './pages/execution-page'
@@ -104,10 +103,13 @@ async function formOf(c: Ctx): Promise<Record<string, string>> {
   )
 }
 
-/** The dashboard's routes; `apiFetch` is the API app's fetch, which every read and operation goes through. */
-export function dashboard(apiFetch: ApiFetch): Hono<{ Bindings: Env }> {
+/**
+ * The dashboard's routes; `apiFetch` is the API app's fetch, which every read and operation goes
+ * through, and `revocations` where sign-outs are kept.
+ */
+export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ Bindings: Env }> {
   const ui = new Hono<{ Bindings: Env }>()
-  const guard = [requireSameOrigin(), requireSession()] as const
+  const guard = [requireSameOrigin(), requireSession(revocations)] as const
   const api = (c: Ctx) => apiFor(c, apiFetch)
 
   ui.get('/assets/dashboard.css', (c) =>
@@ -122,7 +124,7 @@ export function dashboard(apiFetch: ApiFetch): Hono<{ Bindings: Env }> {
 
   ui.get('/login', async (c) => {
     const next = safeNext(c.req.query('next'), new URL(c.req.url).origin)
-    if (accessOf(c.env) !== 'session' || (await signedIn(c))) {
+    if (accessOf(c.env) !== 'session' || (await signedIn(c, revocations))) {
       return accessOf(c.env) === 'closed' ? respond(c, loginPage('/', false, true)) : c.redirect(next, 303)
     }
     return respond(c, loginPage(next, false, false))
@@ -145,8 +147,8 @@ export function dashboard(apiFetch: ApiFetch): Hono<{ Bindings: Env }> {
   })
   ui.post('/logout', requireSameOrigin(), async (c) => {
     // revoked server-side: the cookie's value, kept or copied, opens nothing afterwards
-    const session = await currentSession(c)
-    if (session) await revokeSession(c.env.DB, session.nonce, session.expires, Date.now())
+    const session = await currentSession(c, revocations)
+    if (session) await revocations.revoke(c.env.DB, session.nonce, session.expires, Date.now())
     deleteCookie(c, SESSION_COOKIE, { prefix: 'host', path: '/', secure: true })
     return c.redirect('/login', 303)
   })

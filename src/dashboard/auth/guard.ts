@@ -6,33 +6,32 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { getSignedCookie } from 'hono/cookie'
 import { accessOf } from '../../domain/access'
 import type { Env } from '../../env'
-import { isRevoked } from '../../store/d1/revoked-sessions'
-import { type Session, SESSION_COOKIE, sessionKey, sessionOf } from './session'
+import { type Revocations, type Session, SESSION_COOKIE, sessionKey, sessionOf } from './session'
 
 /**
  * The session the request's cookie holds: signed under this token, not expired, not signed out;
  * else null. Costs an HMAC and one D1 read by primary key (none without a well-signed cookie).
  */
-export async function currentSession(c: Context<{ Bindings: Env }>): Promise<Session | null> {
+export async function currentSession(c: Context<{ Bindings: Env }>, revocations: Revocations): Promise<Session | null> {
   const token = c.env.API_TOKEN
   if (!token) return null
   const value = await getSignedCookie(c, sessionKey(token), SESSION_COOKIE, 'host')
   const session = typeof value === 'string' ? sessionOf(value, Date.now()) : null
-  if (session === null || (await isRevoked(c.env.DB, session.nonce))) return null
+  if (session === null || (await revocations.revoked(c.env.DB, session.nonce))) return null
   return session
 }
 
 /** True when the request may see the dashboard. */
-export async function signedIn(c: Context<{ Bindings: Env }>): Promise<boolean> {
+export async function signedIn(c: Context<{ Bindings: Env }>, revocations: Revocations): Promise<boolean> {
   const access = accessOf(c.env)
   if (access !== 'session') return access === 'open'
-  return (await currentSession(c)) !== null
+  return (await currentSession(c, revocations)) !== null
 }
 
 /** Pages and actions need a session (or an open API); a page asks for one at /login. */
-export const requireSession = (): MiddlewareHandler<{ Bindings: Env }> =>
+export const requireSession = (revocations: Revocations): MiddlewareHandler<{ Bindings: Env }> =>
   async function requireSession(c, next) {
-    if (await signedIn(c)) return next()
+    if (await signedIn(c, revocations)) return next()
     if (accessOf(c.env) === 'closed') return c.redirect('/login', 303)
     const url = new URL(c.req.url)
     if (c.req.method !== 'GET') return c.text('sign in first', 401)

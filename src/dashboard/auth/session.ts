@@ -8,6 +8,15 @@
 export const SESSION_COOKIE = 'edgeflow-session'
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000
 
+/**
+ * Where sign-outs are kept until their sessions would have expired; the API app hands in its D1
+ * store (store/d1/revoked-sessions.ts), which the dashboard's layer does not import.
+ */
+export interface Revocations {
+  revoked(db: D1Database, nonce: string): Promise<boolean>
+  revoke(db: D1Database, nonce: string, expires: number, now: number): Promise<void>
+}
+
 export interface Session {
   /** What the cookie holds, before its signature. */
   value: string
