@@ -17,6 +17,10 @@ export interface Env {
   ALLOWED_HOSTS?: string
   /** Largest accepted request body in bytes (default 1 MiB). */
   BODY_LIMIT_BYTES?: string
+  /** Rows one index sweep checks at most (default 100; objects/index-sweep.ts). */
+  INDEX_SWEEP_LIMIT?: string
+  /** How long an unsettled row of the index goes unwritten before the sweep checks it (default 120000 ms). */
+  INDEX_SWEEP_STALE_MS?: string
   /** "true" counts the round trips made before each answer into a header (README, Performance); off in production. */
   EDGEFLOW_COUNT_ROUND_TRIPS?: string
   /** Secrets flows may read as `$secret('NAME')` and `sign.secret` (`wrangler secret put FLOW_SECRET_NAME`). */

@@ -22,8 +22,8 @@ import { ApiError, notFound, refuseInvalid } from './errors'
 import { parsedBody, parseJson, utf8Body } from './input'
 import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
-import { iso } from './views'
-import type { FlowView, RevisionView } from './shapes'
+import { iso } from '../shapes/views'
+import type { FlowView, RevisionView } from '../shapes/responses'
 import {
   deleteFlowRoute,
   getFlowRoute,

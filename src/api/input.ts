@@ -2,7 +2,8 @@
 import type { ExecutionInput, Trigger } from '../domain/types'
 import { REDACTED } from '../flow/input-headers'
 import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
-import { ApiError, type ErrorCode } from './errors'
+import type { ErrorCode } from '../shapes/error-code'
+import { ApiError } from './errors'
 
 const lossy = new TextDecoder()
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })

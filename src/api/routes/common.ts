@@ -1,7 +1,7 @@
 /** @module What the route declarations share: JSON answers, the error answers, the headers they carry. */
 import { z } from '@hono/zod-openapi'
 import { EXECUTION_HEADER } from '../accepted'
-import { Accepted, ErrorBody } from '../shapes'
+import { Accepted, ErrorBody } from '../../shapes/responses'
 
 const executionIdHeader = {
   [EXECUTION_HEADER]: z.string().openapi({ description: 'the execution this answer is about' }),
