@@ -1,4 +1,4 @@
-/** @module The D1 index (Drizzle): flows, their immutable revisions, and execution summaries. */
+/** @module The D1 index (Drizzle): flows, their immutable revisions, execution summaries, and signed-out sessions. */
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
@@ -111,4 +111,18 @@ export const executionTombstones = sqliteTable(
     deletedAt: integer('deleted_at').notNull(),
   },
   (table) => [index('execution_tombstones_deleted').on(table.deletedAt)],
+)
+
+/**
+ * Dashboard sessions signed out before they expired (dashboard/auth/session.ts): a copy of the
+ * cookie must open nothing. A row lives until the session would have expired; each sign-out prunes
+ * the ones past it.
+ */
+export const revokedSessions = sqliteTable(
+  'revoked_sessions',
+  {
+    nonce: text('nonce').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('revoked_sessions_expires').on(table.expiresAt)],
 )
