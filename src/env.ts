@@ -13,6 +13,8 @@ export interface Env {
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */
   ALLOW_ANONYMOUS_API?: string
+  /** Host names answered besides loopback ones while the API is open (comma-separated; api/middleware/local-host.ts). */
+  ALLOWED_HOSTS?: string
   /** Largest accepted request body in bytes (default 1 MiB). */
   BODY_LIMIT_BYTES?: string
   /** Rows one index sweep checks at most (default 100; objects/index-sweep.ts). */

@@ -1,4 +1,4 @@
-/** @module The D1 index (Drizzle): flows, their immutable revisions, and execution summaries. */
+/** @module The D1 index (Drizzle): flows, their immutable revisions, execution summaries, and signed-out sessions. */
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
@@ -52,6 +52,12 @@ export const executions = sqliteTable(
     errorMessage: text('error_message'),
     replayOf: text('replay_of'),
     parentExecutionId: text('parent_execution_id'),
+    /** Its labels (README, Labels); the filter reads `execution_labels`. Null: none. */
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>(),
+    /** The ended execution an `execution` trigger started it for. */
+    reactsTo: text('reacts_to'),
+    /** How many reactions led to it (null: a summary sent before reactions were, read as 0). */
+    reactionDepth: integer('reaction_depth'),
     version: integer('version').notNull(),
     /**
      * When the index last wrote this row, or the sweep last checked it against its object
@@ -73,6 +79,25 @@ export const executions = sqliteTable(
 export type ExecutionSummary = Omit<typeof executions.$inferSelect, 'indexedAt'>
 
 /**
+ * One row per label of an indexed execution, written with its summary (index-batch.ts): a list
+ * filtered by label reads its index — newest first, from the cursor on — instead of scanning.
+ */
+export const executionLabels = sqliteTable(
+  'execution_labels',
+  {
+    executionId: text('execution_id').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    /** The execution's, so that the index serves the list's order and cursor. */
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.executionId, table.key] }),
+    index('execution_labels_filter').on(table.key, table.value, table.createdAt, table.executionId),
+  ],
+)
+
+/**
  * Executions deleted from the index (retention, DELETE): a summary still on its way through the
  * index queue must not bring one back. `createdAt` names the deleted incarnation, so an execution
  * created again under the same id (an Idempotency-Key used after its execution was deleted) is
@@ -86,4 +111,18 @@ export const executionTombstones = sqliteTable(
     deletedAt: integer('deleted_at').notNull(),
   },
   (table) => [index('execution_tombstones_deleted').on(table.deletedAt)],
+)
+
+/**
+ * Dashboard sessions signed out before they expired (dashboard/auth/session.ts): a copy of the
+ * cookie must open nothing. A row lives until the session would have expired; each sign-out prunes
+ * the ones past it.
+ */
+export const revokedSessions = sqliteTable(
+  'revoked_sessions',
+  {
+    nonce: text('nonce').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('revoked_sessions_expires').on(table.expiresAt)],
 )
