@@ -99,7 +99,7 @@ describe('examples/', () => {
     expect(done.error).toMatchObject({
       taskId: 'ship',
       type: 'http_error',
-      attempt: 2,
+      attempt: 1,
       compensation: { ran: 2, completed: 2, failed: 0 },
     })
     type Run = { taskId: string; status: string; handler: string | null; attempts: { input: any }[] }
@@ -120,7 +120,7 @@ describe('examples/', () => {
     const logs = await json(call('GET', `/api/executions/${executionId}/logs`))
     const messages = logs.items.map((line: { message: string }) => line.message)
     expect(messages.find((message: string) => message.startsWith('order o-7: ship failed'))).toMatch(
-      /^order o-7: ship failed after 2 attempt\(s\): .*503/,
+      /^order o-7: ship failed after 1 attempt\(s\): .*503/,
     )
     expect(messages).toContain('order o-7 ended failed')
   })
