@@ -51,6 +51,13 @@ export interface CoordinatorView {
   queue: string[]
 }
 
+declare module '../env' {
+  interface Env {
+    /** One per flow and concurrency key, while executions hold or wait for its slots. */
+    COORDINATORS: DurableObjectNamespace<CoordinatorObject>
+  }
+}
+
 export class CoordinatorObject extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql
   /** The admissions being told, one at a time. */

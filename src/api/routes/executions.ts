@@ -11,7 +11,7 @@ import {
   ReplayCreated,
   RunTotals,
   TaskRunPage,
-} from '../shapes'
+} from '../../shapes/responses'
 import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
 import { InputBody, triggerAnswers } from './triggers'
 

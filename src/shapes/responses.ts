@@ -18,7 +18,7 @@ import {
 } from '../domain/types'
 import { LogLevel } from '../domain/log'
 import type { FlowDefinition, Task } from '../flow/schema'
-import { ErrorCode } from './errors'
+import { ErrorCode } from './error-code'
 
 /**
  * Stand-ins for the flow definition and a task: their recursive JSON Schemas are generated from the

@@ -4,7 +4,7 @@ import type { RunState } from '../core/state'
 import { durationMs, type Metric } from '../domain/types'
 import type { ExecutionSummary } from '../store/d1/schema'
 import type { ExecutionRow } from '../store/execution/schema'
-import type { ExecutionSummaryView, ExecutionView, TaskRunView } from './shapes'
+import type { ExecutionSummaryView, ExecutionView, TaskRunView } from './responses'
 
 /** Task runs returned with the execution; more come from `/task-runs?cursor=`. */
 export const TASK_RUNS_PAGE = 500
