@@ -13,8 +13,14 @@ export interface Env {
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */
   ALLOW_ANONYMOUS_API?: string
+  /** Host names answered besides loopback ones while the API is open (comma-separated; api/middleware/local-host.ts). */
+  ALLOWED_HOSTS?: string
   /** Largest accepted request body in bytes (default 1 MiB). */
   BODY_LIMIT_BYTES?: string
+  /** Rows one index sweep checks at most (default 100; objects/index-sweep.ts). */
+  INDEX_SWEEP_LIMIT?: string
+  /** How long an unsettled row of the index goes unwritten before the sweep checks it (default 120000 ms). */
+  INDEX_SWEEP_STALE_MS?: string
   /** "true" counts the round trips made before each answer into a header (README, Performance); off in production. */
   EDGEFLOW_COUNT_ROUND_TRIPS?: string
   /** Secrets flows may read as `$secret('NAME')` and `sign.secret` (`wrangler secret put FLOW_SECRET_NAME`). */

@@ -10,10 +10,11 @@ import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
 import parent from '../examples/parent.json'
 import route from '../examples/route.json'
+import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
 import { call, finished, json, putFlow, waitFor } from './helpers/api'
 
-const examples = { approval, batch, deliver, fanout, flaky, greet, parent, route, validate }
+const examples = { approval, batch, deliver, fanout, flaky, greet, parent, route, tagged, validate }
 
 /** The examples call the local target on 127.0.0.1:9100; tests serve it elsewhere. */
 const local = (flow: object) => JSON.parse(JSON.stringify(flow).replaceAll('http://127.0.0.1:9100', env.TARGET_URL))
@@ -68,6 +69,12 @@ describe('examples/', () => {
     const { executionId } = await trigger('batch', { recipients: ['a@x', 'b@x', 'c@x', 'd@x'] })
     const done = await waitFor(executionId, finished)
     expect(done.taskRuns[0].output).toEqual([{ last: 'a@x' }, { last: 'b@x' }, { last: 'c@x' }, { last: 'd@x' }])
+  })
+
+  it('tagged labels an order by its customer and its size', async () => {
+    const { executionId } = await trigger('tagged', { customer: 'ada', order: 7, total: 250 })
+    const done = await waitFor(executionId, finished)
+    expect(done.labels).toEqual({ customer: 'ada', channel: 'web', size: 'large' })
   })
 
   it('parent greets through the greet flow', async () => {

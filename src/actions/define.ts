@@ -56,6 +56,8 @@ export type ActionResult =
       response?: Output
       /** A `set` task: variables to write. */
       vars?: Record<string, unknown>
+      /** A `label` task: labels to add to the execution or change. */
+      labels?: Record<string, string>
       log?: { level: LogLevel; message: string }
       metrics?: Metric[]
     }

@@ -477,6 +477,9 @@ export interface components {
             input?: unknown
           }
       )[]
+      labels?: {
+        [key: string]: unknown
+      }
       tasks: components['schemas']['Task'][]
       errors?: components['schemas']['Task'][]
       finally?: components['schemas']['Task'][]
@@ -897,6 +900,38 @@ export interface components {
           onTimeout?: unknown
           compensate?: components['schemas']['Task'][]
         }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts?: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff?: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay?: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'label'
+          labels: unknown
+          compensate?: components['schemas']['Task'][]
+        }
     Error: {
       error: {
         /** @enum {string} */
@@ -909,6 +944,7 @@ export interface components {
           | 'invalid_json'
           | 'invalid_yaml'
           | 'unauthorized'
+          | 'forbidden'
           | 'not_found'
           | 'method_not_allowed'
           | 'conflict'
@@ -1030,11 +1066,18 @@ export interface components {
       } | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
     }
     /** @enum {string} */
     Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
     /** @enum {string} */
     Mode: 'sync' | 'async'
+    /** @description key → value; set by the flow and its label tasks (README, Labels) */
+    Labels: {
+      [key: string]: string
+    }
     ExecutionCounts: {
       binMs: number
       /** @description the bins and statuses with executions, oldest first */
@@ -1086,6 +1129,9 @@ export interface components {
       wakeAt: string | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
       /** @description its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs) */
       metrics: components['schemas']['Metric'][]
       droppedLogs: number
@@ -1317,6 +1363,15 @@ export interface operations {
           'text/html': string
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description not found */
       404: {
         headers: {
@@ -1384,6 +1439,15 @@ export interface operations {
       }
       /** @description a missing or bad signature (a trigger with a secret) */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -1529,6 +1593,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1660,6 +1733,15 @@ export interface operations {
       }
       /** @description a missing or bad signature (a trigger with a secret) */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -1805,6 +1887,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1943,6 +2034,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -2048,6 +2148,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description not found */
       404: {
         headers: {
@@ -2111,6 +2220,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description the request body is over the size limit */
       413: {
         headers: {
@@ -2153,6 +2271,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2220,6 +2347,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   listRevisions: {
@@ -2253,6 +2389,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2303,6 +2448,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2379,6 +2533,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2465,6 +2628,8 @@ export interface operations {
         parentId?: string
         since?: string
         until?: string
+        /** @description key:value; repeat it for executions that carry every one (at most 20) */
+        label?: string[]
         limit?: number
         /** @description the nextCursor of the previous page */
         cursor?: string
@@ -2495,6 +2660,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2553,6 +2727,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2658,6 +2841,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   getExecution: {
@@ -2685,6 +2877,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2726,6 +2927,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2798,6 +3008,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2853,6 +3072,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2891,6 +3119,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2952,6 +3189,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2999,6 +3245,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -3071,6 +3326,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -3155,6 +3419,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3213,6 +3486,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3264,6 +3546,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }

@@ -25,6 +25,8 @@ import type {
   ControlResult,
   EventResult,
   Failure,
+  Listed,
+  Reindexed,
   RemoveResult,
   ReplayRequest,
   ReplayResult,
@@ -36,7 +38,9 @@ import type { SlotRef } from '../core/admission'
 import { inputForTrigger } from '../domain/headers-rule'
 import { countedEnv, countsRoundTrips, noRoundTrips, type RoundTrips, since } from '../round-trips'
 import { invalidInput } from '../flow/input-schema'
-import type { Issue } from '../flow/issues'
+import { startLabels } from '../runtime/labels'
+import { Secrets } from '../runtime/secrets'
+import type { Labels } from '../domain/labels'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -177,7 +181,13 @@ export class ExecutionObject extends DurableObject<Env> {
     const flow = compiledRevision(request.flowId, request.revision, request.definition)
     const input = inputForTrigger(request.trigger, request.input)
     const issues = flow.input?.check(input.body) ?? []
-    const slot = issues.length > 0 ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
+    const execution = { id: request.executionId, flowId: request.flowId, revision: request.revision }
+    const labelled =
+      issues.length > 0
+        ? null
+        : await startLabels(flow, input, execution, new Secrets(this.env, flow.secrets), request.reuse?.runs ?? [])
+    const refusal = issues.length > 0 ? invalidInput(issues) : labelled?.ok === false ? labelled.error : null
+    const slot = refusal ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
     if (slot?.onLimit === 'reject') {
       const answer = await acquireSlot(this.env, slot, request.executionId)
       if (answer.outcome === 'rejected') {
@@ -186,14 +196,14 @@ export class ExecutionObject extends DurableObject<Env> {
       }
     }
     await this.store.ensureSchema()
-    const row = newExecutionRow(request, input, slot, Date.now())
+    const row = newExecutionRow(request, input, slot, labelled?.ok ? labelled.labels : {}, Date.now())
     this.store.transaction(() => {
       this.store.insertExecution(row)
       this.store.saveRuns(request.reuse?.runs ?? [])
     })
     const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
     const start = () => this.guarded((current) => current.start(), runner)
-    if (issues.length > 0) await this.guarded((current) => current.request(invalidStart(issues)), runner)
+    if (refusal) await this.guarded((current) => current.request({ type: 'invalid', error: refusal }), runner)
     else if (slot?.onLimit === 'queue') {
       const granted = await this.guarded((current) => current.acquireSlot(), runner)
       if (granted && waitMs > 0) await start()
@@ -287,9 +297,19 @@ export class ExecutionObject extends DurableObject<Env> {
     })
   }
 
-  /** The index queue's dead letters hand a summary back that never reached D1: it is sent again. */
-  async reindex(): Promise<void> {
-    this.runner?.reindex()
+  /**
+   * The index asks for the summary again: the queue's dead letters hand back one that never reached
+   * D1, or the sweep found a row nobody wrote for a while (`listed`: what that row holds). The
+   * summary is sent again unless the index lists this very one; `found` is false when this object
+   * holds no execution (deleted), and then stays empty.
+   */
+  async reindex(listed?: Listed): Promise<Reindexed> {
+    const runner = this.runner
+    if (!runner) return { found: false, resent: false }
+    const { createdAt, version } = runner.exec
+    const resent = !listed || listed.createdAt !== createdAt || listed.version < version
+    if (resent) runner.reindex()
+    return { found: true, resent }
   }
 
   /** Drops the runner and reads the execution again from storage. */
@@ -479,6 +499,7 @@ export function newExecutionRow(
   request: StartRequest,
   input: ExecutionInput,
   slot: SlotRef | null,
+  labels: Labels,
   now: number,
 ): ExecutionRow {
   return {
@@ -508,9 +529,10 @@ export function newExecutionRow(
     parentExecutionId: request.parent?.executionId ?? null,
     parentTaskRunId: request.parent?.taskRunId ?? null,
     depth: request.parent?.depth ?? 0,
+    labels,
+    reactsTo: request.reaction?.executionId ?? null,
+    reactionDepth: request.reaction?.depth ?? 0,
     fingerprint: request.fingerprint ?? null,
     droppedLogs: 0,
   }
 }
-
-const invalidStart = (issues: Issue[]): EngineEvent => ({ type: 'invalid', error: invalidInput(issues) })

@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   'invalid_json',
   'invalid_yaml',
   'unauthorized',
+  'forbidden',
   'not_found',
   'method_not_allowed',
   'conflict',

@@ -8,7 +8,7 @@ import { isFinal } from '../core/status'
 import { formatDuration, formatTime } from '../core/time'
 import type { View } from '../view'
 import { ExecutionStatus } from '../../domain/types'
-import { Badge, Problem, Select, ShortId } from './components'
+import { Badge, LabelChips, Problem, Select, ShortId } from './components'
 import { Region } from './region'
 
 /** Time ranges offered, as `since` = now minus this. */
@@ -23,6 +23,8 @@ export const RANGES: Record<string, number> = {
 export interface ListFilter {
   flowId: string
   status: string
+  /** `key:value` filters separated by spaces: executions carrying every one. */
+  label: string
   range: string
   since: string
   until: string
@@ -34,6 +36,7 @@ export function filterOf(query: Record<string, string>): ListFilter {
   return {
     flowId: query['flowId'] ?? '',
     status: query['status'] ?? '',
+    label: query['label'] ?? '',
     range: query['range'] ?? '',
     since: query['since'] ?? '',
     until: query['until'] ?? '',
@@ -49,12 +52,14 @@ const asIso = (value: string) =>
 /** The API query of a filter (a status that is none is no filter). */
 export function apiQuery(filter: ListFilter, now: number): ExecutionListQuery {
   const status = ExecutionStatus.safeParse(filter.status)
+  const labels = filter.label.split(/\s+/).filter(Boolean)
   const range = RANGES[filter.range]
   const since = range !== undefined ? new Date(now - range).toISOString() : filter.since && asIso(filter.since)
   return {
     limit: 25,
     ...(filter.flowId ? { flowId: filter.flowId } : {}),
     ...(status.success ? { status: status.data } : {}),
+    ...(labels.length > 0 ? { label: labels } : {}),
     ...(since ? { since } : {}),
     ...(filter.until ? { until: asIso(filter.until) } : {}),
     ...(filter.cursor ? { cursor: filter.cursor } : {}),
@@ -88,6 +93,10 @@ function Filters({ filter, flows }: { filter: ListFilter; flows: readonly { id: 
         selected={filter.status}
         blank="any status"
       />
+      <label>
+        Labels
+        <input type="text" name="label" value={filter.label} placeholder="key:value key:value" />
+      </label>
       <Select
         label="Created in"
         name="range"
@@ -125,6 +134,7 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
             <th>Created (UTC)</th>
             <th class="num">Duration</th>
             <th class="hide-narrow">Error</th>
+            <th class="hide-narrow">Labels</th>
           </tr>
         </thead>
         <tbody>
@@ -148,6 +158,9 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
               <td class="num">{formatDuration(item.durationMs)}</td>
               <td class="hide-narrow">
                 {item.error ? `${item.error.type}${item.error.taskId ? ` in ${item.error.taskId}` : ''}` : ''}
+              </td>
+              <td class="hide-narrow">
+                <LabelChips labels={item.labels} />
               </td>
             </tr>
           ))}
