@@ -7,7 +7,7 @@
 import type jsonata from 'jsonata'
 import { astNodes } from './ast'
 import { BudgetExceeded, type ExpressionBudget } from './budget'
-import { extent } from './native-costs'
+import { DEEP_WORK, extent } from './native-costs'
 import { meteredNatives } from './metered-natives'
 import { newScale, weigh, type Scale } from './weight'
 
@@ -27,10 +27,12 @@ export const WORK_PER_STEP = 1_000
 const ALLOCATING = new Set(['unary', 'binary', 'function', 'partial', 'apply', 'transform'])
 
 /** Nodes that copy the items of an existing list into a new sequence: linear work, charged as such. */
-const GATHERING = new Set(['path', 'descendant', 'wildcard', 'parent', 'filter'])
+const GATHERING = new Set(['path', 'wildcard', 'parent', 'filter'])
 
 /** Operators that compare their operands in full: `=` walks two values, `<` reads two strings. */
 const COMPARING = new Set(['=', '!=', '<', '<=', '>', '>='])
+/** `&` writes an object operand as JSON text. */
+const CONCATENATING = '&'
 
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
@@ -92,15 +94,20 @@ interface Node {
   rhs?: object
 }
 
-/** The operands of comparisons in `ast`: their values are charged as the comparison will read them. */
-function comparedOperands(ast: unknown): WeakSet<object> {
-  const operands = new WeakSet<object>()
+/**
+ * The operands in `ast` whose values an operator reads whole, charged as they are produced, before
+ * the operator runs: those it compares, and those `&` writes as text.
+ */
+function readOperands(ast: unknown): { compared: WeakSet<object>; stringified: WeakSet<object> } {
+  const compared = new WeakSet<object>()
+  const stringified = new WeakSet<object>()
   for (const node of astNodes(ast) as Node[]) {
-    if (node.type !== 'binary' || !COMPARING.has(String(node.value))) continue
-    if (node.lhs) operands.add(node.lhs)
-    if (node.rhs) operands.add(node.rhs)
+    if (node.type !== 'binary') continue
+    const into = COMPARING.has(String(node.value)) ? compared : node.value === CONCATENATING ? stringified : null
+    if (node.lhs) into?.add(node.lhs)
+    if (node.rhs) into?.add(node.rhs)
   }
-  return operands
+  return { compared, stringified }
 }
 
 /** Makes every evaluation of `expression` count against `budget`. */
@@ -112,13 +119,17 @@ export function meter(expression: ReturnType<typeof jsonata>, budget: Expression
     if (!spent) spending.set(frame.base, (spent = new Spending(budget)))
     return spent
   }
-  const compared = comparedOperands(expression.ast())
-  expression.assign(ENTRY as unknown as string, (_node: unknown, _input: unknown, frame: Frame) =>
-    spentBy(frame).step(),
-  )
+  const operands = readOperands(expression.ast())
+  expression.assign(ENTRY as unknown as string, (node: Node, input: unknown, frame: Frame) => {
+    const spent = spentBy(frame)
+    // `**` walks every value under its input, listing keys as it goes: charged before it starts
+    if (node.type === 'descendant') spent.work(spent.weight(input) * DEEP_WORK)
+    return spent.step()
+  })
   expression.assign(EXIT as unknown as string, (node: Node, _input: unknown, frame: Frame, result: unknown) => {
     const spent = spentBy(frame)
-    if (compared.has(node)) spent.work(spent.weight(result))
+    if (operands.compared.has(node)) spent.work(spent.weight(result) * DEEP_WORK)
+    if (operands.stringified.has(node) && typeof result === 'object') spent.reserve(spent.weight(result))
     if (GATHERING.has(node.type) && Array.isArray(result)) spent.work(result.length)
     if (ALLOCATING.has(node.type)) spent.produced(result)
   })
