@@ -34,6 +34,8 @@ export default defineConfig(async () => {
             MIGRATIONS: migrations,
             TARGET_URL: inject<string>('targetUrl'),
             ALLOW_ANONYMOUS_API: 'true',
+            // the open mode answers loopback names and these only: the tests' requests go to http://edgeflow.test
+            ALLOWED_HOSTS: 'edgeflow.test',
             // a Standard Webhooks key for the signature tests
             TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
             // a variable that is set but holds no Standard Webhooks key

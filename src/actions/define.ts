@@ -6,8 +6,8 @@
 import { z } from 'zod'
 import type { LogLevel } from '../domain/log'
 import type { Metric, Output, TaskError } from '../domain/types'
-import type { SecretUse } from '../flow/secrets'
-export { asText } from '../flow/expression'
+import type { SecretUse } from '../domain/flow-secrets'
+export { asText } from '../domain/text'
 
 /** A task as stored in a flow: what container actions hold in their lanes. */
 export interface TaskShape {

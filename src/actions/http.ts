@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { webhookSignature } from '../domain/standard-webhooks'
-import { secretNameProblem, secretUseProblem } from '../flow/secrets'
+import { secretNameProblem, secretUseProblem } from '../domain/flow-secrets'
 import { type ActionContext, completed, defineAction, failed } from './define'
 
 /** Stored response bodies are capped so that one call cannot bloat the execution. */

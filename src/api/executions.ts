@@ -8,7 +8,7 @@ import { adhocRun } from './adhoc'
 import type { Failure } from '../objects/contract'
 import type { Env } from '../env'
 import { ApiError, parseOr400, refuseInvalid } from './errors'
-import { AdhocRun, LogLine } from './shapes'
+import { AdhocRun, LogLine } from '../shapes/responses'
 import {
   adhocRunRoute,
   controlRoute,
@@ -24,7 +24,7 @@ import {
 } from './routes/executions'
 import { readBody } from './input'
 import { acceptedParts, EXECUTION_HEADER } from './accepted'
-import { iso, summaryView } from './views'
+import { iso, summaryView } from '../shapes/views'
 
 export const executions = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 // request bodies the handlers parse themselves (nesting bounded first): declared by reference

@@ -19,11 +19,11 @@ import type { TriggerDefinition } from '../flow/schema'
 import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, refuseInvalid } from './errors'
-import { bodyText, parsedBody, parseJson } from './input'
+import { parsedBody, parseJson, utf8Body } from './input'
 import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
-import { iso } from './views'
-import type { FlowView, RevisionView } from './shapes'
+import { iso } from '../shapes/views'
+import type { FlowView, RevisionView } from '../shapes/responses'
 import {
   deleteFlowRoute,
   getFlowRoute,
@@ -61,8 +61,9 @@ const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP 
 /** The definition in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
 async function definitionOf(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
-  const text = await bodyText(request)
-  if (!type.includes('yaml')) return parseJson(text, tooDeep)
+  const yaml = type.includes('yaml')
+  const text = await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON')
+  if (!yaml) return parseJson(text, tooDeep)
   if (yamlTooDeep(text)) throw tooDeep()
   return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
 }

@@ -461,6 +461,8 @@ export interface components {
           }
       )[]
       tasks: components['schemas']['Task'][]
+      errors?: components['schemas']['Task'][]
+      finally?: components['schemas']['Task'][]
     }
     Task:
       | {
@@ -500,6 +502,7 @@ export interface components {
           expectStatus?: unknown
           auth?: unknown
           sign?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -532,6 +535,7 @@ export interface components {
           type: 'delay'
           duration?: unknown
           until?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -565,6 +569,7 @@ export interface components {
           status?: unknown
           body?: unknown
           headers?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -596,6 +601,7 @@ export interface components {
           /** @constant */
           type: 'set'
           values: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -628,6 +634,7 @@ export interface components {
           type: 'log'
           level?: unknown
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -659,6 +666,7 @@ export interface components {
           /** @constant */
           type: 'fail'
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -692,6 +700,9 @@ export interface components {
           condition: string
           then: components['schemas']['Task'][]
           else?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -727,6 +738,9 @@ export interface components {
             [key: string]: components['schemas']['Task'][]
           }
           default?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -758,6 +772,9 @@ export interface components {
           /** @constant */
           type: 'parallel'
           branches: components['schemas']['Task'][][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -791,6 +808,9 @@ export interface components {
           items: string
           concurrency?: unknown
           tasks: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -825,6 +845,7 @@ export interface components {
           revision?: unknown
           input?: unknown
           wait?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
@@ -857,6 +878,7 @@ export interface components {
           type: 'wait'
           event: unknown
           onTimeout?: unknown
+          compensate?: components['schemas']['Task'][]
         }
     Error: {
       error: {
@@ -870,6 +892,7 @@ export interface components {
           | 'invalid_json'
           | 'invalid_yaml'
           | 'unauthorized'
+          | 'forbidden'
           | 'not_found'
           | 'method_not_allowed'
           | 'conflict'
@@ -1081,6 +1104,25 @@ export interface components {
         path: string
         message: string
       }[]
+      handlerFailures?: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string
+        taskRunId: number
+      }[]
+      compensation?: {
+        ran: number
+        completed: number
+        failed: number
+      }
     } | null
     Metric: {
       name: string
@@ -1096,6 +1138,13 @@ export interface components {
       parentTaskRunId: number | null
       iteration: number | null
       branch: string | null
+      /**
+       * @description the handler lane the run starts: its scope's errors or finally, or a compensation (README, When things fail)
+       * @enum {string|null}
+       */
+      handler: 'errors' | 'compensate' | 'finally' | null
+      /** @description for a compensation: the task run it undoes */
+      compensates: number | null
       attempts: components['schemas']['Attempt'][]
       output?: unknown
       error: components['schemas']['TaskError']
@@ -1238,6 +1287,15 @@ export interface operations {
           'text/html': string
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description not found */
       404: {
         headers: {
@@ -1305,6 +1363,15 @@ export interface operations {
       }
       /** @description a missing or bad signature (a trigger with a secret) */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -1450,6 +1517,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1581,6 +1657,15 @@ export interface operations {
       }
       /** @description a missing or bad signature (a trigger with a secret) */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -1726,6 +1811,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1864,6 +1958,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such flow, or it is disabled */
       404: {
         headers: {
@@ -1969,6 +2072,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description not found */
       404: {
         headers: {
@@ -2032,6 +2144,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description the request body is over the size limit */
       413: {
         headers: {
@@ -2074,6 +2195,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2141,6 +2271,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   listRevisions: {
@@ -2174,6 +2313,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2224,6 +2372,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2300,6 +2457,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2423,6 +2589,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   runAdhoc: {
@@ -2474,6 +2649,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2571,6 +2755,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2605,6 +2798,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2677,6 +2879,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2732,6 +2943,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2770,6 +2990,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2831,6 +3060,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2878,6 +3116,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2950,6 +3197,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -3034,6 +3290,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3092,6 +3357,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3143,6 +3417,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }

@@ -131,7 +131,7 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
         if (result.skip.includes(lane)) skipLane(d, container, lane)
         if (result.run.includes(lane)) startLane(d, d.run(runId) ?? container, lane)
       }
-      if (result.run.length === 0) completeContainer(d, runId, null)
+      if (result.run.length === 0) completeContainer(d, runId)
       return
     }
     case 'iterate': {
@@ -143,7 +143,7 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
         metrics: [...run.metrics, { name: 'foreach.items', type: 'counter', value: total }],
       })
       d.log('info', run, `iterating over ${total} item(s), ${result.concurrency} at a time`)
-      if (total === 0) completeContainer(d, runId, [])
+      if (total === 0) completeContainer(d, runId)
       else startIterations(d, runId)
       return
     }

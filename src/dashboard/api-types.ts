@@ -6,7 +6,7 @@ import type {
   LogLine as LogLineShape,
   ReplayCreated as ReplayCreatedShape,
   RunTotals,
-} from '../api/shapes'
+} from '../shapes/responses'
 
 export type {
   ExecutionView,
@@ -15,7 +15,7 @@ export type {
   TaskRunView,
   ExecutionSummaryView as ExecutionItem,
   LogPage,
-} from '../api/shapes'
+} from '../shapes/responses'
 
 export interface Page<T> {
   items: T[]

@@ -16,6 +16,9 @@ export type ErrorType = z.infer<typeof ErrorType>
 export const TaskError = z.object({ type: ErrorType, message: z.string() })
 export type TaskError = z.infer<typeof TaskError>
 
+/** Handler failures kept beside an execution's error, at most (the first ones). */
+export const MAX_HANDLER_FAILURES = 20
+
 /** Why an execution failed: the task, its run and attempt, and the problem. */
 export const ExecutionError = TaskError.extend({
   taskId: z.string().nullable(),
@@ -23,6 +26,13 @@ export const ExecutionError = TaskError.extend({
   attempt: z.number().nullable(),
   /** For an input its flow's schema refused: every problem, with the path of the bad field in the body. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** Failures inside `errors`, compensations or `finally`: recorded beside this one, never instead of it. */
+  handlerFailures: z
+    .array(TaskError.extend({ taskId: z.string(), taskRunId: z.number() }))
+    .max(MAX_HANDLER_FAILURES)
+    .optional(),
+  /** The compensations a failed execution ran (README, When things fail). */
+  compensation: z.object({ ran: z.number(), completed: z.number(), failed: z.number() }).optional(),
 })
 export type ExecutionError = z.infer<typeof ExecutionError>
 

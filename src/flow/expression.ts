@@ -7,7 +7,10 @@ import jsonata from 'jsonata'
 import { BudgetExceeded, DEFAULT_BUDGET, type ExpressionBudget } from './budget'
 import { meter } from './meter'
 import { RegexUnsupported } from './regex'
-import { secretCalls, secretNameProblem, SecretUnavailable, type SecretUse } from './secrets'
+import { asText } from '../domain/text'
+import { secretNameProblem, SecretUnavailable, type SecretUse } from '../domain/flow-secrets'
+import { secretCalls } from './secret-calls'
+import { secretMisuse } from './secret-use'
 import { checkedSource, UnsafeExpression } from './signatures'
 
 /** What an expression sees: docs/architecture.md, Flows. */
@@ -18,6 +21,12 @@ export interface ExpressionContext {
   execution: { id: string; flowId: string | null; revision: number; startedAt: string | null }
   item?: unknown
   index?: number
+  /** Inside `errors` (and `finally` after a failure): the failure handled (README, When things fail). */
+  error?: unknown
+  /** Inside `finally`: `{ status }` of the scope that ended. */
+  scope?: { status: string }
+  /** Inside a compensation: `{ taskId, output }` of the run it undoes. */
+  compensating?: { taskId: string; output: unknown }
   /** Where `$secret(name)` reads; not part of what expressions see as `$`. Without it `$secret` fails. */
   secrets?: SecretSource
 }
@@ -93,6 +102,8 @@ export function compileExpression(
     if (problem) throw new ExpressionError(`invalid expression "${shown}": ${problem}`, path)
     return { name, path }
   })
+  const misuse = secretMisuse(expression.ast())
+  if (misuse) throw new ExpressionError(`invalid expression "${shown}": ${misuse}`, path)
   meter(expression, budget)
   return {
     constant: false,
@@ -145,12 +156,6 @@ function normalize(value: unknown, copies = new Map<unknown[], unknown[]>()): un
   copies.set(value, copy)
   for (const item of value as unknown[]) copy.push(normalize(item, copies))
   return copy
-}
-
-/** Text of a resolved value, as interpolated into templates and messages. */
-export function asText(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 /** Compiles a string that may hold `{{ }}` templates. */

@@ -8,7 +8,8 @@ import type { Spending } from './meter'
 import { NATIVE_COSTS, type NativeName } from './native-costs'
 import { jsonataNatives, type NativeDefinition, type NativeFocus } from './natives'
 import { withLinearRegExp } from './regex'
-import { checkedSource } from './signatures'
+import { evalSecretsProblem } from './secret-use'
+import { checkedSource, UnsafeExpression } from './signatures'
 
 type Implementation = NativeDefinition['implementation']
 
@@ -56,7 +57,10 @@ function metered(
 ): Implementation {
   const rule = NATIVE_COSTS[name]
   const run = (focus: NativeFocus, args: unknown[]) => {
-    if (name === 'eval' && typeof args[0] === 'string') checkedSource(args[0])
+    if (name === 'eval' && typeof args[0] === 'string') {
+      const problem = evalSecretsProblem(checkedSource(args[0]).ast())
+      if (problem) throw new UnsafeExpression(problem)
+    }
     return BUILDS_REGEXPS.has(name) ? withLinearRegExp(() => native.apply(focus, args)) : native.apply(focus, args)
   }
   const wrapped = function (this: NativeFocus, ...args: unknown[]): unknown {

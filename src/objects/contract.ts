@@ -80,3 +80,15 @@ export interface ChildStarted {
   status: string
   output: Output | null
 }
+
+/** `reindex`: the incarnation and version the index lists (the sweep knows them; the dead letters do not). */
+export interface Listed {
+  createdAt: number
+  version: number
+}
+
+/** `reindex`'s answer: whether the object holds an execution, and whether it sends its summary again. */
+export interface Reindexed {
+  found: boolean
+  resent: boolean
+}

@@ -17,14 +17,16 @@ import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionInput, ExecutionStatus } from '../domain/types'
 import type { LogLevel } from '../domain/log'
-import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
-import type { ExecutionView } from '../api/shapes'
+import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../shapes/views'
+import type { ExecutionView } from '../shapes/responses'
 import { DeletionDeferred, eraseExecution } from './cleanup'
 import type {
   ChildEnded,
   ControlResult,
   EventResult,
   Failure,
+  Listed,
+  Reindexed,
   RemoveResult,
   ReplayRequest,
   ReplayResult,
@@ -39,6 +41,13 @@ import { invalidInput } from '../flow/input-schema'
 import type { Issue } from '../flow/issues'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
+
+declare module '../env' {
+  interface Env {
+    /** One per execution. */
+    EXECUTIONS: DurableObjectNamespace<ExecutionObject>
+  }
+}
 
 export class ExecutionObject extends DurableObject<Env> {
   private readonly store: ExecutionStore
@@ -313,9 +322,19 @@ export class ExecutionObject extends DurableObject<Env> {
     })
   }
 
-  /** The index queue's dead letters hand a summary back that never reached D1: it is sent again. */
-  async reindex(): Promise<void> {
-    this.runner?.reindex()
+  /**
+   * The index asks for the summary again: the queue's dead letters hand back one that never reached
+   * D1, or the sweep found a row nobody wrote for a while (`listed`: what that row holds). The
+   * summary is sent again unless the index lists this very one; `found` is false when this object
+   * holds no execution (deleted), and then stays empty.
+   */
+  async reindex(listed?: Listed): Promise<Reindexed> {
+    const runner = this.runner
+    if (!runner) return { found: false, resent: false }
+    const { createdAt, version } = runner.exec
+    const resent = !listed || listed.createdAt !== createdAt || listed.version < version
+    if (resent) runner.reindex()
+    return { found: true, resent }
   }
 
   /** Drops the runner and reads the execution again from storage. */

@@ -8,7 +8,8 @@
  */
 import type { Env } from '../env'
 import { toTaskError } from '../domain/errors'
-import { applyIndexBatch, type IndexMessage } from '../store/d1/index-batch'
+import { applyIndexBatch, deleteMessage, type IndexMessage } from '../store/d1/index-batch'
+import type { ExecutionSummary } from '../store/d1/schema'
 import { executionStub } from './stubs'
 
 /** The dead-letter queue's name (wrangler.toml): the batches it gets have failed every retry already. */
@@ -34,7 +35,7 @@ export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env):
       const { body } = message
       const lastTry = batch.queue === INDEX_DEAD_LETTERS && message.attempts >= DEAD_LETTER_ATTEMPTS
       if (!lastTry) message.retry()
-      else if (body.kind === 'upsert') await handBack(message, body.summary.id, env)
+      else if (body.kind === 'upsert') await handBack(message, body.summary, env)
       else await sendAgain(message, env)
     }
   }
@@ -51,13 +52,17 @@ async function sendAgain(message: Message<IndexMessage>, env: Env): Promise<void
   }
 }
 
-/** A summary that every retry failed to write goes back to its object, which sends it again. */
-async function handBack(message: Message<IndexMessage>, executionId: string, env: Env): Promise<void> {
+/**
+ * A summary that every retry failed to write goes back to its object, which sends it again; an
+ * object that holds no execution any more (deleted meanwhile) has its deletion sent again instead.
+ */
+async function handBack(message: Message<IndexMessage>, summary: ExecutionSummary, env: Env): Promise<void> {
   try {
-    await executionStub(env, executionId).reindex()
+    const { found } = await executionStub(env, summary.id).reindex()
+    if (!found) await env.INDEX_QUEUE.send(deleteMessage(summary.id, summary.createdAt))
     message.ack()
   } catch (error) {
-    console.error(`could not hand the summary of ${executionId} back: ${toTaskError(error).message}`)
+    console.error(`could not hand the summary of ${summary.id} back: ${toTaskError(error).message}`)
     message.retry()
   }
 }

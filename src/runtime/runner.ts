@@ -14,7 +14,7 @@ import { legacyChildExecutionId } from '../domain/ids'
 import type { LogLevel } from '../domain/log'
 import type { Output } from '../domain/types'
 import type { CompiledFlow } from '../flow/compile'
-import type { SecretEnv } from '../flow/secrets'
+import type { SecretEnv } from '../domain/flow-secrets'
 import type { ExecutionRow } from '../store/execution/schema'
 import { execFromRow, type ExecutionStore } from '../store/execution/store'
 import { Alarm, nextAlarm } from './alarm'
@@ -121,6 +121,8 @@ export class Runner {
       store,
       (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null,
       this.secrets,
+      (runId) => this.state.runs.get(runId),
+      (runId) => (this.writes.unflushed(runId) ?? store.run(runId))?.output ?? null,
     )
     if (found.fresh) this.contexts.scopes.begin(null)
   }

@@ -10,7 +10,7 @@
  */
 import type { ActionSecrets } from '../actions/define'
 import type { SecretSource } from '../flow/expression'
-import { lookupSecret, type SecretEnv, SecretUnavailable, type SecretUse } from '../flow/secrets'
+import { lookupSecret, type SecretEnv, SecretUnavailable, type SecretUse } from '../domain/flow-secrets'
 
 /** A string this long, or ending in `…`, may have been cut short (error messages, capped bodies). */
 const CUT_LENGTH = 4096

@@ -85,7 +85,7 @@ describe('secrets in flows', () => {
           url: "http://127.0.0.1:1/?token={{ $secret('TEST_KEY') }}",
           allowFailure: true,
         },
-        { id: 'cast', type: 'set', values: { n: "{{ $number($secret('TEST_KEY')) }}" }, allowFailure: true },
+        { id: 'cast', type: 'set', values: { n: "{{ $secret('TEST_KEY') & $number('x') }}" }, allowFailure: true },
         { id: 'oops', type: 'fail', message: "failed with {{ $secret('TEST_KEY') }}", allowFailure: true },
         {
           id: 'answer',
@@ -209,6 +209,23 @@ describe('secrets in flows', () => {
     ])
     const prefixed = await refused([{ id: 'c', type: 'log', message: "{{ $secret('FLOW_SECRET_TEST_KEY') }}" }])
     expect(prefixed).toEqual([{ path: 'tasks.0.message', message: expect.stringContaining("$secret('TEST_KEY')") }])
+  })
+
+  it('are refused at PUT, with the path of the field, anywhere but whole or joined into a string', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [
+        { id: 'prefix', type: 'log', message: "starts {{ $substring($secret('TEST_KEY'), 0, 13) }}" },
+        { id: 'ok', type: 'log', message: "{{ 'whole: ' & $secret('TEST_KEY') }}" },
+        { id: 'bound', type: 'set', values: { v: "{{ ($s := $secret; $uppercase($s('TEST_KEY'))) }}" } },
+      ],
+    })
+    expect(response.status).toBe(400)
+    const body = await json(response)
+    expect(body.error.code).toBe('invalid_flow')
+    expect(body.error.issues).toEqual([
+      { path: 'tasks.0.message', message: expect.stringContaining('not as an argument of $substring') },
+      { path: 'tasks.2.values.v', message: expect.stringContaining('$secret is only called by its name') },
+    ])
   })
 })
 

@@ -1,7 +1,7 @@
 /** @module The routes of `/api/executions`, declared with their requests and answers (the handlers: api/executions.ts, api/adhoc.ts). */
 import { createRoute, z } from '@hono/zod-openapi'
 import { ExecutionStatus, Trigger } from '../../domain/types'
-import { FlowId } from '../../flow/ids'
+import { FlowId } from '../../domain/flow-ids'
 import {
   EventAccepted,
   ExecutionPage,
@@ -11,7 +11,7 @@ import {
   ReplayCreated,
   RunTotals,
   TaskRunPage,
-} from '../shapes'
+} from '../../shapes/responses'
 import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
 import { InputBody, triggerAnswers } from './triggers'
 

@@ -1,7 +1,7 @@
 /** @module The routes of `/api/flows`, declared with their requests and answers (the handlers: api/flows.ts). */
 import { createRoute, z } from '@hono/zod-openapi'
-import { FlowId } from '../../flow/ids'
-import { Flow, FlowPage, FlowPut, Revision, RevisionPage } from '../shapes'
+import { FlowId } from '../../domain/flow-ids'
+import { Flow, FlowPage, FlowPut, Revision, RevisionPage } from '../../shapes/responses'
 import { errors, json } from './common'
 import { IdempotencyHeaders, InputBody, triggerAnswers } from './triggers'
 

@@ -3,31 +3,35 @@
  * a signed-in session when an API token is set; and state-changing requests only from this origin.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
+import { getSignedCookie } from 'hono/cookie'
+import { accessOf } from '../../domain/access'
 import type { Env } from '../../env'
-import { SESSION_COOKIE, verifySession } from './session'
+import { type Revocations, type Session, SESSION_COOKIE, sessionKey, sessionOf } from './session'
 
-export type Access = 'open' | 'session' | 'closed'
-
-/** How the dashboard is guarded with this configuration. */
-export function accessOf(env: Env): Access {
-  if (env.API_TOKEN) return 'session'
-  return env.ALLOW_ANONYMOUS_API === 'true' ? 'open' : 'closed'
+/**
+ * The session the request's cookie holds: signed under this token, not expired, not signed out;
+ * else null. Costs an HMAC and one D1 read by primary key (none without a well-signed cookie).
+ */
+export async function currentSession(c: Context<{ Bindings: Env }>, revocations: Revocations): Promise<Session | null> {
+  const token = c.env.API_TOKEN
+  if (!token) return null
+  const value = await getSignedCookie(c, sessionKey(token), SESSION_COOKIE, 'host')
+  const session = typeof value === 'string' ? sessionOf(value, Date.now()) : null
+  if (session === null || (await revocations.revoked(c.env.DB, session.nonce))) return null
+  return session
 }
 
-export const sessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE, 'host')
-
 /** True when the request may see the dashboard. */
-export async function signedIn(c: Context<{ Bindings: Env }>): Promise<boolean> {
+export async function signedIn(c: Context<{ Bindings: Env }>, revocations: Revocations): Promise<boolean> {
   const access = accessOf(c.env)
   if (access !== 'session') return access === 'open'
-  return verifySession(c.env.API_TOKEN as string, sessionCookie(c), Date.now())
+  return (await currentSession(c, revocations)) !== null
 }
 
 /** Pages and actions need a session (or an open API); a page asks for one at /login. */
-export const requireSession = (): MiddlewareHandler<{ Bindings: Env }> =>
+export const requireSession = (revocations: Revocations): MiddlewareHandler<{ Bindings: Env }> =>
   async function requireSession(c, next) {
-    if (await signedIn(c)) return next()
+    if (await signedIn(c, revocations)) return next()
     if (accessOf(c.env) === 'closed') return c.redirect('/login', 303)
     const url = new URL(c.req.url)
     if (c.req.method !== 'GET') return c.text('sign in first', 401)
@@ -55,7 +59,3 @@ export const requireSameOrigin = (): MiddlewareHandler<{ Bindings: Env }> =>
       403,
     )
   }
-
-/** Only a local path: no scheme, no host, no `//`. */
-export const safeNext = (next: string | undefined): string =>
-  next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/'

@@ -1,5 +1,5 @@
 /** @module Execution summaries in D1: what the objects index (written in batches: index-batch.ts), filtered lists for the API. */
-import { and, desc, eq, gte, lt, lte, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, gte, lt, lte, or, type SQL } from 'drizzle-orm'
 import type { ExecutionStatus, Trigger } from '../../domain/types'
 import { drizzle } from 'drizzle-orm/d1'
 import { durationMs } from '../../domain/types'
@@ -40,6 +40,9 @@ export interface ExecutionFilter {
   cursor?: { createdAt: number; id: string } | undefined
 }
 
+/** The columns of a summary: the index's own `indexed_at` is no part of it. */
+const { indexedAt: _indexedAt, ...summaryColumns } = getTableColumns(executions)
+
 /** Newest first; the cursor is the (createdAt, id) of the last row of the previous page. */
 export async function listExecutions(d1: D1Database, filter: ExecutionFilter): Promise<ExecutionSummary[]> {
   const conditions: (SQL | undefined)[] = [
@@ -57,7 +60,7 @@ export async function listExecutions(d1: D1Database, filter: ExecutionFilter): P
         ),
   ]
   return drizzle(d1)
-    .select()
+    .select(summaryColumns)
     .from(executions)
     .where(and(...conditions))
     .orderBy(desc(executions.createdAt), desc(executions.id))

@@ -49,21 +49,24 @@ export function latestPerExecution(messages: readonly IndexMessage[]): {
   return { upserts, deletes: [...deletes.values()] }
 }
 
-const columns = Object.entries(getTableColumns(executions)).map(([key, column]) => ({ key, name: column.name }))
+/** The columns a summary fills (`indexed_at` is the index's own: the time of the write, ?2). */
+const columns = Object.entries(getTableColumns(executions))
+  .filter(([key]) => key !== 'indexedAt')
+  .map(([key, column]) => ({ key, name: column.name }))
 
 /**
  * Inserts or updates every summary of the JSON array bound to it, unless D1 holds a newer one or a
  * tombstone of that incarnation (SQLite wants the `WHERE` of an `INSERT … SELECT` before `ON CONFLICT`).
  */
-const UPSERT = `INSERT INTO executions (${columns.map((column) => column.name).join(', ')})
-SELECT ${columns.map((column) => `json_extract(each.value, '$.${column.key}')`).join(', ')}
+const UPSERT = `INSERT INTO executions (${columns.map((column) => column.name).join(', ')}, indexed_at)
+SELECT ${columns.map((column) => `json_extract(each.value, '$.${column.key}')`).join(', ')}, ?2
 FROM json_each(?1) AS each
 WHERE NOT EXISTS (SELECT 1 FROM execution_tombstones AS dead
   WHERE dead.id = json_extract(each.value, '$.id') AND dead.created_at >= json_extract(each.value, '$.createdAt'))
 ON CONFLICT (id) DO UPDATE SET ${columns
   .filter((column) => column.key !== 'id')
   .map((column) => `${column.name} = excluded.${column.name}`)
-  .join(', ')}
+  .join(', ')}, indexed_at = excluded.indexed_at
 WHERE excluded.created_at > executions.created_at
   OR (excluded.created_at = executions.created_at AND excluded.version > executions.version)`
 
@@ -92,7 +95,7 @@ export async function applyIndexBatch(d1: D1Database, messages: readonly IndexMe
       d1.prepare(PRUNE_TOMBSTONES).bind(now - TOMBSTONE_MS),
     )
   }
-  if (upserts.length > 0) statements.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts)))
+  if (upserts.length > 0) statements.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts), now))
   if (statements.length === 1) await statements[0]?.run()
   else if (statements.length > 1) await d1.batch(statements)
   return statements.length

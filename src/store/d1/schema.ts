@@ -1,7 +1,9 @@
-/** @module The D1 index (Drizzle): flows, their immutable revisions, and execution summaries. */
+/** @module The D1 index (Drizzle): flows, their immutable revisions, execution summaries, and signed-out sessions. */
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
-import type { ExecutionStatus, Mode, Trigger } from '../../domain/types'
+import { ExecutionStatus, type Mode, type Trigger } from '../../domain/types'
+import { FINAL_EXECUTION } from '../../core/transitions'
 
 export const flows = sqliteTable('flows', {
   id: text('id').primaryKey(),
@@ -24,6 +26,12 @@ export const flowRevisions = sqliteTable(
   (table) => [primaryKey({ columns: [table.flowId, table.revision] })],
 )
 
+/** The statuses of an execution that has not ended: the rows the index sweep checks (index-sweep.ts). */
+export const UNSETTLED = ExecutionStatus.options.filter((status) => !FINAL_EXECUTION.has(status))
+
+/** The condition of the partial index the sweep reads, in the very words its query uses. */
+export const UNSETTLED_CONDITION = `status IN (${UNSETTLED.map((status) => `'${status}'`).join(', ')})`
+
 export const executions = sqliteTable(
   'executions',
   {
@@ -45,16 +53,24 @@ export const executions = sqliteTable(
     replayOf: text('replay_of'),
     parentExecutionId: text('parent_execution_id'),
     version: integer('version').notNull(),
+    /**
+     * When the index last wrote this row, or the sweep last checked it against its object
+     * (store/d1/index-sweep.ts): D1's clock, not the object's. Not part of the summary an object sends.
+     */
+    indexedAt: integer('indexed_at').notNull().default(0),
   },
   (table) => [
     index('executions_created').on(table.createdAt, table.id),
     index('executions_flow_created').on(table.flowId, table.createdAt, table.id),
     index('executions_status_created').on(table.status, table.createdAt, table.id),
     index('executions_parent_created').on(table.parentExecutionId, table.createdAt, table.id),
+    // partial: the sweep reads only the unsettled rows, the oldest first (its WHERE must be this one)
+    index('executions_unsettled').on(table.indexedAt).where(sql.raw(UNSETTLED_CONDITION)),
   ],
 )
 
-export type ExecutionSummary = typeof executions.$inferSelect
+/** What an object sends to the index: the row but for the time the index keeps for itself. */
+export type ExecutionSummary = Omit<typeof executions.$inferSelect, 'indexedAt'>
 
 /**
  * Executions deleted from the index (retention, DELETE): a summary still on its way through the
@@ -70,4 +86,18 @@ export const executionTombstones = sqliteTable(
     deletedAt: integer('deleted_at').notNull(),
   },
   (table) => [index('execution_tombstones_deleted').on(table.deletedAt)],
+)
+
+/**
+ * Dashboard sessions signed out before they expired (dashboard/auth/session.ts): a copy of the
+ * cookie must open nothing. A row lives until the session would have expired; each sign-out prunes
+ * the ones past it.
+ */
+export const revokedSessions = sqliteTable(
+  'revoked_sessions',
+  {
+    nonce: text('nonce').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('revoked_sessions_expires').on(table.expiresAt)],
 )

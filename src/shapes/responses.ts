@@ -18,7 +18,7 @@ import {
 } from '../domain/types'
 import { LogLevel } from '../domain/log'
 import type { FlowDefinition, Task } from '../flow/schema'
-import { ErrorCode } from './errors'
+import { ErrorCode } from './error-code'
 
 /**
  * Stand-ins for the flow definition and a task: their recursive JSON Schemas are generated from the
@@ -133,6 +133,11 @@ export const TaskRunView = z
     parentTaskRunId: z.int().nullable(),
     iteration: z.int().nullable(),
     branch: z.string().nullable(),
+    handler: z.enum(['errors', 'compensate', 'finally']).nullable().openapi({
+      description:
+        "the handler lane the run starts: its scope's errors or finally, or a compensation (README, When things fail)",
+    }),
+    compensates: z.int().nullable().openapi({ description: 'for a compensation: the task run it undoes' }),
     attempts: z.array(AttemptView),
     output: z.unknown(),
     error: ErrorOfTask.nullable(),

@@ -1,9 +1,10 @@
 /** @module The execution as the API shows it (docs/architecture.md, The API): one flat object, times in ISO 8601. */
+import { compensatedRunOf, phaseOf } from '../core/handlers'
 import type { RunState } from '../core/state'
 import { durationMs, type Metric } from '../domain/types'
 import type { ExecutionSummary } from '../store/d1/schema'
 import type { ExecutionRow } from '../store/execution/schema'
-import type { ExecutionSummaryView, ExecutionView, TaskRunView } from './shapes'
+import type { ExecutionSummaryView, ExecutionView, TaskRunView } from './responses'
 
 /** Task runs returned with the execution; more come from `/task-runs?cursor=`. */
 export const TASK_RUNS_PAGE = 500
@@ -20,7 +21,9 @@ export function taskRunView(run: RunState): TaskRunView {
     status: run.status,
     parentTaskRunId: run.parentId,
     iteration: run.iteration,
-    branch: run.parentId === null ? null : run.lane,
+    branch: run.parentId === null || phaseOf(run.lane) ? null : run.lane,
+    handler: phaseOf(run.lane),
+    compensates: compensatedRunOf(run.lane),
     attempts: run.attempts.map((attempt) => ({
       number: attempt.number,
       status: attempt.status,
