@@ -38,7 +38,7 @@ executions.openapi(adhocRunRoute, adhocRun)
 
 executions.openapi(listExecutionsRoute, async (c) => {
   const query = c.req.valid('query')
-  const rows = await listExecutions(c.env.DB, query)
+  const rows = await listExecutions(c.env.DB, { ...query, labels: query.label })
   const last = rows.at(-1)
   return c.json(
     {

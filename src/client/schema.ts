@@ -460,6 +460,9 @@ export interface components {
             input?: unknown
           }
       )[]
+      labels?: {
+        [key: string]: unknown
+      }
       tasks: components['schemas']['Task'][]
       errors?: components['schemas']['Task'][]
       finally?: components['schemas']['Task'][]
@@ -880,6 +883,38 @@ export interface components {
           onTimeout?: unknown
           compensate?: components['schemas']['Task'][]
         }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts?: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff?: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay?: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'label'
+          labels: unknown
+          compensate?: components['schemas']['Task'][]
+        }
     Error: {
       error: {
         /** @enum {string} */
@@ -1014,11 +1049,18 @@ export interface components {
       } | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
     }
     /** @enum {string} */
     Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
     /** @enum {string} */
     Mode: 'sync' | 'async'
+    /** @description key → value; set by the flow and its label tasks (README, Labels) */
+    Labels: {
+      [key: string]: string
+    }
     Execution: {
       id: string
       /** @description null for an ad-hoc run */
@@ -1056,6 +1098,9 @@ export interface components {
       wakeAt: string | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
       /** @description its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs) */
       metrics: components['schemas']['Metric'][]
       droppedLogs: number
@@ -2552,6 +2597,8 @@ export interface operations {
         parentId?: string
         since?: string
         until?: string
+        /** @description key:value; repeat it for executions that carry every one (at most 20) */
+        label?: string[]
         limit?: number
         /** @description the nextCursor of the previous page */
         cursor?: string

@@ -38,7 +38,9 @@ import type { SlotRef } from '../core/admission'
 import { inputForTrigger } from '../domain/headers-rule'
 import { countedEnv, countsRoundTrips, noRoundTrips, type RoundTrips, since } from '../round-trips'
 import { invalidInput } from '../flow/input-schema'
-import type { Issue } from '../flow/issues'
+import { startLabels } from '../runtime/labels'
+import { Secrets } from '../runtime/secrets'
+import type { Labels } from '../domain/labels'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -182,7 +184,13 @@ export class ExecutionObject extends DurableObject<Env> {
     const flow = compiledRevision(request.flowId, request.revision, request.definition)
     const input = inputForTrigger(request.trigger, request.input)
     const issues = flow.input?.check(input.body) ?? []
-    const slot = issues.length > 0 ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
+    const execution = { id: request.executionId, flowId: request.flowId, revision: request.revision }
+    const labelled =
+      issues.length > 0
+        ? null
+        : await startLabels(flow, input, execution, new Secrets(this.env, flow.secrets), request.reuse?.runs ?? [])
+    const refusal = issues.length > 0 ? invalidInput(issues) : labelled?.ok === false ? labelled.error : null
+    const slot = refusal ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
     if (slot?.onLimit === 'reject') {
       const answer = await acquireSlot(this.env, slot, request.executionId)
       if (answer.outcome === 'rejected') {
@@ -191,14 +199,14 @@ export class ExecutionObject extends DurableObject<Env> {
       }
     }
     await this.store.ensureSchema()
-    const row = newExecutionRow(request, input, slot, Date.now())
+    const row = newExecutionRow(request, input, slot, labelled?.ok ? labelled.labels : {}, Date.now())
     this.store.transaction(() => {
       this.store.insertExecution(row)
       this.store.saveRuns(request.reuse?.runs ?? [])
     })
     const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
     const start = () => this.guarded((current) => current.start(), runner)
-    if (issues.length > 0) await this.guarded((current) => current.request(invalidStart(issues)), runner)
+    if (refusal) await this.guarded((current) => current.request({ type: 'invalid', error: refusal }), runner)
     else if (slot?.onLimit === 'queue') {
       const granted = await this.guarded((current) => current.acquireSlot(), runner)
       if (granted && waitMs > 0) await start()
@@ -524,6 +532,7 @@ export function newExecutionRow(
   request: StartRequest,
   input: ExecutionInput,
   slot: SlotRef | null,
+  labels: Labels,
   now: number,
 ): ExecutionRow {
   return {
@@ -553,9 +562,10 @@ export function newExecutionRow(
     parentExecutionId: request.parent?.executionId ?? null,
     parentTaskRunId: request.parent?.taskRunId ?? null,
     depth: request.parent?.depth ?? 0,
+    labels,
+    reactsTo: request.reaction?.executionId ?? null,
+    reactionDepth: request.reaction?.depth ?? 0,
     fingerprint: request.fingerprint ?? null,
     droppedLogs: 0,
   }
 }
-
-const invalidStart = (issues: Issue[]): EngineEvent => ({ type: 'invalid', error: invalidInput(issues) })

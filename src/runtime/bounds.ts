@@ -4,6 +4,7 @@
  */
 import type { ActionResult } from '../actions/define'
 import { jsonBytes } from './json-bytes'
+import { type Labels, MAX_LABELS, mergeLabels } from '../domain/labels'
 
 /** The largest output a task run keeps, the largest `vars` and foreach items an execution holds (JSON bytes). */
 export const MAX_OUTPUT_SIZE = 1024 * 1024
@@ -34,6 +35,19 @@ export function withinBounds(
   const total = jsonBytes(merged, MAX_OUTPUT_SIZE)
   if (total > MAX_OUTPUT_SIZE) return { result: tooLarge('vars would hold', total), vars }
   return { result, vars: merged }
+}
+
+/**
+ * A result as it may be kept, with the labels it leaves (`labels` unchanged when it sets none): a
+ * `label` task that would bring the execution past `MAX_LABELS` fails with a validation_error.
+ */
+export function withinLabels(result: ActionResult, labels: Labels): { result: ActionResult; labels: Labels } {
+  if (result.kind !== 'completed' || !result.labels) return { result, labels }
+  const merged = mergeLabels(labels, result.labels)
+  if (merged) return { result, labels: merged }
+  const count = Object.keys({ ...labels, ...result.labels }).length
+  const message = `an execution carries ${MAX_LABELS} labels at most; these would make ${count}`
+  return { result: { kind: 'failed', error: { type: 'validation_error', message } }, labels }
 }
 
 /** Foreach items kept in one row, or the failure of items too large for it. */

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { ExecutionStatus, Trigger } from '../../domain/types'
 import { FlowId } from '../../domain/flow-ids'
+import { LabelFilter, MAX_LABELS } from '../../domain/labels'
 import {
   EventAccepted,
   ExecutionPage,
@@ -49,6 +50,16 @@ export const ListQuery = z.object({
   parentId: z.string().optional().openapi({ description: 'the children a subflow task started in this execution' }),
   since: Time.optional(),
   until: Time.optional(),
+  label: z
+    .union([LabelFilter, z.array(LabelFilter)])
+    .transform((labels) => (Array.isArray(labels) ? labels : [labels]))
+    .refine((labels) => labels.length <= MAX_LABELS, `filter by ${MAX_LABELS} labels at most`)
+    .optional()
+    .openapi({
+      type: 'array',
+      items: { type: 'string' },
+      description: 'key:value; repeat it for executions that carry every one (at most 20)',
+    }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: Cursor.optional(),
 })

@@ -49,7 +49,8 @@ async function runsPage(api: Api, execution: ExecutionView, after: number): Prom
 /** The task ids of a definition, depth first. */
 function taskIdsOf(definition: FlowView['definition'] | null): string[] {
   const ids: string[] = []
-  if (definition) walkTasks(definition.tasks, [], (task) => ids.push(task.id))
+  for (const list of definition ? [definition.tasks, definition.errors ?? [], definition.finally ?? []] : [])
+    walkTasks(list, [], (task) => ids.push(task.id))
   return ids
 }
 
@@ -99,7 +100,7 @@ export async function executionPage(
     gantt: <Gantt page={page} frame={frame} executionId={execution.id} />,
     topology: definition ? (
       <Topology
-        tasks={definition.tasks}
+        definition={definition}
         counts={totals.ok ? countsByTask(totals.data.items) : new Map()}
         label={`Topology of ${execution.flowId} revision ${execution.revision}`}
       />

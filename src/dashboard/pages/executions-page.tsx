@@ -7,7 +7,7 @@ import { isFinal } from '../core/status'
 import { formatDuration, formatTime } from '../core/time'
 import type { View } from '../view'
 import { ExecutionStatus } from '../../domain/types'
-import { Badge, Problem, Select, ShortId } from './components'
+import { Badge, LabelChips, Problem, Select, ShortId } from './components'
 import { Region } from './region'
 
 /** Time ranges offered, as `since` = now minus this. */
@@ -22,6 +22,8 @@ export const RANGES: Record<string, number> = {
 export interface ListFilter {
   flowId: string
   status: string
+  /** `key:value` filters separated by spaces: executions carrying every one. */
+  label: string
   range: string
   since: string
   until: string
@@ -33,6 +35,7 @@ export function filterOf(query: Record<string, string>): ListFilter {
   return {
     flowId: query['flowId'] ?? '',
     status: query['status'] ?? '',
+    label: query['label'] ?? '',
     range: query['range'] ?? '',
     since: query['since'] ?? '',
     until: query['until'] ?? '',
@@ -50,6 +53,7 @@ export function apiQuery(filter: ListFilter, now: number): URLSearchParams {
   const query = new URLSearchParams({ limit: '25' })
   if (filter.flowId) query.set('flowId', filter.flowId)
   if (filter.status) query.set('status', filter.status)
+  for (const label of filter.label.split(/\s+/).filter(Boolean)) query.append('label', label)
   const range = RANGES[filter.range]
   if (range !== undefined) query.set('since', new Date(now - range).toISOString())
   else if (filter.since) query.set('since', asIso(filter.since))
@@ -85,6 +89,10 @@ function Filters({ filter, flows }: { filter: ListFilter; flows: FlowView[] }) {
         selected={filter.status}
         blank="any status"
       />
+      <label>
+        Labels
+        <input type="text" name="label" value={filter.label} placeholder="key:value key:value" />
+      </label>
       <Select
         label="Created in"
         name="range"
@@ -122,6 +130,7 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
             <th>Created (UTC)</th>
             <th class="num">Duration</th>
             <th class="hide-narrow">Error</th>
+            <th class="hide-narrow">Labels</th>
           </tr>
         </thead>
         <tbody>
@@ -145,6 +154,9 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
               <td class="num">{formatDuration(item.durationMs)}</td>
               <td class="hide-narrow">
                 {item.error ? `${item.error.type}${item.error.taskId ? ` in ${item.error.taskId}` : ''}` : ''}
+              </td>
+              <td class="hide-narrow">
+                <LabelChips labels={item.labels} />
               </td>
             </tr>
           ))}

@@ -117,7 +117,7 @@ export async function flowPage(
           </details>
           <h3>Topology</h3>
           <Topology
-            tasks={shown.definition.tasks}
+            definition={shown.definition}
             counts={null}
             label={`Topology of ${flow.data.id} revision ${shown.revision}`}
           />
