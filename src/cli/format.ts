@@ -107,6 +107,14 @@ export const metricsText = (metrics: Execution['metrics']): string =>
     .join(' · ')
 
 /** An execution: its fields, one a line, then its task runs. */
+/** `key=value key=value`, or null when there are none. */
+const labelsText = (labels: Record<string, string>): string | null =>
+  Object.keys(labels).length === 0
+    ? null
+    : Object.entries(labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' ')
+
 export function executionText(execution: Execution): string {
   const fields: [string, string | null][] = [
     ['id', execution.id],
@@ -119,6 +127,8 @@ export function executionText(execution: Execution): string {
     ['wakes at', execution.wakeAt ? when(execution.wakeAt) : null],
     ['replay of', execution.replayOf],
     ['parent', execution.parentExecutionId],
+    ['reacts to', execution.reactsTo],
+    ['labels', labelsText(execution.labels)],
     ['metrics', execution.metrics.length ? metricsText(execution.metrics) : null],
     ['error', execution.error ? errorText(execution.error) : null],
     ['output', execution.output === null ? null : oneLine(execution.output, 200)],

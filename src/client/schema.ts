@@ -178,6 +178,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/executions/counts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Executions created since a time, counted by time bin and status (the dashboard chart) */
+    get: operations['countExecutions']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/executions/{id}': {
     parameters: {
       query?: never
@@ -460,6 +477,9 @@ export interface components {
             input?: unknown
           }
       )[]
+      labels?: {
+        [key: string]: unknown
+      }
       tasks: components['schemas']['Task'][]
       errors?: components['schemas']['Task'][]
       finally?: components['schemas']['Task'][]
@@ -880,6 +900,38 @@ export interface components {
           onTimeout?: unknown
           compensate?: components['schemas']['Task'][]
         }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts?: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff?: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay?: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'label'
+          labels: unknown
+          compensate?: components['schemas']['Task'][]
+        }
     Error: {
       error: {
         /** @enum {string} */
@@ -1014,11 +1066,32 @@ export interface components {
       } | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
     }
     /** @enum {string} */
     Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
     /** @enum {string} */
     Mode: 'sync' | 'async'
+    /** @description key → value; set by the flow and its label tasks (README, Labels) */
+    Labels: {
+      [key: string]: string
+    }
+    ExecutionCounts: {
+      binMs: number
+      /** @description the bins and statuses with executions, oldest first */
+      items: components['schemas']['ExecutionCount'][]
+    }
+    ExecutionCount: {
+      /**
+       * Format: date-time
+       * @description the start of the bin
+       */
+      start: string
+      status: components['schemas']['ExecutionStatus']
+      count: number
+    }
     Execution: {
       id: string
       /** @description null for an ad-hoc run */
@@ -1056,6 +1129,9 @@ export interface components {
       wakeAt: string | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
       /** @description its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs) */
       metrics: components['schemas']['Metric'][]
       droppedLogs: number
@@ -2552,6 +2628,8 @@ export interface operations {
         parentId?: string
         since?: string
         until?: string
+        /** @description key:value; repeat it for executions that carry every one (at most 20) */
+        label?: string[]
         limit?: number
         /** @description the nextCursor of the previous page */
         cursor?: string
@@ -2714,6 +2792,57 @@ export interface operations {
       }
       /** @description code internal, or a sync flow that failed or was killed answers its error */
       500: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  countExecutions: {
+    parameters: {
+      query: {
+        since: string
+        /** @description the width of a bin */
+        binMs: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the counts, from the index */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionCounts']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }

@@ -78,6 +78,8 @@ export interface CompiledFlow {
   /** The ids of the flow's own `errors` and `finally` tasks (`compensate` is always empty). */
   readonly handlers: Handlers
   readonly tasks: ReadonlyMap<string, CompiledTask>
+  /** The flow's labels, evaluated to a record when an execution starts (null: it has none). */
+  readonly labels: Compiled | null
   /** The secrets the flow names where they are known before it runs, with their paths. */
   readonly secrets: readonly SecretUse[]
 }
@@ -224,6 +226,14 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     periodMs: parseDuration(definition.rateLimit.period) ?? 60_000,
     key: keyOf('rateLimit'),
   }
+  let labels: Compiled | null = null
+  try {
+    labels = definition.labels === undefined ? null : compileValue(definition.labels, ['labels'], budget)
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error
+    issues.push({ path: formatPath(error.path), message: error.message })
+  }
+  if (labels) secrets.push(...usesOf([labels]))
   if (issues.length > 0) throw new FlowInvalid(issues)
   return {
     flowId,
@@ -246,6 +256,7 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     root: definition.tasks.map((task) => task.id),
     handlers: flowHandlers,
     tasks,
+    labels,
     secrets,
   }
 }

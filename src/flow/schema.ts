@@ -18,6 +18,7 @@ import { InputHeaders } from './input-headers'
 import { SECRET_PREFIX } from '../domain/flow-secrets'
 import { InputSchema } from './input-schema'
 import { Concurrency, RateLimit } from './flow-control'
+import { LabelKey, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -172,6 +173,11 @@ export const FlowDefinition = z
     /** How many triggers per period (per key); more are refused with 429. */
     rateLimit: RateLimit.optional(),
     triggers: z.array(TriggerDefinition).optional(),
+    /** Labels every execution starts with; a value may be a template over the input (README, Labels). */
+    labels: z
+      .record(LabelKey, templated(LabelValue))
+      .refine((labels) => Object.keys(labels).length <= MAX_LABELS, TOO_MANY_LABELS)
+      .optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
     /** Run when a task of the flow fails for good and no container's `errors` handled it. */
     errors: z.array(Task).min(1, 'needs at least one task').optional(),

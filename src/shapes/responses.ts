@@ -153,6 +153,14 @@ export const TaskRunView = z
 
 export const TaskRunPage = page(TaskRunView).openapi('TaskRunPage')
 
+const Labels = z
+  .record(z.string(), z.string())
+  .openapi('Labels', { description: 'key → value; set by the flow and its label tasks (README, Labels)' })
+const ReactsTo = z
+  .string()
+  .nullable()
+  .openapi({ description: 'the ended execution an execution trigger started this one for' })
+
 export const ExecutionView = z
   .object({
     id: z.string(),
@@ -172,6 +180,8 @@ export const ExecutionView = z
     wakeAt: TimeOrNull,
     replayOf: z.string().nullable(),
     parentExecutionId: z.string().nullable(),
+    reactsTo: ReactsTo,
+    labels: Labels,
     metrics: z.array(MetricView).openapi({
       description:
         "its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs)",
@@ -199,10 +209,27 @@ export const ExecutionSummaryView = z
     error: z.object({ type: z.string(), taskId: z.string().nullable(), message: z.string().nullable() }).nullable(),
     replayOf: z.string().nullable(),
     parentExecutionId: z.string().nullable(),
+    reactsTo: ReactsTo,
+    labels: Labels,
   })
   .openapi('ExecutionSummary')
 
 export const ExecutionPage = page(ExecutionSummaryView).openapi('ExecutionPage')
+
+export const ExecutionCount = z
+  .object({
+    start: Time.openapi({ description: 'the start of the bin' }),
+    status: Status,
+    count: z.int(),
+  })
+  .openapi('ExecutionCount')
+
+export const ExecutionCounts = z
+  .object({
+    binMs: z.int(),
+    items: z.array(ExecutionCount).openapi({ description: 'the bins and statuses with executions, oldest first' }),
+  })
+  .openapi('ExecutionCounts')
 
 export const RunTotal = z
   .object({

@@ -88,6 +88,8 @@ export function executionView(
     wakeAt: iso(row.wakeAt),
     replayOf: row.replayOf,
     parentExecutionId: row.parentExecutionId,
+    reactsTo: row.reactsTo,
+    labels: row.labels,
     metrics: executionMetrics(metricSums),
     droppedLogs: row.droppedLogs,
     taskRunCount: runCount,
@@ -97,13 +99,14 @@ export function executionView(
 }
 
 /**
- * An execution in a list, from its D1 summary: every column of it but `version`, times in ISO
- * 8601, the error's columns as one object.
+ * An execution in a list, from its D1 summary: every column of it but `version` and
+ * `reactionDepth`, times in ISO 8601, the error's columns as one object.
  */
 export function summaryView(row: ExecutionSummary): ExecutionSummaryView {
-  const { errorType, errorTaskId, errorMessage, version: _version, ...columns } = row
+  const { errorType, errorTaskId, errorMessage, version: _version, reactionDepth: _depth, ...columns } = row
   return {
     ...columns,
+    labels: row.labels ?? {},
     createdAt: iso(row.createdAt),
     startedAt: iso(row.startedAt),
     endedAt: iso(row.endedAt),

@@ -54,4 +54,28 @@ describe('the dashboard pages', () => {
     expect(flow.text).toContain('YAML')
     expect((await page('/executions/nope')).response.status).toBe(404)
   })
+
+  it('shows labels as chips on the execution and in the list, and filters the list by them', async () => {
+    const customer = `c${crypto.randomUUID().slice(0, 8)}`
+    const { flowId, executionId } = await start(
+      {
+        labels: { customer: '{{ input.body.customer }}' },
+        tasks: [{ id: 'tag', type: 'label', labels: { vip: 'yes' } }],
+      },
+      { customer },
+    )
+    const other = await start({ tasks: [{ id: 'a', type: 'log', message: 'x' }] })
+    await waitFor(executionId, finished)
+    await waitFor(other.executionId, finished)
+    const detail = await page(`/executions/${executionId}`)
+    expect(detail.text).toContain(`class="chip" href="/?label=customer%3A${customer}" data-label="customer"`)
+    expect(detail.text).toContain('data-label="vip"')
+    await listed(`label=customer:${customer}`, 1)
+    await listed(`flowId=${other.flowId}`, 1)
+    const filtered = await page(`/?label=${encodeURIComponent(`customer:${customer} vip:yes`)}`)
+    expect(filtered.text).toContain(executionId)
+    expect(filtered.text).not.toContain(other.executionId)
+    expect(filtered.text).toContain(`value="customer:${customer} vip:yes"`)
+    expect(filtered.text).toContain(flowId)
+  })
 })

@@ -35,6 +35,7 @@ dl.facts dd{margin:0;word-break:break-all}
 .badge.st-killed{color:var(--killed)}.badge.st-running{color:var(--running)}.badge.st-delayed{color:var(--delayed)}
 .badge.st-waiting{color:var(--waiting)}.badge.st-paused{color:var(--paused)}.badge.st-pending{color:var(--muted)}
 .badge.st-skipped{color:var(--muted);border-style:dashed}.badge.st-killing{color:var(--killing)}
+.chips{display:inline-flex;flex-wrap:wrap;gap:.25rem}.chip{display:inline-block;padding:0 .45rem;border:1px solid var(--line);border-radius:.3rem;background:var(--panel);font-size:.8rem;white-space:nowrap;text-decoration:none}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.5rem 0 1rem;padding:.75rem;background:var(--panel);border:1px solid var(--line)}
 form.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}
 input,select,textarea,button{font:inherit;color:inherit}
@@ -89,6 +90,11 @@ svg .axis text{fill:var(--muted);font-size:11px}
 .lane rect{fill:none;stroke:var(--line);stroke-dasharray:2 2}
 .lane-label{fill:var(--muted);font-size:11px}
 .lane-skipped .lane-label{font-style:italic}
+.lane-handler rect{stroke:#8250df;stroke-dasharray:5 3}
+.lane-handler .lane-label{fill:#8250df}
+.handler .gantt-label{font-style:italic}
+.handler .seg rect{stroke:#8250df;stroke-width:1;stroke-dasharray:3 2}
+.handler-rule{stroke:#8250df;stroke-dasharray:5 3}
 .edge{stroke:#57606a;stroke-width:1.5}
 .arrowhead{fill:#57606a}
 .chart rect.hit{fill:transparent}

@@ -52,6 +52,12 @@ export const executions = sqliteTable(
     errorMessage: text('error_message'),
     replayOf: text('replay_of'),
     parentExecutionId: text('parent_execution_id'),
+    /** Its labels (README, Labels); the filter reads `execution_labels`. Null: none. */
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>(),
+    /** The ended execution an `execution` trigger started it for. */
+    reactsTo: text('reacts_to'),
+    /** How many reactions led to it (null: a summary sent before reactions were, read as 0). */
+    reactionDepth: integer('reaction_depth'),
     version: integer('version').notNull(),
     /**
      * When the index last wrote this row, or the sweep last checked it against its object
@@ -71,6 +77,25 @@ export const executions = sqliteTable(
 
 /** What an object sends to the index: the row but for the time the index keeps for itself. */
 export type ExecutionSummary = Omit<typeof executions.$inferSelect, 'indexedAt'>
+
+/**
+ * One row per label of an indexed execution, written with its summary (index-batch.ts): a list
+ * filtered by label reads its index — newest first, from the cursor on — instead of scanning.
+ */
+export const executionLabels = sqliteTable(
+  'execution_labels',
+  {
+    executionId: text('execution_id').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    /** The execution's, so that the index serves the list's order and cursor. */
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.executionId, table.key] }),
+    index('execution_labels_filter').on(table.key, table.value, table.createdAt, table.executionId),
+  ],
+)
 
 /**
  * Executions deleted from the index (retention, DELETE): a summary still on its way through the
