@@ -35,6 +35,9 @@ export function extent(value: unknown): number {
  */
 export const DEEP_WORK = 100
 
+/** Units of work per character JSONata writes as JSON: its replacer is called for every value. */
+const JSON_WORK = 10
+
 const cost = (work: number, size = 0): NativeCost => ({ work, size })
 const constant: Rule = () => cost(1)
 /** One pass over the first argument. */
@@ -84,7 +87,13 @@ const replace: Rule = ([text, , replacement, limit]) => {
 /** `$string(value, prettify)`: the JSON text, indented when asked. */
 const string: Rule = ([value, prettify], measure) => {
   const weight = measure.weight(value)
-  return cost(1 + weight, prettify === true ? 4 * weight : weight)
+  return cost(1 + weight * JSON_WORK, prettify === true ? 4 * weight : weight)
+}
+
+/** `$spread`: an array's items are appended one by one, each append copying the list so far. */
+const spread: Rule = ([value], measure) => {
+  const weight = measure.weight(value)
+  return cost(1 + weight + (Array.isArray(value) ? (weight * weight) / 2 : 0))
 }
 
 /** `$sort`: n·log n comparisons. */
@@ -140,7 +149,7 @@ export const NATIVE_COSTS = {
   lookup: deep,
   append: linearAll,
   exists: constant,
-  spread: deep,
+  spread,
   merge: deep,
   reverse: linear,
   each: linear,
@@ -159,7 +168,7 @@ export const NATIVE_COSTS = {
   eval: linearAll,
   toMillis: linearAll,
   fromMillis: picture,
-  clone: ([value], measure) => cost(1 + measure.weight(value), measure.weight(value)),
+  clone: ([value], measure) => cost(1 + measure.weight(value) * JSON_WORK * 2, measure.weight(value)),
   // bound per evaluation rather than once: `$now(picture)` formats like `$fromMillis`
   now: ([text, zone], measure) => picture([null, text, zone], measure),
   millis: constant,

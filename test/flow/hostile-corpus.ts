@@ -43,6 +43,11 @@ export const HOSTILE: readonly { source: string; verdict: Verdict; why: string }
     verdict: 'size',
     why: 'a long separator in the options',
   },
+  {
+    source: '$spread([5..99994])',
+    verdict: 'steps',
+    why: 'found by the fuzzer: $spread appends item by item (291 s before)',
+  },
   { source: '$distinct([1..20000])', verdict: 'steps', why: 'quadratic comparisons inside one native' },
   { source: '$sort([1..200000].($string()))', verdict: 'steps', why: 'n log n comparisons inside one native' },
   {
