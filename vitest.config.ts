@@ -48,6 +48,8 @@ export default defineConfig(async () => {
             FLOW_SECRET_TEST_URL_USER: 'Us er;:=|Ünï@p',
             FLOW_SECRET_TEST_URL_HOST: 'TenantABC42',
             FLOW_SECRET_TEST_URL_IDN: 'Tenant-ÄBC-42',
+            // set with a stray newline, which a header value loses
+            FLOW_SECRET_TEST_URL_NL: 'nl-secret-2718\n',
             FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
             // a variable flows must not be able to read
             HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',

@@ -1,6 +1,7 @@
 /**
  * @module The forms a secret's value takes in what an execution records, one character at a time,
- * so that any mix of them is found: as it is; JSON-escaped (`\"`, `\\`, `\n`, `\u00e9`);
+ * so that any mix of them is found: as it is; JSON-escaped (`\"`, `\\`, `\n`, `\u00e9`), once or
+ * twice (JSON text inside a JSON string); HTML-escaped (`&amp;`);
  * percent-encoded as UTF-8 with either case of hex digit, which covers every percent-encode set of
  * the WHATWG URL standard (fragment, query, special-query, path, userinfo, component,
  * `application/x-www-form-urlencoded`) and `encodeURIComponent` / `encodeURI`, whichever characters
@@ -16,14 +17,26 @@ const literal = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
 const hex = (byte: number) => byte.toString(16).padStart(2, '0')
 const utf8 = new TextEncoder()
 
+/** The characters HTML escapes, as escaped. */
+const HTML: Record<string, string[]> = {
+  '&': ['&amp;'],
+  '<': ['&lt;'],
+  '>': ['&gt;'],
+  '"': ['&quot;', '&#34;'],
+  "'": ['&#39;', '&#x27;', '&apos;'],
+}
+
 /** Every form one character (a code point) of a secret may take. */
 export function charForms(char: string): string[] {
-  const forms = new Set([char, char.toLowerCase(), JSON.stringify(char).slice(1, -1)])
+  const json = JSON.stringify(char).slice(1, -1)
+  // JSON inside a JSON string (a body that is JSON text), and HTML (an error page quoting a URL)
+  const forms = new Set([char, char.toLowerCase(), json, JSON.stringify(json).slice(1, -1), ...(HTML[char] ?? [])])
   const bytes = [...utf8.encode(char)]
   forms.add(bytes.map((byte) => `%${hex(byte)}`).join(''))
   forms.add(bytes.map((byte) => `%${hex(byte).toUpperCase()}`).join(''))
-  if (char.codePointAt(0)! > 0x7e) {
-    // JSON that escapes everything outside ASCII, one UTF-16 unit at a time
+  const code = char.codePointAt(0)!
+  if (code < 0x20 || code > 0x7e) {
+    // JSON that escapes everything outside printable ASCII, one UTF-16 unit at a time
     const units = [...Array(char.length).keys()].map((index) => char.charCodeAt(index).toString(16).padStart(4, '0'))
     forms.add(units.map((unit) => `\\u${unit}`).join(''))
     forms.add(units.map((unit) => `\\u${unit.toUpperCase()}`).join(''))

@@ -79,11 +79,15 @@ export class Secrets implements SecretSource, ActionSecrets, Masker {
     return this.values[group] as string
   }
 
-  /** Masks `value` with `mask` from now on, in every form it takes. */
+  /** Masks `value` with `mask` from now on, in every form it takes, and without the white space around it. */
   private remember(value: string, mask: string): void {
     if (value === '' || this.masks.get(value) === mask) return
-    this.masks.set(value, mask)
-    this.forms.set(value, valueForms(value))
+    // a value set with a stray newline loses it in a header (trimmed) or at either end of a URL
+    for (const form of new Set([value, value.trim()])) {
+      if (form === '') continue
+      this.masks.set(form, mask)
+      this.forms.set(form, valueForms(form))
+    }
     this.values = [...this.masks.keys()].sort((a, b) => b.length - a.length)
     this.pattern = new RegExp(this.values.map((each) => `(${formsPattern(each)})`).join('|'), 'g')
   }

@@ -252,6 +252,7 @@ describe('secrets in the URL of an http task', () => {
         call('userinfo', `http://ada:{{ $secret('TEST_URL_USER') }}@127.0.0.1:${port}/status/500`),
         call('host', `http://{{ $secret('TEST_URL_HOST') }}.invalid:1/x`),
         call('idn', `http://{{ $secret('TEST_URL_IDN') }}.invalid:1/x`),
+        call('header', target('/echo'), { headers: { 'x-key': "{{ $secret('TEST_URL_NL') }}" } }),
         { id: 'say', type: 'log', message: '{{ $string(outputs) }}' },
       ],
     })
@@ -263,8 +264,11 @@ describe('secrets in the URL of an http task', () => {
     }
     expect(runs.echo.status).toBe('completed')
     const text = await everything(executionId)
-    const values = ['PART', 'USER', 'HOST', 'IDN'].map((name) => env[`FLOW_SECRET_TEST_URL_${name}`] as string)
-    for (const value of values) for (const form of urlForms(value)) expect(text).not.toContain(form)
+    expect(runs.header.output.body.headers['x-key']).toBe('[secret:TEST_URL_NL]')
+    const values = ['PART', 'USER', 'HOST', 'IDN', 'NL'].map((name) => env[`FLOW_SECRET_TEST_URL_${name}`] as string)
+    for (const value of values) {
+      for (const form of [...urlForms(value), ...urlForms(value.trim())]) expect(text).not.toContain(form)
+    }
     // the parts of the URL around a secret stay readable when it was kept whole
     expect(runs.query.error.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/status\/500\?k=\[secret:TEST_URL_PART\]/)
     expect(runs.host.error.message).toContain('http://[secret:TEST_URL_HOST].invalid:1/x')

@@ -57,6 +57,23 @@ describe('the secrets of an execution', () => {
     expect(secrets.mask('cut at a"b…')).toBe('cut at a"b…')
   })
 
+  it('masks a value set with white space around it without that space too (a header value is trimmed)', () => {
+    const secrets = new Secrets({ FLOW_SECRET_KEY: ' tok-3141\n' }, [{ name: 'KEY', path: [] }])
+    expect(secrets.mask({ authorization: 'Bearer tok-3141', raw: 'x tok-3141\n' })).toEqual({
+      authorization: 'Bearer [secret:KEY]',
+      raw: 'x[secret:KEY]',
+    })
+  })
+
+  it('masks a secret escaped twice as JSON (JSON text in a string), HTML-escaped, or with non-ASCII escaped', () => {
+    const value = 'a"b\\c&d<é\n'
+    const secrets = new Secrets({ FLOW_SECRET_KEY: value }, [{ name: 'KEY', path: [] }])
+    const twice = JSON.stringify(JSON.stringify({ key: value }))
+    expect(secrets.mask(twice)).toBe(JSON.stringify(JSON.stringify({ key: '[secret:KEY]' })))
+    expect(secrets.mask('<p>a&quot;b\\c&amp;d&lt;é\n</p>')).toBe('<p>[secret:KEY]</p>')
+    expect(secrets.mask('{"k":"a\\"b\\\\c&d<\\u00E9\\u000A"}')).toBe('{"k":"[secret:KEY]"}')
+  })
+
   it('after a rotation, masks the old value and the new one', () => {
     const env: Record<string, string> = { FLOW_SECRET_KEY: 'old-value-1' }
     const secrets = new Secrets(env, [])
