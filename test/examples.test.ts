@@ -2,19 +2,33 @@ import { env } from 'cloudflare:workers'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { actions } from '../src/actions/index'
+import alertFailures from '../examples/alert_failures.json'
 import approval from '../examples/approval.json'
 import batch from '../examples/batch.json'
 import deliver from '../examples/deliver.json'
 import fanout from '../examples/fanout.json'
 import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
+import ordersBroken from '../examples/orders-broken.json'
 import parent from '../examples/parent.json'
 import route from '../examples/route.json'
 import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
-import { call, finished, json, putFlow, waitFor } from './helpers/api'
+import { call, finished, json, listed, putFlow, waitFor } from './helpers/api'
 
-const examples = { approval, batch, deliver, fanout, flaky, greet, parent, route, tagged, validate }
+const examples = {
+  alert_failures: alertFailures,
+  approval,
+  batch,
+  deliver,
+  fanout,
+  flaky,
+  greet,
+  parent,
+  route,
+  tagged,
+  validate,
+}
 
 /** The examples call the local target on 127.0.0.1:9100; tests serve it elsewhere. */
 const local = (flow: object) => JSON.parse(JSON.stringify(flow).replaceAll('http://127.0.0.1:9100', env.TARGET_URL))
@@ -75,6 +89,21 @@ describe('examples/', () => {
     const { executionId } = await trigger('tagged', { customer: 'ada', order: 7, total: 250 })
     const done = await waitFor(executionId, finished)
     expect(done.labels).toEqual({ customer: 'ada', channel: 'web', size: 'large' })
+  })
+
+  it('alert_failures posts every failed execution of orders to the target, once', async () => {
+    await putFlow('orders', local(ordersBroken))
+    const { response, executionId } = await trigger('orders', {})
+    expect(response.status).toBe(500)
+    const page = await listed('flowId=alert_failures', 1)
+    expect(page.items[0]).toMatchObject({ trigger: 'execution', reactsTo: executionId })
+    await waitFor(page.items[0].id, finished)
+    const posted = await json(fetch(`${env.TARGET_URL}/captured/failed-${executionId}`))
+    expect(posted).toHaveLength(1)
+    expect(JSON.parse(posted[0].body)).toMatchObject({
+      text: expect.stringMatching(/^orders failed in compute: /),
+      execution: executionId,
+    })
   })
 
   it('parent greets through the greet flow', async () => {
