@@ -43,6 +43,13 @@ export default defineConfig(async () => {
             // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
             FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
             FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
+            // secrets in the forms a URL gives them: every ASCII punctuation, spaces, both cases, beyond ASCII
+            FLOW_SECRET_TEST_URL_PART: 'Pa ss|W0rd!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ Ünï中😀',
+            FLOW_SECRET_TEST_URL_USER: 'Us er;:=|Ünï@p',
+            FLOW_SECRET_TEST_URL_HOST: 'TenantABC42',
+            FLOW_SECRET_TEST_URL_IDN: 'Tenant-ÄBC-42',
+            // set with a stray newline, which a header value loses
+            FLOW_SECRET_TEST_URL_NL: 'nl-secret-2718\n',
             FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
             // a variable flows must not be able to read
             HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',

@@ -25,8 +25,11 @@ const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
 applyMigrations(config, state)
 const dev = await startDev(config, state, '/api/flows')
 const median = (values: number[]) => stats(values).p50
-const put = (id: string, body: object) =>
-  fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) }).then((r) => r.json())
+/** A flow PUT's answer, an error body included. */
+async function put(id: string, body: object): Promise<{ error?: unknown }> {
+  const response = await fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) })
+  return (await response.json()) as { error?: unknown }
+}
 
 try {
   await put('calm', { tasks: [{ id: 'w', type: 'wait', event: 'never' }] })
@@ -42,7 +45,7 @@ try {
     let outcome = ''
     for (let round = 0; round < ROUNDS; round++) {
       const started = performance.now()
-      const { executionId } = await (await post(`${dev.url}/hooks/${id}`, {})).json()
+      const { executionId } = (await (await post(`${dev.url}/hooks/${id}`, {})).json()) as { executionId: string }
       const probes: number[] = []
       for (;;) {
         const begin = performance.now()

@@ -9,12 +9,12 @@ import deliver from '../examples/deliver.json'
 import fanout from '../examples/fanout.json'
 import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
-import ordersBroken from '../examples/orders-broken.json'
+import orderSaga from '../examples/order-saga.json'
 import parent from '../examples/parent.json'
 import route from '../examples/route.json'
 import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
-import { call, finished, json, listed, putFlow, waitFor } from './helpers/api'
+import { call, finished, json, listedWhere, putFlow, waitFor } from './helpers/api'
 
 const examples = {
   alert_failures: alertFailures,
@@ -24,6 +24,7 @@ const examples = {
   fanout,
   flaky,
   greet,
+  orderSaga,
   parent,
   route,
   tagged,
@@ -91,17 +92,18 @@ describe('examples/', () => {
     expect(done.labels).toEqual({ customer: 'ada', channel: 'web', size: 'large' })
   })
 
-  it('alert_failures posts every failed execution of orders to the target, once', async () => {
-    await putFlow('orders', local(ordersBroken))
-    const { response, executionId } = await trigger('orders', {})
-    expect(response.status).toBe(500)
-    const page = await listed('flowId=alert_failures', 1)
-    expect(page.items[0]).toMatchObject({ trigger: 'execution', reactsTo: executionId })
-    await waitFor(page.items[0].id, finished)
+  it('alert_failures posts every failed order saga to the target, once', async () => {
+    const { executionId } = await trigger('orderSaga', { orderId: 'o-8', sku: 'cup', amount: 3 })
+    const page = await listedWhere('flowId=alert_failures', (found) =>
+      found.items.some((item: { reactsTo: string }) => item.reactsTo === executionId),
+    )
+    const reaction = page.items.find((item: { reactsTo: string }) => item.reactsTo === executionId)
+    expect(reaction).toMatchObject({ trigger: 'execution' })
+    await waitFor(reaction.id, finished)
     const posted = await json(fetch(`${env.TARGET_URL}/captured/failed-${executionId}`))
     expect(posted).toHaveLength(1)
     expect(JSON.parse(posted[0].body)).toMatchObject({
-      text: expect.stringMatching(/^orders failed in compute: /),
+      text: expect.stringMatching(/^orderSaga failed in ship: /),
       execution: executionId,
     })
   })
@@ -125,5 +127,38 @@ describe('examples/', () => {
     await waitFor(executionId, (e) => e.status === 'waiting')
     await call('POST', `/api/executions/${executionId}/events/approved`, { by: 'ops' })
     expect((await waitFor(executionId, finished)).vars).toEqual({ approvedBy: 'ops' })
+  })
+
+  it('orderSaga: ship fails, errors alerts, refund and release undo charge and reserve, finally logs', async () => {
+    const { executionId } = await trigger('orderSaga', { orderId: 'o-7', sku: 'mug', amount: 12 })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('failed')
+    expect(done.error).toMatchObject({
+      taskId: 'ship',
+      type: 'http_error',
+      attempt: 1,
+      compensation: { ran: 2, completed: 2, failed: 0 },
+    })
+    type Run = { taskId: string; status: string; handler: string | null; attempts: { input: any }[] }
+    expect(done.taskRuns.map((run: Run) => [run.taskId, run.status, run.handler])).toEqual([
+      ['reserve', 'completed', null],
+      ['charge', 'completed', null],
+      ['ship', 'failed', null],
+      ['alert', 'completed', 'errors'],
+      ['refund', 'completed', 'compensate'],
+      ['release', 'completed', 'compensate'],
+      ['outcome', 'completed', 'finally'],
+    ])
+    const refund = done.taskRuns.find((run: Run) => run.taskId === 'refund')
+    expect(refund.attempts[0].input.body).toEqual({
+      undo: 'charge',
+      payment: JSON.stringify({ order: 'o-7', amount: 12 }),
+    })
+    const logs = await json(call('GET', `/api/executions/${executionId}/logs`))
+    const messages = logs.items.map((line: { message: string }) => line.message)
+    expect(messages.find((message: string) => message.startsWith('order o-7: ship failed'))).toMatch(
+      /^order o-7: ship failed after 1 attempt\(s\): .*503/,
+    )
+    expect(messages).toContain('order o-7 ended failed')
   })
 })

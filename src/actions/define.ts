@@ -37,7 +37,10 @@ export interface ActionContext {
 export interface ActionSecrets {
   /** The value of the flow's secret `name`; throws a `validation_error` when it cannot be read. */
   read(name: string): string
-  /** `value` was computed from `source`: it is masked like the secrets `source` holds. */
+  /**
+   * `value` was computed from `source`: unless masking still finds in it every secret `source`
+   * holds, it is masked whole, like them.
+   */
   conceal(value: string, source: string): void
 }
 

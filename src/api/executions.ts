@@ -2,6 +2,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { type ExecutionSummary } from '../store/d1/schema'
 import { listExecutions } from '../store/d1/executions'
+import { countExecutions } from '../store/d1/stats'
 import { resolveRevision } from '../store/d1/resolve-revision'
 import { executionObjectId, newExecutionId } from '../objects/stubs'
 import { adhocRun } from './adhoc'
@@ -12,6 +13,7 @@ import { AdhocRun, LogLine } from '../shapes/responses'
 import {
   adhocRunRoute,
   controlRoute,
+  countExecutionsRoute,
   deleteExecutionRoute,
   getExecutionRoute,
   listExecutionsRoute,
@@ -47,6 +49,17 @@ executions.openapi(listExecutionsRoute, async (c) => {
     },
     200,
   )
+})
+
+// before `/{id}`, which would take `counts` for an id
+executions.openapi(countExecutionsRoute, async (c) => {
+  const { since, binMs } = c.req.valid('query')
+  const items = (await countExecutions(c.env.DB, since, binMs)).map(({ bin, status, count }) => ({
+    start: new Date(bin * binMs).toISOString(),
+    status,
+    count,
+  }))
+  return c.json({ binMs, items }, 200)
 })
 
 /** 404 for an execution id, which the answer still names. */

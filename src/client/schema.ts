@@ -178,6 +178,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/executions/counts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Executions created since a time, counted by time bin and status (the dashboard chart) */
+    get: operations['countExecutions']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/executions/{id}': {
     parameters: {
       query?: never
@@ -1069,6 +1086,20 @@ export interface components {
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
     Labels: {
       [key: string]: string
+    }
+    ExecutionCounts: {
+      binMs: number
+      /** @description the bins and statuses with executions, oldest first */
+      items: components['schemas']['ExecutionCount'][]
+    }
+    ExecutionCount: {
+      /**
+       * Format: date-time
+       * @description the start of the bin
+       */
+      start: string
+      status: components['schemas']['ExecutionStatus']
+      count: number
     }
     Execution: {
       id: string
@@ -2770,6 +2801,57 @@ export interface operations {
       }
       /** @description code internal, or a sync flow that failed or was killed answers its error */
       500: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  countExecutions: {
+    parameters: {
+      query: {
+        since: string
+        /** @description the width of a bin */
+        binMs: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the counts, from the index */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionCounts']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }

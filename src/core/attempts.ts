@@ -7,16 +7,8 @@ import { InvariantViolated } from '../domain/errors'
 import { nextAttemptAt } from './retry'
 import type { Draft, RunState } from './state'
 import { FINAL_EXECUTION } from './transitions'
-import {
-  advance,
-  cancelRunTimers,
-  completeContainer,
-  propagateFailure,
-  setRunStatus,
-  skipLane,
-  startIterations,
-  startLane,
-} from './tree'
+import { advance, completeContainer, propagateFailure, skipLane, startIterations, startLane } from './tree'
+import { cancelRunTimers, setRunStatus } from './runs'
 import type { ExecutionError, ExecutionStatus, Output, TaskError } from '../domain/types'
 
 /** The longest an attempt of an action that does I/O may stay open without its own `timeout`. */

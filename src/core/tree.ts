@@ -5,25 +5,23 @@
  */
 import { ITERATION_LANE } from '../domain/lanes'
 import { InvariantViolated } from '../domain/errors'
-import { canTransitionTaskRun } from './transitions'
 import type { Draft, Phase, Progress, RunState, ScopeEnding } from './state'
 import {
   compensationLane,
   ERRORS_LANE,
   FINALLY_LANE,
   handlerLaneTasks,
-  MAX_COMPENSABLE,
   nextCompensable,
   phaseApplies,
   phaseOf,
   PHASES,
   withHandlerFailure,
 } from './handlers'
-import { FINAL_RUN } from './transitions'
-import type { ExecutionError, Metric, Output, TaskError, TaskRunStatus } from '../domain/types'
+import type { ExecutionError, Output, TaskError, TaskRunStatus } from '../domain/types'
+import { cancelRunTimers, killBelow, setRunStatus } from './runs'
 import { finalOutput } from './output'
 import { iterationScope } from './scopes'
-import { CLEANUP_TIMER, EXECUTION_TIMER, runTimers } from './timers'
+import { CLEANUP_TIMER, EXECUTION_TIMER } from './timers'
 
 export const ROOT_LANE = ''
 
@@ -45,41 +43,6 @@ function progressOf(d: Draft, parent: RunState | null): Progress {
 function setProgress(d: Draft, parent: RunState | null, progress: Progress): void {
   if (parent) d.updateRun(parent.id, { progress })
   else d.updateExec({ root: progress })
-}
-
-/** Changes a run's status, refusing what the transition table forbids. */
-export function setRunStatus(d: Draft, run: RunState, status: TaskRunStatus, patch: Partial<RunState> = {}): RunState {
-  if (!canTransitionTaskRun(run.status, status)) {
-    throw new InvariantViolated(`task run ${run.id} (${run.taskId}) cannot go from ${run.status} to ${status}`)
-  }
-  const final = FINAL_RUN.has(status)
-  const ended = final
-    ? { endedAt: d.now, wakeAt: null, metrics: withDuration(run, patch.metrics ?? run.metrics, d.now) }
-    : {}
-  if (status === 'completed') rememberCompensable(d, run)
-  return d.updateRun(run.id, { ...patch, ...ended, status })
-}
-
-/** A run completed: if its task declares `compensate`, it is undone should the execution fail. */
-function rememberCompensable(d: Draft, run: RunState): void {
-  if (!d.flow.tasks.get(run.taskId)?.handlers.compensate.length) return
-  const root = d.exec.root
-  // what compensations and the flow's finally complete is never undone
-  if (root.ending?.phase === 'compensate' || root.ending?.phase === 'finally') return
-  const compensable = root.compensable ?? []
-  if (compensable.length >= MAX_COMPENSABLE) {
-    d.log('warn', run, `not compensable: ${MAX_COMPENSABLE} completed runs are already remembered for compensation`)
-    return
-  }
-  d.updateExec({ root: { ...root, compensable: [...compensable, { runId: run.id, taskId: run.taskId }] } })
-}
-
-function withDuration(run: RunState, metrics: Metric[], now: number): Metric[] {
-  if (run.startedAt === null) return metrics
-  return [
-    ...metrics.filter((metric) => metric.name !== 'duration'),
-    { name: 'duration', type: 'duration', value: now - run.startedAt },
-  ]
 }
 
 function createRun(
@@ -276,35 +239,6 @@ export function startIterations(d: Draft, runId: number): void {
 /** A container with nothing to run (no branch taken, no items): it ends, after its `finally`. */
 export function completeContainer(d: Draft, runId: number): void {
   nextPhase(d, runId, { status: 'completed', error: null, handled: false }, null)
-}
-
-/** Kills every active run below `ancestorId` (every active run when null). */
-export function killBelow(d: Draft, ancestorId: number | null, reason: TaskError): void {
-  // decide every victim first: a killed container leaves the active set, and its children with it
-  const victims = [...d.activeRuns()].filter((run) => run.id !== ancestorId && isBelow(d, run, ancestorId))
-  for (const run of victims) killRun(d, d.run(run.id) ?? run, reason)
-}
-
-function isBelow(d: Draft, run: RunState, ancestorId: number | null): boolean {
-  if (ancestorId === null) return true
-  for (let parentId = run.parentId; parentId !== null; parentId = d.run(parentId)?.parentId ?? null) {
-    if (parentId === ancestorId) return true
-  }
-  return false
-}
-
-export function killRun(d: Draft, run: RunState, reason: TaskError): void {
-  if (run.status === 'running') d.emit({ type: 'abort', runId: run.id, reason })
-  if (run.childExecutionId && run.status === 'waiting') d.emit({ type: 'killChild', executionId: run.childExecutionId })
-  cancelRunTimers(d, run.id)
-  const attempts = run.attempts.map((attempt) =>
-    attempt.endedAt === null ? { ...attempt, status: 'killed' as const, endedAt: d.now, error: reason } : attempt,
-  )
-  setRunStatus(d, run, 'killed', { attempts })
-}
-
-export function cancelRunTimers(d: Draft, runId: number): void {
-  for (const timer of runTimers(runId)) d.emit({ type: 'cancelTimer', timer })
 }
 
 /**

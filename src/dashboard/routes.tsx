@@ -7,7 +7,6 @@ import { type Context, Hono } from 'hono'
 import { deleteCookie, setSignedCookie } from 'hono/cookie'
 import { accessOf } from '../domain/access'
 import type { Env } from '../env'
-import { countExecutions } from '../store/d1/stats'
 import * as operations from './actions'
 import { type ApiFetch, apiFor } from './api-client'
 import { type ApiProblem, isProblem } from './api-types'
@@ -153,14 +152,7 @@ export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ 
     return c.redirect('/login', 303)
   })
 
-  ui.get('/', ...guard, async (c) =>
-    respond(
-      c,
-      await executionsPage(api(c), c.req.query(), Date.now(), (since, binMs) =>
-        countExecutions(c.env.DB, since, binMs),
-      ),
-    ),
-  )
+  ui.get('/', ...guard, async (c) => respond(c, await executionsPage(api(c), c.req.query(), Date.now())))
   ui.get('/executions/:id', ...guard, async (c) =>
     respond(c, await executionPage(api(c), c.req.param('id'), c.req.query(), Date.now())),
   )

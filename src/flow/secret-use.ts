@@ -9,7 +9,6 @@
  * not inside a function definition, not as a condition; `$secret` is only ever called by its name,
  * never passed, bound or partially applied. README: Secrets.
  */
-import jsonata from 'jsonata'
 import { astNodes } from './ast'
 
 interface Node {
@@ -147,33 +146,12 @@ function describe(node: Node): string {
   }
 }
 
-/** A JSONata native as the evaluator holds it. */
-interface Native {
-  implementation: (this: unknown, ...args: unknown[]) => unknown
-}
-
-let nativeEval: Promise<Native> | null = null
-
 /**
- * `$eval` as JSONata defines it, except that the text it evaluates may not name `$secret`: that
- * text is computed while the flow runs, where the check above cannot see it. Registered on every
- * expression in place of JSONata's own.
+ * Why the text `$eval` is about to evaluate cannot run, or null: it may not name `$secret`, for
+ * that text is computed while the flow runs, where the check above cannot see it.
  */
-export async function evalWithoutSecrets(this: unknown, text: unknown, focus: unknown): Promise<unknown> {
-  if (typeof text === 'string') {
-    let ast: unknown = null
-    try {
-      ast = jsonata(text).ast()
-    } catch {
-      // JSONata's own $eval reports the syntax error
-    }
-    if (astNodes(ast).some((node) => isSecret(node as Node))) {
-      throw new Error('$eval cannot read secrets: call $secret(NAME) in the expression itself')
-    }
-  }
-  nativeEval ??= jsonata('$eval').evaluate(null) as Promise<Native>
-  return (await nativeEval).implementation.call(this, text, focus)
+export function evalSecretsProblem(ast: unknown): string | null {
+  return astNodes(ast).some((node) => isSecret(node as Node))
+    ? '$eval cannot read secrets: call $secret(NAME) in the expression itself'
+    : null
 }
-
-/** The signature of JSONata's `$eval`, kept by the replacement. */
-export const EVAL_SIGNATURE = '<sx?:x>'

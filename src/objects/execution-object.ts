@@ -55,6 +55,9 @@ export class ExecutionObject extends DurableObject<Env> {
   private readonly store: ExecutionStore
   private runner: Runner | null = null
   private readonly wakes: WakeLedger
+  /** Settles when no marked work runs (see `marked`). */
+  private idle: Promise<void> = Promise.resolve()
+  private becameIdle: () => void = () => undefined
   /** Wakes running in this instance: only the first of overlapping ones is written down. */
   private waking = 0
   /** A start creating the execution, while it asks a coordinator: other starts wait for it. */
@@ -207,9 +210,20 @@ export class ExecutionObject extends DurableObject<Env> {
     else if (slot?.onLimit === 'queue') {
       const granted = await this.guarded((current) => current.acquireSlot(), runner)
       if (granted && waitMs > 0) await start()
-    } else if (waitMs > 0) await start()
+    } else if (waitMs > 0) await this.firstSlice(runner, start)
     else runner.flush()
     return { ok: true, runner }
+  }
+
+  /**
+   * A sync start runs its first slice inside the request, as a wake would: with its alarm armed
+   * and its mark in the wake ledger on disk first, so that a slice that takes the isolate down
+   * leaves the execution recorded, woken again by its alarm and failed by the ledger if it keeps
+   * crashing — never lost.
+   */
+  private async firstSlice(runner: Runner, start: () => Promise<void>): Promise<void> {
+    runner.flush()
+    await this.marked(start)
   }
 
   /** The coordinator of this execution's key gave it a slot: it starts. Null status: no such execution. */
@@ -232,6 +246,25 @@ export class ExecutionObject extends DurableObject<Env> {
   private async wake(byAlarm: boolean): Promise<void> {
     const runner = this.runner
     if (!runner) return
+    try {
+      await this.marked(() => runner.wake(byAlarm))
+    } catch (error) {
+      // a throwing alarm is retried a few times and then dropped: end the execution instead,
+      // from what storage holds (memory may hold what could not be written)
+      console.error('execution alarm failed', error)
+      await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
+    }
+    if (runner.expired && this.runner === runner) await this.erase(runner)
+  }
+
+  /**
+   * Runs `work` written down in the wake ledger: the mark is on disk before the work that might
+   * take the isolate down, and crossed out when it returns. Overlapping wakes share one mark. An
+   * execution whose wakes died too often in a row is failed instead.
+   */
+  private async marked(work: () => Promise<void>): Promise<void> {
+    const runner = this.runner
+    if (!runner) return
     if (this.waking++ === 0) {
       const unfinished = this.wakes.begin()
       if (unfinished >= MAX_UNFINISHED_WAKES) {
@@ -239,20 +272,20 @@ export class ExecutionObject extends DurableObject<Env> {
         await runner.request({ type: 'crashed', message: poisonMessage(unfinished) })
         return this.wakes.finish()
       }
-      // the mark must be on disk before the work that might take the isolate down
+      this.idle = new Promise((resolve) => (this.becameIdle = resolve))
       await this.ctx.storage.sync()
     }
     try {
-      await runner.wake(byAlarm)
-    } catch (error) {
-      // a throwing alarm is retried a few times and then dropped: end the execution instead,
-      // from what storage holds (memory may hold what could not be written)
-      console.error('execution alarm failed', error)
-      await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
+      await work()
     } finally {
-      if (--this.waking === 0) this.wakes.finish()
+      if (--this.waking === 0) {
+        this.wakes.finish()
+        this.becameIdle()
+      }
     }
-    if (runner.expired && this.runner === runner) await this.erase(runner)
+    // an alarm that rang during a sync start's slice ends with that slice: were the isolate to die
+    // in it, the platform would retry an alarm still running, never one that had returned
+    await this.idle
   }
 
   /** Deletes this final execution for good (an execution still running must be killed first). */

@@ -28,11 +28,11 @@ export function withinBounds(
   vars: Record<string, unknown>,
 ): { result: ActionResult; vars: Record<string, unknown> } {
   if (result.kind !== 'completed') return { result, vars }
-  const size = jsonBytes(result.output)
+  const size = jsonBytes(result.output, MAX_OUTPUT_SIZE)
   if (size > MAX_OUTPUT_SIZE) return { result: tooLarge(`the task's output is`, size), vars }
   if (!result.vars) return { result, vars }
   const merged = { ...vars, ...result.vars }
-  const total = jsonBytes(merged)
+  const total = jsonBytes(merged, MAX_OUTPUT_SIZE)
   if (total > MAX_OUTPUT_SIZE) return { result: tooLarge('vars would hold', total), vars }
   return { result, vars: merged }
 }
@@ -52,7 +52,7 @@ export function withinLabels(result: ActionResult, labels: Labels): { result: Ac
 
 /** Foreach items kept in one row, or the failure of items too large for it. */
 export function itemsTooLarge(items: unknown[]): ActionResult | null {
-  const size = jsonBytes(items)
+  const size = jsonBytes(items, MAX_OUTPUT_SIZE)
   return size > MAX_OUTPUT_SIZE ? tooLarge(`the foreach's items are`, size) : null
 }
 

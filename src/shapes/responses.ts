@@ -216,6 +216,21 @@ export const ExecutionSummaryView = z
 
 export const ExecutionPage = page(ExecutionSummaryView).openapi('ExecutionPage')
 
+export const ExecutionCount = z
+  .object({
+    start: Time.openapi({ description: 'the start of the bin' }),
+    status: Status,
+    count: z.int(),
+  })
+  .openapi('ExecutionCount')
+
+export const ExecutionCounts = z
+  .object({
+    binMs: z.int(),
+    items: z.array(ExecutionCount).openapi({ description: 'the bins and statuses with executions, oldest first' }),
+  })
+  .openapi('ExecutionCounts')
+
 export const RunTotal = z
   .object({
     taskId: z.string(),

@@ -71,6 +71,11 @@ describe('dashboard sessions', () => {
     const after = await request('/flows', { headers: { cookie: session } })
     expect(after.status).toBe(303)
     expect(after.headers.get('location')).toBe('/login?next=%2Fflows')
+    // the page built meanwhile is dropped whole: none of its headers or body reach the answer
+    expect(after.headers.get('content-security-policy')).toBeNull()
+    expect(await after.text()).toBe('')
+    const action = await request('/executions/abc/kill', { method: 'POST', headers: { cookie: session, origin: BASE } })
+    expect(action.status).toBe(401)
     expect((await request('/login', { headers: { cookie: session } })).status).toBe(200)
     expect(await opens(other)).toBe(true)
     // signing out again, or without a session, is harmless

@@ -1,12 +1,13 @@
 // The index sweep (objects/index-sweep.ts): unsettled rows nobody wrote for a while are checked
 // against their objects, so the list converges without anyone reading an execution's detail.
 // Tests of this file run one after another on storage of their own: each leaves no stale row behind.
-import { createScheduledController } from 'cloudflare:test'
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import worker from '../../src/index'
 import { SWEEP_STALE_MS, sweepIndex } from '../../src/objects/index-sweep'
-import { applyIndexBatch, upsertMessage } from '../../src/store/d1/index-batch'
+import { DEAD_LETTER_ATTEMPTS, INDEX_DEAD_LETTERS, consumeIndex } from '../../src/objects/index-queue'
+import { applyIndexBatch, type IndexMessage, upsertMessage } from '../../src/store/d1/index-batch'
 import { TAKE_STALE } from '../../src/store/d1/index-sweep'
 import { listedWhere, summaryFixture } from '../helpers/api'
 import { crash, start } from '../helpers/engine'
@@ -101,5 +102,19 @@ describe('the index sweep', () => {
       'SEARCH executions USING INDEX executions_unsettled (indexed_at<?)',
     )
     expect(plan.results.map((step) => step.detail).join('\n')).not.toMatch(/SCAN|TEMP B-TREE/)
+  })
+
+  it('turns a summary the dead letters hand back to an object that holds nothing into a deletion', async () => {
+    const id = crypto.randomUUID()
+    // a summary D1 refuses (status NOT NULL), on the dead-letter queue's last try
+    const summary = { ...summaryFixture({ id, createdAt: 7 }), status: null as never }
+    const body = upsertMessage(summary)
+    const message = { id: 'last-try', timestamp: new Date(), attempts: DEAD_LETTER_ATTEMPTS, body }
+    const batch = createMessageBatch<IndexMessage>(INDEX_DEAD_LETTERS, [message])
+    await consumeIndex(batch, env)
+    expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual(['last-try'])
+    const tombstone = env.DB.prepare('SELECT created_at FROM execution_tombstones WHERE id = ?').bind(id)
+    await vi.waitUntil(async () => (await tombstone.first()) !== null, { timeout: 5_000, interval: 20 })
+    expect(await tombstone.first()).toEqual({ created_at: 7 })
   })
 })

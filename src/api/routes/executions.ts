@@ -5,6 +5,7 @@ import { FlowId } from '../../domain/flow-ids'
 import { LabelFilter, MAX_LABELS } from '../../domain/labels'
 import {
   EventAccepted,
+  ExecutionCounts,
   ExecutionPage,
   ExecutionView,
   LogLine,
@@ -64,6 +65,19 @@ export const ListQuery = z.object({
   cursor: Cursor.optional(),
 })
 
+/** The most bins one count may span (a day by the minute is 1440). */
+export const MAX_COUNT_BINS = 1_500
+
+export const CountsQuery = z
+  .object({
+    since: Time,
+    binMs: z.coerce.number().int().min(1_000).max(86_400_000).openapi({ description: 'the width of a bin' }),
+  })
+  .refine(({ since, binMs }) => (Date.now() - since) / binMs <= MAX_COUNT_BINS, {
+    path: ['since'],
+    message: `since spans more than ${MAX_COUNT_BINS} bins: start later or widen binMs`,
+  })
+
 export const PageQuery = z.object({
   cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'the nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(500).default(500),
@@ -119,6 +133,16 @@ export const listExecutionsRoute = createRoute({
   tags: ['executions'],
   request: { query: ListQuery },
   responses: { 200: json('a page of executions from the index', ExecutionPage), ...errors([400, 401]) },
+})
+
+export const countExecutionsRoute = createRoute({
+  method: 'get',
+  path: '/counts',
+  operationId: 'countExecutions',
+  summary: 'Executions created since a time, counted by time bin and status (the dashboard chart)',
+  tags: ['executions'],
+  request: { query: CountsQuery },
+  responses: { 200: json('the counts, from the index', ExecutionCounts), ...errors([400, 401]) },
 })
 
 const notFound = errors([404], { 404: 'no such execution (x-execution-id names it)' })

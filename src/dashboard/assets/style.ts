@@ -90,6 +90,11 @@ svg .axis text{fill:var(--muted);font-size:11px}
 .lane rect{fill:none;stroke:var(--line);stroke-dasharray:2 2}
 .lane-label{fill:var(--muted);font-size:11px}
 .lane-skipped .lane-label{font-style:italic}
+.lane-handler rect{stroke:#8250df;stroke-dasharray:5 3}
+.lane-handler .lane-label{fill:#8250df}
+.handler .gantt-label{font-style:italic}
+.handler .seg rect{stroke:#8250df;stroke-width:1;stroke-dasharray:3 2}
+.handler-rule{stroke:#8250df;stroke-dasharray:5 3}
 .edge{stroke:#57606a;stroke-width:1.5}
 .arrowhead{fill:#57606a}
 .chart rect.hit{fill:transparent}

@@ -12,9 +12,9 @@ export const RANGES: Record<ChartRange, { binMs: number; bins: number }> = {
 export const SERIES = ['completed', 'warning', 'failed', 'killed', 'running'] as const
 export type Series = (typeof SERIES)[number]
 
-/** A D1 count: executions created in bin `bin` (created_at / binMs) in `status`. */
+/** A count of the API (`GET /api/executions/counts`): executions created in the bin that starts at `start` (ISO 8601) in `status`. */
 export interface BinCount {
-  bin: number
+  start: string
   status: string
   count: number
 }
@@ -41,7 +41,7 @@ export function binCounts(counts: readonly BinCount[], range: ChartRange, now: n
     total: 0,
   }))
   for (const count of counts) {
-    const bin = result[count.bin - first]
+    const bin = result[Math.floor(Date.parse(count.start) / binMs) - first]
     if (!bin) continue
     bin.counts[seriesOf(count.status)] += count.count
     bin.total += count.count
