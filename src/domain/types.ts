@@ -1,6 +1,6 @@
 /** @module Shapes shared by the engine, the store and the API (zod first, types inferred). */
 import { z } from 'zod'
-import { ExecutionError, TaskError } from './errors'
+import { ExecutionError, ExecutionFailure, TaskError } from './errors'
 
 export const ExecutionStatus = z.enum([
   'pending',
@@ -91,4 +91,4 @@ export const ExecutionInput = z.object({
 })
 export type ExecutionInput = z.infer<typeof ExecutionInput>
 
-export { ExecutionError, TaskError }
+export { ExecutionError, ExecutionFailure, TaskError }

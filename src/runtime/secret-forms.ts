@@ -63,7 +63,17 @@ function formsOf(char: string): string[] {
 
 /** A regular expression (source) that matches `value` in any mix of its characters' forms. */
 export function formsPattern(value: string): string {
-  return [...value].map((char) => alternatives(char)).join('')
+  // a run of one character takes one form throughout: `\\` would otherwise match a run of
+  // backslashes in 3^n ways, and a failed match would try them all
+  return (value.match(/(.)\1*/gsu) ?? [])
+    .map((run) => {
+      const count = [...run].length
+      if (count === 1) return alternatives(run)
+      return `(?:${charForms(String.fromCodePoint(run.codePointAt(0)!))
+        .map((form) => literal(form).repeat(count))
+        .join('|')})`
+    })
+    .join('')
 }
 
 /** The alternation of the forms of one character, as a regular expression's source. */

@@ -15,7 +15,7 @@ import {
   TaskRunPage,
 } from '../../shapes/responses'
 import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
-import { InputBody, triggerAnswers } from './triggers'
+import { InputBody, startAnswers } from './triggers'
 
 /** base64url text, or '' when the value is not base64url. */
 function fromBase64Url(value: string): string {
@@ -122,7 +122,7 @@ export const adhocRunRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } } },
   },
-  responses: { ...triggerAnswers, ...errors([401]) },
+  responses: startAnswers,
 })
 
 export const listExecutionsRoute = createRoute({
