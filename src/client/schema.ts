@@ -472,6 +472,15 @@ export interface components {
             timezone?: string
             input?: unknown
           }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: string | number | boolean
+            }
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1208,7 +1217,7 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1285,7 +1294,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         method: string | null
         path: string | null
         query: {
@@ -3589,7 +3598,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         status?:
           | 'pending'
           | 'queued'
