@@ -1126,6 +1126,15 @@ export interface components {
             timezone: string
             input?: unknown
           }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: unknown
+            }
+          }
       )[]
       labels?: {
         [key: string]: unknown
