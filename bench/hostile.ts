@@ -43,8 +43,14 @@ const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
 applyMigrations(config, state)
 const dev = await startDev(config, state, '/api/flows')
 const median = (values: number[]) => stats(values).p50
+/** What a PUT answers, as far as this bench reads it. */
+interface PutAnswer {
+  error?: { code: string; issues: { message: string }[] }
+}
 const put = (id: string, body: object) =>
-  fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) }).then((r) => r.json())
+  fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) }).then(
+    (r) => r.json() as Promise<PutAnswer>,
+  )
 
 try {
   await put('calm', { tasks: [{ id: 'w', type: 'wait', event: 'never' }] })
@@ -54,7 +60,7 @@ try {
     const id = `hostile_${name.replace(/\W+/g, '_')}`
     const flow = await put(id, { expressionBudget: { steps: 1_000_000 }, tasks: [{ id: 's', type: 'set', values }] })
     if (flow.error?.code === 'invalid_flow') {
-      rows.push(`| ${name} | — | — | — | refused at PUT: ${flow.error.issues[0].message.split(': ').at(-1)} |`)
+      rows.push(`| ${name} | — | — | — | refused at PUT: ${flow.error.issues[0]?.message.split(': ').at(-1)} |`)
       continue
     }
     if (flow.error) throw new Error(`PUT ${id}: ${JSON.stringify(flow.error)}`)
