@@ -43,14 +43,14 @@ const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
 applyMigrations(config, state)
 const dev = await startDev(config, state, '/api/flows')
 const median = (values: number[]) => stats(values).p50
-/** What a PUT answers, as far as this bench reads it. */
+/** What a flow PUT answers, as far as this bench reads it: an error body included. */
 interface PutAnswer {
   error?: { code: string; issues: { message: string }[] }
 }
-const put = (id: string, body: object) =>
-  fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) }).then(
-    (r) => r.json() as Promise<PutAnswer>,
-  )
+async function put(id: string, body: object): Promise<PutAnswer> {
+  const response = await fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) })
+  return (await response.json()) as PutAnswer
+}
 
 try {
   await put('calm', { tasks: [{ id: 'w', type: 'wait', event: 'never' }] })
@@ -70,7 +70,7 @@ try {
     let outcome = ''
     for (let round = 0; round < ROUNDS; round++) {
       const started = performance.now()
-      const { executionId } = await (await post(`${dev.url}/hooks/${id}`, {})).json()
+      const { executionId } = (await (await post(`${dev.url}/hooks/${id}`, {})).json()) as { executionId: string }
       const probes: number[] = []
       for (;;) {
         const begin = performance.now()

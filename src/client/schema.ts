@@ -476,6 +476,15 @@ export interface components {
             timezone?: string
             input?: unknown
           }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: string | number | boolean
+            }
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -953,6 +962,8 @@ export interface components {
           | 'payload_too_large'
           | 'misconfigured'
           | 'internal'
+          | 'execution_failed'
+          | 'execution_killed'
         message: string
         /** @description every bad field, with its path */
         issues?: components['schemas']['Issue'][]
@@ -962,6 +973,8 @@ export interface components {
       path: string
       message: string
     }
+    /** @description the body a return task decided: any JSON, or text in the content type the task set */
+    FlowAnswer: unknown
     Accepted: {
       executionId: string
       status: components['schemas']['ExecutionStatus']
@@ -984,6 +997,51 @@ export interface components {
       | 'warning'
       | 'failed'
       | 'killed'
+    ExecutionFailure: {
+      error: components['schemas']['ExecutionFailureError']
+    }
+    ExecutionFailureError: {
+      type:
+        | (
+            | 'http_error'
+            | 'timeout'
+            | 'expression_error'
+            | 'validation_error'
+            | 'fail_task'
+            | 'subflow_failed'
+            | 'internal'
+          )
+        | 'killed'
+      message: string
+      taskId: string | null
+      taskRunId: number | null
+      attempt: number | null
+      issues?: {
+        path: string
+        message: string
+      }[]
+      handlerFailures?: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string
+        taskRunId: number
+      }[]
+      compensation?: {
+        ran: number
+        completed: number
+        failed: number
+      }
+      /** @enum {string} */
+      code: 'execution_failed' | 'execution_killed'
+    }
     FlowPut: components['schemas']['Flow'] & {
       /** @description false when the content equals the latest revision */
       changed: boolean
@@ -1071,7 +1129,7 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1148,7 +1206,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         method: string | null
         path: string | null
         query: {
@@ -1403,7 +1461,7 @@ export interface operations {
     }
     requestBody?: never
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1411,113 +1469,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1550,7 +1674,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1558,113 +1682,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1697,7 +1887,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1705,113 +1895,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1844,7 +2100,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1852,113 +2108,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1991,7 +2313,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1999,113 +2321,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -2497,7 +2885,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -2505,104 +2893,167 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description missing or invalid bearer token */
+      /** @description missing or invalid bearer token; or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -2611,7 +3062,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         status?:
           | 'pending'
           | 'queued'
@@ -2691,7 +3142,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -2699,104 +3150,167 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description missing or invalid bearer token */
+      /** @description missing or invalid bearer token; or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }

@@ -480,7 +480,9 @@ export class Runner {
   }
 
   private log(level: LogLevel, taskRunId: number | null, taskId: string | null, message: string): void {
-    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message: clipped(message) })
+    // results come masked already; a line the shell composes (an error it caught) is masked here
+    const masked = this.secrets.mask(message)
+    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message: clipped(masked) })
   }
 
   /** A foreach ended: its output is the last output of each iteration, read back from storage. */

@@ -28,6 +28,20 @@ const HTML: Record<string, string[]> = {
 
 /** Every form one character (a code point) of a secret may take. */
 export function charForms(char: string): string[] {
+  let forms = known.get(char)
+  if (forms === undefined) {
+    // the characters of a few secrets: a bound only against a value of every code point
+    if (known.size > 10_000) known.clear()
+    forms = formsOf(char)
+    known.set(char, forms)
+  }
+  return forms
+}
+
+/** The forms of the characters met so far. */
+const known = new Map<string, string[]>()
+
+function formsOf(char: string): string[] {
   const json = JSON.stringify(char).slice(1, -1)
   // JSON inside a JSON string (a body that is JSON text), and HTML (an error page quoting a URL)
   const forms = new Set([char, char.toLowerCase(), json, JSON.stringify(json).slice(1, -1), ...(HTML[char] ?? [])])
@@ -49,8 +63,31 @@ export function charForms(char: string): string[] {
 
 /** A regular expression (source) that matches `value` in any mix of its characters' forms. */
 export function formsPattern(value: string): string {
-  return [...value].map((char) => `(?:${charForms(char).map(literal).join('|')})`).join('')
+  // a run of one character takes one form throughout: `\\` would otherwise match a run of
+  // backslashes in 3^n ways, and a failed match would try them all
+  return (value.match(/(.)\1*/gsu) ?? [])
+    .map((run) => {
+      const count = [...run].length
+      if (count === 1) return alternatives(run)
+      return `(?:${charForms(String.fromCodePoint(run.codePointAt(0)!))
+        .map((form) => literal(form).repeat(count))
+        .join('|')})`
+    })
+    .join('')
 }
+
+/** The alternation of the forms of one character, as a regular expression's source. */
+function alternatives(char: string): string {
+  let source = sources.get(char)
+  if (source === undefined) {
+    if (sources.size > 10_000) sources.clear()
+    source = `(?:${charForms(char).map(literal).join('|')})`
+    sources.set(char, source)
+  }
+  return source
+}
+
+const sources = new Map<string, string>()
 
 /** The forms of each character of `value`. */
 export const valueForms = (value: string): string[][] => [...value].map(charForms)

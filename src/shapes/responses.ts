@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi'
 import {
   AttemptStatus,
   ExecutionError,
+  ExecutionFailure,
   ExecutionInput,
   ExecutionStatus,
   Metric,
@@ -54,6 +55,16 @@ export const ErrorBody = z
     }),
   })
   .openapi('Error')
+
+/** A sync execution that failed or was killed: an error with a code, and the details of the task that failed. */
+export const ExecutionFailureBody = z
+  .object({ error: named(ExecutionFailure, 'ExecutionFailureError') })
+  .openapi('ExecutionFailure')
+
+/** What a `return` task decided: any JSON, or text in the content type it set. */
+export const FlowAnswer = z.unknown().openapi('FlowAnswer', {
+  description: 'the body a return task decided: any JSON, or text in the content type the task set',
+})
 
 /** Where to poll an execution that has not answered yet: one body for every 202 (and a replay's 201). */
 export const Accepted = z
