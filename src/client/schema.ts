@@ -1132,7 +1132,7 @@ export interface components {
             flowId?: string
             statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
             labels?: {
-              [key: string]: unknown
+              [key: string]: string | number | boolean
             }
           }
       )[]
