@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { upsertMessage } from '../../src/store/d1/index-batch'
-import { watchersQuery } from '../../src/store/d1/watchers'
+import { forgetWatchers, watchersQuery } from '../../src/store/d1/watchers'
 import {
   call,
   execution,
@@ -83,7 +83,7 @@ describe('flows that react to executions', () => {
     await listed(`flowId=${reacting}`, 1)
   })
 
-  it('start one execution for an end delivered twice, in one batch and in another', async () => {
+  it('start one execution for an end delivered twice, in one batch and in another, by another isolate too', async () => {
     const watched = uniqueId('watched')
     const reacting = uniqueId('reacting')
     await putFlow(reacting, reporter({ flowId: watched, statuses: ['failed'] }))
@@ -101,6 +101,8 @@ describe('flows that react to executions', () => {
     await env.INDEX_QUEUE.sendBatch([{ body: upsertMessage(ended) }, { body: upsertMessage(ended) }])
     const page = await listed(`flowId=${reacting}`, 1)
     await waitFor(page.items[0].id, finished)
+    // as a new isolate would: the watching flows are read from D1 again
+    forgetWatchers()
     await env.INDEX_QUEUE.send(upsertMessage(ended))
     await env.INDEX_QUEUE.send(upsertMessage({ ...ended, version: 10 }))
     await indexSettled()
