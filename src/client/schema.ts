@@ -3956,6 +3956,15 @@ export interface operations {
           'application/json': components['schemas']['Execution']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4005,6 +4014,15 @@ export interface operations {
           [name: string]: unknown
         }
         content?: never
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
       }
       /** @description missing or invalid bearer token */
       401: {
@@ -4198,6 +4216,15 @@ export interface operations {
           'application/json': components['schemas']['Accepted']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4261,6 +4288,15 @@ export interface operations {
           'application/json': components['schemas']['Accepted']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4322,6 +4358,15 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['Accepted']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
         }
       }
       /** @description missing or invalid bearer token */
