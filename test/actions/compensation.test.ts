@@ -194,4 +194,53 @@ describe('after a reset', () => {
     ])
     expect(done.vars).toMatchObject({ alerted: true, refunded: 'p-1', released: true, ended: 'failed' })
   })
+
+  it('a container resumes its errors and finally where they were', async () => {
+    const pause = (id: string) => ({ id, type: 'delay', duration: '300ms' })
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'fan',
+          type: 'parallel',
+          branches: [[{ id: 'boom', type: 'fail', message: 'branch failed' }]],
+          errors: [pause('errorsWait'), { id: 'handled', type: 'set', values: { handled: '{{ error.taskId }}' } }],
+          finally: [pause('finallyWait'), { id: 'closed', type: 'set', values: { closed: '{{ scope.status }}' } }],
+        },
+      ],
+    })
+    for (const waiting of ['errorsWait', 'finallyWait']) {
+      await waitFor(executionId, (e) =>
+        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'delayed'),
+      )
+      await crash(executionId)
+    }
+    const done = await waitFor(executionId, finished)
+    expect(done).toMatchObject({
+      status: 'failed',
+      error: { taskId: 'boom' },
+      vars: { handled: 'boom', closed: 'failed' },
+    })
+  })
+})
+
+describe('the bound on compensations', () => {
+  it('remembers 1,000 completed runs to undo and logs the others as not compensable', async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1..1001]',
+          tasks: [{ id: 'book', type: 'set', values: {}, compensate: [{ id: 'unbook', type: 'set', values: {} }] }],
+        },
+        { id: 'boom', type: 'fail' },
+      ],
+    })
+    const done = await waitFor(executionId, finished, 60_000)
+    expect(done.error).toMatchObject({ taskId: 'boom', compensation: { ran: 1000, completed: 1000, failed: 0 } })
+    const logs = await json(call('GET', `/api/executions/${executionId}/logs?level=warn`))
+    expect(logs.items.map((line: { message: string }) => line.message)).toContain(
+      'not compensable: 1000 completed runs are already remembered for compensation',
+    )
+  }, 90_000)
 })
