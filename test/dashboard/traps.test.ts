@@ -76,9 +76,7 @@ describe('operations offered', () => {
     await waitFor(executionId, finished)
     const text = await page(`/executions/${executionId}`)
     // no number is chosen: a revision saved after the page was drawn is the one replayed
-    expect(text).toMatch(
-      /<select name="revision"><option value="">the latest at replay \(1 now\)<\/option>/,
-    )
+    expect(text).toMatch(/<select name="revision"><option value="">the latest at replay \(1 now\)<\/option>/)
     await putFlow(flowId, { tasks: [{ id: 'boom', type: 'log', message: 'fixed' }] })
     const replayed = await call('POST', `/executions/${executionId}/replay`, 'revision=', {
       accept: 'application/json',
