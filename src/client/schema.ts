@@ -397,7 +397,7 @@ export interface components {
       name?: string
       description?: string
       /**
-       * @default async
+       * @description default: "async"
        * @enum {string}
        */
       mode?: 'sync' | 'async'
@@ -405,14 +405,14 @@ export interface components {
       syncTimeout?: number | string
       retention?: number | string
       retry?: {
-        /** @default 1 */
+        /** @description default: 1 */
         maxAttempts?: number
         /**
-         * @default constant
+         * @description default: "constant"
          * @enum {string}
          */
         backoff?: 'constant' | 'linear' | 'exponential'
-        /** @default 1s */
+        /** @description default: "1s" */
         delay?: number | string
         maxDelay?: number | string
         retryOn?: (
@@ -426,11 +426,11 @@ export interface components {
         )[]
       }
       expressionBudget?: {
-        /** @default 100000 */
+        /** @description default: 100000 */
         steps?: number
-        /** @default 500 */
+        /** @description default: 500 */
         depth?: number
-        /** @default 5000000 */
+        /** @description default: 5000000 */
         size?: number
       }
       inputHeaders?: {
@@ -446,7 +446,7 @@ export interface components {
         limit: number
         key?: string
         /**
-         * @default queue
+         * @description default: "queue"
          * @enum {string}
          */
         onLimit?: 'queue' | 'reject'
@@ -460,11 +460,7 @@ export interface components {
         | {
             /** @constant */
             type: 'webhook'
-            /**
-             * @default [
-             *       "POST"
-             *     ]
-             */
+            /** @description default: ["POST"] */
             methods?: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS')[]
             secret?: string
           }
@@ -472,7 +468,7 @@ export interface components {
             /** @constant */
             type: 'schedule'
             cron: string
-            /** @default UTC */
+            /** @description default: "UTC" */
             timezone?: string
             input?: unknown
           }
@@ -499,14 +495,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -538,14 +534,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -571,14 +567,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -605,14 +601,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -637,14 +633,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -670,14 +666,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -702,14 +698,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -738,14 +734,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -776,14 +772,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -810,14 +806,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -846,14 +842,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -881,14 +877,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -914,14 +910,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -1043,8 +1039,109 @@ export interface components {
       code: 'execution_failed' | 'execution_killed'
     }
     FlowPut: components['schemas']['Flow'] & {
+      definition?: components['schemas']['StoredFlowDefinition']
       /** @description false when the content equals the latest revision */
       changed: boolean
+    }
+    StoredFlowDefinition: {
+      name?: string
+      description?: string
+      /**
+       * @default async
+       * @enum {string}
+       */
+      mode: 'sync' | 'async'
+      timeout?: number | string
+      syncTimeout?: number | string
+      retention?: number | string
+      retry?: {
+        /** @default 1 */
+        maxAttempts: number
+        /**
+         * @default constant
+         * @enum {string}
+         */
+        backoff: 'constant' | 'linear' | 'exponential'
+        /** @default 1s */
+        delay: number | string
+        maxDelay?: number | string
+        retryOn?: (
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        )[]
+      }
+      expressionBudget?: {
+        /** @default 100000 */
+        steps: number
+        /** @default 500 */
+        depth: number
+        /** @default 5000000 */
+        size: number
+      }
+      inputHeaders?: {
+        redact?: string[]
+        keep?: ('authorization' | 'proxy-authorization' | 'cookie' | 'x-api-key')[]
+      }
+      input?:
+        | boolean
+        | {
+            [key: string]: unknown
+          }
+      concurrency?: {
+        limit: number
+        key?: string
+        /**
+         * @default queue
+         * @enum {string}
+         */
+        onLimit: 'queue' | 'reject'
+      }
+      rateLimit?: {
+        limit: number
+        period: number | string
+        key?: string
+      }
+      triggers?: (
+        | {
+            /** @constant */
+            type: 'webhook'
+            /**
+             * @default [
+             *       "POST"
+             *     ]
+             */
+            methods: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS')[]
+            secret?: string
+          }
+        | {
+            /** @constant */
+            type: 'schedule'
+            cron: string
+            /** @default UTC */
+            timezone: string
+            input?: unknown
+          }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: string | number | boolean
+            }
+          }
+      )[]
+      labels?: {
+        [key: string]: unknown
+      }
+      tasks: components['schemas']['StoredTask'][]
+      errors?: components['schemas']['StoredTask'][]
+      finally?: components['schemas']['StoredTask'][]
     }
     Flow: {
       id: string
@@ -1065,7 +1162,7 @@ export interface components {
        * @description ISO 8601, UTC
        */
       nextScheduledAt: string | null
-      definition?: components['schemas']['FlowDefinition'] & (Record<string, never> | null)
+      definition?: components['schemas']['StoredFlowDefinition'] & (Record<string, never> | null)
     }
     FlowPage: {
       items: components['schemas']['Flow'][]
@@ -1086,7 +1183,7 @@ export interface components {
        * @description ISO 8601, UTC
        */
       createdAt: string | null
-      definition?: components['schemas']['FlowDefinition'] & (Record<string, never> | null)
+      definition?: components['schemas']['StoredFlowDefinition'] & (Record<string, never> | null)
     }
     ExecutionPage: {
       items: components['schemas']['ExecutionSummary'][]
@@ -1394,6 +1491,454 @@ export interface components {
       /** @description task runs reused from the replayed execution */
       reused: number
     }
+    StoredTask:
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'http'
+          method?: unknown
+          url: unknown
+          headers?: unknown
+          query?: unknown
+          body?: unknown
+          expectStatus?: unknown
+          auth?: unknown
+          sign?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'delay'
+          duration?: unknown
+          until?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'return'
+          status?: unknown
+          body?: unknown
+          headers?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'set'
+          values: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'log'
+          level?: unknown
+          message?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'fail'
+          message?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'if'
+          condition: string
+          then: components['schemas']['StoredTask'][]
+          else?: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'switch'
+          value: string
+          cases: {
+            [key: string]: components['schemas']['StoredTask'][]
+          }
+          default?: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'parallel'
+          branches: components['schemas']['StoredTask'][][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'foreach'
+          items: string
+          concurrency?: unknown
+          tasks: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'subflow'
+          flowId: unknown
+          revision?: unknown
+          input?: unknown
+          wait?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'wait'
+          event: unknown
+          onTimeout?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'label'
+          labels: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
   }
   responses: never
   parameters: never

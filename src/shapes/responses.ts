@@ -27,6 +27,10 @@ import { ErrorCode } from './error-code'
  */
 export const FlowDefinitionComponent = z.custom<FlowDefinition>().openapi('FlowDefinition', { type: 'object' })
 export const TaskComponent = z.custom<Task>().openapi('Task', { type: 'object' })
+/** The definition as stored and answered: its defaults filled in (api/openapi.ts). */
+export const StoredFlowDefinitionComponent = z
+  .custom<FlowDefinition>()
+  .openapi('StoredFlowDefinition', { type: 'object' })
 
 /**
  * Names a schema built in another module as a component. zod 4 copies prototype methods onto a
@@ -95,7 +99,7 @@ export const Flow = z
     createdAt: TimeOrNull,
     updatedAt: TimeOrNull,
     nextScheduledAt: TimeOrNull,
-    definition: FlowDefinitionComponent,
+    definition: StoredFlowDefinitionComponent,
   })
   .openapi('Flow')
 
@@ -109,7 +113,7 @@ export const Revision = z
     revision: z.int(),
     hash: z.string(),
     createdAt: TimeOrNull,
-    definition: FlowDefinitionComponent,
+    definition: StoredFlowDefinitionComponent,
   })
   .openapi('Revision')
 

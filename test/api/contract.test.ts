@@ -83,4 +83,13 @@ describe('the answers of every trigger route are in the document', () => {
     const replay = await conforming('POST', `/api/executions/${executionId}/replay`, { fromTaskId: 'wait' })
     expect(replay.status, await replay.clone().text()).toBe(201)
   })
+
+  it('a flow as stored and answered has its defaults filled in, as StoredFlowDefinition says', async () => {
+    const id = uniqueId('contract')
+    const definition = { tasks: [{ id: 'call', type: 'http', url: 'https://example.com', retry: { maxAttempts: 2 } }] }
+    expect((await conforming('PUT', `/api/flows/${id}`, definition)).status).toBe(201)
+    const flow = await json(conforming('GET', `/api/flows/${id}`))
+    expect(flow.definition).toMatchObject({ mode: 'async', tasks: [{ retry: { backoff: expect.any(String) } }] })
+    await conforming('GET', `/api/flows/${id}/revisions/1`)
+  })
 })

@@ -4,6 +4,7 @@
  */
 import { Validator, type Schema } from '@cfworker/json-schema'
 import { call } from './api'
+import { templateOf } from './path-template'
 
 interface MediaType {
   schema?: Schema
@@ -26,17 +27,6 @@ interface Document {
 let served: Promise<Document> | undefined
 const documentOf = () => (served ??= call('GET', '/api/openapi.json').then((response) => response.json<Document>()))
 
-/** The path template of the document that `path` (no query) matches: `/hooks/{flowId}` for `/hooks/greet`. */
-function templateOf(document: Document, method: string, path: string): string | undefined {
-  const matching = Object.keys(document.paths).filter(
-    (template) =>
-      document.paths[template]?.[method] &&
-      new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(decodeURI(path)),
-  )
-  // a literal segment wins over a parameter (`/api/executions/counts` over `/api/executions/{id}`)
-  return matching.sort((a, b) => a.split('{').length - b.split('{').length)[0]
-}
-
 /** The declared answer for `status`: its own, its range (`4XX`), or `default`. */
 const declared = (operation: Operation, status: number): ResponseObject | undefined =>
   operation.responses[String(status)] ?? operation.responses[`${String(status)[0]}XX`] ?? operation.responses.default
@@ -46,7 +36,7 @@ export async function contractProblems(method: string, path: string, response: R
   const document = await documentOf()
   const lower = method.toLowerCase()
   const url = new URL(path, 'http://x')
-  const template = templateOf(document, lower, url.pathname)
+  const template = templateOf(document.paths, lower, url.pathname)
   if (!template) return [`${method} ${url.pathname} is not in the document`]
   const operation = document.paths[template]![lower]!
   const where = `${method} ${template} → ${response.status}`
