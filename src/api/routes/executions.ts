@@ -16,7 +16,7 @@ import {
 } from '../../shapes/responses'
 import { decodeCursor } from '../cursor'
 import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
-import { InputBody, startAnswers } from './triggers'
+import { adhocAnswers, InputBody } from './triggers'
 
 const Cursor = z
   .string()
@@ -114,7 +114,7 @@ export const adhocRunRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } } },
   },
-  responses: startAnswers,
+  responses: adhocAnswers,
 })
 
 export const listExecutionsRoute = createRoute({
@@ -250,7 +250,7 @@ export const replayRoute = createRoute({
   },
   responses: {
     201: acceptedAnswer('the new execution, and where to poll it', ReplayCreated),
-    ...errors([400, 401, 409, 413], {
+    ...errors([400, 401, 409, 413, 415], {
       400: 'invalid request, an ad-hoc run (no stored flow), or fromTaskId/revision that cannot be replayed',
       409: 'the execution has not ended, or the flow is disabled',
     }),
