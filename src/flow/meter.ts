@@ -41,8 +41,8 @@ export class Spending {
   private steps = 0
   private size = 0
   private readonly scale: Scale = newScale()
-  /** The value last charged: a native's result is charged by the native and seen again by its call node. */
-  private last: unknown = undefined
+  /** What the last native returned: charged by the native, it is seen again by the node that called it. */
+  private lastNative: unknown = undefined
 
   constructor(private readonly budget: ExpressionBudget) {}
 
@@ -64,10 +64,21 @@ export class Spending {
     if (!(this.size + size <= this.budget.size)) throw new BudgetExceeded('size', this.budget.size)
   }
 
-  /** A value just produced: its own new items or characters are spent, and no value may outweigh the budget. */
+  /** A value a node produced: its own new items or characters are spent, and no value may outweigh the budget. */
   produced<T>(value: T): T {
-    if (value === this.last && (typeof value === 'object' || typeof value === 'string')) return value
-    this.last = value
+    const charged = this.lastNative
+    this.lastNative = undefined
+    return value === charged && (typeof value === 'object' || typeof value === 'string') ? value : this.charge(value)
+  }
+
+  /** A value a native returned: charged always (two calls may return equal strings), and its making is work. */
+  returned<T>(value: T): T {
+    this.work(typeof value === 'object' || typeof value === 'string' ? extent(value) : 0)
+    this.lastNative = value
+    return this.charge(value)
+  }
+
+  private charge<T>(value: T): T {
     this.size += typeof value === 'object' || typeof value === 'string' ? extent(value) : 0
     if (this.size > this.budget.size) throw new BudgetExceeded('size', this.budget.size)
     if (value !== null && typeof value === 'object' && this.weight(value) > this.budget.size) {

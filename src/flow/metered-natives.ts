@@ -69,7 +69,7 @@ function metered(
     spent.work(work)
     spent.reserve(size)
     const result = run(this, args)
-    return isPromise(result) ? result.then((value) => spent.produced(value)) : spent.produced(result)
+    return isPromise(result) ? result.then((value) => spent.returned(value)) : spent.returned(result)
   }
   // JSONata reads a native's parameters from its text (partial application) and its arity from `length`
   Object.defineProperty(wrapped, 'length', { value: native.length })

@@ -35,6 +35,15 @@ export function extent(value: unknown): number {
  */
 export const DEEP_WORK = 100
 
+/**
+ * Units of work per character of a string JSONata splits into an array of characters first
+ * (`$length`, `$substring`, `$pad`): about half a step each, measured.
+ */
+const CHARACTER_WORK = 500
+
+/** Units of work per character JSONata writes as JSON: its replacer is called for every value. */
+const JSON_WORK = 10
+
 const cost = (work: number, size = 0): NativeCost => ({ work, size })
 const constant: Rule = () => cost(1)
 /** One pass over the first argument. */
@@ -58,8 +67,13 @@ const picture: Rule = ([, text, options], measure) =>
 /** `$pad(str, width, char)`: JSONata builds the whole padding out of `char` before it cuts it. */
 const pad: Rule = ([text, width, char]) => {
   const padding = Math.max(0, finite(width) - extent(text))
-  return cost(1 + extent(text) + padding, padding * Math.max(1, extent(char)))
+  const built = padding * Math.max(1, extent(char))
+  // the text is split into characters to count them, and so is a padding of more than one character
+  return cost(1 + (extent(text) + (extent(char) > 1 ? built : 0)) * CHARACTER_WORK + built, built)
 }
+
+/** A function that splits its string into an array of characters. */
+const characters: Rule = ([text]) => cost(1 + extent(text) * CHARACTER_WORK)
 
 /** `$join(strings, separator)`: every string once, the separator between each two. */
 const join: Rule = ([strings, separator]) => {
@@ -84,7 +98,13 @@ const replace: Rule = ([text, , replacement, limit]) => {
 /** `$string(value, prettify)`: the JSON text, indented when asked. */
 const string: Rule = ([value, prettify], measure) => {
   const weight = measure.weight(value)
-  return cost(1 + weight, prettify === true ? 4 * weight : weight)
+  return cost(1 + weight * JSON_WORK, prettify === true ? 4 * weight : weight)
+}
+
+/** `$spread`: an array's items are appended one by one, each append copying the list so far. */
+const spread: Rule = ([value], measure) => {
+  const weight = measure.weight(value)
+  return cost(1 + weight + (Array.isArray(value) ? (weight * weight) / 2 : 0))
 }
 
 /** `$sort`: n·log n comparisons. */
@@ -103,12 +123,12 @@ export const NATIVE_COSTS = {
   min: linear,
   average: linear,
   string,
-  substring: linear,
+  substring: characters,
   substringBefore: linearAll,
   substringAfter: linearAll,
   lowercase: linear,
   uppercase: linear,
-  length: linear,
+  length: characters,
   trim: linear,
   pad,
   match: linearAll,
@@ -140,7 +160,7 @@ export const NATIVE_COSTS = {
   lookup: deep,
   append: linearAll,
   exists: constant,
-  spread: deep,
+  spread,
   merge: deep,
   reverse: linear,
   each: linear,
@@ -159,7 +179,7 @@ export const NATIVE_COSTS = {
   eval: linearAll,
   toMillis: linearAll,
   fromMillis: picture,
-  clone: ([value], measure) => cost(1 + measure.weight(value), measure.weight(value)),
+  clone: ([value], measure) => cost(1 + measure.weight(value) * JSON_WORK * 2, measure.weight(value)),
   // bound per evaluation rather than once: `$now(picture)` formats like `$fromMillis`
   now: ([text, zone], measure) => picture([null, text, zone], measure),
   millis: constant,
