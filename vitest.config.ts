@@ -28,6 +28,8 @@ export default defineConfig(async () => {
               deadLetterQueue: 'edgeflow-index-dead',
             },
             'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
+            // traces (test/telemetry/): the consumer sets its own retry delays
+            'edgeflow-traces': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 5 },
           },
           bindings: {
             ...devVars,

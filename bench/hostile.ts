@@ -43,10 +43,13 @@ const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
 applyMigrations(config, state)
 const dev = await startDev(config, state, '/api/flows')
 const median = (values: number[]) => stats(values).p50
-/** A flow PUT's answer, an error body included. */
-async function put(id: string, body: object): Promise<{ error?: unknown }> {
+/** What a flow PUT answers, as far as this bench reads it: an error body included. */
+interface PutAnswer {
+  error?: { code: string; issues: { message: string }[] }
+}
+async function put(id: string, body: object): Promise<PutAnswer> {
   const response = await fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) })
-  return (await response.json()) as { error?: unknown }
+  return (await response.json()) as PutAnswer
 }
 
 try {
@@ -57,7 +60,7 @@ try {
     const id = `hostile_${name.replace(/\W+/g, '_')}`
     const flow = await put(id, { expressionBudget: { steps: 1_000_000 }, tasks: [{ id: 's', type: 'set', values }] })
     if (flow.error?.code === 'invalid_flow') {
-      rows.push(`| ${name} | — | — | — | refused at PUT: ${flow.error.issues[0].message.split(': ').at(-1)} |`)
+      rows.push(`| ${name} | — | — | — | refused at PUT: ${flow.error.issues[0]?.message.split(': ').at(-1)} |`)
       continue
     }
     if (flow.error) throw new Error(`PUT ${id}: ${JSON.stringify(flow.error)}`)

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { actions } from '../src/actions/index'
+import alertFailures from '../examples/alert_failures.json'
 import approval from '../examples/approval.json'
 import batch from '../examples/batch.json'
 import deliver from '../examples/deliver.json'
@@ -13,9 +14,22 @@ import parent from '../examples/parent.json'
 import route from '../examples/route.json'
 import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
-import { call, finished, json, putFlow, waitFor } from './helpers/api'
+import { call, finished, json, listedWhere, putFlow, waitFor } from './helpers/api'
 
-const examples = { approval, batch, deliver, fanout, flaky, greet, orderSaga, parent, route, tagged, validate }
+const examples = {
+  alert_failures: alertFailures,
+  approval,
+  batch,
+  deliver,
+  fanout,
+  flaky,
+  greet,
+  orderSaga,
+  parent,
+  route,
+  tagged,
+  validate,
+}
 
 /** The examples call the local target on 127.0.0.1:9100; tests serve it elsewhere. */
 const local = (flow: object) => JSON.parse(JSON.stringify(flow).replaceAll('http://127.0.0.1:9100', env.TARGET_URL))
@@ -76,6 +90,22 @@ describe('examples/', () => {
     const { executionId } = await trigger('tagged', { customer: 'ada', order: 7, total: 250 })
     const done = await waitFor(executionId, finished)
     expect(done.labels).toEqual({ customer: 'ada', channel: 'web', size: 'large' })
+  })
+
+  it('alert_failures posts every failed order saga to the target, once', async () => {
+    const { executionId } = await trigger('orderSaga', { orderId: 'o-8', sku: 'cup', amount: 3 })
+    const page = await listedWhere('flowId=alert_failures', (found) =>
+      found.items.some((item: { reactsTo: string }) => item.reactsTo === executionId),
+    )
+    const reaction = page.items.find((item: { reactsTo: string }) => item.reactsTo === executionId)
+    expect(reaction).toMatchObject({ trigger: 'execution' })
+    await waitFor(reaction.id, finished)
+    const posted = await json(fetch(`${env.TARGET_URL}/captured/failed-${executionId}`))
+    expect(posted).toHaveLength(1)
+    expect(JSON.parse(posted[0].body)).toMatchObject({
+      text: expect.stringMatching(/^orderSaga failed in ship: /),
+      execution: executionId,
+    })
   })
 
   it('parent greets through the greet flow', async () => {

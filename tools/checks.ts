@@ -1,11 +1,13 @@
 /**
  * The static checks of `npm test`, run at once rather than one after another (`npm run checks`):
- * the types and formatting, the layer rules, the API contract and the linter. Each one's output is
+ * the types and formatting, the layer rules, the API contract, the dashboard's generated assets and
+ * the linter. Each one's output is
  * printed whole when it ends, with its time; any failure fails the run once all have ended.
  */
 import { spawn } from 'node:child_process'
 
-const CHECKS = ['typecheck', 'boundaries', 'contract', 'lint']
+/** Each an npm script with its arguments. */
+const CHECKS = [['typecheck'], ['boundaries'], ['contract'], ['assets', '--', '--check'], ['lint']]
 
 interface Outcome {
   name: string
@@ -13,9 +15,10 @@ interface Outcome {
   seconds: number
 }
 
-function run(name: string): Promise<Outcome> {
+function run([script, ...args]: string[]): Promise<Outcome> {
+  const name = script ?? ''
   const started = performance.now()
-  const child = spawn('npm', ['run', '--silent', name], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('npm', ['run', '--silent', name, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   const output: Buffer[] = []
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk))
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk))

@@ -1,6 +1,5 @@
 /** @module `/api/executions`: list from D1, everything else from the execution's own object. */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { type ExecutionSummary } from '../store/d1/schema'
 import { listExecutions } from '../store/d1/executions'
 import { countExecutions } from '../store/d1/stats'
 import { resolveRevision } from '../store/d1/resolve-revision'
@@ -24,6 +23,7 @@ import {
   sendEventRoute,
   taskRunTotalsRoute,
 } from './routes/executions'
+import { encodeCursor } from './cursor'
 import { readBody } from './input'
 import { acceptedParts, EXECUTION_HEADER } from './accepted'
 import { iso, summaryView } from '../shapes/views'
@@ -32,9 +32,6 @@ export const executions = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refu
 // request bodies the handlers parse themselves (nesting bounded first): declared by reference
 executions.openAPIRegistry.register('ReplayRequest', ReplayBody)
 executions.openAPIRegistry.register('AdhocRun', AdhocRun)
-
-const encodeCursor = (row: ExecutionSummary) =>
-  btoa(`${row.createdAt}|${row.id}`).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
 
 executions.openapi(adhocRunRoute, adhocRun)
 

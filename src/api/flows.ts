@@ -12,6 +12,7 @@ import {
   type StoredFlow,
 } from '../store/d1/flows'
 import { rememberFlow } from '../store/d1/latest-flow'
+import { forgetWatchers } from '../store/d1/watchers'
 import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
@@ -99,6 +100,7 @@ flows.openapi(putFlowRoute, async (c) => {
     ? { ...result.flow, nextScheduledAt: await reschedule(c.env, id, definition.triggers) }
     : result.flow
   rememberFlow(id, flow)
+  forgetWatchers()
   return c.json({ ...flowView(flow), changed: result.changed }, result.created ? 201 : 200)
 })
 
@@ -153,6 +155,7 @@ async function deleteForGood(env: Env, id: string): Promise<void> {
   }
   await env.SCHEDULERS.get(env.SCHEDULERS.idFromName(id)).configure(id, [])
   rememberFlow(id, null)
+  forgetWatchers()
 }
 
 flows.openapi(deleteFlowRoute, async (c) => {
@@ -166,6 +169,7 @@ flows.openapi(deleteFlowRoute, async (c) => {
   const flow = (await getFlow(c.env.DB, id)) ?? null
   if (hasSchedule(flow?.definition.triggers)) await reschedule(c.env, id, [])
   rememberFlow(id, flow && { ...flow, nextScheduledAt: null })
+  forgetWatchers()
   return c.body(null, 204)
 })
 

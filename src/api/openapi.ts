@@ -8,12 +8,48 @@ import { z } from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
 import type { Env } from '../env'
 
+/** Keywords whose value maps names to schemas (a property may be called `default` or `description`). */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs'])
+
+type Node = Record<string, unknown>
+
+/** `schema` with `change` made to each of its schemas, innermost first. */
+function eachSchema(schema: unknown, change: (node: Node) => Node): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => eachSchema(item, change))
+  if (typeof schema !== 'object' || schema === null) return schema
+  const walked = Object.entries(schema).map(([key, field]) => [
+    key,
+    SCHEMA_MAPS.has(key) && typeof field === 'object' && field !== null
+      ? Object.fromEntries(Object.entries(field).map(([name, inner]) => [name, eachSchema(inner, change)]))
+      : eachSchema(field, change),
+  ])
+  return change(Object.fromEntries(walked) as Node)
+}
+
+/** As sent: a default said in words (openapi-typescript, at its default settings, makes a field with a `default` required). */
+function defaultInWords({ default: value, ...node }: Node): Node {
+  if (value === undefined) return node
+  const said = `default: ${JSON.stringify(value)}`
+  return { ...node, description: typeof node.description === 'string' ? `${node.description} (${said})` : said }
+}
+
+/** As stored: a field with a default is always there. */
+function defaultRequired(node: Node): Node {
+  const properties = node.properties as Record<string, Node> | undefined
+  if (!properties) return node
+  const defaulted = Object.keys(properties).filter((name) => properties[name]?.default !== undefined)
+  if (defaulted.length === 0) return node
+  return { ...node, required: [...new Set([...((node.required as string[] | undefined) ?? []), ...defaulted])] }
+}
+
 /**
  * The recursive schemas of a flow, as components: zod's own JSON Schema of the definition (which
  * zod-to-openapi cannot walk: tasks nest tasks), its `$defs` lifted to components so that every
- * `$ref` resolves from the document's root.
+ * `$ref` resolves from the document's root. Twice: as it is sent (`FlowDefinition`, `Task`: a field
+ * with a default may be left out, its default said in words) and as it is stored and answered, its
+ * defaults filled in (`StoredFlowDefinition`, `StoredTask`: those fields are always there).
  */
-function flowSchemas(): Record<string, object> {
+function flowSchemas(): Record<string, unknown> {
   const ids = z.registry<{ id: string }>()
   ids.add(Task, { id: 'Task' })
   const {
@@ -31,7 +67,12 @@ function flowSchemas(): Record<string, object> {
     '"#/$defs/',
     '"#/components/schemas/',
   )
-  return JSON.parse(lifted) as Record<string, object>
+  const stored = lifted.replaceAll('"#/components/schemas/', '"#/components/schemas/Stored')
+  const prefixed = Object.entries(JSON.parse(stored) as Node).map(([name, schema]) => [`Stored${name}`, schema])
+  return {
+    ...(eachSchema(JSON.parse(lifted), defaultInWords) as Node),
+    ...(eachSchema(Object.fromEntries(prefixed), defaultRequired) as Node),
+  }
 }
 
 function build(app: OpenAPIHono<{ Bindings: Env }>) {
@@ -59,7 +100,13 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
   })
   return {
     ...document,
-    components: { ...document.components, schemas: { ...document.components?.schemas, ...flowSchemas() } },
+    components: {
+      ...document.components,
+      schemas: {
+        ...document.components?.schemas,
+        ...flowSchemas(),
+      },
+    },
   }
 }
 

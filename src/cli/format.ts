@@ -73,8 +73,19 @@ export function executionsTable(executions: ExecutionSummary[]): string {
   )
 }
 
-/** What a task run is doing or why it ended, in a few words. */
+/** The handler a run starts (README, When things fail), in a few words; '' for the flow's own tasks. */
+function handlerNote(run: TaskRun): string {
+  if (run.handler === 'compensate') return `undoes run ${run.compensates}`
+  if (run.handler === 'errors') return 'on errors'
+  return run.handler === 'finally' ? 'finally' : ''
+}
+
+/** What a task run is doing or why it ended, in a few words, after the handler it starts. */
 function runNote(run: TaskRun): string {
+  return [handlerNote(run), runState(run)].filter(Boolean).join(' · ')
+}
+
+function runState(run: TaskRun): string {
   if (run.error) return errorText(run.error)
   if (run.waitingFor) return `waiting for event ${run.waitingFor}`
   if (run.childExecutionId) return `child ${run.childExecutionId}`

@@ -397,7 +397,7 @@ export interface components {
       name?: string
       description?: string
       /**
-       * @default async
+       * @description default: "async"
        * @enum {string}
        */
       mode?: 'sync' | 'async'
@@ -405,14 +405,14 @@ export interface components {
       syncTimeout?: number | string
       retention?: number | string
       retry?: {
-        /** @default 1 */
+        /** @description default: 1 */
         maxAttempts?: number
         /**
-         * @default constant
+         * @description default: "constant"
          * @enum {string}
          */
         backoff?: 'constant' | 'linear' | 'exponential'
-        /** @default 1s */
+        /** @description default: "1s" */
         delay?: number | string
         maxDelay?: number | string
         retryOn?: (
@@ -426,11 +426,11 @@ export interface components {
         )[]
       }
       expressionBudget?: {
-        /** @default 100000 */
+        /** @description default: 100000 */
         steps?: number
-        /** @default 500 */
+        /** @description default: 500 */
         depth?: number
-        /** @default 5000000 */
+        /** @description default: 5000000 */
         size?: number
       }
       inputHeaders?: {
@@ -446,7 +446,7 @@ export interface components {
         limit: number
         key?: string
         /**
-         * @default queue
+         * @description default: "queue"
          * @enum {string}
          */
         onLimit?: 'queue' | 'reject'
@@ -460,11 +460,7 @@ export interface components {
         | {
             /** @constant */
             type: 'webhook'
-            /**
-             * @default [
-             *       "POST"
-             *     ]
-             */
+            /** @description default: ["POST"] */
             methods?: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS')[]
             secret?: string
           }
@@ -472,9 +468,18 @@ export interface components {
             /** @constant */
             type: 'schedule'
             cron: string
-            /** @default UTC */
+            /** @description default: "UTC" */
             timezone?: string
             input?: unknown
+          }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: string | number | boolean
+            }
           }
       )[]
       labels?: {
@@ -490,14 +495,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -529,14 +534,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -562,14 +567,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -596,14 +601,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -628,14 +633,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -661,14 +666,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -693,14 +698,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -729,14 +734,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -767,14 +772,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -801,14 +806,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -837,14 +842,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -872,14 +877,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -905,14 +910,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -953,6 +958,8 @@ export interface components {
           | 'payload_too_large'
           | 'misconfigured'
           | 'internal'
+          | 'execution_failed'
+          | 'execution_killed'
         message: string
         /** @description every bad field, with its path */
         issues?: components['schemas']['Issue'][]
@@ -962,6 +969,8 @@ export interface components {
       path: string
       message: string
     }
+    /** @description the body a return task decided: any JSON, or text in the content type the task set */
+    FlowAnswer: unknown
     Accepted: {
       executionId: string
       status: components['schemas']['ExecutionStatus']
@@ -984,9 +993,155 @@ export interface components {
       | 'warning'
       | 'failed'
       | 'killed'
+    ExecutionFailure: {
+      error: components['schemas']['ExecutionFailureError']
+    }
+    ExecutionFailureError: {
+      type:
+        | (
+            | 'http_error'
+            | 'timeout'
+            | 'expression_error'
+            | 'validation_error'
+            | 'fail_task'
+            | 'subflow_failed'
+            | 'internal'
+          )
+        | 'killed'
+      message: string
+      taskId: string | null
+      taskRunId: number | null
+      attempt: number | null
+      issues?: {
+        path: string
+        message: string
+      }[]
+      handlerFailures?: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string
+        taskRunId: number
+      }[]
+      compensation?: {
+        ran: number
+        completed: number
+        failed: number
+      }
+      /** @enum {string} */
+      code: 'execution_failed' | 'execution_killed'
+    }
     FlowPut: components['schemas']['Flow'] & {
+      definition?: components['schemas']['StoredFlowDefinition']
       /** @description false when the content equals the latest revision */
       changed: boolean
+    }
+    StoredFlowDefinition: {
+      name?: string
+      description?: string
+      /**
+       * @default async
+       * @enum {string}
+       */
+      mode: 'sync' | 'async'
+      timeout?: number | string
+      syncTimeout?: number | string
+      retention?: number | string
+      retry?: {
+        /** @default 1 */
+        maxAttempts: number
+        /**
+         * @default constant
+         * @enum {string}
+         */
+        backoff: 'constant' | 'linear' | 'exponential'
+        /** @default 1s */
+        delay: number | string
+        maxDelay?: number | string
+        retryOn?: (
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        )[]
+      }
+      expressionBudget?: {
+        /** @default 100000 */
+        steps: number
+        /** @default 500 */
+        depth: number
+        /** @default 5000000 */
+        size: number
+      }
+      inputHeaders?: {
+        redact?: string[]
+        keep?: ('authorization' | 'proxy-authorization' | 'cookie' | 'x-api-key')[]
+      }
+      input?:
+        | boolean
+        | {
+            [key: string]: unknown
+          }
+      concurrency?: {
+        limit: number
+        key?: string
+        /**
+         * @default queue
+         * @enum {string}
+         */
+        onLimit: 'queue' | 'reject'
+      }
+      rateLimit?: {
+        limit: number
+        period: number | string
+        key?: string
+      }
+      triggers?: (
+        | {
+            /** @constant */
+            type: 'webhook'
+            /**
+             * @default [
+             *       "POST"
+             *     ]
+             */
+            methods: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS')[]
+            secret?: string
+          }
+        | {
+            /** @constant */
+            type: 'schedule'
+            cron: string
+            /** @default UTC */
+            timezone: string
+            input?: unknown
+          }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: string | number | boolean
+            }
+          }
+      )[]
+      labels?: {
+        [key: string]: unknown
+      }
+      tasks: components['schemas']['StoredTask'][]
+      errors?: components['schemas']['StoredTask'][]
+      finally?: components['schemas']['StoredTask'][]
     }
     Flow: {
       id: string
@@ -1007,7 +1162,7 @@ export interface components {
        * @description ISO 8601, UTC
        */
       nextScheduledAt: string | null
-      definition?: components['schemas']['FlowDefinition'] & (Record<string, never> | null)
+      definition?: components['schemas']['StoredFlowDefinition'] & (Record<string, never> | null)
     }
     FlowPage: {
       items: components['schemas']['Flow'][]
@@ -1028,7 +1183,7 @@ export interface components {
        * @description ISO 8601, UTC
        */
       createdAt: string | null
-      definition?: components['schemas']['FlowDefinition'] & (Record<string, never> | null)
+      definition?: components['schemas']['StoredFlowDefinition'] & (Record<string, never> | null)
     }
     ExecutionPage: {
       items: components['schemas']['ExecutionSummary'][]
@@ -1071,7 +1226,7 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1148,7 +1303,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         method: string | null
         path: string | null
         query: {
@@ -1336,6 +1491,454 @@ export interface components {
       /** @description task runs reused from the replayed execution */
       reused: number
     }
+    StoredTask:
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'http'
+          method?: unknown
+          url: unknown
+          headers?: unknown
+          query?: unknown
+          body?: unknown
+          expectStatus?: unknown
+          auth?: unknown
+          sign?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'delay'
+          duration?: unknown
+          until?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'return'
+          status?: unknown
+          body?: unknown
+          headers?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'set'
+          values: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'log'
+          level?: unknown
+          message?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'fail'
+          message?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'if'
+          condition: string
+          then: components['schemas']['StoredTask'][]
+          else?: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'switch'
+          value: string
+          cases: {
+            [key: string]: components['schemas']['StoredTask'][]
+          }
+          default?: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'parallel'
+          branches: components['schemas']['StoredTask'][][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'foreach'
+          items: string
+          concurrency?: unknown
+          tasks: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'subflow'
+          flowId: unknown
+          revision?: unknown
+          input?: unknown
+          wait?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'wait'
+          event: unknown
+          onTimeout?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'label'
+          labels: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
   }
   responses: never
   parameters: never
@@ -1403,7 +2006,7 @@ export interface operations {
     }
     requestBody?: never
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1411,113 +2014,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1550,7 +2219,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1558,113 +2227,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1697,7 +2432,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1705,113 +2440,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1844,7 +2645,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1852,113 +2653,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1991,7 +2858,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1999,113 +2866,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -2497,7 +3430,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -2505,104 +3438,167 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description missing or invalid bearer token */
+      /** @description missing or invalid bearer token; or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -2611,7 +3607,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         status?:
           | 'pending'
           | 'queued'
@@ -2691,7 +3687,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -2699,104 +3695,167 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description missing or invalid bearer token */
+      /** @description missing or invalid bearer token; or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
       403: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }

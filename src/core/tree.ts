@@ -253,10 +253,9 @@ export function propagateFailure(d: Draft, failedRun: RunState, origin: Executio
   killBelow(d, scopeId, { type: 'internal', message: `killed because task ${origin.taskId} failed` })
   const phase = phaseOf(failedRun.lane)
   const progress = progressOf(d, scope && (d.run(scope.id) ?? scope))
-  if (scope) {
-    for (const lane of progress.foreach ? Object.keys(progress.lanes) : [])
-      d.emit({ type: 'dropScope', scope: iterationScope(scope.id, lane) })
-  }
+  // the iterations in flight end here: their outputs are no longer visible
+  for (const lane of scope && progress.foreach ? Object.keys(progress.lanes) : [])
+    if (scope && phaseOf(lane) === null) d.emit({ type: 'dropScope', scope: iterationScope(scope.id, lane) })
   setProgress(d, scope && (d.run(scope.id) ?? scope), { ...progress, lanes: {} })
   if (phase) return handlerDone(d, scopeId, phase, origin)
   nextPhase(d, scopeId, { status: 'failed', error: origin, handled }, null)

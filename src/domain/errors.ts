@@ -36,6 +36,16 @@ export const ExecutionError = TaskError.extend({
 })
 export type ExecutionError = z.infer<typeof ExecutionError>
 
+/** The code of a sync answer saying the execution failed or was killed: an error has a `code` wherever it comes from. */
+export const ExecutionFailureCode = z.enum(['execution_failed', 'execution_killed'])
+
+/** What a failed or killed execution answers its caller: its error, with a code like every other error (core/output.ts). */
+export const ExecutionFailure = ExecutionError.extend({
+  code: ExecutionFailureCode,
+  type: z.union([ErrorType, z.literal('killed')]),
+})
+export type ExecutionFailure = z.infer<typeof ExecutionFailure>
+
 /** Turns anything caught into a task error; typed errors keep their type. */
 export function toTaskError(error: unknown, fallback: ErrorType = 'internal'): TaskError {
   if (error && typeof error === 'object') {

@@ -9,16 +9,16 @@ import { HTTP_METHODS } from '../actions/http'
 import { Expression } from '../actions/define'
 import { actions } from '../actions/index'
 import { ErrorType } from '../domain/errors'
-import { Mode } from '../domain/types'
+import { ExecutionStatus, Mode } from '../domain/types'
 import { ExpressionBudget } from './budget'
 import { Duration, parseDuration } from '../domain/duration'
-import { TaskId } from '../domain/flow-ids'
+import { FlowId, TaskId } from '../domain/flow-ids'
 import { Retention } from './retention'
 import { InputHeaders } from './input-headers'
 import { SECRET_PREFIX } from '../domain/flow-secrets'
 import { InputSchema } from './input-schema'
 import { Concurrency, RateLimit } from './flow-control'
-import { LabelKey, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
+import { LabelKey, LabelRecord, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -138,6 +138,15 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
     cron: Cronexpr,
     timezone: Timezone.default('UTC'),
     input: z.unknown().optional(),
+  }),
+  /** Starts the flow once for every execution that ends in one of `statuses` (README, Flows that react to executions). */
+  z.strictObject({
+    type: z.literal('execution'),
+    /** Only executions of this flow (default: of every flow). */
+    flowId: FlowId.optional(),
+    statuses: z.array(ExecutionStatus.extract(['completed', 'warning', 'failed', 'killed'])).min(1),
+    /** Only executions that carry every one of these labels. */
+    labels: LabelRecord.optional(),
   }),
 ])
 export type TriggerDefinition = z.infer<typeof TriggerDefinition>

@@ -1,5 +1,6 @@
 /** @module The code of every error the API answers with (`{"error": {code, message, issues?}}`, api/errors.ts). */
 import { z } from 'zod'
+import { ExecutionFailureCode } from '../domain/errors'
 
 export const ErrorCode = z.enum([
   'invalid_request',
@@ -19,5 +20,6 @@ export const ErrorCode = z.enum([
   'payload_too_large',
   'misconfigured',
   'internal',
+  ...ExecutionFailureCode.options,
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>

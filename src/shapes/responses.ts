@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi'
 import {
   AttemptStatus,
   ExecutionError,
+  ExecutionFailure,
   ExecutionInput,
   ExecutionStatus,
   Metric,
@@ -26,6 +27,10 @@ import { ErrorCode } from './error-code'
  */
 export const FlowDefinitionComponent = z.custom<FlowDefinition>().openapi('FlowDefinition', { type: 'object' })
 export const TaskComponent = z.custom<Task>().openapi('Task', { type: 'object' })
+/** The definition as stored and answered: its defaults filled in (api/openapi.ts). */
+export const StoredFlowDefinitionComponent = z
+  .custom<FlowDefinition>()
+  .openapi('StoredFlowDefinition', { type: 'object' })
 
 /**
  * Names a schema built in another module as a component. zod 4 copies prototype methods onto a
@@ -54,6 +59,16 @@ export const ErrorBody = z
     }),
   })
   .openapi('Error')
+
+/** A sync execution that failed or was killed: an error with a code, and the details of the task that failed. */
+export const ExecutionFailureBody = z
+  .object({ error: named(ExecutionFailure, 'ExecutionFailureError') })
+  .openapi('ExecutionFailure')
+
+/** What a `return` task decided: any JSON, or text in the content type it set. */
+export const FlowAnswer = z.unknown().openapi('FlowAnswer', {
+  description: 'the body a return task decided: any JSON, or text in the content type the task set',
+})
 
 /** Where to poll an execution that has not answered yet: one body for every 202 (and a replay's 201). */
 export const Accepted = z
@@ -84,7 +99,7 @@ export const Flow = z
     createdAt: TimeOrNull,
     updatedAt: TimeOrNull,
     nextScheduledAt: TimeOrNull,
-    definition: FlowDefinitionComponent,
+    definition: StoredFlowDefinitionComponent,
   })
   .openapi('Flow')
 
@@ -98,7 +113,7 @@ export const Revision = z
     revision: z.int(),
     hash: z.string(),
     createdAt: TimeOrNull,
-    definition: FlowDefinitionComponent,
+    definition: StoredFlowDefinitionComponent,
   })
   .openapi('Revision')
 

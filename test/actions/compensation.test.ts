@@ -153,11 +153,28 @@ describe('kill', () => {
       ['slowAlert', 'killed'],
     ])
   })
+
+  it('during a compensation: the others and finally never run', async () => {
+    const definition = saga({ type: 'fail' }, { finally: [{ id: 'done', type: 'set', values: { ended: true } }] })
+    definition.tasks[1] = { ...definition.tasks[1], compensate: [{ id: 'slowRefund', type: 'delay', duration: '1m' }] }
+    const { executionId } = await start(definition)
+    await waitFor(executionId, (e) => e.taskRuns.some((run: Run) => run.taskId === 'slowRefund'))
+    expect([200, 202]).toContain((await post(executionId, 'kill')).status)
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('killed')
+    expect(statuses(done)).toEqual([
+      ['reserve', 'completed'],
+      ['charge', 'completed'],
+      ['ship', 'failed'],
+      ['slowRefund', 'killed'],
+    ])
+  })
 })
 
 describe('after a reset', () => {
   it('errors, compensation and finally each resume where they were', async () => {
-    const pause = (id: string) => ({ id, type: 'delay', duration: '300ms' })
+    // each handler holds on a wait task until the test sends its event: the reset lands while it waits
+    const pause = (id: string) => ({ id, type: 'wait', event: id })
     const definition = saga(
       { type: 'fail', message: 'no courier' },
       {
@@ -172,9 +189,10 @@ describe('after a reset', () => {
     const { executionId } = await start(definition)
     for (const waiting of ['errorsWait', 'releaseWait', 'finallyWait']) {
       await waitFor(executionId, (e) =>
-        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'delayed'),
+        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'waiting'),
       )
       await crash(executionId)
+      expect((await post(executionId, `events/${waiting}`, {})).status).toBe(202)
     }
     const done = await waitFor(executionId, finished)
     expect(done.status).toBe('failed')
@@ -194,4 +212,55 @@ describe('after a reset', () => {
     ])
     expect(done.vars).toMatchObject({ alerted: true, refunded: 'p-1', released: true, ended: 'failed' })
   })
+
+  it('a container resumes its errors and finally where they were', async () => {
+    // each handler holds on a wait task until the test sends its event: the reset lands while it waits
+    const pause = (id: string) => ({ id, type: 'wait', event: id })
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'fan',
+          type: 'parallel',
+          branches: [[{ id: 'boom', type: 'fail', message: 'branch failed' }]],
+          errors: [pause('errorsWait'), { id: 'handled', type: 'set', values: { handled: '{{ error.taskId }}' } }],
+          finally: [pause('finallyWait'), { id: 'closed', type: 'set', values: { closed: '{{ scope.status }}' } }],
+        },
+      ],
+    })
+    for (const waiting of ['errorsWait', 'finallyWait']) {
+      await waitFor(executionId, (e) =>
+        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'waiting'),
+      )
+      await crash(executionId)
+      expect((await post(executionId, `events/${waiting}`, {})).status).toBe(202)
+    }
+    const done = await waitFor(executionId, finished)
+    expect(done).toMatchObject({
+      status: 'failed',
+      error: { taskId: 'boom' },
+      vars: { handled: 'boom', closed: 'failed' },
+    })
+  })
+})
+
+describe('the bound on compensations', () => {
+  it('remembers 1,000 completed runs to undo and logs the others as not compensable', async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1..1001]',
+          tasks: [{ id: 'book', type: 'set', values: {}, compensate: [{ id: 'unbook', type: 'set', values: {} }] }],
+        },
+        { id: 'boom', type: 'fail' },
+      ],
+    })
+    const done = await waitFor(executionId, finished, 60_000)
+    expect(done.error).toMatchObject({ taskId: 'boom', compensation: { ran: 1000, completed: 1000, failed: 0 } })
+    const logs = await json(call('GET', `/api/executions/${executionId}/logs?level=warn`))
+    expect(logs.items.map((line: { message: string }) => line.message)).toContain(
+      'not compensable: 1000 completed runs are already remembered for compensation',
+    )
+  }, 90_000)
 })

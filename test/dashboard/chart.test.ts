@@ -67,5 +67,7 @@ describe('the operations offered', () => {
     expect(operationsFor('paused')).toEqual(['kill', 'resume', 'event'])
     expect(operationsFor('failed')).toEqual(['replay'])
     expect(operationsFor('killing')).toEqual([])
+    // queued waits for a concurrency slot: it can be killed and told events, not paused
+    expect(operationsFor('queued')).toEqual(['kill', 'event'])
   })
 })

@@ -55,6 +55,24 @@ describe('the dashboard pages', () => {
     expect((await page('/executions/nope')).response.status).toBe(404)
   })
 
+  it('draws errors, compensations and finally apart, and says what the compensations did', async () => {
+    const { executionId } = await start({
+      tasks: [
+        { id: 'reserve', type: 'set', values: { r: 1 }, compensate: [{ id: 'release', type: 'log', message: 'undo' }] },
+        { id: 'ship', type: 'fail', message: 'no courier' },
+      ],
+      errors: [{ id: 'alert', type: 'log', message: '{{ error.message }}' }],
+      finally: [{ id: 'outcome', type: 'log', message: '{{ scope.status }}' }],
+    })
+    await waitFor(executionId, finished)
+    const { text } = await page(`/executions/${executionId}`)
+    expect(text).toContain('release ↶ undo reserve')
+    expect(text).toContain('alert (on errors)')
+    expect(text).toContain('handler handler-compensate')
+    expect(text).toContain('lane-handler lane-compensate')
+    expect(text).toContain('Compensations: 1 ran, 1 completed, 0 failed')
+  })
+
   it('shows labels as chips on the execution and in the list, and filters the list by them', async () => {
     const customer = `c${crypto.randomUUID().slice(0, 8)}`
     const { flowId, executionId } = await start(

@@ -26,8 +26,19 @@ const context: ExpressionContext = {
   execution: { id: 'e1', flowId: 'f', revision: 1, startedAt: null },
 }
 
-const heap = (): number | null =>
-  typeof process !== 'undefined' && typeof process.memoryUsage === 'function' ? process.memoryUsage().heapUsed : null
+/** The heap in use after a collection, where the runtime tells (Node, with --expose-gc for the collection). */
+function heap(): number | null {
+  if (typeof process === 'undefined' || typeof process.memoryUsage !== 'function') return null
+  ;(globalThis as { gc?: () => void }).gc?.()
+  return process.memoryUsage().heapUsed
+}
+
+/** FUZZ_LOG names a file each expression is appended to before it runs: what was running when a worker died. */
+const log = async (source: string) => {
+  if (!process.env.FUZZ_LOG) return
+  const { appendFileSync } = await import('node:fs')
+  appendFileSync(process.env.FUZZ_LOG, `${source}\n`)
+}
 
 describe('fuzzed expressions', () => {
   it(
@@ -35,6 +46,7 @@ describe('fuzzed expressions', () => {
     async () => {
       await fc.assert(
         fc.asyncProperty(program, async (source) => {
+          await log(source)
           const before = heap()
           const started = performance.now()
           try {

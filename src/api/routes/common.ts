@@ -44,7 +44,7 @@ const ERRORS = {
   500: 'misconfigured (a webhook secret is missing) or internal',
 } as const
 
-type ErrorStatus = keyof typeof ERRORS
+export type ErrorStatus = keyof typeof ERRORS
 
 /**
  * The error answers of a route, each the one Error body; `descriptions` says what a status means

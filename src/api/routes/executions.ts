@@ -14,28 +14,19 @@ import {
   RunTotals,
   TaskRunPage,
 } from '../../shapes/responses'
+import { decodeCursor } from '../cursor'
 import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
-import { InputBody, triggerAnswers } from './triggers'
-
-/** base64url text, or '' when the value is not base64url. */
-function fromBase64Url(value: string): string {
-  try {
-    return atob(value.replaceAll('-', '+').replaceAll('_', '/'))
-  } catch {
-    // not base64: the cursor is invalid, which the caller reports
-    return ''
-  }
-}
+import { InputBody, startAnswers } from './triggers'
 
 const Cursor = z
   .string()
   .transform((value, ctx) => {
-    const [createdAt, id] = fromBase64Url(value).split('|')
-    if (!id || !Number.isSafeInteger(Number(createdAt))) {
+    const position = decodeCursor(value)
+    if (position === null) {
       ctx.addIssue({ code: 'custom', message: 'invalid cursor' })
       return z.NEVER
     }
-    return { createdAt: Number(createdAt), id }
+    return position
   })
   .openapi({ type: 'string', description: 'the nextCursor of the previous page' })
 
@@ -122,7 +113,7 @@ export const adhocRunRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } } },
   },
-  responses: { ...triggerAnswers, ...errors([401]) },
+  responses: startAnswers,
 })
 
 export const listExecutionsRoute = createRoute({

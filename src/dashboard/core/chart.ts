@@ -1,4 +1,5 @@
 /** @module The executions chart's bins and geometry (pure): counts per time bin, stacked by final status. */
+import { FINAL_EXECUTION } from '../../core/transitions'
 
 export type ChartRange = 'hour' | 'day'
 
@@ -25,8 +26,9 @@ export interface Bin {
   total: number
 }
 
+/** A final status is its own series (core/transitions.ts); every other one is `running`. */
 const seriesOf = (status: string): Series =>
-  (SERIES as readonly string[]).includes(status) ? (status as Series) : 'running'
+  (FINAL_EXECUTION as ReadonlySet<string>).has(status) ? (status as Series) : 'running'
 
 const empty = (): Record<Series, number> => ({ completed: 0, warning: 0, failed: 0, killed: 0, running: 0 })
 

@@ -84,6 +84,17 @@ export function InputOutput({ execution }: { execution: ExecutionView }) {
             <strong>{error.type}</strong>
             {error.taskId ? ` in ${error.taskId}` : ''}
             {error.attempt ? ` (attempt ${error.attempt})` : ''}: {error.message}
+            {error.compensation ? (
+              <div>
+                Compensations: {error.compensation.ran} ran, {error.compensation.completed} completed,{' '}
+                {error.compensation.failed} failed
+              </div>
+            ) : null}
+            {error.handlerFailures?.map((failure) => (
+              <div>
+                Also failed, in a handler: <strong>{failure.type}</strong> in {failure.taskId}: {failure.message}
+              </div>
+            ))}
           </div>
         ) : null}
       </JsonCard>

@@ -5,14 +5,24 @@ import type { FlowDefinition } from '../../flow/schema'
 import { ExecutionStatus, type Mode, type Trigger } from '../../domain/types'
 import { FINAL_EXECUTION } from '../../core/transitions'
 
-export const flows = sqliteTable('flows', {
-  id: text('id').primaryKey(),
-  latestRevision: integer('latest_revision').notNull(),
-  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-  nextScheduledAt: integer('next_scheduled_at'),
-})
+export const flows = sqliteTable(
+  'flows',
+  {
+    id: text('id').primaryKey(),
+    latestRevision: integer('latest_revision').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    nextScheduledAt: integer('next_scheduled_at'),
+    /** Its latest revision has an `execution` trigger: the index consumer reads these flows (store/d1/watchers.ts). */
+    watchesExecutions: integer('watches_executions', { mode: 'boolean' }).notNull().default(false),
+  },
+  (table) => [
+    index('flows_watching')
+      .on(table.id)
+      .where(sql`watches_executions = 1`),
+  ],
+)
 
 export const flowRevisions = sqliteTable(
   'flow_revisions',
