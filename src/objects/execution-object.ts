@@ -1,6 +1,8 @@
 /**
- * @module The execution Durable Object: one per execution, the source of truth for it.
- * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
+ * @module The execution Durable Object: one per execution, the source of truth for it. It creates
+ * the execution (or finds it again), loads the runner from storage, hands requests to it, and wakes
+ * it from the alarm — each wake, and a sync start's first slice, written down in the wake ledger
+ * first — and deletes it when its retention ends. What to do is the runner's and the core's.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { summaryOf } from '../store/d1/executions'

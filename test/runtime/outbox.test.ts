@@ -120,7 +120,7 @@ describe('the outbox', () => {
   it('keeps the trace owed after a failed send until its timer fires, then sends it again', async () => {
     let fail = true
     const sent: number[] = []
-    const { outbox, writes, settled, logs } = setup({
+    const { outbox, writes, settled, logs, flushes } = setup({
       exportTrace: async (r) => {
         if (fail) throw new Error('queue down')
         sent.push(r.version)
@@ -138,7 +138,10 @@ describe('the outbox', () => {
     expect(sent).toEqual([])
     // the timer fires (the alarm takes its row) — after a restart, a new outbox finds the row alike
     expect(writes.due(1_000 + TRACE_RETRY_MS)).toEqual([TRACE_TIMER])
+    const before = flushes()
     outbox.retryTrace()
+    // the flush it asks for is what sends (the alarm's wake flushes nothing by itself)
+    expect(flushes()).toBe(before + 1)
     outbox.syncTrace(row(5))
     await settled()
     expect(sent).toEqual([5])
