@@ -3632,6 +3632,8 @@ export interface operations {
           | 'killed'
         /** @description the children a subflow task started in this execution */
         parentId?: string
+        /** @description the replays of this execution */
+        replayOf?: string
         since?: string
         until?: string
         /** @description key:value; repeat it for executions that carry every one (at most 20) */

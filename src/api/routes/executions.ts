@@ -40,6 +40,7 @@ export const ListQuery = z.strictObject({
   trigger: Trigger.optional(),
   status: ExecutionStatus.optional(),
   parentId: z.string().optional().openapi({ description: 'the children a subflow task started in this execution' }),
+  replayOf: z.string().optional().openapi({ description: 'the replays of this execution' }),
   since: Time.optional(),
   until: Time.optional(),
   label: z
