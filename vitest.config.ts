@@ -11,49 +11,82 @@ const devVars = Object.fromEntries(
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 )
 
+/**
+ * The tests of pure code, by folder: they run in plain Node, with no workerd to start. A test file
+ * in any other folder of test/ runs in workerd (README, Development).
+ */
+const PURE_TESTS = ['test/core/**', 'test/flow/**', 'test/schedule/**', 'test/dashboard/core/**', 'test/client/**']
+
+/**
+ * `npm test` runs the workerd tests by group (test/groups/: a folder's files as one file), so that
+ * the per-file setup of a runtime and the Worker's module graph is paid once a group; a file named
+ * on the command line (`npx vitest run test/api/flows.test.ts`) runs alone in a runtime of its own.
+ */
+const GROUPED = process.env.TEST_GROUPS === '1'
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
   return {
-    plugins: [
-      cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          // the index queue as wrangler.toml sets it, with shorter waits so that tests need not wait a second for the list
-          queueConsumers: {
-            'edgeflow-index': {
-              maxBatchSize: 100,
-              maxBatchTimeout: 0.05,
-              maxRetries: 10,
-              retryDelay: 0,
-              deadLetterQueue: 'edgeflow-index-dead',
-            },
-            'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
-          },
-          bindings: {
-            ...devVars,
-            MIGRATIONS: migrations,
-            TARGET_URL: inject<string>('targetUrl'),
-            ALLOW_ANONYMOUS_API: 'true',
-            // a Standard Webhooks key for the signature tests
-            TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
-            // a variable that is set but holds no Standard Webhooks key
-            TEST_NOT_A_WEBHOOK_SECRET: 'whsec_not*base64',
-            // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
-            FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
-            FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
-            FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
-            // a variable flows must not be able to read
-            HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',
+    test: {
+      maxWorkers: 2,
+      projects: [
+        {
+          test: {
+            name: 'node',
+            include: PURE_TESTS.map((folder) => `${folder}/*.test.ts`),
+            environment: 'node',
+            isolate: false,
+            testTimeout: 20_000,
           },
         },
-      })),
-    ],
-    test: {
-      globalSetup: ['./test/helpers/global-setup.ts'],
-      setupFiles: ['./test/helpers/apply-migrations.ts'],
-      testTimeout: 20_000,
-      // the CLI's unit tests run in Node (node --test): they read files and parse arguments
-      exclude: [...configDefaults.exclude, 'test/cli/**'],
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                // the index queue as wrangler.toml sets it, with shorter waits so that tests need not wait a second for the list
+                queueConsumers: {
+                  'edgeflow-index': {
+                    maxBatchSize: 100,
+                    maxBatchTimeout: 0.05,
+                    maxRetries: 10,
+                    retryDelay: 0,
+                    deadLetterQueue: 'edgeflow-index-dead',
+                  },
+                  'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
+                },
+                bindings: {
+                  ...devVars,
+                  MIGRATIONS: migrations,
+                  TARGET_URL: inject<string>('targetUrl'),
+                  ALLOW_ANONYMOUS_API: 'true',
+                  // a Standard Webhooks key for the signature tests
+                  TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
+                  // a variable that is set but holds no Standard Webhooks key
+                  TEST_NOT_A_WEBHOOK_SECRET: 'whsec_not*base64',
+                  // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
+                  FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
+                  FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
+                  FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
+                  // a variable flows must not be able to read
+                  HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',
+                },
+              },
+            })),
+          ],
+          test: {
+            name: 'workerd',
+            include: GROUPED ? ['test/groups/*.test.ts'] : ['test/**/*.test.ts'],
+            // the CLI's unit tests run in Node (node --test): they read files and parse arguments
+            exclude: [...configDefaults.exclude, 'test/cli/**', ...PURE_TESTS, ...(GROUPED ? [] : ['test/groups/**'])],
+            globalSetup: ['./test/helpers/global-setup.ts'],
+            setupFiles: ['./test/helpers/apply-migrations.ts'],
+            // a test's own waits bound it (waitFor, listed): this only catches a hang, on a machine busy with other work
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
+          },
+        },
+      ],
     },
   }
 })

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 
 /** The dashboard's pure core: layouts and markup, data in and SVG out. */
-const sources = import.meta.glob<string>('../../src/dashboard/core/**/*.{ts,tsx}', {
+const sources = import.meta.glob<string>('../../../src/dashboard/core/**/*.{ts,tsx}', {
   query: '?raw',
   import: 'default',
   eager: true,
