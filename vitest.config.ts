@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { configDefaults, defineConfig } from 'vitest/config'
@@ -15,7 +15,8 @@ const devVars = Object.fromEntries(
  * The tests of pure code, by folder: they run in plain Node, with no workerd to start. A test file
  * in any other folder of test/ runs in workerd (README, Development).
  */
-const PURE_TESTS = ['test/core/**', 'test/flow/**', 'test/schedule/**', 'test/dashboard/core/**', 'test/client/**']
+const PURE_FOLDERS = ['core', 'domain', 'flow', 'schedule', 'shapes', 'client', 'dashboard/core']
+const PURE_TESTS = PURE_FOLDERS.map((folder) => `test/${folder}/**`)
 
 /**
  * `npm test` runs the workerd tests by group (test/groups/: a folder's files as one file), so that
@@ -24,7 +25,20 @@ const PURE_TESTS = ['test/core/**', 'test/flow/**', 'test/schedule/**', 'test/da
  */
 const GROUPED = process.env.TEST_GROUPS === '1'
 
+/** A folder of workerd tests without its group would be left out of `npm test`: refused at once. */
+function checkGroups(): void {
+  const test = path.join(import.meta.dirname, 'test')
+  const missing = readdirSync(test, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !['cli', 'helpers', 'groups', ...PURE_FOLDERS].includes(entry.name))
+    .filter((entry) => !existsSync(path.join(test, 'groups', `${entry.name}.test.ts`)))
+    .map((entry) => `test/${entry.name}/`)
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')}: no group in test/groups/ (see its other files); npm test would skip it`)
+  }
+}
+
 export default defineConfig(async () => {
+  if (GROUPED) checkGroups()
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
   return {
     test: {
@@ -60,6 +74,8 @@ export default defineConfig(async () => {
                   MIGRATIONS: migrations,
                   TARGET_URL: inject<string>('targetUrl'),
                   ALLOW_ANONYMOUS_API: 'true',
+                  // the open mode answers loopback names and these only: the tests' requests go to http://edgeflow.test
+                  ALLOWED_HOSTS: 'edgeflow.test',
                   // a Standard Webhooks key for the signature tests
                   TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
                   // a variable that is set but holds no Standard Webhooks key
@@ -67,6 +83,13 @@ export default defineConfig(async () => {
                   // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
                   FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
                   FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
+                  // secrets in the forms a URL gives them: every ASCII punctuation, spaces, both cases, beyond ASCII
+                  FLOW_SECRET_TEST_URL_PART: 'Pa ss|W0rd!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ Ünï中😀',
+                  FLOW_SECRET_TEST_URL_USER: 'Us er;:=|Ünï@p',
+                  FLOW_SECRET_TEST_URL_HOST: 'TenantABC42',
+                  FLOW_SECRET_TEST_URL_IDN: 'Tenant-ÄBC-42',
+                  // set with a stray newline, which a header value loses
+                  FLOW_SECRET_TEST_URL_NL: 'nl-secret-2718\n',
                   FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
                   // a variable flows must not be able to read
                   HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',

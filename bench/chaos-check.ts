@@ -29,6 +29,7 @@ export interface Detail {
   id: string
   flowId: string
   status: string
+  endedAt: string | null
   parentExecutionId: string | null
   taskRuns: TaskRun[]
 }

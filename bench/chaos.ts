@@ -2,7 +2,13 @@
  * `npm run chaos`: kills edgeflow (`kill -9` of the whole `wrangler dev` process group) while
  * executions wait, sleep, retry and call out, restarts it on the same persisted state, and checks
  * what the crashes did: executions final or stuck, calls repeated after their completion was
- * recorded, the D1 index against the objects, the time to drain, and the at-least-once window.
+ * recorded, the D1 index against the objects, the at-least-once window, and how long the list took
+ * to converge — measured on the list alone, before any object is read (reading an execution's detail
+ * wakes its object, which sends its summary again: it would repair the index it is meant to judge).
+ * The list must converge within `CHAOS_DRAIN_S`, or the round fails. What repairs a summary a crash
+ * lost is the index sweep (src/objects/index-sweep.ts): `wrangler dev` fires no cron, so this run
+ * plays the cron, every `CHAOS_CRON_S` seconds, with the sweep's staleness shortened to
+ * `CHAOS_SWEEP_STALE_S` (production: every minute, 120 s).
  *
  * Round 1 puts executions in every waiting state (a delay, a retry back-off, a `wait` for an event,
  * a subflow whose child is delaying, an in-flight slow call) and kills the server four times at
@@ -10,8 +16,8 @@
  * target that fails `CHAOS_FAIL_PERCENT` % of calls, with a kill in the middle of the load.
  *
  * Everything runs on 127.0.0.1 with a temporary state directory, bounded in count and time
- * (`CHAOS_MAX_S`); the exit code is non-zero when anything is stuck, repeated after it was
- * recorded, or mismatched. `CHAOS_VERBOSE=1` prints the task runs whose answers a crash lost;
+ * (`CHAOS_MAX_S`); the exit code is non-zero when the list did not converge, or anything is stuck,
+ * repeated after it was recorded, or mismatched. `CHAOS_VERBOSE=1` prints the task runs whose answers a crash lost;
  * `CHAOS_DUMP=/tmp/x` saves each round's details and calls as JSON to look at.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -30,6 +36,10 @@ const settings = {
   failPercent: Number(process.env.CHAOS_FAIL_PERCENT ?? 30),
   /** How long executions may take to drain after the last restart before they count as stuck. */
   drainMs: Number(process.env.CHAOS_DRAIN_S ?? 90) * 1000,
+  /** How often the run fires the Worker's scheduled() handler (the index sweep), as the cron would. */
+  cronMs: Number(process.env.CHAOS_CRON_S ?? 5) * 1000,
+  /** INDEX_SWEEP_STALE_MS for this run: how long a row goes unwritten before the sweep checks it. */
+  sweepStaleMs: Number(process.env.CHAOS_SWEEP_STALE_S ?? 5) * 1000,
   /** The whole run stops after this, whatever it is doing. */
   maxMs: Number(process.env.CHAOS_MAX_S ?? 600) * 1000,
 }
@@ -72,7 +82,7 @@ class Server {
     const started = performance.now()
     const starting = startDev(CONFIG, state, '/api/flows', {
       port: this.port,
-      vars: { ALLOW_ANONYMOUS_API: 'true' },
+      vars: { ALLOW_ANONYMOUS_API: 'true', INDEX_SWEEP_STALE_MS: String(settings.sweepStaleMs) },
     }).then((dev) => (this.dev = dev))
     this.starting = starting.catch(() => null)
     await starting
@@ -92,9 +102,38 @@ class Server {
     return ms
   }
 
+  /**
+   * Fires the scheduled() handler every `cronMs` while the server is up, as wrangler.toml's cron does
+   * in production (`wrangler dev` runs no cron by itself; `/cdn-cgi/local/scheduled` runs the handler).
+   */
+  playCron(): void {
+    const fire = async () => {
+      if (this.stopped) return
+      if (this.dev) {
+        try {
+          const started = performance.now()
+          const response = await fetch(`${this.url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent('* * * * *')}`)
+          const outcome = await response.text()
+          this.sweeps[response.ok ? 'ok' : 'failed'] += 1
+          this.sweeps.ms.push(performance.now() - started)
+          if (!response.ok) console.error(`chaos: the scheduled handler answered ${response.status} ${outcome}`)
+        } catch {
+          this.sweeps.failed += 1 // a kill cut it
+        }
+      }
+      this.cron = setTimeout(() => void fire(), settings.cronMs)
+    }
+    this.cron = setTimeout(() => void fire(), settings.cronMs)
+  }
+
+  private cron: ReturnType<typeof setTimeout> | undefined
+  /** Sweeps the run fired: answered ok, or failed (cut by a kill, or refused). */
+  readonly sweeps = { ok: 0, failed: 0, ms: [] as number[] }
+
   /** Stops the server, and one still starting (a crash may be restarting it when the run breaks off). */
   async stop(): Promise<void> {
     this.stopped = true
+    clearTimeout(this.cron)
     await this.starting
     await this.dev?.crash()
     this.dev = null
@@ -228,24 +267,46 @@ async function listed(server: Server, flowIds: readonly string[]): Promise<Map<s
   return index
 }
 
+/** What the list showed while it drained, read from D1 alone. */
+interface Drained {
+  /** When it stopped (performance.now()): every row final, or the cap. */
+  at: number
+  /** When it began (epoch ms): a row cannot be seen before. */
+  watchedFrom: number
+  /** Whether every row was final (and every expected execution listed) before the cap. */
+  converged: boolean
+  /** The list as it was last read: id → status. */
+  index: Map<string, string>
+  /** When each execution's row was first seen final (epoch ms). */
+  finalAt: Map<string, number>
+}
+
 /**
- * Polls the D1 index (which does not wake the objects: recovery must come from their alarms) until
- * every execution of `flowIds`, and every one in `expected`, is final, or `drainMs` passed; returns
- * when (performance.now()).
+ * Polls the D1 index (which does not wake the objects: recovery must come from their alarms and the
+ * index sweep) until every execution of `flowIds`, and every one in `expected`, is listed final, or
+ * `drainMs` passed — then the round fails.
  */
-async function drain(server: Server, flowIds: readonly string[], expected: readonly string[]): Promise<number> {
+async function drain(server: Server, flowIds: readonly string[], expected: readonly string[]): Promise<Drained> {
   const started = performance.now()
+  const watchedFrom = Date.now()
+  const finalAt = new Map<string, number>()
   for (;;) {
     const index = await listed(server, flowIds)
-    const done = expected.every((id) => index.has(id)) && [...index.values()].every((status) => FINAL.has(status))
-    if (done || performance.now() - started > settings.drainMs) return performance.now()
+    const seen = Date.now()
+    for (const [id, status] of index) if (FINAL.has(status) && !finalAt.has(id)) finalAt.set(id, seen)
+    const converged = expected.every((id) => index.has(id)) && [...index.values()].every((status) => FINAL.has(status))
+    if (converged || performance.now() - started > settings.drainMs)
+      return { at: performance.now(), watchedFrom, converged, index, finalAt }
     await sleep(250)
   }
 }
 
-/** Reads every execution from its object, then checks them against the index and the target's log. */
-async function inspect(server: Server, flowIds: readonly string[], expected: readonly string[], callsFrom: number) {
-  let index = await listed(server, flowIds)
+/**
+ * Reads every execution from its object, then checks them against the list as the drain last read it
+ * (before these reads, which repair the index) and against the target's log.
+ */
+async function inspect(server: Server, drained: Drained, expected: readonly string[], callsFrom: number) {
+  const { index } = drained
   const objects = new Map<string, Detail | null>()
   const read = async (id: string) => {
     const response = await server.request(`/api/executions/${id}`)
@@ -260,15 +321,16 @@ async function inspect(server: Server, flowIds: readonly string[], expected: rea
   for (const id of children) if (!objects.has(id)) await read(id)
   const details = [...objects.values()].filter((detail): detail is Detail => detail !== null)
   const stuck = details.filter((detail) => !FINAL.has(detail.status))
-  // the index follows the objects a few milliseconds later: give a mismatch time to converge
-  let mismatches = indexMismatches(index, objects)
-  for (let tries = 0; mismatches.length > 0 && tries < 20; tries += 1) {
-    await sleep(1000)
-    index = await listed(server, flowIds)
-    mismatches = indexMismatches(index, objects)
-  }
+  const mismatches = indexMismatches(index, objects)
+  // how long each row stayed behind its object while the list was watched: first seen final, after
+  // the object ended or the watch began, whichever was later (the server may have been down before)
+  const lags = details.flatMap((detail) => {
+    const seen = drained.finalAt.get(detail.id)
+    if (seen === undefined || detail.endedAt === null) return []
+    return [{ id: detail.id, ms: Math.max(0, seen - Math.max(Date.parse(detail.endedAt), drained.watchedFrom)) }]
+  })
   if (process.env.CHAOS_DUMP) {
-    const file = `${process.env.CHAOS_DUMP}.${flowIds[0]}.json`
+    const file = `${process.env.CHAOS_DUMP}.${details[0]?.flowId ?? 'none'}.json`
     writeFileSync(file, JSON.stringify({ details, calls: target.calls().slice(callsFrom) }))
   }
   return {
@@ -276,6 +338,7 @@ async function inspect(server: Server, flowIds: readonly string[], expected: rea
     stuck: stuck.map((detail) => `${detail.id} (${detail.flowId}) ${detail.status}`),
     byStatus: tally(details.map((detail) => detail.status)),
     mismatches,
+    lags,
     duplicates: duplicateRuns(details),
     calls: checkCalls(details, target.calls().slice(callsFrom)),
   }
@@ -285,9 +348,12 @@ interface Round {
   name: string
   /** What happened, a line each. */
   story: string[]
-  /** Milliseconds until every execution was final, from the moment `drainedFrom` names. */
+  /** Milliseconds until the list showed every execution final, from the moment `drainedFrom` names. */
   drainMs: number
   drainedFrom: string
+  /** Whether it did before the cap (`CHAOS_DRAIN_S`); the rows still not final when it did not. */
+  converged: boolean
+  notFinal: string[]
   inspection: Awaited<ReturnType<typeof inspect>>
 }
 
@@ -321,9 +387,10 @@ async function round1(server: Server): Promise<Round> {
   return {
     name: `round 1: ${settings.each} executions in each waiting state, 4 kills`,
     story,
-    drainMs: drained - server.upAt,
+    drainMs: drained.at - server.upAt,
     drainedFrom: 'the last restart',
-    inspection: await inspect(server, flowIds, ids, callsFrom),
+    ...convergence(drained, ids),
+    inspection: await inspect(server, drained, ids, callsFrom),
   }
 }
 
@@ -345,16 +412,33 @@ async function round2(server: Server): Promise<Round> {
   const restartMs = (await crash) ?? 0
   const loaded = performance.now()
   const drained = await drain(server, ['chaos_load'], load.results)
+  const restartedAt = server.upAt
   return {
     name: `round 2: ${settings.executions} executions at c=${settings.concurrency}, ${settings.failPercent} % of calls failing, 1 kill`,
     story: [
       `triggered ${load.results.length} in ${(load.elapsedMs / 1000).toFixed(1)} s, killed after ${crashAt} ` +
-        `(restart ${(restartMs / 1000).toFixed(1)} s; every execution final ${((drained - server.upAt) / 1000).toFixed(1)} s after it)`,
+        `(restart ${(restartMs / 1000).toFixed(1)} s; the list showed every execution final ${((drained.at - restartedAt) / 1000).toFixed(1)} s after it)`,
     ],
-    drainMs: drained - loaded,
+    drainMs: drained.at - loaded,
     drainedFrom: 'the last trigger',
-    inspection: await inspect(server, ['chaos_load'], load.results, callsFrom),
+    ...convergence(drained, load.results),
+    inspection: await inspect(server, drained, load.results, callsFrom),
   }
+}
+
+/** Whether the list converged, and which rows did not (not final, or not listed at all). */
+function convergence({ converged, index }: Drained, expected: readonly string[]) {
+  const notFinal = [...index].filter(([, status]) => !FINAL.has(status)).map(([id, status]) => `${id} ${status}`)
+  const unlisted = expected.filter((id) => !index.has(id)).map((id) => `${id} not listed`)
+  return { converged, notFinal: [...notFinal, ...unlisted] }
+}
+
+/** The lags of the list behind the objects, in a few words. */
+function lagLine(lags: readonly { id: string; ms: number }[]): string {
+  if (lags.length === 0) return 'none measured'
+  const { p50, p99 } = stats(lags.map((lag) => lag.ms))
+  const worst = lags.reduce((a, b) => (b.ms > a.ms ? b : a))
+  return `p50 ${p50} ms, p99 ${p99} ms, max ${worst.ms} ms (${worst.id})`
 }
 
 /**
@@ -371,13 +455,16 @@ function lostCallAges(lost: readonly Call[]): string {
 }
 
 /** Prints a round; whether it passed: nothing stuck, repeated after it was recorded, or mismatched. */
-function report({ name, story, drainMs, drainedFrom, inspection }: Round): boolean {
+function report({ name, story, drainMs, drainedFrom, converged, notFinal, inspection }: Round): boolean {
   const { calls } = inspection
   const lines = [
     name,
     ...story.map((line) => `  ${line}`),
     `  executions ${inspection.executions}: stuck ${inspection.stuck.length} (${counts(inspection.byStatus)})`,
-    `  drained ${(drainMs / 1000).toFixed(1)} s after ${drainedFrom}`,
+    converged
+      ? `  list converged (every row final, read before any object) ${(drainMs / 1000).toFixed(1)} s after ${drainedFrom}`
+      : `  list NOT converged within the ${settings.drainMs / 1000} s cap: ${notFinal.length} rows not final`,
+    `  list behind the objects (row first seen final − the later of the object's endedAt and the first look): ${lagLine(inspection.lags)}`,
     `  http calls ${calls.calls}, attempts ${counts(calls.attempts)}`,
     `  calls repeated after their completion was recorded: ${calls.repeatedAfterRecorded.length}`,
     `  at-least-once window: ${calls.answersLost.length} calls answered by the target whose attempt a kill interrupted` +
@@ -385,6 +472,7 @@ function report({ name, story, drainMs, drainedFrom, inspection }: Round): boole
     `  index vs object mismatches: ${inspection.mismatches.length}; task runs recorded twice: ${inspection.duplicates.length}`,
   ]
   if (calls.unattributed > 0) lines.push(`  calls with a key of no task run: ${calls.unattributed}`)
+  for (const row of notFinal.slice(0, 10)) lines.push(`  NOT CONVERGED ${row}`)
   for (const id of inspection.stuck) lines.push(`  STUCK ${id}`)
   for (const repeat of calls.repeatedAfterRecorded.slice(0, 10))
     lines.push(`  REPEATED ${repeat.key} at ${repeat.at}, recorded at ${repeat.recordedAt}`)
@@ -395,6 +483,7 @@ function report({ name, story, drainMs, drainedFrom, inspection }: Round): boole
     for (const lost of calls.runsWithLostAnswers) lines.push(`  LOST ${JSON.stringify(lost)}`)
   console.log(lines.join('\n'))
   return (
+    converged &&
     inspection.stuck.length === 0 &&
     calls.repeatedAfterRecorded.length === 0 &&
     inspection.mismatches.length === 0 &&
@@ -403,7 +492,8 @@ function report({ name, story, drainMs, drainedFrom, inspection }: Round): boole
 }
 
 /** One round's figures on one line, to collect across runs. */
-const figures = ({ drainMs, inspection: { calls, ...inspection } }: Round) => ({
+const figures = ({ drainMs, converged, inspection: { calls, lags, ...inspection } }: Round) => ({
+  converged,
   executions: inspection.executions,
   stuck: inspection.stuck.length,
   repeatedAfterRecorded: calls.repeatedAfterRecorded.length,
@@ -414,6 +504,8 @@ const figures = ({ drainMs, inspection: { calls, ...inspection } }: Round) => ({
   answersLost: calls.answersLost.length,
   deliveredTwice: calls.deliveredTwice,
   drainMs: Math.round(drainMs),
+  listLagMsP50: lags.length > 0 ? stats(lags.map((lag) => lag.ms)).p50 : null,
+  listLagMsMax: lags.length > 0 ? Math.max(...lags.map((lag) => lag.ms)) : null,
 })
 
 const server = new Server(await freePort())
@@ -441,6 +533,7 @@ try {
   applyMigrations(CONFIG, state)
   const first = await server.start()
   console.log(`wrangler dev up in ${(first / 1000).toFixed(1)} s on ${server.url}`)
+  server.playCron()
   for (const [id, flow] of Object.entries(FLOWS)) {
     await server.json(`/api/flows/${id}`, {
       method: 'PUT',
@@ -454,6 +547,11 @@ try {
   ok = report(rounds[1] as Round) && ok
   const restarts = stats(server.restarts)
   console.log(`restarts: ${restarts.n}, p50 ${(restarts.p50 / 1000).toFixed(1)} s`)
+  console.log(
+    `index sweeps fired: ${server.sweeps.ok} (${server.sweeps.failed} cut by a kill or failed), ` +
+      `${settings.cronMs / 1000} s after the last one ended (each took p50 ${Math.round(stats(server.sweeps.ms).p50)} ms, ` +
+      `max ${Math.round(Math.max(0, ...server.sweeps.ms))} ms), rows checked once unwritten for ${settings.sweepStaleMs / 1000} s`,
+  )
   console.log(
     `chaos ${ok ? 'passed' : 'FAILED'}: ${JSON.stringify({
       round1: figures(rounds[0] as Round),

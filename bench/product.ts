@@ -140,6 +140,9 @@ const sampleSummary = (id: string): ExecutionSummary => ({
   errorMessage: null,
   replayOf: null,
   parentExecutionId: null,
+  labels: null,
+  reactsTo: null,
+  reactionDepth: 0,
   version: 7,
 })
 

@@ -25,7 +25,7 @@ export class Profile extends DurableObject<Env> {
     const store = new ExecutionStore(this.ctx.storage)
     const input = triggerInput('webhook', body, Date.now())
     const request = { executionId: crypto.randomUUID(), flowId: 'profile', revision: 1, definition: DEFINITION }
-    const row = newExecutionRow({ ...request, trigger: 'webhook', input }, input, null, Date.now())
+    const row = newExecutionRow({ ...request, trigger: 'webhook', input }, input, null, {}, Date.now())
     for (const each of done) await this.step(each, store, row)
     return done
   }

@@ -32,7 +32,7 @@ const [productStart, referenceStart] = await Promise.allSettled([
 if (productStart.status === 'rejected' || referenceStart.status === 'rejected') {
   // wrangler dev runs detached: one that started must not outlive the other's failure
   await Promise.all(
-    [productStart, referenceStart].map((start) => (start.status === 'fulfilled' ? start.value.stop() : null)),
+    [productStart, referenceStart].flatMap((start) => (start.status === 'fulfilled' ? [start.value.stop()] : [])),
   )
   await target.close()
   rmSync(state, { recursive: true, force: true })

@@ -57,7 +57,7 @@ export async function startTarget(listenPort = 0, options: { log?: boolean } = {
         response.writeHead(status, { 'content-type': 'application/json' })
         response.end(JSON.stringify(body))
       }
-      const [, route, arg] = url.pathname.split('/')
+      const [, route = '', arg] = url.pathname.split('/')
       switch (route) {
         case 'echo':
           return json(200, {

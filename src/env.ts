@@ -1,27 +1,26 @@
-/** @module The Worker's bindings (wrangler.toml) and secrets. */
-import type { ExecutionObject } from './objects/execution-object'
-import type { SchedulerObject } from './objects/scheduler-object'
-import type { CoordinatorObject } from './objects/coordinator-object'
-import type { RateLimiterObject } from './objects/rate-limiter-object'
+/**
+ * @module The Worker's bindings (wrangler.toml) and secrets. Each Durable Object namespace is
+ * declared by the object it binds (`declare module '../env'` in objects/*-object.ts), so that the
+ * bindings import none of the objects' classes.
+ */
 import type { IndexMessage } from './store/d1/index-batch'
 
 export interface Env {
   DB: D1Database
   /** Summaries and deletions on their way to the D1 index, written in batches (objects/index-queue.ts). */
   INDEX_QUEUE: Queue<IndexMessage>
-  EXECUTIONS: DurableObjectNamespace<ExecutionObject>
-  /** One per flow with schedule triggers. */
-  SCHEDULERS: DurableObjectNamespace<SchedulerObject>
-  /** One per flow and concurrency key, while executions hold or wait for its slots. */
-  COORDINATORS: DurableObjectNamespace<CoordinatorObject>
-  /** One per flow and rate-limit key, while triggers are counted in its window. */
-  RATE_LIMITERS: DurableObjectNamespace<RateLimiterObject>
   /** Bearer token for `/api/*` (a secret: `wrangler secret put API_TOKEN`). */
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */
   ALLOW_ANONYMOUS_API?: string
+  /** Host names answered besides loopback ones while the API is open (comma-separated; api/middleware/local-host.ts). */
+  ALLOWED_HOSTS?: string
   /** Largest accepted request body in bytes (default 1 MiB). */
   BODY_LIMIT_BYTES?: string
+  /** Rows one index sweep checks at most (default 100; objects/index-sweep.ts). */
+  INDEX_SWEEP_LIMIT?: string
+  /** How long an unsettled row of the index goes unwritten before the sweep checks it (default 120000 ms). */
+  INDEX_SWEEP_STALE_MS?: string
   /** "true" counts the round trips made before each answer into a header (README, Performance); off in production. */
   EDGEFLOW_COUNT_ROUND_TRIPS?: string
   /** Secrets flows may read as `$secret('NAME')` and `sign.secret` (`wrangler secret put FLOW_SECRET_NAME`). */

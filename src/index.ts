@@ -1,8 +1,9 @@
-/** @module The Worker: the HTTP app, the index queue's consumer, and the Durable Objects it binds. */
+/** @module The Worker: the HTTP app, the index queue's consumer, the index sweep (cron), and the Durable Objects it binds. */
 import { app } from './api/app'
 import type { Env } from './env'
 import { countedEnv, countsRoundTrips, formatRoundTrips, noRoundTrips, ROUND_TRIPS_HEADER } from './round-trips'
 import { consumeIndex } from './objects/index-queue'
+import { sweepIndex } from './objects/index-sweep'
 import type { IndexMessage } from './store/d1/index-batch'
 
 export { ExecutionObject } from './objects/execution-object'
@@ -24,4 +25,8 @@ export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
     countsRoundTrips(env) ? fetchCounted(request, env, ctx) : app.fetch(request, env, ctx),
   queue: consumeIndex,
+  // the cron of wrangler.toml: unsettled rows of the index nobody wrote for a while are checked
+  scheduled: async (_controller, env) => {
+    await sweepIndex(env, Date.now())
+  },
 } satisfies ExportedHandler<Env, IndexMessage>

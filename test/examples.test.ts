@@ -2,18 +2,34 @@ import { env } from 'cloudflare:workers'
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { actions } from '../src/actions/index'
+import alertFailures from '../examples/alert_failures.json'
 import approval from '../examples/approval.json'
 import batch from '../examples/batch.json'
 import deliver from '../examples/deliver.json'
 import fanout from '../examples/fanout.json'
 import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
+import orderSaga from '../examples/order-saga.json'
 import parent from '../examples/parent.json'
 import route from '../examples/route.json'
+import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
-import { call, finished, json, putFlow, waitFor } from './helpers/api'
+import { call, finished, json, listedWhere, putFlow, waitFor } from './helpers/api'
 
-const examples = { approval, batch, deliver, fanout, flaky, greet, parent, route, validate }
+const examples = {
+  alert_failures: alertFailures,
+  approval,
+  batch,
+  deliver,
+  fanout,
+  flaky,
+  greet,
+  orderSaga,
+  parent,
+  route,
+  tagged,
+  validate,
+}
 
 /** The examples call the local target on 127.0.0.1:9100; tests serve it elsewhere. */
 const local = (flow: object) => JSON.parse(JSON.stringify(flow).replaceAll('http://127.0.0.1:9100', env.TARGET_URL))
@@ -70,6 +86,28 @@ describe('examples/', () => {
     expect(done.taskRuns[0].output).toEqual([{ last: 'a@x' }, { last: 'b@x' }, { last: 'c@x' }, { last: 'd@x' }])
   })
 
+  it('tagged labels an order by its customer and its size', async () => {
+    const { executionId } = await trigger('tagged', { customer: 'ada', order: 7, total: 250 })
+    const done = await waitFor(executionId, finished)
+    expect(done.labels).toEqual({ customer: 'ada', channel: 'web', size: 'large' })
+  })
+
+  it('alert_failures posts every failed order saga to the target, once', async () => {
+    const { executionId } = await trigger('orderSaga', { orderId: 'o-8', sku: 'cup', amount: 3 })
+    const page = await listedWhere('flowId=alert_failures', (found) =>
+      found.items.some((item: { reactsTo: string }) => item.reactsTo === executionId),
+    )
+    const reaction = page.items.find((item: { reactsTo: string }) => item.reactsTo === executionId)
+    expect(reaction).toMatchObject({ trigger: 'execution' })
+    await waitFor(reaction.id, finished)
+    const posted = await json(fetch(`${env.TARGET_URL}/captured/failed-${executionId}`))
+    expect(posted).toHaveLength(1)
+    expect(JSON.parse(posted[0].body)).toMatchObject({
+      text: expect.stringMatching(/^orderSaga failed in ship: /),
+      execution: executionId,
+    })
+  })
+
   it('parent greets through the greet flow', async () => {
     expect(await json((await trigger('parent', { name: 'Bob' })).response)).toEqual({ fromChild: 'Hello, Bob!' })
   })
@@ -89,5 +127,38 @@ describe('examples/', () => {
     await waitFor(executionId, (e) => e.status === 'waiting')
     await call('POST', `/api/executions/${executionId}/events/approved`, { by: 'ops' })
     expect((await waitFor(executionId, finished)).vars).toEqual({ approvedBy: 'ops' })
+  })
+
+  it('orderSaga: ship fails, errors alerts, refund and release undo charge and reserve, finally logs', async () => {
+    const { executionId } = await trigger('orderSaga', { orderId: 'o-7', sku: 'mug', amount: 12 })
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('failed')
+    expect(done.error).toMatchObject({
+      taskId: 'ship',
+      type: 'http_error',
+      attempt: 1,
+      compensation: { ran: 2, completed: 2, failed: 0 },
+    })
+    type Run = { taskId: string; status: string; handler: string | null; attempts: { input: any }[] }
+    expect(done.taskRuns.map((run: Run) => [run.taskId, run.status, run.handler])).toEqual([
+      ['reserve', 'completed', null],
+      ['charge', 'completed', null],
+      ['ship', 'failed', null],
+      ['alert', 'completed', 'errors'],
+      ['refund', 'completed', 'compensate'],
+      ['release', 'completed', 'compensate'],
+      ['outcome', 'completed', 'finally'],
+    ])
+    const refund = done.taskRuns.find((run: Run) => run.taskId === 'refund')
+    expect(refund.attempts[0].input.body).toEqual({
+      undo: 'charge',
+      payment: JSON.stringify({ order: 'o-7', amount: 12 }),
+    })
+    const logs = await json(call('GET', `/api/executions/${executionId}/logs`))
+    const messages = logs.items.map((line: { message: string }) => line.message)
+    expect(messages.find((message: string) => message.startsWith('order o-7: ship failed'))).toMatch(
+      /^order o-7: ship failed after 1 attempt\(s\): .*503/,
+    )
+    expect(messages).toContain('order o-7 ended failed')
   })
 })

@@ -58,10 +58,34 @@ describe('with an API token', () => {
     // the same operation from the page works
     await page.click('button:has-text("Kill")')
     await page.waitForSelector('[data-region=facts] [data-status=killed]', { timeout: 10_000 })
+    // a copy of the cookie opens the page while the session lasts…
+    const copy = { headers: { cookie: `${cookie.name}=${cookie.value}` }, redirect: 'manual' } as const
+    assert.equal((await fetch(`${stack.url}/executions/${id}`, copy)).status, 200)
     await Promise.all([page.waitForURL(/\/login/), page.click('button:has-text("Sign out")')])
     assert.equal((await context.cookies()).length, 0)
+    // …and nothing once signed out: the session is revoked server-side, not only forgotten by the browser
+    const afterSignOut = await fetch(`${stack.url}/executions/${id}`, copy)
+    assert.equal(afterSignOut.status, 303)
+    assert.match(afterSignOut.headers.get('location') ?? '', /^\/login/)
     await page.goto(`${stack.url}/`)
     assert.match(page.url(), /\/login/)
+    await context.close()
+  })
+
+  it('sends the visitor after sign-in only to a path of this origin, however next is written', async () => {
+    const context = await stack.browser.newContext()
+    const page = await context.newPage()
+    const origin = new URL(stack.url).origin
+    // the first was reported: Chromium read Location "/\t/evil.example/x" as //evil.example/x
+    for (const next of ['/%09/evil.example/x', '/%0A/evil.example', '/%5Cevil.example', '/.//evil.example']) {
+      await context.clearCookies()
+      await page.goto(`${stack.url}/login?next=${next}`)
+      await Promise.all([
+        page.waitForURL((url) => url.pathname !== '/login'),
+        page.fill('input[name=token]', TOKEN).then(() => page.click('button:has-text("Sign in")')),
+      ])
+      assert.equal(new URL(page.url()).origin, origin, `next=${next} stays on ${origin}`)
+    }
     await context.close()
   })
 })

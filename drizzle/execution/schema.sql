@@ -30,7 +30,10 @@ CREATE TABLE `execution` (
 	`parent_task_run_id` integer,
 	`depth` integer NOT NULL,
 	`fingerprint` text,
-	`dropped_logs` integer NOT NULL
+	`dropped_logs` integer NOT NULL,
+	`labels` text DEFAULT '{}' NOT NULL,
+	`reacts_to` text,
+	`reaction_depth` integer DEFAULT 0 NOT NULL
 );
 
 CREATE TABLE `items` (

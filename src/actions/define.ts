@@ -6,8 +6,8 @@
 import { z } from 'zod'
 import type { LogLevel } from '../domain/log'
 import type { Metric, Output, TaskError } from '../domain/types'
-import type { SecretUse } from '../flow/secrets'
-export { asText } from '../flow/expression'
+import type { SecretUse } from '../domain/flow-secrets'
+export { asText } from '../domain/text'
 
 /** A task as stored in a flow: what container actions hold in their lanes. */
 export interface TaskShape {
@@ -37,7 +37,10 @@ export interface ActionContext {
 export interface ActionSecrets {
   /** The value of the flow's secret `name`; throws a `validation_error` when it cannot be read. */
   read(name: string): string
-  /** `value` was computed from `source`: it is masked like the secrets `source` holds. */
+  /**
+   * `value` was computed from `source`: unless masking still finds in it every secret `source`
+   * holds, it is masked whole, like them.
+   */
   conceal(value: string, source: string): void
 }
 
@@ -56,6 +59,8 @@ export type ActionResult =
       response?: Output
       /** A `set` task: variables to write. */
       vars?: Record<string, unknown>
+      /** A `label` task: labels to add to the execution or change. */
+      labels?: Record<string, string>
       log?: { level: LogLevel; message: string }
       metrics?: Metric[]
     }

@@ -1,6 +1,6 @@
 /** @module `delay`: sleeps on the object's alarm for a duration or until a time. */
 import { z } from 'zod'
-import { Duration, parseDuration } from '../flow/duration'
+import { Duration, parseDuration } from '../domain/duration'
 import { defineAction, failed } from './define'
 
 export default defineAction({

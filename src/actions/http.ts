@@ -5,8 +5,8 @@
  */
 import { z } from 'zod'
 import { webhookSignature } from '../domain/standard-webhooks'
-import { secretNameProblem, secretUseProblem } from '../flow/secrets'
-import { type ActionContext, completed, defineAction, failed } from './define'
+import { secretNameProblem, secretUseProblem } from '../domain/flow-secrets'
+import { type ActionContext, type ActionSecrets, completed, defineAction, failed } from './define'
 
 /** Stored response bodies are capped so that one call cannot bloat the execution. */
 export const MAX_RESPONSE_BYTES = 256 * 1024
@@ -47,8 +47,7 @@ export default defineAction({
   },
   async run({ method, url, headers, query, body, expectStatus, auth, sign }, context) {
     const { signal, fetch, execution, taskRun } = context
-    const target = new URL(url)
-    for (const [key, value] of Object.entries(query ?? {})) target.searchParams.append(key, String(value))
+    const target = requestUrl(url, query, context.secrets)
     const requestHeaders = new Headers(headers)
     if (!requestHeaders.has('idempotency-key')) {
       requestHeaders.set('idempotency-key', `${execution.id}:${taskRun.id}`)
@@ -104,6 +103,23 @@ export default defineAction({
     return completed(output, { metrics })
   },
 })
+
+/**
+ * The URL a task calls, as errors show it: the parser re-encodes what the task wrote (masking
+ * finds a secret in any of those forms) and may drop or rewrite parts of it (tabs, `..`
+ * segments, IDNA hosts), so a URL in which masking no longer finds every secret is masked whole.
+ */
+export function requestUrl(
+  url: string,
+  query: Record<string, string | number | boolean> | undefined,
+  secrets: Pick<ActionSecrets, 'conceal'>,
+): URL {
+  const target = new URL(url)
+  const pairs = Object.entries(query ?? {}).map(([key, value]) => [key, String(value)] as const)
+  for (const [key, value] of pairs) target.searchParams.append(key, value)
+  secrets.conceal(target.href, [url, ...pairs.flat()].join('\n'))
+  return target
+}
 
 /** The Authorization header; a Basic credential is masked like the secrets it was made of. */
 function authorization(auth: Auth, { secrets }: ActionContext): string {

@@ -6,6 +6,7 @@ import fail from './fail'
 import foreach from './foreach'
 import http from './http'
 import ifAction from './if'
+import label from './label'
 import log from './log'
 import parallel from './parallel'
 import returnAction from './return'
@@ -27,6 +28,7 @@ export const actions = [
   foreach,
   subflow,
   wait,
+  label,
 ] as const satisfies readonly Action[]
 
 const byType = new Map<string, Action>(actions.map((action) => [action.type, action]))

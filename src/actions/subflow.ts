@@ -1,6 +1,6 @@
 /** @module `subflow`: starts a child execution of another flow and (by default) waits for it. */
 import { z } from 'zod'
-import { FlowId } from '../flow/ids'
+import { FlowId } from '../domain/flow-ids'
 import { defineAction } from './define'
 
 export default defineAction({

@@ -12,7 +12,7 @@ import { type Issue } from '../flow/issues'
 import type { FlowDefinition } from '../flow/schema'
 import { launch, newExecutionId, triggerInput } from '../objects/stubs'
 import { ApiError, parseOr400 } from './errors'
-import { bodyText, parseJson } from './input'
+import { parseJson, utf8Body } from './input'
 import { startAnswer } from './trigger'
 import { secretIssues } from './webhook-signature'
 
@@ -71,7 +71,7 @@ const tooDeep = () => new ApiError({ status: 400, code: 'invalid_request', messa
 export async function adhocRun(c: Context<{ Bindings: Env }>): Promise<Response> {
   const body = parseOr400(
     AdhocRequest,
-    await parseJson(await bodyText(c.req.raw), tooDeep),
+    await parseJson(await utf8Body(c.req.raw, 'invalid_json', 'JSON'), tooDeep),
     'invalid_request',
     'ad-hoc run',
   )

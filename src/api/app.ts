@@ -9,13 +9,17 @@ import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
 import { d1Session } from './middleware/d1-session'
+import { localHostOnly } from './middleware/local-host'
 import { openApiDocument } from './openapi'
 import { openApiRoute, referenceRoute } from './routes/docs'
 import { ReferencePage } from './reference-page'
 import { dashboard } from '../dashboard/routes'
+import { isRevoked, revokeSession } from '../store/d1/revoked-sessions'
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
+// before anything else: in the open local mode a rebound name must not reach a route
+app.use('*', localHostOnly())
 app.use('*', requestBodyLimit())
 // the reference describes the API and holds no data: it is open, so the dashboard can link to it
 app.openapi(referenceRoute, (c) => c.html(ReferencePage({ document: openApiDocument(app) })))
@@ -26,10 +30,10 @@ app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200))
-// the dashboard reads and operates through this same app
+// the dashboard reads and operates through this same app, and keeps its sign-outs in D1
 app.route(
   '/',
-  dashboard((request, env, ctx) => app.fetch(request, env, ctx)),
+  dashboard((request, env, ctx) => app.fetch(request, env, ctx), { revoked: isRevoked, revoke: revokeSession }),
 )
 
 app.notFound((c) =>

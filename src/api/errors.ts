@@ -4,26 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Issue } from '../flow/issues'
 import { fromZod } from '../flow/issues'
 import { z } from 'zod'
-
-export const ErrorCode = z.enum([
-  'invalid_request',
-  'invalid_flow',
-  'invalid_input',
-  'rate_limited',
-  'concurrency_limited',
-  'invalid_json',
-  'invalid_yaml',
-  'unauthorized',
-  'not_found',
-  'method_not_allowed',
-  'conflict',
-  'not_final',
-  'idempotency_mismatch',
-  'payload_too_large',
-  'misconfigured',
-  'internal',
-])
-export type ErrorCode = z.infer<typeof ErrorCode>
+import type { ErrorCode } from '../shapes/error-code'
 
 export interface ApiErrorInit {
   status: ContentfulStatusCode

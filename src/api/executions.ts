@@ -1,17 +1,18 @@
 /** @module `/api/executions`: list from D1, everything else from the execution's own object. */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { type ExecutionSummary } from '../store/d1/schema'
 import { listExecutions } from '../store/d1/executions'
+import { countExecutions } from '../store/d1/stats'
 import { resolveRevision } from '../store/d1/resolve-revision'
 import { executionObjectId, newExecutionId } from '../objects/stubs'
 import { adhocRun } from './adhoc'
 import type { Failure } from '../objects/contract'
 import type { Env } from '../env'
 import { ApiError, parseOr400, refuseInvalid } from './errors'
-import { AdhocRun, LogLine } from './shapes'
+import { AdhocRun, LogLine } from '../shapes/responses'
 import {
   adhocRunRoute,
   controlRoute,
+  countExecutionsRoute,
   deleteExecutionRoute,
   getExecutionRoute,
   listExecutionsRoute,
@@ -22,23 +23,21 @@ import {
   sendEventRoute,
   taskRunTotalsRoute,
 } from './routes/executions'
+import { encodeCursor } from './cursor'
 import { readBody } from './input'
 import { acceptedParts, EXECUTION_HEADER } from './accepted'
-import { iso, summaryView } from './views'
+import { iso, summaryView } from '../shapes/views'
 
 export const executions = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 // request bodies the handlers parse themselves (nesting bounded first): declared by reference
 executions.openAPIRegistry.register('ReplayRequest', ReplayBody)
 executions.openAPIRegistry.register('AdhocRun', AdhocRun)
 
-const encodeCursor = (row: ExecutionSummary) =>
-  btoa(`${row.createdAt}|${row.id}`).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
-
 executions.openapi(adhocRunRoute, adhocRun)
 
 executions.openapi(listExecutionsRoute, async (c) => {
   const query = c.req.valid('query')
-  const rows = await listExecutions(c.env.DB, query)
+  const rows = await listExecutions(c.env.DB, { ...query, labels: query.label })
   const last = rows.at(-1)
   return c.json(
     {
@@ -47,6 +46,17 @@ executions.openapi(listExecutionsRoute, async (c) => {
     },
     200,
   )
+})
+
+// before `/{id}`, which would take `counts` for an id
+executions.openapi(countExecutionsRoute, async (c) => {
+  const { since, binMs } = c.req.valid('query')
+  const items = (await countExecutions(c.env.DB, since, binMs)).map(({ bin, status, count }) => ({
+    start: new Date(bin * binMs).toISOString(),
+    status,
+    count,
+  }))
+  return c.json({ binMs, items }, 200)
 })
 
 /** 404 for an execution id, which the answer still names. */

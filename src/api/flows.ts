@@ -12,6 +12,7 @@ import {
   type StoredFlow,
 } from '../store/d1/flows'
 import { rememberFlow } from '../store/d1/latest-flow'
+import { forgetWatchers } from '../store/d1/watchers'
 import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
@@ -19,11 +20,11 @@ import type { TriggerDefinition } from '../flow/schema'
 import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, refuseInvalid } from './errors'
-import { bodyText, parsedBody, parseJson } from './input'
+import { parsedBody, parseJson, utf8Body } from './input'
 import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
-import { iso } from './views'
-import type { FlowView, RevisionView } from './shapes'
+import { iso } from '../shapes/views'
+import type { FlowView, RevisionView } from '../shapes/responses'
 import {
   deleteFlowRoute,
   getFlowRoute,
@@ -61,8 +62,9 @@ const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP 
 /** The definition in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
 async function definitionOf(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''
-  const text = await bodyText(request)
-  if (!type.includes('yaml')) return parseJson(text, tooDeep)
+  const yaml = type.includes('yaml')
+  const text = await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON')
+  if (!yaml) return parseJson(text, tooDeep)
   if (yamlTooDeep(text)) throw tooDeep()
   return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
 }
@@ -98,6 +100,7 @@ flows.openapi(putFlowRoute, async (c) => {
     ? { ...result.flow, nextScheduledAt: await reschedule(c.env, id, definition.triggers) }
     : result.flow
   rememberFlow(id, flow)
+  forgetWatchers()
   return c.json({ ...flowView(flow), changed: result.changed }, result.created ? 201 : 200)
 })
 
@@ -152,6 +155,7 @@ async function deleteForGood(env: Env, id: string): Promise<void> {
   }
   await env.SCHEDULERS.get(env.SCHEDULERS.idFromName(id)).configure(id, [])
   rememberFlow(id, null)
+  forgetWatchers()
 }
 
 flows.openapi(deleteFlowRoute, async (c) => {
@@ -165,6 +169,7 @@ flows.openapi(deleteFlowRoute, async (c) => {
   const flow = (await getFlow(c.env.DB, id)) ?? null
   if (hasSchedule(flow?.definition.triggers)) await reschedule(c.env, id, [])
   rememberFlow(id, flow && { ...flow, nextScheduledAt: null })
+  forgetWatchers()
   return c.body(null, 204)
 })
 

@@ -2,7 +2,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Env } from '../env'
-import { FlowId } from '../flow/ids'
+import { FlowId } from '../domain/flow-ids'
 import { ApiError, notFound, refuseInvalid } from './errors'
 import { webhookRoute } from './routes/triggers'
 import { flowToTrigger, trigger } from './trigger'

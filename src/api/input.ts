@@ -2,11 +2,49 @@
 import type { ExecutionInput, Trigger } from '../domain/types'
 import { REDACTED } from '../flow/input-headers'
 import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
-import { ApiError, type ErrorCode } from './errors'
+import type { ErrorCode } from '../shapes/error-code'
+import { ApiError } from './errors'
 
-/** The body as text, whatever its content type claims. */
-export const bodyText = async (request: Request): Promise<string> =>
-  new TextDecoder().decode(await request.arrayBuffer())
+const lossy = new TextDecoder()
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+/** Keeps a byte order mark as U+FEFF, so that offsets count every byte. */
+const counting = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
+
+/** The body as text, whatever its content type claims; bytes that are not UTF-8 become U+FFFD. */
+const bodyText = async (request: Request): Promise<string> => lossy.decode(await request.arrayBuffer())
+
+/**
+ * The body as UTF-8 text, which JSON and YAML must be, or a 400 `code` naming the first bad byte:
+ * decoded leniently, bad bytes would become U+FFFD and the sender's data would change unseen.
+ */
+export async function utf8Body(request: Request, code: ErrorCode, what: string): Promise<string> {
+  const bytes = new Uint8Array(await request.arrayBuffer())
+  try {
+    return strict.decode(bytes)
+  } catch {
+    throw new ApiError({
+      status: 400,
+      code,
+      message: `the request body is not valid ${what}: it is not UTF-8 (byte ${firstBadByte(bytes)} starts no valid sequence)`,
+    })
+  }
+}
+
+/** The offset of the first byte of `bytes` that is not part of a valid UTF-8 sequence. */
+function firstBadByte(bytes: Uint8Array): number {
+  const text = counting.decode(bytes)
+  let offset = 0
+  for (const character of text) {
+    const size = utf8Size(character.codePointAt(0) as number)
+    // a U+FFFD that is not the three bytes EF BF BD in the body stands for bad bytes
+    if (character === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd))
+      return offset
+    offset += size
+  }
+  return offset
+}
+
+const utf8Size = (codePoint: number) => (codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4)
 
 const tooDeep = () =>
   new ApiError({
@@ -40,7 +78,7 @@ export async function readBody(request: Request): Promise<unknown> {
   if (type.startsWith('multipart/form-data')) {
     return formFields(await parsedBody(() => request.formData(), 'invalid_request', 'multipart/form-data'))
   }
-  const text = await bodyText(request)
+  const text = type.includes('json') ? await utf8Body(request, 'invalid_json', 'JSON') : await bodyText(request)
   if (text.trim() === '') return {}
   if (type.includes('json')) return parseJson(text, tooDeep)
   if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text))

@@ -8,30 +8,48 @@ import { z } from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
 import type { Env } from '../env'
 
+/** Keywords whose value maps names to schemas (a property may be called `default` or `description`). */
+const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs'])
+
+/** A default as words: openapi-typescript (at its default settings) makes a field with a `default` required. */
+function defaultsAsWords(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(defaultsAsWords)
+  if (typeof schema !== 'object' || schema === null) return schema
+  const { default: value, ...rest } = schema as Record<string, unknown>
+  const fields = Object.fromEntries(
+    Object.entries(rest).map(([key, field]) => [
+      key,
+      SCHEMA_MAPS.has(key) && typeof field === 'object' && field !== null
+        ? Object.fromEntries(Object.entries(field).map(([name, inner]) => [name, defaultsAsWords(inner)]))
+        : defaultsAsWords(field),
+    ]),
+  )
+  if (!('default' in schema)) return fields
+  const said = `default: ${JSON.stringify(value)}`
+  return { ...fields, description: typeof rest.description === 'string' ? `${rest.description} (${said})` : said }
+}
+
 /**
  * The recursive schemas of a flow, as components: zod's own JSON Schema of the definition (which
  * zod-to-openapi cannot walk: tasks nest tasks), its `$defs` lifted to components so that every
- * `$ref` resolves from the document's root.
+ * `$ref` resolves from the document's root. Twice: as it is sent (`FlowDefinition`, `Task`: a field
+ * with a default may be left out, its default said in words) and as it is stored and answered, its
+ * defaults filled in (`StoredFlowDefinition`, `StoredTask`: those fields are always there).
  */
-function flowSchemas(): Record<string, object> {
+function flowSchemas(io: 'input' | 'output', prefix: '' | 'Stored'): Record<string, object> {
   const ids = z.registry<{ id: string }>()
-  ids.add(Task, { id: 'Task' })
+  ids.add(Task, { id: `${prefix}Task` })
   const {
     $schema: _draft,
     $defs,
     ...definition
-  } = z.toJSONSchema(FlowDefinition, {
-    io: 'input',
-    unrepresentable: 'any',
-    cycles: 'ref',
-    reused: 'inline',
-    metadata: ids,
-  })
-  const lifted = JSON.stringify({ FlowDefinition: definition, ...$defs }).replaceAll(
+  } = z.toJSONSchema(FlowDefinition, { io, unrepresentable: 'any', cycles: 'ref', reused: 'inline', metadata: ids })
+  const lifted = JSON.stringify({ [`${prefix}FlowDefinition`]: definition, ...$defs }).replaceAll(
     '"#/$defs/',
     '"#/components/schemas/',
   )
-  return JSON.parse(lifted) as Record<string, object>
+  const schemas = JSON.parse(lifted) as Record<string, object>
+  return io === 'input' ? (defaultsAsWords(schemas) as Record<string, object>) : schemas
 }
 
 function build(app: OpenAPIHono<{ Bindings: Env }>) {
@@ -59,7 +77,14 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
   })
   return {
     ...document,
-    components: { ...document.components, schemas: { ...document.components?.schemas, ...flowSchemas() } },
+    components: {
+      ...document.components,
+      schemas: {
+        ...document.components?.schemas,
+        ...flowSchemas('input', ''),
+        ...flowSchemas('output', 'Stored'),
+      },
+    },
   }
 }
 

@@ -22,7 +22,14 @@ export type Command =
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
-  | { name: 'executions ls'; flowId: string | undefined; status: ExecutionStatus | undefined; limit: number }
+  | {
+      name: 'executions ls'
+      flowId: string | undefined
+      status: ExecutionStatus | undefined
+      /** `key:value`, every one to match. */
+      labels: string[]
+      limit: number
+    }
   | { name: 'executions get'; executionId: string }
   | { name: 'executions logs'; executionId: string; taskId: string | undefined; level: LogLevel | undefined }
   | { name: 'executions watch'; executionId: string; timeoutMs: number }
@@ -59,10 +66,17 @@ const OPTIONS = {
   level: { type: 'string' },
   from: { type: 'string' },
   revision: { type: 'string' },
+  label: { type: 'string', multiple: true },
 } as const
 
 type Option = keyof typeof OPTIONS
-type Values = { [name in Option]?: (typeof OPTIONS)[name]['type'] extends 'boolean' ? boolean : string }
+type Values = {
+  [name in Option]?: (typeof OPTIONS)[name] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[name]['type'] extends 'boolean'
+      ? boolean
+      : string
+}
 
 const GLOBAL: Option[] = ['url', 'token', 'json', 'help']
 
@@ -72,7 +86,7 @@ const SHAPES = {
   'flows ls': { args: [], options: [] },
   'flows get': { args: ['flow'], options: [] },
   run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
-  'executions ls': { args: [], options: ['flow', 'status', 'limit'] },
+  'executions ls': { args: [], options: ['flow', 'status', 'label', 'limit'] },
   'executions get': { args: ['execution-id'], options: [] },
   'executions logs': { args: ['execution-id'], options: ['task', 'level'] },
   'executions watch': { args: ['execution-id'], options: ['timeout'] },
@@ -125,6 +139,12 @@ function oneOf<T extends string>(text: string | undefined, allowed: readonly T[]
   return found
 }
 
+/** `--label key:value` as the API takes it (the API checks the key and the value). */
+function labelFilter(text: string): string {
+  if (text.indexOf(':') < 1) throw new UsageError(`--label takes key:value, not "${text}"`)
+  return text
+}
+
 const bodyOf = (text: string | undefined): BodySource | undefined =>
   text === undefined ? undefined : text === '-' ? { from: 'stdin' } : { from: 'file', path: text }
 
@@ -151,6 +171,7 @@ function build(name: CommandName, args: string[], values: Values): Command {
         name,
         flowId: values.flow,
         status: oneOf(values.status, EXECUTION_STATUSES, 'status'),
+        labels: (values.label ?? []).map(labelFilter),
         limit: positiveInt(values.limit, 'limit') ?? 20,
       }
     case 'executions get':

@@ -226,6 +226,7 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
         limit: command.limit,
         ...(command.flowId ? { flowId: command.flowId } : {}),
         ...(command.status ? { status: command.status } : {}),
+        ...(command.labels.length > 0 ? { label: command.labels } : {}),
       })
       if (json) printJson(io, page)
       else print(io, page.items.length ? executionsTable(page.items) : 'no executions')

@@ -73,8 +73,19 @@ export function executionsTable(executions: ExecutionSummary[]): string {
   )
 }
 
-/** What a task run is doing or why it ended, in a few words. */
+/** The handler a run starts (README, When things fail), in a few words; '' for the flow's own tasks. */
+function handlerNote(run: TaskRun): string {
+  if (run.handler === 'compensate') return `undoes run ${run.compensates}`
+  if (run.handler === 'errors') return 'on errors'
+  return run.handler === 'finally' ? 'finally' : ''
+}
+
+/** What a task run is doing or why it ended, in a few words, after the handler it starts. */
 function runNote(run: TaskRun): string {
+  return [handlerNote(run), runState(run)].filter(Boolean).join(' · ')
+}
+
+function runState(run: TaskRun): string {
   if (run.error) return errorText(run.error)
   if (run.waitingFor) return `waiting for event ${run.waitingFor}`
   if (run.childExecutionId) return `child ${run.childExecutionId}`
@@ -107,6 +118,14 @@ export const metricsText = (metrics: Execution['metrics']): string =>
     .join(' · ')
 
 /** An execution: its fields, one a line, then its task runs. */
+/** `key=value key=value`, or null when there are none. */
+const labelsText = (labels: Record<string, string>): string | null =>
+  Object.keys(labels).length === 0
+    ? null
+    : Object.entries(labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(' ')
+
 export function executionText(execution: Execution): string {
   const fields: [string, string | null][] = [
     ['id', execution.id],
@@ -119,6 +138,8 @@ export function executionText(execution: Execution): string {
     ['wakes at', execution.wakeAt ? when(execution.wakeAt) : null],
     ['replay of', execution.replayOf],
     ['parent', execution.parentExecutionId],
+    ['reacts to', execution.reactsTo],
+    ['labels', labelsText(execution.labels)],
     ['metrics', execution.metrics.length ? metricsText(execution.metrics) : null],
     ['error', execution.error ? errorText(execution.error) : null],
     ['output', execution.output === null ? null : oneLine(execution.output, 200)],

@@ -10,7 +10,8 @@ const COMMANDS = `Commands:
   run <flow> [--body <file>|-] [--wait] [--timeout 10m]
                                    start an execution (manual trigger) with a JSON body from a file or stdin;
                                    --wait shows its progress and exits with its outcome
-  executions ls [--flow <id>] [--status <status>] [--limit 20]
+  executions ls [--flow <id>] [--status <status>] [--label key:value]... [--limit 20]
+                                   newest first; repeat --label for executions that carry every one
   executions get <id>              an execution and its task runs
   executions logs <id> [--task <task id>] [--level debug|info|warn|error]
   executions watch <id> [--timeout 10m]

@@ -46,6 +46,9 @@ export type SourceFormat = 'json' | 'yaml'
 
 const CONTENT_TYPE: Record<SourceFormat, string> = { json: 'application/json', yaml: 'application/yaml' }
 
+/** The codes of a sync execution's own failure: an answer of the flow, not an error of the API. */
+const EXECUTION_ENDED: ReadonlySet<string> = new Set(['execution_failed', 'execution_killed'])
+
 /** A 202's body: where to poll. */
 const isAccepted = (body: unknown): body is Accepted =>
   typeof body === 'object' &&
@@ -122,8 +125,10 @@ export function createClient(options: ClientOptions) {
       outcome.data === undefined ? outcome.error : json && outcome.data ? JSON.parse(outcome.data) : outcome.data
     const executionId = response.headers.get('x-execution-id')
     if (response.status === 202 && isAccepted(body)) return { kind: 'accepted', ...body }
-    // an API error is `{error: {code, message}}`; a failed sync flow answers `{error: {type, message}}`
-    if (executionId === null || apiErrorOf(body) !== null) fail(response, body)
+    // a failed or killed sync execution is the flow's answer (execution_failed, execution_killed), any
+    // other `{error: {code, message}}` with no execution is the API's
+    const problem = apiErrorOf(body)
+    if (executionId === null || (problem !== null && !EXECUTION_ENDED.has(problem.code))) fail(response, body)
     return { kind: 'answered', executionId, status: response.status, body, headers: response.headers }
   }
 

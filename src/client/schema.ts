@@ -178,6 +178,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/executions/counts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Executions created since a time, counted by time bin and status (the dashboard chart) */
+    get: operations['countExecutions']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/executions/{id}': {
     parameters: {
       query?: never
@@ -380,7 +397,7 @@ export interface components {
       name?: string
       description?: string
       /**
-       * @default async
+       * @description default: "async"
        * @enum {string}
        */
       mode?: 'sync' | 'async'
@@ -388,14 +405,14 @@ export interface components {
       syncTimeout?: number | string
       retention?: number | string
       retry?: {
-        /** @default 1 */
+        /** @description default: 1 */
         maxAttempts?: number
         /**
-         * @default constant
+         * @description default: "constant"
          * @enum {string}
          */
         backoff?: 'constant' | 'linear' | 'exponential'
-        /** @default 1s */
+        /** @description default: "1s" */
         delay?: number | string
         maxDelay?: number | string
         retryOn?: (
@@ -409,11 +426,11 @@ export interface components {
         )[]
       }
       expressionBudget?: {
-        /** @default 100000 */
+        /** @description default: 100000 */
         steps?: number
-        /** @default 500 */
+        /** @description default: 500 */
         depth?: number
-        /** @default 5000000 */
+        /** @description default: 5000000 */
         size?: number
       }
       inputHeaders?: {
@@ -429,7 +446,7 @@ export interface components {
         limit: number
         key?: string
         /**
-         * @default queue
+         * @description default: "queue"
          * @enum {string}
          */
         onLimit?: 'queue' | 'reject'
@@ -443,11 +460,7 @@ export interface components {
         | {
             /** @constant */
             type: 'webhook'
-            /**
-             * @default [
-             *       "POST"
-             *     ]
-             */
+            /** @description default: ["POST"] */
             methods?: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS')[]
             secret?: string
           }
@@ -455,12 +468,26 @@ export interface components {
             /** @constant */
             type: 'schedule'
             cron: string
-            /** @default UTC */
+            /** @description default: "UTC" */
             timezone?: string
             input?: unknown
           }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: string | number | boolean
+            }
+          }
       )[]
+      labels?: {
+        [key: string]: unknown
+      }
       tasks: components['schemas']['Task'][]
+      errors?: components['schemas']['Task'][]
+      finally?: components['schemas']['Task'][]
     }
     Task:
       | {
@@ -468,14 +495,14 @@ export interface components {
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -500,20 +527,21 @@ export interface components {
           expectStatus?: unknown
           auth?: unknown
           sign?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -532,20 +560,21 @@ export interface components {
           type: 'delay'
           duration?: unknown
           until?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -565,20 +594,21 @@ export interface components {
           status?: unknown
           body?: unknown
           headers?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -596,20 +626,21 @@ export interface components {
           /** @constant */
           type: 'set'
           values: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -628,20 +659,21 @@ export interface components {
           type: 'log'
           level?: unknown
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -659,20 +691,21 @@ export interface components {
           /** @constant */
           type: 'fail'
           message?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -692,20 +725,23 @@ export interface components {
           condition: string
           then: components['schemas']['Task'][]
           else?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -727,20 +763,23 @@ export interface components {
             [key: string]: components['schemas']['Task'][]
           }
           default?: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -758,20 +797,23 @@ export interface components {
           /** @constant */
           type: 'parallel'
           branches: components['schemas']['Task'][][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -791,20 +833,23 @@ export interface components {
           items: string
           concurrency?: unknown
           tasks: components['schemas']['Task'][]
+          compensate?: components['schemas']['Task'][]
+          errors?: components['schemas']['Task'][]
+          finally?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -825,20 +870,21 @@ export interface components {
           revision?: unknown
           input?: unknown
           wait?: unknown
+          compensate?: components['schemas']['Task'][]
         }
       | {
           id: string
           description?: string
           if?: string
           retry?: {
-            /** @default 1 */
+            /** @description default: 1 */
             maxAttempts?: number
             /**
-             * @default constant
+             * @description default: "constant"
              * @enum {string}
              */
             backoff?: 'constant' | 'linear' | 'exponential'
-            /** @default 1s */
+            /** @description default: "1s" */
             delay?: number | string
             maxDelay?: number | string
             retryOn?: (
@@ -857,6 +903,39 @@ export interface components {
           type: 'wait'
           event: unknown
           onTimeout?: unknown
+          compensate?: components['schemas']['Task'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @description default: 1 */
+            maxAttempts?: number
+            /**
+             * @description default: "constant"
+             * @enum {string}
+             */
+            backoff?: 'constant' | 'linear' | 'exponential'
+            /** @description default: "1s" */
+            delay?: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'label'
+          labels: unknown
+          compensate?: components['schemas']['Task'][]
         }
     Error: {
       error: {
@@ -870,6 +949,7 @@ export interface components {
           | 'invalid_json'
           | 'invalid_yaml'
           | 'unauthorized'
+          | 'forbidden'
           | 'not_found'
           | 'method_not_allowed'
           | 'conflict'
@@ -878,6 +958,8 @@ export interface components {
           | 'payload_too_large'
           | 'misconfigured'
           | 'internal'
+          | 'execution_failed'
+          | 'execution_killed'
         message: string
         /** @description every bad field, with its path */
         issues?: components['schemas']['Issue'][]
@@ -887,6 +969,8 @@ export interface components {
       path: string
       message: string
     }
+    /** @description the body a return task decided: any JSON, or text in the content type the task set */
+    FlowAnswer: unknown
     Accepted: {
       executionId: string
       status: components['schemas']['ExecutionStatus']
@@ -909,9 +993,155 @@ export interface components {
       | 'warning'
       | 'failed'
       | 'killed'
+    ExecutionFailure: {
+      error: components['schemas']['ExecutionFailureError']
+    }
+    ExecutionFailureError: {
+      type:
+        | (
+            | 'http_error'
+            | 'timeout'
+            | 'expression_error'
+            | 'validation_error'
+            | 'fail_task'
+            | 'subflow_failed'
+            | 'internal'
+          )
+        | 'killed'
+      message: string
+      taskId: string | null
+      taskRunId: number | null
+      attempt: number | null
+      issues?: {
+        path: string
+        message: string
+      }[]
+      handlerFailures?: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string
+        taskRunId: number
+      }[]
+      compensation?: {
+        ran: number
+        completed: number
+        failed: number
+      }
+      /** @enum {string} */
+      code: 'execution_failed' | 'execution_killed'
+    }
     FlowPut: components['schemas']['Flow'] & {
+      definition?: components['schemas']['StoredFlowDefinition']
       /** @description false when the content equals the latest revision */
       changed: boolean
+    }
+    StoredFlowDefinition: {
+      name?: string
+      description?: string
+      /**
+       * @default async
+       * @enum {string}
+       */
+      mode: 'sync' | 'async'
+      timeout?: number | string
+      syncTimeout?: number | string
+      retention?: number | string
+      retry?: {
+        /** @default 1 */
+        maxAttempts: number
+        /**
+         * @default constant
+         * @enum {string}
+         */
+        backoff: 'constant' | 'linear' | 'exponential'
+        /** @default 1s */
+        delay: number | string
+        maxDelay?: number | string
+        retryOn?: (
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        )[]
+      }
+      expressionBudget?: {
+        /** @default 100000 */
+        steps: number
+        /** @default 500 */
+        depth: number
+        /** @default 5000000 */
+        size: number
+      }
+      inputHeaders?: {
+        redact?: string[]
+        keep?: ('authorization' | 'proxy-authorization' | 'cookie' | 'x-api-key')[]
+      }
+      input?:
+        | boolean
+        | {
+            [key: string]: unknown
+          }
+      concurrency?: {
+        limit: number
+        key?: string
+        /**
+         * @default queue
+         * @enum {string}
+         */
+        onLimit: 'queue' | 'reject'
+      }
+      rateLimit?: {
+        limit: number
+        period: number | string
+        key?: string
+      }
+      triggers?: (
+        | {
+            /** @constant */
+            type: 'webhook'
+            /**
+             * @default [
+             *       "POST"
+             *     ]
+             */
+            methods: ('GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS')[]
+            secret?: string
+          }
+        | {
+            /** @constant */
+            type: 'schedule'
+            cron: string
+            /** @default UTC */
+            timezone: string
+            input?: unknown
+          }
+        | {
+            /** @constant */
+            type: 'execution'
+            flowId?: string
+            statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
+            labels?: {
+              [key: string]: unknown
+            }
+          }
+      )[]
+      labels?: {
+        [key: string]: unknown
+      }
+      tasks: components['schemas']['StoredTask'][]
+      errors?: components['schemas']['StoredTask'][]
+      finally?: components['schemas']['StoredTask'][]
     }
     Flow: {
       id: string
@@ -932,7 +1162,7 @@ export interface components {
        * @description ISO 8601, UTC
        */
       nextScheduledAt: string | null
-      definition?: components['schemas']['FlowDefinition'] & (Record<string, never> | null)
+      definition?: components['schemas']['StoredFlowDefinition'] & (Record<string, never> | null)
     }
     FlowPage: {
       items: components['schemas']['Flow'][]
@@ -953,7 +1183,7 @@ export interface components {
        * @description ISO 8601, UTC
        */
       createdAt: string | null
-      definition?: components['schemas']['FlowDefinition'] & (Record<string, never> | null)
+      definition?: components['schemas']['StoredFlowDefinition'] & (Record<string, never> | null)
     }
     ExecutionPage: {
       items: components['schemas']['ExecutionSummary'][]
@@ -991,11 +1221,32 @@ export interface components {
       } | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
     /** @enum {string} */
     Mode: 'sync' | 'async'
+    /** @description key → value; set by the flow and its label tasks (README, Labels) */
+    Labels: {
+      [key: string]: string
+    }
+    ExecutionCounts: {
+      binMs: number
+      /** @description the bins and statuses with executions, oldest first */
+      items: components['schemas']['ExecutionCount'][]
+    }
+    ExecutionCount: {
+      /**
+       * Format: date-time
+       * @description the start of the bin
+       */
+      start: string
+      status: components['schemas']['ExecutionStatus']
+      count: number
+    }
     Execution: {
       id: string
       /** @description null for an ad-hoc run */
@@ -1033,6 +1284,9 @@ export interface components {
       wakeAt: string | null
       replayOf: string | null
       parentExecutionId: string | null
+      /** @description the ended execution an execution trigger started this one for */
+      reactsTo: string | null
+      labels: components['schemas']['Labels']
       /** @description its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs) */
       metrics: components['schemas']['Metric'][]
       droppedLogs: number
@@ -1049,7 +1303,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         method: string | null
         path: string | null
         query: {
@@ -1081,6 +1335,25 @@ export interface components {
         path: string
         message: string
       }[]
+      handlerFailures?: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string
+        taskRunId: number
+      }[]
+      compensation?: {
+        ran: number
+        completed: number
+        failed: number
+      }
     } | null
     Metric: {
       name: string
@@ -1096,6 +1369,13 @@ export interface components {
       parentTaskRunId: number | null
       iteration: number | null
       branch: string | null
+      /**
+       * @description the handler lane the run starts: its scope's errors or finally, or a compensation (README, When things fail)
+       * @enum {string|null}
+       */
+      handler: 'errors' | 'compensate' | 'finally' | null
+      /** @description for a compensation: the task run it undoes */
+      compensates: number | null
       attempts: components['schemas']['Attempt'][]
       output?: unknown
       error: components['schemas']['TaskError']
@@ -1211,6 +1491,454 @@ export interface components {
       /** @description task runs reused from the replayed execution */
       reused: number
     }
+    StoredTask:
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'http'
+          method?: unknown
+          url: unknown
+          headers?: unknown
+          query?: unknown
+          body?: unknown
+          expectStatus?: unknown
+          auth?: unknown
+          sign?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'delay'
+          duration?: unknown
+          until?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'return'
+          status?: unknown
+          body?: unknown
+          headers?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'set'
+          values: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'log'
+          level?: unknown
+          message?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'fail'
+          message?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'if'
+          condition: string
+          then: components['schemas']['StoredTask'][]
+          else?: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'switch'
+          value: string
+          cases: {
+            [key: string]: components['schemas']['StoredTask'][]
+          }
+          default?: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'parallel'
+          branches: components['schemas']['StoredTask'][][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'foreach'
+          items: string
+          concurrency?: unknown
+          tasks: components['schemas']['StoredTask'][]
+          compensate?: components['schemas']['StoredTask'][]
+          errors?: components['schemas']['StoredTask'][]
+          finally?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'subflow'
+          flowId: unknown
+          revision?: unknown
+          input?: unknown
+          wait?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'wait'
+          event: unknown
+          onTimeout?: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
+      | {
+          id: string
+          description?: string
+          if?: string
+          retry?: {
+            /** @default 1 */
+            maxAttempts: number
+            /**
+             * @default constant
+             * @enum {string}
+             */
+            backoff: 'constant' | 'linear' | 'exponential'
+            /** @default 1s */
+            delay: number | string
+            maxDelay?: number | string
+            retryOn?: (
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            )[]
+          }
+          timeout?: number | string
+          allowFailure?: boolean
+          /** @constant */
+          type: 'label'
+          labels: unknown
+          compensate?: components['schemas']['StoredTask'][]
+        }
   }
   responses: never
   parameters: never
@@ -1236,6 +1964,15 @@ export interface operations {
         }
         content: {
           'text/html': string
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
         }
       }
       /** @description not found */
@@ -1269,7 +2006,7 @@ export interface operations {
     }
     requestBody?: never
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1277,104 +2014,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
+      403: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1407,7 +2219,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1415,104 +2227,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
+      403: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1545,7 +2432,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1553,104 +2440,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
+      403: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1683,7 +2645,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1691,104 +2653,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
+      403: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1821,7 +2858,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -1829,104 +2866,179 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description a missing or bad signature (a trigger with a secret) */
+      /** @description a missing or bad signature (a trigger with a secret); or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
+      403: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the flow has no webhook trigger for this method (the allow header lists those it has) */
+      /** @description the flow has no webhook trigger for this method (the allow header lists those it has); or the status and body a return task decided (any JSON, or text in its content type) */
       405: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -1962,6 +3074,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2032,6 +3153,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description the request body is over the size limit */
       413: {
         headers: {
@@ -2074,6 +3204,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2141,6 +3280,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   listRevisions: {
@@ -2174,6 +3322,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2231,6 +3388,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description not found */
       404: {
         headers: {
@@ -2264,7 +3430,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -2272,95 +3438,167 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
       400: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description missing or invalid bearer token */
+      /** @description missing or invalid bearer token; or the status and body a return task decided (any JSON, or text in its content type) */
       401: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description no such flow, or it is disabled */
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
+      403: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
       404: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the execution this Idempotency-Key names could not start */
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
       409: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the request body is over the size limit */
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
       422: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
       429: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           /** @description seconds to wait before trying again */
           'retry-after': string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
       500: {
         headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Error']
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
     }
@@ -2369,7 +3607,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
         status?:
           | 'pending'
           | 'queued'
@@ -2386,6 +3624,8 @@ export interface operations {
         parentId?: string
         since?: string
         until?: string
+        /** @description key:value; repeat it for executions that carry every one (at most 20) */
+        label?: string[]
         limit?: number
         /** @description the nextCursor of the previous page */
         cursor?: string
@@ -2423,6 +3663,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   runAdhoc: {
@@ -2438,7 +3687,7 @@ export interface operations {
       }
     }
     responses: {
-      /** @description a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {} */
+      /** @description a sync flow's output, as its return task decided it; a flow that ended without one answers {} */
       200: {
         headers: {
           /** @description the execution this answer is about */
@@ -2446,24 +3695,194 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': unknown
-          '*/*': unknown
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id': string
           /** @description the statusUrl */
-          location: string
+          location?: string
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted']
+          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths) */
+      /** @description invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths); or the status and body a return task decided (any JSON, or text in its content type) */
+      400: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description missing or invalid bearer token; or the status and body a return task decided (any JSON, or text in its content type) */
+      401: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS; or the status and body a return task decided (any JSON, or text in its content type) */
+      403: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description no such flow, or it is disabled; or the status and body a return task decided (any JSON, or text in its content type) */
+      404: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description the execution this Idempotency-Key names could not start; or the status and body a return task decided (any JSON, or text in its content type) */
+      409: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
+      413: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description the Idempotency-Key or webhook-id was used with another request body; or the status and body a return task decided (any JSON, or text in its content type) */
+      422: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds; or the status and body a return task decided (any JSON, or text in its content type) */
+      429: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          /** @description seconds to wait before trying again */
+          'retry-after': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed */
+      500: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionFailure'] | components['schemas']['Error']
+        }
+      }
+      /** @description another status a return task decided */
+      '2XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description a redirection a return task decided */
+      '3XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description another status a return task decided */
+      '4XX': {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowAnswer']
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+    }
+  }
+  countExecutions: {
+    parameters: {
+      query: {
+        since: string
+        /** @description the width of a bin */
+        binMs: number
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the counts, from the index */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionCounts']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
       400: {
         headers: {
           [name: string]: unknown
@@ -2481,55 +3900,8 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
-      /** @description no such flow, or it is disabled */
-      404: {
-        headers: {
-          [name: string]: unknown
-        }
-        content: {
-          'application/json': components['schemas']['Error']
-        }
-      }
-      /** @description the execution this Idempotency-Key names could not start */
-      409: {
-        headers: {
-          [name: string]: unknown
-        }
-        content: {
-          'application/json': components['schemas']['Error']
-        }
-      }
-      /** @description the request body is over the size limit */
-      413: {
-        headers: {
-          [name: string]: unknown
-        }
-        content: {
-          'application/json': components['schemas']['Error']
-        }
-      }
-      /** @description the Idempotency-Key or webhook-id was used with another request body */
-      422: {
-        headers: {
-          [name: string]: unknown
-        }
-        content: {
-          'application/json': components['schemas']['Error']
-        }
-      }
-      /** @description rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds */
-      429: {
-        headers: {
-          /** @description seconds to wait before trying again */
-          'retry-after': string
-          [name: string]: unknown
-        }
-        content: {
-          'application/json': components['schemas']['Error']
-        }
-      }
-      /** @description code internal, or a sync flow that failed or was killed answers its error */
-      500: {
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2571,6 +3943,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2605,6 +3986,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2677,6 +4067,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2732,6 +4131,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2770,6 +4178,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2831,6 +4248,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -2878,6 +4304,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -2950,6 +4385,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }
@@ -3034,6 +4478,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3092,6 +4545,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description no such execution (x-execution-id names it) */
       404: {
         headers: {
@@ -3143,6 +4605,15 @@ export interface operations {
       }
       /** @description missing or invalid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
         headers: {
           [name: string]: unknown
         }

@@ -3,8 +3,7 @@
  * who is turned away, and whether a trigger fits in its rate limit. The coordinator and rate-limiter
  * objects hold the state; these functions decide on it, with time coming in as `now`.
  */
-
-export type OnLimit = 'queue' | 'reject'
+import type { OnLimit } from '../flow/flow-control'
 
 /** The concurrency slot of an execution: its key's coordinator, and the limit its revision sets. */
 export interface SlotRef {

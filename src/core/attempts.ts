@@ -7,16 +7,8 @@ import { InvariantViolated } from '../domain/errors'
 import { nextAttemptAt } from './retry'
 import type { Draft, RunState } from './state'
 import { FINAL_EXECUTION } from './transitions'
-import {
-  advance,
-  cancelRunTimers,
-  completeContainer,
-  propagateFailure,
-  setRunStatus,
-  skipLane,
-  startIterations,
-  startLane,
-} from './tree'
+import { advance, completeContainer, propagateFailure, skipLane, startIterations, startLane } from './tree'
+import { cancelRunTimers, setRunStatus } from './runs'
 import type { ExecutionError, ExecutionStatus, Output, TaskError } from '../domain/types'
 
 /** The longest an attempt of an action that does I/O may stay open without its own `timeout`. */
@@ -131,7 +123,7 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
         if (result.skip.includes(lane)) skipLane(d, container, lane)
         if (result.run.includes(lane)) startLane(d, d.run(runId) ?? container, lane)
       }
-      if (result.run.length === 0) completeContainer(d, runId, null)
+      if (result.run.length === 0) completeContainer(d, runId)
       return
     }
     case 'iterate': {
@@ -143,7 +135,7 @@ export function onResult(d: Draft, runId: number, attemptNumber: number, result:
         metrics: [...run.metrics, { name: 'foreach.items', type: 'counter', value: total }],
       })
       d.log('info', run, `iterating over ${total} item(s), ${result.concurrency} at a time`)
-      if (total === 0) completeContainer(d, runId, [])
+      if (total === 0) completeContainer(d, runId)
       else startIterations(d, runId)
       return
     }

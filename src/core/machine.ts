@@ -17,16 +17,8 @@ import {
 import { type Decision, Draft, type EngineState, type RunState } from './state'
 import { settle } from './status'
 import { FINAL_EXECUTION, PAUSABLE_EXECUTION } from './transitions'
-import {
-  advance,
-  endExecution,
-  failExecution,
-  killBelow,
-  propagateFailure,
-  ROOT_LANE,
-  setRunStatus,
-  startLane,
-} from './tree'
+import { advance, endExecution, failExecution, propagateFailure, ROOT_LANE, startLane } from './tree'
+import { killBelow, setRunStatus } from './runs'
 import { unreachable } from '../domain/errors'
 import type { ExecutionError, ExecutionStatus, Output, TaskError } from '../domain/types'
 

@@ -45,6 +45,12 @@ export function planReplay(source: ReplaySource, flow: CompiledFlow, requested?:
   let top = fromTaskId
   for (let parent = flow.tasks.get(top)?.parentId; parent; parent = flow.tasks.get(parent)?.parentId) top = parent
   const startPosition = flow.root.indexOf(top)
+  // the flow's own errors and finally run after its tasks: no replay starts there
+  if (startPosition === -1) {
+    throw new ReplayRefused(
+      `task "${fromTaskId}" is one of the flow's errors or finally tasks: replay from one of its tasks`,
+    )
+  }
 
   const latestAtTop = new Map<string, RunState>()
   for (const run of source.runs) if (run.parentId === null) latestAtTop.set(run.taskId, run)

@@ -28,6 +28,36 @@ export interface Progress {
   lanes: Record<string, LaneState>
   warned: boolean
   foreach?: { total: number; concurrency: number; next: number; done: number }
+  /** Set once the scope's own tasks are over and its handlers run (core/handlers.ts). */
+  ending?: ScopeEnding
+  /** The flow only: completed runs whose task declares `compensate`, in the order they completed. */
+  compensable?: Compensable[]
+  /** The flow only: how its compensations went so far (`ran` counts those started). */
+  compensation?: CompensationSummary
+}
+
+/** Phases of a scope that ended: its `errors`, the flow's compensations, its `finally`, in this order. */
+export type Phase = 'errors' | 'compensate' | 'finally'
+
+export interface ScopeEnding {
+  /** What the scope ends with once its handlers are done. */
+  status: 'completed' | 'warning' | 'failed'
+  /** The original failure (failed), with what failed in its handlers beside it. */
+  error: ExecutionError | null
+  /** The failure was handled by an `errors`: the `errors` of scopes further out do not run for it. */
+  handled: boolean
+  phase: Phase
+}
+
+export interface Compensable {
+  runId: number
+  taskId: string
+}
+
+export interface CompensationSummary {
+  ran: number
+  completed: number
+  failed: number
 }
 
 export interface RunState {

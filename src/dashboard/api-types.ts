@@ -1,32 +1,29 @@
-/** @module The API's answers as the dashboard reads them: the shapes of api/shapes.ts, which the OpenAPI document shows. */
-import type { z } from 'zod'
-import type {
-  Accepted as AcceptedShape,
-  EventAccepted as EventAcceptedShape,
-  LogLine as LogLineShape,
-  ReplayCreated as ReplayCreatedShape,
-  RunTotals,
-} from '../api/shapes'
+/** @module The API's answers as the dashboard reads them: the types the typed client generates from the OpenAPI document. */
+import type { components } from '../client/schema'
+import type { FlowDefinition } from '../flow/schema'
 
-export type {
-  ExecutionView,
-  FlowView,
-  RevisionView,
-  TaskRunView,
-  ExecutionSummaryView as ExecutionItem,
-  LogPage,
-} from '../api/shapes'
+type Schemas = components['schemas']
 
-export interface Page<T> {
-  items: T[]
-  nextCursor: string | null
-}
+/**
+ * A flow or a revision with its definition as the API answers it: the stored definition, parsed
+ * with its defaults when it was PUT. The document types it loosely (one component serves the PUT
+ * body and the answers, so every default is optional there): `defined` is the one place the
+ * dashboard reads an answer by more than its document says.
+ */
+export type Defined<T> = Omit<T, 'definition'> & { definition: FlowDefinition }
+export const defined = <T extends { definition?: unknown }>(item: T): Defined<T> => item as Defined<T>
 
-export type LogLine = z.output<typeof LogLineShape>
-export type Totals = z.output<typeof RunTotals>
-export type Accepted = z.output<typeof AcceptedShape>
-export type EventAccepted = z.output<typeof EventAcceptedShape>
-export type ReplayCreated = z.output<typeof ReplayCreatedShape>
+export type ExecutionView = Schemas['Execution']
+export type FlowView = Defined<Schemas['Flow']>
+export type RevisionView = Defined<Schemas['Revision']>
+export type TaskRunView = Schemas['TaskRun']
+export type ExecutionItem = Schemas['ExecutionSummary']
+export type LogPage = Schemas['LogPage']
+export type LogLine = Schemas['LogLine']
+export type Totals = Schemas['TaskRunTotals']
+export type Accepted = Schemas['Accepted']
+export type EventAccepted = Schemas['EventAccepted']
+export type ReplayCreated = Schemas['ReplayCreated']
 
 /** True for an API problem (rather than a page or data). */
 export const isProblem = (value: unknown): value is ApiProblem =>

@@ -4,16 +4,16 @@
  * read and every operation is a request to the REST API in the same isolate.
  */
 import { type Context, Hono } from 'hono'
-import { deleteCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, setSignedCookie } from 'hono/cookie'
+import { accessOf } from '../domain/access'
 import type { Env } from '../env'
-import { countExecutions } from '../store/d1/stats'
 import * as operations from './actions'
 import { type ApiFetch, apiFor } from './api-client'
 import { type ApiProblem, isProblem } from './api-types'
-import { CLIENT_SCRIPT } from './assets/client'
-import { STYLE } from './assets/style'
-import { accessOf, requireSameOrigin, requireSession, safeNext, signedIn } from './auth/guard'
-import { createSession, SESSION_COOKIE, SESSION_TTL_MS } from './auth/session'
+import { CLIENT_SCRIPT, STYLE } from './assets/generated'
+import { currentSession, requireSameOrigin, requireSession, signedIn } from './auth/guard'
+import { safeNext } from './auth/next'
+import { newSession, type Revocations, SESSION_COOKIE, SESSION_TTL_MS, sessionKey } from './auth/session'
 import { timingSafeEqual } from 'hono/utils/buffer'
 import { Problem, Shell } from './pages/components'
 import { executionPage } from './pages/execution-page'
@@ -101,10 +101,13 @@ async function formOf(c: Ctx): Promise<Record<string, string>> {
   )
 }
 
-/** The dashboard's routes; `apiFetch` is the API app's fetch, which every read and operation goes through. */
-export function dashboard(apiFetch: ApiFetch): Hono<{ Bindings: Env }> {
+/**
+ * The dashboard's routes; `apiFetch` is the API app's fetch, which every read and operation goes
+ * through, and `revocations` where sign-outs are kept.
+ */
+export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ Bindings: Env }> {
   const ui = new Hono<{ Bindings: Env }>()
-  const guard = [requireSameOrigin(), requireSession()] as const
+  const guard = [requireSameOrigin(), requireSession(revocations)] as const
   const api = (c: Ctx) => apiFor(c, apiFetch)
 
   ui.get('/assets/dashboard.css', (c) =>
@@ -118,20 +121,19 @@ export function dashboard(apiFetch: ApiFetch): Hono<{ Bindings: Env }> {
   )
 
   ui.get('/login', async (c) => {
-    if (accessOf(c.env) !== 'session' || (await signedIn(c))) {
-      return accessOf(c.env) === 'closed'
-        ? respond(c, loginPage('/', false, true))
-        : c.redirect(safeNext(c.req.query('next')), 303)
+    const next = safeNext(c.req.query('next'), new URL(c.req.url).origin)
+    if (accessOf(c.env) !== 'session' || (await signedIn(c, revocations))) {
+      return accessOf(c.env) === 'closed' ? respond(c, loginPage('/', false, true)) : c.redirect(next, 303)
     }
-    return respond(c, loginPage(safeNext(c.req.query('next')), false, false))
+    return respond(c, loginPage(next, false, false))
   })
   ui.post('/login', requireSameOrigin(), async (c) => {
     const form = await formOf(c)
     const token = c.env.API_TOKEN
-    const next = safeNext(form['next'])
+    const next = safeNext(form['next'], new URL(c.req.url).origin)
     if (!token) return c.redirect('/', 303)
     if (!(await timingSafeEqual(form['token'] ?? '', token))) return respond(c, loginPage(next, true, false))
-    setCookie(c, SESSION_COOKIE, await createSession(token, Date.now()), {
+    await setSignedCookie(c, SESSION_COOKIE, newSession(Date.now()).value, sessionKey(token), {
       prefix: 'host',
       httpOnly: true,
       secure: true,
@@ -141,19 +143,15 @@ export function dashboard(apiFetch: ApiFetch): Hono<{ Bindings: Env }> {
     })
     return c.redirect(next, 303)
   })
-  ui.post('/logout', requireSameOrigin(), (c) => {
+  ui.post('/logout', requireSameOrigin(), async (c) => {
+    // revoked server-side: the cookie's value, kept or copied, opens nothing afterwards
+    const session = await currentSession(c, revocations)
+    if (session) await revocations.revoke(c.env.DB, session.nonce, session.expires, Date.now())
     deleteCookie(c, SESSION_COOKIE, { prefix: 'host', path: '/', secure: true })
     return c.redirect('/login', 303)
   })
 
-  ui.get('/', ...guard, async (c) =>
-    respond(
-      c,
-      await executionsPage(api(c), c.req.query(), Date.now(), (since, binMs) =>
-        countExecutions(c.env.DB, since, binMs),
-      ),
-    ),
-  )
+  ui.get('/', ...guard, async (c) => respond(c, await executionsPage(api(c), c.req.query(), Date.now())))
   ui.get('/executions/:id', ...guard, async (c) =>
     respond(c, await executionPage(api(c), c.req.param('id'), c.req.query(), Date.now())),
   )

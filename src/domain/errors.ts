@@ -16,6 +16,9 @@ export type ErrorType = z.infer<typeof ErrorType>
 export const TaskError = z.object({ type: ErrorType, message: z.string() })
 export type TaskError = z.infer<typeof TaskError>
 
+/** Handler failures kept beside an execution's error, at most (the first ones). */
+export const MAX_HANDLER_FAILURES = 20
+
 /** Why an execution failed: the task, its run and attempt, and the problem. */
 export const ExecutionError = TaskError.extend({
   taskId: z.string().nullable(),
@@ -23,8 +26,25 @@ export const ExecutionError = TaskError.extend({
   attempt: z.number().nullable(),
   /** For an input its flow's schema refused: every problem, with the path of the bad field in the body. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** Failures inside `errors`, compensations or `finally`: recorded beside this one, never instead of it. */
+  handlerFailures: z
+    .array(TaskError.extend({ taskId: z.string(), taskRunId: z.number() }))
+    .max(MAX_HANDLER_FAILURES)
+    .optional(),
+  /** The compensations a failed execution ran (README, When things fail). */
+  compensation: z.object({ ran: z.number(), completed: z.number(), failed: z.number() }).optional(),
 })
 export type ExecutionError = z.infer<typeof ExecutionError>
+
+/** The code of a sync answer saying the execution failed or was killed: an error has a `code` wherever it comes from. */
+export const ExecutionFailureCode = z.enum(['execution_failed', 'execution_killed'])
+
+/** What a failed or killed execution answers its caller: its error, with a code like every other error (core/output.ts). */
+export const ExecutionFailure = ExecutionError.extend({
+  code: ExecutionFailureCode,
+  type: z.union([ErrorType, z.literal('killed')]),
+})
+export type ExecutionFailure = z.infer<typeof ExecutionFailure>
 
 /** Turns anything caught into a task error; typed errors keep their type. */
 export function toTaskError(error: unknown, fallback: ErrorType = 'internal'): TaskError {

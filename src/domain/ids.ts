@@ -45,3 +45,7 @@ export const legacyChildExecutionId = (parentId: string, taskRunId: number, atte
 /** The execution a schedule starts for one slot. */
 export const scheduledExecutionId = (flowId: string, schedule: number, slot: number) =>
   derivedExecutionId(`schedule:${flowId}:${schedule}:${slot}`)
+
+/** The execution a flow's `execution` trigger starts for one ended execution: one per pair, however often it is told. */
+export const reactionExecutionId = (flowId: string, endedExecutionId: string) =>
+  derivedExecutionId(`reaction:${flowId}:${endedExecutionId}`)

@@ -1,6 +1,6 @@
 /** @module Shapes shared by the engine, the store and the API (zod first, types inferred). */
 import { z } from 'zod'
-import { ExecutionError, TaskError } from './errors'
+import { ExecutionError, ExecutionFailure, TaskError } from './errors'
 
 export const ExecutionStatus = z.enum([
   'pending',
@@ -30,7 +30,7 @@ export const TaskRunStatus = z.enum([
 ])
 export type TaskRunStatus = z.infer<typeof TaskRunStatus>
 
-export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc'])
+export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc', 'execution'])
 export type Trigger = z.infer<typeof Trigger>
 
 export const Mode = z.enum(['sync', 'async'])
@@ -91,4 +91,4 @@ export const ExecutionInput = z.object({
 })
 export type ExecutionInput = z.infer<typeof ExecutionInput>
 
-export { ExecutionError, TaskError }
+export { ExecutionError, ExecutionFailure, TaskError }

@@ -7,7 +7,7 @@ import { actionOf } from '../actions/index'
 import type { ErrorType } from '../domain/errors'
 import type { Mode } from '../domain/types'
 import { DEFAULT_BUDGET } from './budget'
-import { parseDuration } from './duration'
+import { parseDuration } from '../domain/duration'
 import { compileExpression, compileValue, type Compiled, ExpressionError, usesOf } from './expression'
 import { redactedHeaders } from './input-headers'
 import { InputValidator } from './input-schema'
@@ -15,8 +15,17 @@ import type { CompiledConcurrency, CompiledRateLimit } from './flow-control'
 import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
 import { MAX_NESTING, valueTooDeep } from './nesting'
-import { FlowDefinition, MAX_SYNC_TIMEOUT_MS, MAX_TASK_DEPTH, type RetryPolicy, type Task, walkTasks } from './schema'
-import { lookupSecret, type SecretEnv, type SecretUse, secretUseProblem } from './secrets'
+import {
+  FLOW_HANDLERS,
+  FlowDefinition,
+  MAX_SYNC_TIMEOUT_MS,
+  MAX_TASK_DEPTH,
+  type RetryPolicy,
+  TASK_HANDLERS,
+  type Task,
+  walkTasks,
+} from './schema'
+import { lookupSecret, type SecretEnv, type SecretUse, secretUseProblem } from '../domain/flow-secrets'
 
 /** A retry policy with durations in milliseconds and the retryable error types spelled out. */
 export interface ResolvedRetry {
@@ -40,7 +49,12 @@ export interface CompiledTask {
   readonly timeoutMs: number | null
   /** For containers: lane key → the ids of its tasks. */
   readonly lanes: Readonly<Record<string, readonly string[]>>
+  /** The ids of its handler tasks: `errors` and `finally` (containers), `compensate` (any task). */
+  readonly handlers: Handlers
 }
+
+/** The ids of the handler tasks of a scope or task, by list (README, When things fail). */
+export type Handlers = Readonly<Record<(typeof TASK_HANDLERS)[number], readonly string[]>>
 
 export interface CompiledFlow {
   /** Null for the definition of an ad-hoc run. */
@@ -61,7 +75,11 @@ export interface CompiledFlow {
   /** At most this many triggers per period per key (null: no limit). */
   readonly rateLimit: CompiledRateLimit | null
   readonly root: readonly string[]
+  /** The ids of the flow's own `errors` and `finally` tasks (`compensate` is always empty). */
+  readonly handlers: Handlers
   readonly tasks: ReadonlyMap<string, CompiledTask>
+  /** The flow's labels, evaluated to a record when an execution starts (null: it has none). */
+  readonly labels: Compiled | null
   /** The secrets the flow names where they are known before it runs, with their paths. */
   readonly secrets: readonly SecretUse[]
 }
@@ -120,9 +138,18 @@ export function compileFlow(flowId: string | null, revision: number, definition:
   const secrets: SecretUse[] = []
   const flowRetry = definition.retry
   const budget = definition.expressionBudget ?? DEFAULT_BUDGET
-  const place = new Map<string, { parentId: string; lane: string; position: number }>()
+  const place = new Map<string, { parentId: string | null; lane: string; position: number }>()
+  const handlersOf = (parentId: string | null, lists: { [lane in keyof Handlers]?: TaskShape[] | undefined }) => {
+    const ids = (lane: keyof Handlers) => {
+      const list = lists[lane] ?? []
+      list.forEach((child, position) => place.set(child.id, { parentId, lane, position }))
+      return list.map((child) => child.id)
+    }
+    return { errors: ids('errors'), finally: ids('finally'), compensate: ids('compensate') }
+  }
+  const flowHandlers = handlersOf(null, { errors: definition.errors, finally: definition.finally })
 
-  walkTasks(definition.tasks, ['tasks'], (shape, path) => {
+  const visit = (shape: TaskShape, path: (string | number)[]) => {
     const task = shape as Task
     const action = actionOf(task.type)
     const lanes = Object.fromEntries(
@@ -131,6 +158,7 @@ export function compileFlow(flowId: string | null, revision: number, definition:
         return [lane, list.map((child: TaskShape) => child.id)]
       }),
     )
+    const handlers = handlersOf(task.id, task as { [lane in keyof Handlers]?: TaskShape[] })
     const params = new Map<string, Compiled>()
     const compile = (name: string, build: () => Compiled) => {
       try {
@@ -173,8 +201,10 @@ export function compileFlow(flowId: string | null, revision: number, definition:
       retry: resolveRetry(task.retry ?? flowRetry),
       timeoutMs: task.timeout === undefined ? null : parseDuration(task.timeout),
       lanes,
+      handlers,
     })
-  })
+  }
+  for (const field of ['tasks', ...FLOW_HANDLERS] as const) walkTasks(definition[field] ?? [], [field], visit)
   const keyOf = (field: 'concurrency' | 'rateLimit') => {
     const key = definition[field]?.key
     if (key === undefined) return null
@@ -196,6 +226,14 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     periodMs: parseDuration(definition.rateLimit.period) ?? 60_000,
     key: keyOf('rateLimit'),
   }
+  let labels: Compiled | null = null
+  try {
+    labels = definition.labels === undefined ? null : compileValue(definition.labels, ['labels'], budget)
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error
+    issues.push({ path: formatPath(error.path), message: error.message })
+  }
+  if (labels) secrets.push(...usesOf([labels]))
   if (issues.length > 0) throw new FlowInvalid(issues)
   return {
     flowId,
@@ -216,7 +254,9 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     concurrency: concurrency ?? null,
     rateLimit: rateLimit ?? null,
     root: definition.tasks.map((task) => task.id),
+    handlers: flowHandlers,
     tasks,
+    labels,
     secrets,
   }
 }

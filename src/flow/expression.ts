@@ -6,8 +6,12 @@
 import jsonata from 'jsonata'
 import { BudgetExceeded, DEFAULT_BUDGET, type ExpressionBudget } from './budget'
 import { meter } from './meter'
-import { LinearRegex, RegexUnsupported, regexLiterals, compileRegex } from './regex'
-import { secretCalls, secretNameProblem, SecretUnavailable, type SecretUse } from './secrets'
+import { RegexUnsupported } from './regex'
+import { asText } from '../domain/text'
+import { secretNameProblem, SecretUnavailable, type SecretUse } from '../domain/flow-secrets'
+import { secretCalls } from './secret-calls'
+import { secretMisuse } from './secret-use'
+import { checkedSource, UnsafeExpression } from './signatures'
 
 /** What an expression sees: docs/architecture.md, Flows. */
 export interface ExpressionContext {
@@ -17,6 +21,12 @@ export interface ExpressionContext {
   execution: { id: string; flowId: string | null; revision: number; startedAt: string | null }
   item?: unknown
   index?: number
+  /** Inside `errors` (and `finally` after a failure): the failure handled (README, When things fail). */
+  error?: unknown
+  /** Inside `finally`: `{ status }` of the scope that ended. */
+  scope?: { status: string }
+  /** Inside a compensation: `{ taskId, output }` of the run it undoes. */
+  compensating?: { taskId: string; output: unknown }
   /** Where `$secret(name)` reads; not part of what expressions see as `$`. Without it `$secret` fails. */
   secrets?: SecretSource
 }
@@ -81,15 +91,10 @@ export function compileExpression(
   let expression: ReturnType<typeof jsonata>
   try {
     // `sequence` bounds a range before it is allocated; `stack` is the depth budget
-    expression = jsonata(source, {
-      // JSONata's typings ask for all of RegExp; it only constructs one and calls `exec`
-      RegexEngine: LinearRegex as unknown as RegExpConstructor,
-      stack: budget.depth,
-      sequence: budget.size,
-    })
-    for (const pattern of regexLiterals(expression.ast())) compileRegex(pattern)
+    expression = checkedSource(source, { stack: budget.depth, sequence: budget.size })
   } catch (error) {
-    const reason = error instanceof RegexUnsupported ? error.message : describe(error)
+    const reason =
+      error instanceof RegexUnsupported || error instanceof UnsafeExpression ? error.message : describe(error)
     throw new ExpressionError(`invalid expression "${shown}": ${reason}`, path)
   }
   const secrets = secretCalls(expression.ast()).map((name) => {
@@ -97,6 +102,8 @@ export function compileExpression(
     if (problem) throw new ExpressionError(`invalid expression "${shown}": ${problem}`, path)
     return { name, path }
   })
+  const misuse = secretMisuse(expression.ast())
+  if (misuse) throw new ExpressionError(`invalid expression "${shown}": ${misuse}`, path)
   meter(expression, budget)
   return {
     constant: false,
@@ -107,6 +114,9 @@ export function compileExpression(
         return value === undefined ? null : normalize(value)
       } catch (error) {
         if (error instanceof SecretUnavailable) throw new ExpressionError(error.message, path, 'validation_error')
+        if (error instanceof UnsafeExpression || error instanceof RegexUnsupported) {
+          throw new ExpressionError(`expression "${shown}" failed: ${error.message}`, path)
+        }
         const exceeded = budgetExceeded(error, budget)
         const reason = exceeded ? exceeded.message : describe(error)
         throw new ExpressionError(`expression "${shown}" failed: ${reason}`, path)
@@ -133,17 +143,19 @@ function budgetExceeded(error: unknown, budget: ExpressionBudget): BudgetExceede
   return null
 }
 
-/** JSONata sequences are arrays with extra flags; hand plain JSON onward. */
-function normalize(value: unknown): unknown {
-  if (Array.isArray(value)) return Array.from(value, normalize)
+/**
+ * JSONata sequences are arrays with extra flags; hand plain JSON onward. A list held twice is
+ * copied once, so that a value built by sharing is not unfolded here.
+ */
+function normalize(value: unknown, copies = new Map<unknown[], unknown[]>()): unknown {
   if (typeof value === 'function') return null
-  return value
-}
-
-/** Text of a resolved value, as interpolated into templates and messages. */
-export function asText(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  return typeof value === 'string' ? value : JSON.stringify(value)
+  if (!Array.isArray(value)) return value
+  const known = copies.get(value)
+  if (known) return known
+  const copy: unknown[] = []
+  copies.set(value, copy)
+  for (const item of value as unknown[]) copy.push(normalize(item, copies))
+  return copy
 }
 
 /** Compiles a string that may hold `{{ }}` templates. */

@@ -4,10 +4,10 @@
  * key). A key is a `{{ }}` expression over the input; executions whose key is the same share a limit.
  */
 import { z } from 'zod'
-import type { OnLimit } from '../core/admission'
 import type { ExecutionInput } from '../domain/types'
-import { Duration, parseDuration } from './duration'
-import { asText, type Compiled, evaluate } from './expression'
+import { Duration, parseDuration } from '../domain/duration'
+import { asText } from '../domain/text'
+import { type Compiled, evaluate } from './expression'
 
 const WHOLE_EXPRESSION = /^\{\{[\s\S]*\}\}$/
 
@@ -26,6 +26,8 @@ export const Concurrency = z.strictObject({
   onLimit: z.enum(['queue', 'reject']).default('queue'),
 })
 export type Concurrency = z.infer<typeof Concurrency>
+/** What a trigger over the limit meets: a place in the queue, or 429. */
+export type OnLimit = Concurrency['onLimit']
 
 /** Triggers per period, at most, per key: each allowed one is a row of its rate limiter until the period is over. */
 export const MAX_RATE = 10_000

@@ -56,6 +56,40 @@ export class LinearRegex {
   }
 }
 
+const NativeRegExp = globalThis.RegExp
+
+/**
+ * A `RegExp` whose matching runs on RE2. JSONata builds a few regular expressions of its own from
+ * what an expression writes — the picture of `$toMillis`, a lambda's signature — with
+ * `new RegExp(...)`; while `withLinearRegExp` runs, that name means this class, so those match in
+ * linear time too. It is still a `RegExp` (`instanceof`, `source`, `flags`), and every matching
+ * method (`test`, `String.prototype.match`, `replace`, `split`) goes through `exec` by the
+ * language's own rules.
+ */
+class Re2RegExp extends NativeRegExp {
+  override exec(text: string): RegExpExecArray | null {
+    const scan = new LinearRegex(this)
+    const from = this.global || this.sticky ? this.lastIndex : 0
+    scan.lastIndex = from
+    const match = scan.exec(String(text))
+    if (this.global || this.sticky) this.lastIndex = match ? scan.lastIndex : 0
+    return match && this.sticky && match.index !== from ? null : match
+  }
+}
+
+/**
+ * Runs `run` (synchronous) with the global `RegExp` matching on RE2. Safe because nothing else
+ * runs in this isolate until `run` returns: the swap never outlives one synchronous call.
+ */
+export function withLinearRegExp<T>(run: () => T): T {
+  globalThis.RegExp = Re2RegExp as RegExpConstructor
+  try {
+    return run()
+  } finally {
+    globalThis.RegExp = NativeRegExp
+  }
+}
+
 /** The regex literals in a parsed JSONata expression. */
 export function regexLiterals(ast: unknown): RegExp[] {
   return astNodes(ast).filter((node) => node instanceof RegExp)

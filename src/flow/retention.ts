@@ -3,7 +3,7 @@
  * its object and its D1 row. At least a minute, so that an async caller can still poll the end;
  * at most ten years, so that "forever" is a choice someone makes by deleting, not a default.
  */
-import { Duration, parseDuration } from './duration'
+import { Duration, parseDuration } from '../domain/duration'
 
 const DAY_MS = 86_400_000
 export const DEFAULT_RETENTION_MS = 30 * DAY_MS

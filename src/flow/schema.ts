@@ -9,15 +9,16 @@ import { HTTP_METHODS } from '../actions/http'
 import { Expression } from '../actions/define'
 import { actions } from '../actions/index'
 import { ErrorType } from '../domain/errors'
-import { Mode } from '../domain/types'
+import { ExecutionStatus, Mode } from '../domain/types'
 import { ExpressionBudget } from './budget'
-import { Duration, parseDuration } from './duration'
-import { TaskId } from './ids'
+import { Duration, parseDuration } from '../domain/duration'
+import { FlowId, TaskId } from '../domain/flow-ids'
 import { Retention } from './retention'
 import { InputHeaders } from './input-headers'
-import { SECRET_PREFIX } from './secrets'
+import { SECRET_PREFIX } from '../domain/flow-secrets'
 import { InputSchema } from './input-schema'
 import { Concurrency, RateLimit } from './flow-control'
+import { LabelKey, LabelRecord, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
 
@@ -57,6 +58,13 @@ const taskBase = {
 
 const TaskList: z.ZodType<TaskShape[]> = z.lazy(() => z.array(Task).min(1, 'needs at least one task'))
 
+/**
+ * The handler task lists (README, When things fail): `compensate` on any task, `errors` and `finally`
+ * on the flow and on every container.
+ */
+const compensate = { compensate: TaskList.optional() }
+const scopeHandlers = { errors: TaskList.optional(), finally: TaskList.optional() }
+
 function taskSchema(action: Action) {
   const params = Object.fromEntries(
     Object.entries(action.params).map(([name, schema]) => [
@@ -64,7 +72,9 @@ function taskSchema(action: Action) {
       action.expressions.includes(name) ? Expression : templated(schema),
     ]),
   )
-  return z.strictObject({ ...taskBase, type: z.literal(action.type), ...params, ...action.structure(TaskList) })
+  const structure = action.structure(TaskList)
+  const handlers = Object.keys(structure).length > 0 ? { ...compensate, ...scopeHandlers } : compensate
+  return z.strictObject({ ...taskBase, type: z.literal(action.type), ...params, ...structure, ...handlers })
 }
 
 const TYPES = actions.map((action) => action.type)
@@ -129,6 +139,15 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
     timezone: Timezone.default('UTC'),
     input: z.unknown().optional(),
   }),
+  /** Starts the flow once for every execution that ends in one of `statuses` (README, Flows that react to executions). */
+  z.strictObject({
+    type: z.literal('execution'),
+    /** Only executions of this flow (default: of every flow). */
+    flowId: FlowId.optional(),
+    statuses: z.array(ExecutionStatus.extract(['completed', 'warning', 'failed', 'killed'])).min(1),
+    /** Only executions that carry every one of these labels. */
+    labels: LabelRecord.optional(),
+  }),
 ])
 export type TriggerDefinition = z.infer<typeof TriggerDefinition>
 
@@ -163,21 +182,39 @@ export const FlowDefinition = z
     /** How many triggers per period (per key); more are refused with 429. */
     rateLimit: RateLimit.optional(),
     triggers: z.array(TriggerDefinition).optional(),
+    /** Labels every execution starts with; a value may be a template over the input (README, Labels). */
+    labels: z
+      .record(LabelKey, templated(LabelValue))
+      .refine((labels) => Object.keys(labels).length <= MAX_LABELS, TOO_MANY_LABELS)
+      .optional(),
     tasks: z.array(Task).min(1, 'a flow needs at least one task'),
+    /** Run when a task of the flow fails for good and no container's `errors` handled it. */
+    errors: z.array(Task).min(1, 'needs at least one task').optional(),
+    /** Run once the flow's tasks ended, whatever their status (after `errors` and compensations). */
+    finally: z.array(Task).min(1, 'needs at least one task').optional(),
   })
   .superRefine((flow, ctx) => {
+    // ids are unique across the whole flow, handlers included: `outputs.<id>` names one task
     const seen = new Set<string>()
-    walkTasks(flow.tasks, ['tasks'], (task, path, depth) => {
-      if (depth === MAX_TASK_DEPTH + 1) {
-        ctx.addIssue({ code: 'custom', path, message: `tasks nest ${MAX_TASK_DEPTH} levels deep at most` })
-      }
-      if (seen.has(task.id)) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate task id "${task.id}"` })
-      }
-      seen.add(task.id)
-    })
+    for (const field of ['tasks', ...FLOW_HANDLERS] as const) {
+      walkTasks(flow[field] ?? [], [field], (task, path, depth) => {
+        if (depth === MAX_TASK_DEPTH + 1) {
+          ctx.addIssue({ code: 'custom', path, message: `tasks nest ${MAX_TASK_DEPTH} levels deep at most` })
+        }
+        if (seen.has(task.id)) {
+          ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate task id "${task.id}"` })
+        }
+        seen.add(task.id)
+      })
+    }
   })
 export type FlowDefinition = z.infer<typeof FlowDefinition>
+
+/** The flow's handler task lists, besides its tasks. */
+export const FLOW_HANDLERS = ['errors', 'finally'] as const
+
+/** The task lists a task may hold besides its action's own: its handlers (visited after its lanes). */
+export const TASK_HANDLERS = ['errors', 'finally', 'compensate'] as const
 
 /** How deep containers may nest tasks (a top-level task is at depth 1). */
 export const MAX_TASK_DEPTH = 64
@@ -196,7 +233,7 @@ export function walkTasks(
   tasks.forEach((task, index) => {
     const taskPath = [...path, index]
     visit(task, taskPath, depth)
-    for (const field of STRUCTURE_FIELDS.get(task.type) ?? []) {
+    for (const field of [...(STRUCTURE_FIELDS.get(task.type) ?? []), ...TASK_HANDLERS]) {
       for (const [lanePath, lane] of taskLists(task[field]))
         walkTasks(lane, [...taskPath, field, ...lanePath], visit, depth + 1)
     }

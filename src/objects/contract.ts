@@ -18,6 +18,8 @@ export interface StartRequest {
   /** For a child: its parent, the parent's task run, and how deep it sits (default: none, 0). */
   parent?: { executionId: string; taskRunId: number; depth: number }
   replayOf?: string
+  /** For an execution an `execution` trigger starts: the ended execution, and how many reactions led to this one. */
+  reaction?: { executionId: string; depth: number }
   /** Fingerprint of the request behind an Idempotency-Key: another payload with the same key is refused. */
   fingerprint?: string
   /** How long to wait for the output before answering (default 0: answer at once). */
@@ -79,4 +81,16 @@ export interface ChildStarted {
   executionId: string
   status: string
   output: Output | null
+}
+
+/** `reindex`: the incarnation and version the index lists (the sweep knows them; the dead letters do not). */
+export interface Listed {
+  createdAt: number
+  version: number
+}
+
+/** `reindex`'s answer: whether the object holds an execution, and whether it sends its summary again. */
+export interface Reindexed {
+  found: boolean
+  resent: boolean
 }

@@ -15,14 +15,8 @@
  * leaves and nobody waits, the object deletes its storage and its alarm: an idle key costs nothing.
  */
 import { DurableObject } from 'cloudflare:workers'
-import {
-  type AcquireAnswer,
-  admissions,
-  averageHold,
-  decideAcquire,
-  type OnLimit,
-  slotRetryAfterMs,
-} from '../core/admission'
+import { type AcquireAnswer, admissions, averageHold, decideAcquire, slotRetryAfterMs } from '../core/admission'
+import type { OnLimit } from '../flow/flow-control'
 import type { ExecutionStatus } from '../domain/types'
 import type { Env } from '../env'
 import { executionStub } from './stubs'
@@ -55,6 +49,13 @@ export interface CoordinatorView {
   limit: number | null
   holders: { executionId: string; since: number; admitted: boolean }[]
   queue: string[]
+}
+
+declare module '../env' {
+  interface Env {
+    /** One per flow and concurrency key, while executions hold or wait for its slots. */
+    COORDINATORS: DurableObjectNamespace<CoordinatorObject>
+  }
 }
 
 export class CoordinatorObject extends DurableObject<Env> {

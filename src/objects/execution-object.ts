@@ -17,14 +17,16 @@ import { ExecutionStore } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionInput, ExecutionStatus } from '../domain/types'
 import type { LogLevel } from '../domain/log'
-import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../api/views'
-import type { ExecutionView } from '../api/shapes'
+import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../shapes/views'
+import type { ExecutionView } from '../shapes/responses'
 import { DeletionDeferred, eraseExecution } from './cleanup'
 import type {
   ChildEnded,
   ControlResult,
   EventResult,
   Failure,
+  Listed,
+  Reindexed,
   RemoveResult,
   ReplayRequest,
   ReplayResult,
@@ -36,14 +38,26 @@ import type { SlotRef } from '../core/admission'
 import { inputForTrigger } from '../domain/headers-rule'
 import { countedEnv, countsRoundTrips, noRoundTrips, type RoundTrips, since } from '../round-trips'
 import { invalidInput } from '../flow/input-schema'
-import type { Issue } from '../flow/issues'
+import { startLabels } from '../runtime/labels'
+import { Secrets } from '../runtime/secrets'
+import type { Labels } from '../domain/labels'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
+
+declare module '../env' {
+  interface Env {
+    /** One per execution. */
+    EXECUTIONS: DurableObjectNamespace<ExecutionObject>
+  }
+}
 
 export class ExecutionObject extends DurableObject<Env> {
   private readonly store: ExecutionStore
   private runner: Runner | null = null
   private readonly wakes: WakeLedger
+  /** Settles when no marked work runs (see `marked`). */
+  private idle: Promise<void> = Promise.resolve()
+  private becameIdle: () => void = () => undefined
   /** Wakes running in this instance: only the first of overlapping ones is written down. */
   private waking = 0
   /** A start creating the execution, while it asks a coordinator: other starts wait for it. */
@@ -170,7 +184,13 @@ export class ExecutionObject extends DurableObject<Env> {
     const flow = compiledRevision(request.flowId, request.revision, request.definition)
     const input = inputForTrigger(request.trigger, request.input)
     const issues = flow.input?.check(input.body) ?? []
-    const slot = issues.length > 0 ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
+    const execution = { id: request.executionId, flowId: request.flowId, revision: request.revision }
+    const labelled =
+      issues.length > 0
+        ? null
+        : await startLabels(flow, input, execution, new Secrets(this.env, flow.secrets), request.reuse?.runs ?? [])
+    const refusal = issues.length > 0 ? invalidInput(issues) : labelled?.ok === false ? labelled.error : null
+    const slot = refusal ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
     if (slot?.onLimit === 'reject') {
       const answer = await acquireSlot(this.env, slot, request.executionId)
       if (answer.outcome === 'rejected') {
@@ -179,20 +199,31 @@ export class ExecutionObject extends DurableObject<Env> {
       }
     }
     await this.store.ensureSchema()
-    const row = newExecutionRow(request, input, slot, Date.now())
+    const row = newExecutionRow(request, input, slot, labelled?.ok ? labelled.labels : {}, Date.now())
     this.store.transaction(() => {
       this.store.insertExecution(row)
       this.store.saveRuns(request.reuse?.runs ?? [])
     })
     const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
     const start = () => this.guarded((current) => current.start(), runner)
-    if (issues.length > 0) await this.guarded((current) => current.request(invalidStart(issues)), runner)
+    if (refusal) await this.guarded((current) => current.request({ type: 'invalid', error: refusal }), runner)
     else if (slot?.onLimit === 'queue') {
       const granted = await this.guarded((current) => current.acquireSlot(), runner)
       if (granted && waitMs > 0) await start()
-    } else if (waitMs > 0) await start()
+    } else if (waitMs > 0) await this.firstSlice(runner, start)
     else runner.flush()
     return { ok: true, runner }
+  }
+
+  /**
+   * A sync start runs its first slice inside the request, as a wake would: with its alarm armed
+   * and its mark in the wake ledger on disk first, so that a slice that takes the isolate down
+   * leaves the execution recorded, woken again by its alarm and failed by the ledger if it keeps
+   * crashing — never lost.
+   */
+  private async firstSlice(runner: Runner, start: () => Promise<void>): Promise<void> {
+    runner.flush()
+    await this.marked(start)
   }
 
   /** The coordinator of this execution's key gave it a slot: it starts. Null status: no such execution. */
@@ -215,6 +246,25 @@ export class ExecutionObject extends DurableObject<Env> {
   private async wake(byAlarm: boolean): Promise<void> {
     const runner = this.runner
     if (!runner) return
+    try {
+      await this.marked(() => runner.wake(byAlarm))
+    } catch (error) {
+      // a throwing alarm is retried a few times and then dropped: end the execution instead,
+      // from what storage holds (memory may hold what could not be written)
+      console.error('execution alarm failed', error)
+      await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
+    }
+    if (runner.expired && this.runner === runner) await this.erase(runner)
+  }
+
+  /**
+   * Runs `work` written down in the wake ledger: the mark is on disk before the work that might
+   * take the isolate down, and crossed out when it returns. Overlapping wakes share one mark. An
+   * execution whose wakes died too often in a row is failed instead.
+   */
+  private async marked(work: () => Promise<void>): Promise<void> {
+    const runner = this.runner
+    if (!runner) return
     if (this.waking++ === 0) {
       const unfinished = this.wakes.begin()
       if (unfinished >= MAX_UNFINISHED_WAKES) {
@@ -222,20 +272,20 @@ export class ExecutionObject extends DurableObject<Env> {
         await runner.request({ type: 'crashed', message: poisonMessage(unfinished) })
         return this.wakes.finish()
       }
-      // the mark must be on disk before the work that might take the isolate down
+      this.idle = new Promise((resolve) => (this.becameIdle = resolve))
       await this.ctx.storage.sync()
     }
     try {
-      await runner.wake(byAlarm)
-    } catch (error) {
-      // a throwing alarm is retried a few times and then dropped: end the execution instead,
-      // from what storage holds (memory may hold what could not be written)
-      console.error('execution alarm failed', error)
-      await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
+      await work()
     } finally {
-      if (--this.waking === 0) this.wakes.finish()
+      if (--this.waking === 0) {
+        this.wakes.finish()
+        this.becameIdle()
+      }
     }
-    if (runner.expired && this.runner === runner) await this.erase(runner)
+    // an alarm that rang during a sync start's slice ends with that slice: were the isolate to die
+    // in it, the platform would retry an alarm still running, never one that had returned
+    await this.idle
   }
 
   /** Deletes this final execution for good (an execution still running must be killed first). */
@@ -280,9 +330,19 @@ export class ExecutionObject extends DurableObject<Env> {
     })
   }
 
-  /** The index queue's dead letters hand a summary back that never reached D1: it is sent again. */
-  async reindex(): Promise<void> {
-    this.runner?.reindex()
+  /**
+   * The index asks for the summary again: the queue's dead letters hand back one that never reached
+   * D1, or the sweep found a row nobody wrote for a while (`listed`: what that row holds). The
+   * summary is sent again unless the index lists this very one; `found` is false when this object
+   * holds no execution (deleted), and then stays empty.
+   */
+  async reindex(listed?: Listed): Promise<Reindexed> {
+    const runner = this.runner
+    if (!runner) return { found: false, resent: false }
+    const { createdAt, version } = runner.exec
+    const resent = !listed || listed.createdAt !== createdAt || listed.version < version
+    if (resent) runner.reindex()
+    return { found: true, resent }
   }
 
   /** Drops the runner and reads the execution again from storage. */
@@ -472,6 +532,7 @@ export function newExecutionRow(
   request: StartRequest,
   input: ExecutionInput,
   slot: SlotRef | null,
+  labels: Labels,
   now: number,
 ): ExecutionRow {
   return {
@@ -501,9 +562,10 @@ export function newExecutionRow(
     parentExecutionId: request.parent?.executionId ?? null,
     parentTaskRunId: request.parent?.taskRunId ?? null,
     depth: request.parent?.depth ?? 0,
+    labels,
+    reactsTo: request.reaction?.executionId ?? null,
+    reactionDepth: request.reaction?.depth ?? 0,
     fingerprint: request.fingerprint ?? null,
     droppedLogs: 0,
   }
 }
-
-const invalidStart = (issues: Issue[]): EngineEvent => ({ type: 'invalid', error: invalidInput(issues) })

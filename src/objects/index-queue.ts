@@ -4,11 +4,14 @@
  * D1 refuses is retried whole by the queue, then moved to the dead-letter queue, which retries it
  * again; a summary that even those retries could not write is handed back to its object, which
  * owes it to the index again, and a deletion, whose object is gone, starts over from the index
- * queue (docs/architecture.md, "The index follows").
+ * queue (docs/architecture.md, "The index follows"). Once a batch is written, the executions in it that
+ * ended start the flows that react to them (reactions.ts).
  */
 import type { Env } from '../env'
 import { toTaskError } from '../domain/errors'
-import { applyIndexBatch, type IndexMessage } from '../store/d1/index-batch'
+import { applyIndexBatch, deleteMessage, type IndexMessage } from '../store/d1/index-batch'
+import type { ExecutionSummary } from '../store/d1/schema'
+import { startReactions } from './reactions'
 import { executionStub } from './stubs'
 
 /** The dead-letter queue's name (wrangler.toml): the batches it gets have failed every retry already. */
@@ -21,22 +24,29 @@ export const INDEX_DEAD_LETTERS = 'edgeflow-index-dead'
 export const DEAD_LETTER_ATTEMPTS = 10
 
 export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env): Promise<void> {
+  const messages = batch.messages.map((message) => message.body)
+  const now = Date.now()
   try {
-    await applyIndexBatch(
-      env.DB,
-      batch.messages.map((message) => message.body),
-      Date.now(),
-    )
-    batch.ackAll()
+    await applyIndexBatch(env.DB, messages, now)
   } catch (error) {
     console.error(`index batch of ${batch.messages.length} failed (${batch.queue}): ${toTaskError(error).message}`)
     for (const message of batch.messages) {
       const { body } = message
       const lastTry = batch.queue === INDEX_DEAD_LETTERS && message.attempts >= DEAD_LETTER_ATTEMPTS
       if (!lastTry) message.retry()
-      else if (body.kind === 'upsert') await handBack(message, body.summary.id, env)
+      else if (body.kind === 'upsert') await handBack(message, body.summary, env)
       else await sendAgain(message, env)
     }
+    return
+  }
+  // once the batch is written: a reaction that could not start has its summary delivered again
+  const unstarted = await startReactions(env, messages, now)
+  for (const message of batch.messages) {
+    const { body } = message
+    if (body.kind !== 'upsert' || !unstarted.has(body.summary.id)) message.ack()
+    else if (batch.queue === INDEX_DEAD_LETTERS && message.attempts >= DEAD_LETTER_ATTEMPTS)
+      await handBack(message, body.summary, env)
+    else message.retry()
   }
 }
 
@@ -51,13 +61,17 @@ async function sendAgain(message: Message<IndexMessage>, env: Env): Promise<void
   }
 }
 
-/** A summary that every retry failed to write goes back to its object, which sends it again. */
-async function handBack(message: Message<IndexMessage>, executionId: string, env: Env): Promise<void> {
+/**
+ * A summary that every retry failed to write goes back to its object, which sends it again; an
+ * object that holds no execution any more (deleted meanwhile) has its deletion sent again instead.
+ */
+async function handBack(message: Message<IndexMessage>, summary: ExecutionSummary, env: Env): Promise<void> {
   try {
-    await executionStub(env, executionId).reindex()
+    const { found } = await executionStub(env, summary.id).reindex()
+    if (!found) await env.INDEX_QUEUE.send(deleteMessage(summary.id, summary.createdAt))
     message.ack()
   } catch (error) {
-    console.error(`could not hand the summary of ${executionId} back: ${toTaskError(error).message}`)
+    console.error(`could not hand the summary of ${summary.id} back: ${toTaskError(error).message}`)
     message.retry()
   }
 }

@@ -8,6 +8,13 @@ import { DurableObject } from 'cloudflare:workers'
 import { decideRate, type RateDecision } from '../core/admission'
 import type { Env } from '../env'
 
+declare module '../env' {
+  interface Env {
+    /** One per flow and rate-limit key, while triggers are counted in its window. */
+    RATE_LIMITERS: DurableObjectNamespace<RateLimiterObject>
+  }
+}
+
 export class RateLimiterObject extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql
 

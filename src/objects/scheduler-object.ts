@@ -25,6 +25,13 @@ interface State {
   configuration?: string
 }
 
+declare module '../env' {
+  interface Env {
+    /** One per flow with schedule triggers. */
+    SCHEDULERS: DurableObjectNamespace<SchedulerObject>
+  }
+}
+
 export class SchedulerObject extends DurableObject<Env> {
   /** Sets the flow's schedules (none: stop); returns the next fire time. */
   async configure(flowId: string, triggers: TriggerDefinition[]): Promise<number | null> {

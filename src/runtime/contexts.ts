@@ -1,6 +1,7 @@
 /** @module What an expression of a task run sees: input, outputs in its scope, vars, the execution, the foreach item. */
 import type { ExpressionContext } from '../flow/expression'
 import { foreachRunOf, iterationOf } from '../core/scopes'
+import { handlerContext } from '../core/handlers'
 import type { Secrets } from './secrets'
 import { Scopes } from './scopes'
 import type { ExecState, RunState } from '../core/state'
@@ -15,6 +16,10 @@ export class Contexts {
     private readonly store: ExecutionStore,
     scopeOfRun: (runId: number) => string | null,
     private readonly secrets: Secrets,
+    /** An active run by id (the containers a run sits in are active while it runs). */
+    private readonly runOf: (runId: number) => RunState | undefined,
+    /** The output a run ended with, as this turn knows it (it may not be flushed yet). */
+    private readonly outputOf: (runId: number) => unknown,
   ) {
     this.scopes = new Scopes(store, scopeOfRun)
   }
@@ -32,6 +37,9 @@ export class Contexts {
       },
       secrets: this.secrets,
     }
+    const { compensating, ...handling } = handlerContext(run, this.runOf, exec.root)
+    Object.assign(context, handling)
+    if (compensating) context.compensating = { taskId: compensating.taskId, output: this.outputOf(compensating.runId) }
     if (run.scope !== null) {
       const index = iterationOf(run.scope)
       context.item = this.itemsOf(foreachRunOf(run.scope))[index]

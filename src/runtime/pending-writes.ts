@@ -38,6 +38,11 @@ export class PendingWrites {
     this.runs.set(run.id, run)
   }
 
+  /** Run `id` as changed since the last flush, if it changed. */
+  unflushed(id: number): RunState | undefined {
+    return this.runs.get(id)
+  }
+
   timer(timer: Timer, at: number): void {
     const key = timerKey(timer)
     this.timers.set(key, { timer, at })

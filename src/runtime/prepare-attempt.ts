@@ -4,6 +4,7 @@ import { truthy } from '../domain/truthy'
 import type { CompiledTask } from '../flow/compile'
 import { evaluate, type ExpressionContext } from '../flow/expression'
 import { toTaskError } from '../domain/errors'
+import { MAX_OUTPUT_SIZE } from './bounds'
 import { jsonBytes } from './json-bytes'
 import { resolveParams } from './params'
 import type { Masker } from './secrets'
@@ -32,11 +33,10 @@ export async function prepareAttempt(
   const resolved = await resolveParams(task, context)
   // a foreach's items are kept apart (they can be many); its attempt records how many
   const input = recorded(
-    secrets.mask(
-      task.task.type === 'foreach' && Array.isArray(resolved.params.items)
-        ? { ...resolved.params, items: `${resolved.params.items.length} items` }
-        : resolved.params,
-    ),
+    task.task.type === 'foreach' && Array.isArray(resolved.params.items)
+      ? { ...resolved.params, items: `${resolved.params.items.length} items` }
+      : resolved.params,
+    secrets,
   )
   if (!resolved.ok) return { kind: 'fail', input, result: { kind: 'failed', error: resolved.error } }
   return { kind: 'run', params: resolved.params, input }
@@ -45,9 +45,13 @@ export async function prepareAttempt(
 /** Every attempt records its input: a large one is summarized, so that retries cannot outgrow a row. */
 export const MAX_RECORDED_INPUT = 16 * 1024
 
-function recorded(input: Record<string, unknown>): unknown {
-  const size = jsonBytes(input)
-  return size > MAX_RECORDED_INPUT ? { truncated: true, size } : input
+function recorded(input: Record<string, unknown>, secrets: Masker): unknown {
+  // measured before masking, which copies the value: a value too large is not walked twice
+  if (jsonBytes(input, MAX_RECORDED_INPUT) > MAX_RECORDED_INPUT)
+    return { truncated: true, size: jsonBytes(input, MAX_OUTPUT_SIZE) }
+  const masked = secrets.mask(input)
+  const size = jsonBytes(masked, MAX_RECORDED_INPUT)
+  return size > MAX_RECORDED_INPUT ? { truncated: true, size } : masked
 }
 
 /** Runs an action; anything it throws becomes a failed result. */

@@ -14,11 +14,12 @@ import { legacyChildExecutionId } from '../domain/ids'
 import type { LogLevel } from '../domain/log'
 import type { Output } from '../domain/types'
 import type { CompiledFlow } from '../flow/compile'
-import type { SecretEnv } from '../flow/secrets'
+import type { SecretEnv } from '../domain/flow-secrets'
 import type { ExecutionRow } from '../store/execution/schema'
 import { execFromRow, type ExecutionStore } from '../store/execution/store'
 import { Alarm, nextAlarm } from './alarm'
-import { clipped, withinBounds } from './bounds'
+import { clipped, withinBounds, withinLabels } from './bounds'
+import type { Labels } from '../domain/labels'
 import { Contexts } from './contexts'
 import { Executor, type ExecutorHost } from './executor'
 import { Outbox } from './outbox'
@@ -61,6 +62,7 @@ export class Runner {
   private state: EngineState
   readonly flow: CompiledFlow
   private vars: Record<string, unknown>
+  private labels: Labels
   private readonly contexts: Contexts
   /** Read by the attempts; masked out of every result, input and item before it is recorded. */
   private readonly secrets: Secrets
@@ -104,6 +106,7 @@ export class Runner {
     this.flow = services.compile(row)
     this.state = { exec: execFromRow(row), runs: new Map(found.runs.map((run) => [run.id, run])) }
     this.vars = row.vars
+    this.labels = row.labels
     this.secrets = new Secrets(services.env, this.flow.secrets)
     this.writes = new PendingWrites(found.timers, found.logCount, row.droppedLogs)
     this.alarm = new Alarm(services, found.armedAt)
@@ -121,6 +124,8 @@ export class Runner {
       store,
       (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null,
       this.secrets,
+      (runId) => this.state.runs.get(runId),
+      (runId) => (this.writes.unflushed(runId) ?? store.run(runId))?.output ?? null,
     )
     if (found.fresh) this.contexts.scopes.begin(null)
   }
@@ -135,10 +140,12 @@ export class Runner {
       apply: (event) => this.apply(event),
       secrets: this.secrets,
       finish: (runId, result, attempt) => {
-        // what a result records (output, vars, response, log line, error) never holds a secret
-        const kept = withinBounds(this.secrets.mask(result), this.vars)
-        if (kept.vars !== this.vars) {
+        // what a result records (output, vars, labels, response, log line, error) never holds a secret
+        const labelled = withinLabels(this.secrets.mask(result), this.labels)
+        const kept = withinBounds(labelled.result, this.vars)
+        if (kept.vars !== this.vars || labelled.labels !== this.labels) {
           this.vars = kept.vars
+          this.labels = labelled.labels
           this.writes.state = true
         }
         this.apply({ type: 'result', runId, attempt, result: kept.result })
@@ -473,7 +480,9 @@ export class Runner {
   }
 
   private log(level: LogLevel, taskRunId: number | null, taskId: string | null, message: string): void {
-    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message: clipped(message) })
+    // results come masked already; a line the shell composes (an error it caught) is masked here
+    const masked = this.secrets.mask(message)
+    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message: clipped(masked) })
   }
 
   /** A foreach ended: its output is the last output of each iteration, read back from storage. */
@@ -498,7 +507,7 @@ export class Runner {
     if (this.disposed) return
     if (!this.writes.empty) {
       if (this.writes.state) {
-        this.row = { ...this.row, ...this.exec, vars: this.vars, droppedLogs: this.writes.dropped }
+        this.row = { ...this.row, ...this.exec, vars: this.vars, labels: this.labels, droppedLogs: this.writes.dropped }
       }
       this.writes.flush(this.store, this.row)
     }

@@ -23,6 +23,21 @@ describe('API auth', () => {
     expect((await fetchWith({ API_TOKEN: 's3cret' }, '/api/flows', { authorization: 'Bearer s3cret' })).status).toBe(
       200,
     )
+    expect((await fetchWith({ API_TOKEN: 's3cret' }, '/api/flows', { authorization: 'bearer   s3cret' })).status).toBe(
+      200,
+    )
+  })
+
+  it('answers a malformed Authorization header as a wrong token: 401, the same error, the challenge', async () => {
+    for (const authorization of ['Basic czNjcmV0', 'Bearer', 'Bearer s3cret!', 'Bearers3cret']) {
+      const refused = await fetchWith({ API_TOKEN: 's3cret' }, '/api/flows', { authorization })
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="edgeflow"')
+      expect((await json(refused)).error).toMatchObject({
+        code: 'unauthorized',
+        message: 'missing or invalid bearer token',
+      })
+    }
   })
 
   it('is closed without a token unless ALLOW_ANONYMOUS_API is "true", and says how to set the token', async () => {

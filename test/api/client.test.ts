@@ -197,6 +197,27 @@ describe('waitFor against a busy or unreachable server', () => {
     expect(await problemOf(client.waitFor(crypto.randomUUID()))).toMatchObject({ status: 404, code: 'not_found' })
   })
 
+  it('lists executions by their labels (repeated label parameters: all must match)', async () => {
+    const id = uniqueId()
+    const customer = uniqueId('c')
+    await client.flows.put(id, {
+      mode: 'sync',
+      labels: { customer, plan: '{{ input.body.plan }}' },
+      tasks: [{ id: 'done', type: 'return', body: {} }],
+    })
+    await client.flows.trigger(id, { plan: 'gold' })
+    await client.flows.trigger(id, { plan: 'free' })
+    const page = await vi.waitUntil(
+      async () => {
+        const found = await client.executions.list({ label: [`customer:${customer}`, 'plan:gold'] })
+        return found.items.length > 0 ? found : null
+      },
+      { timeout: 5_000, interval: 50 },
+    )
+    expect(page.items.map((item) => item.labels)).toEqual([{ customer, plan: 'gold' }])
+    expect((await client.executions.get(page.items[0]!.id)).labels).toEqual({ customer, plan: 'gold' })
+  })
+
   it('reports a server it cannot reach as a network problem', async () => {
     const down = createClient({ url: BASE, fetch: () => Promise.reject(new TypeError('connection refused')) })
     expect(await problemOf(down.flows.list())).toMatchObject({

@@ -76,6 +76,7 @@ describe('GET /api/openapi.json', () => {
       'parentId',
       'since',
       'until',
+      'label',
       'limit',
       'cursor',
     ])

@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { call, execution, finished, json, putFlow, target, uniqueId, waitFor, listedWhere } from '../helpers/api'
 import { crash, indexText, start, storedText } from '../helpers/engine'
+import { urlForms } from '../helpers/secret-forms'
 
 const KEY = env.FLOW_SECRET_TEST_KEY
 const PASSWORD = env.FLOW_SECRET_TEST_PASSWORD
@@ -85,7 +86,7 @@ describe('secrets in flows', () => {
           url: "http://127.0.0.1:1/?token={{ $secret('TEST_KEY') }}",
           allowFailure: true,
         },
-        { id: 'cast', type: 'set', values: { n: "{{ $number($secret('TEST_KEY')) }}" }, allowFailure: true },
+        { id: 'cast', type: 'set', values: { n: "{{ $secret('TEST_KEY') & $number('x') }}" }, allowFailure: true },
         { id: 'oops', type: 'fail', message: "failed with {{ $secret('TEST_KEY') }}", allowFailure: true },
         {
           id: 'answer',
@@ -209,6 +210,68 @@ describe('secrets in flows', () => {
     ])
     const prefixed = await refused([{ id: 'c', type: 'log', message: "{{ $secret('FLOW_SECRET_TEST_KEY') }}" }])
     expect(prefixed).toEqual([{ path: 'tasks.0.message', message: expect.stringContaining("$secret('TEST_KEY')") }])
+  })
+
+  it('are refused at PUT, with the path of the field, anywhere but whole or joined into a string', async () => {
+    const response = await call('PUT', `/api/flows/${uniqueId()}`, {
+      tasks: [
+        { id: 'prefix', type: 'log', message: "starts {{ $substring($secret('TEST_KEY'), 0, 13) }}" },
+        { id: 'ok', type: 'log', message: "{{ 'whole: ' & $secret('TEST_KEY') }}" },
+        { id: 'bound', type: 'set', values: { v: "{{ ($s := $secret; $uppercase($s('TEST_KEY'))) }}" } },
+      ],
+    })
+    expect(response.status).toBe(400)
+    const body = await json(response)
+    expect(body.error.code).toBe('invalid_flow')
+    expect(body.error.issues).toEqual([
+      { path: 'tasks.0.message', message: expect.stringContaining('not as an argument of $substring') },
+      { path: 'tasks.2.values.v', message: expect.stringContaining('$secret is only called by its name') },
+    ])
+  })
+})
+
+describe('secrets in the URL of an http task', () => {
+  it('are masked in every form the URL gives them: path, query, fragment, userinfo, host', async () => {
+    const part = "{{ $secret('TEST_URL_PART') }}"
+    const failing = target('/status/500')
+    const port = new URL(failing).port
+    const call = (id: string, url: string, extra: object = {}) => ({
+      id,
+      type: 'http',
+      url,
+      allowFailure: true,
+      ...extra,
+    })
+    const { executionId } = await start({
+      tasks: [
+        call('path', `${failing}/${part}/tail`),
+        call('query', `${failing}?k=${part}&page=2`),
+        call('param', failing, { query: { k: part, page: 2 } }),
+        call('fragment', `${failing}#${part}`),
+        call('echo', `${target('/echo')}/${part}?k=${part}`),
+        call('userinfo', `http://ada:{{ $secret('TEST_URL_USER') }}@127.0.0.1:${port}/status/500`),
+        call('host', `http://{{ $secret('TEST_URL_HOST') }}.invalid:1/x`),
+        call('idn', `http://{{ $secret('TEST_URL_IDN') }}.invalid:1/x`),
+        call('header', target('/echo'), { headers: { 'x-key': "{{ $secret('TEST_URL_NL') }}" } }),
+        { id: 'say', type: 'log', message: '{{ $string(outputs) }}' },
+      ],
+    })
+    const detail = await waitFor(executionId, finished)
+    const runs = Object.fromEntries(detail.taskRuns.map((run: { taskId: string }) => [run.taskId, run]))
+    for (const id of ['path', 'query', 'param', 'fragment', 'userinfo', 'host', 'idn']) {
+      expect(runs[id].status, id).toBe('warning')
+      expect(runs[id].error.message, id).toContain('[secret:TEST_URL_')
+    }
+    expect(runs.echo.status).toBe('completed')
+    const text = await everything(executionId)
+    expect(runs.header.output.body.headers['x-key']).toBe('[secret:TEST_URL_NL]')
+    const values = ['PART', 'USER', 'HOST', 'IDN', 'NL'].map((name) => env[`FLOW_SECRET_TEST_URL_${name}`] as string)
+    for (const value of values) {
+      for (const form of [...urlForms(value), ...urlForms(value.trim())]) expect(text).not.toContain(form)
+    }
+    // the parts of the URL around a secret stay readable when it was kept whole
+    expect(runs.query.error.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/status\/500\?k=\[secret:TEST_URL_PART\]/)
+    expect(runs.host.error.message).toContain('http://[secret:TEST_URL_HOST].invalid:1/x')
   })
 })
 

@@ -35,7 +35,15 @@ describe('parseCommand', () => {
       name: 'executions ls',
       flowId: 'greet',
       status: 'failed',
+      labels: [],
       limit: 5,
+    })
+    assert.deepEqual(command('executions ls --label customer:42 --label tier:gold:plus'), {
+      name: 'executions ls',
+      flowId: undefined,
+      status: undefined,
+      labels: ['customer:42', 'tier:gold:plus'],
+      limit: 20,
     })
     assert.deepEqual(command('executions replay abc --from compute --revision 2 --wait'), {
       name: 'executions replay',
@@ -97,6 +105,7 @@ describe('parseCommand', () => {
       '--level takes one of debug, info, warn, error, not "loud"',
     )
     assert.equal(refusal('executions ls --limit 0'), '--limit takes a positive whole number, not "0"')
+    assert.equal(refusal('executions ls --label customer'), '--label takes key:value, not "customer"')
     assert.equal(refusal('run greet --timeout soon'), '--timeout takes a duration such as 30s, 5m or 500ms, not "soon"')
     assert.equal(refusal('flows ls --url nowhere'), '--url "nowhere" is not a URL')
     assert.match(refusal('flows ls --nope'), /Unknown option '--nope'/)

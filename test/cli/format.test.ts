@@ -84,6 +84,25 @@ describe('executions and task runs', () => {
     assert.match(lines[3] ?? '', /http_error: answered 503$/)
     assert.match(lines[4] ?? '', /^4 +  inner .* reused$/)
   })
+
+  it('says which handler a task run starts, and which run a compensation undoes', () => {
+    const text = taskRunsTable([
+      taskRun({ id: 5, taskId: 'alert', handler: 'errors', status: 'completed' }),
+      taskRun({
+        id: 6,
+        taskId: 'refund',
+        handler: 'compensate',
+        compensates: 2,
+        status: 'failed',
+        error: { type: 'http_error', message: 'answered 503' },
+      }),
+      taskRun({ id: 7, taskId: 'outcome', handler: 'finally', status: 'completed' }),
+    ])
+    const lines = text.split('\n')
+    assert.match(lines[1] ?? '', /on errors$/)
+    assert.match(lines[2] ?? '', /undoes run 2 · http_error: answered 503$/)
+    assert.match(lines[3] ?? '', /finally$/)
+  })
 })
 
 describe('flows push', () => {

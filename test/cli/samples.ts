@@ -16,6 +16,8 @@ export const summary = (fields: Partial<ExecutionSummary>): ExecutionSummary => 
   error: null,
   replayOf: null,
   parentExecutionId: null,
+  reactsTo: null,
+  labels: {},
   ...fields,
 })
 
@@ -37,6 +39,8 @@ export const taskRun = (fields: Partial<TaskRun>): TaskRun => ({
   childExecutionId: null,
   waitingFor: null,
   reused: false,
+  handler: null,
+  compensates: null,
   ...fields,
 })
 
@@ -72,6 +76,8 @@ export const execution = (fields: Partial<Execution>): Execution => ({
   wakeAt: null,
   replayOf: null,
   parentExecutionId: null,
+  reactsTo: null,
+  labels: {},
   metrics: [],
   droppedLogs: 0,
   taskRunCount: 0,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isFlowId } from '../../src/cli/push'
-import { FlowId } from '../../src/flow/ids'
+import { FlowId } from '../../src/domain/flow-ids'
 
 describe("flows push's flow id rule", () => {
   it('gives the verdicts of the server’s FlowId', () => {

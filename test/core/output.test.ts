@@ -31,7 +31,7 @@ describe('finalOutput (DESIGN §4)', () => {
   })
 
   it('answers 500 with the error when the execution failed, whatever was decided', () => {
-    const expected = { status: 500, body: { error }, headers: {} }
+    const expected = { status: 500, body: { error: { code: 'execution_failed', ...error } }, headers: {} }
     expect(finalOutput('sync', 'failed', null, error)).toEqual(expected)
     expect(finalOutput('async', 'failed', null, error)).toEqual(expected)
     expect(finalOutput('sync', 'failed', decided, error)).toEqual(expected)
@@ -40,7 +40,16 @@ describe('finalOutput (DESIGN §4)', () => {
   it('answers 500 with a killed error when a killed execution decided nothing', () => {
     const output = finalOutput('sync', 'killed', null, null)
     expect(output.status).toBe(500)
-    expect(output.body).toEqual({ error: { type: 'killed', message: expect.any(String) } })
+    expect(output.body).toEqual({
+      error: {
+        code: 'execution_killed',
+        type: 'killed',
+        message: expect.any(String),
+        taskId: null,
+        taskRunId: null,
+        attempt: null,
+      },
+    })
   })
 
   it('keeps a decided output when the execution is killed afterwards', () => {

@@ -54,4 +54,46 @@ describe('the dashboard pages', () => {
     expect(flow.text).toContain('YAML')
     expect((await page('/executions/nope')).response.status).toBe(404)
   })
+
+  it('draws errors, compensations and finally apart, and says what the compensations did', async () => {
+    const { executionId } = await start({
+      tasks: [
+        { id: 'reserve', type: 'set', values: { r: 1 }, compensate: [{ id: 'release', type: 'log', message: 'undo' }] },
+        { id: 'ship', type: 'fail', message: 'no courier' },
+      ],
+      errors: [{ id: 'alert', type: 'log', message: '{{ error.message }}' }],
+      finally: [{ id: 'outcome', type: 'log', message: '{{ scope.status }}' }],
+    })
+    await waitFor(executionId, finished)
+    const { text } = await page(`/executions/${executionId}`)
+    expect(text).toContain('release ↶ undo reserve')
+    expect(text).toContain('alert (on errors)')
+    expect(text).toContain('handler handler-compensate')
+    expect(text).toContain('lane-handler lane-compensate')
+    expect(text).toContain('Compensations: 1 ran, 1 completed, 0 failed')
+  })
+
+  it('shows labels as chips on the execution and in the list, and filters the list by them', async () => {
+    const customer = `c${crypto.randomUUID().slice(0, 8)}`
+    const { flowId, executionId } = await start(
+      {
+        labels: { customer: '{{ input.body.customer }}' },
+        tasks: [{ id: 'tag', type: 'label', labels: { vip: 'yes' } }],
+      },
+      { customer },
+    )
+    const other = await start({ tasks: [{ id: 'a', type: 'log', message: 'x' }] })
+    await waitFor(executionId, finished)
+    await waitFor(other.executionId, finished)
+    const detail = await page(`/executions/${executionId}`)
+    expect(detail.text).toContain(`class="chip" href="/?label=customer%3A${customer}" data-label="customer"`)
+    expect(detail.text).toContain('data-label="vip"')
+    await listed(`label=customer:${customer}`, 1)
+    await listed(`flowId=${other.flowId}`, 1)
+    const filtered = await page(`/?label=${encodeURIComponent(`customer:${customer} vip:yes`)}`)
+    expect(filtered.text).toContain(executionId)
+    expect(filtered.text).not.toContain(other.executionId)
+    expect(filtered.text).toContain(`value="customer:${customer} vip:yes"`)
+    expect(filtered.text).toContain(flowId)
+  })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { asText } from '../../src/domain/text'
 import {
-  asText,
   type Compiled,
   compileExpression,
   compileTemplate,

@@ -46,6 +46,7 @@ const EXAMPLES: Record<string, unknown> = {
   foreach: { id: 'each', type: 'foreach', items: 'input.body.list', concurrency: 4, tasks: [log('one')] },
   subflow: { id: 'child', type: 'subflow', flowId: 'other_flow', revision: 2, input: { a: 1 }, wait: false },
   wait: { id: 'approval', type: 'wait', event: 'approved', onTimeout: 'continue', timeout: '1h' },
+  label: { id: 'tag', type: 'label', labels: { customer: '{{ input.body.customer }}', vip: true } },
 }
 
 describe('valid flows', () => {

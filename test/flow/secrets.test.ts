@@ -9,7 +9,7 @@ import {
   ExpressionError,
 } from '../../src/flow/expression'
 import { FlowDefinition } from '../../src/flow/schema'
-import { lookupSecret, SecretUnavailable } from '../../src/flow/secrets'
+import { lookupSecret, SecretUnavailable } from '../../src/domain/flow-secrets'
 
 const env: Record<string, string> = { FLOW_SECRET_KEY: 'k-123', API_TOKEN: 'the-api-token', FLOW_SECRET_EMPTY: '' }
 /** Reads from `env` as an execution does. */
@@ -27,6 +27,8 @@ const context = (withSecrets = true): ExpressionContext => ({
   execution: { id: 'e', flowId: 'f', revision: 1, startedAt: null },
   ...(withSecrets ? { secrets } : {}),
 })
+
+const read = (text: string) => evaluate(compileTemplate(text), context())
 
 /** The issues `validateFlow` reports (none when it is valid). */
 function issuesOf(definition: unknown, withEnv: Record<string, unknown> | null = env) {
@@ -61,8 +63,6 @@ describe('lookupSecret', () => {
 })
 
 describe('$secret in expressions', () => {
-  const read = (text: string) => evaluate(compileTemplate(text), context())
-
   it('reads a secret, whole or inside a longer string', async () => {
     expect(await read("{{ $secret('KEY') }}")).toBe('k-123')
     expect(await read("Bearer {{ $secret('KEY') }}")).toBe('Bearer k-123')
@@ -90,7 +90,11 @@ describe('$secret in expressions', () => {
   })
 
   it('counts against the budget like any other evaluation', async () => {
-    const loop = compileExpression("$count([1..1000].($secret('KEY')))", [], { steps: 500, depth: 100, size: 10_000 })
+    const loop = compileExpression("$count([1..1000].($string($))) & $secret('KEY')", [], {
+      steps: 500,
+      depth: 100,
+      size: 10_000,
+    })
     await expect(evaluate(loop, context())).rejects.toMatchObject({
       type: 'expression_error',
       message: expect.stringContaining('steps budget of 500'),
@@ -108,6 +112,98 @@ describe('$secret in expressions', () => {
   })
 })
 
+describe('where $secret may be called', () => {
+  /** Each way an expression could derive a part or a transformation of a secret, with what the refusal names. */
+  const REFUSED: [expression: string, names: string][] = [
+    ["$substring($secret('KEY'), 0, 13)", 'as an argument of $substring'],
+    ["$uppercase($secret('KEY'))", 'as an argument of $uppercase'],
+    ["$string($secret('KEY'))", 'as an argument of $string'],
+    ["$length($secret('KEY'))", 'as an argument of $length'],
+    ["$base64encode('u:' & $secret('KEY'))", 'as an argument of $base64encode'],
+    ["$secret($secret('KEY'))", 'as an argument of $secret'],
+    ["$secret('KEY') ~> $substring(0, 3)", 'applied to a function with ~>'],
+    ["$secret('KEY').$substring($, 0, 3)", 'in a path'],
+    ["input.($secret('KEY'))", 'in a path'],
+    ["$secret('KEY')[0]", 'filtered, indexed'],
+    ["[$secret('KEY')][$substring($, 0, 1) = 'k']", 'filtered, indexed'],
+    ["$secret('KEY'){'a': $}", 'filtered, indexed'],
+    ["$secret('KEY')@$s", 'filtered, indexed'],
+    ["$secret('KEY')#$i", 'in a path'],
+    ["$secret('KEY')^($)", 'in a path'],
+    ["$secret('KEY') = 'k-123'", 'as an operand of ='],
+    ["$secret('KEY') < 'm'", 'as an operand of <'],
+    ["$secret('KEY') in ['k-123']", 'as an operand of in'],
+    ["$secret('KEY') + 1", 'as an operand of +'],
+    ["-$secret('KEY')", 'as an operand of -'],
+    ["$secret('KEY') and true", 'as an operand of and'],
+    ["$secret('KEY') ? 'a' : 'b'", 'in a condition'],
+    ["($x := $secret('KEY'); $substring($x, 0, 3))", 'bound to a variable'],
+    ["($x := $secret('KEY'); 'Bearer ' & $x)", 'bound to a variable'],
+    ["function($n) { $secret($n) }('KEY')", 'as an argument of a function'],
+    ["($f := function() { $secret('KEY') }; $substring($f(), 0, 3))", 'bound to a variable'],
+    ["($secret('KEY'); 'x')", 'in a value the block discards'],
+    ["{$secret('KEY'): 1}", 'as an object key'],
+    ["{'a': 1} ~> | $ | {'b': $secret('KEY')} |", 'applied to a function with ~>'],
+    ["($t := | $ | {'b': $secret('KEY')} |; {'a': 1} ~> $t)", 'bound to a variable'],
+    ["[1, 2].$secret('KEY')", 'in a path'],
+    ["$map(['KEY'], $secret)", 'only called by its name'],
+    ["($s := $secret; $s('KEY'))", 'only called by its name'],
+    ["$secret(?)('KEY')", 'only called by its name'],
+    ['$secret', 'only called by its name'],
+    ["$lookup({'s': $secret}, 's')('KEY')", 'only called by its name'],
+  ]
+
+  it.each(REFUSED)('refuses %s (%s) with the path of its field', (expression, names) => {
+    const issues = issuesOf(http({ headers: { authorization: `Bearer {{ ${expression} }}` } }))
+    expect(issues).toEqual([{ path: 'tasks.0.headers.authorization', message: expect.stringContaining(names) }])
+  })
+
+  it('refuses them in every field that holds expressions: a condition, a bare expression, a key', () => {
+    const bad = "$substring($secret('KEY'), 0, 3)"
+    const issues = issuesOf({
+      concurrency: { limit: 1, key: `{{ ${bad} }}` },
+      tasks: [
+        { id: 'a', type: 'log', message: 'x', if: bad },
+        { id: 'b', type: 'foreach', items: `[${bad}]`, tasks: [{ id: 'c', type: 'log', message: 'x' }] },
+      ],
+    })
+    expect(issues, JSON.stringify(issues)).toHaveLength(3)
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['concurrency.key', 'tasks.0.if', 'tasks.1.items'])
+  })
+
+  it('accepts a whole value, parts joined with &, elements of what the expression builds, branches of ? :', async () => {
+    const allowed = [
+      "{{ $secret('KEY') }}",
+      "Bearer {{ $secret('KEY') }}",
+      "{{ 'Bearer ' & $secret('KEY') & '!' }}",
+      "{{ ($secret('KEY')) }}",
+      "{{ ($n := 'KEY'; $secret($n)) }}",
+      '{{ $secret($uppercase(input.body.name)) }}',
+      "{{ input.body.name = 'KEY' ? $secret('KEY') : 'none' }}",
+      "{{ [$secret('KEY'), 'plain'] }}",
+      "{{ {'token': $secret('KEY')} }}",
+    ]
+    for (const text of allowed) expect(issuesOf(http({ headers: { 'x-a': text } })), text).toEqual([])
+    expect(await read("{{ input.body.name = 'KEY' ? 'Bearer ' & $secret('KEY') : 'none' }}")).toBe('Bearer k-123')
+    expect(await read("{{ {'token': $secret('KEY')} }}")).toEqual({ token: 'k-123' })
+  })
+
+  it('keeps $eval from reading a secret: its text is only known when it runs', async () => {
+    const sneaky = compileExpression(`$substring($eval('$sec' & 'ret("KEY")'), 0, 3)`)
+    await expect(evaluate(sneaky, context())).rejects.toMatchObject({
+      type: 'expression_error',
+      message: expect.stringContaining('$eval cannot read secrets'),
+    })
+    // $eval still evaluates everything else, nested too, in the expression's frame
+    expect(await read("{{ $eval('1 + a', {'a': 2}) }}")).toBe(3)
+    expect(await read('{{ ($x := 5; $eval("$eval(\'$x * 2\')")) }}')).toBe(10)
+    expect(await read('{{ $eval(\'{"parsed": [1, 2]}\') }}')).toEqual({ parsed: [1, 2] })
+    await expect(evaluate(compileExpression("$eval('(')"), context())).rejects.toMatchObject({
+      type: 'expression_error',
+    })
+  })
+})
+
 describe('secrets at PUT', () => {
   it('accepts secrets that are set, and dynamic names', () => {
     expect(issuesOf(http({ headers: { authorization: "Bearer {{ $secret('KEY') }}" } }))).toEqual([])
@@ -118,7 +214,7 @@ describe('secrets at PUT', () => {
     const issues = issuesOf({
       tasks: [
         { id: 'a', type: 'log', message: "{{ $secret('API_TOKEN') }}" },
-        { id: 'b', type: 'log', message: 'x', if: "$secret('MISSING') != ''" },
+        { id: 'b', type: 'log', message: 'x', if: "$secret('MISSING')" },
         { id: 'c', type: 'http', url: 'https://example.com/', sign: { secret: 'NOPE' } },
         { id: 'd', type: 'http', url: 'https://example.com/', sign: { secret: 'KEY' } },
       ],

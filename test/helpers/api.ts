@@ -71,6 +71,9 @@ export const summaryFixture = (fields: Partial<ExecutionSummary> & { id: string 
   errorMessage: null,
   replayOf: null,
   parentExecutionId: null,
+  labels: null,
+  reactsTo: null,
+  reactionDepth: 0,
   version: 1,
   ...fields,
 })

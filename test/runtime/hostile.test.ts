@@ -94,3 +94,55 @@ describe('flow budgets', () => {
     expect(flow.definition.expressionBudget).toMatchObject({ steps: 1000 })
   })
 })
+
+/** A sync flow that sets `v` to `expression`, triggered by webhook: the answer, the execution id, the detail. */
+async function runSync(expression: string) {
+  const flowId = uniqueId()
+  await putFlow(flowId, { mode: 'sync', ...setTo(expression) })
+  const response = await call('POST', `/hooks/${flowId}`, {})
+  const executionId = response.headers.get('x-execution-id')
+  return { response, executionId, detail: executionId ? await waitFor(executionId, finished) : null }
+}
+
+describe('hostile expressions through the Worker (issue 20)', () => {
+  it('a partial native called by another native fails on the size budget instead of killing the runtime', async () => {
+    const { response, executionId, detail } = await runSync(
+      '$sum($map($map($map([1..60], $string), $pad(?, 50000000)), $length))',
+    )
+    expect(response.status).toBe(500)
+    expect(executionId).toBeTruthy()
+    expect(detail.error).toMatchObject({ type: 'expression_error', taskId: 's' })
+    expect(detail.error.message).toContain('exceeded its size budget')
+    expect((await call('GET', `/api/executions/${executionId}`)).status).toBe(200)
+  })
+
+  it('a value built by sharing one object fails its task on the size budget, with the execution id', async () => {
+    const { response, executionId, detail } = await runSync(
+      `($f := function($n){ $n = 0 ? 'x' : ($o := $f($n - 1); {"a": $o, "b": $o}) }; $f(27))`,
+    )
+    expect(response.status).toBe(500)
+    expect(executionId).toBeTruthy()
+    expect(detail.taskRuns).toHaveLength(1)
+    expect(detail.error).toMatchObject({ type: 'expression_error', taskId: 's' })
+  })
+
+  it('a $toMillis picture JSONata makes a backtracking regex of runs on RE2', async () => {
+    const { response, detail } = await runSync(
+      `$toMillis('${'1'.repeat(60)}x', '[Y]1[M]1[D]1[H]1[m]1[s]1[f]1[Y]1[M]1[D]')`,
+    )
+    expect(response.status).toBe(200)
+    expect(detail).toMatchObject({ status: 'completed', vars: { v: null } })
+  })
+
+  it('a lambda signature that would backtrack is refused at PUT with the path', async () => {
+    const response = await call(
+      'PUT',
+      `/api/flows/${uniqueId()}`,
+      setTo(`($f := function($a)<x+x+x+f>{1}; $f(1, 1, 1, 1))`),
+    )
+    expect(response.status).toBe(400)
+    const { error } = await json(response)
+    expect(error.issues[0].path).toBe('tasks.0.values.v')
+    expect(error.issues[0].message).toContain('signature')
+  })
+})

@@ -1,7 +1,7 @@
 /** @module What the route declarations share: JSON answers, the error answers, the headers they carry. */
 import { z } from '@hono/zod-openapi'
 import { EXECUTION_HEADER } from '../accepted'
-import { Accepted, ErrorBody } from '../shapes'
+import { Accepted, ErrorBody } from '../../shapes/responses'
 
 const executionIdHeader = {
   [EXECUTION_HEADER]: z.string().openapi({ description: 'the execution this answer is about' }),
@@ -34,6 +34,7 @@ const RetryAfter = z.object({
 const ERRORS = {
   400: 'invalid request: `issues` name every bad field by its path',
   401: 'missing or invalid bearer token',
+  403: 'forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS',
   404: 'not found',
   405: 'the flow has no webhook trigger for this method (the allow header lists those it has)',
   409: 'the execution or flow is not in a state that allows it',
@@ -43,14 +44,18 @@ const ERRORS = {
   500: 'misconfigured (a webhook secret is missing) or internal',
 } as const
 
-type ErrorStatus = keyof typeof ERRORS
+export type ErrorStatus = keyof typeof ERRORS
 
-/** The error answers of a route, each the one Error body; `descriptions` says what a status means there. */
+/**
+ * The error answers of a route, each the one Error body; `descriptions` says what a status means
+ * there. Every route may answer 403: the open local mode refuses foreign Host names before routing.
+ */
 export function errors<const S extends ErrorStatus>(statuses: S[], descriptions: Partial<Record<S, string>> = {}) {
+  const all: (S | 403)[] = [...statuses, 403]
   return Object.fromEntries(
-    statuses.map((status) => [
+    all.map((status) => [
       status,
-      json(descriptions[status] ?? ERRORS[status], ErrorBody, status === 429 ? RetryAfter : undefined),
+      json(descriptions[status as S] ?? ERRORS[status], ErrorBody, status === 429 ? RetryAfter : undefined),
     ]),
-  ) as { [K in S]: ReturnType<typeof json<typeof ErrorBody>> }
+  ) as { [K in S | 403]: ReturnType<typeof json<typeof ErrorBody>> }
 }

@@ -1,9 +1,11 @@
 /** @module The routes of `/api/executions`, declared with their requests and answers (the handlers: api/executions.ts, api/adhoc.ts). */
 import { createRoute, z } from '@hono/zod-openapi'
 import { ExecutionStatus, Trigger } from '../../domain/types'
-import { FlowId } from '../../flow/ids'
+import { FlowId } from '../../domain/flow-ids'
+import { LabelFilter, MAX_LABELS } from '../../domain/labels'
 import {
   EventAccepted,
+  ExecutionCounts,
   ExecutionPage,
   ExecutionView,
   LogLine,
@@ -11,29 +13,20 @@ import {
   ReplayCreated,
   RunTotals,
   TaskRunPage,
-} from '../shapes'
+} from '../../shapes/responses'
+import { decodeCursor } from '../cursor'
 import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
-import { InputBody, triggerAnswers } from './triggers'
-
-/** base64url text, or '' when the value is not base64url. */
-function fromBase64Url(value: string): string {
-  try {
-    return atob(value.replaceAll('-', '+').replaceAll('_', '/'))
-  } catch {
-    // not base64: the cursor is invalid, which the caller reports
-    return ''
-  }
-}
+import { InputBody, startAnswers } from './triggers'
 
 const Cursor = z
   .string()
   .transform((value, ctx) => {
-    const [createdAt, id] = fromBase64Url(value).split('|')
-    if (!id || !Number.isSafeInteger(Number(createdAt))) {
+    const position = decodeCursor(value)
+    if (position === null) {
       ctx.addIssue({ code: 'custom', message: 'invalid cursor' })
       return z.NEVER
     }
-    return { createdAt: Number(createdAt), id }
+    return position
   })
   .openapi({ type: 'string', description: 'the nextCursor of the previous page' })
 
@@ -49,9 +42,32 @@ export const ListQuery = z.object({
   parentId: z.string().optional().openapi({ description: 'the children a subflow task started in this execution' }),
   since: Time.optional(),
   until: Time.optional(),
+  label: z
+    .union([LabelFilter, z.array(LabelFilter)])
+    .transform((labels) => (Array.isArray(labels) ? labels : [labels]))
+    .refine((labels) => labels.length <= MAX_LABELS, `filter by ${MAX_LABELS} labels at most`)
+    .optional()
+    .openapi({
+      type: 'array',
+      items: { type: 'string' },
+      description: 'key:value; repeat it for executions that carry every one (at most 20)',
+    }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: Cursor.optional(),
 })
+
+/** The most bins one count may span (a day by the minute is 1440). */
+export const MAX_COUNT_BINS = 1_500
+
+export const CountsQuery = z
+  .object({
+    since: Time,
+    binMs: z.coerce.number().int().min(1_000).max(86_400_000).openapi({ description: 'the width of a bin' }),
+  })
+  .refine(({ since, binMs }) => (Date.now() - since) / binMs <= MAX_COUNT_BINS, {
+    path: ['since'],
+    message: `since spans more than ${MAX_COUNT_BINS} bins: start later or widen binMs`,
+  })
 
 export const PageQuery = z.object({
   cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'the nextCursor of the previous page' }),
@@ -97,7 +113,7 @@ export const adhocRunRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } } },
   },
-  responses: { ...triggerAnswers, ...errors([401]) },
+  responses: startAnswers,
 })
 
 export const listExecutionsRoute = createRoute({
@@ -108,6 +124,16 @@ export const listExecutionsRoute = createRoute({
   tags: ['executions'],
   request: { query: ListQuery },
   responses: { 200: json('a page of executions from the index', ExecutionPage), ...errors([400, 401]) },
+})
+
+export const countExecutionsRoute = createRoute({
+  method: 'get',
+  path: '/counts',
+  operationId: 'countExecutions',
+  summary: 'Executions created since a time, counted by time bin and status (the dashboard chart)',
+  tags: ['executions'],
+  request: { query: CountsQuery },
+  responses: { 200: json('the counts, from the index', ExecutionCounts), ...errors([400, 401]) },
 })
 
 const notFound = errors([404], { 404: 'no such execution (x-execution-id names it)' })

@@ -1,9 +1,9 @@
 /** @module The routes of `/api/flows`, declared with their requests and answers (the handlers: api/flows.ts). */
 import { createRoute, z } from '@hono/zod-openapi'
-import { FlowId } from '../../flow/ids'
-import { Flow, FlowPage, FlowPut, Revision, RevisionPage } from '../shapes'
+import { FlowId } from '../../domain/flow-ids'
+import { Flow, FlowPage, FlowPut, Revision, RevisionPage } from '../../shapes/responses'
 import { errors, json } from './common'
-import { IdempotencyHeaders, InputBody, triggerAnswers } from './triggers'
+import { IdempotencyHeaders, InputBody, startAnswers } from './triggers'
 
 export const FlowListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -102,5 +102,5 @@ export const triggerFlowRoute = createRoute({
     'Answered as a webhook is, but the input has no headers (the headers rule). A sync flow answers its output once decided.',
   tags: ['executions'],
   request: { params: FlowParams, headers: IdempotencyHeaders, body: InputBody },
-  responses: { ...triggerAnswers, ...errors([401]) },
+  responses: startAnswers,
 })

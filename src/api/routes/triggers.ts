@@ -1,7 +1,8 @@
 /** @module What every trigger route declares: the input body it takes and how it answers (docs/architecture.md, Life of a trigger). */
 import { createRoute, z } from '@hono/zod-openapi'
 import type { HTTP_METHODS } from '../../actions/http'
-import { acceptedAnswer, errors, ExecutionHeaders } from './common'
+import { Accepted, ErrorBody, ExecutionFailureBody, FlowAnswer } from '../../shapes/responses'
+import { AcceptedHeaders, errors, ExecutionHeaders, type ErrorStatus } from './common'
 
 /** Any body: JSON, form fields or text become the execution's `input.body` (a flow's input schema may check it). */
 export const InputBody = {
@@ -23,24 +24,65 @@ export const IdempotencyHeaders = z.object({
     .openapi({ description: 'the same key answers the same execution; another body with it is refused (422)' }),
 })
 
-/** How a trigger answers: the sync output, 202 and where to poll, or why nothing started. */
-export const triggerAnswers = {
-  200: {
-    description:
-      "a sync flow's output, as its return task decided it (status, body and headers: another status than 200 is possible); a flow that ended without one answers 200 {}",
-    headers: ExecutionHeaders,
-    content: { 'application/json': { schema: {} }, '*/*': { schema: {} } },
-  },
-  202: acceptedAnswer(
-    'an async flow, or a sync one past its syncTimeout: where to poll; status "queued" while it waits for a concurrency slot',
-  ),
-  ...errors([400, 404, 409, 413, 422, 429, 500], {
-    400: 'invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths)',
-    404: 'no such flow, or it is disabled',
-    409: 'the execution this Idempotency-Key names could not start',
-    500: 'code internal, or a sync flow that failed or was killed answers its error',
-  }),
+/** An answer a `return` task decided (with `x-execution-id`), or, where `api` is given, that one of the API's. */
+function decided(description: string, api?: z.ZodType, apiHeaders?: z.ZodObject) {
+  const schema = api ? z.union([api, FlowAnswer]) : FlowAnswer
+  // the API's own errors need not name an execution
+  const optional = ExecutionHeaders.partial()
+  return {
+    description,
+    headers: api ? (apiHeaders ? optional.extend(apiHeaders.shape) : optional) : ExecutionHeaders,
+    content: { 'application/json': { schema }, '*/*': { schema: FlowAnswer } },
+  }
 }
+
+const FLOW_DECIDED = 'or the status and body a return task decided (any JSON, or text in its content type)'
+
+/**
+ * How a trigger answers (README, Responses): a sync flow's output — whatever status 200-499 and body
+ * its `return` task decided, so each status the API answers itself may also be the flow's —, 202 and
+ * where to poll, 500 with the failure of the execution, or why nothing started. `statuses` and
+ * `descriptions` are the API's own errors on this route.
+ */
+export function triggerAnswers<const S extends ErrorStatus>(statuses: S[], descriptions: Partial<Record<S, string>>) {
+  const own = errors(statuses, descriptions)
+  const either = Object.fromEntries(
+    Object.entries(own).map(([status, answer]) => [
+      status,
+      decided(`${answer.description}; ${FLOW_DECIDED}`, ErrorBody, answer.headers),
+    ]),
+  )
+  return {
+    200: decided("a sync flow's output, as its return task decided it; a flow that ended without one answers {}"),
+    ...either,
+    202: decided(
+      `an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); ${FLOW_DECIDED}`,
+      Accepted,
+      // a return's 202 has no location
+      AcceptedHeaders.partial({ location: true }),
+    ),
+    500: {
+      description:
+        'a sync flow that failed (code execution_failed, with the task, its run and attempt) or was killed (execution_killed); code internal or misconfigured when the API failed',
+      headers: ExecutionHeaders.partial(),
+      content: { 'application/json': { schema: z.union([ExecutionFailureBody, ErrorBody]) } },
+    },
+    '2XX': decided(`another status a return task decided`),
+    '3XX': decided(`a redirection a return task decided`),
+    '4XX': decided(`another status a return task decided`),
+  }
+}
+
+/** The API's own answers of every trigger route. */
+const TRIGGER_ERRORS = [400, 404, 409, 413, 422, 429, 500] as const
+const TRIGGER_DESCRIPTIONS = {
+  400: 'invalid request, or code invalid_input: the body does not match the flow input schema (the execution was created and failed; issues have paths)',
+  404: 'no such flow, or it is disabled',
+  409: 'the execution this Idempotency-Key names could not start',
+}
+
+/** The answers of the manual trigger and of an ad-hoc run. */
+export const startAnswers = triggerAnswers([...TRIGGER_ERRORS, 401], TRIGGER_DESCRIPTIONS)
 
 const SignatureHeaders = IdempotencyHeaders.extend({
   'webhook-id': z
@@ -70,8 +112,8 @@ export const webhookRoute = <M extends Lowercase<(typeof HTTP_METHODS)[number]>>
       headers: SignatureHeaders,
       ...(method === 'get' || method === 'head' ? {} : { body: InputBody }),
     },
-    responses: {
-      ...triggerAnswers,
-      ...errors([401, 405], { 401: 'a missing or bad signature (a trigger with a secret)' }),
-    },
+    responses: triggerAnswers([...TRIGGER_ERRORS, 401, 405], {
+      ...TRIGGER_DESCRIPTIONS,
+      401: 'a missing or bad signature (a trigger with a secret)',
+    }),
   })

@@ -1,27 +1,43 @@
 /**
- * @module The dashboard's only script (plain ES2020, served from the Worker): polls the live
- * regions of a page, sends action forms and shows the API's answer in place, and shows a
+ * @module The dashboard's only script, run by the browser (checked by tsconfig.browser.json, served
+ * from the Worker with its types stripped: `npm run assets` writes it into generated.ts). It polls
+ * the live regions of a page, sends action forms and shows the API's answer in place, and shows a
  * segment's details on hover and on keyboard focus. Pages work without it, minus live updates.
+ * No imports and no exports: it is served as it is, as a classic script.
  */
-export const CLIENT_SCRIPT = String.raw`(() => {
+;(() => {
   'use strict'
-  const $ = (selector, root = document) => root.querySelector(selector)
-  const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector))
+  const $ = (selector: string, root: ParentNode = document) => root.querySelector(selector)
+  const $$ = (selector: string, root: ParentNode = document) => Array.from(root.querySelectorAll(selector))
+
+  /** What `?fragment=1` answers (dashboard/routes.tsx). */
+  interface Fragment {
+    live: boolean
+    regions: Record<string, string>
+  }
+
+  /** What an operation answers the script (dashboard/routes.tsx, `answer`). */
+  interface Outcome {
+    ok: boolean
+    message?: string
+    redirect?: string
+    body?: unknown
+    executionId?: string | null
+  }
 
   // ---- live regions: poll the page's fragment URL, swap the regions that changed
   let refreshNow = () => {}
   const live = $('[data-live-url]')
   if (live) {
-    const url = live.getAttribute('data-live-url')
+    const url = live.getAttribute('data-live-url') ?? location.href
     const every = Number(live.getAttribute('data-live-ms') || '1000')
-    const seen = new Map()
-    let etag = null
-    let timer = null
+    const seen = new Map<string, string>()
+    let etag: string | null = null
+    let timer: ReturnType<typeof setTimeout> | null = null
     let running = live.getAttribute('data-live') === 'on'
     const note = $('[data-live-note]')
-    const apply = (regions) => {
-      for (const name of Object.keys(regions)) {
-        const html = regions[name]
+    const apply = (regions: Record<string, string>) => {
+      for (const [name, html] of Object.entries(regions)) {
         if (seen.get(name) === html) continue
         const element = $('[data-region="' + name + '"]')
         if (!element) continue
@@ -39,60 +55,69 @@ export const CLIENT_SCRIPT = String.raw`(() => {
     const tick = async () => {
       timer = null
       try {
-        const headers = { accept: 'application/json' }
+        const headers: Record<string, string> = { accept: 'application/json' }
         if (etag) headers['if-none-match'] = etag
         const response = await fetch(url, { headers, credentials: 'same-origin', cache: 'no-store' })
         if (response.status === 401) return location.reload()
         if (response.status === 200) {
           etag = response.headers.get('etag')
-          const data = await response.json()
+          const data = (await response.json()) as Fragment
           apply(data.regions)
           running = data.live
           document.documentElement.setAttribute('data-live-version', String(Date.now()))
         }
-        if (note) note.textContent = running ? 'live: updated ' + new Date().toISOString().slice(11, 19) + ' UTC' : 'final: no more updates'
-      } catch (error) {
+        if (note) {
+          note.textContent = running
+            ? 'live: updated ' + new Date().toISOString().slice(11, 19) + ' UTC'
+            : 'final: no more updates'
+        }
+      } catch {
         if (note) note.textContent = 'live: connection lost, retrying'
       }
-      if (running) timer = setTimeout(tick, every)
+      if (running) timer = setTimeout(poll, every)
     }
+    // a timer's callback returns nothing: the tick handles its own failures
+    const poll = () => void tick()
     refreshNow = () => {
       running = true
       if (timer) clearTimeout(timer)
-      tick()
+      poll()
     }
-    if (running) timer = setTimeout(tick, every)
+    if (running) timer = setTimeout(poll, every)
   }
 
   // ---- action forms: POST with fetch, show the API's answer (or its error) in the form
-  const show = (form, text, isError, extra) => {
+  const show = (form: HTMLFormElement, text: string, isError: boolean, extra?: HTMLElement | null) => {
     const out = $('.result', form)
     if (!out) return
     out.textContent = text
-    out.classList.toggle('error', Boolean(isError))
+    out.classList.toggle('error', isError)
     if (extra) out.appendChild(extra)
   }
+  const closest = (event: Event, selector: string) =>
+    event.target instanceof Element ? event.target.closest(selector) : null
   document.addEventListener('input', (event) => {
-    const form = event.target.closest && event.target.closest('form[data-api]')
-    if (form) form.setAttribute('data-dirty', '')
+    closest(event, 'form[data-api]')?.setAttribute('data-dirty', '')
   })
-  document.addEventListener('submit', async (event) => {
-    const form = event.target
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-api')) return
-    event.preventDefault()
-    const button = event.submitter || $('button', form)
-    if (button) button.disabled = true
+  const submit = async (form: HTMLFormElement, submitter: HTMLElement | null) => {
+    const button = submitter ?? $('button', form)
+    if (button instanceof HTMLButtonElement) button.disabled = true
     show(form, 'sending…', false)
     try {
       const response = await fetch(form.action, {
         method: 'POST',
-        body: new URLSearchParams(new FormData(form)),
+        // the form's text fields (its forms have no file input)
+        body: new URLSearchParams(
+          [...new FormData(form)].flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])),
+        ),
         headers: { accept: 'application/json' },
         credentials: 'same-origin',
       })
-      const data = await response.json().catch(() => ({ ok: false, message: 'HTTP ' + response.status }))
+      const data = (await response
+        .json()
+        .catch((): Outcome => ({ ok: false, message: 'HTTP ' + response.status }))) as Outcome
       if (data.ok && data.redirect) return location.assign(data.redirect)
-      let extra = null
+      let extra: HTMLElement | null = null
       if (data.body !== undefined && data.body !== null) {
         extra = document.createElement('div')
         const pre = document.createElement('pre')
@@ -100,7 +125,7 @@ export const CLIENT_SCRIPT = String.raw`(() => {
         extra.appendChild(pre)
       }
       if (data.executionId) {
-        extra = extra || document.createElement('div')
+        extra = extra ?? document.createElement('div')
         const link = document.createElement('a')
         link.href = '/executions/' + data.executionId
         link.textContent = 'open execution ' + data.executionId
@@ -112,10 +137,16 @@ export const CLIENT_SCRIPT = String.raw`(() => {
         refreshNow()
       }
     } catch (error) {
-      show(form, 'the request failed: ' + error, true)
+      show(form, 'the request failed: ' + String(error), true)
     } finally {
-      if (button) button.disabled = false
+      if (button instanceof HTMLButtonElement) button.disabled = false
     }
+  }
+  document.addEventListener('submit', (event) => {
+    const form = event.target
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-api')) return
+    event.preventDefault()
+    void submit(form, event.submitter)
   })
 
   // ---- details of a chart segment on hover and keyboard focus
@@ -125,30 +156,28 @@ export const CLIENT_SCRIPT = String.raw`(() => {
   tip.id = 'tip'
   tip.hidden = true
   document.body.appendChild(tip)
-  const showTip = (target) => {
+  const showTip = (target: Element) => {
     const text = target.getAttribute('data-tip')
     if (!text) return
     tip.textContent = text
     tip.hidden = false
     const box = target.getBoundingClientRect()
-    const left = Math.min(window.scrollX + box.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4)
+    const left = Math.min(
+      window.scrollX + box.left,
+      window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 4,
+    )
     tip.style.left = Math.max(4, left) + 'px'
     tip.style.top = window.scrollY + box.bottom + 6 + 'px'
   }
   const hideTip = () => (tip.hidden = true)
-  const tipTarget = (event) => event.target.closest && event.target.closest('[data-tip]')
-  document.addEventListener('mouseover', (event) => {
-    const target = tipTarget(event)
+  const onTip = (event: Event) => {
+    const target = closest(event, '[data-tip]')
     if (target) showTip(target)
     else hideTip()
-  })
-  document.addEventListener('focusin', (event) => {
-    const target = tipTarget(event)
-    if (target) showTip(target)
-    else hideTip()
-  })
+  }
+  document.addEventListener('mouseover', onTip)
+  document.addEventListener('focusin', onTip)
   document.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') hideTip()
   })
 })()
-`

@@ -3,35 +3,64 @@
  * a signed-in session when an API token is set; and state-changing requests only from this origin.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
+import { getSignedCookie } from 'hono/cookie'
+import { accessOf } from '../../domain/access'
 import type { Env } from '../../env'
-import { SESSION_COOKIE, verifySession } from './session'
+import { type Revocations, type Session, SESSION_COOKIE, sessionKey, sessionOf } from './session'
 
-export type Access = 'open' | 'session' | 'closed'
-
-/** How the dashboard is guarded with this configuration. */
-export function accessOf(env: Env): Access {
-  if (env.API_TOKEN) return 'session'
-  return env.ALLOW_ANONYMOUS_API === 'true' ? 'open' : 'closed'
+/** The session in the request's cookie when it is signed under this token and not expired: an HMAC, no I/O. */
+async function signedSession(c: Context<{ Bindings: Env }>): Promise<Session | null> {
+  const token = c.env.API_TOKEN
+  if (!token) return null
+  const value = await getSignedCookie(c, sessionKey(token), SESSION_COOKIE, 'host')
+  return typeof value === 'string' ? sessionOf(value, Date.now()) : null
 }
 
-export const sessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE, 'host')
+/** The request's session, signed, unexpired and not signed out (one D1 read by primary key); else null. */
+export async function currentSession(c: Context<{ Bindings: Env }>, revocations: Revocations): Promise<Session | null> {
+  const session = await signedSession(c)
+  if (session === null || (await revocations.revoked(c.env.DB, session.nonce))) return null
+  return session
+}
 
 /** True when the request may see the dashboard. */
-export async function signedIn(c: Context<{ Bindings: Env }>): Promise<boolean> {
+export async function signedIn(c: Context<{ Bindings: Env }>, revocations: Revocations): Promise<boolean> {
   const access = accessOf(c.env)
   if (access !== 'session') return access === 'open'
-  return verifySession(c.env.API_TOKEN as string, sessionCookie(c), Date.now())
+  return (await currentSession(c, revocations)) !== null
 }
 
-/** Pages and actions need a session (or an open API); a page asks for one at /login. */
-export const requireSession = (): MiddlewareHandler<{ Bindings: Env }> =>
+/** A page asks for a session at /login, and comes back after; an action is refused. Built apart from the context, whose answer it may replace. */
+function signInFirst(request: Request): Response {
+  if (request.method !== 'GET') {
+    return new Response('sign in first', { status: 401, headers: { 'content-type': 'text/plain; charset=UTF-8' } })
+  }
+  const url = new URL(request.url)
+  const location = `/login?next=${encodeURIComponent(url.pathname + url.search)}`
+  return new Response(null, { status: 303, headers: { location } })
+}
+
+/**
+ * Pages and actions need a session (or an open API). An action is checked before it acts; a page,
+ * which only reads, is built while D1 is asked whether its session was signed out, and replaced by
+ * the way to /login if it was: the read costs no time on the page's path.
+ */
+export const requireSession = (revocations: Revocations): MiddlewareHandler<{ Bindings: Env }> =>
   async function requireSession(c, next) {
-    if (await signedIn(c)) return next()
-    if (accessOf(c.env) === 'closed') return c.redirect('/login', 303)
-    const url = new URL(c.req.url)
-    if (c.req.method !== 'GET') return c.text('sign in first', 401)
-    return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303)
+    const access = accessOf(c.env)
+    if (access === 'open') return next()
+    if (access === 'closed') return c.redirect('/login', 303)
+    const session = await signedSession(c)
+    if (session === null) return signInFirst(c.req.raw)
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      return (await revocations.revoked(c.env.DB, session.nonce)) ? signInFirst(c.req.raw) : next()
+    }
+    const [revoked] = await Promise.all([revocations.revoked(c.env.DB, session.nonce), next()])
+    if (revoked) {
+      // dropped first, so that none of the page's headers are carried over to the redirect
+      c.res = undefined
+      c.res = signInFirst(c.req.raw)
+    }
   }
 
 /** A state-changing request must come from a page of this origin (Origin, else Sec-Fetch-Site). */
@@ -55,7 +84,3 @@ export const requireSameOrigin = (): MiddlewareHandler<{ Bindings: Env }> =>
       403,
     )
   }
-
-/** Only a local path: no scheme, no host, no `//`. */
-export const safeNext = (next: string | undefined): string =>
-  next && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/'

@@ -1,44 +1,46 @@
 /**
- * @module Dashboard sessions: a signed, expiring value (`v1.<expires>.<nonce>.<hmac>`), the HMAC
- * keyed by the API token. The token itself never leaves the server; changing it ends every session.
+ * @module Dashboard sessions: an expiring value `v1.<expires>.<nonce>` in a cookie signed with
+ * `hono/cookie` (HMAC-SHA-256) under a key derived from the API token — the token never leaves the
+ * server, and changing it ends every session. Signing out revokes the nonce server-side until the
+ * session would have expired (store/d1/revoked-sessions.ts), so a copy of the cookie opens nothing.
  */
 
 export const SESSION_COOKIE = 'edgeflow-session'
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000
 
-const encoder = new TextEncoder()
-
-const base64url = (bytes: ArrayBuffer | Uint8Array) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replaceAll('=', '')
-
-async function sign(token: string, payload: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', encoder.encode(token), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ])
-  return base64url(await crypto.subtle.sign('HMAC', key, encoder.encode(`edgeflow-session:${payload}`)))
+/**
+ * Where sign-outs are kept until their sessions would have expired; the API app hands in its D1
+ * store (store/d1/revoked-sessions.ts), which the dashboard's layer does not import.
+ */
+export interface Revocations {
+  revoked(db: D1Database, nonce: string): Promise<boolean>
+  revoke(db: D1Database, nonce: string, expires: number, now: number): Promise<void>
 }
 
-/** A new session value that expires `SESSION_TTL_MS` after `now`. */
-export async function createSession(token: string, now: number): Promise<string> {
-  const payload = `v1.${now + SESSION_TTL_MS}.${base64url(crypto.getRandomValues(new Uint8Array(12)))}`
-  return `${payload}.${await sign(token, payload)}`
+export interface Session {
+  /** What the cookie holds, before its signature. */
+  value: string
+  /** Random, unique to this sign-in: what sign-out revokes. */
+  nonce: string
+  /** When it ends, in ms since the epoch. */
+  expires: number
 }
 
-/** True when `value` was signed with `token` and has not expired. */
-export async function verifySession(token: string, value: string | undefined, now: number): Promise<boolean> {
-  const parts = value?.split('.') ?? []
-  if (parts.length !== 4 || parts[0] !== 'v1') return false
-  const expires = Number(parts[1])
-  if (!Number.isSafeInteger(expires) || expires <= now) return false
-  const payload = parts.slice(0, 3).join('.')
-  const expected = await sign(token, payload)
-  // constant time over equal lengths
-  const given = parts[3] as string
-  if (given.length !== expected.length) return false
-  let difference = 0
-  for (let index = 0; index < given.length; index++) difference |= given.charCodeAt(index) ^ expected.charCodeAt(index)
-  return difference === 0
+/** The HMAC key for session cookies: the token, in a domain of its own, so no other MAC under the token can pass for one. */
+export const sessionKey = (token: string) => `edgeflow-session:${token}`
+
+/** A new session that expires `SESSION_TTL_MS` after `now`. */
+export function newSession(now: number): Session {
+  const expires = now + SESSION_TTL_MS
+  // 122 random bits
+  const nonce = crypto.randomUUID().replaceAll('-', '')
+  return { value: `v1.${expires}.${nonce}`, nonce, expires }
+}
+
+/** The session a (signature-checked) cookie value holds, or null when it is malformed or expired at `now`. */
+export function sessionOf(value: string, now: number): Session | null {
+  const [version, expiresText, nonce, ...rest] = value.split('.')
+  const expires = Number(expiresText)
+  if (version !== 'v1' || !nonce || rest.length > 0 || !Number.isSafeInteger(expires) || expires <= now) return null
+  return { value, nonce, expires }
 }

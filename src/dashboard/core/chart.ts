@@ -1,4 +1,5 @@
 /** @module The executions chart's bins and geometry (pure): counts per time bin, stacked by final status. */
+import { FINAL_EXECUTION } from '../../core/transitions'
 
 export type ChartRange = 'hour' | 'day'
 
@@ -12,9 +13,9 @@ export const RANGES: Record<ChartRange, { binMs: number; bins: number }> = {
 export const SERIES = ['completed', 'warning', 'failed', 'killed', 'running'] as const
 export type Series = (typeof SERIES)[number]
 
-/** A D1 count: executions created in bin `bin` (created_at / binMs) in `status`. */
+/** A count of the API (`GET /api/executions/counts`): executions created in the bin that starts at `start` (ISO 8601) in `status`. */
 export interface BinCount {
-  bin: number
+  start: string
   status: string
   count: number
 }
@@ -25,8 +26,9 @@ export interface Bin {
   total: number
 }
 
+/** A final status is its own series (core/transitions.ts); every other one is `running`. */
 const seriesOf = (status: string): Series =>
-  (SERIES as readonly string[]).includes(status) ? (status as Series) : 'running'
+  (FINAL_EXECUTION as ReadonlySet<string>).has(status) ? (status as Series) : 'running'
 
 const empty = (): Record<Series, number> => ({ completed: 0, warning: 0, failed: 0, killed: 0, running: 0 })
 
@@ -41,7 +43,7 @@ export function binCounts(counts: readonly BinCount[], range: ChartRange, now: n
     total: 0,
   }))
   for (const count of counts) {
-    const bin = result[count.bin - first]
+    const bin = result[Math.floor(Date.parse(count.start) / binMs) - first]
     if (!bin) continue
     bin.counts[seriesOf(count.status)] += count.count
     bin.total += count.count

@@ -62,8 +62,12 @@ function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index
   )
   const attempts = row.run.attempts.length > 1 ? ` ×${row.run.attempts.length}` : ''
   return (
-    <g class={`gantt-row ${statusClass(row.run.status)}`} data-run={row.run.id}>
+    <g
+      class={`gantt-row ${statusClass(row.run.status)}${row.handler ? ` handler handler-${row.handler}` : ''}`}
+      data-run={row.run.id}
+    >
       {index % 2 === 0 ? <rect class="stripe" x="0" y={row.y} width={layout.width} height={layout.rowHeight} /> : null}
+      {row.opensHandler ? <line class="handler-rule" x1="0" x2={layout.width} y1={row.y} y2={row.y} /> : null}
       {row.run.childExecutionId ? (
         <a href={`/executions/${row.run.childExecutionId}`} aria-label={`${row.label}: child execution`}>
           {text}

@@ -2,7 +2,8 @@
  * @module The Gantt chart's geometry (pure): task runs in tree order, each on its row (label,
  * status, then its segments on the time axis), indented
  * under its parent, with one segment per attempt and distinct segments for back-off waits,
- * delays, event waits and child executions, on one time axis.
+ * delays, event waits and child executions, on one time axis. Runs of handlers (`errors`, `finally`,
+ * compensations) are marked with their handler, and a compensation is labelled as the undo of its run.
  */
 import { msOf, offsetLabel, tickStep } from './time'
 
@@ -29,6 +30,10 @@ export interface GanttRun {
   wakeAt: string | null
   childExecutionId: string | null
   error?: { type: string; message: string } | null
+  /** The handler lane the run starts (`errors`, `finally`, `compensate`), if it starts one. */
+  handler?: string | null
+  /** For a compensation: the run it undoes. */
+  compensates?: number | null
 }
 
 /** attempt: work; backoff: the wait before a retry; delay/event/child: the waits of those tasks; span: a container's time. */
@@ -50,6 +55,10 @@ export interface GanttSegment {
 export interface GanttRow {
   run: GanttRun
   depth: number
+  /** The handler the run is part of (its own, or its container's); null for the flow's tasks. */
+  handler: string | null
+  /** The first run of a handler at the top of the flow: the chart draws a rule above it. */
+  opensHandler: boolean
   y: number
   label: string
   segments: GanttSegment[]
@@ -176,8 +185,13 @@ export function segmentsOf(run: GanttRun, now: number): Omit<GanttSegment, 'x' |
   return segments
 }
 
-/** "taskId", with the foreach iteration or the branch it runs in. */
-export function rowLabel(run: GanttRun): string {
+const HANDLER_WORDS: Record<string, string> = { errors: 'on errors', finally: 'finally' }
+
+/** "taskId", with the foreach iteration or the branch it runs in, the handler it starts, or the run it undoes. */
+export function rowLabel(run: GanttRun, taskIdOf: (runId: number) => string | undefined = () => undefined): string {
+  if (run.handler === 'compensate') return `${run.taskId} ↶ undo ${taskIdOf(run.compensates ?? -1) ?? 'a task'}`
+  const handler = run.handler ? HANDLER_WORDS[run.handler] : undefined
+  if (handler) return `${run.taskId} (${handler})`
   if (run.parentTaskRunId === null || run.branch === null) return run.taskId
   if (run.iteration !== null && String(run.iteration) === run.branch) return `${run.taskId} [${run.iteration}]`
   if (/^\d+$/.test(run.branch)) return `${run.taskId} (branch ${Number(run.branch) + 1})`
@@ -200,11 +214,16 @@ export function layoutGantt(runs: readonly GanttRun[], options: GanttOptions): G
   // label, then status, then the time axis: on a narrow screen the first two stay in view
   const left = labelWidth + statusWidth
   const xOf = (at: number) => left + ((at - start) / (end - start)) * plot
+  const byId = new Map(runs.map((run) => [run.id, run]))
+  const handlerOf = new Map<number, string | null>()
+  for (const { run } of ordered) handlerOf.set(run.id, run.handler ?? handlerOf.get(run.parentTaskRunId ?? -1) ?? null)
   const rows = timed.map(({ run, depth, segments }, index) => ({
     run,
     depth,
+    handler: handlerOf.get(run.id) ?? null,
+    opensHandler: depth === 0 && !!run.handler && timed[index - 1]?.run.handler !== run.handler,
     y: axisHeight + index * rowHeight,
-    label: rowLabel(run),
+    label: rowLabel(run, (id) => byId.get(id)?.taskId),
     segments: segments.map((segment) => {
       const x = xOf(segment.start)
       const right = Math.min(xOf(segment.end), left + plot)

@@ -1,11 +1,14 @@
 /** @module How a status is shown: a word, a glyph and a colour class, never the colour alone (pure). */
+import { FINAL_EXECUTION } from '../../core/transitions'
+import type { ExecutionStatus, TaskRunStatus } from '../../domain/types'
 
-export const FINAL_STATUSES: readonly string[] = ['completed', 'warning', 'failed', 'killed']
+/** An execution that ended (core/transitions.ts). */
+export const isFinal = (status: string): boolean => (FINAL_EXECUTION as ReadonlySet<string>).has(status)
 
-export const isFinal = (status: string): boolean => FINAL_STATUSES.includes(status)
-
-const GLYPHS: Record<string, string> = {
+/** Every status of an execution and of a task run has one (the type fails to compile without). */
+const GLYPHS: Record<ExecutionStatus | TaskRunStatus | 'backoff', string> = {
   pending: '○',
+  queued: '◌',
   running: '▶',
   delayed: '◷',
   waiting: '◔',
@@ -20,10 +23,10 @@ const GLYPHS: Record<string, string> = {
 }
 
 /** A glyph that tells the status apart without colour (from blocks common fonts have: no emoji). */
-export const glyphOf = (status: string): string => GLYPHS[status] ?? '•'
+export const glyphOf = (status: string): string => (GLYPHS as Record<string, string>)[status] ?? '•'
 
 /** The CSS class that colours a status (`st-failed`). */
-export const statusClass = (status: string): string => `st-${GLYPHS[status] ? status : 'unknown'}`
+export const statusClass = (status: string): string => `st-${Object.hasOwn(GLYPHS, status) ? status : 'unknown'}`
 
 /** "✘ failed": what every badge, node and bar says. */
 export const statusText = (status: string): string => `${glyphOf(status)} ${status}`

@@ -60,7 +60,9 @@ export function TopologySvg({ layout, label }: { layout: TopologyLayout; label: 
           <Box box={box} />
         ))}
       {layout.lanes.map((lane) => (
-        <g class={`lane${lane.skipped ? ' lane-skipped' : ''}`}>
+        <g
+          class={`lane${lane.skipped ? ' lane-skipped' : ''}${lane.handler ? ` lane-handler lane-${lane.handler}` : ''}`}
+        >
           <rect x={lane.x - 4} y={lane.y} width={lane.width + 8} height={lane.height + 4} rx="4" />
           <text x={lane.x} y={lane.y + 13} class="lane-label">
             {lane.skipped ? `${lane.label} — skipped` : lane.label}

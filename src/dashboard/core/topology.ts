@@ -1,7 +1,9 @@
 /**
  * @module The topology's geometry (pure): a flow's task tree as nested boxes — sequences top to
  * bottom, a container's lanes (branches, cases, foreach body) side by side inside it — with arrows
- * between consecutive tasks and every node's status from its task runs.
+ * between consecutive tasks and every node's status from its task runs. Handlers are lanes too: a
+ * container's `errors` and `finally` beside its branches, a task's `compensate` inside it as its
+ * undo, and the flow's own `errors` and `finally` below its tasks, unconnected.
  */
 import { dominantStatus } from './totals'
 
@@ -36,6 +38,8 @@ export interface TopoLane {
   width: number
   height: number
   skipped: boolean
+  /** A handler lane: `errors`, `finally` or `compensate`; null for a branch. */
+  handler: string | null
 }
 
 export interface TopoEdge {
@@ -61,8 +65,24 @@ const HEADER = 40
 const LANE_LABEL = 18
 const LANE_GAP = 14
 
+/** The lanes that hold handlers, with what they are called. */
+const HANDLER_LABELS: Record<string, string> = {
+  errors: 'on errors',
+  finally: 'finally',
+  compensate: '↶ undo (compensate)',
+}
+
+/** The handler lists of a task (or of a flow), by key, as drawn beside its branches. */
+export function handlerLanes(task: Record<string, unknown>): Record<string, TopoTask[]> {
+  return Object.fromEntries(
+    Object.keys(HANDLER_LABELS).flatMap((key) => (Array.isArray(task[key]) ? [[key, task[key] as TopoTask[]]] : [])),
+  )
+}
+
 /** What a lane key means to a person. */
 export function laneLabel(type: string, key: string): string {
+  const handler = HANDLER_LABELS[key]
+  if (handler) return handler
   if (key === '*') return 'each item'
   if (type === 'parallel') return `branch ${Number(key) + 1}`
   if (key.startsWith('case:')) return `case ${key.slice(5)}`
@@ -105,6 +125,8 @@ export function layoutTopology(
   tasks: readonly TopoTask[],
   lanesOf: LanesOf,
   counts: ReadonlyMap<string, ReadonlyMap<string, number>> | null,
+  /** The flow's own `errors` and `finally`. */
+  flowHandlers: Record<string, TopoTask[]> = {},
 ): TopologyLayout {
   const layout: TopologyLayout = { boxes: [], lanes: [], edges: [], width: 0, height: 0 }
   const root = measureList(tasks, lanesOf)
@@ -143,13 +165,32 @@ export function layoutTopology(
         width: lane.width,
         height: LANE_LABEL + lane.height,
         skipped: laneCounts.length > 0 && laneCounts.every((c) => c !== undefined && dominantStatus(c) === 'skipped'),
+        handler: HANDLER_LABELS[lane.key] ? lane.key : null,
       })
       placeList(lane.items, left, laneTop + LANE_LABEL, lane.width)
       left += lane.width + LANE_GAP
     }
   }
   placeList(root.items, PAD, PAD, root.width)
-  layout.width = root.width + 2 * PAD
-  layout.height = root.height + 2 * PAD
+  let bottom = PAD + root.height
+  let width = root.width
+  for (const [key, list] of Object.entries(flowHandlers)) {
+    const measured = measureList(list, lanesOf)
+    bottom += GAP
+    layout.lanes.push({
+      label: `${laneLabel('flow', key)} (the flow's)`,
+      x: PAD,
+      y: bottom,
+      width: measured.width,
+      height: LANE_LABEL + measured.height,
+      skipped: false,
+      handler: key,
+    })
+    placeList(measured.items, PAD, bottom + LANE_LABEL, measured.width)
+    bottom += LANE_LABEL + measured.height
+    width = Math.max(width, measured.width)
+  }
+  layout.width = width + 2 * PAD
+  layout.height = bottom + PAD
   return layout
 }

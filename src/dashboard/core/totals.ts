@@ -1,4 +1,5 @@
 /** @module Task run totals (counts by task and status) turned into what the pages show (pure). */
+import type { TaskRunStatus } from '../../domain/types'
 import { msOf } from './time'
 
 /** A row of `GET /api/executions/:id/task-runs/totals`. */
@@ -46,7 +47,17 @@ export function countsByTask(totals: readonly RunTotal[]): Map<string, Map<strin
 }
 
 /** Which status a group of runs is shown as: trouble first, then work in progress, then how it ended. */
-const PRECEDENCE = ['failed', 'killed', 'running', 'delayed', 'waiting', 'pending', 'warning', 'completed', 'skipped']
+export const PRECEDENCE: readonly TaskRunStatus[] = [
+  'failed',
+  'killed',
+  'running',
+  'delayed',
+  'waiting',
+  'pending',
+  'warning',
+  'completed',
+  'skipped',
+]
 
 export function dominantStatus(counts: ReadonlyMap<string, number> | undefined): string {
   if (!counts || counts.size === 0) return 'pending'

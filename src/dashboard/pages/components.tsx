@@ -59,6 +59,17 @@ export const Badge = ({ status }: { status: string }) => (
   </span>
 )
 
+/** An execution's labels as chips, each a link to the executions that carry it too. */
+export const LabelChips = ({ labels }: { labels: Record<string, string> }) => (
+  <span class="chips">
+    {Object.entries(labels).map(([key, value]) => (
+      <a class="chip" href={`/?${new URLSearchParams({ label: `${key}:${value}` })}`} data-label={key}>
+        {key}: {value}
+      </a>
+    ))}
+  </span>
+)
+
 /** Longest JSON text shown inline. */
 export const JSON_LIMIT = 16_384
 

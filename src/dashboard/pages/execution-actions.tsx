@@ -1,5 +1,5 @@
 /** @module The operations the API accepts in the execution's status, as forms (sent by the page script, or plainly). */
-import type { ExecutionView, RevisionView } from '../api-types'
+import type { ExecutionView } from '../api-types'
 import { type Operation, operationsFor } from '../core/actions'
 import { ApiForm, Select } from './components'
 
@@ -89,4 +89,4 @@ function ReplayForm({ execution, replay }: { execution: ExecutionView; replay: R
   )
 }
 
-export const revisionsOf = (items: readonly RevisionView[]) => items.map((item) => item.revision)
+export const revisionsOf = (items: readonly { revision: number }[]) => items.map((item) => item.revision)

@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx'
 import type { ExecutionView } from '../api-types'
 import { formatDuration, formatMetric, formatTime } from '../core/time'
-import { Badge, Json } from './components'
+import { Badge, Json, LabelChips } from './components'
 
 export function Facts({ execution }: { execution: ExecutionView }) {
   return (
@@ -37,26 +37,32 @@ export function Facts({ execution }: { execution: ExecutionView }) {
         ) : null}
         <dt>Task runs</dt>
         <dd>{execution.taskRunCount.toLocaleString('en-US')}</dd>
-        {execution.replayOf ? (
+        <Related term="Replay of" id={execution.replayOf} />
+        {Object.keys(execution.labels).length > 0 ? (
           <>
-            <dt>Replay of</dt>
+            <dt>Labels</dt>
             <dd>
-              <a href={`/executions/${execution.replayOf}`}>{execution.replayOf}</a>
+              <LabelChips labels={execution.labels} />
             </dd>
           </>
         ) : null}
-        {execution.parentExecutionId ? (
-          <>
-            <dt>Parent</dt>
-            <dd>
-              <a href={`/executions/${execution.parentExecutionId}`}>{execution.parentExecutionId}</a>
-            </dd>
-          </>
-        ) : null}
+        <Related term="Reacts to" id={execution.reactsTo} />
+        <Related term="Parent" id={execution.parentExecutionId} />
       </dl>
     </div>
   )
 }
+
+/** Another execution this one names (a replayed one, the one it reacts to, its parent), if any. */
+const Related = ({ term, id }: { term: string; id: string | null }) =>
+  id ? (
+    <>
+      <dt>{term}</dt>
+      <dd>
+        <a href={`/executions/${id}`}>{id}</a>
+      </dd>
+    </>
+  ) : null
 
 const JsonCard = ({ name, value, children }: { name: string; value: unknown; children?: Child }) => (
   <section aria-label={name}>
@@ -78,6 +84,17 @@ export function InputOutput({ execution }: { execution: ExecutionView }) {
             <strong>{error.type}</strong>
             {error.taskId ? ` in ${error.taskId}` : ''}
             {error.attempt ? ` (attempt ${error.attempt})` : ''}: {error.message}
+            {error.compensation ? (
+              <div>
+                Compensations: {error.compensation.ran} ran, {error.compensation.completed} completed,{' '}
+                {error.compensation.failed} failed
+              </div>
+            ) : null}
+            {error.handlerFailures?.map((failure) => (
+              <div>
+                Also failed, in a handler: <strong>{failure.type}</strong> in {failure.taskId}: {failure.message}
+              </div>
+            ))}
           </div>
         ) : null}
       </JsonCard>

@@ -1,19 +1,10 @@
 /** @module `/executions/:id`: everything about one execution, read from the API, live while it runs. */
-import {
-  type ApiProblem,
-  isProblem,
-  type ExecutionView,
-  type FlowView,
-  type LogPage,
-  type Page,
-  type RevisionView,
-  type TaskRunView,
-  type Totals,
-} from '../api-types'
-import type { Api } from '../api-client'
+import { type ApiProblem, isProblem, defined, type ExecutionView, type FlowView, type TaskRunView } from '../api-types'
+import { type Api, read } from '../api-client'
 import { isFinal } from '../core/status'
 import { msOf } from '../core/time'
 import { countsByTask, summariseRuns, totalsOf } from '../core/totals'
+import { LogLevel } from '../../domain/log'
 import { walkTasks } from '../../flow/schema'
 import type { View } from '../view'
 import { Problem } from './components'
@@ -26,12 +17,20 @@ import { Topology } from './topology-section'
 
 const LOG_PAGE = 100
 
+/** What an execution of no flow (an ad-hoc run) has in place of its revision. */
+const NO_FLOW = {
+  ok: false,
+  problem: { status: 404, code: 'not_found', message: 'an ad-hoc run has no flow' },
+} as const
+
 /** The task runs of the page asked for: the detail's first ones, or a page after `after`. */
 async function runsPage(api: Api, execution: ExecutionView, after: number): Promise<RunsPage | ApiProblem> {
   let runs: TaskRunView[] = execution.taskRuns.slice(0, RUNS_PAGE)
   if (after > 0) {
-    const page = await api.get<Page<TaskRunView>>(
-      `/api/executions/${execution.id}/task-runs?cursor=${after}&limit=${RUNS_PAGE}`,
+    const page = await read(
+      api.client.GET('/api/executions/{id}/task-runs', {
+        params: { path: { id: execution.id }, query: { cursor: after, limit: RUNS_PAGE } },
+      }),
     )
     if (!page.ok) return page.problem
     runs = page.data.items
@@ -39,7 +38,11 @@ async function runsPage(api: Api, execution: ExecutionView, after: number): Prom
   const lastId = runs.at(-1)?.id ?? after
   let rest = null
   if (execution.taskRunCount > runs.length) {
-    const totals = await api.get<Totals>(`/api/executions/${execution.id}/task-runs/totals?after=${lastId}`)
+    const totals = await read(
+      api.client.GET('/api/executions/{id}/task-runs/totals', {
+        params: { path: { id: execution.id }, query: { after: lastId } },
+      }),
+    )
     if (!totals.ok) return totals.problem
     rest = summariseRuns(totals.data.items)
   }
@@ -49,7 +52,8 @@ async function runsPage(api: Api, execution: ExecutionView, after: number): Prom
 /** The task ids of a definition, depth first. */
 function taskIdsOf(definition: FlowView['definition'] | null): string[] {
   const ids: string[] = []
-  if (definition) walkTasks(definition.tasks, [], (task) => ids.push(task.id))
+  for (const list of definition ? [definition.tasks, definition.errors ?? [], definition.finally ?? []] : [])
+    walkTasks(list, [], (task) => ids.push(task.id))
   return ids
 }
 
@@ -59,7 +63,7 @@ export async function executionPage(
   query: Record<string, string>,
   now: number,
 ): Promise<View | ApiProblem> {
-  const detail = await api.get<ExecutionView>(`/api/executions/${encodeURIComponent(id)}`)
+  const detail = await read(api.client.GET('/api/executions/{id}', { params: { path: { id } } }))
   if (!detail.ok) return detail.problem
   const execution = detail.data
   const filter: LogFilter = {
@@ -67,23 +71,36 @@ export async function executionPage(
     level: query['logLevel'] ?? '',
     cursor: query['logCursor'] ?? '',
   }
-  const logQuery = new URLSearchParams({ limit: String(LOG_PAGE) })
-  if (filter.taskId) logQuery.set('taskId', filter.taskId)
-  if (filter.level) logQuery.set('level', filter.level)
-  if (filter.cursor) logQuery.set('cursor', filter.cursor)
+  const level = LogLevel.safeParse(filter.level)
+  const logQuery = {
+    limit: LOG_PAGE,
+    ...(filter.taskId ? { taskId: filter.taskId } : {}),
+    ...(level.success ? { level: level.data } : {}),
+    ...(filter.cursor ? { cursor: Number(filter.cursor) } : {}),
+  }
+  const flowId = execution.flowId
   const after = Math.max(0, Number.parseInt(query['runs'] ?? '0', 10) || 0)
   const [page, totals, revision, logs, revisions] = await Promise.all([
     runsPage(api, execution, after),
     // every run is in the detail when there are few: no need to ask for their totals
     execution.taskRunCount <= execution.taskRuns.length
       ? { ok: true as const, data: { items: totalsOf(execution.taskRuns) } }
-      : api.get<Totals>(`/api/executions/${execution.id}/task-runs/totals`),
-    api.get<RevisionView>(`/api/flows/${execution.flowId}/revisions/${execution.revision}`),
-    api.get<LogPage>(`/api/executions/${execution.id}/logs?${logQuery}`),
-    isFinal(execution.status) ? api.get<Page<RevisionView>>(`/api/flows/${execution.flowId}/revisions`) : null,
+      : read(api.client.GET('/api/executions/{id}/task-runs/totals', { params: { path: { id: execution.id } } })),
+    // an ad-hoc run has no flow: no revision to show, none to replay under
+    flowId === null || execution.revision === null
+      ? NO_FLOW
+      : read(
+          api.client.GET('/api/flows/{id}/revisions/{revision}', {
+            params: { path: { id: flowId, revision: execution.revision } },
+          }),
+        ),
+    read(api.client.GET('/api/executions/{id}/logs', { params: { path: { id: execution.id }, query: logQuery } })),
+    isFinal(execution.status) && flowId !== null
+      ? read(api.client.GET('/api/flows/{id}/revisions', { params: { path: { id: flowId } } }))
+      : null,
   ])
   if (isProblem(page)) return page
-  const definition = revision.ok ? revision.data.definition : null
+  const definition = revision.ok ? defined(revision.data).definition : null
   const taskIds = taskIdsOf(definition)
   const numbers = revisions?.ok ? revisionsOf(revisions.data.items) : null
   const replay: ReplayChoices | null = numbers && { taskIds, revisions: numbers, latest: numbers[0] ?? null }
@@ -99,7 +116,7 @@ export async function executionPage(
     gantt: <Gantt page={page} frame={frame} executionId={execution.id} />,
     topology: definition ? (
       <Topology
-        tasks={definition.tasks}
+        definition={definition}
         counts={totals.ok ? countsByTask(totals.data.items) : new Map()}
         label={`Topology of ${execution.flowId} revision ${execution.revision}`}
       />

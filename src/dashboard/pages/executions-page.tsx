@@ -1,13 +1,14 @@
 /** @module `/`: the executions list from the API (filters, cursor pages), with the per-minute chart above it. */
-import type { ApiProblem, ExecutionItem, FlowView, Page } from '../api-types'
-import type { Api } from '../api-client'
-import { binCounts, type BinCount, type ChartRange, layoutChart, RANGES as CHART_RANGES } from '../core/chart'
+import type { ApiProblem, ExecutionItem } from '../api-types'
+import type { ExecutionListQuery } from '../../client/types'
+import { type Api, read } from '../api-client'
+import { binCounts, type ChartRange, layoutChart, RANGES as CHART_RANGES } from '../core/chart'
 import { ChartSvg } from '../core/chart-svg'
 import { isFinal } from '../core/status'
 import { formatDuration, formatTime } from '../core/time'
 import type { View } from '../view'
 import { ExecutionStatus } from '../../domain/types'
-import { Badge, Problem, Select, ShortId } from './components'
+import { Badge, LabelChips, Problem, Select, ShortId } from './components'
 import { Region } from './region'
 
 /** Time ranges offered, as `since` = now minus this. */
@@ -22,6 +23,8 @@ export const RANGES: Record<string, number> = {
 export interface ListFilter {
   flowId: string
   status: string
+  /** `key:value` filters separated by spaces: executions carrying every one. */
+  label: string
   range: string
   since: string
   until: string
@@ -33,6 +36,7 @@ export function filterOf(query: Record<string, string>): ListFilter {
   return {
     flowId: query['flowId'] ?? '',
     status: query['status'] ?? '',
+    label: query['label'] ?? '',
     range: query['range'] ?? '',
     since: query['since'] ?? '',
     until: query['until'] ?? '',
@@ -45,17 +49,21 @@ export function filterOf(query: Record<string, string>): ListFilter {
 const asIso = (value: string) =>
   /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(value) ? `${value.length === 16 ? `${value}:00` : value}Z` : value
 
-/** The API query of a filter. */
-export function apiQuery(filter: ListFilter, now: number): URLSearchParams {
-  const query = new URLSearchParams({ limit: '25' })
-  if (filter.flowId) query.set('flowId', filter.flowId)
-  if (filter.status) query.set('status', filter.status)
+/** The API query of a filter (a status that is none is no filter). */
+export function apiQuery(filter: ListFilter, now: number): ExecutionListQuery {
+  const status = ExecutionStatus.safeParse(filter.status)
+  const labels = filter.label.split(/\s+/).filter(Boolean)
   const range = RANGES[filter.range]
-  if (range !== undefined) query.set('since', new Date(now - range).toISOString())
-  else if (filter.since) query.set('since', asIso(filter.since))
-  if (filter.until) query.set('until', asIso(filter.until))
-  if (filter.cursor) query.set('cursor', filter.cursor)
-  return query
+  const since = range !== undefined ? new Date(now - range).toISOString() : filter.since && asIso(filter.since)
+  return {
+    limit: 25,
+    ...(filter.flowId ? { flowId: filter.flowId } : {}),
+    ...(status.success ? { status: status.data } : {}),
+    ...(labels.length > 0 ? { label: labels } : {}),
+    ...(since ? { since } : {}),
+    ...(filter.until ? { until: asIso(filter.until) } : {}),
+    ...(filter.cursor ? { cursor: filter.cursor } : {}),
+  }
 }
 
 /** The page's own URL for a filter (links keep the filters). */
@@ -68,7 +76,7 @@ export function pageUrl(filter: ListFilter, patch: Partial<ListFilter> = {}): st
   return text ? `/?${text}` : '/'
 }
 
-function Filters({ filter, flows }: { filter: ListFilter; flows: FlowView[] }) {
+function Filters({ filter, flows }: { filter: ListFilter; flows: readonly { id: string }[] }) {
   return (
     <form class="filters" method="get" action="/" aria-label="Filter executions">
       <Select
@@ -85,6 +93,10 @@ function Filters({ filter, flows }: { filter: ListFilter; flows: FlowView[] }) {
         selected={filter.status}
         blank="any status"
       />
+      <label>
+        Labels
+        <input type="text" name="label" value={filter.label} placeholder="key:value key:value" />
+      </label>
       <Select
         label="Created in"
         name="range"
@@ -122,6 +134,7 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
             <th>Created (UTC)</th>
             <th class="num">Duration</th>
             <th class="hide-narrow">Error</th>
+            <th class="hide-narrow">Labels</th>
           </tr>
         </thead>
         <tbody>
@@ -146,6 +159,9 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
               <td class="hide-narrow">
                 {item.error ? `${item.error.type}${item.error.taskId ? ` in ${item.error.taskId}` : ''}` : ''}
               </td>
+              <td class="hide-narrow">
+                <LabelChips labels={item.labels} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -154,20 +170,16 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
   )
 }
 
-export async function executionsPage(
-  api: Api,
-  query: Record<string, string>,
-  now: number,
-  counts: (since: number, binMs: number) => Promise<BinCount[]>,
-): Promise<View> {
+export async function executionsPage(api: Api, query: Record<string, string>, now: number): Promise<View> {
   const filter = filterOf(query)
-  const [list, flows] = await Promise.all([
-    api.get<Page<ExecutionItem>>(`/api/executions?${apiQuery(filter, now)}`),
-    api.get<Page<FlowView>>('/api/flows?limit=100'),
+  const { binMs, bins } = CHART_RANGES[filter.chart]
+  const since = new Date((Math.floor(now / binMs) - bins + 1) * binMs).toISOString()
+  const [list, flows, counts] = await Promise.all([
+    read(api.client.GET('/api/executions', { params: { query: apiQuery(filter, now) } })),
+    read(api.client.GET('/api/flows', { params: { query: { limit: 100 } } })),
+    read(api.client.GET('/api/executions/counts', { params: { query: { since, binMs } } })),
   ])
-  const bins = CHART_RANGES[filter.chart]
-  const since = (Math.floor(now / bins.binMs) - bins.bins + 1) * bins.binMs
-  const chart = layoutChart(binCounts(await counts(since, bins.binMs), filter.chart, now))
+  const chart = layoutChart(binCounts(counts.ok ? counts.data.items : [], filter.chart, now))
   const items = list.ok ? list.data.items : []
   const live = items.some((item) => !isFinal(item.status))
   const problem: ApiProblem | null = list.ok ? null : list.problem

@@ -1,7 +1,7 @@
 /** @module `/flows/:id`: a flow's definition (YAML and JSON), topology, revisions with a diff, recent executions, and its operations. */
 import { stringify } from 'yaml'
-import type { ApiProblem, ExecutionItem, FlowView, Page, RevisionView } from '../api-types'
-import type { Api } from '../api-client'
+import { type ApiProblem, defined, type FlowView, type RevisionView } from '../api-types'
+import { type Api, read } from '../api-client'
 import { diffLines } from '../core/diff'
 import { formatTime } from '../core/time'
 import type { View } from '../view'
@@ -67,13 +67,14 @@ export async function flowPage(
   query: Record<string, string>,
   origin: string,
 ): Promise<View | ApiProblem> {
-  const flow = await api.get<FlowView>(`/api/flows/${encodeURIComponent(id)}`)
-  if (!flow.ok) return flow.problem
+  const answer = await read(api.client.GET('/api/flows/{id}', { params: { path: { id } } }))
+  if (!answer.ok) return answer.problem
+  const flow = { ...answer, data: defined(answer.data) }
   const [revisions, executions] = await Promise.all([
-    api.get<Page<RevisionView>>(`/api/flows/${flow.data.id}/revisions`),
-    api.get<Page<ExecutionItem>>(`/api/executions?flowId=${flow.data.id}&limit=20`),
+    read(api.client.GET('/api/flows/{id}/revisions', { params: { path: { id: flow.data.id } } })),
+    read(api.client.GET('/api/executions', { params: { query: { flowId: flow.data.id, limit: 20 } } })),
   ])
-  const all = revisions.ok ? revisions.data.items : []
+  const all = revisions.ok ? revisions.data.items.map(defined) : []
   const latest = flow.data.revision
   const shown = all.find((revision) => String(revision.revision) === query['revision']) ?? all[0]
   const to = Number(query['to'] ?? latest)
@@ -117,7 +118,7 @@ export async function flowPage(
           </details>
           <h3>Topology</h3>
           <Topology
-            tasks={shown.definition.tasks}
+            definition={shown.definition}
             counts={null}
             label={`Topology of ${flow.data.id} revision ${shown.revision}`}
           />

@@ -1,6 +1,6 @@
 /** @module `/flows`: every flow with its latest revision, webhook, mode, next scheduled fire and last execution. */
-import type { ExecutionItem, FlowView, Page } from '../api-types'
-import type { Api } from '../api-client'
+import { defined, type FlowView } from '../api-types'
+import { type Api, read } from '../api-client'
 import { formatTime } from '../core/time'
 import type { View } from '../view'
 import { Badge, Problem } from './components'
@@ -13,13 +13,13 @@ export function webhookMethods(flow: FlowView): string[] {
 
 export async function flowsPage(api: Api, query: Record<string, string>, origin: string): Promise<View> {
   const cursor = query['cursor'] ?? ''
-  const list = await api.get<Page<FlowView>>(
-    `/api/flows?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  const list = await read(
+    api.client.GET('/api/flows', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } }),
   )
-  const flows = list.ok ? list.data.items : []
+  const flows = list.ok ? list.data.items.map(defined) : []
   const last = await Promise.all(
     flows.map(async (flow) => {
-      const page = await api.get<Page<ExecutionItem>>(`/api/executions?flowId=${flow.id}&limit=1`)
+      const page = await read(api.client.GET('/api/executions', { params: { query: { flowId: flow.id, limit: 1 } } }))
       return page.ok ? (page.data.items[0] ?? null) : null
     }),
   )

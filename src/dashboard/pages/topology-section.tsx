@@ -1,11 +1,15 @@
 /** @module The topology of a revision, its nodes coloured and labelled by their task runs. */
 import { actionOf } from '../../actions/index'
 import type { TaskShape } from '../../actions/define'
-import { layoutTopology, type TopoTask } from '../core/topology'
+import { handlerLanes, layoutTopology, type TopoTask } from '../core/topology'
 import { TopologySvg } from '../core/topology-svg'
 
-/** A container's lanes, from the action registry (the same lanes the engine runs). */
+/** A container's lanes, from the action registry (the same lanes the engine runs), then its handlers. */
 export function lanesOf(task: TopoTask): Record<string, TopoTask[]> {
+  return { ...actionLanes(task), ...handlerLanes(task) }
+}
+
+function actionLanes(task: TopoTask): Record<string, TopoTask[]> {
   try {
     return actionOf(task.type).lanes(task as never) as Record<string, TaskShape[]>
   } catch {
@@ -15,15 +19,16 @@ export function lanesOf(task: TopoTask): Record<string, TopoTask[]> {
 }
 
 export function Topology({
-  tasks,
+  definition,
   counts,
   label,
 }: {
-  tasks: readonly TopoTask[]
+  /** The flow's definition: its tasks, and its own errors and finally. */
+  definition: { tasks: readonly TopoTask[]; errors?: TopoTask[] | undefined; finally?: TopoTask[] | undefined }
   counts: ReadonlyMap<string, ReadonlyMap<string, number>> | null
   label: string
 }) {
-  const layout = layoutTopology(tasks, lanesOf, counts)
+  const layout = layoutTopology(definition.tasks, lanesOf, counts, handlerLanes(definition))
   return (
     <div class="scroll">
       <TopologySvg layout={layout} label={label} />

@@ -90,14 +90,20 @@ export async function putFlow(
             and ${flowRevisions.revision} = ${latest} and ${flowRevisions.hash} = ${hash})`,
     )
     .returning({ revision: flowRevisions.revision })
-  // columns in the table's order: id, latest_revision, enabled, created_at, updated_at, next_scheduled_at
+  const watches = watchesExecutions(definition) ? 1 : 0
+  // columns in the table's order: id, latest_revision, enabled, created_at, updated_at, next_scheduled_at, watches_executions
   const writeFlow = database
     .insert(flows)
     // `where true` keeps SQLite from reading `on conflict` as a join constraint of the select
-    .select(sql`select ${id}, ${latest}, 1, ${now}, ${now}, null where true`)
+    .select(sql`select ${id}, ${latest}, 1, ${now}, ${now}, null, ${watches} where true`)
     .onConflictDoUpdate({
       target: flows.id,
-      set: { latestRevision: sql`excluded.latest_revision`, enabled: true, updatedAt: now },
+      set: {
+        latestRevision: sql`excluded.latest_revision`,
+        enabled: true,
+        updatedAt: now,
+        watchesExecutions: sql`excluded.watches_executions`,
+      },
       // identical content on an enabled flow changes nothing, not even updated_at
       setWhere: sql`${flows.latestRevision} <> excluded.latest_revision or not ${flows.enabled}`,
     })
@@ -112,6 +118,10 @@ export async function putFlow(
   const flow = stored(after[0]) as StoredFlow
   return { flow, previous, created: !previous, changed: inserted.length > 0 }
 }
+
+/** Whether a definition has an `execution` trigger. */
+export const watchesExecutions = (definition: FlowDefinition): boolean =>
+  definition.triggers?.some((trigger) => trigger.type === 'execution') ?? false
 
 /** Disables a flow (its history stays); false when there is no such flow. */
 export async function disableFlow(d1: D1Database, id: string, now: number): Promise<boolean> {

@@ -1,8 +1,9 @@
 /**
  * @module The index written in batches: the messages the execution objects send through the index
  * queue, and the few statements that apply a whole batch of them to D1 — one upsert for every
- * summary (the batch travels as one JSON parameter: D1 binds at most 100 per statement), and, when
- * the batch deletes, the tombstones and deletions that come before it, all in one transaction.
+ * summary (the batch travels as one JSON parameter: D1 binds at most 100 per statement), one for
+ * the label rows of the labelled ones, and, when the batch deletes, the tombstones and deletions
+ * that come before them, all in one transaction.
  */
 import { getTableColumns } from 'drizzle-orm'
 import { type ExecutionSummary, executions } from './schema'
@@ -49,21 +50,24 @@ export function latestPerExecution(messages: readonly IndexMessage[]): {
   return { upserts, deletes: [...deletes.values()] }
 }
 
-const columns = Object.entries(getTableColumns(executions)).map(([key, column]) => ({ key, name: column.name }))
+/** The columns a summary fills (`indexed_at` is the index's own: the time of the write, ?2). */
+const columns = Object.entries(getTableColumns(executions))
+  .filter(([key]) => key !== 'indexedAt')
+  .map(([key, column]) => ({ key, name: column.name }))
 
 /**
  * Inserts or updates every summary of the JSON array bound to it, unless D1 holds a newer one or a
  * tombstone of that incarnation (SQLite wants the `WHERE` of an `INSERT … SELECT` before `ON CONFLICT`).
  */
-const UPSERT = `INSERT INTO executions (${columns.map((column) => column.name).join(', ')})
-SELECT ${columns.map((column) => `json_extract(each.value, '$.${column.key}')`).join(', ')}
+const UPSERT = `INSERT INTO executions (${columns.map((column) => column.name).join(', ')}, indexed_at)
+SELECT ${columns.map((column) => `json_extract(each.value, '$.${column.key}')`).join(', ')}, ?2
 FROM json_each(?1) AS each
 WHERE NOT EXISTS (SELECT 1 FROM execution_tombstones AS dead
   WHERE dead.id = json_extract(each.value, '$.id') AND dead.created_at >= json_extract(each.value, '$.createdAt'))
 ON CONFLICT (id) DO UPDATE SET ${columns
   .filter((column) => column.key !== 'id')
   .map((column) => `${column.name} = excluded.${column.name}`)
-  .join(', ')}
+  .join(', ')}, indexed_at = excluded.indexed_at
 WHERE excluded.created_at > executions.created_at
   OR (excluded.created_at = executions.created_at AND excluded.version > executions.version)`
 
@@ -75,11 +79,29 @@ const DELETE_ROWS = `DELETE FROM executions
 WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))
   AND created_at <= (SELECT dead.created_at FROM execution_tombstones AS dead WHERE dead.id = executions.id)`
 
+/** The label rows of the deleted executions, unless a newer incarnation of the id is indexed. */
+const DELETE_LABELS = `DELETE FROM execution_labels
+WHERE execution_id IN (SELECT json_extract(value, '$.id') FROM json_each(?1))
+  AND NOT EXISTS (SELECT 1 FROM executions WHERE executions.id = execution_labels.execution_id)`
+
+/**
+ * The label rows of the executions bound, from the summaries the upsert kept (an older one that
+ * came late changes nothing). Labels are only added or changed while an execution runs, and its
+ * deletion removes its rows: nothing else can leave a stale one. An unchanged row is not written.
+ */
+const UPSERT_LABELS = `INSERT INTO execution_labels (execution_id, key, value, created_at)
+SELECT indexed.id, label.key, label.value, indexed.created_at
+FROM executions AS indexed, json_each(indexed.labels) AS label
+WHERE indexed.id IN (SELECT value FROM json_each(?1))
+ON CONFLICT (execution_id, key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at
+WHERE value <> excluded.value OR created_at <> excluded.created_at`
+
 const PRUNE_TOMBSTONES = 'DELETE FROM execution_tombstones WHERE deleted_at < ?1'
 
 /**
  * Applies a batch of index messages; resolves with the number of statements it ran (one for a batch
- * of summaries, four when it also deletes), or rejects with D1's error: nothing of it was written.
+ * of summaries, one more when some carry labels, four more when it deletes), or rejects with D1's
+ * error: nothing of it was written.
  */
 export async function applyIndexBatch(d1: D1Database, messages: readonly IndexMessage[], now: number): Promise<number> {
   const { upserts, deletes } = latestPerExecution(messages)
@@ -89,10 +111,13 @@ export async function applyIndexBatch(d1: D1Database, messages: readonly IndexMe
     statements.push(
       d1.prepare(TOMBSTONES).bind(deleted, now),
       d1.prepare(DELETE_ROWS).bind(deleted),
+      d1.prepare(DELETE_LABELS).bind(deleted),
       d1.prepare(PRUNE_TOMBSTONES).bind(now - TOMBSTONE_MS),
     )
   }
-  if (upserts.length > 0) statements.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts)))
+  if (upserts.length > 0) statements.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts), now))
+  const labelled = upserts.filter((summary) => summary.labels !== null).map((summary) => summary.id)
+  if (labelled.length > 0) statements.push(d1.prepare(UPSERT_LABELS).bind(JSON.stringify(labelled)))
   if (statements.length === 1) await statements[0]?.run()
   else if (statements.length > 1) await d1.batch(statements)
   return statements.length

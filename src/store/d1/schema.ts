@@ -1,16 +1,28 @@
-/** @module The D1 index (Drizzle): flows, their immutable revisions, and execution summaries. */
+/** @module The D1 index (Drizzle): flows, their immutable revisions, execution summaries, and signed-out sessions. */
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
-import type { ExecutionStatus, Mode, Trigger } from '../../domain/types'
+import { ExecutionStatus, type Mode, type Trigger } from '../../domain/types'
+import { FINAL_EXECUTION } from '../../core/transitions'
 
-export const flows = sqliteTable('flows', {
-  id: text('id').primaryKey(),
-  latestRevision: integer('latest_revision').notNull(),
-  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-  nextScheduledAt: integer('next_scheduled_at'),
-})
+export const flows = sqliteTable(
+  'flows',
+  {
+    id: text('id').primaryKey(),
+    latestRevision: integer('latest_revision').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    nextScheduledAt: integer('next_scheduled_at'),
+    /** Its latest revision has an `execution` trigger: the index consumer reads these flows (store/d1/watchers.ts). */
+    watchesExecutions: integer('watches_executions', { mode: 'boolean' }).notNull().default(false),
+  },
+  (table) => [
+    index('flows_watching')
+      .on(table.id)
+      .where(sql`watches_executions = 1`),
+  ],
+)
 
 export const flowRevisions = sqliteTable(
   'flow_revisions',
@@ -23,6 +35,12 @@ export const flowRevisions = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.flowId, table.revision] })],
 )
+
+/** The statuses of an execution that has not ended: the rows the index sweep checks (index-sweep.ts). */
+export const UNSETTLED = ExecutionStatus.options.filter((status) => !FINAL_EXECUTION.has(status))
+
+/** The condition of the partial index the sweep reads, in the very words its query uses. */
+export const UNSETTLED_CONDITION = `status IN (${UNSETTLED.map((status) => `'${status}'`).join(', ')})`
 
 export const executions = sqliteTable(
   'executions',
@@ -44,17 +62,50 @@ export const executions = sqliteTable(
     errorMessage: text('error_message'),
     replayOf: text('replay_of'),
     parentExecutionId: text('parent_execution_id'),
+    /** Its labels (README, Labels); the filter reads `execution_labels`. Null: none. */
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>(),
+    /** The ended execution an `execution` trigger started it for. */
+    reactsTo: text('reacts_to'),
+    /** How many reactions led to it (null: a summary sent before reactions were, read as 0). */
+    reactionDepth: integer('reaction_depth'),
     version: integer('version').notNull(),
+    /**
+     * When the index last wrote this row, or the sweep last checked it against its object
+     * (store/d1/index-sweep.ts): D1's clock, not the object's. Not part of the summary an object sends.
+     */
+    indexedAt: integer('indexed_at').notNull().default(0),
   },
   (table) => [
     index('executions_created').on(table.createdAt, table.id),
     index('executions_flow_created').on(table.flowId, table.createdAt, table.id),
     index('executions_status_created').on(table.status, table.createdAt, table.id),
     index('executions_parent_created').on(table.parentExecutionId, table.createdAt, table.id),
+    // partial: the sweep reads only the unsettled rows, the oldest first (its WHERE must be this one)
+    index('executions_unsettled').on(table.indexedAt).where(sql.raw(UNSETTLED_CONDITION)),
   ],
 )
 
-export type ExecutionSummary = typeof executions.$inferSelect
+/** What an object sends to the index: the row but for the time the index keeps for itself. */
+export type ExecutionSummary = Omit<typeof executions.$inferSelect, 'indexedAt'>
+
+/**
+ * One row per label of an indexed execution, written with its summary (index-batch.ts): a list
+ * filtered by label reads its index — newest first, from the cursor on — instead of scanning.
+ */
+export const executionLabels = sqliteTable(
+  'execution_labels',
+  {
+    executionId: text('execution_id').notNull(),
+    key: text('key').notNull(),
+    value: text('value').notNull(),
+    /** The execution's, so that the index serves the list's order and cursor. */
+    createdAt: integer('created_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.executionId, table.key] }),
+    index('execution_labels_filter').on(table.key, table.value, table.createdAt, table.executionId),
+  ],
+)
 
 /**
  * Executions deleted from the index (retention, DELETE): a summary still on its way through the
@@ -70,4 +121,18 @@ export const executionTombstones = sqliteTable(
     deletedAt: integer('deleted_at').notNull(),
   },
   (table) => [index('execution_tombstones_deleted').on(table.deletedAt)],
+)
+
+/**
+ * Dashboard sessions signed out before they expired (dashboard/auth/session.ts): a copy of the
+ * cookie must open nothing. A row lives until the session would have expired; each sign-out prunes
+ * the ones past it.
+ */
+export const revokedSessions = sqliteTable(
+  'revoked_sessions',
+  {
+    nonce: text('nonce').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('revoked_sessions_expires').on(table.expiresAt)],
 )

@@ -58,6 +58,13 @@ export const execution = sqliteTable('execution', {
   depth: integer('depth').notNull(),
   fingerprint: text('fingerprint'),
   droppedLogs: integer('dropped_logs').notNull(),
+  // added by a migration (ALTER TABLE … ADD): last, where the migration puts them
+  /** The labels it carries (README, Labels). */
+  labels: json<Record<string, string>>('labels').notNull().default({}),
+  /** For an execution an `execution` trigger started: the ended execution it reacts to. */
+  reactsTo: text('reacts_to'),
+  /** How many reactions led to it (0: it reacts to nothing); bounded, so that no chain runs for ever. */
+  reactionDepth: integer('reaction_depth').notNull().default(0),
 })
 
 export const taskRuns = sqliteTable('task_runs', {

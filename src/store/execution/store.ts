@@ -2,7 +2,19 @@
  * @module Reads and writes of the execution object's SQLite storage (Drizzle). The writes every
  * task run makes (its row, its log lines, the execution's state) are prepared once per object.
  */
-import { and, asc, eq, getTableColumns, getTableName, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  eq,
+  getTableColumns,
+  getTableName,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  notInArray,
+  sql,
+} from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
@@ -12,6 +24,7 @@ import { freshSchema } from './fresh-schema'
 const FRESH_SCHEMA = freshSchema(migrations.journal.entries)
 import type { ExecState, RunState } from '../../core/state'
 import { ACTIVE_RUN } from '../../core/transitions'
+import { ERRORS_LANE, FINALLY_LANE } from '../../core/handlers'
 import type { ExecutionStatus, Metric, Mode, TaskRunStatus, Trigger } from '../../domain/types'
 import type { LogLevel } from '../../domain/log'
 import { parseTimerKey, timerKey } from './timer-keys'
@@ -200,7 +213,14 @@ export class ExecutionStore {
     return this.db
       .select({ output: taskRuns.output })
       .from(taskRuns)
-      .where(and(eq(taskRuns.parentId, foreachRunId), eq(taskRuns.position, lastPosition)))
+      .where(
+        and(
+          eq(taskRuns.parentId, foreachRunId),
+          eq(taskRuns.position, lastPosition),
+          // the foreach's own errors and finally are no iteration
+          notInArray(taskRuns.lane, [ERRORS_LANE, FINALLY_LANE]),
+        ),
+      )
       .orderBy(asc(taskRuns.iteration))
       .all()
       .map((row) => row.output)

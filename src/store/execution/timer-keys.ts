@@ -28,7 +28,7 @@ export function timerKey(timer: Timer): string {
 }
 
 export function parseTimerKey(key: string): Timer {
-  const [kind, id] = key.split(':')
+  const [kind = '', id] = key.split(':')
   const runId = Number(id)
   switch (kind) {
     case 'execution':

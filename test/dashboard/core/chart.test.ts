@@ -4,17 +4,19 @@ import { diffLines } from '../../../src/dashboard/core/diff'
 import { operationsFor } from '../../../src/dashboard/core/actions'
 
 const MINUTE = 60_000
+/** The start of minute `n` as the API gives it. */
+const bin = (n: number) => new Date(n * MINUTE).toISOString()
 
 describe('the executions chart', () => {
   it('bins counts by minute over the last hour, non-final statuses together, older bins dropped', () => {
     const now = 1000 * MINUTE + 30_000
     const bins = binCounts(
       [
-        { bin: 1000, status: 'completed', count: 3 },
-        { bin: 1000, status: 'failed', count: 1 },
-        { bin: 999, status: 'running', count: 2 },
-        { bin: 999, status: 'waiting', count: 1 },
-        { bin: 900, status: 'completed', count: 50 },
+        { start: bin(1000), status: 'completed', count: 3 },
+        { start: bin(1000), status: 'failed', count: 1 },
+        { start: bin(999), status: 'running', count: 2 },
+        { start: bin(999), status: 'waiting', count: 1 },
+        { start: bin(900), status: 'completed', count: 50 },
       ],
       'hour',
       now,
@@ -29,9 +31,9 @@ describe('the executions chart', () => {
   it('stacks each bar bottom up in proportion to the busiest bin', () => {
     const bins = binCounts(
       [
-        { bin: 10, status: 'completed', count: 2 },
-        { bin: 10, status: 'failed', count: 2 },
-        { bin: 9, status: 'completed', count: 1 },
+        { start: bin(10), status: 'completed', count: 2 },
+        { start: bin(10), status: 'failed', count: 2 },
+        { start: bin(9), status: 'completed', count: 1 },
       ],
       'hour',
       10 * MINUTE,
@@ -65,5 +67,7 @@ describe('the operations offered', () => {
     expect(operationsFor('paused')).toEqual(['kill', 'resume', 'event'])
     expect(operationsFor('failed')).toEqual(['replay'])
     expect(operationsFor('killing')).toEqual([])
+    // queued waits for a concurrency slot: it can be killed and told events, not paused
+    expect(operationsFor('queued')).toEqual(['kill', 'event'])
   })
 })

@@ -157,3 +157,26 @@ describe('the summary of task runs not drawn', () => {
     expect([summary.from, summary.to]).toEqual([T0 + 50, T0 + 6000])
   })
 })
+
+describe('handlers on the Gantt', () => {
+  it("labels a compensation as the undo of its run and rules off the flow's handlers", () => {
+    const runs = [
+      run(1, { taskId: 'reserve' }),
+      run(2, { taskId: 'ship', status: 'failed', times: [[10, 20, 'failed']] }),
+      run(3, { taskId: 'alert', handler: 'errors', times: [[20, 25]] }),
+      run(4, { taskId: 'release', handler: 'compensate', compensates: 1, times: [[25, 30]] }),
+      run(5, { taskId: 'done', handler: 'finally', times: [[30, 35]] }),
+    ]
+    const layout = layoutGantt(runs, { start: T0, end: T0 + 35, now: T0 + 40 })
+    expect(layout.rows.map((row) => [row.label, row.handler, row.opensHandler])).toEqual([
+      ['reserve', null, false],
+      ['ship', null, false],
+      ['alert (on errors)', 'errors', true],
+      ['release ↶ undo reserve', 'compensate', true],
+      ['done (finally)', 'finally', true],
+    ])
+    const svg = String(GanttSvg({ layout }))
+    expect(svg).toContain('handler handler-compensate')
+    expect(svg.match(/class="handler-rule"/g)).toHaveLength(3)
+  })
+})

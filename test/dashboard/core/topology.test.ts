@@ -110,3 +110,39 @@ describe('the topology layout', () => {
     expect(String(TopologySvg({ layout, label: 'x' }))).toContain('1,998 completed, 2 failed')
   })
 })
+
+describe('handlers on the topology', () => {
+  it("draws a task's compensate inside it as its undo, a container's errors beside its branches, the flow's below", () => {
+    const layout = layoutTopology(
+      [
+        {
+          id: 'reserve',
+          type: 'set',
+          values: {},
+          compensate: [{ id: 'release', type: 'log', message: 'x' }],
+        },
+        {
+          id: 'fan',
+          type: 'parallel',
+          branches: [[{ id: 'a', type: 'set' }]],
+          errors: [{ id: 'fanErrors', type: 'log', message: 'x' }],
+        },
+      ],
+      lanesOf,
+      new Map(),
+      { finally: [{ id: 'done', type: 'log', message: 'x' }] },
+    )
+    expect(contains(box(layout, 'reserve'), box(layout, 'release'))).toBe(true)
+    expect(contains(box(layout, 'fan'), box(layout, 'fanErrors'))).toBe(true)
+    expect(box(layout, 'done').y).toBeGreaterThan(box(layout, 'fan').y + box(layout, 'fan').height)
+    expect(layout.lanes.map((lane) => [lane.label, lane.handler])).toEqual([
+      ['↶ undo (compensate)', 'compensate'],
+      ['branch 1', null],
+      ['on errors', 'errors'],
+      ["finally (the flow's)", 'finally'],
+    ])
+    // the flow's handlers hang below its tasks, with no arrow into them
+    expect(layout.edges).toHaveLength(1)
+    expect(String(TopologySvg({ layout, label: 'x' }))).toContain('lane-handler lane-compensate')
+  })
+})

@@ -68,7 +68,7 @@ describe('applyIndexBatch', () => {
 
   it('deletes with a tombstone: a summary still on its way does not bring the execution back, a new one under its id is indexed', async () => {
     await applyIndexBatch(env.DB, [upsertMessage(summary('gone', 3, 'completed'))], Date.now())
-    expect(await applyIndexBatch(env.DB, [deleteMessage('gone', 1)], Date.now())).toBe(3)
+    expect(await applyIndexBatch(env.DB, [deleteMessage('gone', 1)], Date.now())).toBe(4)
     expect(await row('gone')).toBeNull()
     await applyIndexBatch(env.DB, [upsertMessage(summary('gone', 4, 'completed'))], Date.now())
     expect(await row('gone')).toBeNull()
@@ -84,5 +84,26 @@ describe('applyIndexBatch', () => {
       "SELECT id FROM execution_tombstones WHERE id IN ('ancient', 'recent')",
     ).all<{ id: string }>()
     expect(results.map((each) => each.id)).toEqual(['recent'])
+  })
+
+  it('keeps the label rows of the newest summary, and deletes them with the execution', async () => {
+    const labels = async (id: string) =>
+      (
+        await env.DB.prepare('SELECT key, value FROM execution_labels WHERE execution_id = ? ORDER BY key')
+          .bind(id)
+          .all()
+      ).results
+    const labelled = (version: number, values: Record<string, string>) =>
+      upsertMessage({ ...summary('tagged', version, 'running'), labels: values })
+    expect(await applyIndexBatch(env.DB, [labelled(2, { a: '1' })], Date.now())).toBe(2)
+    await applyIndexBatch(env.DB, [labelled(4, { a: '2', b: 'x' }), labelled(3, { a: '1', c: 'y' })], Date.now())
+    // an older summary that comes late changes nothing
+    await applyIndexBatch(env.DB, [labelled(3, { a: '1', c: 'y' })], Date.now())
+    expect(await labels('tagged')).toEqual([
+      { key: 'a', value: '2' },
+      { key: 'b', value: 'x' },
+    ])
+    await applyIndexBatch(env.DB, [deleteMessage('tagged', 1)], Date.now())
+    expect(await labels('tagged')).toEqual([])
   })
 })

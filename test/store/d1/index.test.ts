@@ -26,10 +26,11 @@ describe('the D1 index', () => {
     const response = await call('GET', '/api/flows')
     expect(response.status).toBe(500)
     expect(await json(response)).toEqual({ error: { code: 'internal', message: 'internal error' } })
-    await env.DB.exec('DROP TABLE d1_migrations')
-    await env.DB.exec('DROP TABLE flow_revisions')
-    await env.DB.exec('DROP TABLE executions')
-    await env.DB.exec('DROP TABLE execution_tombstones')
+    // every table goes, so that the migrations, whichever they are, build the schema again
+    const { results } = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    ).all<{ name: string }>()
+    for (const { name } of results) await env.DB.exec(`DROP TABLE ${name}`)
     await applyD1Migrations(env.DB, env.MIGRATIONS)
   })
 })

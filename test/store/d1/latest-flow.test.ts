@@ -9,6 +9,7 @@ const revision = (id: string, latestRevision: number): StoredFlow => ({
   id,
   latestRevision,
   enabled: true,
+  watchesExecutions: false,
   createdAt: 0,
   updatedAt: 0,
   nextScheduledAt: null,

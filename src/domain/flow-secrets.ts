@@ -4,9 +4,8 @@
  * prefix is how an operator exposes a secret to flows: `API_TOKEN`, a webhook trigger's signing
  * secret or any other binding cannot be reached, whatever name a flow writes.
  */
-import { whereToSet } from '../domain/secret-setting'
-import { secretKey } from '../domain/standard-webhooks'
-import { astNodes } from './ast'
+import { whereToSet } from './secret-setting'
+import { secretKey } from './standard-webhooks'
 
 /** The prefix of the Worker secrets and variables that flows can read. */
 export const SECRET_PREFIX = 'FLOW_SECRET_' as const
@@ -65,17 +64,4 @@ export interface SecretUse {
   path: (string | number)[]
   /** It signs webhooks: its value must be a Standard Webhooks key. */
   signing?: boolean
-}
-
-/** The literal names of the `$secret('NAME')` calls in a parsed JSONata expression. */
-export function secretCalls(ast: unknown): string[] {
-  const names: string[] = []
-  for (const node of astNodes(ast)) {
-    const call = node as { type?: unknown; procedure?: { type?: unknown; value?: unknown }; arguments?: unknown[] }
-    const first = call.arguments?.[0] as { type?: unknown; value?: unknown } | undefined
-    if (call.type === 'function' && call.procedure?.type === 'variable' && call.procedure.value === 'secret') {
-      if (first?.type === 'string') names.push(String(first.value))
-    }
-  }
-  return names
 }

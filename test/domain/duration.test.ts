@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Duration, parseDuration } from '../../src/flow/duration'
+import { Duration, parseDuration } from '../../src/domain/duration'
 
 describe('parseDuration', () => {
   it.each([

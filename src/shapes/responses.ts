@@ -7,6 +7,7 @@ import { z } from '@hono/zod-openapi'
 import {
   AttemptStatus,
   ExecutionError,
+  ExecutionFailure,
   ExecutionInput,
   ExecutionStatus,
   Metric,
@@ -18,7 +19,7 @@ import {
 } from '../domain/types'
 import { LogLevel } from '../domain/log'
 import type { FlowDefinition, Task } from '../flow/schema'
-import { ErrorCode } from './errors'
+import { ErrorCode } from './error-code'
 
 /**
  * Stand-ins for the flow definition and a task: their recursive JSON Schemas are generated from the
@@ -26,6 +27,10 @@ import { ErrorCode } from './errors'
  */
 export const FlowDefinitionComponent = z.custom<FlowDefinition>().openapi('FlowDefinition', { type: 'object' })
 export const TaskComponent = z.custom<Task>().openapi('Task', { type: 'object' })
+/** The definition as stored and answered: its defaults filled in (api/openapi.ts). */
+export const StoredFlowDefinitionComponent = z
+  .custom<FlowDefinition>()
+  .openapi('StoredFlowDefinition', { type: 'object' })
 
 /**
  * Names a schema built in another module as a component. zod 4 copies prototype methods onto a
@@ -54,6 +59,16 @@ export const ErrorBody = z
     }),
   })
   .openapi('Error')
+
+/** A sync execution that failed or was killed: an error with a code, and the details of the task that failed. */
+export const ExecutionFailureBody = z
+  .object({ error: named(ExecutionFailure, 'ExecutionFailureError') })
+  .openapi('ExecutionFailure')
+
+/** What a `return` task decided: any JSON, or text in the content type it set. */
+export const FlowAnswer = z.unknown().openapi('FlowAnswer', {
+  description: 'the body a return task decided: any JSON, or text in the content type the task set',
+})
 
 /** Where to poll an execution that has not answered yet: one body for every 202 (and a replay's 201). */
 export const Accepted = z
@@ -84,7 +99,7 @@ export const Flow = z
     createdAt: TimeOrNull,
     updatedAt: TimeOrNull,
     nextScheduledAt: TimeOrNull,
-    definition: FlowDefinitionComponent,
+    definition: StoredFlowDefinitionComponent,
   })
   .openapi('Flow')
 
@@ -98,7 +113,7 @@ export const Revision = z
     revision: z.int(),
     hash: z.string(),
     createdAt: TimeOrNull,
-    definition: FlowDefinitionComponent,
+    definition: StoredFlowDefinitionComponent,
   })
   .openapi('Revision')
 
@@ -133,6 +148,11 @@ export const TaskRunView = z
     parentTaskRunId: z.int().nullable(),
     iteration: z.int().nullable(),
     branch: z.string().nullable(),
+    handler: z.enum(['errors', 'compensate', 'finally']).nullable().openapi({
+      description:
+        "the handler lane the run starts: its scope's errors or finally, or a compensation (README, When things fail)",
+    }),
+    compensates: z.int().nullable().openapi({ description: 'for a compensation: the task run it undoes' }),
     attempts: z.array(AttemptView),
     output: z.unknown(),
     error: ErrorOfTask.nullable(),
@@ -147,6 +167,14 @@ export const TaskRunView = z
   .openapi('TaskRun')
 
 export const TaskRunPage = page(TaskRunView).openapi('TaskRunPage')
+
+const Labels = z
+  .record(z.string(), z.string())
+  .openapi('Labels', { description: 'key → value; set by the flow and its label tasks (README, Labels)' })
+const ReactsTo = z
+  .string()
+  .nullable()
+  .openapi({ description: 'the ended execution an execution trigger started this one for' })
 
 export const ExecutionView = z
   .object({
@@ -167,6 +195,8 @@ export const ExecutionView = z
     wakeAt: TimeOrNull,
     replayOf: z.string().nullable(),
     parentExecutionId: z.string().nullable(),
+    reactsTo: ReactsTo,
+    labels: Labels,
     metrics: z.array(MetricView).openapi({
       description:
         "its task runs' metrics summed by name; a sum of durations is named taskRuns.<name> (taskRuns.duration: not the execution's own durationMs)",
@@ -194,10 +224,27 @@ export const ExecutionSummaryView = z
     error: z.object({ type: z.string(), taskId: z.string().nullable(), message: z.string().nullable() }).nullable(),
     replayOf: z.string().nullable(),
     parentExecutionId: z.string().nullable(),
+    reactsTo: ReactsTo,
+    labels: Labels,
   })
   .openapi('ExecutionSummary')
 
 export const ExecutionPage = page(ExecutionSummaryView).openapi('ExecutionPage')
+
+export const ExecutionCount = z
+  .object({
+    start: Time.openapi({ description: 'the start of the bin' }),
+    status: Status,
+    count: z.int(),
+  })
+  .openapi('ExecutionCount')
+
+export const ExecutionCounts = z
+  .object({
+    binMs: z.int(),
+    items: z.array(ExecutionCount).openapi({ description: 'the bins and statuses with executions, oldest first' }),
+  })
+  .openapi('ExecutionCounts')
 
 export const RunTotal = z
   .object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { executionMetrics } from '../../src/api/views'
+import { executionMetrics } from '../../src/shapes/views'
 
 describe('executionMetrics', () => {
   it('keeps the name of a sum of counters and names a sum of durations for what it is, sorted by name', () => {

@@ -1,9 +1,10 @@
 /** @module The execution as the API shows it (docs/architecture.md, The API): one flat object, times in ISO 8601. */
+import { compensatedRunOf, phaseOf } from '../core/handlers'
 import type { RunState } from '../core/state'
 import { durationMs, type Metric } from '../domain/types'
 import type { ExecutionSummary } from '../store/d1/schema'
 import type { ExecutionRow } from '../store/execution/schema'
-import type { ExecutionSummaryView, ExecutionView, TaskRunView } from './shapes'
+import type { ExecutionSummaryView, ExecutionView, TaskRunView } from './responses'
 
 /** Task runs returned with the execution; more come from `/task-runs?cursor=`. */
 export const TASK_RUNS_PAGE = 500
@@ -20,7 +21,9 @@ export function taskRunView(run: RunState): TaskRunView {
     status: run.status,
     parentTaskRunId: run.parentId,
     iteration: run.iteration,
-    branch: run.parentId === null ? null : run.lane,
+    branch: run.parentId === null || phaseOf(run.lane) ? null : run.lane,
+    handler: phaseOf(run.lane),
+    compensates: compensatedRunOf(run.lane),
     attempts: run.attempts.map((attempt) => ({
       number: attempt.number,
       status: attempt.status,
@@ -85,6 +88,8 @@ export function executionView(
     wakeAt: iso(row.wakeAt),
     replayOf: row.replayOf,
     parentExecutionId: row.parentExecutionId,
+    reactsTo: row.reactsTo,
+    labels: row.labels,
     metrics: executionMetrics(metricSums),
     droppedLogs: row.droppedLogs,
     taskRunCount: runCount,
@@ -94,13 +99,14 @@ export function executionView(
 }
 
 /**
- * An execution in a list, from its D1 summary: every column of it but `version`, times in ISO
- * 8601, the error's columns as one object.
+ * An execution in a list, from its D1 summary: every column of it but `version` and
+ * `reactionDepth`, times in ISO 8601, the error's columns as one object.
  */
 export function summaryView(row: ExecutionSummary): ExecutionSummaryView {
-  const { errorType, errorTaskId, errorMessage, version: _version, ...columns } = row
+  const { errorType, errorTaskId, errorMessage, version: _version, reactionDepth: _depth, ...columns } = row
   return {
     ...columns,
+    labels: row.labels ?? {},
     createdAt: iso(row.createdAt),
     startedAt: iso(row.startedAt),
     endedAt: iso(row.endedAt),

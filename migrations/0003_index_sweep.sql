@@ -1,0 +1,2 @@
+ALTER TABLE `executions` ADD `indexed_at` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX `executions_unsettled` ON `executions` (`indexed_at`) WHERE status IN ('pending', 'queued', 'running', 'delayed', 'waiting', 'paused', 'killing');
