@@ -52,6 +52,11 @@ module.exports = {
       from: { path: layer('shapes') },
       to: { path: [layer('domain', 'flow', 'core', 'store'), npm('@hono/zod-openapi', 'zod')] },
     },
+    // telemetry/: an ended execution as OTLP spans (pure) and the exporter's settings
+    {
+      from: { path: layer('telemetry') },
+      to: { path: [layer('domain', 'core', 'store'), npm('zod')] },
+    },
     // runtime/: the shell that drives the core inside one object; the objects only through their contract
     {
       from: { path: layer('runtime') },
@@ -64,7 +69,7 @@ module.exports = {
       from: { path: layer('objects') },
       to: {
         path: [
-          layer('domain', 'actions', 'flow', 'core', 'store', 'runtime', 'schedule', 'shapes'),
+          layer('domain', 'actions', 'flow', 'core', 'store', 'runtime', 'schedule', 'shapes', 'telemetry'),
           '^src/(env|round-trips)\\.ts$',
           npm('zod', 'drizzle-orm', 'hono'),
         ],
@@ -100,7 +105,7 @@ module.exports = {
     { from: { path: layer('cli') }, to: { dependencyTypes: ['core'], pathNot: '^cloudflare:' } },
 
     // the root files: the bindings, the round-trip counter, the Worker's entry
-    { from: { path: '^src/env\\.ts$' }, to: { path: layer('domain', 'store') } },
+    { from: { path: '^src/env\\.ts$' }, to: { path: layer('domain', 'store', 'telemetry') } },
     { from: { path: '^src/index\\.ts$' }, to: { path: ['^src/', npm('hono')] } },
     { from: { path: '^src/index\\.ts$' }, to: { dependencyTypes: ['core'], path: '^cloudflare:' } },
   ],

@@ -28,10 +28,10 @@ const GROUPED = process.env.TEST_GROUPS === '1'
 /**
  * Folders whose files run one runtime each even in `npm test`: in a runtime that ran several of
  * them, their requests slow down (`actions/wait.test.ts` sends 100 events in a row: ~20 ms each in
- * a fresh runtime, up to 600 ms after five other files of actions/), and objects/ tests sweep or
- * schedule over the whole storage.
+ * a fresh runtime, up to 600 ms after five other files of actions/), objects/ tests sweep or
+ * schedule over the whole storage, and telemetry/ reads what the shared target captured.
  */
-const SOLO_FOLDERS = ['actions', 'api', 'objects']
+const SOLO_FOLDERS = ['actions', 'api', 'objects', 'telemetry']
 
 /** A folder of workerd tests without its group would be left out of `npm test`: refused at once. */
 function checkGroups(): void {
@@ -79,6 +79,8 @@ export default defineConfig(async () => {
                     deadLetterQueue: 'edgeflow-index-dead',
                   },
                   'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
+                  // traces (test/telemetry/): the consumer sets its own retry delays
+                  'edgeflow-traces': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 5 },
                 },
                 bindings: {
                   ...devVars,

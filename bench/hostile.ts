@@ -48,7 +48,11 @@ interface PutAnswer {
   error?: { code: string; issues: { message: string }[] }
 }
 async function put(id: string, body: object): Promise<PutAnswer> {
-  const response = await fetch(`${dev.url}/api/flows/${id}`, { method: 'PUT', body: JSON.stringify(body) })
+  const response = await fetch(`${dev.url}/api/flows/${id}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   return (await response.json()) as PutAnswer
 }
 

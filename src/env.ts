@@ -4,11 +4,22 @@
  * bindings import none of the objects' classes.
  */
 import type { IndexMessage } from './store/d1/index-batch'
+import type { TraceMessage } from './telemetry/export'
 
 export interface Env {
   DB: D1Database
   /** Summaries and deletions on their way to the D1 index, written in batches (objects/index-queue.ts). */
   INDEX_QUEUE: Queue<IndexMessage>
+  /** Ended executions' traces on their way to the OTLP endpoint, exported in batches (objects/trace-queue.ts). */
+  OTEL_QUEUE: Queue<TraceMessage>
+  /** The OTLP/HTTP collector's base URL: traces go to `<it>/v1/traces` (README, Traces); unset: no traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string
+  /** The traces' own URL, used as it is (overrides the base one). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string
+  /** Headers of every export, `name=value` pairs separated by commas, values URL-encoded (a secret). */
+  OTEL_EXPORTER_OTLP_HEADERS?: string
+  /** The `service.name` of the spans (default `edgeflow`). */
+  OTEL_SERVICE_NAME?: string
   /** Bearer token for `/api/*` (a secret: `wrangler secret put API_TOKEN`). */
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */

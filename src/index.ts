@@ -1,10 +1,12 @@
-/** @module The Worker: the HTTP app, the index queue's consumer, the index sweep (cron), and the Durable Objects it binds. */
+/** @module The Worker: the HTTP app, the index and trace queues' consumers, the index sweep (cron), and the Durable Objects it binds. */
 import { app } from './api/app'
 import type { Env } from './env'
 import { countedEnv, countsRoundTrips, formatRoundTrips, noRoundTrips, ROUND_TRIPS_HEADER } from './round-trips'
 import { consumeIndex } from './objects/index-queue'
 import { sweepIndex } from './objects/index-sweep'
 import type { IndexMessage } from './store/d1/index-batch'
+import { consumeTraces, TRACE_QUEUE } from './objects/trace-queue'
+import type { TraceMessage } from './telemetry/export'
 
 export { ExecutionObject } from './objects/execution-object'
 export { SchedulerObject } from './objects/scheduler-object'
@@ -24,9 +26,13 @@ async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): 
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
     countsRoundTrips(env) ? fetchCounted(request, env, ctx) : app.fetch(request, env, ctx),
-  queue: consumeIndex,
+  // two queues, one handler: the batch names its queue (wrangler.toml)
+  queue: async (batch, env) => {
+    if (batch.queue === TRACE_QUEUE) await consumeTraces(batch as MessageBatch<TraceMessage>, env)
+    else await consumeIndex(batch as MessageBatch<IndexMessage>, env)
+  },
   // the cron of wrangler.toml: unsettled rows of the index nobody wrote for a while are checked
   scheduled: async (_controller, env) => {
     await sweepIndex(env, Date.now())
   },
-} satisfies ExportedHandler<Env, IndexMessage>
+} satisfies ExportedHandler<Env, IndexMessage | TraceMessage>

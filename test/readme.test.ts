@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import readme from '../README.md?raw'
+import front from '../README.md?raw'
 import { curlRequest, holds, shellCommands, shown, type ShellCommand } from './helpers/readme'
 
 /** The files the README's commands name (`-d @examples/greet.json`), as curl run from the repository would read them. */
@@ -47,6 +47,9 @@ const LIST = /\/api\/executions\?/
 /** Statuses a user reading the README sees settle before typing the next command that names the execution. */
 const MOVING = new Set(['pending', 'running', 'queued'])
 
+/** The README and the documents it links (docs/*.md), each read as a user would, section by section. */
+const documents = import.meta.glob<string>('../docs/*.md', { query: '?raw', import: 'default', eager: true })
+const readme = [front, ...Object.values(documents)].join('\n')
 const commands = shellCommands(readme)
 const text = (command: ShellCommand) => command.argv.join(' ')
 const requests = commands.filter((command) => command.argv[0] === 'curl')

@@ -160,18 +160,22 @@ describe('operating from the page', () => {
     await waitFor(stack, id, (e) => e.status === 'delayed')
     await open(`/executions/${id}`)
     assert.equal(await page.locator('form[action$="/replay"]').count(), 0)
-    // by keyboard: Tab to Kill, then Enter
-    let presses = 0
-    while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Kill') {
-      assert.ok(++presses < 30, 'Kill is reachable with Tab')
-      await page.keyboard.press('Tab')
+    // by keyboard: Tab to Kill…, Enter opens it, Tab to the button that kills, Enter
+    const tabTo = async (text: string) => {
+      let presses = 0
+      while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== text) {
+        assert.ok(++presses < 30, `${text} is reachable with Tab`)
+        await page.keyboard.press('Tab')
+      }
+      await page.keyboard.press('Enter')
     }
-    await page.keyboard.press('Enter')
+    await tabTo('Kill…')
+    await tabTo('Kill the execution')
     await page.waitForSelector('[data-region=facts] [data-status=killed]', { timeout: 10_000 })
     assert.equal((await execution(stack, id)).status, 'killed')
     // only what a killed execution accepts is offered now
     await page.waitForSelector('form[action$="/replay"]')
-    assert.equal(await page.locator('button:has-text("Kill")').count(), 0)
+    assert.equal(await page.locator('summary:has-text("Kill")').count(), 0)
   })
 
   it('shows a refusal as the API’s error', async () => {
@@ -204,7 +208,8 @@ describe('operating from the page', () => {
     })
     await open(`/executions/${id}`)
     assert.equal(await page.inputValue('form[action$="/replay"] select[name=fromTaskId]'), 'compute')
-    assert.equal(await page.inputValue('form[action$="/replay"] select[name=revision]'), '2')
+    // no number: the latest revision when Replay is pressed
+    assert.equal(await page.inputValue('form[action$="/replay"] select[name=revision]'), '')
     await Promise.all([
       page.waitForURL((url) => url.pathname.startsWith('/executions/') && !url.pathname.endsWith(id)),
       page.click('button:has-text("Replay")'),
@@ -243,11 +248,12 @@ describe('the flows pages', () => {
     await page.fill('form[action$="/execute"] textarea[name=body]', '{oops')
     await page.click('button:has-text("Execute")')
     await page.waitForSelector('form[action$="/execute"] .result.error')
-    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Disable")')])
+    await page.click('summary:has-text("Disable…")')
+    await page.click('button:has-text("Disable the flow")')
     await page.waitForSelector('button:has-text("Enable")')
     assert.equal((await (await stack.api('GET', '/api/flows/greet')).json()).enabled, false)
     await page.click('button:has-text("Enable")')
-    await page.waitForSelector('button:has-text("Disable")')
+    await page.waitForSelector('summary:has-text("Disable…")')
     const flow = await (await stack.api('GET', '/api/flows/greet')).json()
     assert.equal(flow.enabled, true)
     assert.equal(flow.revision, 1)

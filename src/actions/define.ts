@@ -29,6 +29,11 @@ export interface ActionContext {
   fetch: typeof fetch
   /** The execution's secrets, for actions that authenticate or sign with one. */
   secrets: ActionSecrets
+  /**
+   * `traceparent` (and `tracestate`) naming this attempt's span, which an http task sends and a
+   * subflow's child continues (README, Traces); empty while tracing is off.
+   */
+  traceHeaders: Record<string, string>
   /** Starts (idempotently) a child execution for a `subflow` task. */
   startChild(request: ChildRequest): Promise<{ executionId: string; output: Output | null; status: string }>
 }
@@ -48,6 +53,8 @@ export interface ChildRequest {
   flowId: string
   revision?: number | undefined
   body: unknown
+  /** The trace headers of the attempt that starts it: the child's trace continues there. */
+  trace?: Record<string, string>
 }
 
 /** What an attempt produced; the engine turns it into state. */

@@ -52,6 +52,10 @@ export default defineAction({
     if (!requestHeaders.has('idempotency-key')) {
       requestHeaders.set('idempotency-key', `${execution.id}:${taskRun.id}`)
     }
+    // the called service's spans join the execution's trace, under this attempt's span (README, Traces)
+    for (const [name, value] of Object.entries(context.traceHeaders)) {
+      if (!requestHeaders.has(name)) requestHeaders.set(name, value)
+    }
     let requestBody: string | undefined
     if (body !== undefined && method !== 'GET' && method !== 'HEAD') {
       requestBody = typeof body === 'string' ? body : JSON.stringify(body)

@@ -12,8 +12,8 @@ export default defineAction({
     input: z.unknown().optional(),
     wait: z.boolean().default(true),
   },
-  async run({ flowId, revision, input, wait }, { startChild }) {
-    const child = await startChild({ flowId, revision, body: input ?? {} })
+  async run({ flowId, revision, input, wait }, { startChild, traceHeaders }) {
+    const child = await startChild({ flowId, revision, body: input ?? {}, trace: traceHeaders })
     return { kind: 'child', executionId: child.executionId, wait, status: child.status, output: child.output }
   },
 })

@@ -12,7 +12,7 @@ import { type Issue } from '../flow/issues'
 import type { FlowDefinition } from '../flow/schema'
 import { launch, newExecutionId, triggerInput } from '../objects/stubs'
 import { ApiError, parseOr400 } from './errors'
-import { parseJson, utf8Body } from './input'
+import { JSON_BODY, parseJson, requireMediaType, utf8Body } from './input'
 import { startAnswer } from './trigger'
 import { secretIssues } from './webhook-signature'
 
@@ -69,6 +69,7 @@ const tooDeep = () => new ApiError({ status: 400, code: 'invalid_request', messa
 
 /** Runs an inline flow or a single task once, answered as a manual trigger. */
 export async function adhocRun(c: Context<{ Bindings: Env }>): Promise<Response> {
+  await requireMediaType(c.req.raw, JSON_BODY)
   const body = parseOr400(
     AdhocRequest,
     await parseJson(await utf8Body(c.req.raw, 'invalid_json', 'JSON'), tooDeep),

@@ -24,7 +24,7 @@ import {
   taskRunTotalsRoute,
 } from './routes/executions'
 import { encodeCursor } from './cursor'
-import { readBody } from './input'
+import { JSON_BODY, readBody, requireMediaType } from './input'
 import { acceptedParts, EXECUTION_HEADER } from './accepted'
 import { iso, summaryView } from '../shapes/views'
 
@@ -160,6 +160,7 @@ executions.openapi(listLogsRoute, async (c) => {
 
 executions.openapi(replayRoute, async (c) => {
   const { id } = c.req.valid('param')
+  await requireMediaType(c.req.raw, JSON_BODY)
   const body = parseOr400(ReplayBody, await readBody(c.req.raw), 'invalid_request', 'replay request')
   const stub = stubOf(c.env, id)
   const owner = await stub.flowId()

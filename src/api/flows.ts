@@ -20,7 +20,7 @@ import type { TriggerDefinition } from '../flow/schema'
 import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, refuseInvalid } from './errors'
-import { parsedBody, parseJson, utf8Body } from './input'
+import { JSON_BODY, mediaTypeOf, parsedBody, parseJson, requireMediaType, utf8Body } from './input'
 import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from '../shapes/views'
@@ -59,10 +59,13 @@ const hasSchedule = (triggers: TriggerDefinition[] | undefined) =>
 
 const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
 
+const isYamlType = (mediaType: string) => mediaType.includes('yaml')
+const FLOW_TYPES = { ...JSON_BODY, 'application/yaml': isYamlType }
+
 /** The definition in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
 async function definitionOf(request: Request): Promise<unknown> {
-  const type = request.headers.get('content-type')?.toLowerCase() ?? ''
-  const yaml = type.includes('yaml')
+  await requireMediaType(request, FLOW_TYPES)
+  const yaml = isYamlType(mediaTypeOf(request))
   const text = await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON')
   if (!yaml) return parseJson(text, tooDeep)
   if (yamlTooDeep(text)) throw tooDeep()

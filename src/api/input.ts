@@ -72,6 +72,31 @@ export async function parsedBody<T>(parse: () => T | Promise<T>, code: ErrorCode
   }
 }
 
+/** A JSON media type: `application/json`, or a `+json` one (`application/problem+json`). */
+export const isJsonType = (mediaType: string) => mediaType === 'application/json' || mediaType.endsWith('+json')
+
+/** The media type of the body, lowercase, without its parameters ('' when none is sent). */
+export const mediaTypeOf = (request: Request) =>
+  (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+
+/** What a route that takes JSON accepts. */
+export const JSON_BODY = { 'application/json': isJsonType }
+
+/**
+ * Refuses (415) a body of a route that takes JSON (or another of `types`) when its content type is
+ * none of them: a form or text is never guessed to be JSON (README, Responses). An empty body passes.
+ */
+export async function requireMediaType(request: Request, types: Record<string, (mediaType: string) => boolean>) {
+  const mediaType = mediaTypeOf(request)
+  if (Object.values(types).some((accepts) => accepts(mediaType))) return
+  if (request.body === null || (await request.clone().arrayBuffer()).byteLength === 0) return
+  throw new ApiError({
+    status: 415,
+    code: 'unsupported_media_type',
+    message: `this route takes ${Object.keys(types).join(' or ')} (content-type: ${mediaType || 'none'})`,
+  })
+}
+
 /** The parsed body: JSON, form fields, or text; an empty body is `{}`. */
 export async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get('content-type')?.toLowerCase() ?? ''

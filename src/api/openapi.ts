@@ -11,22 +11,35 @@ import type { Env } from '../env'
 /** Keywords whose value maps names to schemas (a property may be called `default` or `description`). */
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs'])
 
-/** A default as words: openapi-typescript (at its default settings) makes a field with a `default` required. */
-function defaultsAsWords(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(defaultsAsWords)
+type Node = Record<string, unknown>
+
+/** `schema` with `change` made to each of its schemas, innermost first. */
+function eachSchema(schema: unknown, change: (node: Node) => Node): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => eachSchema(item, change))
   if (typeof schema !== 'object' || schema === null) return schema
-  const { default: value, ...rest } = schema as Record<string, unknown>
-  const fields = Object.fromEntries(
-    Object.entries(rest).map(([key, field]) => [
-      key,
-      SCHEMA_MAPS.has(key) && typeof field === 'object' && field !== null
-        ? Object.fromEntries(Object.entries(field).map(([name, inner]) => [name, defaultsAsWords(inner)]))
-        : defaultsAsWords(field),
-    ]),
-  )
-  if (!('default' in schema)) return fields
+  const walked = Object.entries(schema).map(([key, field]) => [
+    key,
+    SCHEMA_MAPS.has(key) && typeof field === 'object' && field !== null
+      ? Object.fromEntries(Object.entries(field).map(([name, inner]) => [name, eachSchema(inner, change)]))
+      : eachSchema(field, change),
+  ])
+  return change(Object.fromEntries(walked) as Node)
+}
+
+/** As sent: a default said in words (openapi-typescript, at its default settings, makes a field with a `default` required). */
+function defaultInWords({ default: value, ...node }: Node): Node {
+  if (value === undefined) return node
   const said = `default: ${JSON.stringify(value)}`
-  return { ...fields, description: typeof rest.description === 'string' ? `${rest.description} (${said})` : said }
+  return { ...node, description: typeof node.description === 'string' ? `${node.description} (${said})` : said }
+}
+
+/** As stored: a field with a default is always there. */
+function defaultRequired(node: Node): Node {
+  const properties = node.properties as Record<string, Node> | undefined
+  if (!properties) return node
+  const defaulted = Object.keys(properties).filter((name) => properties[name]?.default !== undefined)
+  if (defaulted.length === 0) return node
+  return { ...node, required: [...new Set([...((node.required as string[] | undefined) ?? []), ...defaulted])] }
 }
 
 /**
@@ -36,20 +49,30 @@ function defaultsAsWords(schema: unknown): unknown {
  * with a default may be left out, its default said in words) and as it is stored and answered, its
  * defaults filled in (`StoredFlowDefinition`, `StoredTask`: those fields are always there).
  */
-function flowSchemas(io: 'input' | 'output', prefix: '' | 'Stored'): Record<string, object> {
+function flowSchemas(): Record<string, unknown> {
   const ids = z.registry<{ id: string }>()
-  ids.add(Task, { id: `${prefix}Task` })
+  ids.add(Task, { id: 'Task' })
   const {
     $schema: _draft,
     $defs,
     ...definition
-  } = z.toJSONSchema(FlowDefinition, { io, unrepresentable: 'any', cycles: 'ref', reused: 'inline', metadata: ids })
-  const lifted = JSON.stringify({ [`${prefix}FlowDefinition`]: definition, ...$defs }).replaceAll(
+  } = z.toJSONSchema(FlowDefinition, {
+    io: 'input',
+    unrepresentable: 'any',
+    cycles: 'ref',
+    reused: 'inline',
+    metadata: ids,
+  })
+  const lifted = JSON.stringify({ FlowDefinition: definition, ...$defs }).replaceAll(
     '"#/$defs/',
     '"#/components/schemas/',
   )
-  const schemas = JSON.parse(lifted) as Record<string, object>
-  return io === 'input' ? (defaultsAsWords(schemas) as Record<string, object>) : schemas
+  const stored = lifted.replaceAll('"#/components/schemas/', '"#/components/schemas/Stored')
+  const prefixed = Object.entries(JSON.parse(stored) as Node).map(([name, schema]) => [`Stored${name}`, schema])
+  return {
+    ...(eachSchema(JSON.parse(lifted), defaultInWords) as Node),
+    ...(eachSchema(Object.fromEntries(prefixed), defaultRequired) as Node),
+  }
 }
 
 function build(app: OpenAPIHono<{ Bindings: Env }>) {
@@ -81,8 +104,7 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
       ...document.components,
       schemas: {
         ...document.components?.schemas,
-        ...flowSchemas('input', ''),
-        ...flowSchemas('output', 'Stored'),
+        ...flowSchemas(),
       },
     },
   }

@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
 import { deliveryExecutionId, idempotentExecutionId, sha256 } from '../domain/ids'
-import { launch, newExecutionId, triggerInput } from '../objects/stubs'
+import { launch, newExecutionId, traceOf, triggerInput } from '../objects/stubs'
 import type { ExecutionStatus, Mode, Output, Trigger } from '../domain/types'
 import type { StartResult } from '../objects/contract'
 import type { Env } from '../env'
@@ -78,6 +78,8 @@ export async function trigger(
     definition: flow.definition,
     trigger: kind,
     input,
+    // W3C Trace Context: the execution's trace is a child of the caller's (README, Traces)
+    ...traceOf({ traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') }),
     ...(dedup ? { fingerprint: await sha256(`${c.req.method} ${JSON.stringify(body)}`) } : {}),
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })

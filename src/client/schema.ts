@@ -956,6 +956,7 @@ export interface components {
           | 'not_final'
           | 'idempotency_mismatch'
           | 'payload_too_large'
+          | 'unsupported_media_type'
           | 'misconfigured'
           | 'internal'
           | 'execution_failed'
@@ -1132,7 +1133,7 @@ export interface components {
             flowId?: string
             statuses: ('completed' | 'warning' | 'failed' | 'killed')[]
             labels?: {
-              [key: string]: unknown
+              [key: string]: string | number | boolean
             }
           }
       )[]
@@ -3171,6 +3172,15 @@ export interface operations {
           'application/json': components['schemas']['Error']
         }
       }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
     }
   }
   deleteFlow: {
@@ -3622,6 +3632,8 @@ export interface operations {
           | 'killed'
         /** @description the children a subflow task started in this execution */
         parentId?: string
+        /** @description the replays of this execution */
+        replayOf?: string
         since?: string
         until?: string
         /** @description key:value; repeat it for executions that carry every one (at most 20) */
@@ -3775,6 +3787,18 @@ export interface operations {
       }
       /** @description the request body is over the size limit; or the status and body a return task decided (any JSON, or text in its content type) */
       413: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error'] | components['schemas']['FlowAnswer'] | null
+          '*/*': components['schemas']['FlowAnswer']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it); or the status and body a return task decided (any JSON, or text in its content type) */
+      415: {
         headers: {
           /** @description the execution this answer is about */
           'x-execution-id'?: string
@@ -4574,6 +4598,15 @@ export interface operations {
       }
       /** @description the request body is over the size limit */
       413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
         headers: {
           [name: string]: unknown
         }

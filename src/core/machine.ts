@@ -197,6 +197,7 @@ function onTimer(d: Draft, timer: Timer): void {
     case 'notify':
     case 'acquire':
     case 'release':
+    case 'trace':
       return
     default:
       return unreachable(timer)

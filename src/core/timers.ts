@@ -14,6 +14,8 @@ export type Timer =
   | { kind: 'acquire' }
   /** The execution ended and its coordinator has yet to take its slot back: give it back again. */
   | { kind: 'release' }
+  /** The execution ended and the trace queue has yet to take its trace: send it again. */
+  | { kind: 'trace' }
   /** A `delay` task run is due to end. */
   | { kind: 'wake'; runId: number }
   /** A failed task run's back-off is over: its next attempt may start. */
@@ -28,6 +30,7 @@ export const CLEANUP_TIMER: Timer = { kind: 'cleanup' }
 export const NOTIFY_TIMER: Timer = { kind: 'notify' }
 export const ACQUIRE_TIMER: Timer = { kind: 'acquire' }
 export const RELEASE_TIMER: Timer = { kind: 'release' }
+export const TRACE_TIMER: Timer = { kind: 'trace' }
 
 /** The timers that belong to one task run. */
 export const runTimers = (runId: number): Timer[] => [

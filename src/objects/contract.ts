@@ -5,6 +5,7 @@
 import type { ReplayPlan } from '../core/replay'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
 import type { FlowDefinition } from '../flow/schema'
+import type { TraceRoot } from '../domain/trace-context'
 
 /** `start`: a new execution, or a retry of one (the same id finds it). */
 export interface StartRequest {
@@ -24,6 +25,8 @@ export interface StartRequest {
   fingerprint?: string
   /** How long to wait for the output before answering (default 0: answer at once). */
   waitMs?: number
+  /** The caller's trace (a webhook's `traceparent`, a parent's subflow attempt): its trace continues there. */
+  trace?: TraceRoot
   /** For a replay: the runs it reuses and where it starts. */
   reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
 }

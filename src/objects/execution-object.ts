@@ -1,6 +1,8 @@
 /**
- * @module The execution Durable Object: one per execution, the source of truth for it.
- * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
+ * @module The execution Durable Object: one per execution, the source of truth for it. It creates
+ * the execution (or finds it again), loads the runner from storage, hands requests to it, and wakes
+ * it from the alarm — each wake, and a sync start's first slice, written down in the wake ledger
+ * first — and deletes it when its retention ends. What to do is the runner's and the core's.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { summaryOf } from '../store/d1/executions'
@@ -41,6 +43,13 @@ import { invalidInput } from '../flow/input-schema'
 import { startLabels } from '../runtime/labels'
 import { Secrets } from '../runtime/secrets'
 import type { Labels } from '../domain/labels'
+import { type TraceRoot, traceRootOf } from '../domain/trace-context'
+import { chunkSpans, executionSpans } from '../telemetry/spans'
+import { resourceSpans } from '../telemetry/otlp'
+import { TRACE_MESSAGE_BYTES, tracesEndpoint } from '../telemetry/export'
+
+/** Where the object keeps the trace its caller gave it (README, Traces). */
+const TRACE_ROOT_KEY = 'trace-root'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -112,6 +121,27 @@ export class ExecutionObject extends DurableObject<Env> {
     env: this.env,
     acquireSlot: (slot, executionId) => acquireSlot(this.env, slot, executionId),
     releaseSlot: (slot, executionId) => releaseSlot(this.env, slot, executionId),
+    traceRoot: (executionId) => this.traceRoot(executionId),
+    exportTrace: (row) => this.exportTrace(row),
+  }
+
+  /** The trace this execution belongs to (its caller's, kept at its start, or its own); null: tracing is off. */
+  private traceRoot(executionId: string): TraceRoot | null {
+    if (!tracesEndpoint(this.env)) return null
+    return traceRootOf(executionId, this.ctx.storage.kv.get<TraceRoot>(TRACE_ROOT_KEY) ?? null)
+  }
+
+  /** Sends the spans of this ended execution to the trace queue, in messages of at most 100 KB. */
+  private async exportTrace(row: ExecutionRow): Promise<void> {
+    const root = this.traceRoot(row.id)
+    if (!root) return
+    const { spans } = executionSpans(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root)
+    const service = this.env.OTEL_SERVICE_NAME ?? 'edgeflow'
+    const messages = chunkSpans(spans, TRACE_MESSAGE_BYTES).map((part) => ({
+      body: { resourceSpans: [resourceSpans(service, part)] },
+    }))
+    // a batch holds 256 KB: two messages of at most 100 KB each
+    for (let at = 0; at < messages.length; at += 2) await this.env.OTEL_QUEUE.sendBatch(messages.slice(at, at + 2))
   }
 
   /**
@@ -203,6 +233,7 @@ export class ExecutionObject extends DurableObject<Env> {
     this.store.transaction(() => {
       this.store.insertExecution(row)
       this.store.saveRuns(request.reuse?.runs ?? [])
+      if (request.trace) this.ctx.storage.kv.put(TRACE_ROOT_KEY, request.trace)
     })
     const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
     const start = () => this.guarded((current) => current.start(), runner)

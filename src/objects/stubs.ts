@@ -5,6 +5,7 @@ import type { Env } from '../env'
 import { InvariantViolated, TaskFailure, unreachable } from '../domain/errors'
 import type { ChildEnded, ChildStarted, StartRequest, StartResult } from './contract'
 import { executionIdShape } from '../domain/ids'
+import { parseTraceparent, type TraceRoot } from '../domain/trace-context'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionInput, Trigger } from '../domain/types'
 
@@ -91,9 +92,16 @@ export async function startChild(
     trigger: 'subflow',
     input: triggerInput('subflow', request.body, Date.now()),
     parent: { executionId: parent.id, taskRunId, depth: parent.depth + 1 },
+    ...traceOf(request.trace),
   })
   if (!result.ok) throw new TaskFailure('internal', result.message)
   return { executionId: result.executionId, status: result.status, output: result.output }
+}
+
+/** The `trace` of a start request from the trace headers an attempt sends on (none: tracing is off). */
+export function traceOf(headers: Record<string, string | undefined> | undefined): { trace?: TraceRoot } {
+  const trace = parseTraceparent(headers?.traceparent, headers?.tracestate)
+  return trace ? { trace } : {}
 }
 
 /** Tells the parent execution that this child ended. */

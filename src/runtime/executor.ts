@@ -44,6 +44,8 @@ export interface ExecutorHost {
   /** What the attempts read their secrets from; it masks them out of the input an attempt records. */
   readonly secrets: Secrets
   execution(): ActionContext['execution']
+  /** The trace headers an attempt sends on (none while tracing is off). */
+  traceHeaders(runId: number, attempt: number): Record<string, string>
   apply(event: EngineEvent): void
   /** Applies an attempt's result, held to the bounds of what an execution keeps. */
   finish(runId: number, result: ActionResult, attempt: number): void
@@ -157,6 +159,7 @@ export class Executor {
       now: host.now,
       fetch: host.fetch,
       secrets: host.secrets,
+      traceHeaders: host.traceHeaders(run.id, attempt),
       startChild: (request) => {
         const recorded = host.run(run.id)?.attempts.find((each) => each.number === attempt)?.childExecutionId
         if (!recorded) throw new InvariantViolated(`attempt ${attempt} of task run ${run.id} recorded no child id`)

@@ -4,7 +4,7 @@
  * the order to stop for its children when a kill or a timeout gives them up. The parent notice is
  * a durable timer row until the parent takes it; the index write is guarded by the alarm.
  */
-import { NOTIFY_TIMER } from '../core/timers'
+import { NOTIFY_TIMER, TRACE_TIMER } from '../core/timers'
 import { toTaskError } from '../domain/errors'
 import type { LogLevel } from '../domain/log'
 import type { ExecutionRow } from '../store/execution/schema'
@@ -15,6 +15,9 @@ import type { PendingWrites } from './pending-writes'
 /** How soon a child tells its parent again that it ended, after a failed or refused try. */
 export const NOTIFY_RETRY_MS = 1_000
 
+/** How soon an ended execution sends its trace again when the trace queue did not take it (or nobody knows). */
+export const TRACE_RETRY_MS = 30_000
+
 /** The deliveries, as the object carries them out. */
 export interface OutboxPort {
   now(): number
@@ -24,6 +27,8 @@ export interface OutboxPort {
   holdsIndex(): boolean
   notifyParent(row: ExecutionRow): Promise<void>
   killChild(executionId: string): Promise<void>
+  /** Hands the ended execution's trace to the trace queue (README, Traces). */
+  exportTrace(row: ExecutionRow): Promise<void>
 }
 
 /** What the outbox needs of the runner it belongs to. */
@@ -37,6 +42,10 @@ export interface OutboxHost {
 export class Outbox {
   private readonly index: IndexSync
   private readonly kills = new Set<Promise<void>>()
+  /** A send of the trace is in flight. */
+  private tracing = false
+  /** The last send of the trace failed: the next waits for the trace timer. */
+  private traceFailed = false
 
   constructor(
     private readonly port: OutboxPort,
@@ -94,6 +103,45 @@ export class Outbox {
       },
     )
     if (write) this.port.waitUntil(write)
+  }
+
+  /**
+   * The execution ended: its trace is owed — a timer row, written with the final state — until the
+   * trace queue took it; sent once the answer is out (`syncTrace`), again when the timer fires.
+   */
+  owesTrace(): void {
+    this.writes.timer(TRACE_TIMER, this.port.now() + TRACE_RETRY_MS)
+  }
+
+  /** Whether the trace queue has yet to take this execution's trace. */
+  get tracePending(): boolean {
+    return this.writes.has(TRACE_TIMER)
+  }
+
+  /** Sends the trace if it is owed, no send is in flight, no answer is being made and no retry waits. */
+  syncTrace(row: ExecutionRow): void {
+    if (this.tracing || this.traceFailed || !this.tracePending || this.port.holdsIndex()) return
+    this.tracing = true
+    const send = this.port.exportTrace(row).then(
+      () => this.writes.cancel(TRACE_TIMER),
+      (error: unknown) => {
+        this.traceFailed = true
+        this.writes.timer(TRACE_TIMER, this.port.now() + TRACE_RETRY_MS)
+        this.host.log('warn', `could not send the trace: ${toTaskError(error).message}; retrying`)
+      },
+    )
+    this.port.waitUntil(
+      send.finally(() => {
+        this.tracing = false
+        this.host.flush()
+      }),
+    )
+  }
+
+  /** The trace timer fired (which took its row): the trace is owed again and sent at the next flush. */
+  retryTrace(): void {
+    this.traceFailed = false
+    this.owesTrace()
   }
 
   /** When the alarm must ring for the index's sake (null: nothing is owed to the index). */

@@ -28,6 +28,7 @@ import { Secrets } from './secrets'
 import type { ChildStarted } from '../objects/contract'
 import { Slot } from './slot'
 import type { AcquireAnswer, SlotRef } from '../core/admission'
+import { attemptSpanId, formatTraceparent, type TraceRoot } from '../domain/trace-context'
 
 /** Events kept for `wait` tasks not reached yet, at most (more are refused). */
 export const MAX_KEPT_EVENTS = 100
@@ -56,6 +57,10 @@ export interface Services {
   acquireSlot(slot: SlotRef, executionId: string): Promise<AcquireAnswer>
   /** Gives the slot back to the coordinator (or leaves its queue). */
   releaseSlot(slot: SlotRef, executionId: string): Promise<void>
+  /** The trace the execution belongs to, or null while tracing is off (no OTLP endpoint). */
+  traceRoot(executionId: string): TraceRoot | null
+  /** Hands the ended execution's trace to the trace queue. */
+  exportTrace(row: ExecutionRow): Promise<void>
 }
 
 export class Runner {
@@ -75,6 +80,8 @@ export class Runner {
   private disposed = false
   /** The cleanup timer fired and nothing holds the execution back: its object deletes it. */
   private retentionOver = false
+  /** The trace it belongs to (null: tracing is off). */
+  private readonly trace: TraceRoot | null
 
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
@@ -104,6 +111,7 @@ export class Runner {
     },
   ) {
     this.flow = services.compile(row)
+    this.trace = services.traceRoot(row.id)
     this.state = { exec: execFromRow(row), runs: new Map(found.runs.map((run) => [run.id, run])) }
     this.vars = row.vars
     this.labels = row.labels
@@ -137,6 +145,12 @@ export class Runner {
       canRun: () => this.canRun(),
       context: (run) => this.contexts.for(run, this.exec, this.row.input, this.vars),
       execution: () => ({ id: this.exec.id, flowId: this.exec.flowId, revision: this.exec.revision }),
+      traceHeaders: (runId, attempt): Record<string, string> => {
+        const root = this.trace
+        if (!root) return {}
+        const traceparent = formatTraceparent(root.traceId, attemptSpanId(this.exec.id, runId, attempt))
+        return root.traceState ? { traceparent, tracestate: root.traceState } : { traceparent }
+      },
       apply: (event) => this.apply(event),
       secrets: this.secrets,
       finish: (runId, result, attempt) => {
@@ -291,8 +305,10 @@ export class Runner {
         return this.outbox.notifyParent({ ...this.row, ...this.exec })
       case 'cleanup':
         this.expire()
-        this.retentionOver = this.isFinal && !this.owesParent && !this.slot.owed
+        this.retentionOver = this.isFinal && !this.owesParent && !this.slot.owed && !this.outbox.tracePending
         return
+      case 'trace':
+        return this.outbox.retryTrace()
       case 'acquire':
         return this.services.waitUntil(this.acquireSlot())
       case 'release':
@@ -473,6 +489,7 @@ export class Runner {
         this.executor.abortAll()
         this.slot.release()
         if (this.row.parentExecutionId) this.outbox.notifyParent({ ...this.row, ...this.exec })
+        if (this.trace) this.outbox.owesTrace()
         return
       default:
         return unreachable(effect)
@@ -514,6 +531,7 @@ export class Runner {
     this.arm()
     if (this.exec.output) for (const waiter of [...this.outputWaiters]) waiter()
     this.outbox.syncIndex(this.row)
+    this.outbox.syncTrace(this.row)
   }
 
   private arm(): void {

@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   'not_final',
   'idempotency_mismatch',
   'payload_too_large',
+  'unsupported_media_type',
   'misconfigured',
   'internal',
   ...ExecutionFailureCode.options,

@@ -153,11 +153,28 @@ describe('kill', () => {
       ['slowAlert', 'killed'],
     ])
   })
+
+  it('during a compensation: the others and finally never run', async () => {
+    const definition = saga({ type: 'fail' }, { finally: [{ id: 'done', type: 'set', values: { ended: true } }] })
+    definition.tasks[1] = { ...definition.tasks[1], compensate: [{ id: 'slowRefund', type: 'delay', duration: '1m' }] }
+    const { executionId } = await start(definition)
+    await waitFor(executionId, (e) => e.taskRuns.some((run: Run) => run.taskId === 'slowRefund'))
+    expect([200, 202]).toContain((await post(executionId, 'kill')).status)
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('killed')
+    expect(statuses(done)).toEqual([
+      ['reserve', 'completed'],
+      ['charge', 'completed'],
+      ['ship', 'failed'],
+      ['slowRefund', 'killed'],
+    ])
+  })
 })
 
 describe('after a reset', () => {
   it('errors, compensation and finally each resume where they were', async () => {
-    const pause = (id: string) => ({ id, type: 'delay', duration: '300ms' })
+    // each handler holds on a wait task until the test sends its event: the reset lands while it waits
+    const pause = (id: string) => ({ id, type: 'wait', event: id })
     const definition = saga(
       { type: 'fail', message: 'no courier' },
       {
@@ -172,9 +189,10 @@ describe('after a reset', () => {
     const { executionId } = await start(definition)
     for (const waiting of ['errorsWait', 'releaseWait', 'finallyWait']) {
       await waitFor(executionId, (e) =>
-        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'delayed'),
+        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'waiting'),
       )
       await crash(executionId)
+      expect((await post(executionId, `events/${waiting}`, {})).status).toBe(202)
     }
     const done = await waitFor(executionId, finished)
     expect(done.status).toBe('failed')
@@ -196,7 +214,8 @@ describe('after a reset', () => {
   })
 
   it('a container resumes its errors and finally where they were', async () => {
-    const pause = (id: string) => ({ id, type: 'delay', duration: '300ms' })
+    // each handler holds on a wait task until the test sends its event: the reset lands while it waits
+    const pause = (id: string) => ({ id, type: 'wait', event: id })
     const { executionId } = await start({
       tasks: [
         {
@@ -210,9 +229,10 @@ describe('after a reset', () => {
     })
     for (const waiting of ['errorsWait', 'finallyWait']) {
       await waitFor(executionId, (e) =>
-        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'delayed'),
+        e.taskRuns.some((run: Run) => run.taskId === waiting && run.status === 'waiting'),
       )
       await crash(executionId)
+      expect((await post(executionId, `events/${waiting}`, {})).status).toBe(202)
     }
     const done = await waitFor(executionId, finished)
     expect(done).toMatchObject({

@@ -74,6 +74,7 @@ describe('GET /api/openapi.json', () => {
       'trigger',
       'status',
       'parentId',
+      'replayOf',
       'since',
       'until',
       'label',

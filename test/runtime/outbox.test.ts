@@ -17,6 +17,7 @@ function setup(overrides: Partial<OutboxPort> = {}) {
     holdsIndex: () => false,
     notifyParent: async () => undefined,
     killChild: async () => undefined,
+    exportTrace: async () => undefined,
     ...overrides,
   }
   const outbox = new Outbox(

@@ -39,6 +39,7 @@ const ERRORS = {
   405: 'the flow has no webhook trigger for this method (the allow header lists those it has)',
   409: 'the execution or flow is not in a state that allows it',
   413: 'the request body is over the size limit',
+  415: 'unsupported_media_type: the body is not sent as the content type the route takes (the message names it)',
   422: 'the Idempotency-Key or webhook-id was used with another request body',
   429: 'rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds',
   500: 'misconfigured (a webhook secret is missing) or internal',

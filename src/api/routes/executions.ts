@@ -16,7 +16,7 @@ import {
 } from '../../shapes/responses'
 import { decodeCursor } from '../cursor'
 import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
-import { InputBody, startAnswers } from './triggers'
+import { adhocAnswers, InputBody } from './triggers'
 
 const Cursor = z
   .string()
@@ -40,6 +40,7 @@ export const ListQuery = z.object({
   trigger: Trigger.optional(),
   status: ExecutionStatus.optional(),
   parentId: z.string().optional().openapi({ description: 'the children a subflow task started in this execution' }),
+  replayOf: z.string().optional().openapi({ description: 'the replays of this execution' }),
   since: Time.optional(),
   until: Time.optional(),
   label: z
@@ -113,7 +114,7 @@ export const adhocRunRoute = createRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } } },
   },
-  responses: startAnswers,
+  responses: adhocAnswers,
 })
 
 export const listExecutionsRoute = createRoute({
@@ -249,7 +250,7 @@ export const replayRoute = createRoute({
   },
   responses: {
     201: acceptedAnswer('the new execution, and where to poll it', ReplayCreated),
-    ...errors([400, 401, 409, 413], {
+    ...errors([400, 401, 409, 413, 415], {
       400: 'invalid request, an ad-hoc run (no stored flow), or fromTaskId/revision that cannot be replayed',
       409: 'the execution has not ended, or the flow is disabled',
     }),

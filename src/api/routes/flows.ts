@@ -37,7 +37,9 @@ export const putFlowRoute = createRoute({
   responses: {
     200: json('the flow: a new revision, or the same one when the content did not change', FlowPut),
     201: json('the new flow', FlowPut),
-    ...errors([400, 401, 413], { 400: 'invalid_flow, invalid_json or invalid_yaml, with the path of every bad field' }),
+    ...errors([400, 401, 413, 415], {
+      400: 'invalid_flow, invalid_json or invalid_yaml, with the path of every bad field',
+    }),
   },
 })
 

@@ -81,8 +81,11 @@ const TRIGGER_DESCRIPTIONS = {
   409: 'the execution this Idempotency-Key names could not start',
 }
 
-/** The answers of the manual trigger and of an ad-hoc run. */
+/** The answers of the manual trigger. */
 export const startAnswers = triggerAnswers([...TRIGGER_ERRORS, 401], TRIGGER_DESCRIPTIONS)
+
+/** The answers of an ad-hoc run, whose body is JSON. */
+export const adhocAnswers = triggerAnswers([...TRIGGER_ERRORS, 401, 415], TRIGGER_DESCRIPTIONS)
 
 const SignatureHeaders = IdempotencyHeaders.extend({
   'webhook-id': z

@@ -83,8 +83,24 @@
       if (timer) clearTimeout(timer)
       poll()
     }
-    if (running) timer = setTimeout(poll, every)
+    if (running) {
+      // the page says "live" only where the script runs
+      if (note) note.textContent = 'live: updates every half second'
+      timer = setTimeout(poll, every)
+    }
   }
+
+  // ---- permalinks: #run-<id> opens that run's details (from the Gantt, the error banner, a link)
+  const openTarget = () => {
+    const target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null
+    const details = target?.closest('details')
+    if (details) {
+      details.open = true
+      details.scrollIntoView({ block: 'start' })
+    }
+  }
+  window.addEventListener('hashchange', openTarget)
+  openTarget()
 
   // ---- action forms: POST with fetch, show the API's answer (or its error) in the form
   const show = (form: HTMLFormElement, text: string, isError: boolean, extra?: HTMLElement | null) => {

@@ -61,9 +61,10 @@ function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index
     </text>
   )
   const attempts = row.run.attempts.length > 1 ? ` ×${row.run.attempts.length}` : ''
+  const reused = row.run.reused ? ' · reused' : ''
   return (
     <g
-      class={`gantt-row ${statusClass(row.run.status)}${row.handler ? ` handler handler-${row.handler}` : ''}`}
+      class={`gantt-row ${statusClass(row.run.status)}${row.handler ? ` handler handler-${row.handler}` : ''}${row.run.reused ? ' reused' : ''}`}
       data-run={row.run.id}
     >
       {index % 2 === 0 ? <rect class="stripe" x="0" y={row.y} width={layout.width} height={layout.rowHeight} /> : null}
@@ -73,7 +74,9 @@ function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index
           {text}
         </a>
       ) : (
-        text
+        <a href={`#run-${row.run.id}`} aria-label={`${row.label}: attempts, input and output`}>
+          {text}
+        </a>
       )}
       {row.segments.map((segment) => (
         <Segment row={row} segment={segment} />
@@ -81,6 +84,7 @@ function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index
       <text x={layout.labelWidth + 4} y={row.y + 15} class="gantt-status">
         {statusText(row.run.status)}
         {attempts}
+        {reused}
       </text>
     </g>
   )

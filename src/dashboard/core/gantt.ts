@@ -4,6 +4,7 @@
  * under its parent, with one segment per attempt and distinct segments for back-off waits,
  * delays, event waits and child executions, on one time axis. Runs of handlers (`errors`, `finally`,
  * compensations) are marked with their handler, and a compensation is labelled as the undo of its run.
+ * Runs a replay reused from its original are listed but not timed: the axis is the replay's own.
  */
 import { msOf, offsetLabel, tickStep } from './time'
 
@@ -34,6 +35,8 @@ export interface GanttRun {
   handler?: string | null
   /** For a compensation: the run it undoes. */
   compensates?: number | null
+  /** Copied from the replayed execution: it ran before this execution's time, so it is not drawn on its axis. */
+  reused?: boolean
 }
 
 /** attempt: work; backoff: the wait before a retry; delay/event/child: the waits of those tasks; span: a container's time. */
@@ -206,7 +209,12 @@ export function layoutGantt(runs: readonly GanttRun[], options: GanttOptions): G
   const rowHeight = options.rowHeight ?? 22
   const axisHeight = 22
   const ordered = treeOrder(runs)
-  const timed = ordered.map(({ run, depth }) => ({ run, depth, segments: segmentsOf(run, options.now) }))
+  // a reused run ran in the original execution: its times would stretch the axis back to that run
+  const timed = ordered.map(({ run, depth }) => ({
+    run,
+    depth,
+    segments: run.reused ? [] : segmentsOf(run, options.now),
+  }))
   const times = timed.flatMap((row) => row.segments.flatMap((segment) => [segment.start, segment.end]))
   const start = Math.min(options.start, ...times)
   const end = Math.max(options.end, ...times, start + 1)
@@ -225,7 +233,8 @@ export function layoutGantt(runs: readonly GanttRun[], options: GanttOptions): G
     y: axisHeight + index * rowHeight,
     label: rowLabel(run, (id) => byId.get(id)?.taskId),
     segments: segments.map((segment) => {
-      const x = xOf(segment.start)
+      // a segment at the very end (a 0 ms failure as the run ends) stays inside the plot
+      const x = Math.min(xOf(segment.start), left + plot - MIN_SEGMENT)
       const right = Math.min(xOf(segment.end), left + plot)
       return { ...segment, x, width: Math.max(MIN_SEGMENT, right - x) }
     }),

@@ -151,3 +151,32 @@ export const ApiForm = ({ action, label, children }: { action: string; label?: s
     <output class="result" aria-live="polite"></output>
   </form>
 )
+
+/**
+ * A destructive operation in two steps, with or without the script: a disclosure that opens on
+ * what it does and the button that does it.
+ */
+export const Confirmed = ({
+  id,
+  action,
+  open,
+  confirm,
+  warning,
+}: {
+  /** Kept open across live updates. */
+  id: string
+  action: string
+  open: string
+  confirm: string
+  warning: string
+}) => (
+  <details class="confirm" id={id}>
+    <summary class="button danger">{open}</summary>
+    <ApiForm action={action}>
+      <p>{warning}</p>
+      <button type="submit" class="danger">
+        {confirm}
+      </button>
+    </ApiForm>
+  </details>
+)

@@ -4,7 +4,7 @@ import type { ExecutionView } from '../api-types'
 import { formatDuration, formatMetric, formatTime } from '../core/time'
 import { Badge, Json, LabelChips } from './components'
 
-export function Facts({ execution }: { execution: ExecutionView }) {
+export function Facts({ execution, replays }: { execution: ExecutionView; replays: string[] }) {
   return (
     <div>
       <p aria-live="polite">
@@ -38,6 +38,21 @@ export function Facts({ execution }: { execution: ExecutionView }) {
         <dt>Task runs</dt>
         <dd>{execution.taskRunCount.toLocaleString('en-US')}</dd>
         <Related term="Replay of" id={execution.replayOf} />
+        {replays.length > 0 ? (
+          <>
+            <dt>Replays</dt>
+            <dd class="replays">
+              {replays.map((id, index) => (
+                <>
+                  {index > 0 ? ', ' : ''}
+                  <a href={`/executions/${id}`} class="mono">
+                    {id}
+                  </a>
+                </>
+              ))}
+            </dd>
+          </>
+        ) : null}
         {Object.keys(execution.labels).length > 0 ? (
           <>
             <dt>Labels</dt>

@@ -4,11 +4,13 @@ import { type Api, read } from '../api-client'
 import { isFinal } from '../core/status'
 import { msOf } from '../core/time'
 import { countsByTask, summariseRuns, totalsOf } from '../core/totals'
+import { parseDuration } from '../../domain/duration'
 import { LogLevel } from '../../domain/log'
 import { walkTasks } from '../../flow/schema'
 import type { View } from '../view'
 import { Problem } from './components'
-import { Actions, type ReplayChoices, revisionsOf } from './execution-actions'
+import { ErrorBanner } from './error-banner'
+import { Actions, type PendingWait, type ReplayChoices, revisionsOf } from './execution-actions'
 import { Facts, InputOutput, Metrics } from './execution-facts'
 import { type LogFilter, Logs } from './execution-logs'
 import { Gantt, RUNS_PAGE, type RunsPage, RunsTable } from './execution-runs'
@@ -16,6 +18,20 @@ import { Region } from './region'
 import { Topology } from './topology-section'
 
 const LOG_PAGE = 100
+
+/** The replays of an execution its page links to. */
+const REPLAYS_SHOWN = 10
+
+/** The page's sections, in its order, for the table of contents. */
+const SECTIONS: [string, string][] = [
+  ['actions', 'Actions'],
+  ['gantt', 'Gantt'],
+  ['topology', 'Topology'],
+  ['io', 'Input, output, error'],
+  ['task-runs', 'Task runs'],
+  ['logs', 'Logs'],
+  ['metrics', 'Metrics'],
+]
 
 /** What an execution of no flow (an ad-hoc run) has in place of its revision. */
 const NO_FLOW = {
@@ -57,6 +73,23 @@ function taskIdsOf(definition: FlowView['definition'] | null): string[] {
   return ids
 }
 
+/** The waits pending among `runs`, each until its task's timeout from when it began waiting. */
+function waitsOf(runs: readonly TaskRunView[], definition: FlowView['definition'] | null): PendingWait[] {
+  const timeouts = new Map<string, number | null>()
+  for (const list of definition ? [definition.tasks, definition.errors ?? [], definition.finally ?? []] : [])
+    walkTasks(list, [], (task) => {
+      const timeout: unknown = task.timeout
+      timeouts.set(task.id, typeof timeout === 'string' || typeof timeout === 'number' ? parseDuration(timeout) : null)
+    })
+  return runs.flatMap((run) => {
+    if (!run.waitingFor || run.status !== 'waiting') return []
+    const since = msOf(run.attempts.at(-1)?.startedAt ?? run.startedAt)
+    const timeout = timeouts.get(run.taskId) ?? null
+    const until = since !== null && timeout !== null ? new Date(since + timeout).toISOString() : null
+    return [{ event: run.waitingFor, until, taskId: run.taskId }]
+  })
+}
+
 export async function executionPage(
   api: Api,
   id: string,
@@ -80,7 +113,7 @@ export async function executionPage(
   }
   const flowId = execution.flowId
   const after = Math.max(0, Number.parseInt(query['runs'] ?? '0', 10) || 0)
-  const [page, totals, revision, logs, revisions] = await Promise.all([
+  const [page, totals, revision, logs, revisions, replays] = await Promise.all([
     runsPage(api, execution, after),
     // every run is in the detail when there are few: no need to ask for their totals
     execution.taskRunCount <= execution.taskRuns.length
@@ -98,21 +131,30 @@ export async function executionPage(
     isFinal(execution.status) && flowId !== null
       ? read(api.client.GET('/api/flows/{id}/revisions', { params: { path: { id: flowId } } }))
       : null,
+    // its replays, newest first: a failed execution leads to the run that fixed it
+    isFinal(execution.status) && flowId !== null
+      ? read(api.client.GET('/api/executions', { params: { query: { replayOf: execution.id, limit: REPLAYS_SHOWN } } }))
+      : null,
   ])
   if (isProblem(page)) return page
   const definition = revision.ok ? defined(revision.data).definition : null
   const taskIds = taskIdsOf(definition)
   const numbers = revisions?.ok ? revisionsOf(revisions.data.items) : null
-  const replay: ReplayChoices | null = numbers && { taskIds, revisions: numbers, latest: numbers[0] ?? null }
-  const waitingFor = [...new Set(page.runs.flatMap((run) => (run.waitingFor ? [run.waitingFor] : [])))]
+  const replay: ReplayChoices | null = numbers && {
+    taskIds,
+    revisions: numbers,
+    latest: numbers[0] ?? null,
+  }
+  const waits = waitsOf(page.runs, definition)
   const frame = {
     start: msOf(execution.startedAt) ?? msOf(execution.createdAt) ?? now,
     end: msOf(execution.endedAt) ?? now,
     now,
   }
   const regions = {
-    facts: <Facts execution={execution} />,
-    actions: <Actions execution={execution} replay={replay} waitingFor={waitingFor} />,
+    error: <ErrorBanner execution={execution} runs={page.runs} />,
+    facts: <Facts execution={execution} replays={replays?.ok ? replays.data.items.map((item) => item.id) : []} />,
+    actions: <Actions execution={execution} replay={replay} waits={waits} />,
     gantt: <Gantt page={page} frame={frame} executionId={execution.id} />,
     topology: definition ? (
       <Topology
@@ -140,9 +182,16 @@ export async function executionPage(
       <h1>
         Execution <span class="mono">{execution.id}</span>
       </h1>
+      {/* what is true without the script: it says "live" once it polls */}
       <p class="live-note" data-live-note>
-        {live ? 'live: updates every half second' : 'final: no more updates'}
+        {live ? 'running: reload the page to see it progress' : 'final: no more updates'}
       </p>
+      <Region name="error">{regions.error}</Region>
+      <nav class="toc" aria-label="Sections of the page">
+        {SECTIONS.map(([anchor, text]) => (
+          <a href={`#${anchor}`}>{text}</a>
+        ))}
+      </nav>
       <Region name="facts">{regions.facts}</Region>
       <h2 id="actions">Actions</h2>
       <Region name="actions">{regions.actions}</Region>

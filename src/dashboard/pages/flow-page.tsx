@@ -5,7 +5,7 @@ import { type Api, read } from '../api-client'
 import { diffLines } from '../core/diff'
 import { formatTime } from '../core/time'
 import type { View } from '../view'
-import { ApiForm, Select } from './components'
+import { ApiForm, Confirmed, Select } from './components'
 import { ExecutionsTable } from './executions-page'
 import { webhookMethods } from './flows-page'
 import { Topology } from './topology-section'
@@ -52,11 +52,21 @@ function Operations({ flow }: { flow: FlowView }) {
           </button>
         </ApiForm>
       ) : null}
-      <ApiForm action={`${base}/${flow.enabled ? 'disable' : 'enable'}`}>
-        <button type="submit" class={flow.enabled ? 'danger' : 'primary'}>
-          {flow.enabled ? 'Disable' : 'Enable'}
-        </button>
-      </ApiForm>
+      {flow.enabled ? (
+        <Confirmed
+          id="confirm-disable"
+          action={`${base}/disable`}
+          open="Disable…"
+          confirm="Disable the flow"
+          warning="No trigger starts it until it is enabled again."
+        />
+      ) : (
+        <ApiForm action={`${base}/enable`}>
+          <button type="submit" class="primary">
+            Enable
+          </button>
+        </ApiForm>
+      )}
     </div>
   )
 }

@@ -39,6 +39,7 @@ export interface ExecutionFilter {
   trigger?: Trigger | undefined
   status?: ExecutionStatus | undefined
   parentId?: string | undefined
+  replayOf?: string | undefined
   since?: number | undefined
   until?: number | undefined
   /** Every one must match. */
@@ -105,6 +106,7 @@ function executionConditions(filter: ExecutionFilter): (SQL | undefined)[] {
     filter.trigger === undefined ? undefined : eq(executions.trigger, filter.trigger),
     filter.status === undefined ? undefined : eq(executions.status, filter.status),
     filter.parentId === undefined ? undefined : eq(executions.parentExecutionId, filter.parentId),
+    filter.replayOf === undefined ? undefined : eq(executions.replayOf, filter.replayOf),
     filter.since === undefined ? undefined : gte(executions.createdAt, filter.since),
     filter.until === undefined ? undefined : lte(executions.createdAt, filter.until),
   ]

@@ -80,6 +80,8 @@ export const executions = sqliteTable(
     index('executions_flow_created').on(table.flowId, table.createdAt, table.id),
     index('executions_status_created').on(table.status, table.createdAt, table.id),
     index('executions_parent_created').on(table.parentExecutionId, table.createdAt, table.id),
+    // the replays of an execution, which its page links to
+    index('executions_replay_created').on(table.replayOf, table.createdAt, table.id),
     // partial: the sweep reads only the unsettled rows, the oldest first (its WHERE must be this one)
     index('executions_unsettled').on(table.indexedAt).where(sql.raw(UNSETTLED_CONDITION)),
   ],

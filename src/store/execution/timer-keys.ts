@@ -1,5 +1,5 @@
 /**
- * @module Timers as the `timers` table keys them: `execution`, `cleanup`, `notify`, `acquire`, `release`, and
+ * @module Timers as the `timers` table keys them: `execution`, `cleanup`, `notify`, `acquire`, `release`, `trace`, and
  * `<kind>:<runId>` for a task run's. The only place that knows the format.
  */
 import type { Timer } from '../../core/timers'
@@ -17,6 +17,7 @@ export function timerKey(timer: Timer): string {
     case 'notify':
     case 'acquire':
     case 'release':
+    case 'trace':
       return timer.kind
     case 'wake':
     case 'retry':
@@ -36,6 +37,7 @@ export function parseTimerKey(key: string): Timer {
     case 'notify':
     case 'acquire':
     case 'release':
+    case 'trace':
       if (id === undefined) return { kind }
       break
     case 'wake':

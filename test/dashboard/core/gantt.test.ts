@@ -132,6 +132,33 @@ describe('the Gantt layout', () => {
     expect(layoutGantt(runs, { start: T0, end: T0 + 10, now: T0 + 10 }).rows[1]?.label).toBe('t2 [0]')
   })
 
+  it('keeps a 0 ms failure at the very end inside the plot, where it can be seen and hovered', () => {
+    const runs = [run(1, { times: [[0, 100]] }), run(2, { status: 'failed', times: [[100, 100, 'failed']] })]
+    const layout = layoutGantt(runs, { start: T0, end: T0 + 100, now: T0 + 100 })
+    const failed = layout.rows[1]!.segments[0]!
+    expect(failed.width).toBe(MIN_SEGMENT)
+    expect(failed.x + failed.width).toBeLessThanOrEqual(layout.width)
+    expect(failed.x).toBeGreaterThan(layout.rows[0]!.segments[0]!.x)
+  })
+
+  it('draws a replay on its own axis: reused runs are listed, untimed, and say they were reused', () => {
+    const replayStart = 3_600_000
+    const runs = [run(1, { times: [[0, 10]], reused: true }), run(2, { times: [[replayStart, replayStart + 50]] })]
+    const layout = layoutGantt(runs, {
+      start: T0 + replayStart,
+      end: T0 + replayStart + 50,
+      now: T0 + replayStart + 60,
+    })
+    expect(layout.start).toBe(T0 + replayStart)
+    expect(layout.rows[0]!.segments).toEqual([])
+    const fresh = layout.rows[1]!.segments[0]!
+    // the new run fills the plot instead of a sliver at its right edge
+    expect(fresh.width).toBeGreaterThan((layout.width - layout.labelWidth - layout.statusWidth) * 0.9)
+    const svg = String(GanttSvg({ layout }))
+    expect(svg).toMatch(/class="gantt-row st-completed reused"/)
+    expect(svg).toContain('· reused')
+  })
+
   it('never draws a segment narrower than the minimum, and widens the frame to runs outside it', () => {
     const layout = layoutGantt([run(1, { times: [[-500, -500]] }), run(2, { times: [[0, 100_000]] })], {
       start: T0,

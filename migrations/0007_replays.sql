@@ -1,0 +1,1 @@
+CREATE INDEX `executions_replay_created` ON `executions` (`replay_of`,`created_at`,`id`);

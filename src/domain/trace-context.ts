@@ -1,0 +1,57 @@
+/**
+ * @module W3C Trace Context (README, Traces): the `traceparent` an execution takes from its caller
+ * and sends on, and the ids of its spans. Span ids are derived from what the execution records
+ * (its id, a run's id, an attempt's number), so that the `traceparent` an http attempt sent and the
+ * span exported for it after the end agree without storing anything, and a trace exported twice
+ * (at-least-once) carries the same ids twice.
+ */
+
+/** Where an execution's trace hangs: the caller's trace, or a trace of its own (`parentSpanId` null). */
+export interface TraceRoot {
+  traceId: string
+  /** The caller's span (a webhook's sender, a parent's subflow attempt); null for a root span. */
+  parentSpanId: string | null
+  /** The caller's `tracestate`, passed on unchanged. */
+  traceState: string | null
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/
+const ZEROS = /^0+$/
+
+/** The trace a `traceparent` (and `tracestate`) header names, or null when it is absent or malformed. */
+export function parseTraceparent(header: string | null | undefined, traceState?: string | null): TraceRoot | null {
+  const match = TRACEPARENT.exec(header?.trim().toLowerCase() ?? '')
+  if (!match) return null
+  const [, version = '', traceId = '', spanId = '', , rest] = match
+  // version ff is invalid; version 00 has nothing after the flags
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return null
+  if (ZEROS.test(traceId) || ZEROS.test(spanId)) return null
+  const state = traceState?.trim()
+  return { traceId, parentSpanId: spanId, traceState: state ? state.slice(0, 512) : null }
+}
+
+/** The `traceparent` of span `spanId` in trace `traceId` (always sampled: every execution is exported). */
+export const formatTraceparent = (traceId: string, spanId: string): string => `00-${traceId}-${spanId}-01`
+
+/** FNV-1a, 64 bits, of `text` as 16 hex digits (never all zeros). Not for secrets: ids only. */
+function fnv64(text: string): string {
+  let hash = 0xcbf29ce484222325n
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte)
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn
+  }
+  return (hash === 0n ? 1n : hash).toString(16).padStart(16, '0')
+}
+
+/** The trace an execution starts when no caller gave one. */
+export const ownTraceId = (executionId: string): string =>
+  `${fnv64(`trace:${executionId}`)}${fnv64(`trace2:${executionId}`)}`
+
+/** The trace an execution belongs to, from what its caller sent (null: none). */
+export const traceRootOf = (executionId: string, given: TraceRoot | null): TraceRoot =>
+  given ?? { traceId: ownTraceId(executionId), parentSpanId: null, traceState: null }
+
+export const executionSpanId = (executionId: string): string => fnv64(`execution:${executionId}`)
+export const runSpanId = (executionId: string, runId: number): string => fnv64(`run:${executionId}:${runId}`)
+export const attemptSpanId = (executionId: string, runId: number, attempt: number): string =>
+  fnv64(`attempt:${executionId}:${runId}:${attempt}`)

@@ -1,0 +1,214 @@
+/**
+ * Traces through the Worker (README, Traces): a webhook carrying `traceparent` starts a flow with a
+ * parallel, a foreach, a subflow, a retried http call and a failure; its spans and its child's reach
+ * an OTLP receiver on 127.0.0.1 (bench/target.ts `/capture`) as one trace under the caller's span,
+ * nested like the task tree, with the http attempt's `traceparent` seen by the target.
+ */
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { call, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { ExportTraceRequest, type Span } from '../../src/telemetry/otlp'
+
+const RECEIVER = `otlp-${crypto.randomUUID()}`
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
+const CALLER_SPAN = '00f067aa0ba902b7'
+
+beforeAll(() => {
+  Object.assign(env, {
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: target(`/capture?key=${RECEIVER}`),
+    OTEL_SERVICE_NAME: 'edgeflow-test',
+  })
+})
+
+/** Every span the receiver got so far for trace `traceId`. */
+async function received(traceId: string): Promise<Span[]> {
+  const posts = await json<{ headers: Record<string, string>; body: string }[]>(fetch(target(`/captured/${RECEIVER}`)))
+  return posts.flatMap((post) => {
+    expect(post.headers['content-type']).toBe('application/json')
+    const request = ExportTraceRequest.parse(JSON.parse(post.body))
+    return request.resourceSpans.flatMap((resource) => {
+      expect(resource.resource.attributes).toContainEqual({
+        key: 'service.name',
+        value: { stringValue: 'edgeflow-test' },
+      })
+      return resource.scopeSpans.flatMap((scope) => scope.spans.filter((span) => span.traceId === traceId))
+    })
+  })
+}
+
+const attr = (span: Span | undefined, key: string) => {
+  const value = span?.attributes.find((each) => each.key === key)?.value
+  return (
+    value &&
+    ('stringValue' in value ? value.stringValue : 'intValue' in value ? Number(value.intValue) : value.boolValue)
+  )
+}
+
+describe('traces', () => {
+  it('exports one trace per execution, nested like the task tree, under the caller’s span', async () => {
+    const childId = uniqueId('child')
+    await putFlow(childId, { tasks: [{ id: 'inner', type: 'set', values: { x: 1 } }] })
+    const flowId = uniqueId('traced')
+    const flaky = uniqueId('flaky')
+    await putFlow(flowId, {
+      mode: 'sync',
+      tasks: [
+        {
+          id: 'fan',
+          type: 'parallel',
+          branches: [
+            [
+              {
+                id: 'echo',
+                type: 'http',
+                url: target('/echo'),
+                query: { token: "{{ $secret('TEST_KEY') }}" },
+                headers: { 'x-api-key': "{{ $secret('TEST_KEY') }}" },
+              },
+            ],
+            [
+              {
+                id: 'each',
+                type: 'foreach',
+                items: '[1,2]',
+                tasks: [{ id: 'double', type: 'set', values: { n: '{{ item * 2 }}' } }],
+              },
+            ],
+          ],
+        },
+        { id: 'child', type: 'subflow', flowId: childId },
+        {
+          id: 'flaky',
+          type: 'http',
+          url: target(`/flaky?fail=1&key=${flaky}`),
+          retry: { maxAttempts: 2, delay: '10ms' },
+        },
+        { id: 'boom', type: 'fail', message: 'it broke' },
+      ],
+    })
+    const response = await call(
+      'POST',
+      `/hooks/${flowId}`,
+      { hello: 1 },
+      {
+        traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`,
+        tracestate: 'vendor=abc',
+      },
+    )
+    const executionId = response.headers.get('x-execution-id') as string
+    expect(executionId).toBeTruthy()
+    const done = await waitFor(executionId, finished)
+    expect(done.status).toBe('failed')
+
+    let spans: Span[] = []
+    await vi.waitUntil(
+      async () => {
+        spans = await received(CALLER_TRACE)
+        return spans.filter((span) => span.name.startsWith('execution')).length === 2
+      },
+      { timeout: 15_000, interval: 50 },
+    )
+    // every span once, all in the caller's trace, none with a secret or a query string
+    expect(new Set(spans.map((span) => span.spanId)).size).toBe(spans.length)
+    const text = JSON.stringify(spans)
+    expect(text).not.toContain('sk_test_5e1f0a9c3b7d2468')
+    expect(text).not.toContain('token=')
+    expect(text).not.toContain('?fail=')
+
+    // task ids are unique across the two flows: a run span is the one with the task's id and a run id
+    const runSpan = (taskId: string) =>
+      spans.find(
+        (span) => attr(span, 'edgeflow.task.id') === taskId && attr(span, 'edgeflow.task_run.id') !== undefined,
+      )
+    const execution = spans.find((span) => attr(span, 'edgeflow.execution.id') === executionId) as Span
+    expect(execution.parentSpanId).toBe(CALLER_SPAN)
+    expect(execution.traceState).toBe('vendor=abc')
+    expect(execution.kind).toBe(2) // SERVER: a webhook
+    expect(execution.status.code).toBe(2) // ERROR
+    expect(attr(execution, 'edgeflow.flow.id')).toBe(flowId)
+    expect(attr(execution, 'edgeflow.execution.status')).toBe('failed')
+    expect(attr(execution, 'error.type')).toBe('fail_task')
+
+    const fan = runSpan('fan')
+    expect(fan?.parentSpanId).toBe(execution.spanId)
+    const echo = runSpan('echo')
+    expect(echo?.parentSpanId).toBe(fan?.spanId)
+    const each = runSpan('each')
+    expect(each?.parentSpanId).toBe(fan?.spanId)
+    const doubles = spans.filter(
+      (span) => attr(span, 'edgeflow.task.id') === 'double' && attr(span, 'edgeflow.task_run.id'),
+    )
+    expect(doubles.map((span) => span.parentSpanId)).toEqual([each?.spanId, each?.spanId])
+    expect(doubles.map((span) => attr(span, 'edgeflow.task_run.iteration')).sort()).toEqual([0, 1])
+
+    // the http attempt: a CLIENT span without the query, and the traceparent the target received names it
+    const echoAttempt = spans.find((span) => span.parentSpanId === echo?.spanId) as Span
+    expect(echoAttempt.kind).toBe(3)
+    expect(attr(echoAttempt, 'http.request.method')).toBe('GET')
+    expect(attr(echoAttempt, 'url.full')).toBe(target('/echo'))
+    expect(attr(echoAttempt, 'http.response.status_code')).toBe(200)
+    const echoed = done.taskRuns.find((run: { taskId: string }) => run.taskId === 'echo').output.body.headers
+    expect(echoed.traceparent).toBe(`00-${CALLER_TRACE}-${echoAttempt.spanId}-01`)
+    expect(echoed.tracestate).toBe('vendor=abc')
+
+    // the retry: two attempt spans, the first failed with 503, and retry and back-off events on the run
+    const flakyRun = runSpan('flaky') as Span
+    const flakyAttempts = spans.filter((span) => span.parentSpanId === flakyRun.spanId)
+    expect(flakyAttempts.map((span) => [attr(span, 'edgeflow.attempt'), span.status.code])).toEqual([
+      [1, 2],
+      [2, 0],
+    ])
+    expect(attr(flakyAttempts[0], 'http.response.status_code')).toBe(503)
+    expect(flakyRun.events.map((event) => event.name)).toEqual(['back-off', 'retry'])
+
+    // the failure: its run and the execution are errors with an exception event
+    const boom = runSpan('boom') as Span
+    expect(boom.status).toEqual({ code: 2, message: 'it broke' })
+    expect(boom.events.map((event) => event.name)).toContain('exception')
+
+    // the subflow's child: its execution span hangs under the subflow attempt, in the same trace
+    const subflowRun = runSpan('child') as Span
+    const subflowAttempt = spans.find((span) => span.parentSpanId === subflowRun.spanId) as Span
+    const childExecution = spans.find(
+      (span) => attr(span, 'edgeflow.flow.id') === childId && attr(span, 'edgeflow.execution.id'),
+    ) as Span
+    expect(childExecution.parentSpanId).toBe(subflowAttempt.spanId)
+    expect(attr(childExecution, 'edgeflow.execution.trigger')).toBe('subflow')
+    expect(childExecution.kind).toBe(1)
+    expect(
+      spans.some((span) => attr(span, 'edgeflow.task.id') === 'inner' && span.parentSpanId === childExecution.spanId),
+    ).toBe(true)
+  })
+
+  it('starts a trace of its own without a traceparent, and a malformed one is ignored', async () => {
+    const flowId = uniqueId('own')
+    await putFlow(flowId, { mode: 'sync', tasks: [{ id: 'echo', type: 'http', url: target('/echo') }] })
+    const response = await call('POST', `/hooks/${flowId}`, {}, { traceparent: '00-zz-nope-01' })
+    const executionId = response.headers.get('x-execution-id') as string
+    const done = await waitFor(executionId, finished)
+    const sent = done.taskRuns[0].output.body.headers.traceparent as string
+    const [, traceId] = sent.split('-')
+    expect(traceId).not.toBe(CALLER_TRACE)
+    let spans: Span[] = []
+    await vi.waitUntil(async () => (spans = await received(traceId as string)).length >= 3, {
+      timeout: 15_000,
+      interval: 50,
+    })
+    const execution = spans.find((span) => attr(span, 'edgeflow.execution.id') === executionId)
+    expect(execution?.parentSpanId).toBeUndefined()
+    expect(execution?.status.code).toBe(0)
+  })
+})
+
+describe('an unreachable collector', () => {
+  it('changes nothing for the executions', async () => {
+    const before = { ...env }
+    Object.assign(env, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' })
+    const flowId = uniqueId('unreachable')
+    await putFlow(flowId, { mode: 'sync', tasks: [{ id: 'r', type: 'return', body: { ok: true } }] })
+    const response = await call('POST', `/hooks/${flowId}`, {})
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ ok: true })
+    Object.assign(env, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: before.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT })
+  })
+})
