@@ -50,6 +50,8 @@ import { TRACE_MESSAGE_BYTES, tracesEndpoint } from '../telemetry/export'
 
 /** Where the object keeps the trace its caller gave it (README, Traces). */
 const TRACE_ROOT_KEY = 'trace-root'
+/** Where a replay keeps the trace of the execution it replays. */
+const REPLAYED_TRACE_KEY = 'trace-replayed'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -135,7 +137,8 @@ export class ExecutionObject extends DurableObject<Env> {
   private async exportTrace(row: ExecutionRow): Promise<void> {
     const root = this.traceRoot(row.id)
     if (!root) return
-    const { spans } = executionSpans(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root)
+    const replayed = this.ctx.storage.kv.get<string>(REPLAYED_TRACE_KEY) ?? null
+    const { spans } = executionSpans(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root, replayed)
     const service = this.env.OTEL_SERVICE_NAME ?? 'edgeflow'
     const messages = chunkSpans(spans, TRACE_MESSAGE_BYTES).map((part) => ({
       body: { resourceSpans: [resourceSpans(service, part)] },
@@ -234,6 +237,7 @@ export class ExecutionObject extends DurableObject<Env> {
       this.store.insertExecution(row)
       this.store.saveRuns(request.reuse?.runs ?? [])
       if (request.trace) this.ctx.storage.kv.put(TRACE_ROOT_KEY, request.trace)
+      if (request.replayedTraceId) this.ctx.storage.kv.put(REPLAYED_TRACE_KEY, request.replayedTraceId)
     })
     const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
     const start = () => this.guarded((current) => current.start(), runner)
@@ -445,6 +449,7 @@ export class ExecutionObject extends DurableObject<Env> {
       // the same body and request details; no headers (the headers rule)
       input: { ...row.input, headers: {}, metadata: { ...row.input.metadata, trigger: 'replay' } },
       replayOf: row.id,
+      replayedTraceId: traceRootOf(row.id, this.ctx.storage.kv.get<TraceRoot>(TRACE_ROOT_KEY) ?? null).traceId,
       reuse: plan,
     })
     if (!started.ok) return started

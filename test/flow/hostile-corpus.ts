@@ -49,6 +49,11 @@ export const HOSTILE: readonly { source: string; verdict: Verdict; why: string }
     why: 'found by the fuzzer: $spread appends item by item (291 s before)',
   },
   { source: '$sort([287..1e6])', verdict: 'steps', why: 'found by the fuzzer: JSONata ran out of heap sorting it' },
+  {
+    source: '$count([1..1000000]^($))',
+    verdict: 'steps',
+    why: 'an order-by sorts inside JSONata: each comparison evaluates its terms',
+  },
   { source: '$distinct([1..20000])', verdict: 'steps', why: 'quadratic comparisons inside one native' },
   { source: '$sort([1..200000].($string()))', verdict: 'steps', why: 'n log n comparisons inside one native' },
   {
