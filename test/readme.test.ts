@@ -98,12 +98,19 @@ describe('the README', () => {
         let body = await response.text()
         // the executions list follows the objects through the index queue, a moment behind (README, HTTP API)
         if (LIST.test(text(command)) && command.times === 1 && expected.body !== undefined) {
-          const deadline = Date.now() + 5_000
-          while (!holds(JSON.parse(body), expected.body) && Date.now() < deadline) {
-            await new Promise((resolve) => setTimeout(resolve, 50))
-            response = await send(command, executionId)
-            body = await response.text()
-          }
+          const shownBody = expected.body
+          // polled until it holds (the assertion below says what differs if it never does)
+          await vi
+            .waitUntil(
+              async () => {
+                if (holds(JSON.parse(body), shownBody)) return true
+                response = await send(command, executionId)
+                body = await response.text()
+                return false
+              },
+              { timeout: 5_000, interval: 50 },
+            )
+            .catch(() => undefined)
         }
         const status = expected.statuses[command.times === 1 ? 0 : run]
         const what = `${text(command).replace(PLACEHOLDER, executionId ?? '')} → ${response.status} ${body.slice(0, 300)}`
