@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { configDefaults, defineConfig } from 'vitest/config'
@@ -11,60 +11,120 @@ const devVars = Object.fromEntries(
     .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
 )
 
+/**
+ * The tests of pure code, by folder: they run in plain Node, with no workerd to start. A test file
+ * in any other folder of test/ runs in workerd (README, Development).
+ */
+const PURE_FOLDERS = ['core', 'domain', 'flow', 'schedule', 'shapes', 'client', 'dashboard/core']
+const PURE_TESTS = PURE_FOLDERS.map((folder) => `test/${folder}/**`)
+
+/**
+ * `npm test` runs the workerd tests by group (test/groups/: a folder's files as one file), so that
+ * the per-file setup of a runtime and the Worker's module graph is paid once a group; a file named
+ * on the command line (`npx vitest run test/api/flows.test.ts`) runs alone in a runtime of its own.
+ */
+const GROUPED = process.env.TEST_GROUPS === '1'
+
+/**
+ * Folders whose files run one runtime each even in `npm test`: in a runtime that ran several of
+ * them, their requests slow down (`actions/wait.test.ts` sends 100 events in a row: ~20 ms each in
+ * a fresh runtime, up to 600 ms after five other files of actions/), objects/ tests sweep or
+ * schedule over the whole storage, and telemetry/ reads what the shared target captured.
+ */
+const SOLO_FOLDERS = ['actions', 'api', 'objects', 'telemetry']
+
+/** A folder of workerd tests without its group would be left out of `npm test`: refused at once. */
+function checkGroups(): void {
+  const test = path.join(import.meta.dirname, 'test')
+  const missing = readdirSync(test, { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isDirectory() && !['cli', 'helpers', 'groups', ...PURE_FOLDERS, ...SOLO_FOLDERS].includes(entry.name),
+    )
+    .filter((entry) => !existsSync(path.join(test, 'groups', `${entry.name}.test.ts`)))
+    .map((entry) => `test/${entry.name}/`)
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')}: no group in test/groups/ (see its other files); npm test would skip it`)
+  }
+}
+
 export default defineConfig(async () => {
+  if (GROUPED) checkGroups()
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
   return {
-    plugins: [
-      cloudflareTest(({ inject }) => ({
-        wrangler: { configPath: './wrangler.toml' },
-        miniflare: {
-          // the index queue as wrangler.toml sets it, with shorter waits so that tests need not wait a second for the list
-          queueConsumers: {
-            'edgeflow-index': {
-              maxBatchSize: 100,
-              maxBatchTimeout: 0.05,
-              maxRetries: 10,
-              retryDelay: 0,
-              deadLetterQueue: 'edgeflow-index-dead',
-            },
-            'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
-            // traces (test/telemetry/): the consumer sets its own retry delays
-            'edgeflow-traces': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 5 },
-          },
-          bindings: {
-            ...devVars,
-            MIGRATIONS: migrations,
-            TARGET_URL: inject<string>('targetUrl'),
-            ALLOW_ANONYMOUS_API: 'true',
-            // the open mode answers loopback names and these only: the tests' requests go to http://edgeflow.test
-            ALLOWED_HOSTS: 'edgeflow.test',
-            // a Standard Webhooks key for the signature tests
-            TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
-            // a variable that is set but holds no Standard Webhooks key
-            TEST_NOT_A_WEBHOOK_SECRET: 'whsec_not*base64',
-            // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
-            FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
-            FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
-            // secrets in the forms a URL gives them: every ASCII punctuation, spaces, both cases, beyond ASCII
-            FLOW_SECRET_TEST_URL_PART: 'Pa ss|W0rd!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ Ünï中😀',
-            FLOW_SECRET_TEST_URL_USER: 'Us er;:=|Ünï@p',
-            FLOW_SECRET_TEST_URL_HOST: 'TenantABC42',
-            FLOW_SECRET_TEST_URL_IDN: 'Tenant-ÄBC-42',
-            // set with a stray newline, which a header value loses
-            FLOW_SECRET_TEST_URL_NL: 'nl-secret-2718\n',
-            FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
-            // a variable flows must not be able to read
-            HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',
+    test: {
+      maxWorkers: 2,
+      projects: [
+        {
+          test: {
+            name: 'node',
+            include: PURE_TESTS.map((folder) => `${folder}/*.test.ts`),
+            environment: 'node',
+            isolate: false,
+            testTimeout: 20_000,
           },
         },
-      })),
-    ],
-    test: {
-      globalSetup: ['./test/helpers/global-setup.ts'],
-      setupFiles: ['./test/helpers/apply-migrations.ts'],
-      testTimeout: 20_000,
-      // the CLI's unit tests run in Node (node --test): they read files and parse arguments
-      exclude: [...configDefaults.exclude, 'test/cli/**'],
+        {
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                // the index queue as wrangler.toml sets it, with shorter waits so that tests need not wait a second for the list
+                queueConsumers: {
+                  'edgeflow-index': {
+                    maxBatchSize: 100,
+                    maxBatchTimeout: 0.05,
+                    maxRetries: 10,
+                    retryDelay: 0,
+                    deadLetterQueue: 'edgeflow-index-dead',
+                  },
+                  'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
+                  // traces (test/telemetry/): the consumer sets its own retry delays
+                  'edgeflow-traces': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 5 },
+                },
+                bindings: {
+                  ...devVars,
+                  MIGRATIONS: migrations,
+                  TARGET_URL: inject<string>('targetUrl'),
+                  ALLOW_ANONYMOUS_API: 'true',
+                  // the open mode answers loopback names and these only: the tests' requests go to http://edgeflow.test
+                  ALLOWED_HOSTS: 'edgeflow.test',
+                  // a Standard Webhooks key for the signature tests
+                  TEST_WEBHOOK_SECRET: `whsec_${Buffer.from('edgeflow-test-signing-key').toString('base64')}`,
+                  // a variable that is set but holds no Standard Webhooks key
+                  TEST_NOT_A_WEBHOOK_SECRET: 'whsec_not*base64',
+                  // secrets flows read as $secret('TEST_KEY') and so on (test/api/secrets.test.ts)
+                  FLOW_SECRET_TEST_KEY: 'sk_test_5e1f0a9c3b7d2468',
+                  FLOW_SECRET_TEST_PASSWORD: 'pw_9c4e7a1d03b2',
+                  // secrets in the forms a URL gives them: every ASCII punctuation, spaces, both cases, beyond ASCII
+                  FLOW_SECRET_TEST_URL_PART: 'Pa ss|W0rd!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ Ünï中😀',
+                  FLOW_SECRET_TEST_URL_USER: 'Us er;:=|Ünï@p',
+                  FLOW_SECRET_TEST_URL_HOST: 'TenantABC42',
+                  FLOW_SECRET_TEST_URL_IDN: 'Tenant-ÄBC-42',
+                  // set with a stray newline, which a header value loses
+                  FLOW_SECRET_TEST_URL_NL: 'nl-secret-2718\n',
+                  FLOW_SECRET_TEST_SIGNING: `whsec_${Buffer.from('edgeflow-outgoing-signing-key').toString('base64')}`,
+                  // a variable flows must not be able to read
+                  HIDDEN_TEST_KEY: 'hidden_2b8f6d4e1a95',
+                },
+              },
+            })),
+          ],
+          test: {
+            name: 'workerd',
+            include: GROUPED
+              ? ['test/groups/*.test.ts', ...SOLO_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`)]
+              : ['test/**/*.test.ts'],
+            // the CLI's unit tests run in Node (node --test): they read files and parse arguments
+            exclude: [...configDefaults.exclude, 'test/cli/**', ...PURE_TESTS, ...(GROUPED ? [] : ['test/groups/**'])],
+            globalSetup: ['./test/helpers/global-setup.ts'],
+            setupFiles: ['./test/helpers/apply-migrations.ts'],
+            // a test's own waits bound it (waitFor, listed): this only catches a hang, on a machine busy with other work
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
+          },
+        },
+      ],
     },
   }
 })

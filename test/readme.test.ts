@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 import { env, exports } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import readme from '../README.md?raw'
+import front from '../README.md?raw'
 import { curlRequest, holds, shellCommands, shown, type ShellCommand } from './helpers/readme'
 
 /** The files the README's commands name (`-d @examples/greet.json`), as curl run from the repository would read them. */
@@ -21,6 +21,7 @@ const SKIPPED: Record<string, string> = {
   'npm run test:cli': 'starts wrangler dev and runs the CLI as subprocesses: its own harness (scripts/cli-e2e.ts)',
   'npx wrangler queues create edgeflow-index': 'needs a Cloudflare account',
   'npx wrangler queues create edgeflow-index-dead': 'needs a Cloudflare account',
+  'npx wrangler queues create edgeflow-traces': 'needs a Cloudflare account',
   'npm run chaos': 'kills and restarts wrangler dev for minutes: its own harness (bench/chaos.ts)',
   'npm run test:browser': 'drives Chromium against wrangler dev: its own harness (browser/)',
   'npm run screenshots': 'drives Chromium against wrangler dev: its own harness (browser/)',
@@ -47,6 +48,9 @@ const LIST = /\/api\/executions\?/
 /** Statuses a user reading the README sees settle before typing the next command that names the execution. */
 const MOVING = new Set(['pending', 'running', 'queued'])
 
+/** The README and the documents it links (docs/*.md), each read as a user would, section by section. */
+const documents = import.meta.glob<string>('../docs/*.md', { query: '?raw', import: 'default', eager: true })
+const readme = [front, ...Object.values(documents)].join('\n')
 const commands = shellCommands(readme)
 const text = (command: ShellCommand) => command.argv.join(' ')
 const requests = commands.filter((command) => command.argv[0] === 'curl')
@@ -94,12 +98,19 @@ describe('the README', () => {
         let body = await response.text()
         // the executions list follows the objects through the index queue, a moment behind (README, HTTP API)
         if (LIST.test(text(command)) && command.times === 1 && expected.body !== undefined) {
-          const deadline = Date.now() + 5_000
-          while (!holds(JSON.parse(body), expected.body) && Date.now() < deadline) {
-            await new Promise((resolve) => setTimeout(resolve, 50))
-            response = await send(command, executionId)
-            body = await response.text()
-          }
+          const shownBody = expected.body
+          // polled until it holds (the assertion below says what differs if it never does)
+          await vi
+            .waitUntil(
+              async () => {
+                if (holds(JSON.parse(body), shownBody)) return true
+                response = await send(command, executionId)
+                body = await response.text()
+                return false
+              },
+              { timeout: 5_000, interval: 50 },
+            )
+            .catch(() => undefined)
         }
         const status = expected.statuses[command.times === 1 ? 0 : run]
         const what = `${text(command).replace(PLACEHOLDER, executionId ?? '')} → ${response.status} ${body.slice(0, 300)}`

@@ -3958,6 +3958,15 @@ export interface operations {
           'application/json': components['schemas']['Execution']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4007,6 +4016,15 @@ export interface operations {
           [name: string]: unknown
         }
         content?: never
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
       }
       /** @description missing or invalid bearer token */
       401: {
@@ -4200,6 +4218,15 @@ export interface operations {
           'application/json': components['schemas']['Accepted']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4263,6 +4290,15 @@ export interface operations {
           'application/json': components['schemas']['Accepted']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4324,6 +4360,15 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['Accepted']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
         }
       }
       /** @description missing or invalid bearer token */

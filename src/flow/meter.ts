@@ -27,7 +27,7 @@ export const WORK_PER_STEP = 1_000
 const ALLOCATING = new Set(['unary', 'binary', 'function', 'partial', 'apply', 'transform'])
 
 /** Nodes that copy the items of an existing list into a new sequence: linear work, charged as such. */
-const GATHERING = new Set(['path', 'wildcard', 'parent', 'filter'])
+const GATHERING = new Set(['path', 'wildcard', 'parent'])
 
 /** Operators that compare their operands in full: `=` walks two values, `<` reads two strings. */
 const COMPARING = new Set(['=', '!=', '<', '<=', '>', '>='])

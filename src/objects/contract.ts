@@ -27,6 +27,8 @@ export interface StartRequest {
   waitMs?: number
   /** The caller's trace (a webhook's `traceparent`, a parent's subflow attempt): its trace continues there. */
   trace?: TraceRoot
+  /** For a replay: the trace of the execution it replays, which its span links to. */
+  replayedTraceId?: string
   /** For a replay: the runs it reuses and where it starts. */
   reuse?: Pick<ReplayPlan, 'startPosition' | 'runs' | 'vars' | 'warned' | 'output'>
 }

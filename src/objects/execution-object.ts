@@ -1,6 +1,8 @@
 /**
- * @module The execution Durable Object: one per execution, the source of truth for it.
- * Glue only: it loads the runner from storage, forwards requests to it, and wakes it from the alarm.
+ * @module The execution Durable Object: one per execution, the source of truth for it. It creates
+ * the execution (or finds it again), loads the runner from storage, hands requests to it, and wakes
+ * it from the alarm — each wake, and a sync start's first slice, written down in the wake ledger
+ * first — and deletes it when its retention ends. What to do is the runner's and the core's.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { summaryOf } from '../store/d1/executions'
@@ -48,6 +50,8 @@ import { TRACE_MESSAGE_BYTES, tracesEndpoint } from '../telemetry/export'
 
 /** Where the object keeps the trace its caller gave it (README, Traces). */
 const TRACE_ROOT_KEY = 'trace-root'
+/** Where a replay keeps the trace of the execution it replays. */
+const REPLAYED_TRACE_KEY = 'trace-replayed'
 
 const NOT_FOUND: Failure = { ok: false, code: 'not_found', message: 'no such execution' }
 
@@ -125,21 +129,24 @@ export class ExecutionObject extends DurableObject<Env> {
 
   /** The trace this execution belongs to (its caller's, kept at its start, or its own); null: tracing is off. */
   private traceRoot(executionId: string): TraceRoot | null {
-    if (!tracesEndpoint(this.env)) return null
+    // both the collector and the queue that carries spans to it (a config without the queue traces nothing)
+    if (!tracesEndpoint(this.env) || !this.env.OTEL_QUEUE) return null
     return traceRootOf(executionId, this.ctx.storage.kv.get<TraceRoot>(TRACE_ROOT_KEY) ?? null)
   }
 
   /** Sends the spans of this ended execution to the trace queue, in messages of at most 100 KB. */
   private async exportTrace(row: ExecutionRow): Promise<void> {
     const root = this.traceRoot(row.id)
-    if (!root) return
-    const { spans } = executionSpans(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root)
+    const queue = this.env.OTEL_QUEUE
+    if (!root || !queue) return
+    const replayed = this.ctx.storage.kv.get<string>(REPLAYED_TRACE_KEY) ?? null
+    const { spans } = executionSpans(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root, replayed)
     const service = this.env.OTEL_SERVICE_NAME ?? 'edgeflow'
     const messages = chunkSpans(spans, TRACE_MESSAGE_BYTES).map((part) => ({
       body: { resourceSpans: [resourceSpans(service, part)] },
     }))
     // a batch holds 256 KB: two messages of at most 100 KB each
-    for (let at = 0; at < messages.length; at += 2) await this.env.OTEL_QUEUE.sendBatch(messages.slice(at, at + 2))
+    for (let at = 0; at < messages.length; at += 2) await queue.sendBatch(messages.slice(at, at + 2))
   }
 
   /**
@@ -232,6 +239,7 @@ export class ExecutionObject extends DurableObject<Env> {
       this.store.insertExecution(row)
       this.store.saveRuns(request.reuse?.runs ?? [])
       if (request.trace) this.ctx.storage.kv.put(TRACE_ROOT_KEY, request.trace)
+      if (request.replayedTraceId) this.ctx.storage.kv.put(REPLAYED_TRACE_KEY, request.replayedTraceId)
     })
     const runner = (this.runner = Runner.create(this.store, this.services, row, request.reuse !== undefined))
     const start = () => this.guarded((current) => current.start(), runner)
@@ -443,6 +451,7 @@ export class ExecutionObject extends DurableObject<Env> {
       // the same body and request details; no headers (the headers rule)
       input: { ...row.input, headers: {}, metadata: { ...row.input.metadata, trigger: 'replay' } },
       replayOf: row.id,
+      replayedTraceId: traceRootOf(row.id, this.ctx.storage.kv.get<TraceRoot>(TRACE_ROOT_KEY) ?? null).traceId,
       reuse: plan,
     })
     if (!started.ok) return started

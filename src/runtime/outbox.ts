@@ -138,10 +138,11 @@ export class Outbox {
     )
   }
 
-  /** The trace timer fired (which took its row): the trace is owed again and sent at the next flush. */
+  /** The trace timer fired (which took its row): the trace is owed again, and sent by the flush. */
   retryTrace(): void {
     this.traceFailed = false
     this.owesTrace()
+    this.host.flush()
   }
 
   /** When the alarm must ring for the index's sake (null: nothing is owed to the index). */

@@ -85,7 +85,13 @@ interface Built {
 }
 
 /** The spans of an ended execution in the trace `root` (the execution span first). */
-export function executionSpans(exec: TracedExecution, runs: readonly RunState[], root: TraceRoot): Built {
+export function executionSpans(
+  exec: TracedExecution,
+  runs: readonly RunState[],
+  root: TraceRoot,
+  /** For a replay: the trace of the execution it replays (default: the one that execution started itself). */
+  replayedTraceId: string | null = null,
+): Built {
   const end = exec.endedAt ?? exec.startedAt ?? exec.createdAt
   const base = { traceId: root.traceId, ...(root.traceState ? { traceState: root.traceState } : {}), links: [] }
   const execSpanId = executionSpanId(exec.id)
@@ -116,9 +122,15 @@ export function executionSpans(exec: TracedExecution, runs: readonly RunState[],
       ...(exec.error && failed ? [exceptionEvent(end, exec.error)] : []),
       ...(exec.status === 'killed' ? [event(end, 'kill')] : []),
     ],
-    // a replay links to the original's own trace (the one it started unless a caller gave it one)
+    // a replay links to the execution it replays, in that one's trace
     links: exec.replayOf
-      ? [{ traceId: ownTraceId(exec.replayOf), spanId: executionSpanId(exec.replayOf), attributes: [] }]
+      ? [
+          {
+            traceId: replayedTraceId ?? ownTraceId(exec.replayOf),
+            spanId: executionSpanId(exec.replayOf),
+            attributes: [],
+          },
+        ]
       : [],
     status: errorStatus(exec.error, failed),
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EdgeflowError, type Execution, type ExecutionStatus } from '../../src/client/index'
 import { type Poll, waitFor } from '../../src/client/wait'
 
@@ -22,6 +22,10 @@ const apiError = (status: number, code: string) =>
 const busy = () => apiError(503, 'http_503')
 
 describe('waitFor', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('resolves reached when the execution is in a status asked for', async () => {
     const poll = polls(['pending', 'running', 'waiting'])
     expect(await waitFor('e1', poll, { status: ['waiting', 'paused'], backoff: FAST })).toMatchObject({
@@ -58,10 +62,14 @@ describe('waitFor', () => {
   })
 
   it('rejects with a timeout problem naming the last status, polling once more at the deadline', async () => {
+    // on a clock the test moves: a busy machine's late timer cannot skip a poll
+    vi.useFakeTimers()
     const poll = polls(['delayed'])
-    const error = await waitFor('e1', poll, { timeoutMs: 30, backoff: { initialMs: 20, maxMs: 20, factor: 1 } }).catch(
+    const waiting = waitFor('e1', poll, { timeoutMs: 30, backoff: { initialMs: 20, maxMs: 20, factor: 1 } }).catch(
       (error: unknown) => error,
     )
+    await vi.runAllTimersAsync()
+    const error = await waiting
     expect(error).toBeInstanceOf(EdgeflowError)
     expect((error as EdgeflowError).problem).toMatchObject({
       type: 'timeout',

@@ -188,6 +188,13 @@ describe('where $secret may be called', () => {
     expect(await read("{{ {'token': $secret('KEY')} }}")).toEqual({ token: 'k-123' })
   })
 
+  it('leaves no other way to reach $secret: it is not part of the document, nor of any frame a function can list', async () => {
+    expect(await read("{{ $lookup($$, 'secret') }}")).toBeNull()
+    expect(await read("{{ $lookup($, 'secret') }}")).toBeNull()
+    expect(await read('{{ $keys($$) }}')).toEqual(['input', 'outputs', 'vars', 'execution'])
+    await expect(read("{{ $lookup($$, 'secret')('KEY') }}")).rejects.toMatchObject({ type: 'expression_error' })
+  })
+
   it('keeps $eval from reading a secret: its text is only known when it runs', async () => {
     const sneaky = compileExpression(`$substring($eval('$sec' & 'ret("KEY")'), 0, 3)`)
     await expect(evaluate(sneaky, context())).rejects.toMatchObject({

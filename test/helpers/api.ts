@@ -2,6 +2,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { vi } from 'vitest'
 import { FINAL_EXECUTION } from '../../src/core/transitions'
+import { INDEX_DEAD_LETTERS } from '../../src/objects/index-queue'
 import { upsertMessage } from '../../src/store/d1/index-batch'
 import type { ExecutionSummary } from '../../src/store/d1/schema'
 
@@ -15,8 +16,9 @@ export function call(
 ): Promise<Response> {
   const init: RequestInit = { method, headers: { ...headers } }
   if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body)
-    if (typeof body !== 'string') (init.headers as Record<string, string>)['content-type'] = 'application/json'
+    const raw = typeof body === 'string' || body instanceof Uint8Array
+    init.body = raw ? body : JSON.stringify(body)
+    if (!raw) (init.headers as Record<string, string>)['content-type'] = 'application/json'
   }
   return exports.default.fetch(new Request(`${BASE}${path}`, init))
 }
@@ -106,3 +108,31 @@ export async function listedWhere(query: string, done: (page: any) => boolean): 
 /** Polls the D1 list (which the index queue updates within a moment) until it holds `count` items. */
 export const listed = (query: string, count: number): Promise<any> =>
   listedWhere(query, (page) => page.items.length === count)
+
+/**
+ * Watches the index consumer's failures (it logs each batch D1 refused, with its queue). `wentRound`
+ * resolves once a batch failed on the dead-letter queue and then one failed on the index queue
+ * again: what D1 refused went through every retry and was sent once more (handed back to its
+ * object, or a deletion sent again).
+ */
+export function watchIndexFailures(): { wentRound: () => Promise<void> } {
+  const spy = vi.spyOn(console, 'error')
+  const failedQueues = () =>
+    spy.mock.calls.flatMap(([message]) => /^index batch of \d+ failed \(([\w-]+)\)/.exec(String(message))?.[1] ?? [])
+  return {
+    wentRound: async () => {
+      try {
+        await vi.waitUntil(
+          () => {
+            const queues = failedQueues()
+            const dead = queues.indexOf(INDEX_DEAD_LETTERS)
+            return dead !== -1 && queues.slice(dead + 1).some((queue) => queue !== INDEX_DEAD_LETTERS)
+          },
+          { timeout: 10_000, interval: 10 },
+        )
+      } finally {
+        spy.mockRestore()
+      }
+    },
+  }
+}

@@ -85,13 +85,13 @@ function expandFor(commands: string[][]): { argv: string[]; times: number }[] {
   return [{ argv: body.slice(1), times: head.length - 3 }]
 }
 
-/** Every command of the ```sh blocks of `markdown`, in order, with the `## ` section it is under. */
+/** Every command of the ```sh blocks of `markdown`, in order, with the `#` or `##` section it is under. */
 export function shellCommands(markdown: string): ShellCommand[] {
   const commands: ShellCommand[] = []
   let section = ''
-  for (const block of markdown.matchAll(/^(## .*)$|^( *)```sh\n([\s\S]*?)^ *```$/gm)) {
+  for (const block of markdown.matchAll(/^(##? .*)$|^( *)```sh\n([\s\S]*?)^ *```$/gm)) {
     if (block[1]) {
-      section = block[1].slice(3)
+      section = block[1].replace(/^#+ /, '')
       continue
     }
     const indent = new RegExp(`^ {0,${(block[2] ?? '').length}}`, 'gm')

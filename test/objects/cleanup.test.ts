@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
+import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor, watchIndexFailures } from '../helpers/api'
 import { alarmOf, cleanupAt, crash, expireNow, start, stubOf } from '../helpers/engine'
 
 /** Everything the object's storage holds: its SQL tables, its key-value pairs and its alarm. */
@@ -79,12 +79,13 @@ describe('retention', () => {
 
   it('hands its deletion to the index queue, which retries it until D1 takes it: the object is erased at once', async () => {
     const { executionId } = await ended('1m')
+    const failures = watchIndexFailures()
     await env.DB.exec('ALTER TABLE executions RENAME TO executions_away')
     try {
       await expireNow(executionId)
       expect(await storageOf(executionId)).toEqual(EMPTY)
       // the consumer keeps failing meanwhile: retries, dead letters, and the deletion sent again
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      await failures.wentRound()
     } finally {
       await env.DB.exec('ALTER TABLE executions_away RENAME TO executions')
     }

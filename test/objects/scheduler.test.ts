@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import type { Env } from '../../src/env'
+import type { StartRequest, StartResult } from '../../src/objects/contract'
 import { call, indexSettled, json, putFlow, uniqueId } from '../helpers/api'
 
 const everySecond = (input: object = {}) => ({
@@ -40,10 +41,13 @@ describe('schedule triggers', () => {
     expect((await json(call('GET', `/api/flows/${flowId}`))).nextScheduledAt).toBeNull()
     await indexSettled()
     const count = (await scheduled(flowId)).length
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    // nothing left to ring: no alarm, and an alarm run now (as a late delivery would) starts nothing
+    expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBeNull()
+    const launches = await launchesOf(schedulerOf(flowId))
+    await runDurableObjectAlarm(schedulerOf(flowId))
+    expect(launches.started).toEqual([])
     await indexSettled()
     expect((await scheduled(flowId)).length).toBe(count)
-    expect(await runInDurableObject(schedulerOf(flowId), (_, state) => state.storage.getAlarm())).toBeNull()
 
     const yearly = await putFlow(flowId, {
       ...everySecond(),
@@ -91,9 +95,11 @@ describe('schedule triggers', () => {
     )
     expect(after!.schedules[0]!.nextAt).toBeGreaterThan(Date.now() - 1000)
     // an alarm delivered twice for the same slot (alarms are at least once) starts no second execution
+    const [first] = await scheduled(flowId)
     await runInDurableObject(stub, (_, state) => state.storage.put('state', missed))
+    const launches = await launchesOf(stub)
     expect(await runDurableObjectAlarm(stub)).toBe(true)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(launches.started).toEqual([{ executionId: first.id, created: false }])
     await call('DELETE', `/api/flows/${flowId}`)
     await indexSettled()
     expect((await scheduled(flowId)).length).toBe(1)
@@ -118,29 +124,34 @@ describe('a schedule', () => {
   })
 })
 
-describe('a configure that lands while the alarm starts executions', () => {
-  /** Holds every execution start of the scheduler's alarm until `release`, and says when one waits. */
-  async function slowLaunches(stub: DurableObjectStub) {
-    const gate = { waiting: false, released: false }
-    await runInDurableObject(stub, (object) => {
-      const instance = object as unknown as { env: Env }
-      const executions = instance.env.EXECUTIONS
-      const slow = {
-        idFromName: (name: string) => executions.idFromName(name),
-        get: (id: DurableObjectId) => ({
-          start: async (request: unknown) => {
-            gate.waiting = true
-            // polled, so that the alarm's own timers keep it alive while the test configures
-            while (!gate.released) await new Promise((resolve) => setTimeout(resolve, 5))
-            return executions.get(id).start(request as never)
-          },
-        }),
-      }
-      Object.defineProperty(instance, 'env', { value: { ...instance.env, EXECUTIONS: slow }, configurable: true })
-    })
-    return gate
-  }
+/**
+ * Records the executions the scheduler's alarms start from now on, with whether each start created
+ * its execution. Held: each start waits until `released` (and says it `waiting`) before it goes on.
+ */
+async function launchesOf(stub: DurableObjectStub, held = false) {
+  const gate = { waiting: false, released: !held, started: [] as { executionId: string; created: boolean }[] }
+  await runInDurableObject(stub, (object) => {
+    const instance = object as unknown as { env: Env }
+    const executions = instance.env.EXECUTIONS
+    const recording = {
+      idFromName: (name: string) => executions.idFromName(name),
+      get: (id: DurableObjectId) => ({
+        start: async (request: StartRequest) => {
+          gate.waiting = true
+          // polled, so that the alarm's own timers keep it alive while the test configures
+          await vi.waitUntil(() => gate.released, { timeout: 10_000, interval: 5 })
+          const result = (await executions.get(id).start(request)) as unknown as StartResult
+          gate.started.push({ executionId: request.executionId, created: result.ok ? result.created : false })
+          return result
+        },
+      }),
+    }
+    Object.defineProperty(instance, 'env', { value: { ...instance.env, EXECUTIONS: recording }, configurable: true })
+  })
+  return gate
+}
 
+describe('a configure that lands while the alarm starts executions', () => {
   /** A flow with one yearly schedule whose slot is due now. */
   async function dueSchedule() {
     const flowId = uniqueId()
@@ -151,7 +162,7 @@ describe('a configure that lands while the alarm starts executions', () => {
       saved.schedules[0]!.nextAt = Date.now() - 1000
       await state.storage.put('state', saved)
     })
-    return { flowId, stub, gate: await slowLaunches(stub) }
+    return { flowId, stub, gate: await launchesOf(stub, true) }
   }
 
   it('keeps the schedules it set, its alarm and its next fire time', async () => {

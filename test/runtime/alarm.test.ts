@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Alarm, IN_MEMORY_WAKE_MS, nextAlarm } from '../../src/runtime/alarm'
 
 function port(now = 1_000) {
@@ -38,25 +38,39 @@ describe('the alarm', () => {
     alarm.arm(900_000)
     expect(set).toEqual([900_000])
   })
+})
 
-  it('wakes from memory for what is due soon', async () => {
-    const { woken, port: p } = port(Date.now())
+describe('the alarm, on a clock the test moves', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('wakes from memory for what is due soon, when it is due', () => {
+    const { woken, port: p } = port(1_000)
     const alarm = new Alarm(p, null)
-    alarm.arm(Date.now() + 5)
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    alarm.arm(1_005)
+    vi.advanceTimersByTime(4)
+    expect(woken()).toBe(0)
+    vi.advanceTimersByTime(1)
     expect(woken()).toBe(1)
-    alarm.arm(Date.now() + IN_MEMORY_WAKE_MS + 60_000)
+    // what is due later is the platform alarm's alone
+    alarm.arm(1_000 + IN_MEMORY_WAKE_MS + 60_000)
+    vi.runAllTimers()
+    expect(woken()).toBe(1)
     alarm.dispose()
   })
 
-  it('once disposed, never moves the alarm nor wakes: a replaced runner cannot touch its successor', async () => {
-    const { set, woken, port: p } = port(Date.now())
+  it('once disposed, never moves the alarm nor wakes: a replaced runner cannot touch its successor', () => {
+    const { set, woken, port: p } = port(1_000)
     const alarm = new Alarm(p, null)
-    alarm.arm(Date.now() + 5)
+    alarm.arm(1_005)
     alarm.dispose()
-    alarm.arm(Date.now() + 1)
+    alarm.arm(1_001)
     alarm.arm(null)
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    vi.runAllTimers()
     expect(set).toHaveLength(1)
     expect(woken()).toBe(0)
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Outbox, type OutboxPort } from '../../src/runtime/outbox'
+import { Outbox, type OutboxPort, TRACE_RETRY_MS } from '../../src/runtime/outbox'
+import { TRACE_TIMER } from '../../src/core/timers'
 import { INDEX_GUARD_MS } from '../../src/runtime/index-sync'
 import { PendingWrites } from '../../src/runtime/pending-writes'
 import type { ExecutionRow } from '../../src/store/execution/schema'
@@ -93,5 +94,57 @@ describe('the outbox', () => {
     await outbox.killsSettled()
     expect(outbox.killing).toBe(false)
     expect(logs).toEqual(['could not kill child execution bad: gone'])
+  })
+
+  it('owes the trace as a timer from the final state, sends it once the answer is out, and crosses it out', async () => {
+    let answering = true
+    const sent: number[] = []
+    const { outbox, writes, settled } = setup({
+      exportTrace: async (r) => void sent.push(r.version),
+      holdsIndex: () => answering,
+    })
+    outbox.owesTrace()
+    expect(writes.has(TRACE_TIMER)).toBe(true)
+    outbox.syncTrace(row(5))
+    await settled()
+    expect(sent).toEqual([])
+    answering = false
+    outbox.syncTrace(row(5))
+    // a second sync while the first is in flight sends nothing more
+    outbox.syncTrace(row(5))
+    await settled()
+    expect(sent).toEqual([5])
+    expect(outbox.tracePending).toBe(false)
+  })
+
+  it('keeps the trace owed after a failed send until its timer fires, then sends it again', async () => {
+    let fail = true
+    const sent: number[] = []
+    const { outbox, writes, settled, logs, flushes } = setup({
+      exportTrace: async (r) => {
+        if (fail) throw new Error('queue down')
+        sent.push(r.version)
+      },
+    })
+    outbox.owesTrace()
+    outbox.syncTrace(row(5))
+    await settled()
+    expect(logs).toEqual(['could not send the trace: queue down; retrying'])
+    expect(outbox.tracePending).toBe(true)
+    fail = false
+    // no retry before the timer: the failed send does not loop
+    outbox.syncTrace(row(5))
+    await settled()
+    expect(sent).toEqual([])
+    // the timer fires (the alarm takes its row) — after a restart, a new outbox finds the row alike
+    expect(writes.due(1_000 + TRACE_RETRY_MS)).toEqual([TRACE_TIMER])
+    const before = flushes()
+    outbox.retryTrace()
+    // the flush it asks for is what sends (the alarm's wake flushes nothing by itself)
+    expect(flushes()).toBe(before + 1)
+    outbox.syncTrace(row(5))
+    await settled()
+    expect(sent).toEqual([5])
+    expect(outbox.tracePending).toBe(false)
   })
 })

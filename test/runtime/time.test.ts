@@ -215,9 +215,13 @@ describe('limits', () => {
 
   it('ignore the late end of a timed-out attempt while a newer attempt runs', async () => {
     const original = globalThis.fetch
+    let attempts = 0
+    let ended = false
     const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       if (!String(input instanceof Request ? input.url : input).includes('ignores-abort')) return original(input, init)
-      await new Promise((resolve) => setTimeout(resolve, 450))
+      const attempt = ++attempts
+      // this fetch ignores the abort: it answers only once a newer attempt runs (the last, once the execution ended)
+      await vi.waitUntil(() => attempts > attempt || ended, { timeout: 15_000, interval: 10 })
       return new Response('{}', { headers: { 'content-type': 'application/json' } })
     })
     try {
@@ -236,6 +240,7 @@ describe('limits', () => {
       const errors = done.taskRuns[0].attempts.map((attempt: { error: { type: string } | null }) => attempt.error?.type)
       expect(errors).toEqual(['timeout', 'timeout', 'timeout'])
     } finally {
+      ended = true
       spy.mockRestore()
     }
   })

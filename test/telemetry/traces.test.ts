@@ -200,6 +200,40 @@ describe('traces', () => {
   })
 })
 
+describe('a replay', () => {
+  it('links to the execution it replays, in that one’s trace', async () => {
+    const flowId = uniqueId('replayed')
+    await putFlow(flowId, { tasks: [{ id: 'boom', type: 'fail', message: 'once' }] })
+    const callerTrace = '0af7651916cd43dd8448eb211c80319c'
+    const started = await call('POST', `/hooks/${flowId}`, {}, { traceparent: `00-${callerTrace}-b7ad6b7169203331-01` })
+    const original = (await started.json()) as { executionId: string }
+    await waitFor(original.executionId, finished)
+    const replayed = await call('POST', `/api/executions/${original.executionId}/replay`, {})
+    expect(replayed.status).toBe(201)
+    const { executionId } = (await replayed.json()) as { executionId: string }
+    await waitFor(executionId, finished)
+    let replaySpan: Span | undefined
+    let originalSpan: Span | undefined
+    await vi.waitUntil(
+      async () => {
+        const posts = await json<{ body: string }[]>(fetch(target(`/captured/${RECEIVER}`)))
+        const spans = posts.flatMap((post) =>
+          ExportTraceRequest.parse(JSON.parse(post.body)).resourceSpans.flatMap((resource) =>
+            resource.scopeSpans.flatMap((scope) => scope.spans),
+          ),
+        )
+        replaySpan = spans.find((span) => attr(span, 'edgeflow.execution.id') === executionId)
+        originalSpan = spans.find((span) => attr(span, 'edgeflow.execution.id') === original.executionId)
+        return replaySpan !== undefined && originalSpan !== undefined
+      },
+      { timeout: 15_000, interval: 50 },
+    )
+    expect(originalSpan?.traceId).toBe(callerTrace)
+    expect(replaySpan?.traceId).not.toBe(callerTrace)
+    expect(replaySpan?.links).toEqual([{ traceId: callerTrace, spanId: originalSpan?.spanId, attributes: [] }])
+  })
+})
+
 describe('an unreachable collector', () => {
   it('changes nothing for the executions', async () => {
     const before = { ...env }

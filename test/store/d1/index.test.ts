@@ -2,18 +2,19 @@
 import { applyD1Migrations } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { call, execution, listed, putFlow, uniqueId, json } from '../../helpers/api'
+import { call, execution, listed, putFlow, uniqueId, json, watchIndexFailures } from '../../helpers/api'
 
 describe('the D1 index', () => {
   it('is written by the queue once D1 takes it again: a batch D1 refuses is retried, nothing is lost', async () => {
     const flowId = uniqueId()
     await putFlow(flowId, { mode: 'sync', tasks: [{ id: 'answer', type: 'return', body: { ok: 1 } }] })
+    const failures = watchIndexFailures()
     await env.DB.exec('ALTER TABLE executions RENAME TO executions_away')
     const response = await call('POST', `/hooks/${flowId}`, {})
     expect(response.status).toBe(200)
     const id = response.headers.get('x-execution-id')!
     // the consumer keeps failing meanwhile: the queue retries, then its dead letters hand the summary back to the object
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await failures.wentRound()
     expect((await execution(id)).status).toBe('completed')
     await env.DB.exec('ALTER TABLE executions_away RENAME TO executions')
     const page = await listed(`flowId=${flowId}`, 1)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { binCounts, layoutChart } from '../../src/dashboard/core/chart'
-import { diffLines } from '../../src/dashboard/core/diff'
-import { operationsFor } from '../../src/dashboard/core/actions'
+import { binCounts, layoutChart } from '../../../src/dashboard/core/chart'
+import { diffLines } from '../../../src/dashboard/core/diff'
+import { operationsFor } from '../../../src/dashboard/core/actions'
 
 const MINUTE = 60_000
 /** The start of minute `n` as the API gives it. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { type GanttRun, layoutGantt, MIN_SEGMENT, segmentsOf, treeOrder } from '../../src/dashboard/core/gantt'
-import { GanttSvg } from '../../src/dashboard/core/gantt-svg'
-import { foldIterations, SHOWN_ITERATIONS } from '../../src/dashboard/core/collapse'
-import { summariseRuns } from '../../src/dashboard/core/totals'
+import { foldIterations, SHOWN_ITERATIONS } from '../../../src/dashboard/core/collapse'
+import { type GanttRun, layoutGantt, MIN_SEGMENT, segmentsOf, treeOrder } from '../../../src/dashboard/core/gantt'
+import { GanttSvg } from '../../../src/dashboard/core/gantt-svg'
+import { summariseRuns } from '../../../src/dashboard/core/totals'
 
 const T0 = Date.parse('2026-12-01T10:00:00.000Z')
 const at = (ms: number) => new Date(T0 + ms).toISOString()

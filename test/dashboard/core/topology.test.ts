@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { layoutTopology, NODE_HEIGHT, type TopoBox } from '../../src/dashboard/core/topology'
-import { TopologySvg } from '../../src/dashboard/core/topology-svg'
-import { lanesOf } from '../../src/dashboard/pages/topology-section'
+import { layoutTopology, NODE_HEIGHT, type TopoBox } from '../../../src/dashboard/core/topology'
+import { TopologySvg } from '../../../src/dashboard/core/topology-svg'
+import { lanesOf } from '../../../src/dashboard/pages/topology-section'
 
 const box = (layout: { boxes: TopoBox[] }, id: string) => layout.boxes.find((b) => b.taskId === id) as TopoBox
 const contains = (outer: TopoBox, inner: TopoBox) =>

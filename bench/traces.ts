@@ -1,0 +1,119 @@
+/**
+ * What traces cost (README, Traces): two edgeflows under `wrangler dev` at once, one exporting to a
+ * local OTLP receiver on 127.0.0.1 (this script: it counts the POSTs to /v1/traces and the spans in
+ * them) and one not, take the same sync 10-task flow at concurrency 16 in alternating rounds. It
+ * prints the sync latency of each, and the export requests and spans per execution once every
+ * execution's trace arrived. `npm run bench:traces` (`BENCH_TRACE_EXECUTIONS`, default 400 per round;
+ * `BENCH_ROUNDS`, default 3).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { post, run, sleep, stats } from './load.ts'
+import { FLOWS } from './scenarios.ts'
+import { applyMigrations, ROOT, startDev } from './stack.ts'
+
+const FLOW = 'ten_traced'
+const CONCURRENCY = 16
+
+/** The receiver: every POST counted, with the spans it carried and the executions they name. */
+async function startReceiver() {
+  const seen = { posts: 0, spans: 0, executions: new Set<string>() }
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      if (request.method === 'POST' && request.url === '/v1/traces') {
+        seen.posts += 1
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+          resourceSpans: {
+            scopeSpans: { spans: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[]
+          }[]
+        }
+        for (const resource of body.resourceSpans)
+          for (const scope of resource.scopeSpans)
+            for (const span of scope.spans) {
+              seen.spans += 1
+              const id = span.attributes.find((each) => each.key === 'edgeflow.execution.id')?.value.stringValue
+              if (id) seen.executions.add(id)
+            }
+      }
+      response.writeHead(200, { 'content-type': 'application/json' })
+      response.end('{}')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise((resolve) => server.close(resolve)) }
+}
+
+/** `n` sync executions at c=16: their ids and the latency of their answers. */
+async function load(edgeflow: string, n: number) {
+  const ids: string[] = []
+  const result = await run(n, CONCURRENCY, 120_000, async (index) => {
+    const response = await post(`${edgeflow}/hooks/${FLOW}`, { n: index })
+    await response.arrayBuffer()
+    if (response.status !== 200) throw new Error(`trigger answered ${response.status}`)
+    ids.push(response.headers.get('x-execution-id') as string)
+  })
+  return { ids, latency: result.latencies, perSecond: result.perSecond }
+}
+
+const format = (label: string, latency: ReturnType<typeof stats>, perSecond: number) =>
+  `${label}: p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, ${perSecond.toFixed(0)}/s`
+
+if (import.meta.main) {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+  const n = Number(process.env.BENCH_TRACE_EXECUTIONS ?? 400)
+  const receiver = await startReceiver()
+  const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
+  const states = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'edgeflow-bench-traces-')))
+  for (const state of states) applyMigrations(config, state)
+  const [offState = '', onState = ''] = states
+  const off = await startDev(config, offState, '/api/flows')
+  const on = await startDev(config, onState, '/api/flows', { vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } })
+  try {
+    for (const edgeflow of [off.url, on.url]) {
+      await fetch(`${edgeflow}/api/flows/${FLOW}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(FLOWS.ten),
+      })
+      // warm-up: the isolate, the flow cache, the first objects
+      await load(edgeflow, 32)
+    }
+    await sleep(6_000)
+    const before = { posts: receiver.seen.posts, spans: receiver.seen.spans }
+    const traced: string[] = []
+    const p50s = { off: [] as number[], on: [] as number[] }
+    for (let round = 1; round <= rounds; round += 1) {
+      const untraced = await load(off.url, n)
+      const exported = await load(on.url, n)
+      traced.push(...exported.ids)
+      p50s.off.push(untraced.latency.p50)
+      p50s.on.push(exported.latency.p50)
+      console.log(`round ${round}`)
+      console.log(`  ${format('export off', untraced.latency, untraced.perSecond)}`)
+      console.log(`  ${format('export on ', exported.latency, exported.perSecond)}`)
+    }
+    const median = (values: number[]) => stats(values).p50.toFixed(1)
+    console.log(`median of the rounds' p50: export off ${median(p50s.off)} ms, export on ${median(p50s.on)} ms`)
+    const started = performance.now()
+    while (traced.some((id) => !receiver.seen.executions.has(id)) && performance.now() - started < 90_000)
+      await sleep(200)
+    const missing = traced.filter((id) => !receiver.seen.executions.has(id)).length
+    const posts = receiver.seen.posts - before.posts
+    const spans = receiver.seen.spans - before.spans
+    console.log(
+      `export: ${posts} requests for ${traced.length} executions = ${(posts / traced.length).toFixed(3)} per execution; ` +
+        `${(spans / traced.length).toFixed(1)} spans per execution; ${missing} traces missing after 90 s`,
+    )
+  } finally {
+    await off.stop()
+    await on.stop()
+    await receiver.close()
+    for (const state of states) rmSync(state, { recursive: true, force: true })
+  }
+}
