@@ -101,14 +101,14 @@ if (import.meta.main) {
     const median = (values: number[]) => stats(values).p50.toFixed(1)
     console.log(`median of the rounds' p50: export off ${median(p50s.off)} ms, export on ${median(p50s.on)} ms`)
     const started = performance.now()
-    while (traced.some((id) => !receiver.seen.executions.has(id)) && performance.now() - started < 60_000)
+    while (traced.some((id) => !receiver.seen.executions.has(id)) && performance.now() - started < 90_000)
       await sleep(200)
     const missing = traced.filter((id) => !receiver.seen.executions.has(id)).length
     const posts = receiver.seen.posts - before.posts
     const spans = receiver.seen.spans - before.spans
     console.log(
       `export: ${posts} requests for ${traced.length} executions = ${(posts / traced.length).toFixed(3)} per execution; ` +
-        `${(spans / traced.length).toFixed(1)} spans per execution; ${missing} traces missing after 60 s`,
+        `${(spans / traced.length).toFixed(1)} spans per execution; ${missing} traces missing after 90 s`,
     )
   } finally {
     await off.stop()

@@ -11,7 +11,7 @@ export interface Env {
   /** Summaries and deletions on their way to the D1 index, written in batches (objects/index-queue.ts). */
   INDEX_QUEUE: Queue<IndexMessage>
   /** Ended executions' traces on their way to the OTLP endpoint, exported in batches (objects/trace-queue.ts). */
-  OTEL_QUEUE: Queue<TraceMessage>
+  OTEL_QUEUE?: Queue<TraceMessage>
   /** The OTLP/HTTP collector's base URL: traces go to `<it>/v1/traces` (README, Traces); unset: no traces. */
   OTEL_EXPORTER_OTLP_ENDPOINT?: string
   /** The traces' own URL, used as it is (overrides the base one). */

@@ -1,5 +1,5 @@
 /**
- * The README's request bodies and the example flows, type-checked against the types
+ * The request bodies of the README and docs/*.md and the example flows, type-checked against the types
  * openapi-typescript generates at its default settings (src/client/schema.ts), as a user's program
  * would hold them: a body the document types wrongly (a field with a default made required, say)
  * fails to compile here.
@@ -24,20 +24,25 @@ interface Body {
 
 /** Every JSON body the README's curl commands send to a route whose body the document types. */
 async function readmeBodies(root: string, paths: Record<string, Record<string, unknown>>): Promise<Body[]> {
-  const markdown = await readFile(path.join(root, 'README.md'), 'utf8')
+  const documents = [
+    'README.md',
+    ...(await readdir(path.join(root, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
+  ]
   const files = new Map<string, string>()
   for (const name of await readdir(path.join(root, 'examples')))
     files.set(`examples/${name}`, await readFile(path.join(root, 'examples', name), 'utf8'))
   const bodies: Body[] = []
-  for (const command of shellCommands(markdown)) {
-    if (command.argv[0] !== 'curl') continue
-    const request = curlRequest(command.argv, (file) => files.get(file) ?? '')
-    if (request.body === null || !request.headers['content-type']?.includes('json')) continue
-    const method = request.method.toLowerCase()
-    const url = request.url.startsWith('http') ? request.url : `http://${request.url}`
-    const template = templateOf(paths, method, new URL(url).pathname)
-    if (template) bodies.push({ where: `README (${command.section})`, path: template, method, json: request.body })
-  }
+  for (const document of documents)
+    for (const command of shellCommands(await readFile(path.join(root, document), 'utf8'))) {
+      if (command.argv[0] !== 'curl') continue
+      const request = curlRequest(command.argv, (file) => files.get(file) ?? '')
+      if (request.body === null || !request.headers['content-type']?.includes('json')) continue
+      const method = request.method.toLowerCase()
+      const url = request.url.startsWith('http') ? request.url : `http://${request.url}`
+      const template = templateOf(paths, method, new URL(url).pathname)
+      if (template)
+        bodies.push({ where: `${document} (${command.section})`, path: template, method, json: request.body })
+    }
   for (const [file, json] of files)
     if (file.endsWith('.json')) bodies.push({ where: file, path: '/api/flows/{id}', method: 'put', json })
   return bodies

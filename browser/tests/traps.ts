@@ -151,3 +151,40 @@ describe('without JavaScript', () => {
     await stack.api('POST', `/api/executions/${id}/kill`)
   })
 })
+
+describe('a long foreach, live', () => {
+  it('sends only what changed on each poll: bytes per poll while 300 iterations run', async () => {
+    await putFlow(stack, 'long', {
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1..300]',
+          concurrency: 5,
+          tasks: [{ id: 'call', type: 'http', url: `${stack.target.url}/slow/100` }],
+        },
+      ],
+    })
+    const id = await trigger(stack, 'long')
+    await waitFor(stack, id, (e) => e.taskRunCount > 20)
+    const sizes: number[] = []
+    const watch = async (response: import('playwright-core').Response) => {
+      if (!response.url().includes('fragment=1') || response.status() !== 200) return
+      sizes.push((await response.body()).length)
+    }
+    page.on('response', (response) => void watch(response))
+    await open(`/executions/${id}`)
+    await page.waitForSelector('[data-region=facts] [data-status=completed]', { timeout: 60_000 })
+    page.removeAllListeners('response')
+    const sorted = [...sizes].sort((a, b) => a - b)
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0
+    console.log(
+      `300-item foreach, live: ${sizes.length} polls answered 200, bytes per poll: median ${median}, max ${sorted.at(-1)} (first ${sizes[0]})`,
+    )
+    // the first poll sends every region; each one after, only those that changed
+    assert.ok(
+      sorted.slice(0, -1).every((size) => size <= 20_000),
+      `polls of ${sizes.join(', ')} bytes`,
+    )
+  })
+})

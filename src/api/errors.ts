@@ -66,6 +66,15 @@ export function refuseInvalid(result: { success: true } | { success: false; erro
     status: 400,
     code: 'invalid_request',
     message: `invalid ${TARGETS[result.target] ?? result.target}`,
-    issues: fromZod(result.error),
+    issues: result.target === 'query' ? queryIssues(result.error) : fromZod(result.error),
   })
+}
+
+/** A query's issues, each unknown parameter its own, named by its path (the query schemas are strict). */
+function queryIssues(error: z.ZodError): Issue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: key, message: 'not a query parameter of this route' }))
+      : fromZod(new z.ZodError([issue])),
+  )
 }

@@ -5,13 +5,9 @@ import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
 import type { ErrorCode } from '../shapes/error-code'
 import { ApiError } from './errors'
 
-const lossy = new TextDecoder()
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 /** Keeps a byte order mark as U+FEFF, so that offsets count every byte. */
 const counting = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
-
-/** The body as text, whatever its content type claims; bytes that are not UTF-8 become U+FFFD. */
-const bodyText = async (request: Request): Promise<string> => lossy.decode(await request.arrayBuffer())
 
 /**
  * The body as UTF-8 text, which JSON and YAML must be, or a 400 `code` naming the first bad byte:
@@ -103,7 +99,9 @@ export async function readBody(request: Request): Promise<unknown> {
   if (type.startsWith('multipart/form-data')) {
     return formFields(await parsedBody(() => request.formData(), 'invalid_request', 'multipart/form-data'))
   }
-  const text = type.includes('json') ? await utf8Body(request, 'invalid_json', 'JSON') : await bodyText(request)
+  const text = type.includes('json')
+    ? await utf8Body(request, 'invalid_json', 'JSON')
+    : await utf8Body(request, 'invalid_request', 'text')
   if (text.trim() === '') return {}
   if (type.includes('json')) return parseJson(text, tooDeep)
   if (type.startsWith('application/x-www-form-urlencoded')) return formFields(new URLSearchParams(text))

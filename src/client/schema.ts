@@ -1194,7 +1194,8 @@ export interface components {
     ExecutionSummary: {
       id: string
       flowId: string | null
-      revision: number
+      /** @description null for an ad-hoc run (no flow) */
+      revision: number | null
       status: components['schemas']['ExecutionStatus']
       trigger: components['schemas']['Trigger']
       mode: components['schemas']['Mode']
@@ -3958,6 +3959,15 @@ export interface operations {
           'application/json': components['schemas']['Execution']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4007,6 +4017,15 @@ export interface operations {
           [name: string]: unknown
         }
         content?: never
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
       }
       /** @description missing or invalid bearer token */
       401: {
@@ -4200,6 +4219,15 @@ export interface operations {
           'application/json': components['schemas']['Accepted']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4263,6 +4291,15 @@ export interface operations {
           'application/json': components['schemas']['Accepted']
         }
       }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
       /** @description missing or invalid bearer token */
       401: {
         headers: {
@@ -4324,6 +4361,15 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['Accepted']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
         }
       }
       /** @description missing or invalid bearer token */

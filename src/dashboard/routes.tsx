@@ -52,18 +52,25 @@ const problemView = (problem: ApiProblem): View => ({
   ),
 })
 
-/** The page, or with `?fragment=1` its regions as JSON (with an ETag, 304 when unchanged). */
+/** The page, or with `?fragment=1` its regions as JSON (with an ETag, 304 when unchanged; only the changed ones). */
 async function respond(c: Ctx, result: View | ApiProblem): Promise<Response> {
   const view = isProblem(result) ? problemView(result) : result
   const status = isProblem(result) ? (result.status as 404) : (view.status ?? 200)
   if (c.req.query('fragment') === '1') {
+    // each region with its digest; the regions the script says it has (`x-have-regions:
+    // name:digest,…`) are left out, so a poll carries only what changed since its last one
+    const have = new Set((c.req.header('x-have-regions') ?? '').split(',').filter(Boolean))
     const regions: Record<string, string> = {}
-    for (const [name, child] of Object.entries(view.regions)) regions[name] = await html(child)
-    const text = JSON.stringify({ live: view.live, regions })
-    const etag = `"${await digest(text)}"`
+    const digests: Record<string, string> = {}
+    for (const [name, child] of Object.entries(view.regions)) {
+      const text = await html(child)
+      digests[name] = (await digest(text)).slice(0, 16)
+      if (!have.has(`${name}:${digests[name]}`)) regions[name] = text
+    }
+    const etag = `"${await digest(JSON.stringify({ live: view.live, digests }))}"`
     const headers = { ...SECURITY_HEADERS, etag, 'content-type': 'application/json' }
     if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers })
-    return new Response(text, { status, headers })
+    return new Response(JSON.stringify({ live: view.live, regions, digests }), { status, headers })
   }
   const url = new URL(c.req.url)
   url.searchParams.set('fragment', '1')

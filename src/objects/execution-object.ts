@@ -129,14 +129,16 @@ export class ExecutionObject extends DurableObject<Env> {
 
   /** The trace this execution belongs to (its caller's, kept at its start, or its own); null: tracing is off. */
   private traceRoot(executionId: string): TraceRoot | null {
-    if (!tracesEndpoint(this.env)) return null
+    // both the collector and the queue that carries spans to it (a config without the queue traces nothing)
+    if (!tracesEndpoint(this.env) || !this.env.OTEL_QUEUE) return null
     return traceRootOf(executionId, this.ctx.storage.kv.get<TraceRoot>(TRACE_ROOT_KEY) ?? null)
   }
 
   /** Sends the spans of this ended execution to the trace queue, in messages of at most 100 KB. */
   private async exportTrace(row: ExecutionRow): Promise<void> {
     const root = this.traceRoot(row.id)
-    if (!root) return
+    const queue = this.env.OTEL_QUEUE
+    if (!root || !queue) return
     const replayed = this.ctx.storage.kv.get<string>(REPLAYED_TRACE_KEY) ?? null
     const { spans } = executionSpans(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root, replayed)
     const service = this.env.OTEL_SERVICE_NAME ?? 'edgeflow'
@@ -144,7 +146,7 @@ export class ExecutionObject extends DurableObject<Env> {
       body: { resourceSpans: [resourceSpans(service, part)] },
     }))
     // a batch holds 256 KB: two messages of at most 100 KB each
-    for (let at = 0; at < messages.length; at += 2) await this.env.OTEL_QUEUE.sendBatch(messages.slice(at, at + 2))
+    for (let at = 0; at < messages.length; at += 2) await queue.sendBatch(messages.slice(at, at + 2))
   }
 
   /**

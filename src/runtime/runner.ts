@@ -305,7 +305,7 @@ export class Runner {
         return this.outbox.notifyParent({ ...this.row, ...this.exec })
       case 'cleanup':
         this.expire()
-        this.retentionOver = this.isFinal && !this.owesParent && !this.slot.owed && !this.outbox.tracePending
+        this.retentionOver = this.isFinal && !this.owesParent && !this.slot.owed
         return
       case 'trace':
         return this.outbox.retryTrace()

@@ -15,7 +15,7 @@ describe('the headers rule', () => {
   it('records no headers and no request details for the manual trigger', async () => {
     const id = uniqueId()
     await putFlow(id, echo)
-    const response = await call('POST', `/api/flows/${id}/executions?q=1`, {}, sent)
+    const response = await call('POST', `/api/flows/${id}/executions`, {}, sent)
     expect(await json(response)).toEqual({})
     const { input } = await execution(response.headers.get('x-execution-id')!)
     expect(input.headers).toEqual({})

@@ -79,11 +79,11 @@ describe('JSON bodies that are not UTF-8', () => {
     expect(await json(withBom)).toEqual({ name: 'Ada' })
   })
 
-  it('do not concern a body of another type, kept as text with U+FFFD for its bad bytes', async () => {
+  it('are refused as a body of another type too, never changed to U+FFFD unseen', async () => {
     const id = uniqueId()
     await putFlow(id, { mode: 'sync', tasks: [{ id: 'r', type: 'return', body: '{{ input.body }}' }] })
     const response = await send('POST', `/hooks/${id}`, bytes('a', [0xff], 'b'), 'text/plain')
-    expect(response.status).toBe(200)
-    expect(await response.text()).toContain('a\uFFFDb')
+    expect(response.status).toBe(400)
+    expect((await json(response)).error.message).toContain('not UTF-8 (byte 1')
   })
 })

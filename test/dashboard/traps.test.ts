@@ -93,3 +93,40 @@ describe('operations offered', () => {
     )
   })
 })
+
+describe('a long foreach', () => {
+  it('folds its iterations into a row that expands, so the page and its live update stay small', async () => {
+    const { executionId } = await start({
+      tasks: [
+        {
+          id: 'each',
+          type: 'foreach',
+          items: '[1..300]',
+          concurrency: 10,
+          tasks: [{ id: 'square', type: 'set', values: { last: '{{ item * item }}' } }],
+        },
+      ],
+    })
+    await waitFor(executionId, finished, 30_000)
+    const text = await page(`/executions/${executionId}`)
+    expect(text).toContain('square ×')
+    expect(text).toMatch(/href="\?expand=\d+#gantt"/)
+    const fragment = await (await call('GET', `/executions/${executionId}?fragment=1`)).text()
+    expect(fragment.length).toBeLessThan(40_000)
+    // a poll that says which regions it has gets only the others
+    const { digests } = JSON.parse(fragment) as { digests: Record<string, string> }
+    const have = Object.entries(digests)
+      .filter(([name]) => name !== 'facts')
+      .map(([name, digest]) => `${name}:${digest}`)
+      .join(',')
+    const next = await (
+      await call('GET', `/executions/${executionId}?fragment=1`, undefined, { 'x-have-regions': have })
+    ).text()
+    expect(Object.keys((JSON.parse(next) as { regions: object }).regions)).toEqual(['facts'])
+    expect(next.length).toBeLessThan(2_000)
+    const foreachId = /href="\?expand=(\d+)#gantt"/.exec(text)![1]
+    const expanded = await page(`/executions/${executionId}?expand=${foreachId}`)
+    expect(text.includes('square [200]')).toBe(false)
+    expect(expanded.includes('square [200]')).toBe(true)
+  })
+})

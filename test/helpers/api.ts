@@ -16,8 +16,9 @@ export function call(
 ): Promise<Response> {
   const init: RequestInit = { method, headers: { ...headers } }
   if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body)
-    if (typeof body !== 'string') (init.headers as Record<string, string>)['content-type'] = 'application/json'
+    const raw = typeof body === 'string' || body instanceof Uint8Array
+    init.body = raw ? body : JSON.stringify(body)
+    if (!raw) (init.headers as Record<string, string>)['content-type'] = 'application/json'
   }
   return exports.default.fetch(new Request(`${BASE}${path}`, init))
 }

@@ -7,6 +7,9 @@ const executionIdHeader = {
   [EXECUTION_HEADER]: z.string().openapi({ description: 'the execution this answer is about' }),
 }
 
+/** The query of a route that takes no parameter: any is refused (400), never ignored unseen. */
+export const NoQuery = z.strictObject({})
+
 /** Headers of an answer about one execution. */
 export const ExecutionHeaders = z.object(executionIdHeader)
 

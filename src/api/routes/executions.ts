@@ -15,7 +15,7 @@ import {
   TaskRunPage,
 } from '../../shapes/responses'
 import { decodeCursor } from '../cursor'
-import { acceptedAnswer, errors, ExecutionHeaders, json } from './common'
+import { acceptedAnswer, errors, ExecutionHeaders, json, NoQuery } from './common'
 import { adhocAnswers, InputBody } from './triggers'
 
 const Cursor = z
@@ -35,7 +35,7 @@ const Time = z.iso
   .transform((value) => Date.parse(value))
   .openapi({ type: 'string', format: 'date-time' })
 
-export const ListQuery = z.object({
+export const ListQuery = z.strictObject({
   flowId: FlowId.optional(),
   trigger: Trigger.optional(),
   status: ExecutionStatus.optional(),
@@ -61,7 +61,7 @@ export const ListQuery = z.object({
 export const MAX_COUNT_BINS = 1_500
 
 export const CountsQuery = z
-  .object({
+  .strictObject({
     since: Time,
     binMs: z.coerce.number().int().min(1_000).max(86_400_000).openapi({ description: 'the width of a bin' }),
   })
@@ -70,16 +70,16 @@ export const CountsQuery = z
     message: `since spans more than ${MAX_COUNT_BINS} bins: start later or widen binMs`,
   })
 
-export const PageQuery = z.object({
+export const PageQuery = z.strictObject({
   cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'the nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(500).default(500),
 })
 
-export const TotalsQuery = z.object({
+export const TotalsQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0).openapi({ description: 'count the task runs after this run id' }),
 })
 
-export const LogQuery = z.object({
+export const LogQuery = z.strictObject({
   taskId: z.string().optional(),
   level: LogLine.shape.level.optional().openapi({ description: 'this level and the more severe ones' }),
   cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'the nextCursor of the previous page' }),
@@ -112,6 +112,7 @@ export const adhocRunRoute = createRoute({
     'Validated as a PUT of a flow is, run as an execution of no flow (flowId null, trigger "adhoc"), answered as a manual trigger. A single task runs as a sync flow answering its output.',
   tags: ['executions'],
   request: {
+    query: NoQuery,
     body: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AdhocRun' } } } },
   },
   responses: adhocAnswers,
@@ -145,8 +146,8 @@ export const getExecutionRoute = createRoute({
   operationId: 'getExecution',
   summary: 'An execution with its first task runs',
   tags: ['executions'],
-  request: { params: ExecutionParams },
-  responses: { 200: json('the execution', ExecutionView, ExecutionHeaders), ...errors([401]), ...notFound },
+  request: { params: ExecutionParams, query: NoQuery },
+  responses: { 200: json('the execution', ExecutionView, ExecutionHeaders), ...errors([400, 401]), ...notFound },
 })
 
 export const deleteExecutionRoute = createRoute({
@@ -155,10 +156,10 @@ export const deleteExecutionRoute = createRoute({
   operationId: 'deleteExecution',
   summary: 'Delete an execution that ended, for good',
   tags: ['executions'],
-  request: { params: ExecutionParams },
+  request: { params: ExecutionParams, query: NoQuery },
   responses: {
     204: { description: 'deleted', headers: ExecutionHeaders },
-    ...errors([401, 409], { 409: 'not_final: the execution has not ended' }),
+    ...errors([400, 401, 409], { 409: 'not_final: the execution has not ended' }),
     ...notFound,
   },
 })
@@ -207,10 +208,10 @@ export const controlRoute = (action: keyof typeof CONTROLS) =>
     operationId: `${action}Execution`,
     summary: CONTROLS[action],
     tags: ['executions'],
-    request: { params: ExecutionParams },
+    request: { params: ExecutionParams, query: NoQuery },
     responses: {
       202: acceptedAnswer('the status afterwards, and where to poll'),
-      ...errors([401, 409], { 409: "the execution's status does not allow it" }),
+      ...errors([400, 401, 409], { 409: "the execution's status does not allow it" }),
       ...notFound,
     },
   })
@@ -224,6 +225,7 @@ export const sendEventRoute = createRoute({
   tags: ['executions'],
   request: {
     params: EventParams,
+    query: NoQuery,
     body: { ...InputBody, description: 'the event payload (JSON, form fields, or text)' },
   },
   responses: {
@@ -243,6 +245,7 @@ export const replayRoute = createRoute({
   tags: ['executions'],
   request: {
     params: ExecutionParams,
+    query: NoQuery,
     body: {
       required: false,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ReplayRequest' } } },

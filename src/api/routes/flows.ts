@@ -2,16 +2,16 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { FlowId } from '../../domain/flow-ids'
 import { Flow, FlowPage, FlowPut, Revision, RevisionPage } from '../../shapes/responses'
-import { errors, json } from './common'
+import { errors, json, NoQuery } from './common'
 import { IdempotencyHeaders, InputBody, startAnswers } from './triggers'
 
-export const FlowListQuery = z.object({
+export const FlowListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().optional().openapi({ description: 'the nextCursor of the previous page' }),
 })
 
 /** `purge=true` deletes the flow and its revisions for good; without it, DELETE only disables. */
-export const FlowDeleteQuery = z.object({
+export const FlowDeleteQuery = z.strictObject({
   purge: z
     .enum(['true', 'false'])
     .default('false')
@@ -32,6 +32,7 @@ export const putFlowRoute = createRoute({
   tags: ['flows'],
   request: {
     params: FlowParams,
+    query: NoQuery,
     body: { required: true, content: { 'application/json': definition, 'application/yaml': definition } },
   },
   responses: {
@@ -59,7 +60,7 @@ export const getFlowRoute = createRoute({
   operationId: 'getFlow',
   summary: 'A flow with its latest definition',
   tags: ['flows'],
-  request: { params: FlowParams },
+  request: { params: FlowParams, query: NoQuery },
   responses: { 200: json('the flow', Flow), ...errors([400, 401, 404]) },
 })
 
@@ -69,7 +70,7 @@ export const listRevisionsRoute = createRoute({
   operationId: 'listRevisions',
   summary: "A flow's revision history",
   tags: ['flows'],
-  request: { params: FlowParams },
+  request: { params: FlowParams, query: NoQuery },
   responses: { 200: json('every revision, oldest first', RevisionPage), ...errors([400, 401, 404]) },
 })
 
@@ -79,7 +80,7 @@ export const getRevisionRoute = createRoute({
   operationId: 'getRevision',
   summary: 'One revision of a flow',
   tags: ['flows'],
-  request: { params: RevisionParams },
+  request: { params: RevisionParams, query: NoQuery },
   responses: { 200: json('the revision', Revision), ...errors([400, 401, 404]) },
 })
 
@@ -103,6 +104,6 @@ export const triggerFlowRoute = createRoute({
   description:
     'Answered as a webhook is, but the input has no headers (the headers rule). A sync flow answers its output once decided.',
   tags: ['executions'],
-  request: { params: FlowParams, headers: IdempotencyHeaders, body: InputBody },
+  request: { params: FlowParams, query: NoQuery, headers: IdempotencyHeaders, body: InputBody },
   responses: startAnswers,
 })

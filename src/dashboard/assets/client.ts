@@ -13,7 +13,10 @@
   /** What `?fragment=1` answers (dashboard/routes.tsx). */
   interface Fragment {
     live: boolean
+    /** The regions that changed since the digests the poll sent. */
     regions: Record<string, string>
+    /** Every region's digest. */
+    digests?: Record<string, string>
   }
 
   /** What an operation answers the script (dashboard/routes.tsx, `answer`). */
@@ -32,19 +35,26 @@
     const url = live.getAttribute('data-live-url') ?? location.href
     const every = Number(live.getAttribute('data-live-ms') || '1000')
     const seen = new Map<string, string>()
+    /** The digest of each region as shown: the server leaves those out of its answer. */
+    const shown = new Map<string, string>()
     let etag: string | null = null
     let timer: ReturnType<typeof setTimeout> | null = null
     let running = live.getAttribute('data-live') === 'on'
     const note = $('[data-live-note]')
-    const apply = (regions: Record<string, string>) => {
+    const apply = (regions: Record<string, string>, digests: Record<string, string>) => {
       for (const [name, html] of Object.entries(regions)) {
-        if (seen.get(name) === html) continue
+        const digest = digests[name]
+        if (seen.get(name) === html) {
+          if (digest) shown.set(name, digest)
+          continue
+        }
         const element = $('[data-region="' + name + '"]')
         if (!element) continue
         const active = document.activeElement
         const typing = active && element.contains(active) && active.matches('input, textarea, select')
         if (typing || $('form[data-dirty]', element)) continue
         seen.set(name, html)
+        if (digest) shown.set(name, digest)
         const open = $$('details[open][id]', element).map((details) => details.id)
         const focused = active && element.contains(active) && active.id ? active.id : null
         element.innerHTML = html
@@ -57,12 +67,14 @@
       try {
         const headers: Record<string, string> = { accept: 'application/json' }
         if (etag) headers['if-none-match'] = etag
+        if (shown.size > 0)
+          headers['x-have-regions'] = [...shown].map(([name, digest]) => name + ':' + digest).join(',')
         const response = await fetch(url, { headers, credentials: 'same-origin', cache: 'no-store' })
         if (response.status === 401) return location.reload()
         if (response.status === 200) {
           etag = response.headers.get('etag')
           const data = (await response.json()) as Fragment
-          apply(data.regions)
+          apply(data.regions, data.digests ?? {})
           running = data.live
           document.documentElement.setAttribute('data-live-version', String(Date.now()))
         }

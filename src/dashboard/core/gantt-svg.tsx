@@ -1,7 +1,7 @@
 /** @module The Gantt chart as SVG (pure: a layout in, markup out). */
 import type { GanttLayout, GanttRow, GanttSegment } from './gantt'
 import { SvgFrame } from './svg-frame'
-import { glyphOf, statusClass, statusText } from './status'
+import { countsText, glyphOf, statusClass, statusText } from './status'
 import { formatDuration } from './time'
 
 const KIND_WORDS: Record<GanttSegment['kind'], string> = {
@@ -69,7 +69,15 @@ function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index
     >
       {index % 2 === 0 ? <rect class="stripe" x="0" y={row.y} width={layout.width} height={layout.rowHeight} /> : null}
       {row.opensHandler ? <line class="handler-rule" x1="0" x2={layout.width} y1={row.y} y2={row.y} /> : null}
-      {row.run.childExecutionId ? (
+      {row.run.folded ? (
+        <a
+          href={`?expand=${row.run.folded.foreachRunId}#gantt`}
+          aria-label={`${row.label}: show every iteration`}
+          class="expand"
+        >
+          {text}
+        </a>
+      ) : row.run.childExecutionId ? (
         <a href={`/executions/${row.run.childExecutionId}`} aria-label={`${row.label}: child execution`}>
           {text}
         </a>
@@ -82,7 +90,7 @@ function Row({ row, layout, index }: { row: GanttRow; layout: GanttLayout; index
         <Segment row={row} segment={segment} />
       ))}
       <text x={layout.labelWidth + 4} y={row.y + 15} class="gantt-status">
-        {statusText(row.run.status)}
+        {row.run.folded ? countsText(row.run.folded.byStatus) : statusText(row.run.status)}
         {attempts}
         {reused}
       </text>

@@ -35,8 +35,17 @@ export interface GanttRun {
   handler?: string | null
   /** For a compensation: the run it undoes. */
   compensates?: number | null
+  /** A summary row that stands for iterations folded away (collapse.ts). */
+  folded?: Folded
   /** Copied from the replayed execution: it ran before this execution's time, so it is not drawn on its axis. */
   reused?: boolean
+}
+
+/** Iterations of a foreach folded into one row: how many, by status, under which foreach run. */
+export interface Folded {
+  foreachRunId: number
+  count: number
+  byStatus: Map<string, number>
 }
 
 /** attempt: work; backoff: the wait before a retry; delay/event/child: the waits of those tasks; span: a container's time. */
@@ -125,7 +134,8 @@ export function treeOrder(runs: readonly GanttRun[]): { run: GanttRun; depth: nu
 }
 
 const WAIT_KIND: Record<string, SegmentKind> = { delay: 'delay', wait: 'event', subflow: 'child' }
-const CONTAINERS = new Set(['if', 'switch', 'parallel', 'foreach'])
+// a row of folded iterations is drawn as a container: one span over their time
+const CONTAINERS = new Set(['if', 'switch', 'parallel', 'foreach', 'iterations'])
 
 /** The time segments of one run (in ms, not yet placed). */
 export function segmentsOf(run: GanttRun, now: number): Omit<GanttSegment, 'x' | 'width'>[] {
@@ -192,6 +202,7 @@ const HANDLER_WORDS: Record<string, string> = { errors: 'on errors', finally: 'f
 
 /** "taskId", with the foreach iteration or the branch it runs in, the handler it starts, or the run it undoes. */
 export function rowLabel(run: GanttRun, taskIdOf: (runId: number) => string | undefined = () => undefined): string {
+  if (run.folded) return `${run.taskId} ×${run.folded.count} more`
   if (run.handler === 'compensate') return `${run.taskId} ↶ undo ${taskIdOf(run.compensates ?? -1) ?? 'a task'}`
   const handler = run.handler ? HANDLER_WORDS[run.handler] : undefined
   if (handler) return `${run.taskId} (${handler})`

@@ -81,9 +81,9 @@ export function jsonText(value: unknown, limit = JSON_LIMIT): string {
     : text
 }
 
-export const Json = ({ value, label }: { value: unknown; label?: string }) => (
+export const Json = ({ value, label, limit }: { value: unknown; label?: string; limit?: number }) => (
   <pre tabindex={0} aria-label={label}>
-    {jsonText(value)}
+    {jsonText(value, limit)}
   </pre>
 )
 

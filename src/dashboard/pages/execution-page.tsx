@@ -146,6 +146,8 @@ export async function executionPage(
     latest: numbers[0] ?? null,
   }
   const waits = waitsOf(page.runs, definition)
+  // the foreach runs whose iterations are all shown (`?expand=3,7`)
+  const expanded = new Set((query['expand'] ?? '').split(',').map(Number).filter(Number.isInteger))
   const frame = {
     start: msOf(execution.startedAt) ?? msOf(execution.createdAt) ?? now,
     end: msOf(execution.endedAt) ?? now,
@@ -155,7 +157,7 @@ export async function executionPage(
     error: <ErrorBanner execution={execution} runs={page.runs} />,
     facts: <Facts execution={execution} replays={replays?.ok ? replays.data.items.map((item) => item.id) : []} />,
     actions: <Actions execution={execution} replay={replay} waits={waits} />,
-    gantt: <Gantt page={page} frame={frame} executionId={execution.id} />,
+    gantt: <Gantt page={page} frame={frame} executionId={execution.id} expanded={expanded} />,
     topology: definition ? (
       <Topology
         definition={definition}
@@ -167,7 +169,7 @@ export async function executionPage(
         problem={revision.ok ? { status: 404, code: 'not_found', message: 'no definition' } : revision.problem}
       />
     ),
-    runs: <RunsTable runs={page.runs} />,
+    runs: <RunsTable runs={page.runs} expanded={expanded} />,
     logs: logs.ok ? (
       <Logs executionId={execution.id} page={logs.data} filter={filter} taskIds={taskIds} />
     ) : (

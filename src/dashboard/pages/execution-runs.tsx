@@ -1,11 +1,18 @@
 /** @module The execution page's task runs: the Gantt of a page of them, a summary of the rest, and their details. */
 import type { TaskRunView } from '../api-types'
-import { layoutGantt } from '../core/gantt'
+import { foldIterations } from '../core/collapse'
+import { type Folded, layoutGantt } from '../core/gantt'
 import { GanttSvg } from '../core/gantt-svg'
 import { countsText } from '../core/status'
 import type { RunsSummary } from '../core/totals'
 import { formatDuration, formatMetric, formatTime, msOf } from '../core/time'
 import { Badge, Json } from './components'
+
+/**
+ * Longest JSON text of one run's details: a page holds up to 250 of them (the whole value is the
+ * API's: GET /api/executions/:id/task-runs).
+ */
+const RUN_JSON_LIMIT = 2_048
 
 /** Task runs drawn per page of the Gantt. */
 export const RUNS_PAGE = 250
@@ -33,13 +40,17 @@ export function Gantt({
   page,
   frame,
   executionId,
+  expanded,
 }: {
   page: RunsPage
   frame: { start: number; end: number; now: number }
   executionId: string
+  /** The foreach runs whose iterations are all drawn. */
+  expanded: ReadonlySet<number>
 }) {
   if (page.runs.length === 0) return <p class="muted">No task runs yet.</p>
-  const layout = layoutGantt(page.runs, frame)
+  const fold = foldIterations(page.runs, expanded)
+  const layout = layoutGantt([...fold.kept, ...fold.summaries], frame)
   const first = page.runs[0]
   const last = page.runs.at(-1)
   return (
@@ -124,12 +135,12 @@ function RunDetails({ run }: { run: TaskRunView }) {
         attempt.input === null ? null : (
           <>
             <h4>Attempt {attempt.number}: resolved input</h4>
-            <Json value={attempt.input} />
+            <Json value={attempt.input} limit={RUN_JSON_LIMIT} />
           </>
         ),
       )}
       <h4>Output</h4>
-      <Json value={run.output} />
+      <Json value={run.output} limit={RUN_JSON_LIMIT} />
       {run.error ? (
         <>
           <h4>Error</h4>
@@ -148,8 +159,9 @@ function RunDetails({ run }: { run: TaskRunView }) {
   )
 }
 
-export function RunsTable({ runs }: { runs: TaskRunView[] }) {
-  if (runs.length === 0) return <p class="muted">No task runs yet.</p>
+export function RunsTable({ runs: all, expanded }: { runs: TaskRunView[]; expanded: ReadonlySet<number> }) {
+  if (all.length === 0) return <p class="muted">No task runs yet.</p>
+  const { kept: runs, summaries } = foldIterations(all, expanded)
   return (
     <div class="scroll">
       <table>
@@ -196,8 +208,22 @@ export function RunsTable({ runs }: { runs: TaskRunView[] }) {
               </tr>
             )
           })}
+          {summaries.map(({ taskId, folded }) => (
+            <FoldedRow taskId={taskId} folded={folded} />
+          ))}
         </tbody>
       </table>
     </div>
   )
 }
+
+/** The iterations of a foreach left out, and the link that shows them. */
+const FoldedRow = ({ taskId, folded }: { taskId: string; folded: Folded }) => (
+  <tr class="folded">
+    <td></td>
+    <td colspan={6}>
+      <span class="mono">{taskId}</span> ×{folded.count} more iterations of run {folded.foreachRunId}:{' '}
+      {countsText(folded.byStatus)} — <a href={`?expand=${folded.foreachRunId}#task-runs`}>show them</a>
+    </td>
+  </tr>
+)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { foldIterations, SHOWN_ITERATIONS } from '../../../src/dashboard/core/collapse'
 import { type GanttRun, layoutGantt, MIN_SEGMENT, segmentsOf, treeOrder } from '../../../src/dashboard/core/gantt'
 import { GanttSvg } from '../../../src/dashboard/core/gantt-svg'
 import { summariseRuns } from '../../../src/dashboard/core/totals'
@@ -205,5 +206,58 @@ describe('handlers on the Gantt', () => {
     const svg = String(GanttSvg({ layout }))
     expect(svg).toContain('handler handler-compensate')
     expect(svg.match(/class="handler-rule"/g)).toHaveLength(3)
+  })
+})
+
+/** A foreach (run 1) of `n` iterations of `square`, the ones in `failed` failed. */
+function foreach(n: number, failed: number[] = []): GanttRun[] {
+  return [
+    run(1, { taskId: 'each', type: 'foreach', times: [[1, n + 2]] }),
+    ...Array.from({ length: n }, (_, index) =>
+      run(index + 2, {
+        taskId: 'square',
+        parentTaskRunId: 1,
+        iteration: index,
+        branch: String(index),
+        status: failed.includes(index) ? 'failed' : 'completed',
+        times: [[index + 2, index + 3]],
+      }),
+    ),
+  ]
+}
+
+describe('folding foreach iterations', () => {
+  it('keeps the first iterations and the failed ones, and folds the rest into one row that comes last', () => {
+    const { kept, summaries } = foldIterations(foreach(300, [150]))
+    expect(kept.map((run) => run.iteration)).toEqual([null, 0, 1, 2, 3, 4, 150])
+    expect(summaries).toHaveLength(1)
+    const summary = summaries[0]!
+    expect(summary.folded).toEqual({
+      foreachRunId: 1,
+      count: 300 - SHOWN_ITERATIONS - 1,
+      byStatus: new Map([['completed', 294]]),
+    })
+    expect(summary.startedAt).toBe(at(2 + SHOWN_ITERATIONS))
+    expect(summary.endedAt).toBe(at(302))
+    const layout = layoutGantt([...kept, ...summaries], { start: T0, end: T0 + 302, now: T0 + 400 })
+    expect(layout.rows.map((row) => row.label).at(-1)).toBe('square ×294 more')
+    expect(layout.rows.at(-1)!.depth).toBe(1)
+    expect(layout.rows.at(-1)!.segments).toHaveLength(1)
+    // 8 rows instead of 301
+    expect(layout.rows).toHaveLength(8)
+    const svg = String(GanttSvg({ layout }))
+    expect(svg).toContain('href="?expand=1#gantt"')
+    expect(svg).toContain('294 completed')
+  })
+
+  it('folds nothing when the foreach is expanded, or when there are few iterations', () => {
+    expect(foldIterations(foreach(300), new Set([1])).summaries).toEqual([])
+    expect(foldIterations(foreach(SHOWN_ITERATIONS + 1)).summaries).toEqual([])
+  })
+
+  it('hides what runs under a folded iteration, so nothing is left at the top level', () => {
+    const runs = [...foreach(10), run(100, { taskId: 'inner', parentTaskRunId: 11, branch: '0' })]
+    const { kept } = foldIterations(runs)
+    expect(kept.some((r) => r.id === 100)).toBe(false)
   })
 })
