@@ -41,7 +41,7 @@ export async function checkRateLimit(env: Env, flow: CompiledFlow, input: Execut
   throw new ApiError({
     status: 429,
     code: 'rate_limited',
-    message: `flow ${flow.flowId} takes ${limit?.limit} trigger${limit?.limit === 1 ? '' : 's'} per ${(limit?.periodMs ?? 0) / 1000} s for this key`,
+    message: `flow ${flow.flowId} takes ${limit?.limit} trigger${limit?.limit === 1 ? '' : 's'} per ${(limit?.periodMs ?? 0) / 1000} s${limit?.key ? ' for this key' : ''}`,
     headers: { 'retry-after': retryAfterSeconds(decision.retryAfterMs) },
   })
 }

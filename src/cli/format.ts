@@ -63,7 +63,7 @@ export function executionsTable(executions: ExecutionSummary[]): string {
     executions.map((execution) => [
       execution.id,
       execution.flowId ?? '(ad-hoc)',
-      String(execution.revision),
+      execution.revision === null ? '—' : String(execution.revision),
       execution.status,
       execution.trigger,
       when(execution.createdAt),

@@ -1194,7 +1194,8 @@ export interface components {
     ExecutionSummary: {
       id: string
       flowId: string | null
-      revision: number
+      /** @description null for an ad-hoc run (no flow) */
+      revision: number | null
       status: components['schemas']['ExecutionStatus']
       trigger: components['schemas']['Trigger']
       mode: components['schemas']['Mode']

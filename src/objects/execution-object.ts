@@ -229,7 +229,7 @@ export class ExecutionObject extends DurableObject<Env> {
     if (slot?.onLimit === 'reject') {
       const answer = await acquireSlot(this.env, slot, request.executionId)
       if (answer.outcome === 'rejected') {
-        const message = `flow ${request.flowId} already runs ${slot.limit} execution${slot.limit === 1 ? '' : 's'} for this key`
+        const message = `flow ${request.flowId} already runs ${slot.limit} execution${slot.limit === 1 ? '' : 's'}${flow.concurrency?.key ? ' for this key' : ''}`
         return { ok: false, code: 'rejected', message, retryAfterMs: answer.retryAfterMs }
       }
     }

@@ -212,7 +212,7 @@ export const ExecutionSummaryView = z
   .object({
     id: z.string(),
     flowId: z.string().nullable(),
-    revision: z.int(),
+    revision: z.int().nullable().openapi({ description: 'null for an ad-hoc run (no flow)' }),
     status: Status,
     trigger: TriggerKind,
     mode: ExecutionMode,

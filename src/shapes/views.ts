@@ -106,6 +106,8 @@ export function summaryView(row: ExecutionSummary): ExecutionSummaryView {
   const { errorType, errorTaskId, errorMessage, version: _version, reactionDepth: _depth, ...columns } = row
   return {
     ...columns,
+    // an ad-hoc run has no flow, hence no revision (the index stores 0): null, as in its detail
+    revision: row.flowId === null ? null : row.revision,
     labels: row.labels ?? {},
     createdAt: iso(row.createdAt),
     startedAt: iso(row.startedAt),

@@ -42,6 +42,10 @@ describe('ad-hoc runs', () => {
     expect(
       page.items.every((item: { trigger: string; flowId: null }) => item.trigger === 'adhoc' && item.flowId === null),
     ).toBe(true)
+    // one value for "no revision" in the list and the detail
+    const listedRun = page.items.find((item: { id: string }) => item.id === executionId)
+    expect(listedRun.revision).toBeNull()
+    expect((await execution(executionId)).revision).toBeNull()
     // an ad-hoc run belongs to no flow: it cannot be replayed from one
     expect((await call('POST', `/api/executions/${executionId}/replay`, {})).status).toBe(400)
   })

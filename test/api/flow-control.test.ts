@@ -36,6 +36,15 @@ describe('flow control definitions', () => {
 })
 
 describe('rate limits', () => {
+  it('say "for this key" only when the limit has a key', async () => {
+    const id = uniqueId()
+    await putFlow(id, { rateLimit: { limit: 1, period: '1m' }, tasks: noop })
+    expect((await call('POST', `/hooks/${id}`, {})).status).toBe(202)
+    const refused = await call('POST', `/hooks/${id}`, {})
+    expect(refused.status).toBe(429)
+    expect((await json(refused)).error.message).toBe(`flow ${id} takes 1 trigger per 60 s`)
+  })
+
   it('take `limit` triggers per period and answer 429 with Retry-After to the next, per key, until the window moves', async () => {
     const id = uniqueId()
     await putFlow(id, { rateLimit: { limit: 3, period: '2s', key: '{{ input.body.who }}' }, tasks: noop })

@@ -293,7 +293,8 @@ describe('operating, edge cases', () => {
   })
 
   it('refuse to resume an execution that ended while paused', async () => {
-    const { executionId } = await start({ timeout: '200ms', tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    // a timeout long enough to be seen delayed and paused first on a busy machine (200 ms was not)
+    const { executionId } = await start({ timeout: '3s', tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
     await waitFor(executionId, (e) => e.status === 'delayed')
     await post(executionId, 'pause')
     const done = await waitFor(executionId, finished)

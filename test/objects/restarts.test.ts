@@ -96,7 +96,8 @@ describe('alarms', () => {
   it('an early, duplicate or late alarm changes nothing', async () => {
     const { executionId } = await start({
       tasks: [
-        { id: 'nap', type: 'delay', duration: '400ms' },
+        // long enough that two early alarms and a read end before it on a busy machine (400 ms did not)
+        { id: 'nap', type: 'delay', duration: '3s' },
         { id: 'after', type: 'set', values: { n: 1 } },
       ],
     })
