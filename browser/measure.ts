@@ -5,7 +5,7 @@
  * against `wrangler dev`, so each figure includes the local HTTP round trip.
  */
 import { gzipSync } from 'node:zlib'
-import { putFlows, trigger, waitFor } from './samples.ts'
+import { putFlow, putFlows, trigger, waitFor } from './samples.ts'
 import { startStack } from './stack.ts'
 
 const ROUNDS = 15
@@ -80,6 +80,35 @@ try {
   }
   console.log(
     `live-update delay (5 delays ending on an open page, 500 ms polls): ${delays.join(', ')} ms; median ${median(delays)} ms`,
+  )
+  // the error first: a failed 10-task execution at 1280×800, where its error ends and how tall the page is
+  await putFlow(stack, 'failedTen', {
+    tasks: [
+      ...Array.from({ length: 9 }, (_, index) => ({ id: `step${index + 1}`, type: 'set', values: { v: index } })),
+      { id: 'last', type: 'fail', message: 'the tenth task fails' },
+    ],
+  })
+  const failed = await trigger(stack, 'failedTen')
+  await waitFor(stack, failed)
+  const desk = await stack.browser.newPage({ viewport: { width: 1280, height: 800 } })
+  await desk.goto(`${stack.url}/executions/${failed}`)
+  const banner = await desk.locator('.error-banner').boundingBox()
+  const height = await desk.evaluate(() => document.documentElement.scrollHeight)
+  console.log(
+    `failed 10-task execution at 1280×800: the error ends at ${Math.round((banner?.y ?? 0) + (banner?.height ?? 0))} px (fold: 800), clicks to it from the page: 0; page height ${height} px`,
+  )
+  // bytes per live poll while a 300-item foreach runs (the first poll carries every region)
+  await putFlows(stack, ['long'])
+  const long = await trigger(stack, 'long')
+  const sizes: number[] = []
+  desk.on('response', (response) => {
+    if (response.url().includes('fragment=1') && response.status() === 200)
+      void response.body().then((body) => sizes.push(body.length))
+  })
+  await desk.goto(`${stack.url}/executions/${long}`)
+  await desk.waitForSelector('[data-region=facts] [data-status=completed]', { timeout: 120_000 })
+  console.log(
+    `300-item foreach, live: ${sizes.length} polls answered 200; bytes per poll: first ${sizes[0]}, median ${median(sizes)}, max ${Math.max(...sizes)}`,
   )
 } finally {
   await stack.stop()

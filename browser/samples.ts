@@ -157,6 +157,18 @@ export const FLOWS = (target: string) => ({
       },
     ],
   },
+  long: {
+    name: 'A foreach of 300 slow calls (about 6 s)',
+    tasks: [
+      {
+        id: 'each',
+        type: 'foreach',
+        items: '[1..300]',
+        concurrency: 5,
+        tasks: [{ id: 'call', type: 'http', url: `${target}/slow/100` }],
+      },
+    ],
+  },
   ten: {
     name: 'Ten tasks',
     mode: 'sync',

@@ -50,18 +50,19 @@ export function foldIterations<T extends GanttRun>(
     hidden.add(run.id)
     for (const child of children.get(run.id) ?? []) hide(child)
   }
-  for (const run of runs) {
-    if (run.type !== 'foreach' || expanded.has(run.id)) continue
-    const iterations = [...new Set((children.get(run.id) ?? []).map((child) => child.iteration ?? -1))].sort(
-      (a, b) => a - b,
-    )
-    const folded = iterations.slice(SHOWN_ITERATIONS)
-    const fold = (children.get(run.id) ?? []).filter(
-      (child) => folded.includes(child.iteration ?? -1) && FOLDED.has(child.status),
-    )
+  // the foreach runs on the page, and those of iterations whose foreach is on an earlier page
+  const foreaches = new Set(runs.filter((run) => run.type === 'foreach').map((run) => run.id))
+  for (const [parentId, list] of children)
+    if (!byId.has(parentId) && list.some((child) => child.iteration !== null)) foreaches.add(parentId)
+  for (const foreachId of foreaches) {
+    if (expanded.has(foreachId)) continue
+    const list = children.get(foreachId) ?? []
+    const iterations = [...new Set(list.map((child) => child.iteration ?? -1))].sort((a, b) => a - b)
+    const folded = new Set(iterations.slice(SHOWN_ITERATIONS))
+    const fold = list.filter((child) => folded.has(child.iteration ?? -1) && FOLDED.has(child.status))
     if (fold.length < 2) continue
     const summary: Summary = {
-      foreachRunId: run.id,
+      foreachRunId: foreachId,
       taskIds: [...new Set(fold.map((child) => child.taskId))],
       count: fold.length,
       byStatus: new Map(),
@@ -74,7 +75,7 @@ export function foldIterations<T extends GanttRun>(
       summary.from = earliest(summary.from, child.startedAt)
       summary.to = latest(summary.to, child.endedAt)
     }
-    summaries.set(run.id, summary)
+    summaries.set(foreachId, summary)
   }
   const kept = runs.filter((run) => !hidden.has(run.id))
   return {

@@ -255,6 +255,14 @@ describe('folding foreach iterations', () => {
     expect(foldIterations(foreach(SHOWN_ITERATIONS + 1)).summaries).toEqual([])
   })
 
+  it('folds a later page of iterations whose foreach run is on an earlier page', () => {
+    const { kept, summaries } = foldIterations(foreach(300).slice(100))
+    expect(kept).toHaveLength(SHOWN_ITERATIONS)
+    expect(summaries[0]!.folded.count).toBe(201 - SHOWN_ITERATIONS)
+    const layout = layoutGantt([...kept, ...summaries], { start: T0, end: T0 + 302, now: T0 + 400 })
+    expect(layout.rows).toHaveLength(SHOWN_ITERATIONS + 1)
+  })
+
   it('hides what runs under a folded iteration, so nothing is left at the top level', () => {
     const runs = [...foreach(10), run(100, { taskId: 'inner', parentTaskRunId: 11, branch: '0' })]
     const { kept } = foldIterations(runs)
