@@ -56,7 +56,9 @@ describe('with an API token', () => {
     })
     assert.equal(anonymous.status, 401)
     // the same operation from the page works
-    await page.click('button:has-text("Kill")')
+    // Kill asks first: its disclosure opens on the button that acts
+    await page.click('summary:has-text("Kill…")')
+    await page.click('button:has-text("Kill the execution")')
     await page.waitForSelector('[data-region=facts] [data-status=killed]', { timeout: 10_000 })
     // a copy of the cookie opens the page while the session lasts…
     const copy = { headers: { cookie: `${cookie.name}=${cookie.value}` }, redirect: 'manual' } as const
