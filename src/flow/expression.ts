@@ -11,7 +11,7 @@ import { asText } from '../domain/text'
 import { secretNameProblem, SecretUnavailable, type SecretUse } from '../domain/flow-secrets'
 import { secretCalls } from './secret-calls'
 import { secretMisuse } from './secret-use'
-import { checkedSource, UnsafeExpression } from './signatures'
+import { checkedSource, UnsafeExpression } from './checked-source'
 
 /** What an expression sees: docs/architecture.md, Flows. */
 export interface ExpressionContext {

@@ -9,7 +9,7 @@ import { NATIVE_COSTS, type NativeName } from './native-costs'
 import { jsonataNatives, type NativeDefinition, type NativeFocus } from './natives'
 import { withLinearRegExp } from './regex'
 import { evalSecretsProblem } from './secret-use'
-import { checkedSource, UnsafeExpression } from './signatures'
+import { checkedSource, UnsafeExpression } from './checked-source'
 
 type Implementation = NativeDefinition['implementation']
 

@@ -15,8 +15,8 @@ const COVERED: Record<string, string> = {
   'return new RegExp(pattern, flags);':
     'the parser compiles a regex literal (never matched with it); refused at PUT unless RE2 takes it',
   'prevParam.contextRegex = new RegExp(prevParam.regex); // pre-compiled to test the context type at runtime':
-    'signatures: parsed under withLinearRegExp (signatures.ts), so RE2',
-  'var regex = new RegExp(regexStr);': 'signatures: parsed under withLinearRegExp (signatures.ts), so RE2',
+    'signatures: parsed under withLinearRegExp (checked-source.ts), so RE2',
+  'var regex = new RegExp(regexStr);': 'signatures: parsed under withLinearRegExp (checked-source.ts), so RE2',
   'var match = badSig.match(partialPattern);':
     "signatures that do not match: V8's engine, bounded by SIGNATURE_LIMITS (one '+', four '?' or '-')",
 }
