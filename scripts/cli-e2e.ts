@@ -59,6 +59,17 @@ async function step(name: string, body: () => Promise<void>): Promise<void> {
   console.log(`✓ ${name} (${Date.now() - started} ms)`)
 }
 
+/** Asks again until `probe` gives a value, for what becomes observable later (the D1 list); fails after 20 s. */
+async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 const expectCode = (ran: Ran, code: number, what: string) =>
   assert.equal(ran.code, code, `${what}: exit ${ran.code}\nstdout: ${ran.stdout}\nstderr: ${ran.stderr}`)
 
@@ -171,9 +182,13 @@ try {
   })
 
   await step('executions ls, get, logs and watch show the execution', async () => {
-    const list = await edgeflow(['executions', 'ls', '--flow', 'greet', '--json'])
-    expectCode(list, 0, 'ls --json')
-    assert.ok(json<{ items: { id: string }[] }>(list).items.some((item) => item.id === greetId))
+    // the list is eventually consistent (the index goes through a queue): wait until it shows the run
+    const list = await until(async () => {
+      const ran = await edgeflow(['executions', 'ls', '--flow', 'greet', '--json'])
+      expectCode(ran, 0, 'ls --json')
+      return json<{ items: { id: string }[] }>(ran).items.some((item) => item.id === greetId) ? ran : undefined
+    }, `execution ${greetId} listed`)
+    assert.ok(list)
     const table = await edgeflow(['executions', 'ls', '--flow', 'greet'])
     assert.match(table.stdout, new RegExp(`^${greetId} +greet +1 +completed +manual `, 'm'))
     const get = await edgeflow(['executions', 'get', greetId])
