@@ -25,22 +25,11 @@ const PURE_TESTS = PURE_FOLDERS.map((folder) => `test/${folder}/**`)
  */
 const GROUPED = process.env.TEST_GROUPS === '1'
 
-/**
- * Folders whose files run one runtime each even in `npm test`: in a runtime that ran several of
- * them, their requests slow down (`actions/wait.test.ts` sends 100 events in a row: ~20 ms each in
- * a fresh runtime, up to 600 ms after five other files of actions/), objects/ tests sweep or
- * schedule over the whole storage, and telemetry/ reads what the shared target captured.
- */
-const SOLO_FOLDERS = ['actions', 'api', 'objects', 'telemetry']
-
 /** A folder of workerd tests without its group would be left out of `npm test`: refused at once. */
 function checkGroups(): void {
   const test = path.join(import.meta.dirname, 'test')
   const missing = readdirSync(test, { withFileTypes: true })
-    .filter(
-      (entry) =>
-        entry.isDirectory() && !['cli', 'helpers', 'groups', ...PURE_FOLDERS, ...SOLO_FOLDERS].includes(entry.name),
-    )
+    .filter((entry) => entry.isDirectory() && !['cli', 'helpers', 'groups', ...PURE_FOLDERS].includes(entry.name))
     .filter((entry) => !existsSync(path.join(test, 'groups', `${entry.name}.test.ts`)))
     .map((entry) => `test/${entry.name}/`)
   if (missing.length > 0) {
@@ -112,9 +101,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'workerd',
-            include: GROUPED
-              ? ['test/groups/*.test.ts', ...SOLO_FOLDERS.map((folder) => `test/${folder}/**/*.test.ts`)]
-              : ['test/**/*.test.ts'],
+            include: GROUPED ? ['test/groups/*.test.ts'] : ['test/**/*.test.ts'],
             // the CLI's unit tests run in Node (node --test): they read files and parse arguments
             exclude: [...configDefaults.exclude, 'test/cli/**', ...PURE_TESTS, ...(GROUPED ? [] : ['test/groups/**'])],
             globalSetup: ['./test/helpers/global-setup.ts'],

@@ -2,12 +2,14 @@
 import { describe, expect, it } from 'vitest'
 import front from '../README.md?raw'
 import contributing from '../CONTRIBUTING.md?raw'
+import patches from '../patches/README.md?raw'
 import { EXECUTION_STATUSES, TASK_RUN_STATUSES } from '../src/core/transitions'
 
 /** The README and its documents, by their path from the repository's root. */
 const documents: Record<string, string> = {
   'README.md': front,
   'CONTRIBUTING.md': contributing,
+  'patches/README.md': patches,
   ...Object.fromEntries(
     Object.entries(import.meta.glob<string>('../docs/*.md', { query: '?raw', import: 'default', eager: true })).map(
       ([file, text]) => [file.slice(3), text],

@@ -1,27 +1,50 @@
 /**
  * The static checks of `npm test`, run at once rather than one after another (`npm run checks`):
  * the types and formatting, the layer rules, the API contract, the dashboard's generated assets and
- * the linter. Each one's output is
- * printed whole when it ends, with its time; any failure fails the run once all have ended.
+ * the linter. Each one's output is printed whole when it ends, with its time; any failure fails the
+ * run once all have ended. With `--suites` (`npm test`) the test suites run beside them, their
+ * output streamed as it comes: on two cores the checks fill the time the suites wait on workerd.
  */
 import { spawn } from 'node:child_process'
 
-/** Each an npm script with its arguments. */
-const CHECKS = [['typecheck'], ['boundaries'], ['contract'], ['assets', '--', '--check'], ['lint']]
+interface Job {
+  name: string
+  command: string[]
+  env?: Record<string, string>
+  /** Output as it comes, rather than held until the job ends. */
+  stream?: boolean
+}
+
+const script = (name: string, ...args: string[]): Job => ({ name, command: ['npm', 'run', '--silent', name, ...args] })
+
+const CHECKS: Job[] = [
+  script('typecheck'),
+  script('boundaries'),
+  script('contract'),
+  script('assets', '--', '--check'),
+  script('lint'),
+]
+
+const SUITES: Job[] = [
+  { name: 'vitest', command: ['npx', 'vitest', 'run'], env: { TEST_GROUPS: '1' }, stream: true },
+  { name: 'cli', command: [process.execPath, '--test', '--test-isolation=none', 'test/cli/*.test.ts'] },
+]
 
 interface Outcome {
   name: string
   code: number | null
-  seconds: number
 }
 
-function run([script, ...args]: string[]): Promise<Outcome> {
-  const name = script ?? ''
+function run({ name, command, env, stream }: Job): Promise<Outcome> {
   const started = performance.now()
-  const child = spawn('npm', ['run', '--silent', name, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const [program = '', ...args] = command
+  const child = spawn(program, args, {
+    stdio: ['ignore', stream ? 'inherit' : 'pipe', stream ? 'inherit' : 'pipe'],
+    env: { ...process.env, ...env },
+  })
   const output: Buffer[] = []
-  child.stdout.on('data', (chunk: Buffer) => output.push(chunk))
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk))
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk))
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk))
   return new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code) => {
@@ -29,14 +52,15 @@ function run([script, ...args]: string[]): Promise<Outcome> {
       const text = Buffer.concat(output).toString().trim()
       process.stdout.write(`── ${name}: ${code === 0 ? 'ok' : `failed (${code})`} in ${seconds.toFixed(1)} s\n`)
       if (text && code !== 0) process.stdout.write(`${text}\n`)
-      resolve({ name, code, seconds })
+      resolve({ name, code })
     })
   })
 }
 
-const outcomes = await Promise.all(CHECKS.map(run))
+const jobs = process.argv.includes('--suites') ? [...SUITES, ...CHECKS] : CHECKS
+const outcomes = await Promise.all(jobs.map(run))
 const failed = outcomes.filter((outcome) => outcome.code !== 0)
 if (failed.length > 0) {
-  process.stdout.write(`checks failed: ${failed.map((outcome) => outcome.name).join(', ')}\n`)
+  process.stdout.write(`failed: ${failed.map((outcome) => outcome.name).join(', ')}\n`)
   process.exitCode = 1
 }

@@ -48,7 +48,7 @@ describe('secrets in flows', () => {
       ],
     })
     const capture = uniqueId('bearer')
-    const { response, executionId } = await start({
+    const { response, executionId, flowId } = await start({
       mode: 'sync',
       tasks: [
         {
@@ -132,6 +132,8 @@ describe('secrets in flows', () => {
     const stored = await storedText(executionId)
     for (const table of ['task_runs', 'execution', 'logs']) expect(stored).toContain(`"${table}"`)
     expect(stored).toContain('Bearer [secret:TEST_KEY]')
+    // the index is eventually consistent: once it lists the execution, its rows are there to read
+    await listedWhere(`flowId=${flowId}`, (page) => page.items.some((item: { id: string }) => item.id === executionId))
     expect(await indexText()).toContain(executionId)
     expectNoSecret(await everything(executionId))
     expectNoSecret(await everything(run('child').childExecutionId))

@@ -1,0 +1,3 @@
+import { group } from '../helpers/group'
+
+group(import.meta.glob('../api/**/*.test.ts'))
