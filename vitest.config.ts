@@ -42,7 +42,8 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
   return {
     test: {
-      maxWorkers: 2,
+      // three runtimes at a time: while one waits on a timer or the index queue, the others run (2 cores)
+      maxWorkers: 3,
       projects: [
         {
           test: {
