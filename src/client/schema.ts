@@ -481,6 +481,18 @@ export interface components {
               [key: string]: string | number | boolean
             }
           }
+        | {
+            /** @constant */
+            type: 'queue'
+            queue: string
+            /** @description default: false */
+            batch?: boolean
+            /**
+             * @description default: "json"
+             * @enum {string}
+             */
+            format?: 'json' | 'r2'
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1136,6 +1148,18 @@ export interface components {
               [key: string]: string | number | boolean
             }
           }
+        | {
+            /** @constant */
+            type: 'queue'
+            queue: string
+            /** @default false */
+            batch: boolean
+            /**
+             * @default json
+             * @enum {string}
+             */
+            format: 'json' | 'r2'
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1228,7 +1252,7 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1305,7 +1329,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
         method: string | null
         path: string | null
         query: {
@@ -3618,7 +3642,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
         status?:
           | 'pending'
           | 'queued'
