@@ -1,9 +1,8 @@
 /** @module Flows and their immutable revisions in D1. */
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import type { FlowDefinition } from '../../flow/schema'
+import type { FlowDefinition, TriggerDefinition } from '../../flow/schema'
 import { flowRevisions, flows } from './schema'
-import { subscribes } from './subscribers'
 
 export type FlowRow = typeof flows.$inferSelect
 export type RevisionRow = typeof flowRevisions.$inferSelect
@@ -122,6 +121,10 @@ export async function putFlow(
   const flow = stored(after[0]) as StoredFlow
   return { flow, previous, created: !previous, changed: inserted.length > 0 }
 }
+
+/** Whether a definition has a trigger of the type: the value of the type's column (subscribers.ts). */
+const subscribes = (definition: FlowDefinition, type: TriggerDefinition['type']): boolean =>
+  definition.triggers?.some((trigger) => trigger.type === type) ?? false
 
 /** Disables a flow (its history stays); false when there is no such flow. */
 export async function disableFlow(d1: D1Database, id: string, now: number): Promise<boolean> {

@@ -32,10 +32,6 @@ export interface Subscriber<T extends SubscribedType> {
   triggers: TriggerOf<T>[]
 }
 
-/** Whether a definition has a trigger of the type (the value of its column). */
-export const subscribes = (definition: FlowDefinition, type: SubscribedType): boolean =>
-  definition.triggers?.some((trigger) => trigger.type === type) ?? false
-
 // each entry holds the subscribers of its own key's type
 const cache = new Map<SubscribedType, { checkedAt: number; subscribers: Promise<unknown> }>()
 
