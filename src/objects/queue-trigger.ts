@@ -10,6 +10,7 @@
  */
 import type { Env } from '../env'
 import { toTaskError } from '../domain/errors'
+import { log } from '../log'
 import { queueBatchExecutionId, queueMessageExecutionId } from '../domain/ids'
 import { batchBody, consuming, messageBody, type MessageBody, type QueueTrigger } from '../flow/queue-trigger'
 import { type Subscriber, subscribedFlows } from '../store/d1/subscribers'
@@ -34,14 +35,19 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Prom
   try {
     starts = startsOf(await subscribedFlows(env.DB, 'queue', now), batch)
   } catch (error) {
-    console.error(`could not read the flows that consume ${batch.queue}: ${toTaskError(error).message}`)
+    log.error(
+      `could not read the flows that consume ${batch.queue}`,
+      { event: 'queue_trigger_retry', queue: batch.queue },
+      error,
+    )
     batch.retryAll()
     return
   }
   if (starts.length === 0) {
-    console.error(
-      `no enabled flow consumes the queue ${batch.queue}: its ${batch.messages.length} messages are retried`,
-    )
+    log.error(`no enabled flow consumes the queue ${batch.queue}: its ${batch.messages.length} messages are retried`, {
+      event: 'queue_trigger_retry',
+      queue: batch.queue,
+    })
     batch.retryAll()
     return
   }
@@ -50,7 +56,12 @@ export async function consumeQueue(batch: MessageBatch<unknown>, env: Env): Prom
     starts.map(async (start) => {
       const refusal = await startOne(env, batch.queue, start, now)
       if (!refusal) return
-      console.error(`${start.subscriber.flowId} could not start from ${batch.queue}: ${refusal.reason}`)
+      log.error(`${start.subscriber.flowId} could not start from ${batch.queue}: ${refusal.reason}`, {
+        event: 'queue_trigger_retry',
+        flowId: start.subscriber.flowId,
+        queue: batch.queue,
+        messages: start.messages.map((message) => message.id),
+      })
       for (const message of start.messages) refused.set(message, later(refused.get(message), refusal))
     }),
   )
