@@ -103,7 +103,8 @@ describe('timeouts', () => {
           id: 'slow',
           type: 'http',
           url: target(`/hang-once?key=${key}`),
-          timeout: '250ms',
+          // long enough for the second attempt's request on a busy machine
+          timeout: '1s',
           retry: { maxAttempts: 2, delay: '10ms' },
         },
       ],
@@ -112,7 +113,7 @@ describe('timeouts', () => {
     expect(done.status).toBe('completed')
     const [first, second] = done.taskRuns[0].attempts
     expect(first).toMatchObject({ status: 'failed', error: { type: 'timeout' } })
-    expect(first.durationMs).toBeGreaterThanOrEqual(250)
+    expect(first.durationMs).toBeGreaterThanOrEqual(1000)
     expect(second.status).toBe('completed')
   })
 
