@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jsonErrorOffset, placesOf, syntaxPlace } from '../../src/flow/source-lines'
+import { jsonErrorOffset, placesOf, syntaxPlace } from '../../src/api/source-lines'
 
 describe('the place of a field in a flow text', () => {
   const yaml = ['mode: sync', 'tasks:', '  - id: first', '    type: teleport', '  - id: second', ''].join('\n')
