@@ -185,7 +185,8 @@
   tip.hidden = true
   document.body.appendChild(tip)
   const showTip = (target: Element) => {
-    const text = target.getAttribute('data-tip')
+    // a Gantt segment's details are its <title> (sent once, not again in an attribute)
+    const text = target.getAttribute('data-tip') ?? $('title', target)?.textContent
     if (!text) return
     tip.textContent = text
     tip.hidden = false
@@ -199,7 +200,7 @@
   }
   const hideTip = () => (tip.hidden = true)
   const onTip = (event: Event) => {
-    const target = closest(event, '[data-tip]')
+    const target = closest(event, '[data-tip], .seg')
     if (target) showTip(target)
     else hideTip()
   }
