@@ -64,6 +64,7 @@
     }
     const tick = async () => {
       timer = null
+      const started = Date.now()
       try {
         const headers: Record<string, string> = { accept: 'application/json' }
         if (etag) headers['if-none-match'] = etag
@@ -86,7 +87,9 @@
       } catch {
         if (note) note.textContent = 'live: connection lost, retrying'
       }
-      if (running) timer = setTimeout(poll, every)
+      // the next poll `every` ms after this one began, not after it was answered: a slow answer
+      // does not stretch the period, so a change shows within `every` plus one answer
+      if (running) timer = setTimeout(poll, Math.max(50, every - (Date.now() - started)))
     }
     // a timer's callback returns nothing: the tick handles its own failures
     const poll = () => void tick()
