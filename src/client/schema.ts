@@ -553,6 +553,12 @@ export interface components {
              */
             format?: 'json' | 'r2'
           }
+        | {
+            /** @constant */
+            type: 'email'
+            /** Format: email */
+            address?: string
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1018,7 +1024,7 @@ export interface components {
     ExecutionFilter: {
       flowId?: string
       /** @enum {string} */
-      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email'
       /** @enum {string} */
       status?:
         | 'pending'
@@ -1258,6 +1264,12 @@ export interface components {
              */
             format: 'json' | 'r2'
           }
+        | {
+            /** @constant */
+            type: 'email'
+            /** Format: email */
+            address?: string
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1350,7 +1362,7 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1478,7 +1490,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email'
         method: string | null
         path: string | null
         query: {
@@ -3791,7 +3803,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email'
         status?:
           | 'pending'
           | 'queued'

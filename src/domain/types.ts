@@ -30,7 +30,17 @@ export const TaskRunStatus = z.enum([
 ])
 export type TaskRunStatus = z.infer<typeof TaskRunStatus>
 
-export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc', 'execution', 'queue'])
+export const Trigger = z.enum([
+  'webhook',
+  'manual',
+  'schedule',
+  'subflow',
+  'replay',
+  'adhoc',
+  'execution',
+  'queue',
+  'email',
+])
 export type Trigger = z.infer<typeof Trigger>
 
 export const Mode = z.enum(['sync', 'async'])
