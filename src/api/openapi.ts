@@ -4,7 +4,7 @@
  * code (docs/architecture.md, The API).
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { z } from 'zod'
+import * as z from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
 import type { Env } from '../env'
 
