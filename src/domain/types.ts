@@ -31,7 +31,17 @@ export const TaskRunStatus = z.enum([
 export type TaskRunStatus = z.infer<typeof TaskRunStatus>
 
 /** `test`: a flow test's execution (docs/testing-flows.md), never indexed nor kept. */
-export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc', 'execution', 'test'])
+export const Trigger = z.enum([
+  'webhook',
+  'manual',
+  'schedule',
+  'subflow',
+  'replay',
+  'adhoc',
+  'execution',
+  'queue',
+  'test',
+])
 export type Trigger = z.infer<typeof Trigger>
 
 export const Mode = z.enum(['sync', 'async'])

@@ -75,6 +75,8 @@ describe('GET /api/openapi.json', () => {
       'status',
       'parentId',
       'replayOf',
+      'idPrefix',
+      'error',
       'since',
       'until',
       'label',

@@ -41,6 +41,15 @@ export const ListQuery = z.strictObject({
   status: ExecutionStatus.optional(),
   parentId: z.string().optional().openapi({ description: 'the children a subflow task started in this execution' }),
   replayOf: z.string().optional().openapi({ description: 'the replays of this execution' }),
+  idPrefix: z.string().min(1).max(128).optional().openapi({
+    description: 'executions whose id starts with this (as the dashboard shows ids: the first characters)',
+  }),
+  error: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "text in the error's message, type or task id (case-insensitive for ASCII)" }),
   since: Time.optional(),
   until: Time.optional(),
   label: z
