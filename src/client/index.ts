@@ -67,6 +67,14 @@ interface Outcome<D> {
   response: Response
 }
 
+/** Why a request got no answer: the error's message, with the system's code under it (`fetch failed (ECONNREFUSED)`). */
+function unreachable(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause)
+  const inner: unknown = cause instanceof Error ? cause.cause : undefined
+  const code = typeof inner === 'object' && inner !== null && 'code' in inner ? String(inner.code) : null
+  return code && !message.includes(code) ? `${message} (${code})` : message
+}
+
 export function createClient(options: ClientOptions) {
   const baseUrl = options.url.replace(/\/+$/, '')
   const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
@@ -82,7 +90,7 @@ export function createClient(options: ClientOptions) {
       return await pending
     } catch (cause) {
       if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
-      const message = `could not reach ${baseUrl}: ${cause instanceof Error ? cause.message : String(cause)}`
+      const message = `could not reach ${baseUrl}: ${unreachable(cause)}`
       throw new EdgeflowError({ type: 'network', message }, { cause })
     }
   }

@@ -3635,6 +3635,8 @@ export interface operations {
         parentId?: string
         /** @description the replays of this execution */
         replayOf?: string
+        /** @description the executions whose id starts with this (a short id, as the CLI shows) */
+        idPrefix?: string
         since?: string
         until?: string
         /** @description key:value; repeat it for executions that carry every one (at most 20) */

@@ -75,6 +75,7 @@ describe('GET /api/openapi.json', () => {
       'status',
       'parentId',
       'replayOf',
+      'idPrefix',
       'since',
       'until',
       'label',

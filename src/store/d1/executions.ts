@@ -40,6 +40,8 @@ export interface ExecutionFilter {
   status?: ExecutionStatus | undefined
   parentId?: string | undefined
   replayOf?: string | undefined
+  /** The executions whose id starts with it. */
+  idPrefix?: string | undefined
   since?: number | undefined
   until?: number | undefined
   /** Every one must match. */
@@ -107,6 +109,9 @@ function executionConditions(filter: ExecutionFilter): (SQL | undefined)[] {
     filter.status === undefined ? undefined : eq(executions.status, filter.status),
     filter.parentId === undefined ? undefined : eq(executions.parentExecutionId, filter.parentId),
     filter.replayOf === undefined ? undefined : eq(executions.replayOf, filter.replayOf),
+    // a range of the primary key rather than LIKE (which SQLite's index does not serve, case-insensitive)
+    filter.idPrefix === undefined ? undefined : gte(executions.id, filter.idPrefix),
+    filter.idPrefix === undefined ? undefined : lt(executions.id, `${filter.idPrefix}\uffff`),
     filter.since === undefined ? undefined : gte(executions.createdAt, filter.since),
     filter.until === undefined ? undefined : lte(executions.createdAt, filter.until),
   ]
