@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { applyMigrations, ROOT, startDev } from '../bench/stack.ts'
@@ -70,6 +71,18 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
   }
 }
 
+/** A port nothing listens on: one the system just gave and took back. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 const expectCode = (ran: Ran, code: number, what: string) =>
   assert.equal(ran.code, code, `${what}: exit ${ran.code}\nstdout: ${ran.stdout}\nstderr: ${ran.stderr}`)
 
@@ -125,13 +138,13 @@ try {
   await step(
     'an unreachable Worker: one error naming --url and EDGEFLOW_URL, even for a push of many files',
     async () => {
-      // a port nothing listens on: the one wrangler dev had is free again only after it stops, so take port 9
-      const ran = await run([process.execPath, BIN], ['flows', 'push', 'examples', '--url', 'http://127.0.0.1:9'], env)
+      const nowhere = `http://127.0.0.1:${await freePort()}`
+      const ran = await run([process.execPath, BIN], ['flows', 'push', 'examples', '--url', nowhere], env)
       expectCode(ran, 1, 'unreachable')
       assert.equal(ran.stdout, '')
       assert.equal(ran.stderr.match(/could not reach/g)?.length, 1, ran.stderr)
       assert.match(ran.stderr, /ECONNREFUSED/)
-      assert.match(ran.stderr, /check --url or EDGEFLOW_URL \(now http:\/\/127\.0\.0\.1:9\)/)
+      assert.ok(ran.stderr.includes(`check --url or EDGEFLOW_URL (now ${nowhere})`), ran.stderr)
     },
   )
 

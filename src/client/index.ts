@@ -67,12 +67,20 @@ interface Outcome<D> {
   response: Response
 }
 
-/** Why a request got no answer: the error's message, with the system's code under it (`fetch failed (ECONNREFUSED)`). */
+/**
+ * Why a request got no answer: the error's message, with the reason under it — the system's code
+ * (`fetch failed (ECONNREFUSED)`), else its message (`fetch failed (bad port)`).
+ */
 function unreachable(cause: unknown): string {
   const message = cause instanceof Error ? cause.message : String(cause)
   const inner: unknown = cause instanceof Error ? cause.cause : undefined
-  const code = typeof inner === 'object' && inner !== null && 'code' in inner ? String(inner.code) : null
-  return code && !message.includes(code) ? `${message} (${code})` : message
+  const reason =
+    typeof inner === 'object' && inner !== null && 'code' in inner
+      ? String(inner.code)
+      : inner instanceof Error
+        ? inner.message
+        : null
+  return reason && !message.includes(reason) ? `${message} (${reason})` : message
 }
 
 export function createClient(options: ClientOptions) {
