@@ -30,6 +30,9 @@ export async function startTarget(listenPort = 0, options: { log?: boolean } = {
   const calls = new Map<string, number>()
   const log: Call[] = []
   const captured = new Map<string, { headers: unknown; body: string }[]>()
+  // `/gate/<name>` answers once `/open/<name>` was called: a call that lasts exactly as long as a test needs
+  const gates = new Map<string, PromiseWithResolvers<void>>()
+  const gate = (name: string) => gates.get(name) ?? gates.set(name, Promise.withResolvers<void>()).get(name)!
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     if (options.log) {
@@ -81,6 +84,11 @@ export async function startTarget(listenPort = 0, options: { log?: boolean } = {
           return void setTimeout(() => json(200, { slept: Number(arg) }), Number(arg))
         case 'hang':
           return
+        case 'gate':
+          return void gate(arg ?? '').promise.then(() => json(200, { gate: arg }))
+        case 'open':
+          gate(arg ?? '').resolve()
+          return json(200, { opened: arg })
         case 'hang-once':
           return count === 1 ? undefined : json(200, { attempt: count })
         case 'big':

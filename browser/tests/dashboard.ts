@@ -84,7 +84,7 @@ describe('an execution that failed after retries', () => {
     assert.equal(await fetchRow.locator('.seg-attempt.st-failed').count(), 3)
     assert.match((await fetchRow.locator('.gantt-status').textContent()) ?? '', /failed ×3/)
     // keyboard: tab to the first failed attempt; its error shows
-    await page.focus('.gantt-row .seg[tabindex="0"]')
+    await page.focus('.gantt-row .seg.st-failed[tabindex="0"]')
     await page.waitForSelector('#tip:not([hidden])')
     assert.match((await page.textContent('#tip')) ?? '', /http_error: .*503/)
     // hover shows it too

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BASE, call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import { runInDurableObject } from 'cloudflare:test'
-import { alarmOf, callsTo, cleanupAt, crash, start, statuses, stubOf } from '../helpers/engine'
+import { alarmOf, callsTo, cleanupAt, crash, dueNow, start, statuses, stubOf } from '../helpers/engine'
 
 const post = (executionId: string, action: string, body?: unknown) =>
   call('POST', `/api/executions/${executionId}/${action}`, body)
@@ -47,13 +47,14 @@ describe('pause and resume', () => {
   it('pause at once during a delay, keep its clock, hold past its end, and resume where it stopped', async () => {
     const { executionId } = await start({
       tasks: [
-        { id: 'nap', type: 'delay', duration: '200ms' },
+        { id: 'nap', type: 'delay', duration: '1h' },
         { id: 'after', type: 'set', values: { done: true } },
       ],
     })
-    await waitFor(executionId, (e) => e.status === 'delayed')
+    const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     expect(await json(post(executionId, 'pause'))).toMatchObject({ executionId, status: 'paused' })
     // the delay's clock runs on while paused: its end is recorded, and the execution holds past it
+    await dueNow(executionId, { kind: 'wake', runId: delayed.taskRuns[0].id })
     const held = await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'completed')
     expect(held.status).toBe('paused')
     expect(statuses(held)).toEqual([
@@ -67,14 +68,17 @@ describe('pause and resume', () => {
   })
 
   it('let the running task finish, then hold', async () => {
+    const gate = uniqueId('gate')
     const { executionId } = await start({
       tasks: [
-        { id: 'slow', type: 'http', url: target('/slow/300') },
+        { id: 'slow', type: 'http', url: target(`/gate/${gate}`) },
         { id: 'after', type: 'set', values: { done: true } },
       ],
     })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     await post(executionId, 'pause')
+    // the call ends only now, after the pause, however slow the machine
+    await fetch(target(`/open/${gate}`))
     const held = await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'completed')
     expect(held.status).toBe('paused')
     expect(statuses(held)).toEqual([

@@ -1,7 +1,9 @@
 /** Helpers for tests that start executions and disturb their objects. */
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { CLEANUP_TIMER, type Timer } from '../../src/core/timers'
 import { DEFAULT_RETENTION_MS } from '../../src/flow/retention'
+import { timerKey } from '../../src/store/execution/timer-keys'
 import { executionStub } from '../../src/objects/stubs'
 import { call, json, putFlow, uniqueId } from './api'
 
@@ -34,14 +36,17 @@ export const statuses = (detail: { taskRuns: { taskId: string; status: string }[
 export const cleanupAt = (detail: { endedAt: string }, retentionMs = DEFAULT_RETENTION_MS) =>
   Date.parse(detail.endedAt) + retentionMs
 
-/** Makes the cleanup timer due as if the retention were over, restarts the object so it reads it, and runs the alarm. */
-export async function expireNow(executionId: string): Promise<void> {
+/** Makes a timer due as if its time had passed, restarts the object so it reads it, and runs the alarm. */
+export async function dueNow(executionId: string, timer: Timer): Promise<void> {
   await runInDurableObject(stubOf(executionId), (_, state) => {
-    state.storage.sql.exec("UPDATE timers SET due_at = ? WHERE key = 'cleanup'", Date.now())
+    state.storage.sql.exec('UPDATE timers SET due_at = ? WHERE key = ?', Date.now(), timerKey(timer))
   })
   await crash(executionId)
   await runDurableObjectAlarm(stubOf(executionId))
 }
+
+/** Makes the cleanup timer due as if the retention were over (the object deletes the execution). */
+export const expireNow = (executionId: string) => dueNow(executionId, CLEANUP_TIMER)
 
 /** Everything an execution's object stores, as text: every row of every table, and its key-value pairs. */
 export const storedText = (executionId: string): Promise<string> =>

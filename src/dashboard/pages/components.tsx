@@ -81,8 +81,9 @@ export function jsonText(value: unknown, limit = JSON_LIMIT): string {
     : text
 }
 
+/** A JSON block; the script puts a Copy button before it (`data-copy`). */
 export const Json = ({ value, label, limit }: { value: unknown; label?: string; limit?: number }) => (
-  <pre tabindex={0} aria-label={label}>
+  <pre tabindex={0} aria-label={label} data-copy>
     {jsonText(value, limit)}
   </pre>
 )

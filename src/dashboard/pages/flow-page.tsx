@@ -116,13 +116,13 @@ export async function flowPage(
         <>
           <details open>
             <summary>YAML</summary>
-            <pre tabindex={0} aria-label="definition as YAML">
+            <pre tabindex={0} aria-label="definition as YAML" data-copy>
               {yamlOf(shown.definition)}
             </pre>
           </details>
           <details>
             <summary>JSON</summary>
-            <pre tabindex={0} aria-label="definition as JSON">
+            <pre tabindex={0} aria-label="definition as JSON" data-copy>
               {JSON.stringify(shown.definition, null, 2)}
             </pre>
           </details>
