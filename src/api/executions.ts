@@ -2,12 +2,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { listExecutions } from '../store/d1/executions'
 import { countExecutions } from '../store/d1/stats'
-import { resolveRevision } from '../store/d1/resolve-revision'
-import { executionObjectId, newExecutionId } from '../objects/stubs'
 import { adhocRun } from './adhoc'
-import type { Failure } from '../objects/contract'
+import { bulk } from './bulk'
+import { control, missing, refused, remove, replay, replayRevision, stubOf } from './execution-ops'
 import type { Env } from '../env'
-import { ApiError, parseOr400, refuseInvalid } from './errors'
+import { parseOr400, refuseInvalid } from './errors'
 import { AdhocRun, LogLine } from '../shapes/responses'
 import {
   adhocRunRoute,
@@ -59,21 +58,8 @@ executions.openapi(countExecutionsRoute, async (c) => {
   return c.json({ binMs, items }, 200)
 })
 
-/** 404 for an execution id, which the answer still names. */
-const missing = (id: string) =>
-  new ApiError({
-    status: 404,
-    code: 'not_found',
-    message: `execution ${id} not found`,
-    headers: { [EXECUTION_HEADER]: id },
-  })
-
-/** The object of an execution id; a malformed id is simply not found, and no object is reached. */
-function stubOf(env: Env, id: string) {
-  const objectId = executionObjectId(env, id)
-  if (!objectId) throw missing(id)
-  return env.EXECUTIONS.get(objectId)
-}
+// before `/{id}/kill`, which would take `bulk` for an id
+executions.route('/bulk', bulk)
 
 executions.openapi(getExecutionRoute, async (c) => {
   const { id } = c.req.valid('param')
@@ -104,23 +90,10 @@ executions.openapi(taskRunTotalsRoute, async (c) => {
   return c.json({ items }, 200, { [EXECUTION_HEADER]: id })
 })
 
-/** Why the object refused a request: 404, or 409 with its reason. */
-function refused(id: string, failure: Failure): never {
-  if (failure.code === 'not_found') throw missing(id)
-  throw new ApiError({
-    status: 409,
-    code: failure.code === 'not_final' ? 'not_final' : 'conflict',
-    message: failure.message,
-    headers: { [EXECUTION_HEADER]: id },
-  })
-}
-
 for (const action of ['kill', 'pause', 'resume'] as const) {
   executions.openapi(controlRoute(action), async (c) => {
     const { id } = c.req.valid('param')
-    const result = await stubOf(c.env, id)[action]()
-    if (!result.ok) refused(id, result)
-    const { body, headers } = acceptedParts(c, id, result.status)
+    const { body, headers } = acceptedParts(c, id, await control(c.env, id, action))
     return c.json(body, 202, headers)
   })
 }
@@ -128,8 +101,7 @@ for (const action of ['kill', 'pause', 'resume'] as const) {
 /** Deletes a final execution for good: 204, or 409 `not_final` while it runs. */
 executions.openapi(deleteExecutionRoute, async (c) => {
   const { id } = c.req.valid('param')
-  const result = await stubOf(c.env, id).remove()
-  if (!result.ok) refused(id, result)
+  await remove(c.env, id)
   return c.body(null, 204, { [EXECUTION_HEADER]: id })
 })
 
@@ -162,44 +134,8 @@ executions.openapi(replayRoute, async (c) => {
   const { id } = c.req.valid('param')
   await requireMediaType(c.req.raw, JSON_BODY)
   const body = parseOr400(ReplayBody, await readBody(c.req.raw), 'invalid_request', 'replay request')
-  const stub = stubOf(c.env, id)
-  const owner = await stub.flowId()
-  if (owner === null) throw missing(id)
-  const { flowId } = owner
-  if (flowId === null)
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_request',
-      message: `execution ${id} is an ad-hoc run of no stored flow: run it again with POST /api/executions`,
-    })
-  const revision = await replayRevision(c.env, flowId, body.revision)
-  const executionId = newExecutionId(c.env)
-  const result = await stub.replay({ executionId, ...revision, fromTaskId: body.fromTaskId })
-  if (!result.ok) {
-    if (result.code === 'invalid')
-      throw new ApiError({
-        status: 400,
-        code: 'invalid_request',
-        message: result.message,
-        issues: [{ path: 'fromTaskId', message: result.message }],
-      })
-    refused(id, result)
-  }
-  const { body: accepted, headers } = acceptedParts(c, executionId, result.status)
-  const replay = { replayOf: id, revision: revision.revision, fromTaskId: result.fromTaskId, reused: result.reused }
-  return c.json({ ...accepted, ...replay }, 201, headers)
+  const result = await replay(c.env, id, body.fromTaskId, (flowId) => replayRevision(c.env, flowId, body.revision))
+  const { body: accepted, headers } = acceptedParts(c, result.executionId, result.status)
+  const { revision, fromTaskId, reused } = result
+  return c.json({ ...accepted, replayOf: id, revision, fromTaskId, reused }, 201, headers)
 })
-
-/**
- * The revision a replay runs: the one asked for, or the flow's latest. A replay is a new execution
- * of the flow, so a disabled flow refuses it as it refuses a subflow (see resolveRevision): 409,
- * since a PUT of the flow enables it again. A flow deleted for good, or a revision it never had: 400.
- */
-async function replayRevision(env: Env, flowId: string, revision: number | undefined) {
-  const resolved = await resolveRevision(env.DB, flowId, revision)
-  if (resolved.ok) return { revision: resolved.revision, definition: resolved.definition }
-  const { code, message } = resolved
-  if (code === 'disabled') throw new ApiError({ status: 409, code: 'conflict', message })
-  const issues = code === 'no_revision' ? [{ path: 'revision', message: 'no such revision' }] : undefined
-  throw new ApiError({ status: 400, code: 'invalid_request', message, issues })
-}

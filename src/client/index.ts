@@ -14,7 +14,15 @@ import createFetchClient from 'openapi-fetch'
 import { retryAfterMs } from './backoff.ts'
 import { apiErrorOf, apiProblem, EdgeflowError } from './errors.ts'
 import type { paths } from './schema.ts'
-import type { Accepted, AdhocRequest, ExecutionListQuery, FlowDefinition, LogQuery, ReplayRequest } from './types.ts'
+import type {
+  Accepted,
+  AdhocRequest,
+  BulkRequest,
+  ExecutionListQuery,
+  FlowDefinition,
+  LogQuery,
+  ReplayRequest,
+} from './types.ts'
 import { waitFor, type WaitOptions, type WaitResult } from './wait.ts'
 
 export { EdgeflowError, type ClientProblem, type Issue } from './errors.ts'
@@ -234,6 +242,20 @@ export function createClient(options: ClientOptions) {
           }),
         )
       ).data,
+    /**
+     * Many executions at once, named by `{ids}` or `{filter}` (the list's filters; at most 500
+     * either way): each is killed, replayed (from the task that failed, on the latest revision) or
+     * deleted as its own call would, and its result says done or why not. The request itself
+     * throws only when refused as a whole (400: too many, or a bad filter).
+     */
+    bulk: {
+      kill: async (request: BulkRequest) =>
+        (await settle(api.POST('/api/executions/bulk/kill', { body: request }))).data,
+      replay: async (request: BulkRequest) =>
+        (await settle(api.POST('/api/executions/bulk/replay', { body: request }))).data,
+      delete: async (request: BulkRequest) =>
+        (await settle(api.POST('/api/executions/bulk/delete', { body: request }))).data,
+    },
     /** Runs an inline flow, or a single task, once: an execution of no stored flow. */
     run: (request: AdhocRequest) => started(api.POST('/api/executions', { body: request, parseAs: 'text' })),
   }

@@ -195,6 +195,66 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/executions/bulk/kill': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Kill many executions
+     * @description Each execution is killed as its own route would, independently: the answer is 200 with one result per execution, done or refused with the code and message that route would answer. At most 500 executions per request, 16 at a time.
+     */
+    post: operations['bulkKillExecutions']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/executions/bulk/replay': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Replay many executions, each from the task that failed, on its flow’s latest revision
+     * @description Each execution is replayed as its own route would, independently: the answer is 200 with one result per execution, done or refused with the code and message that route would answer. At most 500 executions per request, 16 at a time.
+     */
+    post: operations['bulkReplayExecutions']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/executions/bulk/delete': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Delete many executions that ended
+     * @description Each execution is deleted as its own route would, independently: the answer is 200 with one result per execution, done or refused with the code and message that route would answer. At most 500 executions per request, 16 at a time.
+     */
+    post: operations['bulkDeleteExecutions']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/executions/{id}': {
     parameters: {
       query?: never
@@ -937,6 +997,44 @@ export interface components {
           labels: unknown
           compensate?: components['schemas']['Task'][]
         }
+    BulkRequest: {
+      /** @description the executions, by id (at most 500; each acted on once) */
+      ids?: string[]
+      filter?: components['schemas']['ExecutionFilter']
+    }
+    /** @description every execution the list would show with these filters (400 when more than 500 match) */
+    ExecutionFilter: {
+      flowId?: string
+      /** @enum {string} */
+      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+      /** @enum {string} */
+      status?:
+        | 'pending'
+        | 'queued'
+        | 'running'
+        | 'delayed'
+        | 'waiting'
+        | 'paused'
+        | 'killing'
+        | 'completed'
+        | 'warning'
+        | 'failed'
+        | 'killed'
+      /** @description the children a subflow task started in this execution */
+      parentId?: string
+      /** @description the replays of this execution */
+      replayOf?: string
+      /** @description executions whose id starts with this (as the dashboard shows ids: the first characters) */
+      idPrefix?: string
+      /** @description text in the error's message, type or task id (case-insensitive for ASCII) */
+      error?: string
+      /** Format: date-time */
+      since?: string
+      /** Format: date-time */
+      until?: string
+      /** @description key:value; repeat it for executions that carry every one (at most 20) */
+      label?: string[]
+    }
     Error: {
       error: {
         /** @enum {string} */
@@ -1249,6 +1347,57 @@ export interface components {
       status: components['schemas']['ExecutionStatus']
       count: number
     }
+    BulkResult: {
+      /** @enum {string} */
+      action: 'kill' | 'replay' | 'delete'
+      /** @description the executions the ids or the filter named (each id once) */
+      matched: number
+      /** @description one per execution, in the order of the ids or the list */
+      results: components['schemas']['BulkItem'][]
+    }
+    BulkItem:
+      | {
+          id: string
+          /** @enum {boolean} */
+          ok: true
+          status?: components['schemas']['ExecutionStatus'] & unknown
+          /** @description replay: the new execution */
+          executionId?: string
+          /** @description replay: the revision it runs */
+          revision?: number
+          /** @description replay: the task it restarts at */
+          fromTaskId?: string
+        }
+      | {
+          id: string
+          /** @enum {boolean} */
+          ok: false
+          error: {
+            /** @enum {string} */
+            code:
+              | 'invalid_request'
+              | 'invalid_flow'
+              | 'invalid_input'
+              | 'rate_limited'
+              | 'concurrency_limited'
+              | 'invalid_json'
+              | 'invalid_yaml'
+              | 'unauthorized'
+              | 'forbidden'
+              | 'not_found'
+              | 'method_not_allowed'
+              | 'conflict'
+              | 'not_final'
+              | 'idempotency_mismatch'
+              | 'payload_too_large'
+              | 'unsupported_media_type'
+              | 'misconfigured'
+              | 'internal'
+              | 'execution_failed'
+              | 'execution_killed'
+            message: string
+          }
+        }
     Execution: {
       id: string
       /** @description null for an ad-hoc run */
@@ -3635,8 +3784,10 @@ export interface operations {
         parentId?: string
         /** @description the replays of this execution */
         replayOf?: string
-        /** @description the executions whose id starts with this (a short id, as the CLI shows) */
+        /** @description executions whose id starts with this (as the dashboard shows ids: the first characters) */
         idPrefix?: string
+        /** @description text in the error's message, type or task id (case-insensitive for ASCII) */
+        error?: string
         since?: string
         until?: string
         /** @description key:value; repeat it for executions that carry every one (at most 20) */
@@ -3929,6 +4080,213 @@ export interface operations {
       }
       /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
       403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  bulkKillExecutions: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkRequest']
+      }
+    }
+    responses: {
+      /** @description one result per execution */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['BulkResult']
+        }
+      }
+      /** @description invalid request, more than 500 ids, or a filter matching more */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  bulkReplayExecutions: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkRequest']
+      }
+    }
+    responses: {
+      /** @description one result per execution */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['BulkResult']
+        }
+      }
+      /** @description invalid request, more than 500 ids, or a filter matching more */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  bulkDeleteExecutions: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BulkRequest']
+      }
+    }
+    responses: {
+      /** @description one result per execution */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['BulkResult']
+        }
+      }
+      /** @description invalid request, more than 500 ids, or a filter matching more */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
         headers: {
           [name: string]: unknown
         }

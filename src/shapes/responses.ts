@@ -290,3 +290,32 @@ export const AdhocRun = z
     z.strictObject({ task: TaskComponent, input: RunInput.optional() }),
   ])
   .openapi('AdhocRun')
+
+/** What a bulk route did to one execution: done (with the status afterwards), or refused as the one-execution route would. */
+export const BulkItem = z
+  .union([
+    z.object({
+      id: z.string(),
+      ok: z.literal(true),
+      status: Status.optional().openapi({
+        description: 'kill: the status afterwards; replay: the new execution’s; delete: absent',
+      }),
+      executionId: z.string().optional().openapi({ description: 'replay: the new execution' }),
+      revision: z.int().optional().openapi({ description: 'replay: the revision it runs' }),
+      fromTaskId: z.string().optional().openapi({ description: 'replay: the task it restarts at' }),
+    }),
+    z.object({
+      id: z.string(),
+      ok: z.literal(false),
+      error: z.object({ code: ErrorCode, message: z.string() }),
+    }),
+  ])
+  .openapi('BulkItem')
+
+export const BulkResult = z
+  .object({
+    action: z.enum(['kill', 'replay', 'delete']),
+    matched: z.int().openapi({ description: 'the executions the ids or the filter named (each id once)' }),
+    results: z.array(BulkItem).openapi({ description: 'one per execution, in the order of the ids or the list' }),
+  })
+  .openapi('BulkResult')

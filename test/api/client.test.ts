@@ -163,6 +163,30 @@ describe('triggers and executions', () => {
     expect(await client.waitFor(replay.executionId)).toMatchObject({ reached: true, status: 'completed' })
   })
 
+  it('kills, replays and deletes in bulk, by ids or by a filter; too many ids is a 400 naming ids', async () => {
+    const id = uniqueId('bulk')
+    await client.flows.put(id, failing)
+    const ids = [(await client.flows.trigger(id, {})).executionId, (await client.flows.trigger(id, {})).executionId]
+    for (const executionId of ids) await client.waitFor(executionId)
+    await client.flows.put(id, { tasks: [{ id: 'boom', type: 'set', values: { fixed: true } }] })
+    const replayed = await client.executions.bulk.replay({ ids })
+    expect(replayed).toMatchObject({ action: 'replay', matched: 2 })
+    for (const result of replayed.results) {
+      expect(result).toMatchObject({ ok: true, revision: 2, fromTaskId: 'boom' })
+      if (result.ok && result.executionId) await client.waitFor(result.executionId)
+    }
+    const killed = await client.executions.bulk.kill({ ids })
+    expect(killed.results.map((result) => result.ok)).toEqual([false, false])
+    // the list is eventually consistent: the filter finds both once they are indexed
+    await vi.waitUntil(async () => (await client.executions.list({ flowId: id, status: 'failed' })).items.length === 2)
+    const deleted = await client.executions.bulk.delete({ filter: { flowId: id, status: 'failed' } })
+    expect(deleted.results.map((result) => result.id).sort()).toEqual([...ids].sort())
+    expect(await problemOf(client.executions.bulk.kill({ ids: Array.from({ length: 501 }, String) }))).toMatchObject({
+      status: 400,
+      issues: [{ path: 'ids' }],
+    })
+  })
+
   it('runs a single task ad hoc, and calls a webhook', async () => {
     const run = await client.executions.run({ task: { id: 'sum', type: 'set', values: { total: '{{ 1 + 2 }}' } } })
     expect(run).toMatchObject({ kind: 'answered', status: 200, body: { total: 3 } })

@@ -76,6 +76,7 @@ describe('GET /api/openapi.json', () => {
       'parentId',
       'replayOf',
       'idPrefix',
+      'error',
       'since',
       'until',
       'label',

@@ -35,20 +35,21 @@ const Time = z.iso
   .transform((value) => Date.parse(value))
   .openapi({ type: 'string', format: 'date-time' })
 
-/** The start of an execution id: long enough that the lookup it makes stays narrow. */
-const ID_PREFIX = /^[0-9a-f-]{4,64}$/
-
 export const ListQuery = z.strictObject({
   flowId: FlowId.optional(),
   trigger: Trigger.optional(),
   status: ExecutionStatus.optional(),
   parentId: z.string().optional().openapi({ description: 'the children a subflow task started in this execution' }),
   replayOf: z.string().optional().openapi({ description: 'the replays of this execution' }),
-  idPrefix: z
+  idPrefix: z.string().min(1).max(128).optional().openapi({
+    description: 'executions whose id starts with this (as the dashboard shows ids: the first characters)',
+  }),
+  error: z
     .string()
-    .regex(ID_PREFIX, 'an id prefix is 4 to 64 lowercase hex digits and dashes')
+    .min(1)
+    .max(200)
     .optional()
-    .openapi({ description: 'the executions whose id starts with this (a short id, as the CLI shows)' }),
+    .openapi({ description: "text in the error's message, type or task id (case-insensitive for ASCII)" }),
   since: Time.optional(),
   until: Time.optional(),
   label: z

@@ -1,5 +1,5 @@
 /** @module Execution summaries in D1: what the objects index (written in batches: index-batch.ts), filtered lists for the API. */
-import { and, desc, eq, exists, getTableColumns, gte, lt, lte, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, exists, getTableColumns, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import { alias, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 import type { ExecutionStatus, Trigger } from '../../domain/types'
 import { drizzle } from 'drizzle-orm/d1'
@@ -40,8 +40,10 @@ export interface ExecutionFilter {
   status?: ExecutionStatus | undefined
   parentId?: string | undefined
   replayOf?: string | undefined
-  /** The executions whose id starts with it. */
+  /** The id starts with it. */
   idPrefix?: string | undefined
+  /** In the error's message, type or task id. */
+  error?: string | undefined
   since?: number | undefined
   until?: number | undefined
   /** Every one must match. */
@@ -109,13 +111,20 @@ function executionConditions(filter: ExecutionFilter): (SQL | undefined)[] {
     filter.status === undefined ? undefined : eq(executions.status, filter.status),
     filter.parentId === undefined ? undefined : eq(executions.parentExecutionId, filter.parentId),
     filter.replayOf === undefined ? undefined : eq(executions.replayOf, filter.replayOf),
-    // a range of the primary key rather than LIKE (which SQLite's index does not serve, case-insensitive)
-    filter.idPrefix === undefined ? undefined : gte(executions.id, filter.idPrefix),
-    filter.idPrefix === undefined ? undefined : lt(executions.id, `${filter.idPrefix}\uffff`),
+    filter.idPrefix === undefined ? undefined : like(executions.id, `${escapeLike(filter.idPrefix)}%`),
+    filter.error === undefined ? undefined : errorContains(`%${escapeLike(filter.error)}%`),
     filter.since === undefined ? undefined : gte(executions.createdAt, filter.since),
     filter.until === undefined ? undefined : lte(executions.createdAt, filter.until),
   ]
 }
+
+/** A LIKE pattern matching `text` literally: its `%`, `_` and `\` escaped by `\`. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`)
+
+const like = (column: AnySQLiteColumn, pattern: string) => sql`${column} LIKE ${pattern} ESCAPE '\\'`
+
+const errorContains = (pattern: string) =>
+  or(like(executions.errorMessage, pattern), like(executions.errorType, pattern), like(executions.errorTaskId, pattern))
 
 /** Rows after the cursor in the list's order (newest first, then by id). */
 function cursorAfter(
