@@ -26,6 +26,7 @@ export type Command =
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
   | { name: 'flows rm'; flowId: string; purge: boolean }
+  | { name: 'flows test'; target: string }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | { name: 'run adhoc'; source: AdhocSource; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | {
@@ -95,6 +96,7 @@ const SHAPES = {
   'flows ls': { args: [], options: [] },
   'flows get': { args: ['flow'], options: [] },
   'flows rm': { args: ['flow'], options: ['purge'] },
+  'flows test': { args: ['file|flow'], options: [] },
   run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
   // `run --adhoc <file>` or `run --task <json>`: no flow
   'run adhoc': { args: [], options: ['adhoc', 'task', 'body', 'wait', 'timeout'] },
@@ -184,6 +186,8 @@ function build(name: CommandName, args: string[], values: Values): Command {
       return { name, flowId: first }
     case 'flows rm':
       return { name, flowId: first, purge: values.purge ?? false }
+    case 'flows test':
+      return { name, target: first }
     case 'run':
       return {
         name,

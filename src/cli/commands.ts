@@ -18,6 +18,7 @@ import { duration, executionsTable, executionText, flowsTable, logText, oneLine,
 import { Progress, type ProgressStream } from './progress.ts'
 import { flowFiles, type PushResult, pushResult } from './push.ts'
 import { isIdPrefix, PREFIX_CANDIDATES, resolvePrefix } from './short-ids.ts'
+import { testFlows } from './flow-tests.ts'
 
 export interface Io {
   stdout: ProgressStream
@@ -306,6 +307,16 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
       else print(io, `${flowsTable([flow])}\n\n${JSON.stringify(flow.definition, null, 2)}`)
       return EXIT.ok
     }
+    case 'flows test':
+      return testFlows(
+        client,
+        command.target,
+        (text) => print(io, text),
+        json,
+        (message) => {
+          throw new UsageProblem(message)
+        },
+      )
     case 'run': {
       const started = await client.flows.trigger(command.flowId, await bodyOf(command.body, io))
       return startAndMaybeWait(client, started, command, io, json)
