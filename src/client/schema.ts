@@ -1058,7 +1058,7 @@ export interface components {
     ExecutionFilter: {
       flowId?: string
       /** @enum {string} */
-      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
       /** @enum {string} */
       status?:
         | 'pending'
