@@ -1,6 +1,5 @@
 /** @module `/api/flows`: store flows as immutable revisions, read them, disable them, trigger them by hand. */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { parse as parseYaml } from 'yaml'
 import {
   disableFlow,
   getFlow,
@@ -19,10 +18,9 @@ import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
 import type { FlowDefinition, TriggerDefinition } from '../flow/schema'
 import type { Issue } from '../flow/issues'
 import { placesOf, syntaxPlace } from './source-lines'
-import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, refuseInvalid } from './errors'
-import { JSON_BODY, mediaTypeOf, parsedBody, parseJson, requireMediaType, utf8Body } from './input'
+import { jsonOrYamlText, parsedJsonOrYaml } from './input'
 import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from '../shapes/views'
@@ -62,22 +60,8 @@ const hasSchedule = (triggers: TriggerDefinition[] | undefined) =>
 
 const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
 
-const isYamlType = (mediaType: string) => mediaType.includes('yaml')
-const FLOW_TYPES = { ...JSON_BODY, 'application/yaml': isYamlType }
-
-/** The text of a flow in a request body, and whether it is YAML (by its content type) or JSON. */
-async function sourceOf(request: Request): Promise<{ text: string; yaml: boolean }> {
-  await requireMediaType(request, FLOW_TYPES)
-  const yaml = isYamlType(mediaTypeOf(request))
-  return { text: await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON'), yaml }
-}
-
-/** A flow's text parsed; nesting is bounded before parsing. */
-async function parsedSource({ text, yaml }: { text: string; yaml: boolean }): Promise<unknown> {
-  if (!yaml) return parseJson(text, tooDeep)
-  if (yamlTooDeep(text)) throw tooDeep()
-  return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
-}
+/** The definition in a request body's text parsed: JSON, or YAML with a YAML content type. */
+const parsedSource = (source: { text: string; yaml: boolean }) => parsedJsonOrYaml(source, tooDeep)
 
 /**
  * A definition with every check of PUT passed (schema, expressions, the secrets it names), or
@@ -95,7 +79,7 @@ flows.openapi(putFlowRoute, async (c) => {
   const { id } = c.req.valid('param')
   let definition
   try {
-    definition = checkedDefinition(await parsedSource(await sourceOf(c.req.raw)), c.env)
+    definition = checkedDefinition(await parsedSource(await jsonOrYamlText(c.req.raw)), c.env)
   } catch (error) {
     if (error instanceof FlowInvalid)
       throw new ApiError({
@@ -148,7 +132,7 @@ function placed(text: string, issues: readonly Issue[]): FlowCheckView['issues']
   }))
 }
 
-flows.openapi(validateFlowRoute, async (c) => c.json(await checkSource(await sourceOf(c.req.raw), c.env), 200))
+flows.openapi(validateFlowRoute, async (c) => c.json(await checkSource(await jsonOrYamlText(c.req.raw), c.env), 200))
 
 flows.openapi(listFlowsRoute, async (c) => {
   const query = c.req.valid('query')
