@@ -32,6 +32,8 @@ function meets(version: Version, comparator: string): boolean {
       return order <= 0
     case '~':
       return version[0] === wanted[0] && version[1] === wanted[1] && order >= 0
+    case '^':
+    case undefined:
     default:
       // ^x.y.z and a bare x.y.z, as engines use them: the same major, at least that version
       return version[0] === wanted[0] && order >= 0
