@@ -70,7 +70,7 @@ module.exports = {
       to: {
         path: [
           layer('domain', 'actions', 'flow', 'core', 'store', 'runtime', 'schedule', 'shapes', 'telemetry'),
-          '^src/(env|round-trips)\\.ts$',
+          '^src/(env|round-trips|log)\\.ts$',
           npm('zod', 'drizzle-orm', 'hono'),
         ],
       },
@@ -82,7 +82,7 @@ module.exports = {
       to: {
         path: [
           layer('domain', 'actions', 'flow', 'core', 'store', 'objects', 'shapes', 'dashboard'),
-          '^src/(env|round-trips)\\.ts$',
+          '^src/(env|round-trips|log)\\.ts$',
           npm('hono', '@hono/zod-openapi', 'zod', 'yaml'),
         ],
       },
@@ -104,7 +104,8 @@ module.exports = {
     { from: { path: layer('cli') }, to: { path: layer('client') } },
     { from: { path: layer('cli') }, to: { dependencyTypes: ['core'], pathNot: '^cloudflare:' } },
 
-    // the root files: the bindings, the round-trip counter, the Worker's entry
+    // the root files: the bindings, the round-trip counter, the Worker's log lines, the Worker's entry
+    { from: { path: '^src/log\\.ts$' }, to: { path: layer('domain') } },
     { from: { path: '^src/env\\.ts$' }, to: { path: layer('domain', 'store', 'telemetry') } },
     { from: { path: '^src/index\\.ts$' }, to: { path: ['^src/', npm('hono')] } },
     { from: { path: '^src/index\\.ts$' }, to: { dependencyTypes: ['core'], path: '^cloudflare:' } },

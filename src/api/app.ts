@@ -15,6 +15,7 @@ import { openApiRoute, referenceRoute } from './routes/docs'
 import { ReferencePage } from './reference-page'
 import { dashboard } from '../dashboard/routes'
 import { isRevoked, revokeSession } from '../store/d1/revoked-sessions'
+import { log } from '../log'
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
@@ -55,6 +56,6 @@ app.onError((error, c) => {
       new ApiError({ status: error.status as 400, code: 'invalid_request', message: error.message }),
     )
   }
-  console.error('unexpected error', error)
+  log.error('unexpected error', { method: c.req.method, path: new URL(c.req.url).pathname }, error)
   return errorResponse(c, new ApiError({ status: 500, code: 'internal', message: 'internal error' }))
 })

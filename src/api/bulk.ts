@@ -11,6 +11,7 @@ import { JSON_BODY, readBody, requireMediaType } from './input'
 import { BULK_CONCURRENCY, type BulkAction, BulkFilter, BulkRequest, bulkRoute, MAX_BULK } from './routes/bulk'
 import type { z } from '@hono/zod-openapi'
 import type { BulkItem } from '../shapes/responses'
+import { log } from '../log'
 
 export const bulk = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 bulk.openAPIRegistry.register('BulkRequest', BulkRequest)
@@ -35,7 +36,7 @@ async function settle(id: string, operation: () => Promise<Done>): Promise<Item>
   } catch (error) {
     if (error instanceof ApiError) return { id, ok: false, error: { code: error.code, message: error.message } }
     // one object failing must not lose the others' results: it is reported in its place
-    console.error('bulk operation failed', id, error)
+    log.error('bulk operation failed', { executionId: id }, error)
     return { id, ok: false, error: { code: 'internal', message: 'internal error' } }
   }
 }

@@ -16,6 +16,7 @@ import { ApiError } from './errors'
 import { BOOKMARK_HEADER } from './middleware/d1-session'
 import { checkRateLimit, concurrencyRejected, inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
+import { log } from '../log'
 
 /**
  * The flow a trigger starts, as the isolate remembers it (a stale entry is read again after the
@@ -23,7 +24,10 @@ import { readBody, requestInput } from './input'
  */
 export const flowToTrigger = (c: Context<{ Bindings: Env }>, flowId: string): Promise<StoredFlow | null> =>
   latestFlow(c.env.DB, flowId, {
-    refreshLater: (refresh) => c.executionCtx.waitUntil(refresh),
+    refreshLater: (refresh) =>
+      c.executionCtx.waitUntil(
+        refresh.catch((error: unknown) => log.error('could not refresh a flow', { flowId }, error)),
+      ),
     fresh: c.req.header(BOOKMARK_HEADER) !== undefined,
   })
 

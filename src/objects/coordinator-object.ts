@@ -20,6 +20,7 @@ import type { OnLimit } from '../flow/flow-control'
 import type { ExecutionStatus } from '../domain/types'
 import type { Env } from '../env'
 import { executionStub } from './stubs'
+import { log } from '../log'
 
 /** How often each holder's execution is asked how it stands. */
 export const RECONCILE_MS = 5 * 60_000
@@ -203,7 +204,7 @@ export class CoordinatorObject extends DurableObject<Env> {
           } else this.sql.exec('UPDATE holders SET admitted = 1 WHERE execution_id = ?', executionId)
         }
       } catch (error) {
-        console.error('could not admit an execution; retrying', error)
+        log.error('could not admit an execution; retrying', {}, error)
       } finally {
         this.telling = null
       }
@@ -223,12 +224,12 @@ export class CoordinatorObject extends DurableObject<Env> {
         try {
           status = await executionStub(this.env, executionId).slotStatus()
         } catch (error) {
-          console.error(`could not reconcile the slot of execution ${executionId}`, error)
+          log.error('could not reconcile the slot of an execution', { executionId }, error)
           return
         }
         const missing = status === null && now - Number(row.since) >= MISSING_GRACE_MS
         if (missing || (status !== null && FINAL.has(status))) {
-          console.warn(`freeing the slot of execution ${executionId}: ${missing ? 'it does not exist' : status}`)
+          log.warn('freeing the slot of an execution', { executionId, reason: missing ? 'it does not exist' : status })
           this.sql.exec('DELETE FROM holders WHERE execution_id = ?', executionId)
         } else this.sql.exec('UPDATE holders SET checked_at = ? WHERE execution_id = ?', now, executionId)
       }),

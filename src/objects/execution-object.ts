@@ -47,6 +47,7 @@ import { type TraceRoot, traceRootOf } from '../domain/trace-context'
 import { chunkSpans, executionSpans } from '../telemetry/spans'
 import { resourceSpans } from '../telemetry/otlp'
 import { TRACE_MESSAGE_BYTES, tracesEndpoint } from '../telemetry/export'
+import { log, type LogFields } from '../log'
 
 /** Where the object keeps the trace its caller gave it (README, Traces). */
 const TRACE_ROOT_KEY = 'trace-root'
@@ -132,6 +133,12 @@ export class ExecutionObject extends DurableObject<Env> {
     // both the collector and the queue that carries spans to it (a config without the queue traces nothing)
     if (!tracesEndpoint(this.env) || !this.env.OTEL_QUEUE) return null
     return traceRootOf(executionId, this.ctx.storage.kv.get<TraceRoot>(TRACE_ROOT_KEY) ?? null)
+  }
+
+  /** What the Worker's log lines say of this execution (src/log.ts). */
+  private logFields(runner: Runner): LogFields {
+    const { id, flowId } = runner.exec
+    return { executionId: id, flowId, traceId: this.traceRoot(id)?.traceId }
   }
 
   /** Sends the spans of this ended execution to the trace queue, in messages of at most 100 KB. */
@@ -288,7 +295,7 @@ export class ExecutionObject extends DurableObject<Env> {
     } catch (error) {
       // a throwing alarm is retried a few times and then dropped: end the execution instead,
       // from what storage holds (memory may hold what could not be written)
-      console.error('execution alarm failed', error)
+      log.error('execution alarm failed', this.logFields(runner), error)
       await (await this.reload())?.request({ type: 'crashed', message: toTaskError(error).message })
     }
     if (runner.expired && this.runner === runner) await this.erase(runner)
@@ -360,7 +367,7 @@ export class ExecutionObject extends DurableObject<Env> {
         await eraseExecution(this.ctx.storage, this.env.INDEX_QUEUE, runner.exec)
         return true
       } catch (error) {
-        console.error('could not delete the execution', error)
+        log.error('could not delete the execution', this.logFields(runner), error)
         await this.reload()
         return false
       }

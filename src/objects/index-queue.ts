@@ -8,11 +8,11 @@
  * ended start the flows that react to them (reactions.ts).
  */
 import type { Env } from '../env'
-import { toTaskError } from '../domain/errors'
 import { applyIndexBatch, deleteMessage, type IndexMessage } from '../store/d1/index-batch'
 import type { ExecutionSummary } from '../store/d1/schema'
 import { startReactions } from './reactions'
 import { executionStub } from './stubs'
+import { log } from '../log'
 
 /** The dead-letter queue's name (wrangler.toml): the batches it gets have failed every retry already. */
 export const INDEX_DEAD_LETTERS = 'edgeflow-index-dead'
@@ -29,7 +29,7 @@ export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env):
   try {
     await applyIndexBatch(env.DB, messages, now)
   } catch (error) {
-    console.error(`index batch of ${batch.messages.length} failed (${batch.queue}): ${toTaskError(error).message}`)
+    log.error(`index batch of ${batch.messages.length} failed (${batch.queue})`, { queue: batch.queue }, error)
     for (const message of batch.messages) {
       const { body } = message
       const lastTry = batch.queue === INDEX_DEAD_LETTERS && message.attempts >= DEAD_LETTER_ATTEMPTS
@@ -56,7 +56,11 @@ async function sendAgain(message: Message<IndexMessage>, env: Env): Promise<void
     await env.INDEX_QUEUE.send(message.body)
     message.ack()
   } catch (error) {
-    console.error(`could not send a deletion to the index again: ${toTaskError(error).message}`)
+    log.error(
+      'could not send a deletion to the index again',
+      { executionId: message.body.kind === 'delete' ? message.body.id : message.body.summary.id },
+      error,
+    )
     message.retry()
   }
 }
@@ -71,7 +75,11 @@ async function handBack(message: Message<IndexMessage>, summary: ExecutionSummar
     if (!found) await env.INDEX_QUEUE.send(deleteMessage(summary.id, summary.createdAt))
     message.ack()
   } catch (error) {
-    console.error(`could not hand the summary of ${summary.id} back: ${toTaskError(error).message}`)
+    log.error(
+      'could not hand a summary back to its execution',
+      { executionId: summary.id, flowId: summary.flowId },
+      error,
+    )
     message.retry()
   }
 }

@@ -9,10 +9,10 @@
  * through the index queue, with its tombstone (docs/architecture.md, "The index follows").
  */
 import type { Env } from '../env'
-import { toTaskError } from '../domain/errors'
 import { deleteMessage } from '../store/d1/index-batch'
 import { type StaleRow, takeStaleRows } from '../store/d1/index-sweep'
 import { executionObjectId } from './stubs'
+import { log } from '../log'
 
 /** Rows checked by one sweep at most: as many object calls, at most one queue message each. */
 export const SWEEP_LIMIT = 100
@@ -54,10 +54,10 @@ export async function sweepIndex(env: Env, now: number): Promise<SweepResult> {
     if (answer.status === 'fulfilled') result.resent += answer.value === 'resent' ? 1 : 0
     else {
       result.failed += 1
-      console.error(`index sweep: could not check ${rows[index]?.id}: ${toTaskError(answer.reason).message}`)
+      log.error('index sweep: could not check an execution', { executionId: rows[index]?.id }, answer.reason)
     }
   })
-  if (rows.length > 0) console.log(`index sweep: ${JSON.stringify(result)}`)
+  if (rows.length > 0) log.info('index sweep', { event: 'index_sweep', ...result })
   return result
 }
 

@@ -7,7 +7,6 @@
  * object sends when it is loaded again start nothing twice: the start finds its execution.
  */
 import type { Env } from '../env'
-import { toTaskError } from '../domain/errors'
 import { reactionExecutionId } from '../domain/ids'
 import { FINAL_EXECUTION } from '../core/transitions'
 import { reactionsTo, type Watcher } from '../flow/reactions'
@@ -16,6 +15,7 @@ import { type IndexMessage, latestPerExecution } from '../store/d1/index-batch'
 import type { ExecutionSummary } from '../store/d1/schema'
 import { watchingFlows } from '../store/d1/watchers'
 import { launch, triggerInput } from './stubs'
+import { log } from '../log'
 
 /**
  * Starts the reactions to the executions of a batch that ended; resolves with the ids of the ended
@@ -28,7 +28,7 @@ export async function startReactions(env: Env, messages: readonly IndexMessage[]
   try {
     watchers = await watchingFlows(env.DB, now)
   } catch (error) {
-    console.error(`could not read the flows that react to executions: ${toTaskError(error).message}`)
+    log.error('could not read the flows that react to executions', {}, error)
     return new Set(ended.map((summary) => summary.id))
   }
   const failed = new Set<string>()
@@ -37,7 +37,11 @@ export async function startReactions(env: Env, messages: readonly IndexMessage[]
       try {
         await react(env, watcher, execution, now)
       } catch (error) {
-        console.error(`${watcher.flowId} could not react to ${execution.id}: ${toTaskError(error).message}`)
+        log.error(
+          'a flow could not react to an execution',
+          { flowId: watcher.flowId, executionId: execution.id },
+          error,
+        )
         failed.add(execution.id)
       }
     }),

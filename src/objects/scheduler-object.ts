@@ -14,6 +14,7 @@ import { launch, triggerInput } from './stubs'
 import type { Env } from '../env'
 import type { TriggerDefinition } from '../flow/schema'
 import { due, nextFire, type Schedule, schedulesOf } from '../schedule/plan'
+import { log } from '../log'
 
 /** After a failed start, the alarm tries again this much later. */
 const RETRY_MS = 5_000
@@ -75,7 +76,7 @@ export class SchedulerObject extends DurableObject<Env> {
         })
       }
     } catch (error) {
-      console.error(`schedule of flow ${state.flowId} could not start an execution; retrying`, error)
+      log.error('a schedule could not start an execution; retrying', { flowId: state.flowId }, error)
       if (await this.unchanged(state)) await this.ctx.storage.setAlarm(Date.now() + RETRY_MS)
       return
     }

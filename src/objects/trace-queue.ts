@@ -9,6 +9,7 @@
 import type { Env } from '../env'
 import { toTaskError } from '../domain/errors'
 import { exportHeaders, outcomeOf, retryDelaySeconds, type TraceMessage, tracesEndpoint } from '../telemetry/export'
+import { log } from '../log'
 
 /** The trace queue's name (wrangler.toml). */
 export const TRACE_QUEUE = 'edgeflow-traces'
@@ -59,7 +60,7 @@ export async function consumeTraces(batch: MessageBatch<TraceMessage>, env: Env)
   for (const message of again) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) })
   const result = drop(last, reason)
   const retried = again.reduce((sum, message) => sum + spanCount(message.body), 0)
-  if (retried > 0) console.warn(JSON.stringify({ level: 'warn', event: 'trace_export_retry', spans: retried, reason }))
+  if (retried > 0) log.warn('trace export retried', { event: 'trace_export_retry', spans: retried, reason })
   return { ...result, retried }
 }
 
@@ -68,15 +69,12 @@ function drop(messages: readonly Message<TraceMessage>[], reason: string): Trace
   const dropped = messages.reduce((sum, message) => sum + spanCount(message.body), 0)
   for (const message of messages) message.ack()
   if (messages.length > 0) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        event: 'trace_export_dropped',
-        spans: dropped,
-        messages: messages.length,
-        reason,
-      }),
-    )
+    log.error('trace export dropped', {
+      event: 'trace_export_dropped',
+      spans: dropped,
+      messages: messages.length,
+      reason,
+    })
   }
   return { sent: 0, retried: 0, dropped }
 }

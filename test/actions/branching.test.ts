@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { finished, json, waitFor } from '../helpers/api'
-import { crash, start, statuses } from '../helpers/engine'
+import { crash, dueNow, start, statuses } from '../helpers/engine'
 
 const ifFlow = {
   mode: 'sync',
@@ -38,10 +38,12 @@ describe('if', () => {
   })
 
   it('runs else otherwise, and a reset in the middle gives the same result', async () => {
-    const { response, executionId } = await start({ ...ifFlow, mode: 'async' }, { amount: 5, nap: '300ms' })
+    const { response, executionId } = await start({ ...ifFlow, mode: 'async' }, { amount: 5, nap: '1h' })
     expect(response.status).toBe(202)
-    await waitFor(executionId, (e) => e.status === 'delayed')
+    const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     await crash(executionId)
+    const nap = delayed.taskRuns.find((run: { taskId: string }) => run.taskId === 'nap')
+    await dueNow(executionId, { kind: 'wake', runId: nap.id })
     const done = await waitFor(executionId, finished)
     expect(done.output.body).toEqual({ size: 'small' })
     expect(statuses(done)).toEqual([

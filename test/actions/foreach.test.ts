@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { call, finished, json, target, uniqueId, waitFor } from '../helpers/api'
-import { crash, start, statuses } from '../helpers/engine'
+import { crash, dueNow, start, statuses } from '../helpers/engine'
 
 describe('foreach', () => {
   it('runs its tasks once per item with item and index, and outputs the last output of each in item order', async () => {
@@ -116,19 +116,24 @@ describe('foreach', () => {
           type: 'foreach',
           items: '[1, 2, 3]',
           tasks: [
-            // long enough for a poll on a busy machine to see the second iteration delayed
-            { id: 'nap', type: 'delay', duration: '600ms' },
+            // an hour each: the test ends each nap itself, so it sees the second iteration delayed however slow the machine
+            { id: 'nap', type: 'delay', duration: '1h' },
             { id: 'double', type: 'set', values: { last: '{{ item * 2 }}' } },
           ],
         },
       ],
     })
-    await waitFor(executionId, (e) =>
-      e.taskRuns.some(
-        (run: { taskId: string; iteration: number; status: string }) => run.iteration === 1 && run.status === 'delayed',
-      ),
-    )
+    const napOf = async (iteration: number) => {
+      const isNap = (run: { iteration: number; status: string }) =>
+        run.iteration === iteration && run.status === 'delayed'
+      const detail = await waitFor(executionId, (e) => e.taskRuns.some(isNap))
+      return { kind: 'wake', runId: detail.taskRuns.find(isNap).id } as const
+    }
+    await dueNow(executionId, await napOf(0))
+    const second = await napOf(1)
     await crash(executionId)
+    await dueNow(executionId, second)
+    await dueNow(executionId, await napOf(2))
     const done = await waitFor(executionId, finished)
     expect(done.taskRuns[0].output).toEqual([{ last: 2 }, { last: 4 }, { last: 6 }])
   })

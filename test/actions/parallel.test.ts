@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { call, finished, putFlow, target, uniqueId, waitFor } from '../helpers/api'
-import { callsTo, crash, start, statuses } from '../helpers/engine'
+import { callsTo, crash, dueNow, start, statuses } from '../helpers/engine'
 
 describe('parallel', () => {
   it('overlaps the http calls of its branches and completes when every branch has', async () => {
@@ -35,7 +35,7 @@ describe('parallel', () => {
           id: 'fan',
           type: 'parallel',
           branches: [
-            [{ id: 'sleepy', type: 'delay', duration: '1s' }],
+            [{ id: 'sleepy', type: 'delay', duration: '1h' }],
             [
               {
                 id: 'flaky',
@@ -49,10 +49,15 @@ describe('parallel', () => {
         },
       ],
     })
+    const runOf = (detail: { taskRuns: { taskId: string }[] }, taskId: string): any =>
+      detail.taskRuns.find((run) => run.taskId === taskId)
+    // the other branch backs off, retries and completes while the sleepy one still sleeps
+    const progressed = await waitFor(executionId, (e) => runOf(e, 'quick')?.status === 'completed')
+    expect(runOf(progressed, 'sleepy').status).toBe('delayed')
+    await dueNow(executionId, { kind: 'wake', runId: runOf(progressed, 'sleepy').id })
     const done = await waitFor(executionId, finished)
-    const runs = Object.fromEntries(done.taskRuns.map((run: { taskId: string }) => [run.taskId, run]))
     expect(done.status).toBe('completed')
-    expect(Date.parse(runs.quick.endedAt)).toBeLessThan(Date.parse(runs.sleepy.endedAt))
+    expect(Date.parse(runOf(done, 'quick').endedAt)).toBeLessThan(Date.parse(runOf(done, 'sleepy').endedAt))
   })
 
   it('fails the execution when a branch fails and kills the other branches in-flight work', async () => {
@@ -117,13 +122,17 @@ describe('parallel', () => {
         {
           id: 'fan',
           type: 'parallel',
-          branches: [[{ id: 'nap', type: 'delay', duration: '300ms' }], [{ id: 'now', type: 'set', values: { a: 1 } }]],
+          branches: [[{ id: 'nap', type: 'delay', duration: '1h' }], [{ id: 'now', type: 'set', values: { a: 1 } }]],
         },
         { id: 'after', type: 'set', values: { b: 2 } },
       ],
     })
-    await waitFor(executionId, (e) => e.status === 'delayed')
+    const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     await crash(executionId)
+    await dueNow(executionId, {
+      kind: 'wake',
+      runId: delayed.taskRuns.find((run: { taskId: string }) => run.taskId === 'nap').id,
+    })
     const done = await waitFor(executionId, finished)
     expect(done.vars).toEqual({ a: 1, b: 2 })
     expect(statuses(done).map(([, status]) => status)).toEqual(['completed', 'completed', 'completed', 'completed'])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { call, finished, json, waitFor } from '../helpers/api'
-import { crash, start } from '../helpers/engine'
+import { crash, dueNow, start } from '../helpers/engine'
 
 const approval = (extra: object = {}) => ({
   tasks: [
@@ -28,10 +28,12 @@ describe('wait', () => {
 
   it('keeps an event that comes before the wait is reached and consumes it there', async () => {
     const { executionId } = await start({
-      tasks: [{ id: 'nap', type: 'delay', duration: '200ms' }, ...approval().tasks],
+      tasks: [{ id: 'nap', type: 'delay', duration: '1h' }, ...approval().tasks],
     })
+    const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     const early = await send(executionId, 'approved', { by: 'early bird' })
     expect(await json(early)).toMatchObject({ delivered: false })
+    await dueNow(executionId, { kind: 'wake', runId: delayed.taskRuns[0].id })
     const done = await waitFor(executionId, finished)
     expect(done.vars).toEqual({ by: 'early bird' })
   })

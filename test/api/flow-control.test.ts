@@ -47,14 +47,15 @@ describe('rate limits', () => {
 
   it('take `limit` triggers per period and answer 429 with Retry-After to the next, per key, until the window moves', async () => {
     const id = uniqueId()
-    await putFlow(id, { rateLimit: { limit: 3, period: '2s', key: '{{ input.body.who }}' }, tasks: noop })
+    // a minute: the four triggers fall in one window however slow the machine (the test moves the clock after)
+    await putFlow(id, { rateLimit: { limit: 3, period: '1m', key: '{{ input.body.who }}' }, tasks: noop })
     const trigger = (who: string) => call('POST', `/hooks/${id}`, { who })
     for (let n = 0; n < 3; n++) expect((await trigger('ada')).status).toBe(202)
     const refused = await trigger('ada')
     expect(refused.status).toBe(429)
     const retryAfter = Number(refused.headers.get('retry-after'))
     expect(retryAfter).toBeGreaterThanOrEqual(1)
-    expect(retryAfter).toBeLessThanOrEqual(2)
+    expect(retryAfter).toBeLessThanOrEqual(60)
     expect((await json(refused)).error).toMatchObject({ code: 'rate_limited' })
     // another key has its own window; the manual trigger counts too
     expect((await trigger('bob')).status).toBe(202)

@@ -5,6 +5,7 @@ import { FINAL_EXECUTION } from '../../src/core/transitions'
 import { INDEX_DEAD_LETTERS } from '../../src/objects/index-queue'
 import { upsertMessage } from '../../src/store/d1/index-batch'
 import type { ExecutionSummary } from '../../src/store/d1/schema'
+import { loggedLine } from './logs'
 
 export const BASE = 'http://edgeflow.test'
 
@@ -118,7 +119,9 @@ export const listed = (query: string, count: number): Promise<any> =>
 export function watchIndexFailures(): { wentRound: () => Promise<void> } {
   const spy = vi.spyOn(console, 'error')
   const failedQueues = () =>
-    spy.mock.calls.flatMap(([message]) => /^index batch of \d+ failed \(([\w-]+)\)/.exec(String(message))?.[1] ?? [])
+    spy.mock.calls.flatMap(
+      ([written]) => /^index batch of \d+ failed \(([\w-]+)\)/.exec(loggedLine(written)?.message ?? '')?.[1] ?? [],
+    )
   return {
     wentRound: async () => {
       try {

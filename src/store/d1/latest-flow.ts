@@ -14,7 +14,7 @@ const latest = new Map<string, { checkedAt: number; flow: StoredFlow | null }>()
 
 export interface LatestOptions {
   now?: number
-  /** Answers from a stale entry and hands over the read that refreshes it (a trigger's `waitUntil`). */
+  /** Answers from a stale entry and hands over the read that refreshes it (a trigger's `waitUntil`, which logs its failure). */
   refreshLater?: (refresh: Promise<unknown>) => void
   /** Reads D1 whatever the cache holds (a request that carries a D1 bookmark: read-your-writes). */
   fresh?: boolean
@@ -29,7 +29,7 @@ export async function latestFlow(d1: D1Database, id: string, options: LatestOpti
     latest.set(id, { checkedAt: now, flow: cached.flow })
     // from a timer: the read starts once the answer is out
     const refresh = new Promise((resolve) => setTimeout(resolve, 0)).then(() => read(d1, id, now))
-    options.refreshLater(refresh.catch((error: unknown) => console.error(`could not refresh flow ${id}`, error)))
+    options.refreshLater(refresh)
     return cached.flow
   }
   return read(d1, id, now)
