@@ -21,9 +21,14 @@
     const text = Math.floor(span / unit[1]) + ' ' + unit[2]
     return delta >= 0 ? text + ' ago' : 'in ' + text
   }
+  // (dateStyle and timeStyle cannot be combined with timeZoneName)
   const local = new Intl.DateTimeFormat(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'medium',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
     timeZoneName: 'short',
   })
   const update = () => {
