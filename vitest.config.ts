@@ -71,6 +71,20 @@ export default defineConfig(async () => {
                   'edgeflow-index-dead': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 9, retryDelay: 0 },
                   // traces (test/telemetry/): the consumer sets its own retry delays
                   'edgeflow-traces': { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 5 },
+                  // queue triggers (test/triggers/): wrangler.toml's example consumer, retried at once
+                  'edgeflow-events': {
+                    maxBatchSize: 10,
+                    maxBatchTimeout: 0.05,
+                    maxRetries: 3,
+                    retryDelay: 0,
+                    deadLetterQueue: 'edgeflow-events-dead',
+                  },
+                },
+                // wrangler.toml's producers, and one for the tests to send to the example consumer's queue
+                queueProducers: {
+                  INDEX_QUEUE: { queueName: 'edgeflow-index' },
+                  OTEL_QUEUE: { queueName: 'edgeflow-traces' },
+                  EVENTS_QUEUE: { queueName: 'edgeflow-events' },
                 },
                 bindings: {
                   ...devVars,

@@ -1,12 +1,14 @@
-/** @module The Worker: the HTTP app, the index and trace queues' consumers, the index sweep (cron), and the Durable Objects it binds. */
+/** @module The Worker: the HTTP app, the index and trace queues' consumers, the queue triggers, the index sweep (cron), and the Durable Objects it binds. */
 import { app } from './api/app'
 import type { Env } from './env'
 import { countedEnv, countsRoundTrips, formatRoundTrips, noRoundTrips, ROUND_TRIPS_HEADER } from './round-trips'
 import { consumeIndex } from './objects/index-queue'
 import { sweepIndex } from './objects/index-sweep'
 import type { IndexMessage } from './store/d1/index-batch'
-import { consumeTraces, TRACE_QUEUE } from './objects/trace-queue'
+import { consumeTraces } from './objects/trace-queue'
 import type { TraceMessage } from './telemetry/export'
+import { consumeQueue } from './objects/queue-trigger'
+import { INDEX_DEAD_LETTERS, INDEX_QUEUE, TRACE_QUEUE } from './domain/own-queues'
 
 export { ExecutionObject } from './objects/execution-object'
 export { SchedulerObject } from './objects/scheduler-object'
@@ -26,13 +28,16 @@ async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): 
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
     countsRoundTrips(env) ? fetchCounted(request, env, ctx) : app.fetch(request, env, ctx),
-  // two queues, one handler: the batch names its queue (wrangler.toml)
+  // every consumed queue, one handler: the batch names its queue (wrangler.toml); a queue that is
+  // not edgeflow's own carries messages for the flows that consume it (README, Queue triggers)
   queue: async (batch, env) => {
     if (batch.queue === TRACE_QUEUE) await consumeTraces(batch as MessageBatch<TraceMessage>, env)
-    else await consumeIndex(batch as MessageBatch<IndexMessage>, env)
+    else if (batch.queue === INDEX_QUEUE || batch.queue === INDEX_DEAD_LETTERS)
+      await consumeIndex(batch as MessageBatch<IndexMessage>, env)
+    else await consumeQueue(batch, env)
   },
   // the cron of wrangler.toml: unsettled rows of the index nobody wrote for a while are checked
   scheduled: async (_controller, env) => {
     await sweepIndex(env, Date.now())
   },
-} satisfies ExportedHandler<Env, IndexMessage | TraceMessage>
+} satisfies ExportedHandler<Env, unknown>

@@ -14,6 +14,8 @@ declare global {
       FLOW_SECRET_TEST_SIGNING: string
       HIDDEN_TEST_KEY: string
       FLOW_SECRET_DEMO_SIGNING: string
+      /** The example queue trigger's queue (vitest.config.ts), as a producer sends to it. */
+      EVENTS_QUEUE: Queue<unknown>
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')

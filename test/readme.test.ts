@@ -22,6 +22,8 @@ const SKIPPED: Record<string, string> = {
   'npx wrangler queues create edgeflow-index': 'needs a Cloudflare account',
   'npx wrangler queues create edgeflow-index-dead': 'needs a Cloudflare account',
   'npx wrangler queues create edgeflow-traces': 'needs a Cloudflare account',
+  'npx wrangler queues create edgeflow-events': 'needs a Cloudflare account',
+  'npx wrangler queues create edgeflow-events-dead': 'needs a Cloudflare account',
   'npm run chaos': 'kills and restarts wrangler dev for minutes: its own harness (bench/chaos.ts)',
   'npm run test:browser': 'drives Chromium against wrangler dev: its own harness (browser/)',
   'npm run screenshots': 'drives Chromium against wrangler dev: its own harness (browser/)',

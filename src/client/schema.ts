@@ -541,6 +541,18 @@ export interface components {
               [key: string]: string | number | boolean
             }
           }
+        | {
+            /** @constant */
+            type: 'queue'
+            queue: string
+            /** @description default: false */
+            batch?: boolean
+            /**
+             * @description default: "json"
+             * @enum {string}
+             */
+            format?: 'json' | 'r2'
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1234,6 +1246,18 @@ export interface components {
               [key: string]: string | number | boolean
             }
           }
+        | {
+            /** @constant */
+            type: 'queue'
+            queue: string
+            /** @default false */
+            batch: boolean
+            /**
+             * @default json
+             * @enum {string}
+             */
+            format: 'json' | 'r2'
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1326,7 +1350,7 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1454,7 +1478,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
         method: string | null
         path: string | null
         query: {
@@ -3767,7 +3791,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
         status?:
           | 'pending'
           | 'queued'

@@ -49,3 +49,11 @@ export const scheduledExecutionId = (flowId: string, schedule: number, slot: num
 /** The execution a flow's `execution` trigger starts for one ended execution: one per pair, however often it is told. */
 export const reactionExecutionId = (flowId: string, endedExecutionId: string) =>
   derivedExecutionId(`reaction:${flowId}:${endedExecutionId}`)
+
+/** The execution a flow's `queue` trigger starts for one message: a redelivered message finds it. */
+export const queueMessageExecutionId = (flowId: string, queue: string, messageId: string) =>
+  derivedExecutionId(`queue:${flowId}:${queue}:${messageId}`)
+
+/** The execution a flow's `queue` trigger with `batch: true` starts for one batch: the same messages, the same execution. */
+export const queueBatchExecutionId = (flowId: string, queue: string, messageIds: readonly string[]) =>
+  derivedExecutionId(`queue-batch:${flowId}:${queue}:${[...messageIds].sort().join(',')}`)

@@ -30,7 +30,7 @@ export const TaskRunStatus = z.enum([
 ])
 export type TaskRunStatus = z.infer<typeof TaskRunStatus>
 
-export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc', 'execution'])
+export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc', 'execution', 'queue'])
 export type Trigger = z.infer<typeof Trigger>
 
 export const Mode = z.enum(['sync', 'async'])

@@ -18,6 +18,7 @@ import { InputHeaders } from './input-headers'
 import { SECRET_PREFIX } from '../domain/flow-secrets'
 import { InputSchema } from './input-schema'
 import { Concurrency, RateLimit } from './flow-control'
+import { QueueTrigger } from './queue-trigger'
 import { LabelKey, LabelRecord, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
@@ -148,6 +149,8 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
     /** Only executions that carry every one of these labels. */
     labels: LabelRecord.optional(),
   }),
+  /** Starts the flow for every message of a queue the Worker consumes (README, Queue triggers). */
+  QueueTrigger,
 ])
 export type TriggerDefinition = z.infer<typeof TriggerDefinition>
 

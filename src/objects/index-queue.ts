@@ -8,14 +8,14 @@
  * ended start the flows that react to them (reactions.ts).
  */
 import type { Env } from '../env'
+import { INDEX_DEAD_LETTERS } from '../domain/own-queues'
 import { applyIndexBatch, deleteMessage, type IndexMessage } from '../store/d1/index-batch'
 import type { ExecutionSummary } from '../store/d1/schema'
 import { startReactions } from './reactions'
 import { executionStub } from './stubs'
 import { log } from '../log'
 
-/** The dead-letter queue's name (wrangler.toml): the batches it gets have failed every retry already. */
-export const INDEX_DEAD_LETTERS = 'edgeflow-index-dead'
+export { INDEX_DEAD_LETTERS } from '../domain/own-queues'
 
 /**
  * On which delivery a dead letter's summary is handed back instead of retried (its consumer's

@@ -11,8 +11,7 @@ import { toTaskError } from '../domain/errors'
 import { exportHeaders, outcomeOf, retryDelaySeconds, type TraceMessage, tracesEndpoint } from '../telemetry/export'
 import { log } from '../log'
 
-/** The trace queue's name (wrangler.toml). */
-export const TRACE_QUEUE = 'edgeflow-traces'
+export { TRACE_QUEUE } from '../domain/own-queues'
 
 /** Deliveries of a batch before its spans are dropped. */
 export const TRACE_DELIVERIES = 6

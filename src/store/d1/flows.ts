@@ -1,7 +1,7 @@
 /** @module Flows and their immutable revisions in D1. */
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import type { FlowDefinition } from '../../flow/schema'
+import type { FlowDefinition, TriggerDefinition } from '../../flow/schema'
 import { flowRevisions, flows } from './schema'
 
 export type FlowRow = typeof flows.$inferSelect
@@ -90,12 +90,14 @@ export async function putFlow(
             and ${flowRevisions.revision} = ${latest} and ${flowRevisions.hash} = ${hash})`,
     )
     .returning({ revision: flowRevisions.revision })
-  const watches = watchesExecutions(definition) ? 1 : 0
-  // columns in the table's order: id, latest_revision, enabled, created_at, updated_at, next_scheduled_at, watches_executions
+  const watches = subscribes(definition, 'execution') ? 1 : 0
+  const consumes = subscribes(definition, 'queue') ? 1 : 0
+  // columns in the table's order: id, latest_revision, enabled, created_at, updated_at, next_scheduled_at,
+  // watches_executions, consumes_queues
   const writeFlow = database
     .insert(flows)
     // `where true` keeps SQLite from reading `on conflict` as a join constraint of the select
-    .select(sql`select ${id}, ${latest}, 1, ${now}, ${now}, null, ${watches} where true`)
+    .select(sql`select ${id}, ${latest}, 1, ${now}, ${now}, null, ${watches}, ${consumes} where true`)
     .onConflictDoUpdate({
       target: flows.id,
       set: {
@@ -103,6 +105,7 @@ export async function putFlow(
         enabled: true,
         updatedAt: now,
         watchesExecutions: sql`excluded.watches_executions`,
+        consumesQueues: sql`excluded.consumes_queues`,
       },
       // identical content on an enabled flow changes nothing, not even updated_at
       setWhere: sql`${flows.latestRevision} <> excluded.latest_revision or not ${flows.enabled}`,
@@ -119,9 +122,9 @@ export async function putFlow(
   return { flow, previous, created: !previous, changed: inserted.length > 0 }
 }
 
-/** Whether a definition has an `execution` trigger. */
-export const watchesExecutions = (definition: FlowDefinition): boolean =>
-  definition.triggers?.some((trigger) => trigger.type === 'execution') ?? false
+/** Whether a definition has a trigger of the type: the value of the type's column (subscribers.ts). */
+const subscribes = (definition: FlowDefinition, type: TriggerDefinition['type']): boolean =>
+  definition.triggers?.some((trigger) => trigger.type === type) ?? false
 
 /** Disables a flow (its history stays); false when there is no such flow. */
 export async function disableFlow(d1: D1Database, id: string, now: number): Promise<boolean> {

@@ -16,11 +16,16 @@ export const flows = sqliteTable(
     nextScheduledAt: integer('next_scheduled_at'),
     /** Its latest revision has an `execution` trigger: the index consumer reads these flows (store/d1/watchers.ts). */
     watchesExecutions: integer('watches_executions', { mode: 'boolean' }).notNull().default(false),
+    /** Its latest revision has a `queue` trigger: the Worker's queue() handler reads these flows (store/d1/subscribers.ts). */
+    consumesQueues: integer('consumes_queues', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [
     index('flows_watching')
       .on(table.id)
       .where(sql`watches_executions = 1`),
+    index('flows_consuming')
+      .on(table.id)
+      .where(sql`consumes_queues = 1`),
   ],
 )
 

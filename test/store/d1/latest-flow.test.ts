@@ -10,6 +10,7 @@ const revision = (id: string, latestRevision: number): StoredFlow => ({
   latestRevision,
   enabled: true,
   watchesExecutions: false,
+  consumesQueues: false,
   createdAt: 0,
   updatedAt: 0,
   nextScheduledAt: null,

@@ -1,0 +1,3 @@
+import { group } from '../helpers/group'
+
+group(import.meta.glob('../triggers/**/*.test.ts'))
