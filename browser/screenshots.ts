@@ -52,6 +52,13 @@ try {
     await readme.goto(`${stack.url}${route}`)
     await readme.screenshot({ path: path.join(out, `${name}.png`) })
   }
+  // the bulk bar: three rows ticked, Replay… open on what it does; then its results, one per execution
+  await readme.goto(`${stack.url}/?flowId=ten`)
+  for (const box of (await readme.locator('input[data-bulk-id]').all()).slice(0, 3)) await box.check()
+  await readme.click('#bulk-replay > summary')
+  await readme.screenshot({ path: path.join(out, 'readme-bulk.png') })
+  await Promise.all([readme.waitForURL(/\/executions\/bulk$/), readme.click('button[value="replay"]')])
+  await readme.screenshot({ path: path.join(out, 'readme-bulk-results.png') })
   // where a large execution's Gantt summarises the task runs it does not draw
   await readme.goto(`${stack.url}/executions/${foreach}`)
   await readme.locator('.summary-box').scrollIntoViewIfNeeded()

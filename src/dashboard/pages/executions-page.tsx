@@ -280,7 +280,12 @@ export async function executionsPage(api: Api, query: Record<string, string>, no
         </span>
       </p>
       <Filters filter={filter} flows={flows.ok ? flows.data.items : []} />
-      <StatusTotals counts={counts.ok ? counts.data.items : []} filter={filter} range={filter.chart} />
+      <StatusTotals
+        counts={counts.ok ? counts.data.items : []}
+        current={filter.status}
+        hrefOf={(status) => pageUrl(filter, { status, cursor: '' })}
+        range={filter.chart}
+      />
       <BulkBar query={listQueryText(filter)} filtered={listQueryText(filter) !== ''} />
       <Region name="list">{listRegion}</Region>
     </>

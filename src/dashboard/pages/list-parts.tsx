@@ -4,7 +4,6 @@ import type { ChartRange } from '../core/chart'
 import { relativeTime } from '../core/relative'
 import { statusText } from '../core/status'
 import { formatTime, msOf } from '../core/time'
-import { type ListFilter, pageUrl } from './executions-page'
 
 const SPANS: Record<ChartRange, string> = { hour: 'the last hour', day: 'the last day' }
 
@@ -14,25 +13,29 @@ const SPANS: Record<ChartRange, string> = { hour: 'the last hour', day: 'the las
  */
 export function StatusTotals({
   counts,
-  filter,
+  current,
+  hrefOf,
   range,
 }: {
   counts: readonly { status: string; count: number }[]
-  filter: ListFilter
+  /** The status the list is filtered by ('' for none). */
+  current: string
+  /** The list filtered by a status ('' to clear it). */
+  hrefOf: (status: string) => string
   range: ChartRange
 }) {
   const totals = new Map<string, number>()
   for (const { status, count } of counts) totals.set(status, (totals.get(status) ?? 0) + count)
-  const shown = ExecutionStatus.options.filter((status) => (totals.get(status) ?? 0) > 0 || status === filter.status)
+  const shown = ExecutionStatus.options.filter((status) => (totals.get(status) ?? 0) > 0 || status === current)
   return (
     <nav class="totals" aria-label="Status totals">
       <span class="muted">Created in {SPANS[range]}, all flows:</span>
       {shown.length === 0 ? <span class="muted">none</span> : null}
       {shown.map((status) => (
         <a
-          href={pageUrl(filter, { status: status === filter.status ? '' : status, cursor: '' })}
+          href={hrefOf(status === current ? '' : status)}
           class={`total st-${status}`}
-          {...(status === filter.status ? { 'aria-current': 'true' } : {})}
+          {...(status === current ? { 'aria-current': 'true' } : {})}
           data-total={status}
         >
           {statusText(status)} <strong>{(totals.get(status) ?? 0).toLocaleString('en-US')}</strong>
