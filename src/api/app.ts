@@ -5,6 +5,7 @@ import type { Env } from '../env'
 import { ApiError, errorResponse, refuseInvalid } from './errors'
 import { executions } from './executions'
 import { flows } from './flows'
+import { flowTests } from './flow-tests'
 import { hooks } from './hooks'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
@@ -30,6 +31,7 @@ app.use('/hooks/*', d1Session())
 app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
+app.route('/api', flowTests)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200))
 // the dashboard reads and operates through this same app, and keeps its sign-outs in D1
 app.route(

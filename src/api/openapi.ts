@@ -4,8 +4,9 @@
  * code (docs/architecture.md, The API).
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { z } from 'zod'
+import * as z from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
+import { TestDocument } from '../flowtest/document'
 import type { Env } from '../env'
 
 /** Keywords whose value maps names to schemas (a property may be called `default` or `description`). */
@@ -75,6 +76,16 @@ function flowSchemas(): Record<string, unknown> {
   }
 }
 
+/** The test document (docs/testing-flows.md) as it is sent, a default said in words. */
+function testDocumentSchema(): unknown {
+  const { $schema: _draft, ...schema } = z.toJSONSchema(TestDocument, {
+    io: 'input',
+    unrepresentable: 'any',
+    reused: 'inline',
+  })
+  return eachSchema(schema, defaultInWords)
+}
+
 function build(app: OpenAPIHono<{ Bindings: Env }>) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -105,6 +116,7 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
       schemas: {
         ...document.components?.schemas,
         ...flowSchemas(),
+        FlowTestDocument: testDocumentSchema(),
       },
     },
   }

@@ -22,6 +22,7 @@ export type Command =
   | { name: 'flows push'; dir: string }
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
+  | { name: 'flows test'; target: string }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | {
       name: 'executions ls'
@@ -88,6 +89,7 @@ const SHAPES = {
   'flows push': { args: ['dir'], options: [] },
   'flows ls': { args: [], options: [] },
   'flows get': { args: ['flow'], options: [] },
+  'flows test': { args: ['file|flow'], options: [] },
   run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
   'executions ls': { args: [], options: ['flow', 'status', 'label', 'limit'] },
   'executions get': { args: ['execution-id'], options: [] },
@@ -161,6 +163,8 @@ function build(name: CommandName, args: string[], values: Values): Command {
       return { name }
     case 'flows get':
       return { name, flowId: first }
+    case 'flows test':
+      return { name, target: first }
     case 'run':
       return {
         name,

@@ -15,6 +15,7 @@ import { EXIT, type ExitCode } from './exit-codes.ts'
 import { duration, executionsTable, executionText, flowsTable, logText, oneLine, table } from './format.ts'
 import { Progress, type ProgressStream } from './progress.ts'
 import { flowFiles, type PushResult, pushResult } from './push.ts'
+import { testFlows } from './flow-tests.ts'
 
 export interface Io {
   stdout: ProgressStream
@@ -218,6 +219,16 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
       else print(io, `${flowsTable([flow])}\n\n${JSON.stringify(flow.definition, null, 2)}`)
       return EXIT.ok
     }
+    case 'flows test':
+      return testFlows(
+        client,
+        command.target,
+        (text) => print(io, text),
+        json,
+        (message) => {
+          throw new UsageProblem(message)
+        },
+      )
     case 'run': {
       const started = await client.flows.trigger(command.flowId, await bodyOf(command.body, io))
       return startAndMaybeWait(client, started, command, io, json)

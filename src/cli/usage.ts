@@ -7,6 +7,9 @@ const COMMANDS = `Commands:
                                    unchanged with the revision (identical content keeps its revision)
   flows ls                         every flow
   flows get <flow>                 a flow with its latest definition
+  flows test <file|flow>           run the test cases beside a flow (orders.test.yaml next to orders.yaml:
+                                   the file, not the stored flow), or <flow>.test.yaml here against the
+                                   stored flow; prints each case's differences, exits 3 if any case fails
   run <flow> [--body <file>|-] [--wait] [--timeout 10m]
                                    start an execution (manual trigger) with a JSON body from a file or stdin;
                                    --wait shows its progress and exits with its outcome
@@ -39,6 +42,6 @@ Exit codes:
   ${EXIT.ok}  done; a waited execution ended completed or warning
   ${EXIT.api}  the API answered an error or could not be reached (flows push: a file failed)
   ${EXIT.usage}  usage error: unknown command or option, missing argument, unreadable body or folder
-  ${EXIT.failed}  a waited or watched execution ended failed or killed
+  ${EXIT.failed}  a waited or watched execution ended failed or killed; flows test: a case failed
   ${EXIT.timeout}  --wait or watch ran out of --timeout (the execution goes on)
 `

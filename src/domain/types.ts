@@ -1,5 +1,5 @@
 /** @module Shapes shared by the engine, the store and the API (zod first, types inferred). */
-import { z } from 'zod'
+import * as z from 'zod'
 import { ExecutionError, ExecutionFailure, TaskError } from './errors'
 
 export const ExecutionStatus = z.enum([
@@ -30,7 +30,18 @@ export const TaskRunStatus = z.enum([
 ])
 export type TaskRunStatus = z.infer<typeof TaskRunStatus>
 
-export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc', 'execution', 'queue'])
+/** `test`: a flow test's execution (docs/testing-flows.md), never indexed nor kept. */
+export const Trigger = z.enum([
+  'webhook',
+  'manual',
+  'schedule',
+  'subflow',
+  'replay',
+  'adhoc',
+  'execution',
+  'queue',
+  'test',
+])
 export type Trigger = z.infer<typeof Trigger>
 
 export const Mode = z.enum(['sync', 'async'])

@@ -3,7 +3,9 @@
  * the views are typed from them and the OpenAPI document is generated from them, so neither can
  * drift from the other. Each `.openapi('Name')` is one component of the document.
  */
-import { z } from '@hono/zod-openapi'
+// extends zod's ZodType with `.openapi` before the schemas below are built
+import '@hono/zod-openapi'
+import * as z from 'zod'
 import {
   AttemptStatus,
   ExecutionError,

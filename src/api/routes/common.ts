@@ -1,5 +1,7 @@
 /** @module What the route declarations share: JSON answers, the error answers, the headers they carry. */
-import { z } from '@hono/zod-openapi'
+// extends zod's ZodType with `.openapi` before the schemas below are built
+import '@hono/zod-openapi'
+import * as z from 'zod'
 import { EXECUTION_HEADER } from '../accepted'
 import { Accepted, ErrorBody } from '../../shapes/responses'
 

@@ -1,5 +1,6 @@
 /** @module The routes of `/api/executions`, declared with their requests and answers (the handlers: api/executions.ts, api/adhoc.ts). */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { ExecutionStatus, Trigger } from '../../domain/types'
 import { FlowId } from '../../domain/flow-ids'
 import { LabelFilter, MAX_LABELS } from '../../domain/labels'
