@@ -45,8 +45,9 @@ export function BulkBar({ query, filtered }: { query: string; filtered: boolean 
           <span class="muted" data-bulk-count></span>
         </label>
         <label>
-          <input type="radio" name="scope" value="filter" /> all that match{' '}
-          {filtered ? 'this filter' : 'no filter (all)'} <span class="muted">(at most {MAX_BULK})</span>
+          <input type="radio" name="scope" value="filter" />{' '}
+          {filtered ? 'all that match this filter' : 'all executions, newest first'}{' '}
+          <span class="muted">(at most {MAX_BULK})</span>
         </label>
       </fieldset>
       {ACTIONS.map(({ action, open, confirm, warning }) => (
