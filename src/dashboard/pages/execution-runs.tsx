@@ -151,6 +151,9 @@ function RunDetails({ run }: { run: TaskRunView }) {
       )}
       <h4>Output</h4>
       <Json value={run.output} limit={RUN_JSON_LIMIT} />
+      <p>
+        <a href={`?${new URLSearchParams({ logTask: run.taskId })}#logs`}>logs of {run.taskId}</a>
+      </p>
       {run.error ? (
         <>
           <h4>Error</h4>
