@@ -106,6 +106,7 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
       { name: 'flows', description: 'flow definitions and their revisions' },
       { name: 'executions', description: 'starting, reading and operating executions' },
       { name: 'triggers', description: 'webhooks: no bearer token' },
+      { name: 'metrics', description: 'counts and duration percentiles over time, from the index' },
       { name: 'docs', description: 'this document' },
     ],
   })

@@ -25,12 +25,11 @@ export function bulkCommandOf(
 ): BulkCommand | null {
   if (verb !== 'kill' && verb !== 'replay' && verb !== 'rm') return null
   const filters = options.filter ?? []
-  if (filters.length === 0 && ids.length === 1 && verb !== 'rm') return null
+  if (filters.length === 0 && ids.length === 1) return null
   const action = ACTIONS[verb]
   const stray = options.others[0]
   if (stray) refuse(`--${stray} is not an option of executions ${verb} on several executions`)
   if (filters.length > 0 && ids.length > 0) refuse(`executions ${verb} takes ids or --filter, not both`)
-  if (filters.length === 0 && ids.length === 0) refuse(`executions ${verb} needs <execution-id>… or --filter key=value`)
   if (ids.length > 0) return { name: 'executions bulk', action, request: { ids } }
   const filter: Record<string, string | string[]> = {}
   for (const text of filters) {
