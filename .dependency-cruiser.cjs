@@ -42,6 +42,9 @@ module.exports = {
     // schedule/: the pure cron planning
     { from: { path: layer('schedule') }, to: { path: [layer('domain', 'flow'), PURE_NPM.schedule] } },
 
+    // flowtest/: flow tests' documents, mocks and checks (pure); the runtime's test harness asks it
+    { from: { path: layer('flowtest') }, to: { path: [layer('domain', 'actions', 'flow'), npm('zod')] } },
+
     // store/: the object's SQLite and the D1 index (drizzle), storing the core's state
     {
       from: { path: layer('store') },
@@ -61,7 +64,11 @@ module.exports = {
     {
       from: { path: layer('runtime') },
       to: {
-        path: [layer('domain', 'actions', 'flow', 'core', 'store'), '^src/objects/contract\\.ts$', npm('zod')],
+        path: [
+          layer('domain', 'actions', 'flow', 'core', 'store', 'flowtest'),
+          '^src/objects/contract\\.ts$',
+          npm('zod'),
+        ],
       },
     },
     // objects/: the Durable Objects, their stubs and the index queue's consumer
@@ -69,7 +76,7 @@ module.exports = {
       from: { path: layer('objects') },
       to: {
         path: [
-          layer('domain', 'actions', 'flow', 'core', 'store', 'runtime', 'schedule', 'shapes', 'telemetry'),
+          layer('domain', 'actions', 'flow', 'core', 'store', 'runtime', 'schedule', 'shapes', 'telemetry', 'flowtest'),
           '^src/(env|round-trips|log)\\.ts$',
           npm('zod', 'drizzle-orm', 'hono'),
         ],
@@ -81,7 +88,7 @@ module.exports = {
       from: { path: layer('api') },
       to: {
         path: [
-          layer('domain', 'actions', 'flow', 'core', 'store', 'objects', 'shapes', 'dashboard'),
+          layer('domain', 'actions', 'flow', 'core', 'store', 'objects', 'shapes', 'dashboard', 'flowtest'),
           '^src/(env|round-trips|log)\\.ts$',
           npm('hono', '@hono/zod-openapi', 'zod', 'yaml'),
         ],

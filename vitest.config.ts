@@ -15,7 +15,7 @@ const devVars = Object.fromEntries(
  * The tests of pure code, by folder: they run in plain Node, with no workerd to start. A test file
  * in any other folder of test/ runs in workerd (README, Development).
  */
-const PURE_FOLDERS = ['core', 'domain', 'flow', 'schedule', 'shapes', 'client', 'dashboard/core']
+const PURE_FOLDERS = ['core', 'domain', 'flow', 'flowtest', 'schedule', 'shapes', 'client', 'dashboard/core']
 const PURE_TESTS = PURE_FOLDERS.map((folder) => `test/${folder}/**`)
 
 /**

@@ -18,6 +18,8 @@ const SKIPPED: Record<string, string> = {
   'npm install': 'installs the dependencies: checked by hand (npm ci, offline but for the registry)',
   'npm start': 'starts wrangler dev: checked by hand; this test sends the same requests to the Worker in workerd',
   'npm test': 'runs this suite',
+  'npx edgeflow flows test examples/order-saga.json':
+    'runs the CLI against npm start: the request it sends is the curl of the same section (test/cli/flow-tests.test.ts)',
   'npm run test:cli': 'starts wrangler dev and runs the CLI as subprocesses: its own harness (scripts/cli-e2e.ts)',
   'npx wrangler queues create edgeflow-index': 'needs a Cloudflare account',
   'npx wrangler queues create edgeflow-index-dead': 'needs a Cloudflare account',

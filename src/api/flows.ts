@@ -1,6 +1,5 @@
 /** @module `/api/flows`: store flows as immutable revisions, read them, disable them, trigger them by hand. */
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { parse as parseYaml } from 'yaml'
 import {
   disableFlow,
   getFlow,
@@ -17,10 +16,9 @@ import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
 import type { TriggerDefinition } from '../flow/schema'
-import { yamlTooDeep } from '../flow/nesting'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, refuseInvalid } from './errors'
-import { JSON_BODY, mediaTypeOf, parsedBody, parseJson, requireMediaType, utf8Body } from './input'
+import { jsonOrYamlBody } from './input'
 import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from '../shapes/views'
@@ -59,18 +57,8 @@ const hasSchedule = (triggers: TriggerDefinition[] | undefined) =>
 
 const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
 
-const isYamlType = (mediaType: string) => mediaType.includes('yaml')
-const FLOW_TYPES = { ...JSON_BODY, 'application/yaml': isYamlType }
-
-/** The definition in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
-async function definitionOf(request: Request): Promise<unknown> {
-  await requireMediaType(request, FLOW_TYPES)
-  const yaml = isYamlType(mediaTypeOf(request))
-  const text = await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON')
-  if (!yaml) return parseJson(text, tooDeep)
-  if (yamlTooDeep(text)) throw tooDeep()
-  return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
-}
+/** The definition in a request body: JSON, or YAML with a YAML content type. */
+const definitionOf = (request: Request) => jsonOrYamlBody(request, tooDeep)
 
 flows.openapi(putFlowRoute, async (c) => {
   const { id } = c.req.valid('param')

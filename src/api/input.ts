@@ -1,7 +1,8 @@
 /** @module The input of an execution started by an HTTP request (docs/architecture.md, Life of a trigger). */
 import type { ExecutionInput, Trigger } from '../domain/types'
 import { REDACTED } from '../flow/input-headers'
-import { jsonTooDeep, MAX_NESTING } from '../flow/nesting'
+import { parse as parseYaml } from 'yaml'
+import { jsonTooDeep, MAX_NESTING, yamlTooDeep } from '../flow/nesting'
 import type { ErrorCode } from '../shapes/error-code'
 import { ApiError } from './errors'
 
@@ -145,4 +146,17 @@ export function requestInput(
       receivedAt: new Date(now).toISOString(),
     },
   }
+}
+
+const isYamlType = (mediaType: string) => mediaType.includes('yaml')
+const JSON_OR_YAML = { ...JSON_BODY, 'application/yaml': isYamlType }
+
+/** A document in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
+export async function jsonOrYamlBody(request: Request, tooDeep: () => Error): Promise<unknown> {
+  await requireMediaType(request, JSON_OR_YAML)
+  const yaml = isYamlType(mediaTypeOf(request))
+  const text = await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON')
+  if (!yaml) return parseJson(text, tooDeep)
+  if (yamlTooDeep(text)) throw tooDeep()
+  return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
 }

@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import * as z from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
+import { TestDocument } from '../flowtest/document'
 import type { Env } from '../env'
 
 /** Keywords whose value maps names to schemas (a property may be called `default` or `description`). */
@@ -75,6 +76,16 @@ function flowSchemas(): Record<string, unknown> {
   }
 }
 
+/** The test document (docs/testing-flows.md) as it is sent, a default said in words. */
+function testDocumentSchema(): unknown {
+  const { $schema: _draft, ...schema } = z.toJSONSchema(TestDocument, {
+    io: 'input',
+    unrepresentable: 'any',
+    reused: 'inline',
+  })
+  return eachSchema(schema, defaultInWords)
+}
+
 function build(app: OpenAPIHono<{ Bindings: Env }>) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -95,6 +106,7 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
       { name: 'flows', description: 'flow definitions and their revisions' },
       { name: 'executions', description: 'starting, reading and operating executions' },
       { name: 'triggers', description: 'webhooks: no bearer token' },
+      { name: 'metrics', description: 'counts and duration percentiles over time, from the index' },
       { name: 'docs', description: 'this document' },
     ],
   })
@@ -105,6 +117,7 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
       schemas: {
         ...document.components?.schemas,
         ...flowSchemas(),
+        FlowTestDocument: testDocumentSchema(),
       },
     },
   }

@@ -20,6 +20,7 @@ import type {
   BulkRequest,
   ExecutionListQuery,
   FlowDefinition,
+  FlowTestDocument,
   LogQuery,
   ReplayRequest,
 } from './types.ts'
@@ -75,6 +76,22 @@ interface Outcome<D> {
   response: Response
 }
 
+/**
+ * Why a request got no answer: the error's message, with the reason under it — the system's code
+ * (`fetch failed (ECONNREFUSED)`), else its message (`fetch failed (bad port)`).
+ */
+function unreachable(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause)
+  const inner: unknown = cause instanceof Error ? cause.cause : undefined
+  const reason =
+    typeof inner === 'object' && inner !== null && 'code' in inner
+      ? String(inner.code)
+      : inner instanceof Error
+        ? inner.message
+        : null
+  return reason && !message.includes(reason) ? `${message} (${reason})` : message
+}
+
 export function createClient(options: ClientOptions) {
   const baseUrl = options.url.replace(/\/+$/, '')
   const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
@@ -90,7 +107,7 @@ export function createClient(options: ClientOptions) {
       return await pending
     } catch (cause) {
       if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
-      const message = `could not reach ${baseUrl}: ${cause instanceof Error ? cause.message : String(cause)}`
+      const message = `could not reach ${baseUrl}: ${unreachable(cause)}`
       throw new EdgeflowError({ type: 'network', message }, { cause })
     }
   }
@@ -166,6 +183,26 @@ export function createClient(options: ClientOptions) {
     },
     get: async (flowId: string) =>
       (await settle(api.GET('/api/flows/{id}', { params: { path: { id: flowId } } }))).data,
+    /**
+     * Runs a test document's cases (docs/testing-flows.md) against the flow's latest revision, or,
+     * with `flowId` null, against the inline `definition` the document holds. The report says per
+     * case whether it passed; the call succeeds either way.
+     */
+    test: async (flowId: string | null, document: FlowTestDocument) => {
+      if (flowId === null) return (await settle(api.POST('/api/tests', { body: document }))).data
+      return (await settle(api.POST('/api/flows/{id}/test', { params: { path: { id: flowId } }, body: document }))).data
+    },
+    /** As `test`, from the document's source text (JSON or YAML), as it is kept beside its flow. */
+    testSource: async (flowId: string | null, source: string, format: SourceFormat) => {
+      // the text goes as it is, as putSource sends it
+      const init = {
+        body: {} as FlowTestDocument,
+        bodySerializer: () => source,
+        headers: { 'content-type': CONTENT_TYPE[format] },
+      }
+      if (flowId === null) return (await settle(api.POST('/api/tests', init))).data
+      return (await settle(api.POST('/api/flows/{id}/test', { params: { path: { id: flowId } }, ...init }))).data
+    },
     /** One page of flows, by id. */
     list: async (query: { limit?: number; cursor?: string } = {}) =>
       (await settle(api.GET('/api/flows', { params: { query } }))).data,

@@ -415,6 +415,86 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/metrics': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Counts by final status and duration percentiles of every execution, per time bucket
+     * @description Executions created in the window, by bucket of creation time: how many ended in each final status, how many have not ended yet, and the p50/p95/p99 of the ended ones’ durations. Read from the index (eventually consistent).
+     */
+    get: operations['getMetrics']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/flows/{id}/metrics': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Counts by final status and duration percentiles of a flow’s executions, per time bucket
+     * @description Executions created in the window, by bucket of creation time: how many ended in each final status, how many have not ended yet, and the p50/p95/p99 of the ended ones’ durations. Read from the index (eventually consistent).
+     */
+    get: operations['getFlowMetrics']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/flows/{id}/test': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Run test cases against a flow's latest revision
+     * @description Each case runs as an execution of the real engine with mocked I/O and a virtual clock, never listed, calling no network, deleted afterwards. JSON, or YAML with a YAML content type.
+     */
+    post: operations['testFlow']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/tests': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Run test cases against an inline flow definition
+     * @description As POST /api/flows/{id}/test, for the definition in the body (validated as a PUT validates it).
+     */
+    post: operations['testDefinition']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/openapi.json': {
     parameters: {
       query?: never
@@ -1018,7 +1098,7 @@ export interface components {
     ExecutionFilter: {
       flowId?: string
       /** @enum {string} */
-      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution'
+      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
       /** @enum {string} */
       status?:
         | 'pending'
@@ -1350,7 +1430,7 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
+    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1478,7 +1558,7 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
+        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
         method: string | null
         path: string | null
         query: {
@@ -1665,6 +1745,140 @@ export interface components {
       fromTaskId: string
       /** @description task runs reused from the replayed execution */
       reused: number
+    }
+    ExecutionMetrics: {
+      /** @description null: every execution */
+      flowId: string | null
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      from: string
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      to: string
+      bucketMs: number
+      /** @description every bucket of the window, oldest first, by the creation time of the executions counted */
+      buckets: components['schemas']['MetricsBucket'][]
+    }
+    MetricsBucket: {
+      /**
+       * Format: date-time
+       * @description the start of the bucket (a multiple of its width since the epoch)
+       */
+      start: string
+      counts: components['schemas']['MetricsCounts']
+      total: number
+      durationMs: components['schemas']['DurationPercentiles']
+    }
+    MetricsCounts: {
+      completed: number
+      warning: number
+      failed: number
+      killed: number
+      /** @description created in the bucket and not ended yet */
+      running: number
+    }
+    /** @description null when none of its executions has ended */
+    DurationPercentiles: {
+      p50: number
+      p95: number
+      p99: number
+    } | null
+    FlowTestReport: {
+      passed: boolean
+      total: number
+      failed: number
+      cases: components['schemas']['FlowTestCase'][]
+    }
+    FlowTestCase: {
+      name: string
+      passed: boolean
+      differences: components['schemas']['FlowTestDifference'][]
+      /** @enum {string} */
+      status:
+        | 'pending'
+        | 'queued'
+        | 'running'
+        | 'delayed'
+        | 'waiting'
+        | 'paused'
+        | 'killing'
+        | 'completed'
+        | 'warning'
+        | 'failed'
+        | 'killed'
+      output: {
+        status: number
+        body?: unknown
+        headers: {
+          [key: string]: string
+        }
+      } | null
+      error: {
+        /** @enum {string} */
+        type:
+          | 'http_error'
+          | 'timeout'
+          | 'expression_error'
+          | 'validation_error'
+          | 'fail_task'
+          | 'subflow_failed'
+          | 'internal'
+        message: string
+        taskId: string | null
+        taskRunId: number | null
+        attempt: number | null
+        issues?: {
+          path: string
+          message: string
+        }[]
+        handlerFailures?: {
+          /** @enum {string} */
+          type:
+            | 'http_error'
+            | 'timeout'
+            | 'expression_error'
+            | 'validation_error'
+            | 'fail_task'
+            | 'subflow_failed'
+            | 'internal'
+          message: string
+          taskId: string
+          taskRunId: number
+        }[]
+        compensation?: {
+          ran: number
+          completed: number
+          failed: number
+        }
+      } | null
+      /** @description every task run, in the order they were created */
+      tasks: {
+        taskId: string
+        /** @enum {string} */
+        status:
+          'pending' | 'running' | 'delayed' | 'waiting' | 'completed' | 'warning' | 'failed' | 'killed' | 'skipped'
+        attempts: number
+      }[]
+      /** @description the http requests the attempts made: each answered by a mock, or refused */
+      requests: {
+        taskId: string
+        method: string
+        url: string
+        mocked: boolean
+      }[]
+      /** @description the virtual time the execution took (delays and back-offs run in no time) */
+      virtualMs: number
+    }
+    FlowTestDifference: {
+      /** @description where in the case: expect.tasks.charge, expect.output.body.id, mocks… */
+      path: string
+      message: string
+      expected?: unknown
+      actual?: unknown
     }
     StoredTask:
       | {
@@ -2114,6 +2328,152 @@ export interface components {
           labels: unknown
           compensate?: components['schemas']['StoredTask'][]
         }
+    FlowTestDocument: {
+      /** @description the id of the flow tested (the CLI reads it) */
+      flow?: string
+      /** @description an inline flow definition, as a PUT takes it (POST /api/tests only) */
+      definition?: unknown
+      cases: {
+        name: string
+        /** @description default: {} */
+        input?: {
+          body?: unknown
+          headers?: {
+            [key: string]: string
+          }
+        }
+        /** @description default: {"tasks":{},"http":[]} */
+        mocks?: {
+          /** @description task id → its result, or one per attempt (the last repeats): the action does not run (default: {}) */
+          tasks?: {
+            [key: string]:
+              | {
+                  /**
+                   * @description default: failed with an error, else completed
+                   * @enum {string}
+                   */
+                  status?: 'completed' | 'failed'
+                  /** @description the output of a completed attempt (default null) */
+                  output?: unknown
+                  /** @description the error of a failed attempt */
+                  error?: {
+                    /**
+                     * @description default: "internal"
+                     * @enum {string}
+                     */
+                    type?:
+                      | 'http_error'
+                      | 'timeout'
+                      | 'expression_error'
+                      | 'validation_error'
+                      | 'fail_task'
+                      | 'subflow_failed'
+                      | 'internal'
+                    /** @description default: "mocked failure" */
+                    message?: string
+                  }
+                }
+              | {
+                  /**
+                   * @description default: failed with an error, else completed
+                   * @enum {string}
+                   */
+                  status?: 'completed' | 'failed'
+                  /** @description the output of a completed attempt (default null) */
+                  output?: unknown
+                  /** @description the error of a failed attempt */
+                  error?: {
+                    /**
+                     * @description default: "internal"
+                     * @enum {string}
+                     */
+                    type?:
+                      | 'http_error'
+                      | 'timeout'
+                      | 'expression_error'
+                      | 'validation_error'
+                      | 'fail_task'
+                      | 'subflow_failed'
+                      | 'internal'
+                    /** @description default: "mocked failure" */
+                    message?: string
+                  }
+                }[]
+          }
+          /** @description the first that matches answers; an unmatched request fails the case (default: []) */
+          http?: {
+            /**
+             * @description any method when absent
+             * @enum {string}
+             */
+            method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+            /** @description the whole URL, query included; `*` matches any text */
+            url: string
+            /** @description default: 200 */
+            status?: number
+            /** @description default: {} */
+            headers?: {
+              [key: string]: string
+            }
+            /** @description JSON unless a string (sent as it is) */
+            body?: unknown
+          }[]
+        }
+        /** @description default: [] */
+        events?: {
+          name: string
+          payload?: unknown
+        }[]
+        /** @description default: {} */
+        expect?: {
+          /** @enum {string} */
+          status?:
+            | 'pending'
+            | 'queued'
+            | 'running'
+            | 'delayed'
+            | 'waiting'
+            | 'paused'
+            | 'killing'
+            | 'completed'
+            | 'warning'
+            | 'failed'
+            | 'killed'
+          /** @description the response ({status, body, headers}), matched as a subset */
+          output?: unknown
+          /** @description the execution's error, matched as a subset */
+          error?: unknown
+          /** @description task id → its last run's status */
+          tasks?: {
+            [key: string]:
+              | (
+                  | 'pending'
+                  | 'running'
+                  | 'delayed'
+                  | 'waiting'
+                  | 'completed'
+                  | 'warning'
+                  | 'failed'
+                  | 'killed'
+                  | 'skipped'
+                )
+              | 'not_run'
+          }
+          /** @description `taskId.path.to[0].field` → a value (a subset), or {"$jsonata": predicate over `value`} */
+          outputs?: {
+            [key: string]: unknown
+          }
+          vars?: {
+            [key: string]: unknown
+          }
+          labels?: {
+            [key: string]: string
+          }
+          /** @description texts each found in some log line */
+          logs?: string[]
+        }
+      }[]
+    }
   }
   responses: never
   parameters: never
@@ -3791,7 +4151,7 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue'
+        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
         status?:
           | 'pending'
           | 'queued'
@@ -5019,6 +5379,287 @@ export interface operations {
       }
       /** @description the execution has not ended, or the flow is disabled */
       409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  getMetrics: {
+    parameters: {
+      query?: {
+        /** @description the start of the window (default: 24 hours before `to`) */
+        from?: string
+        /** @description the end of the window, excluded (default: now) */
+        to?: string
+        /** @description the width of a bucket: "1m", "1h", "1d", "PT15M" or milliseconds (default 1h) */
+        bucket?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the metrics, from the index */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionMetrics']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  getFlowMetrics: {
+    parameters: {
+      query?: {
+        /** @description the start of the window (default: 24 hours before `to`) */
+        from?: string
+        /** @description the end of the window, excluded (default: now) */
+        to?: string
+        /** @description the width of a bucket: "1m", "1h", "1d", "PT15M" or milliseconds (default 1h) */
+        bucket?: string
+      }
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the metrics, from the index */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionMetrics']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  testFlow: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    /** @description the cases ({cases}; definition is refused) */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FlowTestDocument']
+        'application/yaml': components['schemas']['FlowTestDocument']
+      }
+    }
+    responses: {
+      /** @description each case passed, or the differences between what it expected and what happened */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowTestReport']
+        }
+      }
+      /** @description invalid_request: a bad test document (or mocks or expectations naming no task of the flow), with paths */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  testDefinition: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** @description the definition and the cases ({definition, cases}) */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FlowTestDocument']
+        'application/yaml': components['schemas']['FlowTestDocument']
+      }
+    }
+    responses: {
+      /** @description each case passed, or the differences between what it expected and what happened */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowTestReport']
+        }
+      }
+      /** @description invalid_request: a bad test document (or mocks or expectations naming no task of the flow), with paths */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
         headers: {
           [name: string]: unknown
         }

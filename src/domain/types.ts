@@ -30,7 +30,18 @@ export const TaskRunStatus = z.enum([
 ])
 export type TaskRunStatus = z.infer<typeof TaskRunStatus>
 
-export const Trigger = z.enum(['webhook', 'manual', 'schedule', 'subflow', 'replay', 'adhoc', 'execution', 'queue'])
+/** `test`: a flow test's execution (docs/testing-flows.md), never indexed nor kept. */
+export const Trigger = z.enum([
+  'webhook',
+  'manual',
+  'schedule',
+  'subflow',
+  'replay',
+  'adhoc',
+  'execution',
+  'queue',
+  'test',
+])
 export type Trigger = z.infer<typeof Trigger>
 
 export const Mode = z.enum(['sync', 'async'])

@@ -22,6 +22,11 @@ export async function eraseExecution(
   execution: { id: string; createdAt: number },
 ): Promise<void> {
   await index.send(deleteMessage(execution.id, execution.createdAt))
+  await eraseStorage(storage)
+}
+
+/** Deletes all of an object's storage, its alarm included. */
+export async function eraseStorage(storage: DurableObjectStorage): Promise<void> {
   // since compatibility date 2026-02-24 deleteAll also drops the alarm, in one step; deleteAlarm
   // first says so for any date, and leaves no alarm metadata behind
   await storage.deleteAlarm()

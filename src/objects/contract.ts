@@ -6,6 +6,8 @@ import type { ReplayPlan } from '../core/replay'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
 import type { FlowDefinition } from '../flow/schema'
 import type { TraceRoot } from '../domain/trace-context'
+import type { Mocks, TestEvent } from '../flowtest/document'
+import type { Observation } from '../flowtest/observation'
 
 /** `start`: a new execution, or a retry of one (the same id finds it). */
 export interface StartRequest {
@@ -99,3 +101,16 @@ export interface Reindexed {
   found: boolean
   resent: boolean
 }
+
+/** `runTest`: one flow test case, run in a fresh object that deletes it all afterwards (docs/testing-flows.md). */
+export interface TestRunRequest {
+  executionId: string
+  flowId: string | null
+  revision: number
+  definition: FlowDefinition
+  input: ExecutionInput
+  mocks: Mocks
+  events: TestEvent[]
+}
+
+export type TestRunResult = { ok: true; observation: Observation } | Failure

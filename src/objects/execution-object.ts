@@ -21,7 +21,7 @@ import type { ExecutionInput, ExecutionStatus } from '../domain/types'
 import type { LogLevel } from '../domain/log'
 import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../shapes/views'
 import type { ExecutionView } from '../shapes/responses'
-import { DeletionDeferred, eraseExecution } from './cleanup'
+import { DeletionDeferred, eraseExecution, eraseStorage } from './cleanup'
 import type {
   ChildEnded,
   ControlResult,
@@ -34,6 +34,8 @@ import type {
   ReplayResult,
   StartRequest,
   StartResult,
+  TestRunRequest,
+  TestRunResult,
 } from './contract'
 import { acquireSlot, releaseSlot, slotOf } from './coordinators'
 import type { SlotRef } from '../core/admission'
@@ -42,6 +44,8 @@ import { countedEnv, countsRoundTrips, noRoundTrips, type RoundTrips, since } fr
 import { invalidInput } from '../flow/input-schema'
 import { startLabels } from '../runtime/labels'
 import { Secrets } from '../runtime/secrets'
+import { TestHarness } from '../runtime/test-harness'
+import { runItself } from '../runtime/executor'
 import type { Labels } from '../domain/labels'
 import { type TraceRoot, traceRootOf } from '../domain/trace-context'
 import { chunkSpans, executionSpans } from '../telemetry/spans'
@@ -51,6 +55,8 @@ import { log, type LogFields } from '../log'
 
 /** Where the object keeps the trace its caller gave it (README, Traces). */
 const TRACE_ROOT_KEY = 'trace-root'
+/** How long a flow test may leave its storage behind if it is cut short: its object's alarm then deletes it. */
+const TEST_CLEANUP_MS = 5 * 60_000
 /** Where a replay keeps the trace of the execution it replays. */
 const REPLAYED_TRACE_KEY = 'trace-replayed'
 
@@ -90,6 +96,8 @@ export class ExecutionObject extends DurableObject<Env> {
       if (!this.store.exists()) return
       await this.store.migrate()
       const row = this.store.execution()
+      // a flow test cut short (its isolate died): what it left is deleted, never run nor indexed
+      if (row?.trigger === 'test') return await eraseStorage(ctx.storage)
       if (row) this.runner = await this.load(row)
     })
   }
@@ -106,6 +114,7 @@ export class ExecutionObject extends DurableObject<Env> {
   private readonly services: Services = {
     now: () => Date.now(),
     fetch: (input, init) => fetch(input, init),
+    act: runItself,
     setAlarm: (at) => void (at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at)),
     wake: () => void this.wake(false),
     waitUntil: (promise) => this.ctx.waitUntil(promise),
@@ -223,15 +232,7 @@ export class ExecutionObject extends DurableObject<Env> {
    * written first (it is listed as it waits) and then asks.
    */
   private async create(request: StartRequest, waitMs: number): Promise<{ ok: true; runner: Runner } | Failure> {
-    const flow = compiledRevision(request.flowId, request.revision, request.definition)
-    const input = inputForTrigger(request.trigger, request.input)
-    const issues = flow.input?.check(input.body) ?? []
-    const execution = { id: request.executionId, flowId: request.flowId, revision: request.revision }
-    const labelled =
-      issues.length > 0
-        ? null
-        : await startLabels(flow, input, execution, new Secrets(this.env, flow.secrets), request.reuse?.runs ?? [])
-    const refusal = issues.length > 0 ? invalidInput(issues) : labelled?.ok === false ? labelled.error : null
+    const { flow, input, labels, refusal } = await this.admitted(request)
     const slot = refusal ? null : await slotOf(flow, { id: request.executionId, ...request }, input)
     if (slot?.onLimit === 'reject') {
       const answer = await acquireSlot(this.env, slot, request.executionId)
@@ -241,7 +242,7 @@ export class ExecutionObject extends DurableObject<Env> {
       }
     }
     await this.store.ensureSchema()
-    const row = newExecutionRow(request, input, slot, labelled?.ok ? labelled.labels : {}, Date.now())
+    const row = newExecutionRow(request, input, slot, labels, Date.now())
     this.store.transaction(() => {
       this.store.insertExecution(row)
       this.store.saveRuns(request.reuse?.runs ?? [])
@@ -257,6 +258,49 @@ export class ExecutionObject extends DurableObject<Env> {
     } else if (waitMs > 0) await this.firstSlice(runner, start)
     else runner.flush()
     return { ok: true, runner }
+  }
+
+  /** The input a start gives, its labels, and why the execution fails at once (its flow's schema refuses the body). */
+  private async admitted(request: StartRequest) {
+    const flow = compiledRevision(request.flowId, request.revision, request.definition)
+    const input = inputForTrigger(request.trigger, request.input)
+    const issues = flow.input?.check(input.body) ?? []
+    const execution = { id: request.executionId, flowId: request.flowId, revision: request.revision }
+    const labelled =
+      issues.length > 0
+        ? null
+        : await startLabels(flow, input, execution, new Secrets(this.env, flow.secrets), request.reuse?.runs ?? [])
+    const refusal = issues.length > 0 ? invalidInput(issues) : labelled?.ok === false ? labelled.error : null
+    return { flow, input, labels: labelled?.ok ? labelled.labels : {}, refusal }
+  }
+
+  /**
+   * Runs one flow test case as an execution of this fresh object (docs/testing-flows.md): the real
+   * runner on the test's services (runtime/test-harness.ts), then everything it wrote is deleted.
+   * Never indexed: nothing of it reaches D1 or any queue.
+   */
+  async runTest(request: TestRunRequest): Promise<TestRunResult> {
+    if (this.runner || this.store.exists())
+      return { ok: false, code: 'conflict', message: `execution ${request.executionId} exists already` }
+    const now = Date.now()
+    // a test cut short (a crash) leaves this alarm, whose wake deletes what it wrote
+    await this.ctx.storage.setAlarm(now + TEST_CLEANUP_MS)
+    const harness = new TestHarness(request.mocks, request.events, now)
+    const start: StartRequest = { ...request, trigger: 'test' }
+    try {
+      const { input, labels, refusal } = await this.admitted(start)
+      await this.store.ensureSchema()
+      const row = newExecutionRow(start, input, null, labels, now)
+      this.store.insertExecution(row)
+      const runner = Runner.create(this.store, harness.services(this.services), row, false)
+      if (refusal) await runner.request({ type: 'invalid', error: refusal })
+      else await harness.drive(runner)
+      const observation = harness.observe(runner.snapshot(), this.store)
+      runner.dispose()
+      return { ok: true, observation }
+    } finally {
+      await eraseStorage(this.ctx.storage)
+    }
   }
 
   /**

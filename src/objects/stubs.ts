@@ -3,7 +3,7 @@ import type { ChildRequest } from '../actions/define'
 import { resolveRevision } from '../store/d1/resolve-revision'
 import type { Env } from '../env'
 import { InvariantViolated, TaskFailure, unreachable } from '../domain/errors'
-import type { ChildEnded, ChildStarted, StartRequest, StartResult } from './contract'
+import type { ChildEnded, ChildStarted, StartRequest, StartResult, TestRunRequest, TestRunResult } from './contract'
 import { executionIdShape } from '../domain/ids'
 import { parseTraceparent, type TraceRoot } from '../domain/trace-context'
 import type { ExecutionRow } from '../store/execution/schema'
@@ -47,6 +47,10 @@ export function executionStub(env: Env, executionId: string) {
 
 export const launch = (env: Env, request: StartRequest): Promise<StartResult> =>
   executionStub(env, request.executionId).start(request)
+
+/** Runs one flow test case in the fresh object `request.executionId` (docs/testing-flows.md). */
+export const runTest = (env: Env, request: TestRunRequest): Promise<TestRunResult> =>
+  executionStub(env, request.executionId).runTest(request)
 
 /** The input of an execution that no HTTP request started. */
 export function triggerInput(trigger: Trigger, body: unknown, now: number): ExecutionInput {

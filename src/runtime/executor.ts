@@ -6,7 +6,7 @@
 import type { ActionContext, ActionResult, ChildRequest } from '../actions/define'
 import type { EngineEvent } from '../core/machine'
 import type { RunState } from '../core/state'
-import type { CompiledFlow } from '../flow/compile'
+import type { CompiledFlow, CompiledTask } from '../flow/compile'
 import type { Output } from '../domain/types'
 import type { ExpressionContext } from '../flow/expression'
 import { InvariantViolated } from '../domain/errors'
@@ -34,6 +34,19 @@ export const TURN_TASKS = 10
 /** A turn of the event loop: requests waiting for the thread go first. */
 const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
+/**
+ * Runs an attempt's action. The port where a flow test answers from its mocks instead
+ * (runtime/test-harness.ts); everywhere else it is `runItself`.
+ */
+export type ActionPort = (
+  task: CompiledTask,
+  params: Record<string, unknown>,
+  context: ActionContext,
+) => ActionResult | Promise<ActionResult>
+
+/** The action itself runs. */
+export const runItself: ActionPort = (task, params, context) => task.action.run(params, context, task.task)
+
 /** What the executor needs of the runner it works for. */
 export interface ExecutorHost {
   readonly flow: CompiledFlow
@@ -58,6 +71,7 @@ export interface ExecutorHost {
   killChild(executionId: string): void
   now(): number
   fetch: typeof fetch
+  act: ActionPort
   waitUntil(promise: Promise<unknown>): void
 }
 
@@ -142,7 +156,7 @@ export class Executor {
       host.iterate(runId, params.items)
     }
     const controller = new AbortController()
-    const act = () => runAction(() => task.action.run(params, this.actionContext(run, attempt, controller), task.task))
+    const act = () => runAction(() => host.act(task, params, this.actionContext(run, attempt, controller)))
     if (task.action.inline) return host.finish(runId, await act(), attempt)
     // the attempt is persisted as running before its side effect starts
     host.flush()
@@ -208,7 +222,7 @@ export class Executor {
         return this.pump()
       }
       const { params } = prepared
-      const act = runAction(() => task.action.run(params, this.actionContext(run, attempt, controller), task.task))
+      const act = runAction(() => host.act(task, params, this.actionContext(run, attempt, controller)))
       await this.settle(run.id, attempt, controller, act)
     })()
     host.waitUntil(work)

@@ -21,7 +21,7 @@ import { Alarm, nextAlarm } from './alarm'
 import { clipped, withinBounds, withinLabels } from './bounds'
 import type { Labels } from '../domain/labels'
 import { Contexts } from './contexts'
-import { Executor, type ExecutorHost } from './executor'
+import { type ActionPort, Executor, type ExecutorHost } from './executor'
 import { Outbox } from './outbox'
 import { PendingWrites } from './pending-writes'
 import { Secrets } from './secrets'
@@ -37,6 +37,8 @@ export const MAX_KEPT_EVENTS = 100
 export interface Services {
   now(): number
   fetch: typeof fetch
+  /** Runs an attempt's action (`runItself`; a flow test's mocks answer in its place). */
+  act: ActionPort
   /** Sets (or, with null, deletes) the object's alarm. */
   setAlarm(at: number | null): void
   /** Wakes the object from memory, for a timer due before its alarm would ring. */
@@ -176,6 +178,7 @@ export class Runner {
       killChild: (executionId) => this.outbox.killChild(executionId),
       now: this.services.now,
       fetch: this.services.fetch,
+      act: this.services.act,
       waitUntil: (promise) => this.services.waitUntil(promise),
     }
   }

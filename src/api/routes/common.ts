@@ -9,6 +9,12 @@ const executionIdHeader = {
   [EXECUTION_HEADER]: z.string().openapi({ description: 'the execution this answer is about' }),
 }
 
+/** A time in a query (ISO 8601, with its offset), as epoch milliseconds. */
+export const Time = z.iso
+  .datetime({ offset: true })
+  .transform((value) => Date.parse(value))
+  .openapi({ type: 'string', format: 'date-time' })
+
 /** The query of a route that takes no parameter: any is refused (400), never ignored unseen. */
 export const NoQuery = z.strictObject({})
 

@@ -16,7 +16,7 @@ import {
   TaskRunPage,
 } from '../../shapes/responses'
 import { decodeCursor } from '../cursor'
-import { acceptedAnswer, errors, ExecutionHeaders, json, NoQuery } from './common'
+import { acceptedAnswer, errors, ExecutionHeaders, json, NoQuery, Time } from './common'
 import { adhocAnswers, InputBody } from './triggers'
 
 const Cursor = z
@@ -30,11 +30,6 @@ const Cursor = z
     return position
   })
   .openapi({ type: 'string', description: 'the nextCursor of the previous page' })
-
-const Time = z.iso
-  .datetime({ offset: true })
-  .transform((value) => Date.parse(value))
-  .openapi({ type: 'string', format: 'date-time' })
 
 export const ListQuery = z.strictObject({
   flowId: FlowId.optional(),

@@ -1,0 +1,46 @@
+/** @module The routes of flow tests (docs/testing-flows.md), declared with their requests and answers (handlers: api/flow-tests.ts). */
+import { createRoute, z } from '@hono/zod-openapi'
+import { FlowId } from '../../domain/flow-ids'
+import { TestReport } from '../../shapes/test-report'
+import { errors, json, NoQuery } from './common'
+
+const document = { schema: { $ref: '#/components/schemas/FlowTestDocument' } }
+const body = (description: string) => ({
+  description,
+  required: true,
+  content: { 'application/json': document, 'application/yaml': document },
+})
+
+const answers = {
+  200: json('each case passed, or the differences between what it expected and what happened', TestReport),
+  ...errors([400, 401, 404, 413, 415], {
+    400: 'invalid_request: a bad test document (or mocks or expectations naming no task of the flow), with paths',
+  }),
+}
+
+export const testFlowRoute = createRoute({
+  method: 'post',
+  path: '/flows/{id}/test',
+  operationId: 'testFlow',
+  summary: "Run test cases against a flow's latest revision",
+  description:
+    'Each case runs as an execution of the real engine with mocked I/O and a virtual clock, never listed, calling no network, deleted afterwards. JSON, or YAML with a YAML content type.',
+  tags: ['flows'],
+  request: {
+    params: z.object({ id: FlowId }),
+    query: NoQuery,
+    body: body('the cases ({cases}; definition is refused)'),
+  },
+  responses: answers,
+})
+
+export const testDefinitionRoute = createRoute({
+  method: 'post',
+  path: '/tests',
+  operationId: 'testDefinition',
+  summary: 'Run test cases against an inline flow definition',
+  description: 'As POST /api/flows/{id}/test, for the definition in the body (validated as a PUT validates it).',
+  tags: ['flows'],
+  request: { query: NoQuery, body: body('the definition and the cases ({definition, cases})') },
+  responses: answers,
+})

@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest'
+/// <reference types="vite/client" />
+import { call, json, listedWhere, putFlow, target, uniqueId } from '../helpers/api'
+import orderSaga from '../../examples/order-saga.json'
+import orderSagaTests from '../../examples/order-saga.test.yaml?raw'
+
+const testInline = (body: unknown) => call('POST', '/api/tests', body)
+
+/** A flow with a one-day delay and a task retried 3 times with a one-hour back-off. */
+const slowFlow = (url: string) => ({
+  mode: 'sync',
+  tasks: [
+    { id: 'nap', type: 'delay', duration: '1d' },
+    {
+      id: 'charge',
+      type: 'http',
+      method: 'POST',
+      url,
+      body: { amount: '{{ input.body.amount }}' },
+      retry: { maxAttempts: 4, backoff: 'constant', delay: '1h' },
+    },
+    { id: 'done', type: 'log', message: 'charged {{ outputs.charge.body.id }}' },
+    { id: 'answer', type: 'return', status: 201, body: { id: '{{ outputs.charge.body.id }}' } },
+  ],
+})
+
+describe('flow tests', () => {
+  it('run a case on a virtual clock: a 1-day delay and 3 retries of 1 h back-off in well under 2 s', async () => {
+    const started = Date.now()
+    const response = await testInline({
+      definition: slowFlow('https://pay.example.com/charges'),
+      cases: [
+        {
+          name: 'charged on the fourth attempt',
+          input: { body: { amount: 42 } },
+          mocks: {
+            tasks: {
+              charge: [
+                { error: { type: 'http_error', message: 'down' } },
+                { error: { type: 'http_error' } },
+                { error: { type: 'timeout' } },
+                { output: { status: 200, body: { id: 'ch_1' } } },
+              ],
+            },
+          },
+          expect: {
+            status: 'completed',
+            output: { status: 201, body: { id: 'ch_1' } },
+            tasks: { nap: 'completed', charge: 'completed', done: 'completed' },
+            outputs: { 'charge.body.id': 'ch_1', 'nap.sleptMs': { $jsonata: 'value >= 86400000' } },
+            logs: ['charged ch_1'],
+          },
+        },
+      ],
+    })
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(response.status).toBe(200)
+    const report = await json(response)
+    expect(report).toMatchObject({ passed: true, total: 1, failed: 0 })
+    expect(report.cases[0].differences).toEqual([])
+    expect(report.cases[0].tasks).toContainEqual({ taskId: 'charge', status: 'completed', attempts: 4 })
+    expect(report.cases[0].virtualMs).toBeGreaterThanOrEqual(86_400_000 + 3 * 3_600_000)
+  })
+
+  it('answer http requests from their mocks by method and URL pattern', async () => {
+    const report = await json(
+      testInline({
+        definition: slowFlow('https://pay.example.com/charges?currency=eur'),
+        cases: [
+          {
+            name: 'mocked by URL',
+            input: { body: { amount: 7 } },
+            mocks: {
+              http: [
+                { method: 'GET', url: 'https://pay.example.com/*', body: { id: 'wrong method' } },
+                { method: 'POST', url: 'https://pay.example.com/charges*', status: 201, body: { id: 'ch_7' } },
+              ],
+            },
+            expect: { output: { body: { id: 'ch_7' } }, outputs: { 'charge.status': 201 } },
+          },
+        ],
+      }),
+    )
+    expect(report.passed).toBe(true)
+    expect(report.cases[0].requests).toEqual([
+      { taskId: 'charge', method: 'POST', url: 'https://pay.example.com/charges?currency=eur', mocked: true },
+    ])
+  })
+
+  it('fail a case on a wrong expectation, naming the path, what was expected and what happened', async () => {
+    const report = await json(
+      testInline({
+        definition: slowFlow('https://pay.example.com/charges'),
+        cases: [
+          {
+            name: 'planted wrong expectation',
+            mocks: { tasks: { charge: { output: { body: { id: 'ch_2' } } } } },
+            expect: {
+              status: 'failed',
+              tasks: { done: 'skipped' },
+              outputs: { 'charge.body.id': 'ch_3', 'nap.sleptMs': { $jsonata: 'value < 1000' } },
+            },
+          },
+        ],
+      }),
+    )
+    expect(report).toMatchObject({ passed: false, failed: 1 })
+    expect(report.cases[0].differences).toEqual([
+      { path: 'expect.status', message: 'status is completed', expected: 'failed', actual: 'completed' },
+      { path: 'expect.tasks.done', message: 'task done is completed', expected: 'skipped', actual: 'completed' },
+      { path: 'expect.outputs.charge.body.id', message: 'differs', expected: 'ch_3', actual: 'ch_2' },
+      {
+        path: 'expect.outputs.nap.sleptMs',
+        message: 'value < 1000 is false for value',
+        expected: { $jsonata: 'value < 1000' },
+        actual: 86_400_000,
+      },
+    ])
+  })
+
+  it('never call the network: an unmocked request fails the case with a clear error, and reaches no server', async () => {
+    const key = uniqueId('unmocked')
+    const url = target(`/echo?key=${key}`)
+    const report = await json(
+      testInline({
+        definition: { tasks: [{ id: 'probe', type: 'http', url }] },
+        cases: [{ name: 'forgot the mock', expect: { status: 'failed' } }],
+      }),
+    )
+    expect(report.passed).toBe(false)
+    expect(report.cases[0].differences).toEqual([
+      { path: 'mocks', message: `task probe: GET ${url} matches no mock (a flow test never calls the network)` },
+    ])
+    expect(report.cases[0].requests).toEqual([{ taskId: 'probe', method: 'GET', url, mocked: false }])
+    expect(await json(fetch(target(`/calls/${key}`)))).toEqual({ calls: 0 })
+  })
+
+  it('test a stored flow with a YAML document: events reach its wait tasks; never listed with real executions', async () => {
+    const id = uniqueId()
+    await putFlow(id, {
+      tasks: [
+        { id: 'approval', type: 'wait', event: 'approved', timeout: '1d' },
+        { id: 'record', type: 'set', values: { approvedBy: '{{ outputs.approval.by }}' } },
+        { id: 'tag', type: 'label', labels: { region: '{{ input.headers.`x-region` }}' } },
+      ],
+    })
+    const yaml = [
+      'cases:',
+      '  - name: approved',
+      '    input: { headers: { X-Region: eu } }',
+      '    events: [{ name: approved, payload: { by: ada } }]',
+      '    expect: { status: completed, vars: { approvedBy: ada }, labels: { region: eu } }',
+      '  - name: nobody approves',
+      '    expect:',
+      '      status: failed',
+      '      error: { type: timeout }',
+      '      tasks: { approval: failed, record: not_run }',
+    ].join('\n')
+    const response = await call('POST', `/api/flows/${id}/test`, yaml, { 'content-type': 'application/yaml' })
+    expect(response.status).toBe(200)
+    const report = await json(response)
+    expect(report.cases.map((each: { differences: unknown }) => each.differences)).toEqual([[], []])
+    expect(report.cases[1].virtualMs).toBe(86_400_000)
+    // a real execution after them is listed alone: the tests' never reached the index
+    const real = await json(call('POST', `/api/flows/${id}/executions`, {}))
+    const page = await listedWhere(`flowId=${id}`, (listed) => listed.items.length > 0)
+    expect(page.items.map((item: { id: string }) => item.id)).toEqual([real.executionId])
+  })
+
+  it('refuse a document naming tasks the flow does not have, with their paths', async () => {
+    const response = await testInline({
+      definition: { tasks: [{ id: 'a', type: 'log', message: 'hi' }] },
+      cases: [{ name: 'typo', mocks: { tasks: { b: { output: 1 } } }, expect: { tasks: { c: 'completed' } } }],
+    })
+    expect(response.status).toBe(400)
+    expect((await json(response)).error.issues).toEqual([
+      { path: 'cases.0.mocks.tasks.b', message: 'the flow has no task b' },
+      { path: 'cases.0.expect.tasks.c', message: 'the flow has no task c' },
+    ])
+  })
+})
+
+describe('examples/order-saga.test.yaml', () => {
+  it('passes against examples/order-saga.json, compensations and retries included', async () => {
+    const id = uniqueId('saga')
+    await putFlow(id, orderSaga)
+    const response = await call('POST', `/api/flows/${id}/test`, orderSagaTests, {
+      'content-type': 'application/yaml',
+    })
+    const report = await json(response)
+    expect(report.cases.flatMap((each: { differences: unknown[] }) => each.differences)).toEqual([])
+    expect(report).toMatchObject({ passed: true, total: 3 })
+    expect(report.cases[2].tasks).toContainEqual({ taskId: 'refund', status: 'completed', attempts: 3 })
+  })
+})
