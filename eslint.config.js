@@ -54,7 +54,7 @@ export default tseslint.config(
         'error',
         {
           selector:
-            "ImportDeclaration[source.value=/^(zod|@hono\\/zod-openapi)$/] > ImportSpecifier[imported.name='z']",
+            "ImportDeclaration[importKind='value'][source.value=/^(zod|@hono\\/zod-openapi)$/] > ImportSpecifier[imported.name='z'][importKind='value']",
           message: "import * as z from 'zod': `{ z }` puts every export of zod in the Worker's bundle",
         },
       ],
