@@ -40,7 +40,9 @@ try {
     await scenario.putFlows(ctx)
   }
   const rows: Record<string, Record<string, number[]>> = {}
-  const add = (build: string, row: string, value: number) => ((rows[row] ??= {})[build] ??= []).push(value)
+  const add = (build: string, row: string, value: number) => {
+    ;((rows[row] ??= {})[build] ??= []).push(value)
+  }
   // a row that fails (a poll past its limit on a loaded machine) is left out of that round, and said
   const attempt = async (build: string, row: string, measure: () => Promise<void>) => {
     try {
