@@ -47,6 +47,7 @@ CREATE TABLE `logs` (
 	`level` text NOT NULL,
 	`task_id` text,
 	`task_run_id` integer,
+	`attempt` integer,
 	`message` text NOT NULL
 );
 

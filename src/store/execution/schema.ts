@@ -102,6 +102,8 @@ export const logs = sqliteTable('logs', {
   level: text('level').$type<LogLevel>().notNull(),
   taskId: text('task_id'),
   taskRunId: integer('task_run_id'),
+  /** The attempt of the run the line was written in (null: none yet, or a line of the execution). */
+  attempt: integer('attempt'),
   message: text('message').notNull(),
 })
 
