@@ -633,6 +633,12 @@ export interface components {
              */
             format?: 'json' | 'r2'
           }
+        | {
+            /** @constant */
+            type: 'email'
+            /** Format: email */
+            address?: string
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1098,7 +1104,8 @@ export interface components {
     ExecutionFilter: {
       flowId?: string
       /** @enum {string} */
-      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+      trigger?:
+        'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
       /** @enum {string} */
       status?:
         | 'pending'
@@ -1338,6 +1345,12 @@ export interface components {
              */
             format: 'json' | 'r2'
           }
+        | {
+            /** @constant */
+            type: 'email'
+            /** Format: email */
+            address?: string
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1430,7 +1443,8 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+    Trigger:
+      'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1558,7 +1572,8 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+        trigger:
+          'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
         method: string | null
         path: string | null
         query: {
@@ -4157,7 +4172,8 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+        trigger?:
+          'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
         status?:
           | 'pending'
           | 'queued'
