@@ -102,9 +102,9 @@ export const logs = sqliteTable('logs', {
   level: text('level').$type<LogLevel>().notNull(),
   taskId: text('task_id'),
   taskRunId: integer('task_run_id'),
-  /** The attempt of the run the line was written in (null: none yet, or a line of the execution). */
-  attempt: integer('attempt'),
   message: text('message').notNull(),
+  /** The attempt of the run the line was written in (null: none yet, or a line of the execution); last, as ALTER TABLE added it. */
+  attempt: integer('attempt'),
 })
 
 /** Events that came before their `wait` task was reached; taken (deleted) when it is. */
