@@ -640,6 +640,10 @@ export interface components {
             address?: string
           }
       )[]
+      placement?: {
+        /** @enum {string} */
+        locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+      }
       labels?: {
         [key: string]: unknown
       }
@@ -1352,6 +1356,10 @@ export interface components {
             address?: string
           }
       )[]
+      placement?: {
+        /** @enum {string} */
+        locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+      }
       labels?: {
         [key: string]: unknown
       }
