@@ -240,7 +240,8 @@ export async function executionsPage(api: Api, query: Record<string, string>, no
         : api.client.GET('/api/metrics', { params: { query: { from: since, bucket: String(binMs) } } }),
     ),
   ])
-  const chart = layoutChart(binCounts(metricsCounts(counts.ok ? counts.data.buckets : []), filter.chart, now))
+  const binned = metricsCounts(counts.ok ? counts.data.buckets : [])
+  const chart = layoutChart(binCounts(binned, filter.chart, now))
   const items = list.ok ? list.data.items : []
   const live = items.some((item) => !isFinal(item.status))
   const problem: ApiProblem | null = list.ok ? null : list.problem
@@ -288,7 +289,7 @@ export async function executionsPage(api: Api, query: Record<string, string>, no
       </p>
       <Filters filter={filter} flows={flows.ok ? flows.data.items : []} />
       <StatusTotals
-        counts={counts.ok ? counts.data.items : []}
+        counts={binned}
         current={filter.status}
         hrefOf={(status) => pageUrl(filter, { status, cursor: '' })}
         range={filter.chart}
