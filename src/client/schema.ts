@@ -86,6 +86,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/flows/{id}/validate': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Check a flow definition without storing it
+     * @description The checks of PUT /api/flows/{id} (schema, expressions, the secrets it names) on the same body, each issue with the line and column of its field in the text sent (a syntax error: where parsing stopped). 200 whether the flow is valid or not; nothing is stored. The dashboard's editor checks as you type with it.
+     */
+    post: operations['validateFlow']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/flows': {
     parameters: {
       query?: never
@@ -1387,6 +1407,17 @@ export interface components {
        */
       nextScheduledAt: string | null
       definition?: components['schemas']['StoredFlowDefinition'] & (Record<string, never> | null)
+    }
+    FlowCheck: {
+      valid: boolean
+      /** @description every issue PUT would refuse the flow for */
+      issues: components['schemas']['PlacedIssue'][]
+    }
+    PlacedIssue: components['schemas']['Issue'] & {
+      /** @description the field's line in the text sent, from 1; null when it is not there */
+      line: number | null
+      /** @description the field's column, from 1 */
+      column: number | null
     }
     FlowPage: {
       items: components['schemas']['Flow'][]
@@ -3798,6 +3829,78 @@ export interface operations {
       }
       /** @description the execution or flow is not in a state that allows it */
       409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  validateFlow: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FlowDefinition']
+        'application/yaml': components['schemas']['FlowDefinition']
+      }
+    }
+    responses: {
+      /** @description valid, or every issue at its line */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowCheck']
+        }
+      }
+      /** @description a body that is not UTF-8 */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
         headers: {
           [name: string]: unknown
         }
