@@ -22,6 +22,8 @@ export type Command =
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
   | { name: 'flows test'; target: string }
+  | { name: 'flows replay'; file: string; flowFile: string | undefined; revision: number | undefined }
+  | { name: 'executions pull'; executionId: string }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | {
       name: 'executions ls'
@@ -87,6 +89,8 @@ const SHAPES = {
   'flows ls': { args: [], options: [] },
   'flows get': { args: ['flow'], options: [] },
   'flows test': { args: ['file|flow'], options: [] },
+  'flows replay': { args: ['record-file'], options: ['flow', 'revision'] },
+  'executions pull': { args: ['execution-id'], options: [] },
   run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
   'executions ls': { args: [], options: ['flow', 'status', 'label', 'limit'] },
   'executions get': { args: ['execution-id'], options: [] },
@@ -162,6 +166,10 @@ function build(name: CommandName, args: string[], values: Values): Command {
       return { name, flowId: first }
     case 'flows test':
       return { name, target: first }
+    case 'flows replay':
+      return { name, file: first, flowFile: values.flow, revision: positiveInt(values.revision, 'revision') }
+    case 'executions pull':
+      return { name, executionId: first }
     case 'run':
       return {
         name,
