@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { applyMigrations, ROOT, startDev } from '../bench/stack.ts'
@@ -70,6 +71,18 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
   }
 }
 
+/** A port nothing listens on: one the system just gave and took back. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
 const expectCode = (ran: Ran, code: number, what: string) =>
   assert.equal(ran.code, code, `${what}: exit ${ran.code}\nstdout: ${ran.stdout}\nstderr: ${ran.stderr}`)
 
@@ -105,10 +118,38 @@ try {
     assert.match(ran.stderr, /"flows" needs a command/)
   })
 
-  await step('a missing token exits 1 with the API error', async () => {
-    const ran = await run([process.execPath, BIN], ['flows', 'ls'], { EDGEFLOW_URL: dev.url, EDGEFLOW_TOKEN: '' })
-    expectCode(ran, 1, 'no token')
-    assert.match(ran.stderr, /^error: 401 unauthorized/)
+  await step(
+    'a missing token exits 1 with the API error and says what to set; --json puts it on stderr as JSON',
+    async () => {
+      const ran = await run([process.execPath, BIN], ['flows', 'ls'], { EDGEFLOW_URL: dev.url, EDGEFLOW_TOKEN: '' })
+      expectCode(ran, 1, 'no token')
+      assert.match(ran.stderr, /^error: 401 unauthorized/)
+      assert.match(ran.stderr, /set --token or EDGEFLOW_TOKEN/)
+      const json = await run([process.execPath, BIN], ['flows', 'ls', '--json'], {
+        EDGEFLOW_URL: dev.url,
+        EDGEFLOW_TOKEN: '',
+      })
+      expectCode(json, 1, 'no token, --json')
+      assert.equal(json.stdout, '')
+      assert.deepEqual([JSON.parse(json.stderr).error.type, JSON.parse(json.stderr).error.status], ['api', 401])
+    },
+  )
+
+  await step(
+    'an unreachable Worker: one error naming --url and EDGEFLOW_URL, even for a push of many files',
+    async () => {
+      const nowhere = `http://127.0.0.1:${await freePort()}`
+      const ran = await run([process.execPath, BIN], ['flows', 'push', 'examples', '--url', nowhere], env)
+      expectCode(ran, 1, 'unreachable')
+      assert.equal(ran.stdout, '')
+      assert.equal(ran.stderr.match(/could not reach/g)?.length, 1, ran.stderr)
+      assert.match(ran.stderr, /ECONNREFUSED/)
+      assert.ok(ran.stderr.includes(`check --url or EDGEFLOW_URL (now ${nowhere})`), ran.stderr)
+    },
+  )
+
+  await step("--url of the API's address (…/api) reaches the Worker", async () => {
+    expectCode(await edgeflow(['flows', 'ls', '--url', `${dev.url}/api`]), 0, 'flows ls --url …/api')
   })
 
   const examples = flowFiles(readdirSync(path.join(ROOT, 'examples')))
@@ -168,7 +209,8 @@ try {
     assert.ok(id, ran.stdout)
     greetId = id
     assert.match(ran.stdout, /output .*Hello, Ada!/)
-    assert.match(ran.stderr, new RegExp(`^execution ${id} answered 200`, 'm'))
+    // the sync answer is the result: on standard output, before how the execution ended
+    assert.match(ran.stdout, new RegExp(`^execution ${id} answered 200\n.*Hello, Ada!.*\nexecution ${id} completed`))
     assert.match(ran.stderr, new RegExp(`^${id} completed · 3/3 task runs ended`, 'm'))
   })
 
@@ -190,8 +232,10 @@ try {
     }, `execution ${greetId} listed`)
     assert.ok(list)
     const table = await edgeflow(['executions', 'ls', '--flow', 'greet'])
-    assert.match(table.stdout, new RegExp(`^${greetId} +greet +1 +completed +manual `, 'm'))
-    const get = await edgeflow(['executions', 'get', greetId])
+    // a short id, as git shows commits, which the other commands take
+    const short = new RegExp(`^(${greetId.slice(0, 8)}\\S*) +greet +1 +completed +manual `, 'm').exec(table.stdout)?.[1]
+    assert.ok(short && short.length < greetId.length, table.stdout)
+    const get = await edgeflow(['executions', 'get', short])
     expectCode(get, 0, 'get')
     assert.match(get.stdout, /^status +completed$/m)
     assert.match(get.stdout, /^\d+ +hello +return +completed +1 /m)
@@ -211,6 +255,10 @@ try {
     const id = /^execution (\S+) failed after/m.exec(failed.stdout)?.[1]
     assert.ok(id, failed.stdout)
     assert.match(failed.stdout, /^error expression_error at compute/m)
+    // without --wait, the sync answer of the failure (500) exits 3 too
+    const answered = await edgeflow(['run', 'orders'])
+    expectCode(answered, 3, 'run of a failing sync flow without --wait')
+    assert.match(answered.stdout, /^execution \S+ answered 500/)
     const fixed = { mode: 'sync', tasks: [{ id: 'compute', type: 'set', values: { total: '{{ $number("42") }}' } }] }
     writeFileSync(path.join(flows, 'orders.json'), JSON.stringify(fixed))
     const pushed = await edgeflow(['flows', 'push', flows])
@@ -272,6 +320,38 @@ try {
     const late = await edgeflow(['events', 'send', executionId, 'approved'])
     expectCode(late, 1, 'event to an ended execution')
     assert.match(late.stderr, /^error: 409/)
+  })
+
+  await step('flows put, run --adhoc and --task, executions rm, flows rm and rm --purge', async () => {
+    const file = path.join(state, 'single.yaml')
+    writeFileSync(file, 'mode: sync\ntasks:\n  - id: hi\n    type: return\n    body: { one: file }\n')
+    const put = await edgeflow(['flows', 'put', file])
+    expectCode(put, 0, 'flows put')
+    assert.equal(put.stdout, 'flow single created (revision 1)\n')
+    const inline = path.join(state, 'inline.json')
+    writeFileSync(
+      inline,
+      JSON.stringify({ mode: 'sync', tasks: [{ id: 'echo', type: 'return', body: '{{ input.body }}' }] }),
+    )
+    const adhoc = await edgeflow(['run', '--adhoc', inline, '--body', '-', '--json'], '{"n":1}')
+    expectCode(adhoc, 0, 'run --adhoc')
+    const answered = json<{ executionId: string; status: number; body: unknown }>(adhoc)
+    assert.deepEqual([answered.status, answered.body], [200, { n: 1 }])
+    const task = await edgeflow(['run', '--task', '{"id":"t","type":"set","values":{"x":1}}'])
+    expectCode(task, 0, 'run --task')
+    assert.match(task.stdout, /^execution \S+ answered 200\n/)
+    // a sync answer comes as soon as it is decided: the execution may end a moment later
+    expectCode(await edgeflow(['executions', 'watch', answered.executionId]), 0, 'watch the ad-hoc run')
+    const removed = await edgeflow(['executions', 'rm', answered.executionId])
+    expectCode(removed, 0, 'executions rm')
+    expectCode(await edgeflow(['executions', 'get', answered.executionId]), 1, 'get of a deleted execution')
+    expectCode(await edgeflow(['flows', 'rm', 'single']), 0, 'flows rm')
+    expectCode(await edgeflow(['run', 'single']), 1, 'run of a disabled flow')
+    const purged = await edgeflow(['flows', 'rm', 'single', '--purge'])
+    expectCode(purged, 0, 'flows rm --purge')
+    const gone = await edgeflow(['flows', 'get', 'single'])
+    expectCode(gone, 1, 'get of a purged flow')
+    assert.match(gone.stderr, /^error: 404/)
   })
 
   await step("the README's client example runs as written", async () => {

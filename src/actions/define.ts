@@ -3,7 +3,7 @@
  * Parameters are resolved (templates evaluated) before `run`; `run` returns what happened
  * as a value, and the engine decides what that means for the execution.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { LogLevel } from '../domain/log'
 import type { Metric, Output, TaskError } from '../domain/types'
 import type { SecretUse } from '../domain/flow-secrets'

@@ -1,5 +1,5 @@
 /** @module `delay`: sleeps on the object's alarm for a duration or until a time. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { Duration, parseDuration } from '../domain/duration'
 import { defineAction, failed } from './define'
 

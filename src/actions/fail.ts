@@ -1,5 +1,5 @@
 /** @module `fail`: fails the execution on purpose; never retried. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { asText, defineAction, failed } from './define'
 
 export default defineAction({

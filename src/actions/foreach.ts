@@ -1,5 +1,5 @@
 /** @module `foreach`: runs its tasks once per item, `concurrency` iterations at a time. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { ITERATION_LANE } from '../domain/lanes'
 import { defineAction } from './define'
 

@@ -3,7 +3,7 @@
  * `auth` sets the Authorization header (bearer or basic); `sign` signs the request the Standard
  * Webhooks way with a flow secret, so that any Standard Webhooks receiver can verify it.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { webhookSignature } from '../domain/standard-webhooks'
 import { secretNameProblem, secretUseProblem } from '../domain/flow-secrets'
 import { type ActionContext, type ActionSecrets, completed, defineAction, failed } from './define'

@@ -1,5 +1,5 @@
 /** @module `if`: runs `then` when the condition is truthy, else `else`; the other branch is skipped. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { truthy } from '../domain/truthy'
 import { defineAction, type TaskShape } from './define'
 

@@ -1,5 +1,5 @@
 /** @module `log`: adds a line to the execution's logs. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { LogLevel } from '../domain/log'
 import { asText, completed, defineAction } from './define'
 

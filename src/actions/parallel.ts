@@ -1,5 +1,5 @@
 /** @module `parallel`: runs every branch at once; each branch is a sequence of tasks. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { defineAction } from './define'
 
 export default defineAction({

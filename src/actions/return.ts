@@ -1,5 +1,5 @@
 /** @module `return`: decides the execution's response; the flow goes on. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { completed, defineAction } from './define'
 
 /** RFC 9110 field names and values (no line breaks), so that the response can be built. */

@@ -1,5 +1,5 @@
 /** @module `set`: writes execution variables (`vars`). */
-import { z } from 'zod'
+import * as z from 'zod'
 import { completed, defineAction } from './define'
 
 export default defineAction({

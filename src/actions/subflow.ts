@@ -1,5 +1,5 @@
 /** @module `subflow`: starts a child execution of another flow and (by default) waits for it. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { FlowId } from '../domain/flow-ids'
 import { defineAction } from './define'
 

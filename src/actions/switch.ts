@@ -1,5 +1,5 @@
 /** @module `switch`: runs the case whose key equals the value (as text), else `default`. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { asText, defineAction } from './define'
 
 const DEFAULT_LANE = 'default'

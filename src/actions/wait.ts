@@ -1,5 +1,5 @@
 /** @module `wait`: waits for an event delivered through the API; the task's `timeout` bounds the wait. */
-import { z } from 'zod'
+import * as z from 'zod'
 import { defineAction } from './define'
 
 export default defineAction({

@@ -5,7 +5,7 @@
  * would be. It is how a user tries an `http` task before saving a flow.
  */
 import type { Context } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Env } from '../env'
 import { compileFlow, FlowInvalid, validateFlow } from '../flow/compile'
 import { type Issue } from '../flow/issues'

@@ -7,6 +7,7 @@ import { executions } from './executions'
 import { flows } from './flows'
 import { flowTests } from './flow-tests'
 import { hooks } from './hooks'
+import { metrics } from './metrics'
 import { apiAuth } from './middleware/auth'
 import { requestBodyLimit } from './middleware/body-limit'
 import { d1Session } from './middleware/d1-session'
@@ -31,6 +32,7 @@ app.use('/hooks/*', d1Session())
 app.route('/hooks', hooks)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
+app.route('/api', metrics)
 app.route('/api', flowTests)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200))
 // the dashboard reads and operates through this same app, and keeps its sign-outs in D1

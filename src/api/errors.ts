@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Issue } from '../flow/issues'
 import { fromZod } from '../flow/issues'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ErrorCode } from '../shapes/error-code'
 
 export interface ApiErrorInit {

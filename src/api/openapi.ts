@@ -4,7 +4,7 @@
  * code (docs/architecture.md, The API).
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { z } from 'zod'
+import * as z from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
 import { TestDocument } from '../flowtest/document'
 import { ReplayRequest } from '../flowtest/replay'
@@ -107,6 +107,7 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
       { name: 'flows', description: 'flow definitions and their revisions' },
       { name: 'executions', description: 'starting, reading and operating executions' },
       { name: 'triggers', description: 'webhooks: no bearer token' },
+      { name: 'metrics', description: 'counts and duration percentiles over time, from the index' },
       { name: 'docs', description: 'this document' },
     ],
   })

@@ -9,6 +9,9 @@ import { EXECUTION_STATUSES, type ExecutionStatus, LOG_LEVELS, type LogLevel } f
 /** Where a request body comes from: a file, or standard input for `-`. */
 export type BodySource = { from: 'file'; path: string } | { from: 'stdin' }
 
+/** What an ad-hoc run runs: an inline flow from a file (or standard input), or one task given as JSON. */
+export type AdhocSource = { from: 'flow'; body: BodySource } | { from: 'task'; json: string }
+
 /** How every command reaches the API and prints. */
 export interface Connection {
   url: string
@@ -19,12 +22,15 @@ export interface Connection {
 export type Command =
   | { name: 'help'; topic: string | undefined }
   | { name: 'flows push'; dir: string }
+  | { name: 'flows put'; file: string }
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
+  | { name: 'flows rm'; flowId: string; purge: boolean }
   | { name: 'flows test'; target: string }
   | { name: 'flows replay'; file: string; flowFile: string | undefined; revision: number | undefined }
   | { name: 'executions pull'; executionId: string }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
+  | { name: 'run adhoc'; source: AdhocSource; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | {
       name: 'executions ls'
       flowId: string | undefined
@@ -36,7 +42,7 @@ export type Command =
   | { name: 'executions get'; executionId: string }
   | { name: 'executions logs'; executionId: string; taskId: string | undefined; level: LogLevel | undefined }
   | { name: 'executions watch'; executionId: string; timeoutMs: number }
-  | { name: 'executions kill' | 'executions pause' | 'executions resume'; executionId: string }
+  | { name: 'executions kill' | 'executions pause' | 'executions resume' | 'executions rm'; executionId: string }
   | {
       name: 'executions replay'
       executionId: string
@@ -70,6 +76,8 @@ const OPTIONS = {
   from: { type: 'string' },
   revision: { type: 'string' },
   label: { type: 'string', multiple: true },
+  purge: { type: 'boolean' },
+  adhoc: { type: 'string' },
 } as const
 
 type Option = keyof typeof OPTIONS
@@ -86,12 +94,16 @@ const GLOBAL: Option[] = ['url', 'token', 'json', 'help']
 /** Each command: its positional arguments and the options it takes besides the global ones. */
 const SHAPES = {
   'flows push': { args: ['dir'], options: [] },
+  'flows put': { args: ['file'], options: [] },
   'flows ls': { args: [], options: [] },
   'flows get': { args: ['flow'], options: [] },
+  'flows rm': { args: ['flow'], options: ['purge'] },
   'flows test': { args: ['file|flow'], options: [] },
   'flows replay': { args: ['record-file'], options: ['flow', 'revision'] },
   'executions pull': { args: ['execution-id'], options: [] },
   run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
+  // `run --adhoc <file>` or `run --task <json>`: no flow
+  'run adhoc': { args: [], options: ['adhoc', 'task', 'body', 'wait', 'timeout'] },
   'executions ls': { args: [], options: ['flow', 'status', 'label', 'limit'] },
   'executions get': { args: ['execution-id'], options: [] },
   'executions logs': { args: ['execution-id'], options: ['task', 'level'] },
@@ -99,6 +111,7 @@ const SHAPES = {
   'executions kill': { args: ['execution-id'], options: [] },
   'executions pause': { args: ['execution-id'], options: [] },
   'executions resume': { args: ['execution-id'], options: [] },
+  'executions rm': { args: ['execution-id'], options: [] },
   'executions replay': { args: ['execution-id'], options: ['from', 'revision', 'wait', 'timeout'] },
   'events send': { args: ['execution-id', 'event'], options: ['body'] },
 } as const satisfies Record<string, { args: string[]; options: Option[] }>
@@ -106,7 +119,7 @@ const SHAPES = {
 export type CommandName = keyof typeof SHAPES
 export const COMMANDS = Object.keys(SHAPES) as CommandName[]
 
-const GROUPS = new Set(COMMANDS.map((name) => name.split(' ')[0]))
+const GROUPS = new Set(COMMANDS.filter((name) => name !== 'run adhoc').map((name) => name.split(' ')[0]))
 
 class UsageError {
   readonly type = 'usage'
@@ -154,16 +167,29 @@ function labelFilter(text: string): string {
 const bodyOf = (text: string | undefined): BodySource | undefined =>
   text === undefined ? undefined : text === '-' ? { from: 'stdin' } : { from: 'file', path: text }
 
+function adhocSourceOf(values: Values): AdhocSource {
+  if (values.adhoc !== undefined && values.task !== undefined)
+    throw new UsageError('run takes --adhoc or --task, not both')
+  if (values.adhoc !== undefined) return { from: 'flow', body: bodyOf(values.adhoc) ?? { from: 'stdin' } }
+  if (values.body === '-' && values.task === '-')
+    throw new UsageError('--task and --body cannot both read standard input')
+  return { from: 'task', json: values.task ?? '' }
+}
+
 /** The command a name and its arguments make, once the shape has been checked. */
 function build(name: CommandName, args: string[], values: Values): Command {
   const [first = '', second = ''] = args
   switch (name) {
     case 'flows push':
       return { name, dir: first }
+    case 'flows put':
+      return { name, file: first }
     case 'flows ls':
       return { name }
     case 'flows get':
       return { name, flowId: first }
+    case 'flows rm':
+      return { name, flowId: first, purge: values.purge ?? false }
     case 'flows test':
       return { name, target: first }
     case 'flows replay':
@@ -174,6 +200,14 @@ function build(name: CommandName, args: string[], values: Values): Command {
       return {
         name,
         flowId: first,
+        body: bodyOf(values.body),
+        wait: values.wait ?? false,
+        timeoutMs: timeoutOf(values.timeout),
+      }
+    case 'run adhoc':
+      return {
+        name,
+        source: adhocSourceOf(values),
         body: bodyOf(values.body),
         wait: values.wait ?? false,
         timeoutMs: timeoutOf(values.timeout),
@@ -195,6 +229,7 @@ function build(name: CommandName, args: string[], values: Values): Command {
     case 'executions kill':
     case 'executions pause':
     case 'executions resume':
+    case 'executions rm':
       return { name, executionId: first }
     case 'executions replay':
       return {
@@ -213,30 +248,43 @@ function build(name: CommandName, args: string[], values: Values): Command {
 function commandOf(positionals: string[], values: Values): Command {
   const [group, verb] = positionals
   if (group === undefined || group === 'help') return { name: 'help', topic: positionals[1] }
-  const name = (group === 'run' ? 'run' : `${group} ${verb ?? ''}`) as CommandName
+  const adhoc = group === 'run' && (values.adhoc !== undefined || values.task !== undefined)
+  const name = (group === 'run' ? (adhoc ? 'run adhoc' : 'run') : `${group} ${verb ?? ''}`) as CommandName
   if (values.help) return { name: 'help', topic: GROUPS.has(group) ? group : undefined }
   if (!(name in SHAPES)) {
     if (!GROUPS.has(group)) throw new UsageError(`unknown command "${group}"`)
     throw new UsageError(verb === undefined ? `"${group}" needs a command` : `unknown command "${group} ${verb}"`)
   }
   const shape = SHAPES[name]
-  const args = positionals.slice(name.split(' ').length)
+  const args = positionals.slice(group === 'run' ? 1 : 2)
   if (args.length < shape.args.length)
     throw new UsageError(`${name} needs ${shape.args.map((arg) => `<${arg}>`).join(' ')}`)
-  if (args.length > shape.args.length) throw new UsageError(`${name} takes no argument "${args[shape.args.length]}"`)
+  if (args.length > shape.args.length)
+    throw new UsageError(
+      adhoc
+        ? `run --${values.adhoc !== undefined ? 'adhoc' : 'task'} runs no stored flow: leave out "${args[0]}"`
+        : `${name} takes no argument "${args[shape.args.length]}"`,
+    )
   const allowed: readonly Option[] = [...GLOBAL, ...shape.options]
   const stray = (Object.keys(values) as Option[]).find((option) => !allowed.includes(option))
   if (stray) throw new UsageError(`--${stray} is not an option of ${name}`)
   return build(name, args, values)
 }
 
+/**
+ * The Worker's address from what was given: the API's own address (`…/api`, as the API reference
+ * shows it) is understood as the Worker's, and trailing slashes go.
+ */
+export const workerUrl = (url: string): string => url.replace(/\/+$/, '').replace(/\/api$/, '')
+
 /** The command `argv` (without node and the script) asks for, reading EDGEFLOW_URL and EDGEFLOW_TOKEN from `env`. */
 export function parseCommand(argv: string[], env: Record<string, string | undefined>): Parsed {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
     const command = commandOf(positionals, values as Values)
-    const url = values.url ?? env.EDGEFLOW_URL ?? DEFAULT_URL
-    if (!URL.canParse(url)) throw new UsageError(`--url "${url}" is not a URL`)
+    const given = values.url ?? env.EDGEFLOW_URL ?? DEFAULT_URL
+    if (!URL.canParse(given)) throw new UsageError(`--url "${given}" is not a URL`)
+    const url = workerUrl(given)
     const token = values.token ?? (env.EDGEFLOW_TOKEN || undefined)
     return { ok: true, command, connection: { url, token, json: values.json ?? false } }
   } catch (error) {

@@ -3,17 +3,21 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   EdgeflowError,
+  type AdhocRequest,
   type EdgeflowClient,
   type Execution,
+  type FlowDefinition,
   type Issue,
   type Started,
+  type Task,
   type WaitResult,
 } from '../client/index.ts'
-import type { BodySource, Command } from './args.ts'
+import type { AdhocSource, BodySource, Command } from './args.ts'
 import { EXIT, type ExitCode } from './exit-codes.ts'
 import { duration, executionsTable, executionText, flowsTable, logText, oneLine, table } from './format.ts'
 import { Progress, type ProgressStream } from './progress.ts'
 import { flowFiles, type PushResult, pushResult } from './push.ts'
+import { isIdPrefix, PREFIX_CANDIDATES, resolvePrefix } from './short-ids.ts'
 import { replayRecord, testFlows } from './flow-tests.ts'
 
 export interface Io {
@@ -35,22 +39,59 @@ export class UsageProblem {
 const print = (io: Io, text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
 const printJson = (io: Io, value: unknown) => print(io, JSON.stringify(value, null, 2))
 
-/** The JSON a `--body` names; none is `undefined` (the API takes an empty body as {}). */
-async function bodyOf(source: BodySource | undefined, io: Io): Promise<unknown> {
-  if (source === undefined) return undefined
-  const where = source.from === 'stdin' ? 'standard input' : source.path
-  let text: string
-  try {
-    text = source.from === 'stdin' ? await io.readStdin() : await readFile(source.path, 'utf8')
-  } catch (error) {
-    throw new UsageProblem(`cannot read --body ${where}: ${error instanceof Error ? error.message : String(error)}`)
-  }
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** The JSON of a text an option gave; blank is `undefined`. */
+function jsonOf(text: string, what: string): unknown {
   if (text.trim() === '') return undefined
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new UsageProblem(`--body ${where} is not JSON: ${error instanceof Error ? error.message : String(error)}`)
+    throw new UsageProblem(`${what} is not JSON: ${reason(error)}`)
   }
+}
+
+/** The JSON a `--body` (or `--adhoc`) names; none is `undefined` (the API takes an empty body as {}). */
+async function bodyOf(source: BodySource | undefined, io: Io, option = '--body'): Promise<unknown> {
+  if (source === undefined) return undefined
+  const where = `${option} ${source.from === 'stdin' ? 'standard input' : source.path}`
+  let text: string
+  try {
+    text = source.from === 'stdin' ? await io.readStdin() : await readFile(source.path, 'utf8')
+  } catch (error) {
+    throw new UsageProblem(`cannot read ${where}: ${reason(error)}`)
+  }
+  return jsonOf(text, where)
+}
+
+/** The request of `run --adhoc` or `run --task` (the server validates the flow or the task as a PUT does). */
+async function adhocRequest(source: AdhocSource, input: unknown, io: Io): Promise<AdhocRequest> {
+  const withInput = input === undefined ? {} : { input }
+  if (source.from === 'task') {
+    const task = jsonOf(source.json, '--task')
+    if (task === undefined)
+      throw new UsageProblem('--task takes a task as JSON, e.g. {"id":"t","type":"log","message":"hi"}')
+    return { task: task as Task, ...withInput }
+  }
+  const flow = await bodyOf(source.body, io, '--adhoc')
+  if (flow === undefined) throw new UsageProblem('--adhoc takes a file holding a flow definition as JSON')
+  return { flow: flow as FlowDefinition, ...withInput }
+}
+
+/**
+ * The execution an id given on the command line names: a full id as it is, a prefix (a short id of
+ * `executions ls`) looked up in the list — one found is it, several are refused with their ids.
+ */
+async function executionIdOf(client: EdgeflowClient, given: string): Promise<string> {
+  if (!isIdPrefix(given)) return given
+  const page = await client.executions.list({ idPrefix: given, limit: PREFIX_CANDIDATES })
+  const resolved = resolvePrefix(
+    given,
+    page.items.map((item) => item.id),
+    page.nextCursor !== null,
+  )
+  if (!resolved.ok) throw new UsageProblem(resolved.message)
+  return resolved.executionId
 }
 
 /** The exit code of a wait: the status reached (completed or warning when waiting for the end), or not. */
@@ -87,6 +128,10 @@ function startedText(started: Started): string {
   return `execution ${started.executionId} answered ${started.status}\n${oneLine(started.body, 2000)}`
 }
 
+/** A sync flow's answer of 5xx is its failure: the exit code of a failed execution, as `--wait` gives. */
+const answerCode = (started: Started): ExitCode =>
+  started.kind === 'answered' && started.status >= 500 ? EXIT.failed : EXIT.ok
+
 async function startAndMaybeWait(
   client: EdgeflowClient,
   started: Started,
@@ -101,11 +146,16 @@ async function startAndMaybeWait(
         started.kind === 'accepted' ? started : { ...started, headers: Object.fromEntries(started.headers) },
       )
     else print(io, startedText(started))
-    return EXIT.ok
+    return answerCode(started)
   }
-  // the progress and the answer go to standard error, so that standard output holds the outcome alone
-  if (!json) io.stderr.write(`${startedText(started)}\n`)
-  return watch(client, started.executionId, wait.timeoutMs, io, json)
+  // a sync answer is the command's result, on standard output; an acceptance is progress, on
+  // standard error (with --json, the execution's JSON holds its output, the answer included)
+  if (!json) {
+    if (started.kind === 'answered') print(io, startedText(started))
+    else io.stderr.write(`${startedText(started)}\n`)
+  }
+  const waited = await watch(client, started.executionId, wait.timeoutMs, io, json)
+  return waited === EXIT.ok ? answerCode(started) : waited
 }
 
 /** What `flows push` did with one file. */
@@ -143,6 +193,8 @@ async function push(client: EdgeflowClient, dir: string, io: Io, json: boolean):
       results.push({ file: file.file, flowId: file.flowId, result: pushResult(flow), revision: flow.revision })
     } catch (error) {
       if (!(error instanceof EdgeflowError)) throw error
+      // no answer, or no access: every other file would fail alike, so the push stops and says it once
+      if (error.problem.type === 'network' || error.status === 401) throw error
       const { code, message, issues } = error
       results.push({
         file: file.file,
@@ -169,6 +221,28 @@ async function push(client: EdgeflowClient, dir: string, io: Io, json: boolean):
       ),
     )
   return results.some((each) => each.result === 'failed') ? EXIT.api : EXIT.ok
+}
+
+/** `flows put`: one file, its flow id from its name as `flows push` takes it. */
+async function putOne(client: EdgeflowClient, file: string, io: Io, json: boolean): Promise<ExitCode> {
+  const found = flowFiles([path.basename(file)])
+  if (!found.ok) throw new UsageProblem(found.message)
+  const [flowFile] = found.files
+  if (!flowFile)
+    throw new UsageProblem(
+      found.skipped.length > 0 ? `${file}: ${NOT_A_FLOW_ID}` : `${file} is no .json, .yaml or .yml file`,
+    )
+  let source: string
+  try {
+    source = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new UsageProblem(`cannot read ${file}: ${reason(error)}`)
+  }
+  const flow = await client.flows.putSource(flowFile.flowId, source, flowFile.format)
+  const put = { file, flowId: flowFile.flowId, result: pushResult(flow), revision: flow.revision }
+  if (json) printJson(io, put)
+  else print(io, `flow ${put.flowId} ${put.result} (revision ${put.revision})`)
+  return EXIT.ok
 }
 
 async function allFlows(client: EdgeflowClient) {
@@ -206,6 +280,21 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
       return EXIT.ok
     case 'flows push':
       return push(client, command.dir, io, json)
+    case 'flows put':
+      return putOne(client, command.file, io, json)
+    case 'flows rm': {
+      await (command.purge ? client.flows.delete(command.flowId) : client.flows.disable(command.flowId))
+      const result = command.purge ? 'deleted' : 'disabled'
+      if (json) printJson(io, { flowId: command.flowId, result })
+      else
+        print(
+          io,
+          command.purge
+            ? `flow ${command.flowId} deleted with its revisions (its ended executions stay for their retention)`
+            : `flow ${command.flowId} disabled (its history is kept; flows put enables it again)`,
+        )
+      return EXIT.ok
+    }
     case 'flows ls': {
       const flows = await allFlows(client)
       if (json) printJson(io, { items: flows })
@@ -231,11 +320,15 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
     case 'flows replay':
       return replayRecord(client, command.file, command, (text) => print(io, text), json)
     case 'executions pull':
-      printJson(io, await client.executions.record(command.executionId))
+      printJson(io, await client.executions.record(await executionIdOf(client, command.executionId)))
       return EXIT.ok
     case 'run': {
       const started = await client.flows.trigger(command.flowId, await bodyOf(command.body, io))
       return startAndMaybeWait(client, started, command, io, json)
+    }
+    case 'run adhoc': {
+      const request = await adhocRequest(command.source, await bodyOf(command.body, io), io)
+      return startAndMaybeWait(client, await client.executions.run(request), command, io, json)
     }
     case 'executions ls': {
       const page = await client.executions.list({
@@ -249,13 +342,13 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
       return EXIT.ok
     }
     case 'executions get': {
-      const execution = await client.executions.get(command.executionId)
+      const execution = await client.executions.get(await executionIdOf(client, command.executionId))
       if (json) printJson(io, execution)
       else print(io, executionText(execution))
       return EXIT.ok
     }
     case 'executions logs': {
-      const logs = await allLogs(client, command)
+      const logs = await allLogs(client, { ...command, executionId: await executionIdOf(client, command.executionId) })
       if (json) printJson(io, logs)
       else {
         if (logs.items.length) print(io, logText(logs.items))
@@ -264,19 +357,26 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
       return EXIT.ok
     }
     case 'executions watch':
-      return watch(client, command.executionId, command.timeoutMs, io, json)
+      return watch(client, await executionIdOf(client, command.executionId), command.timeoutMs, io, json)
     case 'executions kill':
     case 'executions pause':
     case 'executions resume': {
       const action =
         command.name === 'executions kill' ? 'kill' : command.name === 'executions pause' ? 'pause' : 'resume'
-      const accepted = await client.executions[action](command.executionId)
+      const accepted = await client.executions[action](await executionIdOf(client, command.executionId))
       if (json) printJson(io, accepted)
       else print(io, `execution ${accepted.executionId} ${accepted.status}`)
       return EXIT.ok
     }
+    case 'executions rm': {
+      const executionId = await executionIdOf(client, command.executionId)
+      await client.executions.delete(executionId)
+      if (json) printJson(io, { executionId, deleted: true })
+      else print(io, `execution ${executionId} deleted`)
+      return EXIT.ok
+    }
     case 'executions replay': {
-      const replay = await client.executions.replay(command.executionId, {
+      const replay = await client.executions.replay(await executionIdOf(client, command.executionId), {
         ...(command.fromTaskId ? { fromTaskId: command.fromTaskId } : {}),
         ...(command.revision ? { revision: command.revision } : {}),
       })
@@ -291,7 +391,7 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
     }
     case 'events send': {
       const answer = await client.executions.event(
-        command.executionId,
+        await executionIdOf(client, command.executionId),
         command.event,
         (await bodyOf(command.body, io)) ?? {},
       )

@@ -1,5 +1,6 @@
 /** @module What the CLI prints for people (pure): tables, times, durations, an execution and its task runs. */
 import type { Execution, ExecutionSummary, Flow, FlowDefinition, LogLine, TaskRun } from '../client/types.ts'
+import { shortIdLength } from './short-ids.ts'
 
 /** A flow as a table shows it: its definition's name and mode. */
 export type FlowRow = Omit<Flow, 'definition'> & { definition?: Pick<FlowDefinition, 'name' | 'mode'> | null }
@@ -57,11 +58,13 @@ export function flowsTable(flows: FlowRow[]): string {
 const errorText = (error: { type: string; message: string | null; taskId?: string | null } | null) =>
   error ? `${error.type}${error.taskId ? ` at ${error.taskId}` : ''}: ${error.message ?? ''}` : ''
 
+/** The executions, each id shortened to the prefix that tells the listed ones apart (any command takes it). */
 export function executionsTable(executions: ExecutionSummary[]): string {
+  const idLength = shortIdLength(executions.map((execution) => execution.id))
   return table(
     ['ID', 'FLOW', 'REV', 'STATUS', 'TRIGGER', 'CREATED', 'DURATION', 'ERROR'],
     executions.map((execution) => [
-      execution.id,
+      execution.id.slice(0, idLength),
       execution.flowId ?? '(ad-hoc)',
       execution.revision === null ? '—' : String(execution.revision),
       execution.status,
@@ -152,6 +155,7 @@ export function executionText(execution: Execution): string {
   return `${columns(shown)}\n\n${taskRunsTable(execution.taskRuns)}${more}`
 }
 
+/** Log lines as columns: time, level, task, message (a message of several lines keeps them). */
 export function logText(lines: LogLine[]): string {
-  return lines.map((line) => `${line.at}  ${line.level.padEnd(5)}  ${line.taskId ?? '-'}  ${line.message}`).join('\n')
+  return columns(lines.map((line) => [line.at, line.level, line.taskId ?? '-', line.message]))
 }

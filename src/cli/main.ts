@@ -2,26 +2,22 @@
  * @module The CLI's shell: parse the command line, run the command on the client, print, and
  * answer an exit code (exit-codes.ts). bin/edgeflow.js calls `main` with the process's arguments.
  */
-import { createClient, EdgeflowError } from '../client/index.ts'
+import { type ClientOptions, createClient, EdgeflowError } from '../client/index.ts'
 import { parseCommand } from './args.ts'
 import { type Io, runCommand, UsageProblem } from './commands.ts'
 import { EXIT, type ExitCode } from './exit-codes.ts'
+import { hintOf, problemJson, problemText, usageJson } from './problems.ts'
 import { USAGE } from './usage.ts'
 
-/** The problem as lines for standard error: the message, then each bad field with its path. */
-function problemText(error: EdgeflowError): string {
-  const { problem } = error
-  const head =
-    problem.type === 'api'
-      ? `error: ${problem.status} ${problem.code}: ${problem.message}`
-      : `error: ${problem.message}`
-  return [head, ...error.issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`)].join('\n')
-}
+const line = (value: unknown) => `${JSON.stringify(value)}\n`
 
-export async function main(argv: string[], io: Io): Promise<ExitCode> {
+/** Runs the command line `argv`; `fetch` replaces the network (tests). */
+export async function main(argv: string[], io: Io, fetch?: ClientOptions['fetch']): Promise<ExitCode> {
   const parsed = parseCommand(argv, io.env)
   if (!parsed.ok) {
-    io.stderr.write(`error: ${parsed.message}\nRun edgeflow --help for the commands.\n`)
+    // the line did not parse, but --json may still be on it
+    if (argv.includes('--json')) io.stderr.write(line(usageJson(parsed.message)))
+    else io.stderr.write(`error: ${parsed.message}\nRun edgeflow --help for the commands.\n`)
     return EXIT.usage
   }
   const { command, connection } = parsed
@@ -29,16 +25,17 @@ export async function main(argv: string[], io: Io): Promise<ExitCode> {
     io.stdout.write(USAGE)
     return EXIT.ok
   }
-  const client = createClient({ url: connection.url, token: connection.token })
+  const client = createClient({ url: connection.url, token: connection.token, ...(fetch ? { fetch } : {}) })
   try {
     return await runCommand(command, client, io, connection.json)
   } catch (error) {
     if (error instanceof UsageProblem) {
-      io.stderr.write(`error: ${error.message}\n`)
+      io.stderr.write(connection.json ? line(usageJson(error.message)) : `error: ${error.message}\n`)
       return EXIT.usage
     }
     if (!(error instanceof EdgeflowError)) throw error
-    io.stderr.write(`${problemText(error)}\n`)
+    const hint = hintOf(error, connection)
+    io.stderr.write(connection.json ? line(problemJson(error, hint)) : `${problemText(error, hint)}\n`)
     return error.problem.type === 'timeout' ? EXIT.timeout : EXIT.api
   }
 }

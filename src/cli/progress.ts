@@ -30,6 +30,16 @@ export function progressText(execution: Execution, elapsedMs: number): string {
   return parts.filter((part) => part !== null).join(' · ')
 }
 
+/**
+ * The line cut to the terminal's width less one column (a line that fills the last column wraps on
+ * some terminals, and the next redraw would clear only its second half), marked by `…` when cut.
+ */
+export function fitted(line: string, columns: number): string {
+  const width = Math.max(1, columns - 1)
+  const chars = Array.from(line)
+  return chars.length <= width ? line : `${chars.slice(0, width - 1).join('')}…`
+}
+
 export interface ProgressStream {
   isTTY?: boolean
   columns?: number
@@ -73,7 +83,7 @@ export class Progress {
   private draw(execution: Execution): void {
     const text = progressText(execution, this.clock() - this.started)
     const line = `${FRAMES[this.frame++ % FRAMES.length]} ${execution.id.slice(0, 8)} ${text}`
-    this.stream.write(`${CLEAR_LINE}${line.slice(0, (this.stream.columns ?? 100) - 1)}`)
+    this.stream.write(`${CLEAR_LINE}${fitted(line, this.stream.columns ?? 100)}`)
   }
 
   /** Stops the redraws and clears the line, so that what follows starts on a clean one. */

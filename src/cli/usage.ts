@@ -5,8 +5,11 @@ import { EXIT } from './exit-codes.ts'
 const COMMANDS = `Commands:
   flows push <dir>                 PUT every <flow id>.json/.yaml/.yml of a folder; prints created, updated or
                                    unchanged with the revision (identical content keeps its revision)
+  flows put <file>                 PUT one <flow id>.json/.yaml/.yml
   flows ls                         every flow
   flows get <flow>                 a flow with its latest definition
+  flows rm <flow> [--purge]        disable a flow (history kept; put enables it again);
+                                   --purge deletes it and its revisions for good
   flows test <file|flow>           run the test cases beside a flow (orders.test.yaml next to orders.yaml:
                                    the file, not the stored flow), or <flow>.test.yaml here against the
                                    stored flow; prints each case's differences, exits 3 if any case fails
@@ -16,15 +19,19 @@ const COMMANDS = `Commands:
                                    task, exits 3 if anything did
   run <flow> [--body <file>|-] [--wait] [--timeout 10m]
                                    start an execution (manual trigger) with a JSON body from a file or stdin;
-                                   --wait shows its progress and exits with its outcome
+                                   --wait shows its progress and exits with its outcome; a sync answer of
+                                   5xx exits ${EXIT.failed}
+  run --adhoc <file>|- | --task <json> [--body <file>|-] [--wait] [--timeout 10m]
+                                   an ad-hoc run of an inline flow (JSON file) or of one task
   executions ls [--flow <id>] [--status <status>] [--label key:value]... [--limit 20]
-                                   newest first; repeat --label for executions that carry every one
-  executions get <id>              an execution and its task runs
+                                   newest first, short ids; repeat --label for executions that carry every one
+  executions get <id>              an execution and its task runs (any <id>: in full, or a unique prefix)
   executions pull <id>             the execution and every task run as JSON: a record for flows replay
   executions logs <id> [--task <task id>] [--level debug|info|warn|error]
   executions watch <id> [--timeout 10m]
                                    progress until the execution ends
   executions kill|pause|resume <id>
+  executions rm <id>               delete an execution that ended
   executions replay <id> [--from <task id>] [--revision <n>] [--wait] [--timeout 10m]
   events send <id> <event> [--body <file>|-]
                                    deliver an event to an execution's wait task`
@@ -34,15 +41,17 @@ export const USAGE = `Usage: edgeflow <command> [options]
 ${COMMANDS}
 
 Options:
-  --url <url>      the Worker (default: $EDGEFLOW_URL, else ${DEFAULT_URL})
+  --url <url>      the Worker (default: $EDGEFLOW_URL, else ${DEFAULT_URL}); a trailing /api is the API's
   --token <token>  the API token (default: $EDGEFLOW_TOKEN)
-  --json           print the API's JSON instead of tables
+  --json           print the API's JSON instead of tables, and errors as JSON (on stderr)
   -h, --help       this help
 
 Exit codes:
   ${EXIT.ok}  done; a waited execution ended completed or warning
   ${EXIT.api}  the API answered an error or could not be reached (flows push: a file failed)
-  ${EXIT.usage}  usage error: unknown command or option, missing argument, unreadable body or folder
-  ${EXIT.failed}  a waited or watched execution ended failed or killed; flows test: a case failed
+  ${EXIT.usage}  usage error: unknown command or option, missing argument, unreadable body or folder,
+     an ambiguous execution id prefix
+  ${EXIT.failed}  a sync flow answered 5xx; a waited or watched execution ended failed or killed;
+     flows test: a case failed
   ${EXIT.timeout}  --wait or watch ran out of --timeout (the execution goes on)
 `

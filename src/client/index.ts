@@ -77,6 +77,22 @@ interface Outcome<D> {
   response: Response
 }
 
+/**
+ * Why a request got no answer: the error's message, with the reason under it — the system's code
+ * (`fetch failed (ECONNREFUSED)`), else its message (`fetch failed (bad port)`).
+ */
+function unreachable(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause)
+  const inner: unknown = cause instanceof Error ? cause.cause : undefined
+  const reason =
+    typeof inner === 'object' && inner !== null && 'code' in inner
+      ? String(inner.code)
+      : inner instanceof Error
+        ? inner.message
+        : null
+  return reason && !message.includes(reason) ? `${message} (${reason})` : message
+}
+
 export function createClient(options: ClientOptions) {
   const baseUrl = options.url.replace(/\/+$/, '')
   const fetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
@@ -92,7 +108,7 @@ export function createClient(options: ClientOptions) {
       return await pending
     } catch (cause) {
       if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
-      const message = `could not reach ${baseUrl}: ${cause instanceof Error ? cause.message : String(cause)}`
+      const message = `could not reach ${baseUrl}: ${unreachable(cause)}`
       throw new EdgeflowError({ type: 'network', message }, { cause })
     }
   }

@@ -415,6 +415,46 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/metrics': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Counts by final status and duration percentiles of every execution, per time bucket
+     * @description Executions created in the window, by bucket of creation time: how many ended in each final status, how many have not ended yet, and the p50/p95/p99 of the ended ones’ durations. Read from the index (eventually consistent).
+     */
+    get: operations['getMetrics']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/flows/{id}/metrics': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Counts by final status and duration percentiles of a flow’s executions, per time bucket
+     * @description Executions created in the window, by bucket of creation time: how many ended in each final status, how many have not ended yet, and the p50/p95/p99 of the ended ones’ durations. Read from the index (eventually consistent).
+     */
+    get: operations['getFlowMetrics']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/flows/{id}/test': {
     parameters: {
       query?: never
@@ -1726,6 +1766,47 @@ export interface components {
       /** @description task runs reused from the replayed execution */
       reused: number
     }
+    ExecutionMetrics: {
+      /** @description null: every execution */
+      flowId: string | null
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      from: string
+      /**
+       * Format: date-time
+       * @description ISO 8601, UTC
+       */
+      to: string
+      bucketMs: number
+      /** @description every bucket of the window, oldest first, by the creation time of the executions counted */
+      buckets: components['schemas']['MetricsBucket'][]
+    }
+    MetricsBucket: {
+      /**
+       * Format: date-time
+       * @description the start of the bucket (a multiple of its width since the epoch)
+       */
+      start: string
+      counts: components['schemas']['MetricsCounts']
+      total: number
+      durationMs: components['schemas']['DurationPercentiles']
+    }
+    MetricsCounts: {
+      completed: number
+      warning: number
+      failed: number
+      killed: number
+      /** @description created in the bucket and not ended yet */
+      running: number
+    }
+    /** @description null when none of its executions has ended */
+    DurationPercentiles: {
+      p50: number
+      p95: number
+      p99: number
+    } | null
     FlowTestReport: {
       passed: boolean
       total: number
@@ -5429,6 +5510,125 @@ export interface operations {
       }
       /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
       415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  getMetrics: {
+    parameters: {
+      query?: {
+        /** @description the start of the window (default: 24 hours before `to`) */
+        from?: string
+        /** @description the end of the window, excluded (default: now) */
+        to?: string
+        /** @description the width of a bucket: "1m", "1h", "1d", "PT15M" or milliseconds (default 1h) */
+        bucket?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the metrics, from the index */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionMetrics']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  getFlowMetrics: {
+    parameters: {
+      query?: {
+        /** @description the start of the window (default: 24 hours before `to`) */
+        from?: string
+        /** @description the end of the window, excluded (default: now) */
+        to?: string
+        /** @description the width of a bucket: "1m", "1h", "1d", "PT15M" or milliseconds (default 1h) */
+        bucket?: string
+      }
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the metrics, from the index */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExecutionMetrics']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
         headers: {
           [name: string]: unknown
         }

@@ -1,6 +1,6 @@
 /** @module Durations: "250ms", "5s", "10m", "2h", "1d", ISO 8601 ("PT5M") or a number of milliseconds. */
 import { parse as parseIso, toSeconds } from 'iso8601-duration'
-import { z } from 'zod'
+import * as z from 'zod'
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 const SHORT = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/

@@ -1,5 +1,5 @@
 /** @module Error values of executions (docs/architecture.md, Life of a trigger): persisted as JSON, never thrown across the object boundary. */
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const ErrorType = z.enum([
   'http_error',

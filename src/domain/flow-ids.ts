@@ -1,5 +1,5 @@
 /** @module Identifiers of flows and tasks: plain expression paths (`outputs.<taskId>`). */
-import { z } from 'zod'
+import * as z from 'zod'
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/
 const MESSAGE = 'must start with a letter or "_" and hold only letters, digits and "_" (64 at most)'

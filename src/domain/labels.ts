@@ -3,7 +3,7 @@
  * starts and by `label` tasks as it runs — shown with it and indexed in D1 to filter lists by
  * (README, Labels). Bounded so that a summary stays small and a filter stays an index lookup.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Labels an execution may carry at most. */
 export const MAX_LABELS = 20

@@ -1,5 +1,5 @@
 /** @module The levels of an execution's log lines. */
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const LogLevel = z.enum(['debug', 'info', 'warn', 'error'])
 export type LogLevel = z.infer<typeof LogLevel>

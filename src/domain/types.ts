@@ -1,5 +1,5 @@
 /** @module Shapes shared by the engine, the store and the API (zod first, types inferred). */
-import { z } from 'zod'
+import * as z from 'zod'
 import { ExecutionError, ExecutionFailure, TaskError } from './errors'
 
 export const ExecutionStatus = z.enum([

@@ -4,7 +4,7 @@
  * time, because workerd's clock stands still during CPU-bound code, and because a count gives the
  * same verdict on every retry and replay.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The ceilings a flow cannot raise: beyond them one evaluation would hold its execution for many seconds. */
 export const BUDGET_LIMITS = { steps: 1_000_000, depth: 2_000, size: 50_000_000 } as const

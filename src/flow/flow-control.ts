@@ -3,7 +3,7 @@
  * once, per key, and what happens to the others) and `rateLimit` (how many triggers per period, per
  * key). A key is a `{{ }}` expression over the input; executions whose key is the same share a limit.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ExecutionInput } from '../domain/types'
 import { Duration, parseDuration } from '../domain/duration'
 import { asText } from '../domain/text'

@@ -3,7 +3,7 @@
  * redacted by default on every trigger that builds input from a request, so that a caller's secrets
  * never land in execution storage, the API or logs; a flow that must read one keeps it explicitly.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Headers that carry a caller's credentials: redacted unless the flow's `inputHeaders.keep` names them. */
 export const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'] as const

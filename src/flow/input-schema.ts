@@ -16,7 +16,7 @@ import {
   Validator,
 } from '@cfworker/json-schema'
 import { RE2JS } from 're2js'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ExecutionError } from '../domain/errors'
 import type { Issue } from './issues'
 import { DRAFT_07_META_SCHEMA } from './json-schema-meta'

@@ -1,5 +1,5 @@
 /** @module Validation issues: the path of each bad field and what is wrong with it. */
-import type { z } from 'zod'
+import type * as z from 'zod'
 
 export interface Issue {
   path: string

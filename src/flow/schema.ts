@@ -3,7 +3,7 @@
  * registry; every action parameter may also be written as a `{{ }}` template, checked at run time.
  */
 import { Cron } from 'croner'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Action, TaskShape } from '../actions/define'
 import { HTTP_METHODS } from '../actions/http'
 import { Expression } from '../actions/define'

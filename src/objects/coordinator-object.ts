@@ -12,7 +12,9 @@
  * — an event, a child — still holds its slot: it is progressing, as a kill would show.
  *
  * Everything is in the object's SQLite storage, so a reset loses nothing. When the last holder
- * leaves and nobody waits, the object deletes its storage and its alarm: an idle key costs nothing.
+ * leaves and nobody waits, the object deletes its storage but the average hold time, so that the
+ * first refusal after a pause still answers a real Retry-After; that one row goes too when the key
+ * stays idle for `REMEMBER_MS`: an idle key costs nothing after a day.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { type AcquireAnswer, admissions, averageHold, decideAcquire, slotRetryAfterMs } from '../core/admission'
@@ -28,9 +30,12 @@ export const RECONCILE_MS = 5 * 60_000
 export const MISSING_GRACE_MS = 60_000
 /** How soon an admission that could not be told is tried again. */
 export const ADMIT_RETRY_MS = 1_000
+/** How long an idle key remembers its average hold time (for the Retry-After of its next refusal). */
+export const REMEMBER_MS = 24 * 3_600_000
 
 const FINAL: ReadonlySet<ExecutionStatus | null> = new Set(['completed', 'warning', 'failed', 'killed'])
 
+const SETTINGS = 'CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value INTEGER NOT NULL);'
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS holders (
   execution_id TEXT PRIMARY KEY,
@@ -40,7 +45,7 @@ CREATE TABLE IF NOT EXISTS holders (
   checked_at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL UNIQUE, since INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+${SETTINGS}
 `
 
 type Row = Record<string, SqlStorageValue>
@@ -152,7 +157,8 @@ export class CoordinatorObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    if (!this.exists) return
+    // idle for REMEMBER_MS: the average hold time goes too
+    if (!this.exists) return this.ctx.storage.deleteAll()
     const now = Date.now()
     await this.reconcile(now)
     this.admit(now)
@@ -238,12 +244,17 @@ export class CoordinatorObject extends DurableObject<Env> {
 
   /**
    * Tells whom it must, then arms the alarm for what comes next — an admission to retry, the next
-   * reconciliation — or, with nobody holding or waiting, deletes everything: an idle key costs nothing.
+   * reconciliation — or, with nobody holding or waiting, deletes everything but the average hold
+   * time, which its alarm forgets after `REMEMBER_MS` of idleness.
    */
   private async tidy(now: number): Promise<void> {
     if (this.count('holders') === 0 && this.count('queue') === 0) {
-      await this.ctx.storage.deleteAlarm()
+      const averageHoldMs = this.setting('averageHoldMs')
       await this.ctx.storage.deleteAll()
+      if (averageHoldMs === null) return this.ctx.storage.deleteAlarm()
+      this.sql.exec(SETTINGS)
+      this.setSetting('averageHoldMs', averageHoldMs)
+      await this.ctx.storage.setAlarm(now + REMEMBER_MS)
       return
     }
     const untold = this.one('SELECT 1 FROM holders WHERE admitted = 0')

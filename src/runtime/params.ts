@@ -1,5 +1,5 @@
 /** @module Resolving a task's parameters for one attempt: templates evaluated, then checked by the action's schema. */
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Action } from '../actions/define'
 import type { CompiledTask } from '../flow/compile'
 import { evaluate, type ExpressionContext } from '../flow/expression'

@@ -1,5 +1,5 @@
 /** @module The code of every error the API answers with (`{"error": {code, message, issues?}}`, api/errors.ts). */
-import { z } from 'zod'
+import * as z from 'zod'
 import { ExecutionFailureCode } from '../domain/errors'
 
 export const ErrorCode = z.enum([

@@ -3,7 +3,9 @@
  * the views are typed from them and the OpenAPI document is generated from them, so neither can
  * drift from the other. Each `.openapi('Name')` is one component of the document.
  */
-import { z } from '@hono/zod-openapi'
+// extends zod's ZodType with `.openapi` before the schemas below are built
+import '@hono/zod-openapi'
+import * as z from 'zod'
 import {
   AttemptStatus,
   ExecutionError,
@@ -245,6 +247,42 @@ export const ExecutionCounts = z
     items: z.array(ExecutionCount).openapi({ description: 'the bins and statuses with executions, oldest first' }),
   })
   .openapi('ExecutionCounts')
+
+const MetricsCounts = z
+  .object({
+    completed: z.int(),
+    warning: z.int(),
+    failed: z.int(),
+    killed: z.int(),
+    running: z.int().openapi({ description: 'created in the bucket and not ended yet' }),
+  })
+  .openapi('MetricsCounts')
+
+const Percentiles = z.object({ p50: z.int(), p95: z.int(), p99: z.int() }).openapi('DurationPercentiles', {
+  description: 'nearest-rank percentiles of the durations of the ended executions (ms)',
+})
+
+export const MetricsBucket = z
+  .object({
+    start: Time.openapi({ description: 'the start of the bucket (a multiple of its width since the epoch)' }),
+    counts: MetricsCounts,
+    total: z.int(),
+    durationMs: Percentiles.nullable().openapi({ description: 'null when none of its executions has ended' }),
+  })
+  .openapi('MetricsBucket')
+
+export const ExecutionMetrics = z
+  .object({
+    flowId: z.string().nullable().openapi({ description: 'null: every execution' }),
+    from: Time,
+    to: Time,
+    bucketMs: z.int(),
+    buckets: z.array(MetricsBucket).openapi({
+      description: 'every bucket of the window, oldest first, by the creation time of the executions counted',
+    }),
+  })
+  .openapi('ExecutionMetrics')
+export type ExecutionMetrics = z.output<typeof ExecutionMetrics>
 
 export const RunTotal = z
   .object({

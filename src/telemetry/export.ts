@@ -5,7 +5,7 @@
  * `OTEL_EXPORTER_OTLP_HEADERS` (`name=value,…`, values URL-encoded).
  */
 import { ResourceSpans } from './otlp'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** One message of the trace queue: a part of one execution's spans (a message holds 128 KB at most). */
 export const TraceMessage = z.strictObject({ resourceSpans: z.array(ResourceSpans) })

@@ -3,7 +3,7 @@
  * its JSON mapping: ids as hex, times as decimal strings of nanoseconds, 64-bit integers as
  * strings, enums as numbers), as zod schemas, and the small helpers that build them.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const AnyValue = z.union([
   z.strictObject({ stringValue: z.string() }),

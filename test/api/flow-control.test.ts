@@ -1,12 +1,16 @@
-import { runInDurableObject } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { sha256 } from '../../src/domain/ids'
-import { call, json, listed, putFlow, uniqueId } from '../helpers/api'
+import { call, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 
 /** The rate limiter of a flow's key, named as src/objects/coordinators.ts names it. */
 const rateLimiterOf = async (flowId: string, key: string) =>
   env.RATE_LIMITERS.get(env.RATE_LIMITERS.idFromName(`${flowId}:${await sha256(key)}`))
+
+/** The concurrency coordinator of a flow's key ('' without a key). */
+const coordinatorOf = async (flowId: string, key = '') =>
+  env.COORDINATORS.get(env.COORDINATORS.idFromName(`${flowId}:${await sha256(key)}`))
 
 const noop = [{ id: 'noop', type: 'log', message: '.' }]
 
@@ -68,5 +72,46 @@ describe('rate limits', () => {
       state.storage.sql.exec('UPDATE hits SET at = at - ?', retryAfter * 1000)
     })
     expect((await trigger('ada')).status).toBe(202)
+  })
+})
+
+describe('concurrency limits', () => {
+  it('answer the first refusal after an idle pause with a Retry-After from the hold times seen before it', async () => {
+    const id = uniqueId()
+    await putFlow(id, {
+      concurrency: { limit: 1, onLimit: 'reject' },
+      tasks: [{ id: 'hold', type: 'wait', event: 'go' }],
+    })
+    const holdOnce = async () => {
+      const response = await call('POST', `/hooks/${id}`, {})
+      expect(response.status).toBe(202)
+      const held = response.headers.get('x-execution-id')!
+      await waitFor(held, (detail) => detail.status === 'waiting')
+      return held
+    }
+    const first = await holdOnce()
+    // the slot looks held for ten minutes (the clock is moved, not waited for)
+    await runInDurableObject(await coordinatorOf(id), (_, state) => {
+      state.storage.sql.exec('UPDATE holders SET since = since - 600000')
+    })
+    await call('POST', `/api/executions/${first}/events/go`, {})
+    await waitFor(first, finished)
+    // idle: nobody holds or waits
+    await vi.waitUntil(async () => (await (await coordinatorOf(id)).view()) === null)
+    const second = await holdOnce()
+    const refused = await call('POST', `/hooks/${id}`, {})
+    expect(refused.status).toBe(429)
+    // about ten minutes less the moment the second has held its slot, not a second
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(500)
+    await call('POST', `/api/executions/${second}/events/go`, {})
+    await waitFor(second, finished)
+    // idle for a day, the key forgets that average too: nothing is left
+    const coordinator = await coordinatorOf(id)
+    await vi.waitUntil(async () => (await coordinator.view()) === null)
+    expect(await runDurableObjectAlarm(coordinator)).toBe(true)
+    await runInDurableObject(coordinator, async (_, state) => {
+      expect(state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'settings'").toArray()).toEqual([])
+      expect(await state.storage.getAlarm()).toBeNull()
+    })
   })
 })

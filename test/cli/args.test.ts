@@ -62,6 +62,42 @@ describe('parseCommand', () => {
     assert.deepEqual(command('executions kill abc'), { name: 'executions kill', executionId: 'abc' })
   })
 
+  it('reads the new commands: flows put and rm, executions rm, ad-hoc runs', () => {
+    assert.deepEqual(command('flows put flows/hello.yaml'), { name: 'flows put', file: 'flows/hello.yaml' })
+    assert.deepEqual(command('flows rm hello'), { name: 'flows rm', flowId: 'hello', purge: false })
+    assert.deepEqual(command('flows rm hello --purge'), { name: 'flows rm', flowId: 'hello', purge: true })
+    assert.deepEqual(command('executions rm abc'), { name: 'executions rm', executionId: 'abc' })
+    assert.deepEqual(command('run --adhoc try.json --body - --wait'), {
+      name: 'run adhoc',
+      source: { from: 'flow', body: { from: 'file', path: 'try.json' } },
+      body: { from: 'stdin' },
+      wait: true,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+    })
+    assert.deepEqual(parseCommand(['run', '--task', '{"id":"t","type":"log","message":"hi"}'], {}), {
+      ok: true,
+      command: {
+        name: 'run adhoc',
+        source: { from: 'task', json: '{"id":"t","type":"log","message":"hi"}' },
+        body: undefined,
+        wait: false,
+        timeoutMs: DEFAULT_TIMEOUT_MS,
+      },
+      connection: { url: DEFAULT_URL, token: undefined, json: false },
+    })
+  })
+
+  it("understands the API's address as the Worker's: a trailing /api and slashes go", () => {
+    for (const url of ['http://x:1/api', 'http://x:1/api/', 'http://x:1/', 'http://x:1']) {
+      const parsed = parse(`flows ls --url ${url}`)
+      assert.ok(parsed.ok)
+      assert.equal(parsed.connection.url, 'http://x:1', url)
+    }
+    const prefixed = parse('flows ls', { EDGEFLOW_URL: 'https://example.com/edgeflow/api' })
+    assert.ok(prefixed.ok)
+    assert.equal(prefixed.connection.url, 'https://example.com/edgeflow')
+  })
+
   it('takes options before or after the command', () => {
     assert.deepEqual(command('--json --url http://x:1 executions get abc'), command('executions get abc'))
     const parsed = parse('--json executions get abc --url http://x:1')
@@ -91,7 +127,10 @@ describe('parseCommand', () => {
   it('says what is wrong with a bad command line', () => {
     assert.equal(refusal('deploy'), 'unknown command "deploy"')
     assert.equal(refusal('flows'), '"flows" needs a command')
-    assert.equal(refusal('flows rm x'), 'unknown command "flows rm"')
+    assert.equal(refusal('flows mv x'), 'unknown command "flows mv"')
+    assert.equal(refusal('run greet --task {}'), 'run --task runs no stored flow: leave out "greet"')
+    assert.equal(refusal('run --adhoc a.json --task {}'), 'run takes --adhoc or --task, not both')
+    assert.equal(refusal('flows get x --purge'), '--purge is not an option of flows get')
     assert.equal(refusal('flows push'), 'flows push needs <dir>')
     assert.equal(refusal('events send abc'), 'events send needs <execution-id> <event>')
     assert.equal(refusal('executions get a b'), 'executions get takes no argument "b"')

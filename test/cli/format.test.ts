@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { duration, executionsTable, metricsText, oneLine, table, taskRunsTable, when } from '../../src/cli/format.ts'
+import {
+  duration,
+  executionsTable,
+  logText,
+  metricsText,
+  oneLine,
+  table,
+  taskRunsTable,
+  when,
+} from '../../src/cli/format.ts'
+import { shortIdLength } from '../../src/cli/short-ids.ts'
 import { flowFiles, pushResult } from '../../src/cli/push.ts'
 import { summary, taskRun } from './samples.ts'
 
@@ -71,6 +81,18 @@ describe('executions and task runs', () => {
     assert.match(third ?? '', /^e3 +\(ad-hoc\)/)
   })
 
+  it('shows each id by the prefix that tells the listed ones apart, 8 characters at least', () => {
+    const ids = ['0123456789abcdef', '0123456789abffff', 'ffffffffffffffff']
+    const [, ...rows] = executionsTable(ids.map((id) => summary({ id }))).split('\n')
+    assert.deepEqual(
+      rows.map((row) => row.split(' ')[0]),
+      ['0123456789abc', '0123456789abf', 'fffffffffffff'],
+    )
+    assert.equal(shortIdLength(['aaaaaaaa1', 'bbbbbbbb2']), 8)
+    assert.equal(shortIdLength(['abc', 'abcd']), 8)
+    assert.equal(shortIdLength([]), 8)
+  })
+
   it('says what each task run waits for, sleeps until, or failed with, nested runs indented', () => {
     const text = taskRunsTable([
       taskRun({ id: 1, taskId: 'approval', status: 'waiting', waitingFor: 'approved' }),
@@ -139,5 +161,21 @@ describe('flows push', () => {
     assert.equal(pushResult({ created: true, changed: true }), 'created')
     assert.equal(pushResult({ created: false, changed: true }), 'updated')
     assert.equal(pushResult({ created: false, changed: false }), 'unchanged')
+  })
+})
+
+describe('logText', () => {
+  it('aligns the columns: time, level, task, message', () => {
+    const line = (level: 'info' | 'error', taskId: string | null, message: string) => ({
+      id: 1,
+      at: '2026-12-02T03:00:00.000Z',
+      level,
+      taskId,
+      taskRunId: null,
+      message,
+    })
+    const text = logText([line('info', 'a', 'one'), line('error', 'a-long-task', 'two'), line('info', null, 'three')])
+    const starts = text.split('\n').map((row) => row.search(/one|two|three/))
+    assert.deepEqual(starts, [starts[0], starts[0], starts[0]], text)
   })
 })

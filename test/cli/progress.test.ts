@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Progress, progressText } from '../../src/cli/progress.ts'
+import { fitted, Progress, progressText } from '../../src/cli/progress.ts'
 import { execution, taskRun } from './samples.ts'
 
 const approval = (status: 'running' | 'waiting' | 'completed') =>
@@ -50,6 +50,18 @@ describe('Progress', () => {
     assert.ok(terminal.writes.slice(0, 2).every((line) => line.startsWith('\r\x1b[2K') && !line.includes('\n')))
     assert.ok(terminal.writes.every((line) => line.length <= 59 + '\r\x1b[2K'.length))
     assert.equal(terminal.writes[2], '\r\x1b[2K')
+  })
+
+  it('fits a narrow terminal: cut to its width less one column, marked with …', () => {
+    const narrow = { ...stream(true), columns: 20 }
+    const progress = new Progress(narrow, () => 0)
+    progress.update(approval('waiting'))
+    progress.end()
+    const drawn = (narrow.writes[0] ?? '').replace('\r\x1b[2K', '')
+    assert.equal(Array.from(drawn).length, 19)
+    assert.ok(drawn.endsWith('…'), drawn)
+    assert.equal(fitted('short', 20), 'short')
+    assert.equal(fitted('abcdef', 4), 'ab…')
   })
 
   it('prints a line per change of status elsewhere', () => {

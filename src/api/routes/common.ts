@@ -1,11 +1,19 @@
 /** @module What the route declarations share: JSON answers, the error answers, the headers they carry. */
-import { z } from '@hono/zod-openapi'
+// extends zod's ZodType with `.openapi` before the schemas below are built
+import '@hono/zod-openapi'
+import * as z from 'zod'
 import { EXECUTION_HEADER } from '../accepted'
 import { Accepted, ErrorBody } from '../../shapes/responses'
 
 const executionIdHeader = {
   [EXECUTION_HEADER]: z.string().openapi({ description: 'the execution this answer is about' }),
 }
+
+/** A time in a query (ISO 8601, with its offset), as epoch milliseconds. */
+export const Time = z.iso
+  .datetime({ offset: true })
+  .transform((value) => Date.parse(value))
+  .openapi({ type: 'string', format: 'date-time' })
 
 /** The query of a route that takes no parameter: any is refused (400), never ignored unseen. */
 export const NoQuery = z.strictObject({})

@@ -1,5 +1,6 @@
 /** @module The routes that describe the API itself. */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { errors, json } from './common'
 
 export const openApiRoute = createRoute({

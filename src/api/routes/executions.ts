@@ -1,5 +1,6 @@
 /** @module The routes of `/api/executions`, declared with their requests and answers (the handlers: api/executions.ts, api/adhoc.ts). */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { ExecutionStatus, Trigger } from '../../domain/types'
 import { FlowId } from '../../domain/flow-ids'
 import { LabelFilter, MAX_LABELS } from '../../domain/labels'
@@ -15,7 +16,7 @@ import {
   TaskRunPage,
 } from '../../shapes/responses'
 import { decodeCursor } from '../cursor'
-import { acceptedAnswer, errors, ExecutionHeaders, json, NoQuery } from './common'
+import { acceptedAnswer, errors, ExecutionHeaders, json, NoQuery, Time } from './common'
 import { adhocAnswers, InputBody } from './triggers'
 
 const Cursor = z
@@ -29,11 +30,6 @@ const Cursor = z
     return position
   })
   .openapi({ type: 'string', description: 'the nextCursor of the previous page' })
-
-const Time = z.iso
-  .datetime({ offset: true })
-  .transform((value) => Date.parse(value))
-  .openapi({ type: 'string', format: 'date-time' })
 
 export const ListQuery = z.strictObject({
   flowId: FlowId.optional(),

@@ -1,5 +1,6 @@
 /** @module The routes of `/api/flows`, declared with their requests and answers (the handlers: api/flows.ts). */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { FlowId } from '../../domain/flow-ids'
 import { Flow, FlowPage, FlowPut, Revision, RevisionPage } from '../../shapes/responses'
 import { errors, json, NoQuery } from './common'

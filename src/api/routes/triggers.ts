@@ -1,5 +1,6 @@
 /** @module What every trigger route declares: the input body it takes and how it answers (docs/architecture.md, Life of a trigger). */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import type { HTTP_METHODS } from '../../actions/http'
 import { Accepted, ErrorBody, ExecutionFailureBody, FlowAnswer } from '../../shapes/responses'
 import { AcceptedHeaders, errors, ExecutionHeaders, type ErrorStatus } from './common'
