@@ -78,7 +78,7 @@ module.exports = {
         path: [
           layer('domain', 'actions', 'flow', 'core', 'store', 'runtime', 'schedule', 'shapes', 'telemetry', 'flowtest'),
           '^src/(env|round-trips|log)\\.ts$',
-          npm('zod', 'drizzle-orm', 'hono'),
+          npm('zod', 'drizzle-orm', 'hono', 'postal-mime'),
         ],
       },
     },

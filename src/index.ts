@@ -1,4 +1,4 @@
-/** @module The Worker: the HTTP app, the index and trace queues' consumers, the queue triggers, the index sweep (cron), and the Durable Objects it binds. */
+/** @module The Worker: the HTTP app, the index and trace queues' consumers, the queue and email triggers, the index sweep (cron), and the Durable Objects it binds. */
 import { app } from './api/app'
 import type { Env } from './env'
 import { countedEnv, countsRoundTrips, formatRoundTrips, noRoundTrips, ROUND_TRIPS_HEADER } from './round-trips'
@@ -8,6 +8,7 @@ import type { IndexMessage } from './store/d1/index-batch'
 import { consumeTraces } from './objects/trace-queue'
 import type { TraceMessage } from './telemetry/export'
 import { consumeQueue } from './objects/queue-trigger'
+import { receiveEmail } from './objects/email-trigger'
 import { INDEX_DEAD_LETTERS, INDEX_QUEUE, TRACE_QUEUE } from './domain/own-queues'
 
 export { ExecutionObject } from './objects/execution-object'
@@ -35,6 +36,10 @@ export default {
     else if (batch.queue === INDEX_QUEUE || batch.queue === INDEX_DEAD_LETTERS)
       await consumeIndex(batch as MessageBatch<IndexMessage>, env)
     else await consumeQueue(batch, env)
+  },
+  // Email Routing's messages to the Worker start the flows with an email trigger (README, Email triggers)
+  email: async (message, env) => {
+    await receiveEmail(message, env)
   },
   // the cron of wrangler.toml: unsettled rows of the index nobody wrote for a while are checked
   scheduled: async (_controller, env) => {

@@ -653,6 +653,12 @@ export interface components {
              */
             format?: 'json' | 'r2'
           }
+        | {
+            /** @constant */
+            type: 'email'
+            /** Format: email */
+            address?: string
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1118,7 +1124,8 @@ export interface components {
     ExecutionFilter: {
       flowId?: string
       /** @enum {string} */
-      trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+      trigger?:
+        'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
       /** @enum {string} */
       status?:
         | 'pending'
@@ -1358,6 +1365,12 @@ export interface components {
              */
             format: 'json' | 'r2'
           }
+        | {
+            /** @constant */
+            type: 'email'
+            /** Format: email */
+            address?: string
+          }
       )[]
       labels?: {
         [key: string]: unknown
@@ -1450,7 +1463,8 @@ export interface components {
       labels: components['schemas']['Labels']
     }
     /** @enum {string} */
-    Trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+    Trigger:
+      'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
     /** @enum {string} */
     Mode: 'sync' | 'async'
     /** @description key → value; set by the flow and its label tasks (README, Labels) */
@@ -1578,7 +1592,8 @@ export interface components {
       body?: unknown
       metadata: {
         /** @enum {string} */
-        trigger: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+        trigger:
+          'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
         method: string | null
         path: string | null
         query: {
@@ -4264,7 +4279,8 @@ export interface operations {
     parameters: {
       query?: {
         flowId?: string
-        trigger?: 'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'test'
+        trigger?:
+          'webhook' | 'manual' | 'schedule' | 'subflow' | 'replay' | 'adhoc' | 'execution' | 'queue' | 'email' | 'test'
         status?:
           | 'pending'
           | 'queued'

@@ -57,3 +57,7 @@ export const queueMessageExecutionId = (flowId: string, queue: string, messageId
 /** The execution a flow's `queue` trigger with `batch: true` starts for one batch: the same messages, the same execution. */
 export const queueBatchExecutionId = (flowId: string, queue: string, messageIds: readonly string[]) =>
   derivedExecutionId(`queue-batch:${flowId}:${queue}:${[...messageIds].sort().join(',')}`)
+
+/** The execution a flow's `email` trigger starts for one message (its Message-ID): a message sent again finds it. */
+export const emailExecutionId = (flowId: string, messageId: string) =>
+  derivedExecutionId(`email:${flowId}:${messageId}`)

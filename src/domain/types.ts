@@ -40,6 +40,7 @@ export const Trigger = z.enum([
   'adhoc',
   'execution',
   'queue',
+  'email',
   'test',
 ])
 export type Trigger = z.infer<typeof Trigger>

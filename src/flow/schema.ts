@@ -19,6 +19,7 @@ import { SECRET_PREFIX } from '../domain/flow-secrets'
 import { InputSchema } from './input-schema'
 import { Concurrency, RateLimit } from './flow-control'
 import { QueueTrigger } from './queue-trigger'
+import { EmailTrigger } from './email-trigger'
 import { LabelKey, LabelRecord, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
@@ -151,6 +152,8 @@ export const TriggerDefinition = z.discriminatedUnion('type', [
   }),
   /** Starts the flow for every message of a queue the Worker consumes (README, Queue triggers). */
   QueueTrigger,
+  /** Starts the flow for every email the Worker receives for its address (README, Email triggers). */
+  EmailTrigger,
 ])
 export type TriggerDefinition = z.infer<typeof TriggerDefinition>
 

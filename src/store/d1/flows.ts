@@ -92,12 +92,13 @@ export async function putFlow(
     .returning({ revision: flowRevisions.revision })
   const watches = subscribes(definition, 'execution') ? 1 : 0
   const consumes = subscribes(definition, 'queue') ? 1 : 0
+  const receives = subscribes(definition, 'email') ? 1 : 0
   // columns in the table's order: id, latest_revision, enabled, created_at, updated_at, next_scheduled_at,
-  // watches_executions, consumes_queues
+  // watches_executions, consumes_queues, receives_email
   const writeFlow = database
     .insert(flows)
     // `where true` keeps SQLite from reading `on conflict` as a join constraint of the select
-    .select(sql`select ${id}, ${latest}, 1, ${now}, ${now}, null, ${watches}, ${consumes} where true`)
+    .select(sql`select ${id}, ${latest}, 1, ${now}, ${now}, null, ${watches}, ${consumes}, ${receives} where true`)
     .onConflictDoUpdate({
       target: flows.id,
       set: {
@@ -106,6 +107,7 @@ export async function putFlow(
         updatedAt: now,
         watchesExecutions: sql`excluded.watches_executions`,
         consumesQueues: sql`excluded.consumes_queues`,
+        receivesEmail: sql`excluded.receives_email`,
       },
       // identical content on an enabled flow changes nothing, not even updated_at
       setWhere: sql`${flows.latestRevision} <> excluded.latest_revision or not ${flows.enabled}`,

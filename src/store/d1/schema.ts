@@ -18,6 +18,8 @@ export const flows = sqliteTable(
     watchesExecutions: integer('watches_executions', { mode: 'boolean' }).notNull().default(false),
     /** Its latest revision has a `queue` trigger: the Worker's queue() handler reads these flows (store/d1/subscribers.ts). */
     consumesQueues: integer('consumes_queues', { mode: 'boolean' }).notNull().default(false),
+    /** Its latest revision has an `email` trigger: the Worker's email() handler reads these flows. */
+    receivesEmail: integer('receives_email', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [
     index('flows_watching')
@@ -26,6 +28,9 @@ export const flows = sqliteTable(
     index('flows_consuming')
       .on(table.id)
       .where(sql`consumes_queues = 1`),
+    index('flows_receiving')
+      .on(table.id)
+      .where(sql`receives_email = 1`),
   ],
 )
 

@@ -1,7 +1,8 @@
 /**
  * @module The flows an event starts, found by their trigger type rather than by id: the flows that
- * react to executions (an `execution` trigger, read by the index queue's consumer) and those that
- * consume a queue (a `queue` trigger, read by the Worker's queue() handler). Each type has its
+ * react to executions (an `execution` trigger, read by the index queue's consumer) those that
+ * consume a queue (a `queue` trigger, read by the Worker's queue() handler), and those that receive
+ * email (an `email` trigger, read by its email() handler). Each type has its
  * column of `flows`, set from the latest revision and read through a partial index of the flows
  * that have it. Cached in the isolate like the latest flows (latest-flow.ts): one D1 read per type
  * per `LATEST_TTL_MS` at most, never one per event. A PUT or DELETE in this isolate forgets the
@@ -17,6 +18,7 @@ import { flowRevisions, flows } from './schema'
 const COLUMNS = {
   execution: flows.watchesExecutions,
   queue: flows.consumesQueues,
+  email: flows.receivesEmail,
 } as const
 
 export type SubscribedType = keyof typeof COLUMNS

@@ -11,6 +11,7 @@ const revision = (id: string, latestRevision: number): StoredFlow => ({
   enabled: true,
   watchesExecutions: false,
   consumesQueues: false,
+  receivesEmail: false,
   createdAt: 0,
   updatedAt: 0,
   nextScheduledAt: null,
