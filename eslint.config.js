@@ -45,4 +45,19 @@ export default tseslint.config(
     ignores: ['src/log.ts', 'src/cli/**'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // `{ z }` is a re-exported namespace esbuild keeps whole, 60 locales included: `* as z` lets it
+    // keep what is used (docs/performance.md, Bundle)
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "ImportDeclaration[importKind='value'][source.value=/^(zod|@hono\\/zod-openapi)$/] > ImportSpecifier[imported.name='z'][importKind='value']",
+          message: "import * as z from 'zod': `{ z }` puts every export of zod in the Worker's bundle",
+        },
+      ],
+    },
+  },
 )

@@ -52,6 +52,16 @@ try {
     await readme.goto(`${stack.url}${route}`)
     await readme.screenshot({ path: path.join(out, `${name}.png`) })
   }
+  // the bulk bar: three rows ticked, Replay… open on what it does; then its results, one per execution
+  // (the failed one is replayed, a completed one refused: it has no failed task to start from)
+  await readme.goto(`${stack.url}/`)
+  await readme.check(`input[data-bulk-id][value="${failed}"]`)
+  for (const box of (await readme.locator('tr:has([data-status="completed"]) input[data-bulk-id]').all()).slice(0, 2))
+    await box.check()
+  await readme.click('#bulk-replay > summary')
+  await readme.screenshot({ path: path.join(out, 'readme-bulk.png') })
+  await Promise.all([readme.waitForURL(/\/executions\/bulk$/), readme.click('button[value="replay"]')])
+  await readme.screenshot({ path: path.join(out, 'readme-bulk-results.png') })
   // where a large execution's Gantt summarises the task runs it does not draw
   await readme.goto(`${stack.url}/executions/${foreach}`)
   await readme.locator('.summary-box').scrollIntoViewIfNeeded()

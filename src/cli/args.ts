@@ -4,6 +4,7 @@
  * parseArgs, no I/O).
  */
 import { parseArgs } from 'node:util'
+import { type BulkCommand, bulkCommandOf } from './bulk.ts'
 import { EXECUTION_STATUSES, type ExecutionStatus, LOG_LEVELS, type LogLevel } from '../client/types.ts'
 
 /** Where a request body comes from: a file, or standard input for `-`. */
@@ -52,6 +53,7 @@ export type Command =
       timeoutMs: number
     }
   | { name: 'events send'; executionId: string; event: string; body: BodySource | undefined }
+  | BulkCommand
 
 export type Parsed = { ok: true; command: Command; connection: Connection } | { ok: false; message: string }
 
@@ -78,6 +80,7 @@ const OPTIONS = {
   label: { type: 'string', multiple: true },
   purge: { type: 'boolean' },
   adhoc: { type: 'string' },
+  filter: { type: 'string', multiple: true },
 } as const
 
 type Option = keyof typeof OPTIONS
@@ -251,6 +254,13 @@ function commandOf(positionals: string[], values: Values): Command {
   const adhoc = group === 'run' && (values.adhoc !== undefined || values.task !== undefined)
   const name = (group === 'run' ? (adhoc ? 'run adhoc' : 'run') : `${group} ${verb ?? ''}`) as CommandName
   if (values.help) return { name: 'help', topic: GROUPS.has(group) ? group : undefined }
+  const others = (Object.keys(values) as Option[]).filter((option) => !GLOBAL.includes(option) && option !== 'filter')
+  const bulk =
+    group === 'executions' &&
+    bulkCommandOf(verb, positionals.slice(2), { filter: values.filter, others }, (message) => {
+      throw new UsageError(message)
+    })
+  if (bulk) return bulk
   if (!(name in SHAPES)) {
     if (!GROUPS.has(group)) throw new UsageError(`unknown command "${group}"`)
     throw new UsageError(verb === undefined ? `"${group}" needs a command` : `unknown command "${group} ${verb}"`)

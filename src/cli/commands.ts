@@ -13,6 +13,7 @@ import {
   type WaitResult,
 } from '../client/index.ts'
 import type { AdhocSource, BodySource, Command } from './args.ts'
+import { runBulk } from './bulk.ts'
 import { EXIT, type ExitCode } from './exit-codes.ts'
 import { duration, executionsTable, executionText, flowsTable, logText, oneLine, table } from './format.ts'
 import { Progress, type ProgressStream } from './progress.ts'
@@ -403,6 +404,8 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
         )
       return EXIT.ok
     }
+    case 'executions bulk':
+      return runBulk(client, command, (text) => print(io, text), json)
     default: {
       const unhandled: never = command
       return unhandled

@@ -33,6 +33,10 @@ const COMMANDS = `Commands:
   executions kill|pause|resume <id>
   executions rm <id>               delete an execution that ended
   executions replay <id> [--from <task id>] [--revision <n>] [--wait] [--timeout 10m]
+  executions kill|replay|rm <id> <id>... | --filter key=value...
+                                   many at once (at most 500): by ids, or every execution the list's
+                                   filters match (flowId, status, trigger, label, idPrefix, error, since,
+                                   until); replay from the failed task on the latest revision; a line each
   events send <id> <event> [--body <file>|-]
                                    deliver an event to an execution's wait task`
 

@@ -660,6 +660,10 @@ export interface components {
             address?: string
           }
       )[]
+      placement?: {
+        /** @enum {string} */
+        locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+      }
       labels?: {
         [key: string]: unknown
       }
@@ -1372,6 +1376,10 @@ export interface components {
             address?: string
           }
       )[]
+      placement?: {
+        /** @enum {string} */
+        locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+      }
       labels?: {
         [key: string]: unknown
       }

@@ -24,6 +24,7 @@ export type Totals = Schemas['TaskRunTotals']
 export type Accepted = Schemas['Accepted']
 export type EventAccepted = Schemas['EventAccepted']
 export type ReplayCreated = Schemas['ReplayCreated']
+export type BulkResult = Schemas['BulkResult']
 
 /** True for an API problem (rather than a page or data). */
 export const isProblem = (value: unknown): value is ApiProblem =>

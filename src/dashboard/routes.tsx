@@ -8,6 +8,7 @@ import { deleteCookie, setSignedCookie } from 'hono/cookie'
 import { accessOf } from '../domain/access'
 import type { Env } from '../env'
 import * as operations from './actions'
+import { bulk } from './bulk'
 import { type ApiFetch, apiFor } from './api-client'
 import { type ApiProblem, isProblem } from './api-types'
 import { CLIENT_SCRIPT, STYLE } from './assets/generated'
@@ -15,6 +16,7 @@ import { currentSession, requireSameOrigin, requireSession, signedIn } from './a
 import { safeNext } from './auth/next'
 import { newSession, type Revocations, SESSION_COOKIE, SESSION_TTL_MS, sessionKey } from './auth/session'
 import { timingSafeEqual } from 'hono/utils/buffer'
+import { bulkResultsView } from './pages/bulk-bar'
 import { Problem, Shell } from './pages/components'
 import { executionPage } from './pages/execution-page'
 import { executionsPage } from './pages/executions-page'
@@ -172,6 +174,15 @@ export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ 
       answer(c, await operations.control(api(c), c.req.param('id'), operation), `/executions/${c.req.param('id')}`),
     )
   }
+  // every execution ticked on the list, or all its filter matches: a page of per-execution results
+  ui.post('/executions/bulk', ...guard, async (c) => {
+    const form = await c.req.parseBody({ all: true })
+    const text = (value: unknown) => (typeof value === 'string' ? value : '')
+    const ids = [form['id'] ?? []].flat().filter((id): id is string => typeof id === 'string')
+    const query = text(form['query'])
+    const bulkForm = { action: text(form['action']), scope: text(form['scope']), query, ids }
+    return respond(c, bulkResultsView(await bulk(api(c), bulkForm, Date.now()), query ? `/?${query}` : '/'))
+  })
   ui.post('/executions/:id/replay', ...guard, async (c) =>
     answer(c, await operations.replay(api(c), c.req.param('id'), await formOf(c)), `/executions/${c.req.param('id')}`),
   )

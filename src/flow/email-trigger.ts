@@ -4,7 +4,7 @@
  * the message (reject it, or forward it). The Worker's email() handler (objects/email-trigger.ts)
  * parses the message and starts the flows.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const EmailTrigger = z.strictObject({
   type: z.literal('email'),

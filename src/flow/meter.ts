@@ -1,21 +1,19 @@
 /**
  * @module Counts the work of each JSONata evaluation — every node through the evaluator's entry
  * and exit hooks, every native function through a metered copy of it (`metered-natives.ts`),
- * whoever calls it — and gives the event loop a turn every few thousand steps so that one heavy
- * expression does not stop every other request the isolate serves.
+ * whoever calls it — and gives the event loop a turn every few thousand steps of the isolate's
+ * work (flow/turns.ts) so that one heavy expression does not stop every other request it serves.
  */
 import type jsonata from 'jsonata'
 import { astNodes } from './ast'
 import { BudgetExceeded, type ExpressionBudget } from './budget'
 import { DEEP_WORK, extent } from './native-costs'
 import { meteredNatives } from './metered-natives'
+import { spend, turn } from './turns'
 import { newScale, weigh, type Scale } from './weight'
 
 const ENTRY = Symbol.for('jsonata.__evaluate_entry')
 const EXIT = Symbol.for('jsonata.__evaluate_exit')
-
-/** A few milliseconds of evaluation between turns of the event loop. */
-const STEPS_PER_TURN = 5_000
 
 /** Units of linear work (characters compared, items copied) that cost as much as one step. */
 export const WORK_PER_STEP = 1_000
@@ -34,8 +32,6 @@ const COMPARING = new Set(['=', '!=', '<', '<=', '>', '>='])
 /** `&` writes an object operand as JSON text. */
 const CONCATENATING = '&'
 
-const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
-
 /** The spending of one evaluation, and the rules it is held to. */
 export class Spending {
   private steps = 0
@@ -50,7 +46,7 @@ export class Spending {
   step(): Promise<void> | undefined {
     this.steps += 1
     if (this.steps > this.budget.steps) throw new BudgetExceeded('steps', this.budget.steps)
-    return this.steps % STEPS_PER_TURN === 0 ? turn() : undefined
+    return spend(1) ? turn() : undefined
   }
 
   /** `units` of linear work, at `WORK_PER_STEP` a step. */

@@ -3,7 +3,7 @@
  * notification it may read, and the input one message — or one batch — becomes. The Worker's
  * `queue()` handler (objects/queue-trigger.ts) starts the flows subscribed to the batch's queue.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { OWN_QUEUES } from '../domain/own-queues'
 
 /** Cloudflare's rule for a queue's name: 1 to 63 lower case letters, digits and dashes. */

@@ -3,7 +3,7 @@
  * stand for the flow's I/O (per task id, per http request), the events its `wait` tasks get, and
  * what the execution must have done. Validated with zod; a bad document is a 400 with paths.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { HTTP_METHODS } from '../actions/http'
 import { ErrorType } from '../domain/errors'
 import { ExecutionStatus, TaskRunStatus } from '../domain/types'

@@ -10,6 +10,7 @@ import type { CompiledFlow, CompiledTask } from '../flow/compile'
 import type { Output } from '../domain/types'
 import type { ExpressionContext } from '../flow/expression'
 import { InvariantViolated } from '../domain/errors'
+import { spend, TASK_STEPS, turn, turned } from '../flow/turns'
 import { itemsTooLarge } from './bounds'
 import { prepareAttempt, runAction } from './prepare-attempt'
 import type { Secrets } from './secrets'
@@ -23,16 +24,6 @@ export interface ChildStarted {
 
 /** Tasks run per invocation before the engine yields and continues from an immediate alarm. */
 export const SLICE_TASKS = 100
-
-/**
- * Tasks run before the executor gives the event loop a turn within a slice. Every object and the
- * Worker share one thread, where the clock stands still while code runs: only a count can bound
- * how long another execution's request waits behind this one.
- */
-export const TURN_TASKS = 10
-
-/** A turn of the event loop: requests waiting for the thread go first. */
-const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /**
  * Runs an attempt's action. The port where a flow test answers from its mocks instead
@@ -112,6 +103,7 @@ export class Executor {
       return
     }
     this.pumping = true
+    turned()
     try {
       let budget = SLICE_TASKS
       do {
@@ -121,7 +113,8 @@ export class Executor {
           if (this.host.run(runId)?.status !== 'pending') continue
           budget -= 1
           await this.execute(runId)
-          if ((SLICE_TASKS - budget) % TURN_TASKS === 0 && budget > 0 && this.ready.length > 0) await nextTurn()
+          // a turn once the isolate has worked a few milliseconds (flow/turns.ts), not every few tasks
+          if (spend(TASK_STEPS) && budget > 0 && this.ready.length > 0) await turn()
         }
       } while (this.pumpAgain && budget > 0)
     } finally {

@@ -1,5 +1,7 @@
 /** @module The answer of a flow test run (docs/testing-flows.md): per case, passed or the differences found. */
-import { z } from '@hono/zod-openapi'
+// extends zod's ZodType with `.openapi` before the schemas below are built
+import '@hono/zod-openapi'
+import * as z from 'zod'
 import { ExecutionError, ExecutionStatus, Output, TaskRunStatus } from '../domain/types'
 
 const Difference = z

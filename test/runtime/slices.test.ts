@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { TURN_TASKS } from '../../src/runtime/executor'
+import { TURN_TASKS } from '../../src/flow/turns'
 import { call, execution, finished, json, putFlow, uniqueId } from '../helpers/api'
 
 describe('bounded slices', () => {
-  it('run a 2,000-task flow giving the event loop a turn every TURN_TASKS tasks, answering other requests between turns', async () => {
+  it('run a 2,000-task flow giving the event loop a turn every TURN_TASKS tasks of literal values, answering other requests between turns', async () => {
     const id = uniqueId()
     const tasks = Array.from({ length: 2000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { n: index } }))
     await putFlow(id, { tasks })

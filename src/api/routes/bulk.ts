@@ -1,5 +1,6 @@
 /** @module The bulk routes of `/api/executions/bulk/…`: kill, replay or delete many executions, named by ids or by a filter of the list (the handler: api/bulk.ts). */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { BulkResult } from '../../shapes/responses'
 import { errors, json, NoQuery } from './common'
 import { ListQuery } from './executions'

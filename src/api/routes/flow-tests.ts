@@ -1,5 +1,6 @@
 /** @module The routes of flow tests (docs/testing-flows.md), declared with their requests and answers (handlers: api/flow-tests.ts). */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { FlowId } from '../../domain/flow-ids'
 import { ReplayReport, TestReport } from '../../shapes/test-report'
 import { errors, json, NoQuery } from './common'

@@ -1,5 +1,6 @@
 /** @module The metrics routes (docs/observability.md, Metrics), declared with their requests and answers (the handlers: api/metrics.ts). */
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { parseDuration } from '../../domain/duration'
 import { FlowId } from '../../domain/flow-ids'
 import { ExecutionMetrics } from '../../shapes/responses'

@@ -17,7 +17,7 @@ const fit = (text: string, width: number) => {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
-function Box({ box }: { box: TopoBox }) {
+function Box({ box, runId }: { box: TopoBox; runId: number | undefined }) {
   const status = boxStatusText(box)
   const notRun = status === 'not run'
   const title = `${box.taskId} (${box.type})${status ? `: ${status}` : ''}${box.flowId ? ` — starts flow ${box.flowId}` : ''}`
@@ -36,6 +36,10 @@ function Box({ box }: { box: TopoBox }) {
         <a href={`/flows/${box.flowId}`} aria-label={title}>
           {name}
         </a>
+      ) : runId !== undefined ? (
+        <a href={`#run-${runId}`} aria-label={`${title}: its run's attempts, input and output`}>
+          {name}
+        </a>
       ) : (
         name
       )}
@@ -46,7 +50,16 @@ function Box({ box }: { box: TopoBox }) {
   )
 }
 
-export function TopologySvg({ layout, label }: { layout: TopologyLayout; label: string }) {
+/** `runOf`: the run a node links to, by task id (an execution's page; none on a flow's). */
+export function TopologySvg({
+  layout,
+  label,
+  runOf,
+}: {
+  layout: TopologyLayout
+  label: string
+  runOf?: ReadonlyMap<string, number> | undefined
+}) {
   return (
     <SvgFrame class="topology" width={layout.width} height={layout.height} label={label}>
       <defs>
@@ -57,7 +70,7 @@ export function TopologySvg({ layout, label }: { layout: TopologyLayout; label: 
       {layout.boxes
         .filter((box) => box.container)
         .map((box) => (
-          <Box box={box} />
+          <Box box={box} runId={runOf?.get(box.taskId)} />
         ))}
       {layout.lanes.map((lane) => (
         <g
@@ -75,7 +88,7 @@ export function TopologySvg({ layout, label }: { layout: TopologyLayout; label: 
       {layout.boxes
         .filter((box) => !box.container)
         .map((box) => (
-          <Box box={box} />
+          <Box box={box} runId={runOf?.get(box.taskId)} />
         ))}
     </SvgFrame>
   )

@@ -3,6 +3,7 @@
  * links to the run that failed (its attempts) and to that task's logs.
  */
 import type { ExecutionView, TaskRunView } from '../api-types'
+import { attemptAnchor } from './execution-runs'
 
 /** The run the error names: the last run of its task on the page that failed, if it is there. */
 export const failedRunOf = (execution: ExecutionView, runs: readonly TaskRunView[]): TaskRunView | undefined =>
@@ -28,6 +29,12 @@ export function ErrorBanner({ execution, runs }: { execution: ExecutionView; run
       </p>
       <p class="error-links">
         {run ? <a href={`#run-${run.id}`}>the run that failed (#{run.id}): its attempts, input and output</a> : null}
+        {run && error.attempt ? (
+          <>
+            {' · '}
+            <a href={`#${attemptAnchor(run.id, error.attempt)}`}>attempt {error.attempt}</a>
+          </>
+        ) : null}
         {run ? ' · ' : null}
         <a href={logs}>{error.taskId ? `logs of ${error.taskId}` : 'logs'}</a>
         {' · '}

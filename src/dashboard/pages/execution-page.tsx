@@ -15,7 +15,7 @@ import { Facts, InputOutput, Metrics } from './execution-facts'
 import { type LogFilter, Logs } from './execution-logs'
 import { Gantt, RUNS_PAGE, type RunsPage, RunsTable } from './execution-runs'
 import { Region } from './region'
-import { Topology } from './topology-section'
+import { runOfTask, Topology } from './topology-section'
 
 const LOG_PAGE = 100
 
@@ -163,6 +163,7 @@ export async function executionPage(
         definition={definition}
         counts={totals.ok ? countsByTask(totals.data.items) : new Map()}
         label={`Topology of ${execution.flowId} revision ${execution.revision}`}
+        runOf={runOfTask(page.runs)}
       />
     ) : (
       <Problem

@@ -102,6 +102,9 @@ function Summary({ page, executionId }: { page: RunsPage; executionId: string })
   )
 }
 
+/** The permalink of an attempt: `#run-<run id>-attempt-<number>` opens its run's details on it. */
+export const attemptAnchor = (runId: number, attempt: number) => `run-${runId}-attempt-${attempt}`
+
 function RunDetails({ run }: { run: TaskRunView }) {
   return (
     <details id={`run-${run.id}`}>
@@ -119,8 +122,15 @@ function RunDetails({ run }: { run: TaskRunView }) {
         </thead>
         <tbody>
           {run.attempts.map((attempt) => (
-            <tr>
-              <td>{attempt.number}</td>
+            <tr id={attemptAnchor(run.id, attempt.number)} class="attempt">
+              <td>
+                <a
+                  href={`#${attemptAnchor(run.id, attempt.number)}`}
+                  aria-label={`permalink to attempt ${attempt.number}`}
+                >
+                  {attempt.number}
+                </a>
+              </td>
               <td>
                 <Badge status={attempt.status} />
               </td>
@@ -141,6 +151,9 @@ function RunDetails({ run }: { run: TaskRunView }) {
       )}
       <h4>Output</h4>
       <Json value={run.output} limit={RUN_JSON_LIMIT} />
+      <p>
+        <a href={`?${new URLSearchParams({ logTask: run.taskId })}#logs`}>logs of {run.taskId}</a>
+      </p>
       {run.error ? (
         <>
           <h4>Error</h4>

@@ -5,11 +5,13 @@ import { type Api, read } from '../api-client'
 import { binCounts, type ChartRange, layoutChart, RANGES as CHART_RANGES } from '../core/chart'
 import { ChartSvg } from '../core/chart-svg'
 import { isFinal } from '../core/status'
-import { formatDuration, formatTime } from '../core/time'
+import { formatDuration } from '../core/time'
 import type { View } from '../view'
-import { ExecutionStatus } from '../../domain/types'
+import { ExecutionStatus, Trigger } from '../../domain/types'
 import { Badge, LabelChips, Problem, Select, ShortId } from './components'
 import { Region } from './region'
+import { BulkBar, PageCheck, RowCheck } from './bulk-bar'
+import { StatusTotals, When } from './list-parts'
 
 /** Time ranges offered, as `since` = now minus this. */
 export const RANGES: Record<string, number> = {
@@ -23,6 +25,11 @@ export const RANGES: Record<string, number> = {
 export interface ListFilter {
   flowId: string
   status: string
+  trigger: string
+  /** The first characters of an execution id. */
+  idPrefix: string
+  /** Text in the error's message, type or task id. */
+  error: string
   /** `key:value` filters separated by spaces: executions carrying every one. */
   label: string
   range: string
@@ -30,18 +37,24 @@ export interface ListFilter {
   until: string
   cursor: string
   chart: ChartRange
+  /** `1`: times in UTC (else relative, the viewer's zone on hover). */
+  utc: string
 }
 
 export function filterOf(query: Record<string, string>): ListFilter {
   return {
     flowId: query['flowId'] ?? '',
     status: query['status'] ?? '',
+    trigger: query['trigger'] ?? '',
+    idPrefix: query['idPrefix']?.trim() ?? '',
+    error: query['error']?.trim() ?? '',
     label: query['label'] ?? '',
     range: query['range'] ?? '',
     since: query['since'] ?? '',
     until: query['until'] ?? '',
     cursor: query['cursor'] ?? '',
     chart: query['chart'] === 'day' ? 'day' : 'hour',
+    utc: query['utc'] === '1' ? '1' : '',
   }
 }
 
@@ -52,6 +65,7 @@ const asIso = (value: string) =>
 /** The API query of a filter (a status that is none is no filter). */
 export function apiQuery(filter: ListFilter, now: number): ExecutionListQuery {
   const status = ExecutionStatus.safeParse(filter.status)
+  const trigger = Trigger.safeParse(filter.trigger)
   const labels = filter.label.split(/\s+/).filter(Boolean)
   const range = RANGES[filter.range]
   const since = range !== undefined ? new Date(now - range).toISOString() : filter.since && asIso(filter.since)
@@ -59,6 +73,9 @@ export function apiQuery(filter: ListFilter, now: number): ExecutionListQuery {
     limit: 25,
     ...(filter.flowId ? { flowId: filter.flowId } : {}),
     ...(status.success ? { status: status.data } : {}),
+    ...(trigger.success ? { trigger: trigger.data } : {}),
+    ...(filter.idPrefix ? { idPrefix: filter.idPrefix } : {}),
+    ...(filter.error ? { error: filter.error } : {}),
     ...(labels.length > 0 ? { label: labels } : {}),
     ...(since ? { since } : {}),
     ...(filter.until ? { until: asIso(filter.until) } : {}),
@@ -68,13 +85,19 @@ export function apiQuery(filter: ListFilter, now: number): ExecutionListQuery {
 
 /** The page's own URL for a filter (links keep the filters). */
 export function pageUrl(filter: ListFilter, patch: Partial<ListFilter> = {}): string {
-  const merged = { ...filter, ...patch }
-  const query = new URLSearchParams()
-  for (const [key, value] of Object.entries(merged))
-    if (value && !(key === 'chart' && value === 'hour')) query.set(key, value)
-  const text = query.toString()
+  const text = queryText({ ...filter, ...patch })
   return text ? `/?${text}` : '/'
 }
+
+function queryText(filter: ListFilter): string {
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(filter))
+    if (value && !(key === 'chart' && value === 'hour')) query.set(key, value)
+  return query.toString()
+}
+
+/** What the list filters by (no page, chart or time zone): what "all that match" acts on. */
+export const listQueryText = (filter: ListFilter) => queryText({ ...filter, cursor: '', chart: 'hour', utc: '' })
 
 function Filters({ filter, flows }: { filter: ListFilter; flows: readonly { id: string }[] }) {
   return (
@@ -93,6 +116,15 @@ function Filters({ filter, flows }: { filter: ListFilter; flows: readonly { id: 
         selected={filter.status}
         blank="any status"
       />
+      <Select label="Trigger" name="trigger" options={Trigger.options} selected={filter.trigger} blank="any trigger" />
+      <label>
+        Id starts with
+        <input type="search" name="idPrefix" value={filter.idPrefix} placeholder="3f9a1c" autocomplete="off" />
+      </label>
+      <label>
+        Error contains
+        <input type="search" name="error" value={filter.error} placeholder="timeout" />
+      </label>
       <label>
         Labels
         <input type="text" name="label" value={filter.label} placeholder="key:value key:value" />
@@ -113,13 +145,25 @@ function Filters({ filter, flows }: { filter: ListFilter; flows: readonly { id: 
         <input type="datetime-local" name="until" value={filter.until} />
       </label>
       {filter.chart === 'day' ? <input type="hidden" name="chart" value="day" /> : null}
+      {filter.utc ? <input type="hidden" name="utc" value="1" /> : null}
       <button type="submit">Apply</button>
       <a href="/">Clear</a>
     </form>
   )
 }
 
-export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
+/** The executions; with `now`, times relative to it; with `select`, a tick box a row for the bulk bar. */
+export function ExecutionsTable({
+  items,
+  now,
+  utc = false,
+  select = false,
+}: {
+  items: ExecutionItem[]
+  now?: number
+  utc?: boolean
+  select?: boolean
+}) {
   if (items.length === 0) return <p class="muted">No executions match.</p>
   return (
     <div class="scroll">
@@ -127,11 +171,16 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
         <caption class="visually-hidden">Executions, newest first</caption>
         <thead>
           <tr>
+            {select ? (
+              <th class="check">
+                <PageCheck />
+              </th>
+            ) : null}
             <th>Execution</th>
             <th>Flow</th>
             <th>Status</th>
             <th class="hide-narrow">Trigger</th>
-            <th>Created (UTC)</th>
+            <th>Created{utc || now === undefined ? ' (UTC)' : ''}</th>
             <th class="num">Duration</th>
             <th class="hide-narrow">Error</th>
             <th class="hide-narrow">Labels</th>
@@ -140,6 +189,11 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
         <tbody>
           {items.map((item) => (
             <tr data-execution={item.id}>
+              {select ? (
+                <td class="check">
+                  <RowCheck id={item.id} />
+                </td>
+              ) : null}
               <td>
                 <a href={`/executions/${item.id}`} aria-label={`execution ${item.id}`}>
                   <ShortId id={item.id} />
@@ -152,11 +206,11 @@ export function ExecutionsTable({ items }: { items: ExecutionItem[] }) {
                 <Badge status={item.status} />
               </td>
               <td class="hide-narrow">{item.trigger}</td>
-              <td class="mono" title={formatTime(item.createdAt)}>
-                {formatTime(item.createdAt).slice(5, 19)}
+              <td>
+                <When at={item.createdAt} now={now} utc={utc} />
               </td>
               <td class="num">{formatDuration(item.durationMs)}</td>
-              <td class="hide-narrow">
+              <td class="hide-narrow" title={item.error?.message ?? undefined}>
                 {item.error ? `${item.error.type}${item.error.taskId ? ` in ${item.error.taskId}` : ''}` : ''}
               </td>
               <td class="hide-narrow">
@@ -186,7 +240,11 @@ export async function executionsPage(api: Api, query: Record<string, string>, no
   const listRegion = (
     <>
       <ChartSvg layout={chart} range={filter.chart} />
-      {problem ? <Problem problem={problem} /> : <ExecutionsTable items={items} />}
+      {problem ? (
+        <Problem problem={problem} />
+      ) : (
+        <ExecutionsTable items={items} now={now} utc={filter.utc === '1'} select />
+      )}
       <nav class="pager" aria-label="Pages">
         {filter.cursor ? <a href={pageUrl(filter, { cursor: '' })}>« Newest</a> : null}
         {list.ok && list.data.nextCursor ? (
@@ -212,12 +270,23 @@ export async function executionsPage(api: Api, query: Record<string, string>, no
           <strong>last day, per 15 minutes</strong>
         ) : (
           <a href={pageUrl(filter, { chart: 'day' })}>last day, per 15 minutes</a>
-        )}
+        )}{' '}
+        · Times:{' '}
+        <a href={pageUrl(filter, { utc: filter.utc ? '' : '1' })} data-utc-toggle>
+          {filter.utc ? 'relative (your zone on hover)' : 'in UTC'}
+        </a>
         <span class="live-note" data-live-note>
           {live ? 'live: refreshing while executions run' : ''}
         </span>
       </p>
       <Filters filter={filter} flows={flows.ok ? flows.data.items : []} />
+      <StatusTotals
+        counts={counts.ok ? counts.data.items : []}
+        current={filter.status}
+        hrefOf={(status) => pageUrl(filter, { status, cursor: '' })}
+        range={filter.chart}
+      />
+      <BulkBar query={listQueryText(filter)} filtered={listQueryText(filter) !== ''} />
       <Region name="list">{listRegion}</Region>
     </>
   )
