@@ -1809,6 +1809,12 @@ export interface components {
       level: components['schemas']['LogLevel']
       taskId: string | null
       taskRunId: number | null
+      /** @description the attempt of the task run the line was written in */
+      attempt: number | null
+      /** @description the trace of the execution, while tracing is on */
+      traceId: string | null
+      /** @description the span of the line's attempt (else its task run, else the execution) in that trace */
+      spanId: string | null
       message: string
     }
     /** @enum {string} */
