@@ -15,14 +15,16 @@ import { forgetWatchers } from '../store/d1/watchers'
 import { purgeFlow } from '../store/d1/purge-flow'
 import type { Env } from '../env'
 import { DEFINITION_TOO_DEEP, FlowInvalid, validateFlow } from '../flow/compile'
-import type { TriggerDefinition } from '../flow/schema'
+import type { FlowDefinition, TriggerDefinition } from '../flow/schema'
+import type { Issue } from '../flow/issues'
+import { placesOf, syntaxPlace } from './source-lines'
 import { revisionHash } from '../flow/revision'
 import { ApiError, notFound, refuseInvalid } from './errors'
-import { jsonOrYamlBody } from './input'
+import { jsonOrYamlText, parsedJsonOrYaml } from './input'
 import { flowToTrigger, trigger } from './trigger'
 import { secretIssues } from './webhook-signature'
 import { iso } from '../shapes/views'
-import type { FlowView, RevisionView } from '../shapes/responses'
+import type { FlowCheckView, FlowView, RevisionView } from '../shapes/responses'
 import {
   deleteFlowRoute,
   getFlowRoute,
@@ -31,6 +33,7 @@ import {
   listRevisionsRoute,
   putFlowRoute,
   triggerFlowRoute,
+  validateFlowRoute,
 } from './routes/flows'
 
 export const flows = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
@@ -57,15 +60,26 @@ const hasSchedule = (triggers: TriggerDefinition[] | undefined) =>
 
 const tooDeep = () => new FlowInvalid([{ path: '', message: DEFINITION_TOO_DEEP }])
 
-/** The definition in a request body: JSON, or YAML with a YAML content type. */
-const definitionOf = (request: Request) => jsonOrYamlBody(request, tooDeep)
+/** The definition in a request body's text parsed: JSON, or YAML with a YAML content type. */
+const parsedSource = (source: { text: string; yaml: boolean }) => parsedJsonOrYaml(source, tooDeep)
+
+/**
+ * A definition with every check of PUT passed (schema, expressions, the secrets it names), or
+ * `FlowInvalid` with every issue: the Worker reads its secrets now, so that a flow that names an
+ * unset secret, or a webhook that could never check a signature, is refused before it is stored.
+ */
+function checkedDefinition(raw: unknown, env: Env): FlowDefinition {
+  const definition = validateFlow(raw, env)
+  const secrets = secretIssues(env, definition.triggers)
+  if (secrets.length > 0) throw new FlowInvalid(secrets)
+  return definition
+}
 
 flows.openapi(putFlowRoute, async (c) => {
   const { id } = c.req.valid('param')
   let definition
   try {
-    // a secret the flow names literally must be set: better refused now than failing every execution
-    definition = validateFlow(await definitionOf(c.req.raw), c.env)
+    definition = checkedDefinition(await parsedSource(await jsonOrYamlText(c.req.raw)), c.env)
   } catch (error) {
     if (error instanceof FlowInvalid)
       throw new ApiError({
@@ -76,15 +90,6 @@ flows.openapi(putFlowRoute, async (c) => {
       })
     throw error
   }
-  // the Worker reads its secrets now, so that a webhook that could never check a signature is refused here
-  const secrets = secretIssues(c.env, definition.triggers)
-  if (secrets.length > 0)
-    throw new ApiError({
-      status: 400,
-      code: 'invalid_flow',
-      message: 'the flow definition is invalid',
-      issues: secrets,
-    })
   const result = await putFlow(c.env.DB, id, definition, await revisionHash(definition), Date.now())
   const scheduled = hasSchedule(definition.triggers) || hasSchedule(result.previous?.definition.triggers)
   const flow = scheduled
@@ -94,6 +99,40 @@ flows.openapi(putFlowRoute, async (c) => {
   forgetWatchers()
   return c.json({ ...flowView(flow), changed: result.changed }, result.created ? 201 : 200)
 })
+
+/** What PUT would say of a text, each issue at its line: a syntax error where parsing stopped. */
+async function checkSource(source: { text: string; yaml: boolean }, env: Env): Promise<FlowCheckView> {
+  let raw: unknown
+  try {
+    raw = await parsedSource(source)
+  } catch (error) {
+    if (error instanceof FlowInvalid) return { valid: false, issues: placed(source.text, error.issues) }
+    if (!(error instanceof ApiError)) throw error
+    return { valid: false, issues: [{ path: '', message: error.message, ...syntaxPlace(source.text, source.yaml) }] }
+  }
+  try {
+    checkedDefinition(raw, env)
+    return { valid: true, issues: [] }
+  } catch (error) {
+    if (error instanceof FlowInvalid) return { valid: false, issues: placed(source.text, error.issues) }
+    throw error
+  }
+}
+
+/** Issues with the line and column of the field each names (null where it cannot be found). */
+function placed(text: string, issues: readonly Issue[]): FlowCheckView['issues'] {
+  const places = placesOf(
+    text,
+    issues.map((issue) => issue.path),
+  )
+  return issues.map((issue, index) => ({
+    ...issue,
+    line: places?.[index]?.line ?? null,
+    column: places?.[index]?.column ?? null,
+  }))
+}
+
+flows.openapi(validateFlowRoute, async (c) => c.json(await checkSource(await jsonOrYamlText(c.req.raw), c.env), 200))
 
 flows.openapi(listFlowsRoute, async (c) => {
   const query = c.req.valid('query')

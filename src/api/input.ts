@@ -151,12 +151,24 @@ export function requestInput(
 const isYamlType = (mediaType: string) => mediaType.includes('yaml')
 const JSON_OR_YAML = { ...JSON_BODY, 'application/yaml': isYamlType }
 
-/** A document in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
-export async function jsonOrYamlBody(request: Request, tooDeep: () => Error): Promise<unknown> {
+/** The text of a document in a request body, and whether it is YAML (by its content type) or JSON. */
+export async function jsonOrYamlText(request: Request): Promise<{ text: string; yaml: boolean }> {
   await requireMediaType(request, JSON_OR_YAML)
   const yaml = isYamlType(mediaTypeOf(request))
-  const text = await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON')
+  return { text: await utf8Body(request, yaml ? 'invalid_yaml' : 'invalid_json', yaml ? 'YAML' : 'JSON'), yaml }
+}
+
+/** A document's text parsed; nesting is bounded before parsing. */
+export function parsedJsonOrYaml(
+  { text, yaml }: { text: string; yaml: boolean },
+  tooDeep: () => Error,
+): Promise<unknown> {
   if (!yaml) return parseJson(text, tooDeep)
   if (yamlTooDeep(text)) throw tooDeep()
   return parsedBody(() => parseYaml(text), 'invalid_yaml', 'YAML')
+}
+
+/** A document in a request body: JSON, or YAML with a YAML content type; nesting is bounded before parsing. */
+export async function jsonOrYamlBody(request: Request, tooDeep: () => Error): Promise<unknown> {
+  return parsedJsonOrYaml(await jsonOrYamlText(request), tooDeep)
 }

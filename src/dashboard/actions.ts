@@ -4,8 +4,9 @@
  * redirect (success) / an error page (refusal) for a plain form post.
  */
 import type { Api } from './api-client'
-import { problemOf } from './api-client'
-import type { Accepted, ApiProblem, EventAccepted, ReplayCreated } from './api-types'
+import { problemOf, read } from './api-client'
+import { type Accepted, type ApiProblem, defined, type EventAccepted, type ReplayCreated } from './api-types'
+import { bodyOf, inputFields } from './core/input-form'
 
 /** What an operation came to, for the script (`ok`, a message, maybe where to go) or a plain post. */
 export interface Outcome {
@@ -22,9 +23,15 @@ export interface Outcome {
 const problemText = (problem: ApiProblem) =>
   `${problem.status} ${problem.code}: ${problem.message}${problem.issues?.length ? ` (${problem.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')})` : ''}`
 
+const refusal = (problem: ApiProblem): Outcome => ({
+  ok: false,
+  status: problem.status,
+  message: problemText(problem),
+  problem,
+})
+
 async function refused(response: Response): Promise<Outcome> {
-  const problem = await problemOf(response)
-  return { ok: false, status: response.status, message: problemText(problem), problem }
+  return refusal(await problemOf(response))
 }
 
 /** A JSON text from a form field, or the problem with it. */
@@ -42,8 +49,27 @@ function jsonField(
       code: 'invalid_json',
       message: `the ${what} is not valid JSON: ${(error as Error).message}`,
     }
-    return { ok: false, outcome: { ok: false, status: 400, message: problemText(problem), problem } }
+    return { ok: false, outcome: refusal(problem) }
   }
+}
+
+/** The body the fields of a flow's Execute form make, typed by its `input` schema (core/input-form.ts). */
+async function typedBody(
+  api: Api,
+  flowId: string,
+  form: Record<string, string>,
+): Promise<{ ok: true; text: string } | { ok: false; outcome: Outcome }> {
+  const flow = await read(api.client.GET('/api/flows/{id}', { params: { path: { id: flowId } } }))
+  if (!flow.ok) return { ok: false, outcome: refusal(flow.problem) }
+  const body = bodyOf(inputFields(defined(flow.data).definition.input) ?? [], form)
+  if (body.ok) return { ok: true, text: JSON.stringify(body.body) }
+  const problem = {
+    status: 400,
+    code: 'invalid_input',
+    message: 'some fields are not what the input schema says',
+    issues: body.issues,
+  }
+  return { ok: false, outcome: refusal(problem) }
 }
 
 export async function control(api: Api, id: string, operation: 'kill' | 'pause' | 'resume'): Promise<Outcome> {
@@ -85,7 +111,7 @@ export async function deliver(api: Api, id: string, form: Record<string, string>
 
 /** A manual trigger: a sync flow answers with its output, an async one with the execution to follow. */
 export async function execute(api: Api, flowId: string, form: Record<string, string>): Promise<Outcome> {
-  const body = jsonField(form['body'], 'request body')
+  const body = form['fields'] === 'input' ? await typedBody(api, flowId, form) : jsonField(form['body'], 'request body')
   if (!body.ok) return body.outcome
   const response = await api.send('POST', `/api/flows/${encodeURIComponent(flowId)}/executions`, body.text)
   const executionId = response.headers.get('x-execution-id')

@@ -1,6 +1,6 @@
 /**
  * @module The dashboard, served by the Worker: pages at `/`, `/executions/:id`, `/flows`,
- * `/flows/:id`, their operations as POSTs beside them, sign-in, and two static assets. Every
+ * `/flows/:id`, `/flows/:id/edit`, their operations as POSTs beside them, sign-in, and two static assets. Every
  * read and every operation is a request to the REST API in the same isolate.
  */
 import { type Context, Hono } from 'hono'
@@ -12,6 +12,7 @@ import { bulk } from './bulk'
 import { type ApiFetch, apiFor } from './api-client'
 import { type ApiProblem, isProblem } from './api-types'
 import { CLIENT_SCRIPT, STYLE } from './assets/generated'
+import { formatOf, openEditor, submitEditor } from './editor'
 import { currentSession, requireSameOrigin, requireSession, signedIn } from './auth/guard'
 import { safeNext } from './auth/next'
 import { newSession, type Revocations, SESSION_COOKIE, SESSION_TTL_MS, sessionKey } from './auth/session'
@@ -168,6 +169,16 @@ export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ 
   ui.get('/flows/:id', ...guard, async (c) =>
     respond(c, await flowPage(api(c), c.req.param('id'), c.req.query(), new URL(c.req.url).origin)),
   )
+
+  ui.get('/flows/:id/edit', ...guard, async (c) =>
+    respond(c, await openEditor(api(c), c.req.param('id'), formatOf(c.req.query('format')))),
+  )
+  // Review (the check and the diff; as `?fragment=1` for the script) or Save, which lands on the flow
+  ui.post('/flows/:id/edit', ...guard, async (c) => {
+    const result = await submitEditor(api(c), c.req.param('id'), await formOf(c))
+    if ('saved' in result) return c.redirect(`/flows/${c.req.param('id')}?saved=${result.saved}#definition`, 303)
+    return respond(c, result)
+  })
 
   for (const operation of ['kill', 'pause', 'resume'] as const) {
     ui.post(`/executions/:id/${operation}`, ...guard, async (c) =>

@@ -109,6 +109,21 @@ export const FlowPut = Flow.extend({
   changed: z.boolean().openapi({ description: 'false when the content equals the latest revision' }),
 }).openapi('FlowPut')
 
+export const PlacedIssue = Issue.extend({
+  line: z
+    .int()
+    .nullable()
+    .openapi({ description: "the field's line in the text sent, from 1; null when it is not there" }),
+  column: z.int().nullable().openapi({ description: "the field's column, from 1" }),
+}).openapi('PlacedIssue')
+
+export const FlowCheck = z
+  .object({
+    valid: z.boolean(),
+    issues: z.array(PlacedIssue).openapi({ description: 'every issue PUT would refuse the flow for' }),
+  })
+  .openapi('FlowCheck')
+
 export const Revision = z
   .object({
     id: z.string(),
@@ -303,6 +318,11 @@ export const LogLine = z
     level: named(LogLevel, 'LogLevel'),
     taskId: z.string().nullable(),
     taskRunId: z.int().nullable(),
+    attempt: z.int().nullable().openapi({ description: 'the attempt of the task run the line was written in' }),
+    traceId: z.string().nullable().openapi({ description: 'the trace of the execution, while tracing is on' }),
+    spanId: z.string().nullable().openapi({
+      description: "the span of the line's attempt (else its task run, else the execution) in that trace",
+    }),
     message: z.string(),
   })
   .openapi('LogLine')
@@ -313,6 +333,7 @@ export const LogPage = page(LogLine)
 
 export type FlowView = z.output<typeof Flow>
 export type RevisionView = z.output<typeof Revision>
+export type FlowCheckView = z.output<typeof FlowCheck>
 export type TaskRunView = z.output<typeof TaskRunView>
 export type ExecutionView = z.output<typeof ExecutionView>
 export type ExecutionSummaryView = z.output<typeof ExecutionSummaryView>

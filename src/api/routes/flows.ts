@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import * as z from 'zod'
 import { FlowId } from '../../domain/flow-ids'
-import { Flow, FlowPage, FlowPut, Revision, RevisionPage } from '../../shapes/responses'
+import { Flow, FlowCheck, FlowPage, FlowPut, Revision, RevisionPage } from '../../shapes/responses'
 import { errors, json, NoQuery } from './common'
 import { IdempotencyHeaders, InputBody, startAnswers } from './triggers'
 
@@ -22,6 +22,12 @@ export const FlowDeleteQuery = z.strictObject({
 const FlowParams = z.object({ id: FlowId })
 const RevisionParams = FlowParams.extend({ revision: z.coerce.number().int().min(1) })
 const definition = { schema: { $ref: '#/components/schemas/FlowDefinition' } }
+/** A flow's definition in the body, JSON or YAML: what PUT stores and validate checks. */
+const definitionRequest = {
+  params: FlowParams,
+  query: NoQuery,
+  body: { required: true, content: { 'application/json': definition, 'application/yaml': definition } },
+}
 
 export const putFlowRoute = createRoute({
   method: 'put',
@@ -31,17 +37,28 @@ export const putFlowRoute = createRoute({
   description:
     'JSON, or YAML with a YAML content type. Changed content stores a new immutable revision; the same content keeps the revision (changed: false).',
   tags: ['flows'],
-  request: {
-    params: FlowParams,
-    query: NoQuery,
-    body: { required: true, content: { 'application/json': definition, 'application/yaml': definition } },
-  },
+  request: definitionRequest,
   responses: {
     200: json('the flow: a new revision, or the same one when the content did not change', FlowPut),
     201: json('the new flow', FlowPut),
     ...errors([400, 401, 413, 415], {
       400: 'invalid_flow, invalid_json or invalid_yaml, with the path of every bad field',
     }),
+  },
+})
+
+export const validateFlowRoute = createRoute({
+  method: 'post',
+  path: '/{id}/validate',
+  operationId: 'validateFlow',
+  summary: 'Check a flow definition without storing it',
+  description:
+    "The checks of PUT /api/flows/{id} (schema, expressions, the secrets it names) on the same body, each issue with the line and column of its field in the text sent (a syntax error: where parsing stopped). 200 whether the flow is valid or not; nothing is stored. The dashboard's editor checks as you type with it.",
+  tags: ['flows'],
+  request: definitionRequest,
+  responses: {
+    200: json('valid, or every issue at its line', FlowCheck),
+    ...errors([400, 401, 413, 415], { 400: 'a body that is not UTF-8' }),
   },
 })
 

@@ -64,6 +64,7 @@
     }
     const tick = async () => {
       timer = null
+      const started = Date.now()
       try {
         const headers: Record<string, string> = { accept: 'application/json' }
         if (etag) headers['if-none-match'] = etag
@@ -86,7 +87,9 @@
       } catch {
         if (note) note.textContent = 'live: connection lost, retrying'
       }
-      if (running) timer = setTimeout(poll, every)
+      // the next poll `every` ms after this one began, not after it was answered: a slow answer
+      // does not stretch the period, so a change shows within `every` plus one answer
+      if (running) timer = setTimeout(poll, Math.max(50, every - (Date.now() - started)))
     }
     // a timer's callback returns nothing: the tick handles its own failures
     const poll = () => void tick()
@@ -185,7 +188,8 @@
   tip.hidden = true
   document.body.appendChild(tip)
   const showTip = (target: Element) => {
-    const text = target.getAttribute('data-tip')
+    // a Gantt segment's details are its <title> (sent once, not again in an attribute)
+    const text = target.getAttribute('data-tip') ?? $('title', target)?.textContent
     if (!text) return
     tip.textContent = text
     tip.hidden = false
@@ -199,7 +203,7 @@
   }
   const hideTip = () => (tip.hidden = true)
   const onTip = (event: Event) => {
-    const target = closest(event, '[data-tip]')
+    const target = closest(event, '[data-tip], .seg')
     if (target) showTip(target)
     else hideTip()
   }

@@ -31,11 +31,10 @@ function Segment({ row, segment }: { row: GanttRow; segment: GanttSegment }) {
   const thin = segment.kind === 'span'
   const height = thin ? 6 : row.run.status === 'skipped' ? 4 : 14
   const tip = segmentTip(row, segment)
-  // every segment is a tab stop (its details show on focus as on hover); its <title> names it
+  // every segment is a tab stop; its <title> names it and is what the script shows on focus and hover
   return (
     <g
       class={`seg seg-${segment.kind} ${statusClass(segment.status)}${segment.open ? ' open' : ''}`}
-      data-tip={tip}
       tabindex={0}
       role="img"
     >

@@ -1,6 +1,7 @@
 /** @module Small pieces every page uses: the shell, status badges, JSON blocks, API problems. */
 import type { Child } from 'hono/jsx'
 import type { ApiProblem } from '../api-types'
+import type { DiffLine } from '../core/diff'
 import { statusClass, statusText } from '../core/status'
 
 export type Section = 'executions' | 'flows' | 'api' | 'login'
@@ -180,4 +181,16 @@ export const Confirmed = ({
       </button>
     </ApiForm>
   </details>
+)
+
+/** A line diff: − removed, + added, the same lines kept for context. */
+export const DiffBlock = ({ lines, label }: { lines: DiffLine[]; label: string }) => (
+  <pre class="diff" tabindex={0} aria-label={label}>
+    {lines.map((line) => (
+      <span class={line.kind}>
+        {line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '− ' : '  '}
+        {line.text}
+      </span>
+    ))}
+  </pre>
 )

@@ -13,7 +13,7 @@ import { ErrorBanner } from './error-banner'
 import { Actions, type PendingWait, type ReplayChoices, revisionsOf } from './execution-actions'
 import { Facts, InputOutput, Metrics } from './execution-facts'
 import { type LogFilter, Logs } from './execution-logs'
-import { Gantt, RUNS_PAGE, type RunsPage, RunsTable } from './execution-runs'
+import { Gantt, RUNS_PAGE, type RunsPage, runRows, RunsTable } from './execution-runs'
 import { Region } from './region'
 import { runOfTask, Topology } from './topology-section'
 
@@ -170,7 +170,7 @@ export async function executionPage(
         problem={revision.ok ? { status: 404, code: 'not_found', message: 'no definition' } : revision.problem}
       />
     ),
-    runs: <RunsTable runs={page.runs} expanded={expanded} />,
+    ...(({ ended, active }) => ({ 'runs-ended': ended, 'runs-active': active }))(runRows(page.runs, expanded)),
     logs: logs.ok ? (
       <Logs executionId={execution.id} page={logs.data} filter={filter} taskIds={taskIds} />
     ) : (
@@ -205,7 +205,7 @@ export async function executionPage(
       <h2 id="io">Input, output and error</h2>
       <Region name="io">{regions.io}</Region>
       <h2 id="task-runs">Task runs</h2>
-      <Region name="runs">{regions.runs}</Region>
+      <RunsTable ended={regions['runs-ended']} active={regions['runs-active']} />
       <h2 id="logs">Logs</h2>
       <Region name="logs">{regions.logs}</Region>
       <h2 id="metrics">Metrics</h2>

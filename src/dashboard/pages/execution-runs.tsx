@@ -1,4 +1,6 @@
 /** @module The execution page's task runs: the Gantt of a page of them, a summary of the rest, and their details. */
+import type { Child } from 'hono/jsx'
+import { FINAL_RUN } from '../../core/transitions'
 import type { TaskRunView } from '../api-types'
 import { foldIterations } from '../core/collapse'
 import { type Folded, layoutGantt } from '../core/gantt'
@@ -172,63 +174,95 @@ function RunDetails({ run }: { run: TaskRunView }) {
   )
 }
 
-export function RunsTable({ runs: all, expanded }: { runs: TaskRunView[]; expanded: ReadonlySet<number> }) {
-  if (all.length === 0) return <p class="muted">No task runs yet.</p>
-  const { kept: runs, summaries } = foldIterations(all, expanded)
+/** One run's row of the task runs table. */
+function RunRow({ run }: { run: TaskRunView }) {
+  const started = msOf(run.startedAt)
+  const ended = msOf(run.endedAt)
   return (
-    <div class="scroll">
-      <table>
-        <caption class="visually-hidden">Task runs</caption>
-        <thead>
-          <tr>
-            <th class="num">Run</th>
-            <th>Task</th>
-            <th>Status</th>
-            <th class="num">Attempts</th>
-            <th class="hide-narrow">Started</th>
-            <th class="num">Took</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => {
-            const started = msOf(run.startedAt)
-            const ended = msOf(run.endedAt)
-            return (
-              <tr data-run={run.id}>
-                <td class="num">{run.id}</td>
-                <td>
-                  <span class="mono">{run.taskId}</span> <span class="muted">{run.type}</span>
-                  {run.iteration !== null ? <span class="muted"> [{run.iteration}]</span> : null}
-                  {run.reused ? <span class="muted"> (reused)</span> : null}
-                  {run.childExecutionId ? (
-                    <>
-                      {' '}
-                      <a href={`/executions/${run.childExecutionId}`}>child execution</a>
-                    </>
-                  ) : null}
-                  {run.waitingFor ? <span class="muted"> waiting for “{run.waitingFor}”</span> : null}
-                </td>
-                <td>
-                  <Badge status={run.status} />
-                </td>
-                <td class="num">{run.attempts.length}</td>
-                <td class="hide-narrow">{formatTime(run.startedAt)}</td>
-                <td class="num">{started !== null && ended !== null ? formatDuration(ended - started) : '—'}</td>
-                <td>
-                  <RunDetails run={run} />
-                </td>
-              </tr>
-            )
-          })}
-          {summaries.map(({ taskId, folded }) => (
-            <FoldedRow taskId={taskId} folded={folded} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <tr data-run={run.id}>
+      <td class="num">{run.id}</td>
+      <td>
+        <span class="mono">{run.taskId}</span> <span class="muted">{run.type}</span>
+        {run.iteration !== null ? <span class="muted"> [{run.iteration}]</span> : null}
+        {run.reused ? <span class="muted"> (reused)</span> : null}
+        {run.childExecutionId ? (
+          <>
+            {' '}
+            <a href={`/executions/${run.childExecutionId}`}>child execution</a>
+          </>
+        ) : null}
+        {run.waitingFor ? <span class="muted"> waiting for “{run.waitingFor}”</span> : null}
+      </td>
+      <td>
+        <Badge status={run.status} />
+      </td>
+      <td class="num">{run.attempts.length}</td>
+      <td class="hide-narrow">{formatTime(run.startedAt)}</td>
+      <td class="num">{started !== null && ended !== null ? formatDuration(ended - started) : '—'}</td>
+      <td>
+        <RunDetails run={run} />
+      </td>
+    </tr>
   )
 }
+
+const isEnded = (run: TaskRunView) => (FINAL_RUN as ReadonlySet<string>).has(run.status)
+
+/**
+ * The task runs table's rows in two live regions: the runs that ended, which a poll seldom
+ * changes (a foreach keeps its first iterations and folds the rest), and those that have not
+ * (with the folded iterations' counts), which change on every poll of a long run: a poll carries
+ * the second alone (README, live updates).
+ */
+export function runRows(all: TaskRunView[], expanded: ReadonlySet<number>) {
+  const { kept, summaries } = foldIterations(all, expanded)
+  return {
+    ended:
+      all.length === 0 ? (
+        <tr>
+          <td colspan={7} class="muted">
+            No task runs yet.
+          </td>
+        </tr>
+      ) : (
+        kept.filter(isEnded).map((run) => <RunRow run={run} />)
+      ),
+    active: (
+      <>
+        {kept
+          .filter((run) => !isEnded(run))
+          .map((run) => (
+            <RunRow run={run} />
+          ))}
+        {summaries.map(({ taskId, folded }) => (
+          <FoldedRow taskId={taskId} folded={folded} />
+        ))}
+      </>
+    ),
+  }
+}
+
+/** The task runs table: the runs that ended, then those that have not, each group a live region. */
+export const RunsTable = ({ ended, active }: { ended: Child; active: Child }) => (
+  <div class="scroll">
+    <table>
+      <caption class="visually-hidden">Task runs: those that ended, then those that have not</caption>
+      <thead>
+        <tr>
+          <th class="num">Run</th>
+          <th>Task</th>
+          <th>Status</th>
+          <th class="num">Attempts</th>
+          <th class="hide-narrow">Started</th>
+          <th class="num">Took</th>
+          <th>Details</th>
+        </tr>
+      </thead>
+      <tbody data-region="runs-ended">{ended}</tbody>
+      <tbody data-region="runs-active">{active}</tbody>
+    </table>
+  </div>
+)
 
 /** The iterations of a foreach left out, and the link that shows them. */
 const FoldedRow = ({ taskId, folded }: { taskId: string; folded: Folded }) => (

@@ -5,7 +5,8 @@ import { type Api, read } from '../api-client'
 import { diffLines } from '../core/diff'
 import { formatTime } from '../core/time'
 import type { View } from '../view'
-import { ApiForm, Confirmed, Select } from './components'
+import { ApiForm, Confirmed, DiffBlock, Select } from './components'
+import { ExecuteForm } from './execute-form'
 import { ExecutionsTable } from './executions-page'
 import { webhookMethods } from './flows-page'
 import { Topology } from './topology-section'
@@ -23,14 +24,7 @@ function Diff({ revisions, from, to }: { revisions: RevisionView[]; from: number
       <p>
         Revision {from} → {to}: {changed === 0 ? 'no change' : `${changed} changed line(s)`} (− removed, + added)
       </p>
-      <pre class="diff" tabindex={0} aria-label={`diff of revision ${from} and ${to}`}>
-        {lines.map((line) => (
-          <span class={line.kind}>
-            {line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '− ' : '  '}
-            {line.text}
-          </span>
-        ))}
-      </pre>
+      <DiffBlock lines={lines} label={`diff of revision ${from} and ${to}`} />
     </div>
   )
 }
@@ -39,19 +33,7 @@ function Operations({ flow }: { flow: FlowView }) {
   const base = `/flows/${flow.id}`
   return (
     <div class="actions">
-      {flow.enabled ? (
-        <ApiForm action={`${base}/execute`} label="Execute">
-          <label>
-            Request body (JSON)
-            <textarea name="body" rows={4}>
-              {'{}'}
-            </textarea>
-          </label>
-          <button type="submit" class="primary">
-            Execute
-          </button>
-        </ApiForm>
-      ) : null}
+      {flow.enabled ? <ExecuteForm flow={flow} /> : null}
       {flow.enabled ? (
         <Confirmed
           id="confirm-disable"
@@ -112,6 +94,13 @@ export async function flowPage(
       <h2 id="operations">Execute, disable, enable</h2>
       <Operations flow={flow.data} />
       <h2 id="definition">Definition, revision {shown?.revision ?? latest}</h2>
+      {query['saved'] ? <p class="result">Saved as revision {query['saved']}.</p> : null}
+      <p>
+        <a href={`/flows/${flow.data.id}/edit`} class="button">
+          Edit the definition
+        </a>{' '}
+        <span class="muted">(checked as you type, with a diff before it is saved as a new revision)</span>
+      </p>
       {shown ? (
         <>
           <details open>
