@@ -97,9 +97,15 @@ if (import.meta.main) {
       console.log(`round ${round}`)
       console.log(`  ${format('export off', untraced.latency, untraced.perSecond)}`)
       console.log(`  ${format('export on ', exported.latency, exported.perSecond)}`)
+      console.log(`  p50 on / off: ${(exported.latency.p50 / untraced.latency.p50).toFixed(2)}`)
     }
     const median = (values: number[]) => stats(values).p50.toFixed(1)
     console.log(`median of the rounds' p50: export off ${median(p50s.off)} ms, export on ${median(p50s.on)} ms`)
+    // the machine may be shared: each round's two loads ran back to back, so their ratio is the fairer figure
+    const ratios = p50s.on.map((on, index) => on / (p50s.off[index] ?? on))
+    console.log(
+      `median of the rounds' p50 ratio on / off: ${stats(ratios).p50.toFixed(2)} (${ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`,
+    )
     const started = performance.now()
     while (traced.some((id) => !receiver.seen.executions.has(id)) && performance.now() - started < 90_000)
       await sleep(200)

@@ -20,6 +20,8 @@ export interface Env {
   OTEL_EXPORTER_OTLP_HEADERS?: string
   /** The `service.name` of the spans (default `edgeflow`). */
   OTEL_SERVICE_NAME?: string
+  /** Workers Analytics Engine: one data point per ended execution (docs/observability.md); unset: none. */
+  METRICS?: AnalyticsEngineDataset
   /** Bearer token for `/api/*` (a secret: `wrangler secret put API_TOKEN`). */
   API_TOKEN?: string
   /** "true" opens `/api/*` when no API_TOKEN is set (`npm start` sets it; deployments should not). */

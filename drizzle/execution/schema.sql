@@ -47,7 +47,8 @@ CREATE TABLE `logs` (
 	`level` text NOT NULL,
 	`task_id` text,
 	`task_run_id` integer,
-	`message` text NOT NULL
+	`message` text NOT NULL,
+	`attempt` integer
 );
 
 CREATE TABLE `source` (

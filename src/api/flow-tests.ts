@@ -2,22 +2,25 @@
  * @module Flow tests (docs/testing-flows.md): `POST /api/flows/:id/test` runs a test document's
  * cases against the flow's latest revision, `POST /api/tests` against an inline definition. Each
  * case runs in an execution object of its own (`runTest`) and is checked here against what it
- * expects (flowtest/check.ts).
+ * expects (flowtest/check.ts). `POST /api/tests/replay` replays a recorded execution the same way,
+ * its recorded I/O as the mocks (flowtest/replay.ts).
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { FlowInvalid, validateFlow } from '../flow/compile'
 import type { FlowDefinition } from '../flow/schema'
-import { checkCase } from '../flowtest/check'
+import { checkCase, type Difference } from '../flowtest/check'
 import { type TestCase, TestDocument } from '../flowtest/document'
+import type { Observation } from '../flowtest/observation'
 import { unknownTasks } from '../flowtest/references'
+import { changeDifferences, replayCase, replayChanges, ReplayRequest } from '../flowtest/replay'
 import { newExecutionId, runTest, triggerInput } from '../objects/stubs'
-import type { CaseReport, TestReport } from '../shapes/test-report'
-import { getFlow } from '../store/d1/flows'
+import type { CaseReport, ReplayReport, TestReport } from '../shapes/test-report'
+import { getFlow, getRevision } from '../store/d1/flows'
 import { ApiError, notFound, parseOr400, refuseInvalid } from './errors'
 import { jsonOrYamlBody } from './input'
-import { testDefinitionRoute, testFlowRoute } from './routes/flow-tests'
+import { replayRecordRoute, testDefinitionRoute, testFlowRoute } from './routes/flow-tests'
 
 export const flowTests = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
@@ -52,7 +55,8 @@ async function runCases(env: Env, flow: Tested, cases: readonly TestCase[]): Pro
   return { passed: failed === 0, total: reports.length, failed, cases: reports }
 }
 
-async function runCase(env: Env, flow: Tested, testCase: TestCase): Promise<CaseReport> {
+/** Runs one case in a fresh execution object: what its execution did. */
+async function observe(env: Env, flow: Tested, testCase: TestCase): Promise<Observation> {
   const executionId = newExecutionId(env)
   const headers = Object.fromEntries(
     Object.entries(testCase.input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
@@ -66,18 +70,37 @@ async function runCase(env: Env, flow: Tested, testCase: TestCase): Promise<Case
     events: testCase.events,
   })
   if (!result.ok) throw new ApiError({ status: 500, code: 'internal', message: result.message })
-  const seen = result.observation
-  const differences = await checkCase(testCase.expect, seen)
-  return {
-    name: testCase.name,
-    passed: differences.length === 0,
-    differences,
-    status: seen.status,
-    output: seen.output,
-    error: seen.error,
-    tasks: seen.runs.map(({ taskId, status, attempts }) => ({ taskId, status, attempts })),
-    requests: seen.requests,
-    virtualMs: seen.virtualMs,
+  return result.observation
+}
+
+const caseReport = (name: string, seen: Observation, differences: Difference[]): CaseReport => ({
+  name,
+  passed: differences.length === 0,
+  differences,
+  status: seen.status,
+  output: seen.output,
+  error: seen.error,
+  tasks: seen.runs.map(({ taskId, status, attempts }) => ({ taskId, status, attempts })),
+  requests: seen.requests,
+  virtualMs: seen.virtualMs,
+})
+
+async function runCase(env: Env, flow: Tested, testCase: TestCase): Promise<CaseReport> {
+  const seen = await observe(env, flow, testCase)
+  return caseReport(testCase.name, seen, await checkCase(testCase.expect, seen))
+}
+
+/** An inline definition, validated as a PUT validates it; 400 `invalid_flow` with paths under `definition`. */
+function inlineDefinition(env: Env, raw: unknown): FlowDefinition {
+  try {
+    return validateFlow(raw, env)
+  } catch (error) {
+    if (!(error instanceof FlowInvalid)) throw error
+    const issues = error.issues.map((issue) => ({
+      ...issue,
+      path: issue.path ? `definition.${issue.path}` : 'definition',
+    }))
+    throw new ApiError({ status: 400, code: 'invalid_flow', message: 'the flow definition is invalid', issues })
   }
 }
 
@@ -98,16 +121,37 @@ flowTests.openapi(testDefinitionRoute, async (c) => {
   const document = await documentOf(c.req.raw)
   if (document.definition === undefined)
     throw invalid('invalid test document', [{ path: 'definition', message: 'the flow definition to test is required' }])
-  let definition: FlowDefinition
-  try {
-    definition = validateFlow(document.definition, c.env)
-  } catch (error) {
-    if (!(error instanceof FlowInvalid)) throw error
-    const issues = error.issues.map((issue) => ({
-      ...issue,
-      path: issue.path ? `definition.${issue.path}` : 'definition',
-    }))
-    throw new ApiError({ status: 400, code: 'invalid_flow', message: 'the flow definition is invalid', issues })
-  }
+  const definition = inlineDefinition(c.env, document.definition)
   return c.json(await runCases(c.env, { flowId: null, revision: 0, definition }, document.cases), 200)
+})
+
+/** The flow a replay runs on: the inline definition, else a revision of the record's flow (default: the one it ran). */
+async function replayedFlow(env: Env, request: ReplayRequest): Promise<Tested> {
+  const { record } = request
+  if (request.definition !== undefined)
+    return { flowId: record.flowId, revision: 0, definition: inlineDefinition(env, request.definition) }
+  const revision = request.revision ?? record.revision
+  if (record.flowId === null || revision === null) {
+    const message = 'an ad-hoc execution has no stored flow: give the definition to replay it on'
+    throw invalid('invalid replay', [{ path: 'definition', message }])
+  }
+  const row = await getRevision(env.DB, record.flowId, revision)
+  if (!row) throw notFound(`revision ${revision} of flow ${record.flowId}`)
+  return { flowId: record.flowId, revision, definition: row.definition }
+}
+
+flowTests.openapi(replayRecordRoute, async (c) => {
+  const request = parseOr400(ReplayRequest, await jsonOrYamlBody(c.req.raw, tooDeep), 'invalid_request', 'replay')
+  const flow = await replayedFlow(c.env, request)
+  const testCase = replayCase(request.record)
+  const seen = await observe(c.env, flow, testCase)
+  const changes = replayChanges(request.record.taskRuns, seen.runs)
+  const differences = [...(await checkCase({}, seen)), ...changeDifferences(changes)]
+  const report: ReplayReport = {
+    unchanged: differences.length === 0,
+    firstDivergence: changes.find((each) => each.change !== 'same')?.taskId ?? null,
+    changes,
+    replay: caseReport(testCase.name, seen, differences),
+  }
+  return c.json(report, 200)
 })

@@ -7,6 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import * as z from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
 import { TestDocument } from '../flowtest/document'
+import { ReplayRequest } from '../flowtest/replay'
 import type { Env } from '../env'
 
 /** Keywords whose value maps names to schemas (a property may be called `default` or `description`). */
@@ -76,9 +77,9 @@ function flowSchemas(): Record<string, unknown> {
   }
 }
 
-/** The test document (docs/testing-flows.md) as it is sent, a default said in words. */
-function testDocumentSchema(): unknown {
-  const { $schema: _draft, ...schema } = z.toJSONSchema(TestDocument, {
+/** A request body declared by its zod schema (a flow test's, docs/testing-flows.md) as it is sent, a default said in words. */
+function inputSchema(body: z.ZodType): unknown {
+  const { $schema: _draft, ...schema } = z.toJSONSchema(body, {
     io: 'input',
     unrepresentable: 'any',
     reused: 'inline',
@@ -117,7 +118,8 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
       schemas: {
         ...document.components?.schemas,
         ...flowSchemas(),
-        FlowTestDocument: testDocumentSchema(),
+        FlowTestDocument: inputSchema(TestDocument),
+        FlowReplayRequest: inputSchema(ReplayRequest),
       },
     },
   }

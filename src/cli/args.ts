@@ -28,6 +28,8 @@ export type Command =
   | { name: 'flows get'; flowId: string }
   | { name: 'flows rm'; flowId: string; purge: boolean }
   | { name: 'flows test'; target: string }
+  | { name: 'flows replay'; file: string; flowFile: string | undefined; revision: number | undefined }
+  | { name: 'executions pull'; executionId: string }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | { name: 'run adhoc'; source: AdhocSource; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | {
@@ -100,6 +102,8 @@ const SHAPES = {
   'flows get': { args: ['flow'], options: [] },
   'flows rm': { args: ['flow'], options: ['purge'] },
   'flows test': { args: ['file|flow'], options: [] },
+  'flows replay': { args: ['record-file'], options: ['flow', 'revision'] },
+  'executions pull': { args: ['execution-id'], options: [] },
   run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
   // `run --adhoc <file>` or `run --task <json>`: no flow
   'run adhoc': { args: [], options: ['adhoc', 'task', 'body', 'wait', 'timeout'] },
@@ -191,6 +195,10 @@ function build(name: CommandName, args: string[], values: Values): Command {
       return { name, flowId: first, purge: values.purge ?? false }
     case 'flows test':
       return { name, target: first }
+    case 'flows replay':
+      return { name, file: first, flowFile: values.flow, revision: positiveInt(values.revision, 'revision') }
+    case 'executions pull':
+      return { name, executionId: first }
     case 'run':
       return {
         name,

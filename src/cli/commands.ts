@@ -19,7 +19,7 @@ import { duration, executionsTable, executionText, flowsTable, logText, oneLine,
 import { Progress, type ProgressStream } from './progress.ts'
 import { flowFiles, type PushResult, pushResult } from './push.ts'
 import { isIdPrefix, PREFIX_CANDIDATES, resolvePrefix } from './short-ids.ts'
-import { testFlows } from './flow-tests.ts'
+import { replayRecord, testFlows } from './flow-tests.ts'
 
 export interface Io {
   stdout: ProgressStream
@@ -318,6 +318,11 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
           throw new UsageProblem(message)
         },
       )
+    case 'flows replay':
+      return replayRecord(client, command.file, command, (text) => print(io, text), json)
+    case 'executions pull':
+      printJson(io, await client.executions.record(await executionIdOf(client, command.executionId)))
+      return EXIT.ok
     case 'run': {
       const started = await client.flows.trigger(command.flowId, await bodyOf(command.body, io))
       return startAndMaybeWait(client, started, command, io, json)

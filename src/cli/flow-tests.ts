@@ -5,7 +5,7 @@
  */
 import { access, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { EdgeflowClient, FlowTestReport, SourceFormat } from '../client/index.ts'
+import type { EdgeflowClient, FlowReplayReport, FlowTestReport, SourceFormat } from '../client/index.ts'
 import { EXIT, type ExitCode } from './exit-codes.ts'
 
 const EXTENSIONS: Record<string, SourceFormat> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' }
@@ -117,4 +117,50 @@ export async function testFlows(
         })()
   print(json ? JSON.stringify(report, null, 2) : reportText(report))
   return report.passed ? EXIT.ok : EXIT.failed
+}
+
+/** The replay's changes as lines: each task that did not do as recorded, then the verdict. */
+export function replayText(report: FlowReplayReport): string {
+  const lines = report.changes
+    .filter((each) => each.change !== 'same')
+    .map((each) => {
+      const mark = each.taskId === report.firstDivergence ? '>' : ' '
+      const what = each.change === 'changed' ? `changed ${each.fields.join(', ')}` : each.change
+      const values = `${shown(each.recorded?.output)} → ${shown(each.replayed?.output)}`
+      return `${mark} ${each.taskId}: ${what} (${each.recorded?.status ?? '-'} → ${each.replayed?.status ?? '-'}) ${values}`
+    })
+  for (const difference of report.replay.differences.filter((each) => !each.path.startsWith('tasks.')))
+    lines.push(`  ${difference.path}: ${difference.message}`)
+  const same = report.changes.filter((each) => each.change === 'same').length
+  const changed = report.changes.length - same
+  lines.push(
+    report.unchanged
+      ? `no change (${same} tasks as recorded)`
+      : `${changed} tasks changed; first at ${report.firstDivergence ?? '-'}`,
+  )
+  return lines.join('\n')
+}
+
+/** Replays the record in `file` on the flow file `flowFile` (else a revision of its flow); exits 3 when anything changed. */
+export async function replayRecord(
+  client: EdgeflowClient,
+  file: string,
+  on: { flowFile: string | undefined; revision: number | undefined },
+  print: (text: string) => void,
+  json: boolean,
+): Promise<ExitCode> {
+  const record = JSON.parse(await readFile(file, 'utf8')) as Parameters<EdgeflowClient['flows']['replay']>[0]
+  let report: FlowReplayReport
+  if (on.flowFile === undefined)
+    report = await client.flows.replay(record, on.revision ? { revision: on.revision } : {})
+  else {
+    const format = EXTENSIONS[path.extname(on.flowFile).toLowerCase()] ?? 'json'
+    const body = inlineBody(
+      { text: JSON.stringify({ record }), format: 'json' },
+      { text: await readFile(on.flowFile, 'utf8'), format },
+    )
+    report = await client.flows.replaySource(body.source, body.format)
+  }
+  print(json ? JSON.stringify(report, null, 2) : replayText(report))
+  return report.unchanged ? EXIT.ok : EXIT.failed
 }

@@ -13,6 +13,10 @@ const COMMANDS = `Commands:
   flows test <file|flow>           run the test cases beside a flow (orders.test.yaml next to orders.yaml:
                                    the file, not the stored flow), or <flow>.test.yaml here against the
                                    stored flow; prints each case's differences, exits 3 if any case fails
+  flows replay <record> [--flow <file>] [--revision <n>]
+                                   replay a pulled execution on a flow file (or a revision of its flow; default
+                                   the one it ran) with its recorded I/O, no network; prints what changed per
+                                   task, exits 3 if anything did
   run <flow> [--body <file>|-] [--wait] [--timeout 10m]
                                    start an execution (manual trigger) with a JSON body from a file or stdin;
                                    --wait shows its progress and exits with its outcome; a sync answer of
@@ -22,6 +26,7 @@ const COMMANDS = `Commands:
   executions ls [--flow <id>] [--status <status>] [--label key:value]... [--limit 20]
                                    newest first, short ids; repeat --label for executions that carry every one
   executions get <id>              an execution and its task runs (any <id>: in full, or a unique prefix)
+  executions pull <id>             the execution and every task run as JSON: a record for flows replay
   executions logs <id> [--task <task id>] [--level debug|info|warn|error]
   executions watch <id> [--timeout 10m]
                                    progress until the execution ends

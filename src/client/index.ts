@@ -20,6 +20,7 @@ import type {
   BulkRequest,
   ExecutionListQuery,
   FlowDefinition,
+  FlowReplayRequest,
   FlowTestDocument,
   LogQuery,
   ReplayRequest,
@@ -192,6 +193,24 @@ export function createClient(options: ClientOptions) {
       if (flowId === null) return (await settle(api.POST('/api/tests', { body: document }))).data
       return (await settle(api.POST('/api/flows/{id}/test', { params: { path: { id: flowId } }, body: document }))).data
     },
+    /**
+     * Replays a recorded execution (`executions.record`) on a flow — the inline `definition`, else a
+     * `revision` of its flow (default: the one it ran) — with its recorded I/O as mocks: what
+     * changed, task by task. Calls no network.
+     */
+    replay: async (record: FlowReplayRequest['record'], on: { definition?: unknown; revision?: number } = {}) =>
+      (await settle(api.POST('/api/tests/replay', { body: { record, ...on } }))).data,
+    /** As `replay`, from the source text of `{record, definition}` (JSON, or YAML holding a YAML flow). */
+    replaySource: async (source: string, format: SourceFormat) =>
+      (
+        await settle(
+          api.POST('/api/tests/replay', {
+            body: {} as FlowReplayRequest,
+            bodySerializer: () => source,
+            headers: { 'content-type': CONTENT_TYPE[format] },
+          }),
+        )
+      ).data,
     /** As `test`, from the document's source text (JSON or YAML), as it is kept beside its flow. */
     testSource: async (flowId: string | null, source: string, format: SourceFormat) => {
       // the text goes as it is, as putSource sends it
@@ -242,6 +261,20 @@ export function createClient(options: ClientOptions) {
     get: async (executionId: string) => (await settle(api.GET('/api/executions/{id}', id(executionId)))).data,
     taskRuns: async (executionId: string, query: { cursor?: number; limit?: number } = {}) =>
       (await settle(api.GET('/api/executions/{id}/task-runs', { params: { path: { id: executionId }, query } }))).data,
+    /**
+     * The record of an execution, for a replay (docs/testing-flows.md): the execution as `get` reads
+     * it, its `taskRuns` holding every task run (read page by page).
+     */
+    record: async (executionId: string) => {
+      const execution = await executions.get(executionId)
+      const taskRuns = [...execution.taskRuns]
+      for (let cursor = execution.taskRunsCursor; cursor !== null;) {
+        const page = await executions.taskRuns(executionId, { cursor: Number(cursor), limit: 500 })
+        taskRuns.push(...page.items)
+        cursor = page.nextCursor
+      }
+      return { ...execution, taskRuns, taskRunsCursor: null }
+    },
     logs: async (executionId: string, query: LogQuery = {}) =>
       (await settle(api.GET('/api/executions/{id}/logs', { params: { path: { id: executionId }, query } }))).data,
     kill: async (executionId: string) => (await settle(api.POST('/api/executions/{id}/kill', id(executionId)))).data,

@@ -515,6 +515,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/tests/replay': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Replay a recorded execution on a flow, with its recorded I/O as mocks
+     * @description Runs as a flow test: the record's http, subflow and wait tasks answer what they answered then, attempt by attempt, and every other task runs again; the answer says task by task what changed. Calls no network.
+     */
+    post: operations['replayRecord']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/openapi.json': {
     parameters: {
       query?: never
@@ -660,6 +680,10 @@ export interface components {
             address?: string
           }
       )[]
+      placement?: {
+        /** @enum {string} */
+        locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+      }
       labels?: {
         [key: string]: unknown
       }
@@ -1372,6 +1396,10 @@ export interface components {
             address?: string
           }
       )[]
+      placement?: {
+        /** @enum {string} */
+        locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+      }
       labels?: {
         [key: string]: unknown
       }
@@ -1781,6 +1809,12 @@ export interface components {
       level: components['schemas']['LogLevel']
       taskId: string | null
       taskRunId: number | null
+      /** @description the attempt of the task run the line was written in */
+      attempt: number | null
+      /** @description the trace of the execution, while tracing is on */
+      traceId: string | null
+      /** @description the span of the line's attempt (else its task run, else the execution) in that trace */
+      spanId: string | null
       message: string
     }
     /** @enum {string} */
@@ -1925,6 +1959,29 @@ export interface components {
       message: string
       expected?: unknown
       actual?: unknown
+    }
+    FlowReplayReport: {
+      /** @description every task did as recorded */
+      unchanged: boolean
+      /** @description the first task (in the order tasks ran) that changed */
+      firstDivergence: string | null
+      /** @description each task's last run, recorded and replayed */
+      changes: {
+        taskId: string
+        /** @enum {string} */
+        change: 'same' | 'changed' | 'new' | 'gone'
+        /** @description what changed: status, output, error, input */
+        fields: string[]
+        recorded: {
+          status: string
+          output?: unknown
+        } | null
+        replayed: {
+          status: string
+          output?: unknown
+        } | null
+      }[]
+      replay: components['schemas']['FlowTestCase']
     }
     StoredTask:
       | {
@@ -2519,6 +2576,76 @@ export interface components {
           logs?: string[]
         }
       }[]
+    }
+    FlowReplayRequest: {
+      /** @description GET /api/executions/{id}, its taskRuns holding every task run */
+      record: {
+        id: string
+        flowId: string | null
+        revision: number | null
+        /** @enum {string} */
+        status:
+          | 'pending'
+          | 'queued'
+          | 'running'
+          | 'delayed'
+          | 'waiting'
+          | 'paused'
+          | 'killing'
+          | 'completed'
+          | 'warning'
+          | 'failed'
+          | 'killed'
+        input: {
+          body?: unknown
+          /** @description default: {} */
+          headers?: {
+            [key: string]: string
+          }
+        }
+        taskRuns: {
+          id: number
+          taskId: string
+          type: string
+          /** @enum {string} */
+          status:
+            'pending' | 'running' | 'delayed' | 'waiting' | 'completed' | 'warning' | 'failed' | 'killed' | 'skipped'
+          output?: unknown
+          error?: {
+            /** @enum {string} */
+            type:
+              | 'http_error'
+              | 'timeout'
+              | 'expression_error'
+              | 'validation_error'
+              | 'fail_task'
+              | 'subflow_failed'
+              | 'internal'
+            message: string
+          } | null
+          attempts: {
+            number: number
+            status: string
+            input?: unknown
+            error?: {
+              /** @enum {string} */
+              type:
+                | 'http_error'
+                | 'timeout'
+                | 'expression_error'
+                | 'validation_error'
+                | 'fail_task'
+                | 'subflow_failed'
+                | 'internal'
+              message: string
+            } | null
+          }[]
+        }[]
+      }
+      /** @description an inline flow definition to replay it on */
+      definition?: unknown
+      /** @description a revision of the record's flow to replay it on */
+      revision?: number
     }
   }
   responses: never
@@ -5751,6 +5878,85 @@ export interface operations {
         }
       }
       /** @description invalid_request: a bad test document (or mocks or expectations naming no task of the flow), with paths */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  replayRecord: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** @description the record and the flow ({record, definition?, revision?}) */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FlowReplayRequest']
+      }
+    }
+    responses: {
+      /** @description what changed, task by task */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowReplayReport']
+        }
+      }
+      /** @description invalid_request or invalid_flow, with paths */
       400: {
         headers: {
           [name: string]: unknown

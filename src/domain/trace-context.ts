@@ -55,3 +55,11 @@ export const executionSpanId = (executionId: string): string => fnv64(`execution
 export const runSpanId = (executionId: string, runId: number): string => fnv64(`run:${executionId}:${runId}`)
 export const attemptSpanId = (executionId: string, runId: number, attempt: number): string =>
   fnv64(`attempt:${executionId}:${runId}:${attempt}`)
+
+/** The span a log line of an execution was written in: its attempt's, else its run's, else the execution's. */
+export const lineSpanId = (executionId: string, runId: number | null, attempt: number | null): string =>
+  runId === null
+    ? executionSpanId(executionId)
+    : attempt === null
+      ? runSpanId(executionId, runId)
+      : attemptSpanId(executionId, runId, attempt)

@@ -20,6 +20,7 @@ import { InputSchema } from './input-schema'
 import { Concurrency, RateLimit } from './flow-control'
 import { QueueTrigger } from './queue-trigger'
 import { EmailTrigger } from './email-trigger'
+import { Placement } from './placement'
 import { LabelKey, LabelRecord, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
@@ -188,6 +189,8 @@ export const FlowDefinition = z
     /** How many triggers per period (per key); more are refused with 429. */
     rateLimit: RateLimit.optional(),
     triggers: z.array(TriggerDefinition).optional(),
+    /** Where its executions' objects are created (README, Placement). */
+    placement: Placement.optional(),
     /** Labels every execution starts with; a value may be a template over the input (README, Labels). */
     labels: z
       .record(LabelKey, templated(LabelValue))

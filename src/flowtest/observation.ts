@@ -21,6 +21,8 @@ export interface ObservedRun {
   output: unknown
   error: TaskError | null
   attempts: number
+  /** The resolved input its last attempt recorded. */
+  input: unknown
 }
 
 export interface Observation {

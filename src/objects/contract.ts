@@ -5,6 +5,7 @@
 import type { ReplayPlan } from '../core/replay'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Output, Trigger } from '../domain/types'
 import type { FlowDefinition } from '../flow/schema'
+import type { Placement } from '../flow/placement'
 import type { TraceRoot } from '../domain/trace-context'
 import type { Mocks, TestEvent } from '../flowtest/document'
 import type { Observation } from '../flowtest/observation'
@@ -23,6 +24,8 @@ export interface StartRequest {
   replayOf?: string
   /** For an execution an `execution` trigger starts: the ended execution, and how many reactions led to this one. */
   reaction?: { executionId: string; depth: number }
+  /** For a child whose flow has no placement: its parent flow's, which it is created by. */
+  placement?: Placement
   /** Fingerprint of the request behind an Idempotency-Key: another payload with the same key is refused. */
   fingerprint?: string
   /** How long to wait for the output before answering (default 0: answer at once). */

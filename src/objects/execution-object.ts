@@ -47,7 +47,7 @@ import { Secrets } from '../runtime/secrets'
 import { TestHarness } from '../runtime/test-harness'
 import { runItself } from '../runtime/executor'
 import type { Labels } from '../domain/labels'
-import { type TraceRoot, traceRootOf } from '../domain/trace-context'
+import { lineSpanId, type TraceRoot, traceRootOf } from '../domain/trace-context'
 import { chunkSpans, executionSpans } from '../telemetry/spans'
 import { resourceSpans } from '../telemetry/otlp'
 import { TRACE_MESSAGE_BYTES, tracesEndpoint } from '../telemetry/export'
@@ -538,8 +538,16 @@ export class ExecutionObject extends DurableObject<Env> {
     if (!this.runner) return null
     this.runner.snapshot()
     const lines = this.store.logs(filter)
+    const { id } = this.runner.exec
+    // the trace and span of each line, while tracing is on: where it shows in the trace viewer
+    const root = this.traceRoot(id)
     return {
-      items: lines.map((line) => ({ ...line, at: new Date(line.at).toISOString() })),
+      items: lines.map((line) => ({
+        ...line,
+        at: new Date(line.at).toISOString(),
+        traceId: root?.traceId ?? null,
+        spanId: root ? lineSpanId(id, line.taskRunId, line.attempt) : null,
+      })),
       nextCursor: lines.length === filter.limit ? String(lines.at(-1)?.id) : null,
       dropped: this.runner.droppedLogs,
     }

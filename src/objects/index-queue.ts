@@ -9,7 +9,8 @@
  */
 import type { Env } from '../env'
 import { INDEX_DEAD_LETTERS } from '../domain/own-queues'
-import { applyIndexBatch, deleteMessage, type IndexMessage } from '../store/d1/index-batch'
+import { type AppliedBatch, applyIndexBatch, deleteMessage, type IndexMessage } from '../store/d1/index-batch'
+import { executionDataPoint } from '../telemetry/data-point'
 import type { ExecutionSummary } from '../store/d1/schema'
 import { startReactions } from './reactions'
 import { executionStub } from './stubs'
@@ -26,8 +27,9 @@ export const DEAD_LETTER_ATTEMPTS = 10
 export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env): Promise<void> {
   const messages = batch.messages.map((message) => message.body)
   const now = Date.now()
+  let applied: AppliedBatch
   try {
-    await applyIndexBatch(env.DB, messages, now)
+    applied = await applyIndexBatch(env.DB, messages, now, { ended: env.METRICS !== undefined })
   } catch (error) {
     log.error(`index batch of ${batch.messages.length} failed (${batch.queue})`, { queue: batch.queue }, error)
     for (const message of batch.messages) {
@@ -39,7 +41,9 @@ export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env):
     }
     return
   }
-  // once the batch is written: a reaction that could not start has its summary delivered again
+  // once the batch is written: a data point for each execution it ended (at most once: one sent
+  // again finds its row final), and a reaction that could not start has its summary delivered again
+  if (env.METRICS) recordEnded(env.METRICS, applied.ended)
   const unstarted = await startReactions(env, messages, now)
   for (const message of batch.messages) {
     const { body } = message
@@ -47,6 +51,21 @@ export async function consumeIndex(batch: MessageBatch<IndexMessage>, env: Env):
     else if (batch.queue === INDEX_DEAD_LETTERS && message.attempts >= DEAD_LETTER_ATTEMPTS)
       await handBack(message, body.summary, env)
     else message.retry()
+  }
+}
+
+/**
+ * One Workers Analytics Engine data point per ended execution (docs/observability.md). A write is
+ * not awaited and throws only for a point the dataset refuses: logged, and nothing else fails.
+ */
+function recordEnded(dataset: AnalyticsEngineDataset, ended: readonly ExecutionSummary[]): void {
+  for (const summary of ended) {
+    try {
+      dataset.writeDataPoint(executionDataPoint(summary))
+    } catch (error) {
+      const fields = { event: 'metrics_write_failed', executionId: summary.id, flowId: summary.flowId }
+      log.warn('could not write the data point of an ended execution', fields, error)
+    }
   }
 }
 

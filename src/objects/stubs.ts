@@ -39,14 +39,20 @@ export function executionObjectId(env: Env, executionId: string): DurableObjectI
 }
 
 /** The stub of an execution id this system made (a malformed one is a bug: InvariantViolated). */
-export function executionStub(env: Env, executionId: string) {
+export function executionStub(env: Env, executionId: string, options?: DurableObjectNamespaceGetDurableObjectOptions) {
   const id = executionObjectId(env, executionId)
   if (!id) throw new InvariantViolated(`${executionId} is not an execution id`)
-  return env.EXECUTIONS.get(id)
+  return env.EXECUTIONS.get(id, options)
 }
 
-export const launch = (env: Env, request: StartRequest): Promise<StartResult> =>
-  executionStub(env, request.executionId).start(request)
+/**
+ * Starts an execution in its object, created where the flow's placement asks (a hint only counts
+ * when the object is created: a start that finds its execution changes nothing).
+ */
+export function launch(env: Env, request: StartRequest): Promise<StartResult> {
+  const locationHint = (request.definition.placement ?? request.placement)?.locationHint
+  return executionStub(env, request.executionId, locationHint ? { locationHint } : undefined).start(request)
+}
 
 /** Runs one flow test case in the fresh object `request.executionId` (docs/testing-flows.md). */
 export const runTest = (env: Env, request: TestRunRequest): Promise<TestRunResult> =>
@@ -96,6 +102,7 @@ export async function startChild(
     trigger: 'subflow',
     input: triggerInput('subflow', request.body, Date.now()),
     parent: { executionId: parent.id, taskRunId, depth: parent.depth + 1 },
+    ...(parent.definition.placement ? { placement: parent.definition.placement } : {}),
     ...traceOf(request.trace),
   })
   if (!result.ok) throw new TaskFailure('internal', result.message)

@@ -471,6 +471,9 @@ export class Runner {
   }
 
   private effect(effect: Exclude<Effect, { type: 'awaitEvent' }>, changed: Map<number, RunState>): void {
+    // the run's latest attempt as decided (a run that just ended is no longer among the active ones)
+    const attemptOf = (runId: number | null) =>
+      runId === null ? null : ((changed.get(runId) ?? this.state.runs.get(runId))?.attempts.at(-1)?.number ?? null)
     switch (effect.type) {
       case 'timer':
         return this.writes.timer(effect.timer, effect.at)
@@ -479,7 +482,7 @@ export class Runner {
       case 'abort':
         return this.executor.abort(effect.runId, effect.reason)
       case 'log':
-        return this.log(effect.level, effect.runId, effect.taskId, effect.message)
+        return this.log(effect.level, effect.runId, effect.taskId, effect.message, attemptOf(effect.runId))
       case 'beginScope':
         return this.contexts.scopes.begin(effect.scope)
       case 'collect':
@@ -499,10 +502,17 @@ export class Runner {
     }
   }
 
-  private log(level: LogLevel, taskRunId: number | null, taskId: string | null, message: string): void {
+  /** `attempt`: the attempt of the run the line is about (its span in the trace; docs/observability.md). */
+  private log(
+    level: LogLevel,
+    taskRunId: number | null,
+    taskId: string | null,
+    message: string,
+    attempt: number | null = null,
+  ): void {
     // results come masked already; a line the shell composes (an error it caught) is masked here
     const masked = this.secrets.mask(message)
-    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, message: clipped(masked) })
+    this.writes.log({ at: this.services.now(), level, taskRunId, taskId, attempt, message: clipped(masked) })
   }
 
   /** A foreach ended: its output is the last output of each iteration, read back from storage. */

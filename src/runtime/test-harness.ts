@@ -150,6 +150,7 @@ export class TestHarness {
       output: run.output,
       error: run.error,
       attempts: run.attempts.length,
+      input: run.attempts.at(-1)?.input ?? null,
     }))
     const logs = store
       .logs({ afterId: 0, limit: MAX_TEST_LOGS })

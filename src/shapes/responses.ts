@@ -318,6 +318,11 @@ export const LogLine = z
     level: named(LogLevel, 'LogLevel'),
     taskId: z.string().nullable(),
     taskRunId: z.int().nullable(),
+    attempt: z.int().nullable().openapi({ description: 'the attempt of the task run the line was written in' }),
+    traceId: z.string().nullable().openapi({ description: 'the trace of the execution, while tracing is on' }),
+    spanId: z.string().nullable().openapi({
+      description: "the span of the line's attempt (else its task run, else the execution) in that trace",
+    }),
     message: z.string(),
   })
   .openapi('LogLine')

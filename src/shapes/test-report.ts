@@ -43,3 +43,28 @@ export const TestReport = z
   .openapi('FlowTestReport')
 export type TestReport = z.infer<typeof TestReport>
 export type CaseReport = z.infer<typeof CaseReport>
+
+const Recorded = z.object({ status: z.string(), output: z.unknown() }).nullable()
+
+export const ReplayReport = z
+  .object({
+    unchanged: z.boolean().openapi({ description: 'every task did as recorded' }),
+    firstDivergence: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the first task (in the order tasks ran) that changed' }),
+    changes: z
+      .array(
+        z.object({
+          taskId: z.string(),
+          change: z.enum(['same', 'changed', 'new', 'gone']),
+          fields: z.array(z.string()).openapi({ description: 'what changed: status, output, error, input' }),
+          recorded: Recorded,
+          replayed: Recorded,
+        }),
+      )
+      .openapi({ description: "each task's last run, recorded and replayed" }),
+    replay: CaseReport,
+  })
+  .openapi('FlowReplayReport')
+export type ReplayReport = z.infer<typeof ReplayReport>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 /// <reference types="vite/client" />
-import { call, json, listedWhere, putFlow, target, uniqueId } from '../helpers/api'
+import { call, finished, json, listedWhere, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import orderSaga from '../../examples/order-saga.json'
 import orderSagaTests from '../../examples/order-saga.test.yaml?raw'
 
@@ -191,5 +191,54 @@ describe('examples/order-saga.test.yaml', () => {
     expect(report.cases.flatMap((each: { differences: unknown[] }) => each.differences)).toEqual([])
     expect(report).toMatchObject({ passed: true, total: 3 })
     expect(report.cases[2].tasks).toContainEqual({ taskId: 'refund', status: 'completed', attempts: 3 })
+  })
+})
+
+describe('replay of a recorded execution', () => {
+  it('reports no change on its own revision, with no network call; on a changed flow, exactly the tasks that changed', async () => {
+    const id = uniqueId('replayed')
+    const key = uniqueId('replay')
+    const tasks = [
+      { id: 'fetch', type: 'http', method: 'POST', url: target(`/echo?key=${key}`), body: { n: '{{ input.body.n }}' } },
+      { id: 'nap', type: 'delay', duration: '10ms' },
+      { id: 'double', type: 'set', values: { result: '{{ input.body.n * 2 }}' } },
+      { id: 'said', type: 'log', message: 'sent {{ outputs.fetch.body.body }}' },
+    ]
+    await putFlow(id, { tasks })
+    const { executionId } = await json(call('POST', `/api/flows/${id}/executions`, { n: 21 }))
+    const record = await waitFor(executionId, finished)
+    expect(record.status).toBe('completed')
+    const calls = async () => (await json(fetch(target(`/calls/${key}`)))).calls
+    expect(await calls()).toBe(1)
+
+    const same = await json(call('POST', '/api/tests/replay', { record }))
+    expect(same).toMatchObject({
+      unchanged: true,
+      firstDivergence: null,
+      replay: { status: 'completed', requests: [] },
+    })
+    expect(same.changes.map((each: { change: string }) => each.change)).toEqual(['same', 'same', 'same', 'same'])
+    expect(await calls()).toBe(1)
+
+    const changed = [
+      tasks[0],
+      tasks[1],
+      { id: 'double', type: 'set', values: { result: '{{ input.body.n * 3 }}' } },
+      tasks[3],
+      { id: 'added', type: 'log', message: 'new' },
+    ]
+    const report = await json(call('POST', '/api/tests/replay', { record, definition: { tasks: changed } }))
+    expect(report).toMatchObject({ unchanged: false, firstDivergence: 'double' })
+    expect(report.changes.filter((each: { change: string }) => each.change !== 'same')).toEqual([
+      {
+        taskId: 'double',
+        change: 'changed',
+        fields: ['output', 'input'],
+        recorded: { status: 'completed', output: { result: 42 } },
+        replayed: { status: 'completed', output: { result: 63 } },
+      },
+      { taskId: 'added', change: 'new', fields: [], recorded: null, replayed: { status: 'completed', output: null } },
+    ])
+    expect(await calls()).toBe(1)
   })
 })

@@ -229,6 +229,10 @@ describe('logs', () => {
       level: 'info',
       taskId: null,
       taskRunId: null,
+      attempt: null,
+      // tracing is off here: no trace to name (test/telemetry/task-logs.test.ts has it on)
+      traceId: null,
+      spanId: null,
       message: expect.any(String),
     })
     expect(all.dropped).toBe(0)

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
-import { inlineBody, planOf, reportText } from '../../src/cli/flow-tests.ts'
+import { DEFAULT_URL, parseCommand } from '../../src/cli/args.ts'
+import { inlineBody, planOf, replayText, reportText } from '../../src/cli/flow-tests.ts'
 
 const files =
   (...names: string[]) =>
@@ -86,6 +87,47 @@ describe('flows test', () => {
         '     expect.status: status is failed expected "completed", got "failed"',
         '     mocks: task a: GET https://x.test/ matches no mock',
         '1 passed, 1 failed',
+      ].join('\n'),
+    )
+  })
+})
+
+describe('flows replay', () => {
+  it('parses its record, flow file and revision; executions pull its id', () => {
+    assert.deepEqual(parseCommand(['flows', 'replay', 'r.json', '--flow', 'f.yaml'], {}), {
+      ok: true,
+      command: { name: 'flows replay', file: 'r.json', flowFile: 'f.yaml', revision: undefined },
+      connection: { url: DEFAULT_URL, token: undefined, json: false },
+    })
+    const pulled = parseCommand(['executions', 'pull', 'abc'], {})
+    assert.ok(pulled.ok)
+    assert.deepEqual(pulled.command, { name: 'executions pull', executionId: 'abc' })
+  })
+
+  it('prints the tasks that changed, the first divergence marked', () => {
+    const report = {
+      unchanged: false,
+      firstDivergence: 'double',
+      changes: [
+        { taskId: 'fetch', change: 'same', fields: [], recorded: null, replayed: null },
+        {
+          taskId: 'double',
+          change: 'changed',
+          fields: ['output'],
+          recorded: { status: 'completed', output: 42 },
+          replayed: { status: 'completed', output: 63 },
+        },
+        { taskId: 'added', change: 'new', fields: [], recorded: null, replayed: { status: 'completed', output: null } },
+      ],
+      replay: { differences: [{ path: 'mocks', message: 'task x: GET u matches no mock' }] },
+    }
+    assert.equal(
+      replayText(report as never),
+      [
+        '> double: changed output (completed → completed) 42 → 63',
+        '  added: new (- → completed) - → null',
+        '  mocks: task x: GET u matches no mock',
+        '2 tasks changed; first at double',
       ].join('\n'),
     )
   })

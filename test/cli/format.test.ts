@@ -172,6 +172,9 @@ describe('logText', () => {
       level,
       taskId,
       taskRunId: null,
+      attempt: null,
+      traceId: null,
+      spanId: null,
       message,
     })
     const text = logText([line('info', 'a', 'one'), line('error', 'a-long-task', 'two'), line('info', null, 'three')])

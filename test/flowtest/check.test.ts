@@ -9,8 +9,16 @@ const seen = (fields: Partial<Observation> = {}): Observation => ({
   vars: {},
   labels: {},
   runs: [
-    { id: 1, taskId: 'a', status: 'completed', output: { list: [{ n: 5 }] }, error: null, attempts: 1 },
-    { id: 2, taskId: 'a', status: 'failed', output: null, error: { type: 'timeout', message: 'slow' }, attempts: 2 },
+    { id: 1, taskId: 'a', status: 'completed', output: { list: [{ n: 5 }] }, error: null, attempts: 1, input: null },
+    {
+      id: 2,
+      taskId: 'a',
+      status: 'failed',
+      output: null,
+      error: { type: 'timeout', message: 'slow' },
+      attempts: 2,
+      input: null,
+    },
   ],
   logs: [{ level: 'info', taskId: 'a', message: 'hello world' }],
   requests: [],
@@ -40,7 +48,9 @@ describe('flow test expectations', () => {
   })
 
   it('accept a value a JSONata predicate accepts, and report one that fails to evaluate', async () => {
-    const runs = [{ id: 1, taskId: 'a', status: 'completed' as const, output: { n: 5 }, error: null, attempts: 1 }]
+    const runs = [
+      { id: 1, taskId: 'a', status: 'completed' as const, output: { n: 5 }, error: null, attempts: 1, input: null },
+    ]
     expect(await checkCase({ outputs: { 'a.n': { $jsonata: 'value > 3 and value < 6' } } }, seen({ runs }))).toEqual([])
     const [broken] = await checkCase({ outputs: { 'a.n': { $jsonata: 'value >' } } }, seen({ runs }))
     expect(broken).toMatchObject({ path: 'expect.outputs.a.n', actual: 5 })

@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import * as z from 'zod'
 import { FlowId } from '../../domain/flow-ids'
-import { TestReport } from '../../shapes/test-report'
+import { ReplayReport, TestReport } from '../../shapes/test-report'
 import { errors, json, NoQuery } from './common'
 
 const document = { schema: { $ref: '#/components/schemas/FlowTestDocument' } }
@@ -44,4 +44,26 @@ export const testDefinitionRoute = createRoute({
   tags: ['flows'],
   request: { query: NoQuery, body: body('the definition and the cases ({definition, cases})') },
   responses: answers,
+})
+
+export const replayRecordRoute = createRoute({
+  method: 'post',
+  path: '/tests/replay',
+  operationId: 'replayRecord',
+  summary: 'Replay a recorded execution on a flow, with its recorded I/O as mocks',
+  description:
+    "Runs as a flow test: the record's http, subflow and wait tasks answer what they answered then, attempt by attempt, and every other task runs again; the answer says task by task what changed. Calls no network.",
+  tags: ['flows'],
+  request: {
+    query: NoQuery,
+    body: {
+      description: 'the record and the flow ({record, definition?, revision?})',
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/FlowReplayRequest' } } },
+    },
+  },
+  responses: {
+    200: json('what changed, task by task', ReplayReport),
+    ...errors([400, 401, 404, 413, 415], { 400: 'invalid_request or invalid_flow, with paths' }),
+  },
 })

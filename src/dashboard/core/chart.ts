@@ -20,6 +20,22 @@ export interface BinCount {
   count: number
 }
 
+/** A bucket of the API's metrics (`GET /api/metrics`, `GET /api/flows/{id}/metrics`): its counts by series. */
+export interface MetricsBucket {
+  start: string
+  counts: Record<Series, number>
+}
+
+/** The metrics' buckets as counts (a bucket's `running` is every status not final, as the chart's series). */
+export const metricsCounts = (buckets: readonly MetricsBucket[]): BinCount[] =>
+  buckets.flatMap((bucket) =>
+    SERIES.filter((series) => bucket.counts[series] > 0).map((series) => ({
+      start: bucket.start,
+      status: series,
+      count: bucket.counts[series],
+    })),
+  )
+
 export interface Bin {
   start: number
   counts: Record<Series, number>

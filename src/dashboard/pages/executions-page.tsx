@@ -2,7 +2,7 @@
 import type { ApiProblem, ExecutionItem } from '../api-types'
 import type { ExecutionListQuery } from '../../client/types'
 import { type Api, read } from '../api-client'
-import { binCounts, type ChartRange, layoutChart, RANGES as CHART_RANGES } from '../core/chart'
+import { binCounts, type ChartRange, layoutChart, metricsCounts, RANGES as CHART_RANGES } from '../core/chart'
 import { ChartSvg } from '../core/chart-svg'
 import { isFinal } from '../core/status'
 import { formatDuration } from '../core/time'
@@ -231,9 +231,17 @@ export async function executionsPage(api: Api, query: Record<string, string>, no
   const [list, flows, counts] = await Promise.all([
     read(api.client.GET('/api/executions', { params: { query: apiQuery(filter, now) } })),
     read(api.client.GET('/api/flows', { params: { query: { limit: 100 } } })),
-    read(api.client.GET('/api/executions/counts', { params: { query: { since, binMs } } })),
+    // the chart follows the flow filter: that flow's metrics, else every execution's
+    read(
+      filter.flowId
+        ? api.client.GET('/api/flows/{id}/metrics', {
+            params: { path: { id: filter.flowId }, query: { from: since, bucket: String(binMs) } },
+          })
+        : api.client.GET('/api/metrics', { params: { query: { from: since, bucket: String(binMs) } } }),
+    ),
   ])
-  const chart = layoutChart(binCounts(counts.ok ? counts.data.items : [], filter.chart, now))
+  const binned = metricsCounts(counts.ok ? counts.data.buckets : [])
+  const chart = layoutChart(binCounts(binned, filter.chart, now))
   const items = list.ok ? list.data.items : []
   const live = items.some((item) => !isFinal(item.status))
   const problem: ApiProblem | null = list.ok ? null : list.problem
@@ -281,7 +289,7 @@ export async function executionsPage(api: Api, query: Record<string, string>, no
       </p>
       <Filters filter={filter} flows={flows.ok ? flows.data.items : []} />
       <StatusTotals
-        counts={counts.ok ? counts.data.items : []}
+        counts={binned}
         current={filter.status}
         hrefOf={(status) => pageUrl(filter, { status, cursor: '' })}
         range={filter.chart}

@@ -6,6 +6,7 @@
  * that come before them, all in one transaction.
  */
 import { getTableColumns } from 'drizzle-orm'
+import { FINAL_EXECUTION } from '../../core/transitions'
 import { type ExecutionSummary, executions } from './schema'
 
 /** A summary to index, or an execution deleted for good (`createdAt` names which incarnation). */
@@ -98,14 +99,45 @@ WHERE value <> excluded.value OR created_at <> excluded.created_at`
 
 const PRUNE_TOMBSTONES = 'DELETE FROM execution_tombstones WHERE deleted_at < ?1'
 
+const FINAL_LIST = [...FINAL_EXECUTION].map((status) => `'${status}'`).join(', ')
+
+/**
+ * Of the final summaries bound, the ids of those that end their execution in the index: read in
+ * the batch's transaction before its upsert, so a summary delivered again — its row final already —
+ * or one of an incarnation older than the row or deleted is not among them.
+ */
+const ENDING = `SELECT json_extract(each.value, '$.id') AS id
+FROM json_each(?1) AS each
+WHERE NOT EXISTS (SELECT 1 FROM executions AS known
+    WHERE known.id = json_extract(each.value, '$.id')
+      AND (known.created_at > json_extract(each.value, '$.createdAt')
+        OR (known.created_at = json_extract(each.value, '$.createdAt') AND known.status IN (${FINAL_LIST}))))
+  AND NOT EXISTS (SELECT 1 FROM execution_tombstones AS dead
+    WHERE dead.id = json_extract(each.value, '$.id') AND dead.created_at >= json_extract(each.value, '$.createdAt'))`
+
+/** What a batch came to: the statements it ran, and the executions it ended in the index (when asked). */
+export interface AppliedBatch {
+  statements: number
+  ended: ExecutionSummary[]
+}
+
 /**
  * Applies a batch of index messages; resolves with the number of statements it ran (one for a batch
- * of summaries, one more when some carry labels, four more when it deletes), or rejects with D1's
- * error: nothing of it was written.
+ * of summaries, one more when some carry labels, four more when it deletes, one more when the
+ * executions it ends are asked for and some summary is final) and those executions, or rejects with
+ * D1's error: nothing of it was written.
  */
-export async function applyIndexBatch(d1: D1Database, messages: readonly IndexMessage[], now: number): Promise<number> {
+export async function applyIndexBatch(
+  d1: D1Database,
+  messages: readonly IndexMessage[],
+  now: number,
+  options: { ended?: boolean } = {},
+): Promise<AppliedBatch> {
   const { upserts, deletes } = latestPerExecution(messages)
   const statements: D1PreparedStatement[] = []
+  const final = options.ended ? upserts.filter((summary) => FINAL_EXECUTION.has(summary.status)) : []
+  // before the upsert and the deletions, in their transaction: the index as it was
+  if (final.length > 0) statements.push(d1.prepare(ENDING).bind(JSON.stringify(final)))
   if (deletes.length > 0) {
     const deleted = JSON.stringify(deletes)
     statements.push(
@@ -118,7 +150,12 @@ export async function applyIndexBatch(d1: D1Database, messages: readonly IndexMe
   if (upserts.length > 0) statements.push(d1.prepare(UPSERT).bind(JSON.stringify(upserts), now))
   const labelled = upserts.filter((summary) => summary.labels !== null).map((summary) => summary.id)
   if (labelled.length > 0) statements.push(d1.prepare(UPSERT_LABELS).bind(JSON.stringify(labelled)))
-  if (statements.length === 1) await statements[0]?.run()
-  else if (statements.length > 1) await d1.batch(statements)
-  return statements.length
+  const results =
+    statements.length === 1
+      ? [await statements[0]?.run<{ id: string }>()]
+      : statements.length > 1
+        ? await d1.batch<{ id: string }>(statements)
+        : []
+  const ending = new Set(final.length > 0 ? (results[0]?.results ?? []).map((row) => row.id) : [])
+  return { statements: statements.length, ended: final.filter((summary) => ending.has(summary.id)) }
 }

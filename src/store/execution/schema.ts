@@ -103,6 +103,8 @@ export const logs = sqliteTable('logs', {
   taskId: text('task_id'),
   taskRunId: integer('task_run_id'),
   message: text('message').notNull(),
+  /** The attempt of the run the line was written in (null: none yet, or a line of the execution); last, as ALTER TABLE added it. */
+  attempt: integer('attempt'),
 })
 
 /** Events that came before their `wait` task was reached; taken (deleted) when it is. */

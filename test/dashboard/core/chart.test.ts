@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { binCounts, layoutChart } from '../../../src/dashboard/core/chart'
+import { binCounts, layoutChart, metricsCounts } from '../../../src/dashboard/core/chart'
 import { diffLines } from '../../../src/dashboard/core/diff'
 import { operationsFor } from '../../../src/dashboard/core/actions'
 
@@ -8,6 +8,22 @@ const MINUTE = 60_000
 const bin = (n: number) => new Date(n * MINUTE).toISOString()
 
 describe('the executions chart', () => {
+  it('reads the metrics buckets as counts by series, the empty ones left out', () => {
+    const zero = { completed: 0, warning: 0, failed: 0, killed: 0, running: 0 }
+    const counts = metricsCounts([
+      { start: bin(1), counts: { ...zero, completed: 2, running: 1 } },
+      { start: bin(2), counts: zero },
+    ])
+    expect(counts).toEqual([
+      { start: bin(1), status: 'completed', count: 2 },
+      { start: bin(1), status: 'running', count: 1 },
+    ])
+    expect(binCounts(counts, 'hour', 2 * MINUTE).at(-2)).toMatchObject({
+      total: 3,
+      counts: { completed: 2, running: 1 },
+    })
+  })
+
   it('bins counts by minute over the last hour, non-final statuses together, older bins dropped', () => {
     const now = 1000 * MINUTE + 30_000
     const bins = binCounts(

@@ -51,7 +51,7 @@ describe('applyIndexBatch', () => {
     const messages = Array.from({ length: 150 }, (_, i) =>
       upsertMessage(summary(`many-${i % 50}`, 1 + Math.floor(i / 50), i >= 100 ? 'completed' : 'running')),
     )
-    expect(await applyIndexBatch(env.DB, messages, Date.now())).toBe(1)
+    expect((await applyIndexBatch(env.DB, messages, Date.now())).statements).toBe(1)
     const rows = (await listExecutions(env.DB, { flowId: 'batched', limit: 500 })).filter((each) =>
       each.id.startsWith('many-'),
     )
@@ -68,12 +68,41 @@ describe('applyIndexBatch', () => {
 
   it('deletes with a tombstone: a summary still on its way does not bring the execution back, a new one under its id is indexed', async () => {
     await applyIndexBatch(env.DB, [upsertMessage(summary('gone', 3, 'completed'))], Date.now())
-    expect(await applyIndexBatch(env.DB, [deleteMessage('gone', 1)], Date.now())).toBe(4)
+    expect((await applyIndexBatch(env.DB, [deleteMessage('gone', 1)], Date.now())).statements).toBe(4)
     expect(await row('gone')).toBeNull()
     await applyIndexBatch(env.DB, [upsertMessage(summary('gone', 4, 'completed'))], Date.now())
     expect(await row('gone')).toBeNull()
     await applyIndexBatch(env.DB, [upsertMessage(summary('gone', 1, 'pending', 2))], Date.now())
     expect(await row('gone')).toMatchObject({ status: 'pending', createdAt: 2 })
+  })
+
+  it('names, when asked, the executions it ends: not one final already, of an older incarnation or deleted', async () => {
+    const ended = async (...messages: Parameters<typeof applyIndexBatch>[1]) =>
+      (await applyIndexBatch(env.DB, messages, Date.now(), { ended: true })).ended.map((each) => each.id)
+    expect(await ended(upsertMessage(summary('end-a', 1, 'running')))).toEqual([])
+    expect(
+      await ended(
+        upsertMessage(summary('end-a', 2, 'failed')),
+        upsertMessage(summary('end-b', 3, 'completed')),
+        upsertMessage(summary('end-c', 1, 'running')),
+      ),
+    ).toEqual(['end-a', 'end-b'])
+    // delivered again, or a later version of one final already
+    expect(
+      await ended(upsertMessage(summary('end-a', 2, 'failed')), upsertMessage(summary('end-b', 4, 'completed'))),
+    ).toEqual([])
+    // an older incarnation than the row's, and one deleted
+    await applyIndexBatch(env.DB, [upsertMessage(summary('end-d', 1, 'running', 5))], Date.now())
+    await applyIndexBatch(env.DB, [deleteMessage('end-c', 1)], Date.now())
+    expect(
+      await ended(upsertMessage(summary('end-d', 3, 'completed', 4)), upsertMessage(summary('end-c', 2, 'killed'))),
+    ).toEqual([])
+    // a new incarnation of a deleted id ends again
+    expect(await ended(upsertMessage(summary('end-c', 1, 'completed', 2)))).toEqual(['end-c'])
+    // not asked: no statement more
+    expect(
+      (await applyIndexBatch(env.DB, [upsertMessage(summary('end-e', 1, 'completed'))], Date.now())).ended,
+    ).toEqual([])
   })
 
   it('prunes tombstones older than any message can be', async () => {
@@ -95,7 +124,7 @@ describe('applyIndexBatch', () => {
       ).results
     const labelled = (version: number, values: Record<string, string>) =>
       upsertMessage({ ...summary('tagged', version, 'running'), labels: values })
-    expect(await applyIndexBatch(env.DB, [labelled(2, { a: '1' })], Date.now())).toBe(2)
+    expect((await applyIndexBatch(env.DB, [labelled(2, { a: '1' })], Date.now())).statements).toBe(2)
     await applyIndexBatch(env.DB, [labelled(4, { a: '2', b: 'x' }), labelled(3, { a: '1', c: 'y' })], Date.now())
     // an older summary that comes late changes nothing
     await applyIndexBatch(env.DB, [labelled(3, { a: '1', c: 'y' })], Date.now())
