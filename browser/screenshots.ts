@@ -67,6 +67,25 @@ try {
   await readme.locator('.summary-box').scrollIntoViewIfNeeded()
   await readme.screenshot({ path: path.join(out, 'foreach-2000-summary.png') })
   await readme.close()
+  // dark mode (the system's choice) and the flow editor showing a problem at its line
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await stack.browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: scheme })
+    await page.goto(`${stack.url}/executions/${failed}`)
+    await page.screenshot({ path: path.join(out, `${scheme}-execution-failed.png`) })
+    await page.goto(`${stack.url}/executions/${parallel}#gantt`)
+    await page.screenshot({ path: path.join(out, `${scheme}-gantt.png`) })
+    await page.goto(`${stack.url}/flows/flaky/edit`)
+    const editor = page.locator('textarea[data-editor]')
+    await editor.fill((await editor.inputValue()).replace('type: set', 'type: teleport'))
+    await page.waitForSelector('.gutter li.bad')
+    await page.screenshot({ path: path.join(out, `${scheme}-editor-invalid.png`), fullPage: true })
+    await editor.fill(
+      (await editor.inputValue()).replace('type: teleport', 'type: set').replace('tries: 3', 'tries: 5'),
+    )
+    await page.waitForSelector('[data-region=review] .diff')
+    await page.screenshot({ path: path.join(out, `${scheme}-editor-diff.png`), fullPage: true })
+    await page.close()
+  }
   // the top of an execution on a phone
   const phone = await stack.browser.newPage({ viewport: { width: 375, height: 812 } })
   await phone.goto(`${stack.url}/executions/${failed}`)
