@@ -4,7 +4,7 @@
  * is passed when each of its executions' objects is created (objects/stubs.ts `launch`); a
  * subflow whose flow has none is created where its parent's flow asked.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** The location hints Durable Objects accept (Cloudflare docs, Data location). */
 export const LocationHint = z.enum(['wnam', 'enam', 'sam', 'weur', 'eeur', 'apac', 'oc', 'afr', 'me'])

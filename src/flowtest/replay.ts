@@ -6,7 +6,7 @@
  * attempt by attempt, and delays with the time they slept; every other task runs again, so a
  * changed flow shows what it changes.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 import { TaskError } from '../domain/errors'
 import { ExecutionStatus, TaskRunStatus } from '../domain/types'
 import { lastRuns, type Difference } from './check'
