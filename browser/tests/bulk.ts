@@ -104,6 +104,8 @@ describe('bulk actions on the executions list', () => {
     )
     for (const id of ticked) assert.equal((await execution(stack, id)).status, 'killed')
     await plain.close()
+    // the list is eventually consistent: once it no longer shows the three killed ones as delayed, a row ticked below stays
+    await listedWhere(stack, 'flowId=napper&status=delayed&limit=100', (items) => items.length === 27)
     // with it: the list is live (its executions run); ticks survive a redraw; the page box ticks all
     const live = await stack.browser.newPage({ viewport: { width: 1280, height: 800 } })
     await open(live, '/?flowId=napper&status=delayed')
