@@ -27,11 +27,15 @@ async function received(traceId: string): Promise<Span[]> {
     expect(post.headers['content-type']).toBe('application/json')
     const request = ExportTraceRequest.parse(JSON.parse(post.body))
     return request.resourceSpans.flatMap((resource) => {
-      expect(resource.resource.attributes).toContainEqual({
-        key: 'service.name',
-        value: { stringValue: 'edgeflow-test' },
-      })
-      return resource.scopeSpans.flatMap((scope) => scope.spans.filter((span) => span.traceId === traceId))
+      const spans = resource.scopeSpans.flatMap((scope) => scope.spans.filter((span) => span.traceId === traceId))
+      // a batch may also carry spans the files before this one left in the trace queue, named as they were then
+      if (spans.length > 0) {
+        expect(resource.resource.attributes).toContainEqual({
+          key: 'service.name',
+          value: { stringValue: 'edgeflow-test' },
+        })
+      }
+      return spans
     })
   })
 }
