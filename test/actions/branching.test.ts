@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { finished, json, waitFor } from '../helpers/api'
-import { crash, dueNow, start, statuses } from '../helpers/engine'
+import { crash, endDelay, start, statuses } from '../helpers/engine'
 
 const ifFlow = {
   mode: 'sync',
@@ -43,7 +43,7 @@ describe('if', () => {
     const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     await crash(executionId)
     const nap = delayed.taskRuns.find((run: { taskId: string }) => run.taskId === 'nap')
-    await dueNow(executionId, { kind: 'wake', runId: nap.id })
+    await endDelay(executionId, nap.id)
     const done = await waitFor(executionId, finished)
     expect(done.output.body).toEqual({ size: 'small' })
     expect(statuses(done)).toEqual([

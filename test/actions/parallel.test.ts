@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { call, finished, putFlow, target, uniqueId, waitFor } from '../helpers/api'
-import { callsTo, crash, dueNow, start, statuses } from '../helpers/engine'
+import { callsTo, crash, endDelay, start, statuses } from '../helpers/engine'
 
 describe('parallel', () => {
   it('overlaps the http calls of its branches and completes when every branch has', async () => {
@@ -54,7 +54,7 @@ describe('parallel', () => {
     // the other branch backs off, retries and completes while the sleepy one still sleeps
     const progressed = await waitFor(executionId, (e) => runOf(e, 'quick')?.status === 'completed')
     expect(runOf(progressed, 'sleepy').status).toBe('delayed')
-    await dueNow(executionId, { kind: 'wake', runId: runOf(progressed, 'sleepy').id })
+    await endDelay(executionId, runOf(progressed, 'sleepy').id)
     const done = await waitFor(executionId, finished)
     expect(done.status).toBe('completed')
     expect(Date.parse(runOf(done, 'quick').endedAt)).toBeLessThan(Date.parse(runOf(done, 'sleepy').endedAt))
@@ -129,10 +129,7 @@ describe('parallel', () => {
     })
     const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     await crash(executionId)
-    await dueNow(executionId, {
-      kind: 'wake',
-      runId: delayed.taskRuns.find((run: { taskId: string }) => run.taskId === 'nap').id,
-    })
+    await endDelay(executionId, delayed.taskRuns.find((run: { taskId: string }) => run.taskId === 'nap').id)
     const done = await waitFor(executionId, finished)
     expect(done.vars).toEqual({ a: 1, b: 2 })
     expect(statuses(done).map(([, status]) => status)).toEqual(['completed', 'completed', 'completed', 'completed'])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { call, finished, json, waitFor } from '../helpers/api'
-import { crash, dueNow, start } from '../helpers/engine'
+import { crash, endDelay, start } from '../helpers/engine'
 
 const approval = (extra: object = {}) => ({
   tasks: [
@@ -33,7 +33,7 @@ describe('wait', () => {
     const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     const early = await send(executionId, 'approved', { by: 'early bird' })
     expect(await json(early)).toMatchObject({ delivered: false })
-    await dueNow(executionId, { kind: 'wake', runId: delayed.taskRuns[0].id })
+    await endDelay(executionId, delayed.taskRuns[0].id)
     const done = await waitFor(executionId, finished)
     expect(done.vars).toEqual({ by: 'early bird' })
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BASE, call, execution, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import { runInDurableObject } from 'cloudflare:test'
-import { alarmOf, callsTo, cleanupAt, crash, dueNow, start, statuses, stubOf } from '../helpers/engine'
+import { alarmOf, callsTo, cleanupAt, crash, endDelay, start, statuses, stubOf } from '../helpers/engine'
 
 const post = (executionId: string, action: string, body?: unknown) =>
   call('POST', `/api/executions/${executionId}/${action}`, body)
@@ -54,7 +54,7 @@ describe('pause and resume', () => {
     const delayed = await waitFor(executionId, (e) => e.status === 'delayed')
     expect(await json(post(executionId, 'pause'))).toMatchObject({ executionId, status: 'paused' })
     // the delay's clock runs on while paused: its end is recorded, and the execution holds past it
-    await dueNow(executionId, { kind: 'wake', runId: delayed.taskRuns[0].id })
+    await endDelay(executionId, delayed.taskRuns[0].id)
     const held = await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'completed')
     expect(held.status).toBe('paused')
     expect(statuses(held)).toEqual([

@@ -45,6 +45,9 @@ export async function dueNow(executionId: string, timer: Timer): Promise<void> {
   await runDurableObjectAlarm(stubOf(executionId))
 }
 
+/** Ends a `delay` task run's wait now, as if its time had passed (the alarm rings). */
+export const endDelay = (executionId: string, runId: number) => dueNow(executionId, { kind: 'wake', runId })
+
 /** Makes the cleanup timer due as if the retention were over (the object deletes the execution). */
 export const expireNow = (executionId: string) => dueNow(executionId, CLEANUP_TIMER)
 

@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { ExecutionObject } from '../../src/objects/execution-object'
 import { execution, finished, target, uniqueId, waitFor } from '../helpers/api'
-import { callsTo, cleanupAt, crash, dueNow, start, stubOf } from '../helpers/engine'
+import { callsTo, cleanupAt, crash, endDelay, start, stubOf } from '../helpers/engine'
 
 describe('after a reset', () => {
   it('a task run whose completion was persisted never runs again', async () => {
@@ -111,7 +111,7 @@ describe('alarms', () => {
     expect(await runInDurableObject(stubOf(executionId), (_, state) => state.storage.getAlarm())).toBe(
       Date.parse(delayed.wakeAt),
     )
-    await dueNow(executionId, { kind: 'wake', runId: delayed.taskRuns[0].id })
+    await endDelay(executionId, delayed.taskRuns[0].id)
     const done = await waitFor(executionId, finished)
     await fire()
     await fire()

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { execution, finished, json, target, uniqueId, waitFor } from '../helpers/api'
-import { alarmOf, cleanupAt, dueNow, start } from '../helpers/engine'
+import { alarmOf, cleanupAt, endDelay, start } from '../helpers/engine'
 
 describe('delay', () => {
   it('turns the execution delayed with wakeAt and an armed alarm, and the alarm resumes it', async () => {
@@ -15,7 +15,7 @@ describe('delay', () => {
     expect(delayed.taskRuns[0]).toMatchObject({ status: 'delayed', wakeAt: delayed.wakeAt })
     expect(await alarmOf(executionId)).toBe(Date.parse(delayed.wakeAt))
     // the hour passes: the alarm rings and resumes it (a short real delay: "sleeps until an ISO time")
-    await dueNow(executionId, { kind: 'wake', runId: delayed.taskRuns[0].id })
+    await endDelay(executionId, delayed.taskRuns[0].id)
     const done = await waitFor(executionId, finished)
     expect(done).toMatchObject({ status: 'completed', vars: { woke: true }, wakeAt: null })
   })
@@ -144,7 +144,7 @@ describe('sync flows and time', () => {
     const answered = Date.now()
     const delayed = await execution(executionId)
     expect(delayed.status).toBe('delayed')
-    await dueNow(executionId, { kind: 'wake', runId: delayed.taskRuns[1].id })
+    await endDelay(executionId, delayed.taskRuns[1].id)
     const done = await waitFor(executionId, finished)
     expect(done.vars).toEqual({ done: true })
     expect(answered).toBeLessThan(Date.parse(done.taskRuns[1].endedAt))
