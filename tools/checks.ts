@@ -6,6 +6,7 @@
  * output streamed as it comes: on two cores the checks fill the time the suites wait on workerd.
  */
 import { spawn } from 'node:child_process'
+import { setPriority } from 'node:os'
 
 interface Job {
   name: string
@@ -13,9 +14,15 @@ interface Job {
   env?: Record<string, string>
   /** Output as it comes, rather than held until the job ends. */
   stream?: boolean
+  /** Lower priority: it yields the CPU to the suites, the longest job, and fills their waits. */
+  background?: boolean
 }
 
-const script = (name: string, ...args: string[]): Job => ({ name, command: ['npm', 'run', '--silent', name, ...args] })
+const script = (name: string, ...args: string[]): Job => ({
+  name,
+  command: ['npm', 'run', '--silent', name, ...args],
+  background: true,
+})
 
 const CHECKS: Job[] = [
   script('typecheck'),
@@ -35,13 +42,15 @@ interface Outcome {
   code: number | null
 }
 
-function run({ name, command, env, stream }: Job): Promise<Outcome> {
+function run({ name, command, env, stream, background }: Job): Promise<Outcome> {
   const started = performance.now()
   const [program = '', ...args] = command
   const child = spawn(program, args, {
     stdio: ['ignore', stream ? 'inherit' : 'pipe', stream ? 'inherit' : 'pipe'],
     env: { ...process.env, ...env },
   })
+  // before npm has started the script: the processes it starts inherit the priority
+  if (background && child.pid !== undefined) setPriority(child.pid, 10)
   const output: Buffer[] = []
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk))
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk))

@@ -1,4 +1,4 @@
 import { group } from '../helpers/group'
 
-// the index sweep has a runtime of its own (index-sweep.test.ts)
+// the index sweep shares the README's runtime (readme.test.ts)
 group(import.meta.glob(['../objects/**/*.test.ts', '!../objects/index-sweep.test.ts']))

@@ -1,3 +1,11 @@
 import { group } from '../helpers/group'
 
-group(import.meta.glob('../runtime/**/*.test.ts'))
+// folders of short files share a runtime: each runtime costs seconds of CPU to start (README, Development)
+group(
+  import.meta.glob([
+    '../runtime/**/*.test.ts',
+    '../store/**/*.test.ts',
+    '../telemetry/**/*.test.ts',
+    '../triggers/**/*.test.ts',
+  ]),
+)

@@ -1,3 +1,0 @@
-import { group } from '../helpers/group'
-
-group(import.meta.glob('../triggers/**/*.test.ts'))
