@@ -636,6 +636,21 @@ export interface components {
         period: number | string
         key?: string
       }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @description default: "last"
+         * @enum {string}
+         */
+        keep?: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
+        key?: string
+      }
       triggers?: (
         | {
             /** @constant */
@@ -1235,6 +1250,24 @@ export interface components {
       | 'warning'
       | 'failed'
       | 'killed'
+    Gathered: {
+      /** @description the execution this trigger joined, started at startsAt */
+      executionId: string
+      /** @enum {string} */
+      gathered: 'debounce' | 'batch'
+      /** @description triggers the execution has gathered so far, this one included */
+      size: number
+      /**
+       * Format: date-time
+       * @description when it starts at the latest as known now (a later trigger may push a debounce back)
+       */
+      startsAt: string
+      /**
+       * Format: uri
+       * @description GET it for the execution once it started (404 before)
+       */
+      statusUrl: string
+    }
     ExecutionFailure: {
       error: components['schemas']['ExecutionFailureError']
     }
@@ -1346,6 +1379,21 @@ export interface components {
       rateLimit?: {
         limit: number
         period: number | string
+        key?: string
+      }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @default last
+         * @enum {string}
+         */
+        keep: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
         key?: string
       }
       triggers?: (
@@ -2726,7 +2774,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -2736,7 +2784,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -2939,7 +2991,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -2949,7 +3001,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3152,7 +3208,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3162,7 +3218,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3365,7 +3425,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3375,7 +3435,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3578,7 +3642,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3588,7 +3652,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4231,7 +4299,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4241,7 +4309,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4495,7 +4567,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4505,7 +4577,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
