@@ -8,8 +8,9 @@
  */
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { call, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
-import { attr, type DecodedSpan, type ReceivedExport, spanTree } from '../helpers/decoded-trace'
+import { call, finished, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { attr, type DecodedSpan, spanTree } from '../helpers/decoded-trace'
+import { collectorEndpoint, receivedExports, spansIn } from '../helpers/otlp-collector'
 
 const RECEIVER = `otlp-${crypto.randomUUID()}`
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -18,34 +19,28 @@ const CALLER_SPAN = '00f067aa0ba902b7'
 beforeAll(() => {
   Object.assign(env, {
     // the base URL: the exporter posts to <endpoint>/v1/traces
-    OTEL_EXPORTER_OTLP_ENDPOINT: target(`/otlp/${RECEIVER}`),
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorEndpoint(RECEIVER),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
     OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=test%20key',
     OTEL_SERVICE_NAME: 'edgeflow-test',
   })
 })
 
-/** Every span the collector decoded so far (of trace `traceId` if given); an export it could not decode fails the test. */
+/** Every span the collector decoded so far (of trace `traceId` if given), with the headers it was sent with. */
 async function received(traceId?: string): Promise<DecodedSpan[]> {
-  const posts = await json<ReceivedExport[]>(fetch(target(`/otlp-received/${RECEIVER}`)))
-  return posts.flatMap((post) => {
-    expect(post.problems).toEqual([])
-    expect(post.headers['content-type']).toBe('application/json')
-    expect(post.headers['x-honeycomb-team']).toBe('test key')
-    return post.request.resourceSpans.flatMap((resource) => {
-      const spans = resource.scopeSpans.flatMap((scope) =>
-        scope.spans.filter((span) => traceId === undefined || span.traceId === traceId),
-      )
-      // a batch may also carry spans the files before this one left in the trace queue, named as they were then
-      if (spans.length > 0 && traceId !== undefined) {
-        expect(resource.resource.attributes).toContainEqual({
-          key: 'service.name',
-          value: { stringValue: 'edgeflow-test' },
-        })
-      }
-      return spans
+  const posts = await receivedExports(RECEIVER)
+  for (const post of posts) expect(post.headers['x-honeycomb-team']).toBe('test key')
+  // a batch may also carry spans the files before this one left in the trace queue, named as they were then
+  const ours = posts
+    .flatMap((post) => post.request.resourceSpans)
+    .filter((resource) => resource.scopeSpans.some((scope) => scope.spans.some((span) => span.traceId === traceId)))
+  for (const resource of ours) {
+    expect(resource.resource.attributes).toContainEqual({
+      key: 'service.name',
+      value: { stringValue: 'edgeflow-test' },
     })
-  })
+  }
+  return spansIn(posts, traceId)
 }
 
 /** The trace of the first test, siblings in the order of their text (parallel branches may start in any order). */
