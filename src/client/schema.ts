@@ -631,6 +631,7 @@ export interface components {
          */
         onLimit?: 'queue' | 'reject'
       }
+      priority?: string
       rateLimit?: {
         limit: number
         period: number | string
@@ -1376,6 +1377,7 @@ export interface components {
          */
         onLimit: 'queue' | 'reject'
       }
+      priority?: string
       rateLimit?: {
         limit: number
         period: number | string
