@@ -636,6 +636,21 @@ export interface components {
         period: number | string
         key?: string
       }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @description default: "last"
+         * @enum {string}
+         */
+        keep?: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
+        key?: string
+      }
       triggers?: (
         | {
             /** @constant */
@@ -1235,6 +1250,24 @@ export interface components {
       | 'warning'
       | 'failed'
       | 'killed'
+    Gathered: {
+      /** @description the execution this trigger joined, started at startsAt */
+      executionId: string
+      /** @enum {string} */
+      gathered: 'debounce' | 'batch'
+      /** @description triggers the execution has gathered so far, this one included */
+      size: number
+      /**
+       * Format: date-time
+       * @description when it starts at the latest as known now (a later trigger may push a debounce back)
+       */
+      startsAt: string
+      /**
+       * Format: uri
+       * @description GET it for the execution once it started (404 before)
+       */
+      statusUrl: string
+    }
     ExecutionFailure: {
       error: components['schemas']['ExecutionFailureError']
     }
@@ -1346,6 +1379,21 @@ export interface components {
       rateLimit?: {
         limit: number
         period: number | string
+        key?: string
+      }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @default last
+         * @enum {string}
+         */
+        keep: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
         key?: string
       }
       triggers?: (
@@ -2728,7 +2776,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -2738,7 +2786,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -2941,7 +2993,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -2951,7 +3003,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3154,7 +3210,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3164,7 +3220,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3367,7 +3427,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3377,7 +3437,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3580,7 +3644,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3590,7 +3654,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4233,7 +4301,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4243,7 +4311,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4497,7 +4569,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4507,7 +4579,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
