@@ -27,7 +27,10 @@ const COMMANDS = `Commands:
                                    newest first, short ids; repeat --label for executions that carry every one
   executions get <id>              an execution and its task runs (any <id>: in full, or a unique prefix)
   executions pull <id>             the execution and every task run as JSON: a record for flows replay
-  executions logs <id> [--task <task id>] [--level debug|info|warn|error]
+  executions logs <id> [--task <task id>] [--level debug|info|warn|error] [--search <text>]
+                   [--format text|ndjson]
+                                   the lines of a task, of a level and above, holding a text; ndjson: one
+                                   LogLine as JSON a line, as the API's download streams them
   executions watch <id> [--timeout 10m]
                                    progress until the execution ends
   executions kill|pause|resume <id>
