@@ -27,9 +27,14 @@ export type Command =
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
   | { name: 'flows rm'; flowId: string; purge: boolean }
-  | { name: 'flows test'; target: string }
-  | { name: 'flows replay'; file: string; flowFile: string | undefined; revision: number | undefined }
-  | { name: 'executions pull'; executionId: string }
+  | { name: 'flows test' | 'test'; target: string; reporter: Reporter; output: string | undefined }
+  | {
+      name: 'flows replay' | 'replay'
+      file: string
+      flowFile: string | undefined
+      revision: number | undefined
+    }
+  | { name: 'executions pull' | 'pull'; executionId: string; output: string | undefined }
   | { name: 'run'; flowId: string; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | { name: 'run adhoc'; source: AdhocSource; body: BodySource | undefined; wait: boolean; timeoutMs: number }
   | {
@@ -92,6 +97,8 @@ const OPTIONS = {
   filter: { type: 'string', multiple: true },
   search: { type: 'string' },
   format: { type: 'string' },
+  reporter: { type: 'string' },
+  output: { type: 'string', short: 'o' },
 } as const
 
 const LOG_FORMATS = ['text', 'ndjson'] as const
@@ -115,9 +122,13 @@ const SHAPES = {
   'flows ls': { args: [], options: [] },
   'flows get': { args: ['flow'], options: [] },
   'flows rm': { args: ['flow'], options: ['purge'] },
-  'flows test': { args: ['file|flow'], options: [] },
+  'flows test': { args: ['file|flow'], options: ['reporter', 'output'] },
   'flows replay': { args: ['record-file'], options: ['flow', 'revision'] },
-  'executions pull': { args: ['execution-id'], options: [] },
+  'executions pull': { args: ['execution-id'], options: ['output'] },
+  // the issue's short forms: `edgeflow test [dir]`, `edgeflow pull <id> -o file`, `edgeflow replay <file>`
+  test: { args: ['dir|file|flow'], options: ['reporter', 'output'] },
+  pull: { args: ['execution-id'], options: ['output'] },
+  replay: { args: ['record-file'], options: ['flow', 'revision'] },
   run: { args: ['flow'], options: ['body', 'wait', 'timeout'] },
   // `run --adhoc <file>` or `run --task <json>`: no flow
   'run adhoc': { args: [], options: ['adhoc', 'task', 'body', 'wait', 'timeout'] },
@@ -137,6 +148,13 @@ export type CommandName = keyof typeof SHAPES
 export const COMMANDS = Object.keys(SHAPES) as CommandName[]
 
 const GROUPS = new Set(COMMANDS.filter((name) => name !== 'run adhoc').map((name) => name.split(' ')[0]))
+
+/** Commands of one word, whose arguments follow at once. */
+const SINGLE = new Set<string>(['run', 'test', 'pull', 'replay'])
+
+/** How `test` and `flows test` report (flow-tests.ts). */
+export type Reporter = 'text' | 'json' | 'junit'
+const REPORTERS = ['text', 'json', 'junit'] as const
 
 class UsageError {
   readonly type = 'usage'
@@ -193,6 +211,14 @@ function adhocSourceOf(values: Values): AdhocSource {
   return { from: 'task', json: values.task ?? '' }
 }
 
+/** `--reporter`, where `--json` means `json`. */
+function reporterOf(values: Values): Reporter {
+  const reporter = oneOf(values.reporter, REPORTERS, 'reporter')
+  if (reporter !== undefined && reporter !== 'json' && values.json)
+    throw new UsageError(`--json and --reporter ${reporter} say two ways to report: give one`)
+  return reporter ?? (values.json ? 'json' : 'text')
+}
+
 /** The command a name and its arguments make, once the shape has been checked. */
 function build(name: CommandName, args: string[], values: Values): Command {
   const [first = '', second = ''] = args
@@ -208,11 +234,14 @@ function build(name: CommandName, args: string[], values: Values): Command {
     case 'flows rm':
       return { name, flowId: first, purge: values.purge ?? false }
     case 'flows test':
-      return { name, target: first }
+    case 'test':
+      return { name, target: first, reporter: reporterOf(values), output: values.output }
     case 'flows replay':
+    case 'replay':
       return { name, file: first, flowFile: values.flow, revision: positiveInt(values.revision, 'revision') }
     case 'executions pull':
-      return { name, executionId: first }
+    case 'pull':
+      return { name, executionId: first, output: values.output }
     case 'run':
       return {
         name,
@@ -273,7 +302,9 @@ function commandOf(positionals: string[], values: Values): Command {
   const [group, verb] = positionals
   if (group === undefined || group === 'help') return { name: 'help', topic: positionals[1] }
   const adhoc = group === 'run' && (values.adhoc !== undefined || values.task !== undefined)
-  const name = (group === 'run' ? (adhoc ? 'run adhoc' : 'run') : `${group} ${verb ?? ''}`) as CommandName
+  const name = (
+    group === 'run' ? (adhoc ? 'run adhoc' : 'run') : SINGLE.has(group) ? group : `${group} ${verb ?? ''}`
+  ) as CommandName
   if (values.help) return { name: 'help', topic: GROUPS.has(group) ? group : undefined }
   const others = (Object.keys(values) as Option[]).filter((option) => !GLOBAL.includes(option) && option !== 'filter')
   const bulk =
@@ -287,7 +318,9 @@ function commandOf(positionals: string[], values: Values): Command {
     throw new UsageError(verb === undefined ? `"${group}" needs a command` : `unknown command "${group} ${verb}"`)
   }
   const shape = SHAPES[name]
-  const args = positionals.slice(group === 'run' ? 1 : 2)
+  const args = positionals.slice(SINGLE.has(group) ? 1 : 2)
+  // `edgeflow test` tests the current folder
+  if (name === 'test' && args.length === 0) args.push('.')
   if (args.length < shape.args.length)
     throw new UsageError(`${name} needs ${shape.args.map((arg) => `<${arg}>`).join(' ')}`)
   if (args.length > shape.args.length)

@@ -1,5 +1,5 @@
 /** @module What each CLI command does with the client, and what it prints (tables, or the API's JSON with --json). */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   EdgeflowError,
@@ -313,20 +313,29 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
       return EXIT.ok
     }
     case 'flows test':
+    case 'test':
       return testFlows(
         client,
         command.target,
-        (text) => print(io, text),
-        json,
+        command,
+        { print: (text) => print(io, text), write: (file, text) => writeFile(file, text) },
         (message) => {
           throw new UsageProblem(message)
         },
       )
     case 'flows replay':
+    case 'replay':
       return replayRecord(client, command.file, command, (text) => print(io, text), json)
     case 'executions pull':
-      printJson(io, await client.executions.record(await executionIdOf(client, command.executionId)))
+    case 'pull': {
+      const record = await client.executions.record(await executionIdOf(client, command.executionId))
+      if (command.output === undefined) printJson(io, record)
+      else {
+        await writeFile(command.output, `${JSON.stringify(record, null, 2)}\n`)
+        print(io, `execution ${record.id} written to ${command.output} (${record.taskRuns.length} task runs)`)
+      }
       return EXIT.ok
+    }
     case 'run': {
       const started = await client.flows.trigger(command.flowId, await bodyOf(command.body, io))
       return startAndMaybeWait(client, started, command, io, json)

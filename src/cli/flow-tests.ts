@@ -3,10 +3,20 @@
  * target names, the body that sends an inline flow with its cases, and the report as text. A test
  * document sits beside its flow: `orders.test.yaml` next to `orders.yaml`.
  */
-import { access, readFile } from 'node:fs/promises'
+import { access, readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { EdgeflowClient, FlowReplayReport, FlowTestReport, SourceFormat } from '../client/index.ts'
+import type { Reporter } from './args.ts'
+import {
+  EdgeflowError,
+  type EdgeflowClient,
+  type FlowReplayReport,
+  type FlowTestReport,
+  type SourceFormat,
+} from '../client/index.ts'
 import { EXIT, type ExitCode } from './exit-codes.ts'
+import { differenceText, shown } from './format.ts'
+import { type DocumentRun, junitXml } from './junit.ts'
+import { problemText } from './problems.ts'
 
 const EXTENSIONS: Record<string, SourceFormat> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' }
 const TEST_SUFFIX = '.test'
@@ -74,49 +84,129 @@ export function inlineBody(
   return { source: `${head}\ndefinition:\n${body}\n`, format: 'yaml' as const }
 }
 
-const shown = (value: unknown) => (value === undefined ? '-' : JSON.stringify(value))
-
 /** The report as lines: each case passed or failed, with its differences. */
 export function reportText(report: FlowTestReport): string {
   const lines: string[] = []
   for (const each of report.cases) {
     lines.push(`${each.passed ? 'PASS' : 'FAIL'} ${each.name} (${each.status})`)
-    for (const difference of each.differences) {
-      const values =
-        'expected' in difference ? ` expected ${shown(difference.expected)}, got ${shown(difference.actual)}` : ''
-      lines.push(`     ${difference.path}: ${difference.message}${values}`)
-    }
+    for (const difference of each.differences) lines.push(`     ${differenceText(difference)}`)
   }
   lines.push(`${report.total - report.failed} passed, ${report.failed} failed`)
   return lines.join('\n')
 }
 
-/** Runs the tests `target` names; exits non-zero when any case fails. */
+/** The test documents among a folder's entries (`orders.test.yaml`, `.yml`, `.json`), sorted; hidden ones left out. */
+export const testDocumentsIn = (names: readonly string[]): string[] =>
+  names.filter((name) => !name.startsWith('.') && /\.test\.(ya?ml|json)$/i.test(name)).sort()
+
+export interface TestOptions {
+  reporter: Reporter
+  /** A file the report goes to in the reporter's format (the text report still printed). */
+  output: string | undefined
+}
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  )
+
+/** Runs the test document of `plan` on the server. */
+async function runPlan(client: EdgeflowClient, plan: Plan): Promise<FlowTestReport> {
+  const read = async (source: Source) => ({ text: await readFile(source.file, 'utf8'), format: source.format })
+  const tests = await read(plan.tests)
+  if ('flowId' in plan.flow) return client.flows.testSource(plan.flow.flowId, tests.text, tests.format)
+  const body = inlineBody(tests, await read(plan.flow.file))
+  return client.flows.testSource(null, body.source, body.format)
+}
+
+/** Runs one test document of a folder: an API error (a bad document, a flow not stored) is its error, not the end. */
+async function runDocument(client: EdgeflowClient, document: string): Promise<DocumentRun> {
+  const started = Date.now()
+  const plan = await planOf(document, exists)
+  try {
+    if (typeof plan === 'string') throw new Error(plan)
+    return { document, report: await runPlan(client, plan), ms: Date.now() - started }
+  } catch (error) {
+    // no answer at all: the next document would get none either
+    if (error instanceof EdgeflowError && error.problem.type !== 'api') throw error
+    const message = error instanceof EdgeflowError ? problemText(error, null) : String(error)
+    return { document, error: message, ms: Date.now() - started }
+  }
+}
+
+/** The runs of a folder as lines: each document and its cases, then the totals. */
+export function runsText(runs: readonly DocumentRun[]): string {
+  const lines: string[] = []
+  let passed = 0
+  let failed = 0
+  for (const run of runs) {
+    lines.push(run.document)
+    if ('error' in run) lines.push(...run.error.split('\n').map((line) => `  ${line}`))
+    else {
+      passed += run.report.total - run.report.failed
+      failed += run.report.failed
+      lines.push(
+        ...reportText(run.report)
+          .split('\n')
+          .slice(0, -1)
+          .map((line) => `  ${line}`),
+      )
+    }
+  }
+  const errors = runs.filter((run) => 'error' in run).length
+  const broken = errors > 0 ? `, ${errors} document${errors === 1 ? '' : 's'} could not run` : ''
+  lines.push(
+    `${passed} passed, ${failed} failed in ${runs.length} test document${runs.length === 1 ? '' : 's'}${broken}`,
+  )
+  return lines.join('\n')
+}
+
+/**
+ * Runs the tests `target` names — a folder's test documents (`edgeflow test examples`), or one
+ * flow file, test document or stored flow (`flows test`) — and reports them; exits 3 when a case
+ * fails, 1 when a document of a folder could not run.
+ */
 export async function testFlows(
   client: EdgeflowClient,
   target: string,
-  print: (text: string) => void,
-  json: boolean,
+  options: TestOptions,
+  io: { print(text: string): void; write(file: string, text: string): Promise<void> },
   refuse: (message: string) => never,
 ): Promise<ExitCode> {
-  const plan = await planOf(target, (file) =>
-    access(file).then(
-      () => true,
-      () => false,
-    ),
+  const folder = await stat(target).then(
+    (found) => found.isDirectory(),
+    () => false,
   )
-  if (typeof plan === 'string') return refuse(plan)
-  const read = async (source: Source) => ({ text: await readFile(source.file, 'utf8'), format: source.format })
-  const tests = await read(plan.tests)
-  const report =
-    'flowId' in plan.flow
-      ? await client.flows.testSource(plan.flow.flowId, tests.text, tests.format)
-      : await (async () => {
-          const body = inlineBody(tests, await read((plan.flow as { file: Source }).file))
-          return client.flows.testSource(null, body.source, body.format)
-        })()
-  print(json ? JSON.stringify(report, null, 2) : reportText(report))
-  return report.passed ? EXIT.ok : EXIT.failed
+  let runs: DocumentRun[]
+  if (folder) {
+    const documents = testDocumentsIn(await readdir(target)).map((name) => path.join(target, name))
+    if (documents.length === 0) return refuse(`no test documents (*.test.yaml, .yml or .json) in ${target}`)
+    runs = []
+    for (const document of documents) runs.push(await runDocument(client, document))
+  } else {
+    const plan = await planOf(target, exists)
+    if (typeof plan === 'string') return refuse(plan)
+    const started = Date.now()
+    runs = [{ document: plan.tests.file, report: await runPlan(client, plan), ms: Date.now() - started }]
+  }
+  const text = (() => {
+    const [only] = runs
+    return !folder && only && 'report' in only ? reportText(only.report) : runsText(runs)
+  })()
+  const formatted: Record<Reporter, () => string> = {
+    text: () => text,
+    json: () => JSON.stringify(folder ? { documents: runs } : (runs[0] as { report: FlowTestReport }).report, null, 2),
+    junit: () => junitXml(runs),
+  }
+  const report = formatted[options.reporter]()
+  if (options.output === undefined) io.print(report)
+  else {
+    await io.write(options.output, report.endsWith('\n') ? report : `${report}\n`)
+    io.print(text)
+  }
+  if (runs.some((run) => 'error' in run)) return EXIT.api
+  return runs.every((run) => 'report' in run && run.report.passed) ? EXIT.ok : EXIT.failed
 }
 
 /** The replay's changes as lines: each task that did not do as recorded, then the verdict. */

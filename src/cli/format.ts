@@ -1,5 +1,13 @@
 /** @module What the CLI prints for people (pure): tables, times, durations, an execution and its task runs. */
-import type { Execution, ExecutionSummary, Flow, FlowDefinition, LogLine, TaskRun } from '../client/types.ts'
+import type {
+  Execution,
+  ExecutionSummary,
+  Flow,
+  FlowDefinition,
+  FlowTestReport,
+  LogLine,
+  TaskRun,
+} from '../client/types.ts'
 import { shortIdLength } from './short-ids.ts'
 
 /** A flow as a table shows it: its definition's name and mode. */
@@ -158,4 +166,14 @@ export function executionText(execution: Execution): string {
 /** Log lines as columns: time, level, task, message (a message of several lines keeps them). */
 export function logText(lines: LogLine[]): string {
   return columns(lines.map((line) => [line.at, line.level, line.taskId ?? '-', line.message]))
+}
+
+/** A value as JSON, `-` when there is none. */
+export const shown = (value: unknown) => (value === undefined ? '-' : JSON.stringify(value))
+
+/** A flow test's difference: its path in the case, what is wrong, and the values compared. */
+export function differenceText(difference: FlowTestReport['cases'][number]['differences'][number]): string {
+  const values =
+    'expected' in difference ? ` expected ${shown(difference.expected)}, got ${shown(difference.actual)}` : ''
+  return `${difference.path}: ${difference.message}${values}`
 }

@@ -10,9 +10,14 @@ const COMMANDS = `Commands:
   flows get <flow>                 a flow with its latest definition
   flows rm <flow> [--purge]        disable a flow (history kept; put enables it again);
                                    --purge deletes it and its revisions for good
-  flows test <file|flow>           run the test cases beside a flow (orders.test.yaml next to orders.yaml:
+  flows test <file|flow> [--reporter text|json|junit] [-o <file>]
+                                   run the test cases beside a flow (orders.test.yaml next to orders.yaml:
                                    the file, not the stored flow), or <flow>.test.yaml here against the
-                                   stored flow; prints each case's differences, exits 3 if any case fails
+                                   stored flow; prints each case's differences, exits 3 if any case fails;
+                                   --reporter junit: JUnit XML for CI; -o writes the report to a file
+  test [<dir>|<file>|<flow>] [--reporter text|json|junit] [-o <file>]
+                                   every *.test.yaml/.yml/.json of a folder (default: this one), each as
+                                   flows test runs it; exits 3 if a case fails, 1 if a document could not run
   flows replay <record> [--flow <file>] [--revision <n>]
                                    replay a pulled execution on a flow file (or a revision of its flow; default
                                    the one it ran) with its recorded I/O, no network; prints what changed per
@@ -26,7 +31,8 @@ const COMMANDS = `Commands:
   executions ls [--flow <id>] [--status <status>] [--label key:value]... [--limit 20]
                                    newest first, short ids; repeat --label for executions that carry every one
   executions get <id>              an execution and its task runs (any <id>: in full, or a unique prefix)
-  executions pull <id>             the execution and every task run as JSON: a record for flows replay
+  executions pull <id> [-o <file>] the execution and every task run as JSON: a record for flows replay
+  pull <id> [-o <file>]            executions pull; replay <record> …: flows replay
   executions logs <id> [--task <task id>] [--level debug|info|warn|error] [--search <text>]
                    [--format text|ndjson]
                                    the lines of a task, of a level and above, holding a text; ndjson: one
@@ -55,10 +61,11 @@ Options:
 
 Exit codes:
   ${EXIT.ok}  done; a waited execution ended completed or warning
-  ${EXIT.api}  the API answered an error or could not be reached (flows push: a file failed)
+  ${EXIT.api}  the API answered an error or could not be reached (flows push: a file failed;
+     test: a test document could not run)
   ${EXIT.usage}  usage error: unknown command or option, missing argument, unreadable body or folder,
      an ambiguous execution id prefix
   ${EXIT.failed}  a sync flow answered 5xx; a waited or watched execution ended failed or killed;
-     flows test: a case failed
+     flows test, test: a case failed
   ${EXIT.timeout}  --wait or watch ran out of --timeout (the execution goes on)
 `

@@ -2540,6 +2540,8 @@ export interface components {
             }
             /** @description JSON unless a string (sent as it is) */
             body?: unknown
+            /** @description the virtual time the response takes ("2s", "1h"): an attempt's timeout due sooner (or at the same moment) wins */
+            delay?: number | string
           }[]
         }
         /** @description default: [] */

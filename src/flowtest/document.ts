@@ -5,6 +5,7 @@
  */
 import * as z from 'zod'
 import { HTTP_METHODS } from '../actions/http'
+import { Duration } from '../domain/duration'
 import { ErrorType } from '../domain/errors'
 import { ExecutionStatus, TaskRunStatus } from '../domain/types'
 
@@ -34,6 +35,10 @@ export const HttpMock = z.strictObject({
   status: z.int().min(200).max(599).default(200),
   headers: z.record(z.string(), z.string()).default({}),
   body: z.unknown().optional().meta({ description: 'JSON unless a string (sent as it is)' }),
+  delay: Duration.optional().meta({
+    description:
+      'the virtual time the response takes ("2s", "1h"): an attempt\'s timeout due sooner (or at the same moment) wins',
+  }),
 })
 export type HttpMock = z.output<typeof HttpMock>
 

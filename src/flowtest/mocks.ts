@@ -4,6 +4,7 @@
  * network. Pure; the runtime's test harness asks.
  */
 import type { ActionResult } from '../actions/define'
+import { parseDuration } from '../domain/duration'
 import type { HttpMock, Mocks, TaskMock } from './document'
 
 /** The mock of attempt `attempt` (from 1) of task `taskId`: one per attempt, the last repeating; null when none. */
@@ -42,6 +43,9 @@ export function globMatches(pattern: string, text: string): boolean {
   }
   return true
 }
+
+/** The virtual milliseconds a mock's response takes (its `delay`, validated as a duration). */
+export const mockDelayMs = (mock: HttpMock): number => (mock.delay === undefined ? 0 : (parseDuration(mock.delay) ?? 0))
 
 /** The response a mock answers with: a string body as it is, any other as JSON. */
 export function mockResponse(mock: HttpMock): Response {

@@ -8,7 +8,7 @@
 import { failed } from '../actions/define'
 import { TaskFailure } from '../domain/errors'
 import type { Mocks, TestEvent } from '../flowtest/document'
-import { httpMockFor, mockedResult, mockResponse, taskMockFor } from '../flowtest/mocks'
+import { httpMockFor, mockDelayMs, mockedResult, mockResponse, taskMockFor } from '../flowtest/mocks'
 import type { Observation, ObservedRequest } from '../flowtest/observation'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionStore } from '../store/execution/store'
@@ -21,10 +21,20 @@ export const MAX_TEST_WAKES = 10_000
 /** Log lines a test reports at most. */
 export const MAX_TEST_LOGS = 1_000
 
+/** A mocked response on its way: it arrives when the virtual clock reaches `at`. */
+interface Sleeper {
+  at: number
+  arrive(): void
+}
+
 export class TestHarness {
   private clock: number
   private armedAt: number | null = null
   private readonly pending = new Set<Promise<unknown>>()
+  /** Responses of delayed http mocks not arrived yet: the work awaiting them is idle, not in flight. */
+  private readonly sleepers = new Set<Sleeper>()
+  /** Wakes `settled` when work ends or starts sleeping. */
+  private changed: (() => void) | null = null
   private readonly events: TestEvent[]
   readonly requests: ObservedRequest[] = []
   readonly unmocked: { taskId: string; call: string }[] = []
@@ -96,10 +106,45 @@ export class TestHarness {
       const request = new Request(input, init)
       const mock = httpMockFor(this.mocks.http, request.method, request.url)
       this.requests.push({ taskId, method: request.method, url: request.url, mocked: mock !== null })
-      if (mock) return mockResponse(mock)
+      if (mock) {
+        await this.sleep(mockDelayMs(mock), init?.signal ?? request.signal)
+        return mockResponse(mock)
+      }
       this.unmocked.push({ taskId, call: `${request.method} ${request.url}` })
       throw new Error(`no mock matches ${request.method} ${request.url} (a flow test calls no network)`)
     }
+  }
+
+  /**
+   * Resolves once the virtual clock has moved `ms` on, or rejects as fetch does when `signal`
+   * aborts first (the attempt timed out, the execution was killed).
+   */
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms <= 0) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason)
+      const abort = () => {
+        this.sleepers.delete(sleeper)
+        this.notify()
+        reject(signal.reason)
+      }
+      const sleeper: Sleeper = {
+        at: this.clock + ms,
+        arrive: () => {
+          signal.removeEventListener('abort', abort)
+          resolve()
+        },
+      }
+      signal.addEventListener('abort', abort, { once: true })
+      this.sleepers.add(sleeper)
+      this.notify()
+    })
+  }
+
+  private notify(): void {
+    const changed = this.changed
+    this.changed = null
+    changed?.()
   }
 
   private track(promise: Promise<unknown>): void {
@@ -107,14 +152,27 @@ export class TestHarness {
       .catch((error: unknown) => {
         this.crashes.push(error instanceof Error ? error.message : String(error))
       })
-      .finally(() => this.pending.delete(tracked))
+      .finally(() => {
+        this.pending.delete(tracked)
+        this.notify()
+      })
     this.pending.add(tracked)
   }
 
-  /** Awaits `work`, then everything it handed on, until nothing is in flight. */
+  /**
+   * Awaits `work`, then everything it handed on, until nothing is in flight: each piece of work
+   * handed on has ended or awaits a delayed response (one each at most), which only the clock moves.
+   */
   private async settled(work: Promise<void>): Promise<void> {
     await work
-    while (this.pending.size > 0) await Promise.all([...this.pending])
+    while (this.pending.size > this.sleepers.size) await new Promise<void>((resolve) => (this.changed = resolve))
+  }
+
+  /** The delayed response due first, if it is due before the alarm (a timeout due at the same moment wins). */
+  private firstArrival(alarm: number | null): Sleeper | null {
+    let first: Sleeper | null = null
+    for (const sleeper of this.sleepers) if (first === null || sleeper.at < first.at) first = sleeper
+    return first !== null && (alarm === null || first.at < alarm) ? first : null
   }
 
   /**
@@ -132,6 +190,14 @@ export class TestHarness {
         continue
       }
       const at = this.armedAt
+      const arrival = this.firstArrival(at)
+      if (arrival) {
+        this.clock = Math.max(this.clock, arrival.at)
+        this.sleepers.delete(arrival)
+        arrival.arrive()
+        await this.settled(Promise.resolve())
+        continue
+      }
       // nothing will ever happen: a wait for an event the case does not give, and no timeout
       if (at === null) return
       this.clock = Math.max(this.clock, at)

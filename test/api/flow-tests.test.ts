@@ -87,6 +87,67 @@ describe('flow tests', () => {
     ])
   })
 
+  it('delay a mocked response on the virtual clock: a timeout due sooner wins and the retry is answered', async () => {
+    const started = Date.now()
+    const definition = {
+      mode: 'sync',
+      tasks: [
+        {
+          id: 'slow',
+          type: 'http',
+          url: 'https://slow.example.com/report',
+          timeout: '30s',
+          retry: { maxAttempts: 3, backoff: 'constant', delay: '1m' },
+        },
+        { id: 'answer', type: 'return', body: '{{ outputs.slow.body }}' },
+      ],
+    }
+    const mock = (delay: string) => ({ url: 'https://slow.example.com/*', body: { ready: true }, delay })
+    const report = await json(
+      testInline({
+        definition,
+        cases: [
+          {
+            name: 'answered in 10 s, within the 30 s timeout',
+            mocks: { http: [mock('10s')] },
+            expect: { status: 'completed', output: { body: { ready: true } }, tasks: { slow: 'completed' } },
+          },
+          {
+            name: 'answered in 1 h: every attempt times out at 30 s',
+            mocks: { http: [mock('1h')] },
+            expect: { status: 'failed', tasks: { slow: 'failed', answer: 'not_run' } },
+          },
+          {
+            name: 'answered at the very moment of the timeout: the timeout wins',
+            mocks: { http: [mock('30s')] },
+            expect: { status: 'failed', outputs: {} },
+          },
+        ],
+      }),
+    )
+    expect(Date.now() - started).toBeLessThan(2_000)
+    expect(report.cases.map((each: { differences: unknown }) => each.differences)).toEqual([[], [], []])
+    const [fast, late, tie] = report.cases
+    expect(fast.virtualMs).toBe(10_000)
+    expect(fast.tasks).toContainEqual({ taskId: 'slow', status: 'completed', attempts: 1 })
+    // three attempts of 30 s, with a minute between them; the delayed responses never arrived
+    expect(late.virtualMs).toBe(3 * 30_000 + 2 * 60_000)
+    expect(late.tasks).toContainEqual({ taskId: 'slow', status: 'failed', attempts: 3 })
+    expect(late.error).toMatchObject({ type: 'timeout' })
+    expect(tie.virtualMs).toBe(late.virtualMs)
+  })
+
+  it('refuse an http mock delay that is no duration, with its path', async () => {
+    const response = await testInline({
+      definition: { tasks: [{ id: 'get', type: 'http', url: 'https://x.example.com/' }] },
+      cases: [{ name: 'bad', mocks: { http: [{ url: '*', delay: 'soon' }] } }],
+    })
+    expect(response.status).toBe(400)
+    const body = await json(response)
+    expect(body.error.code).toBe('invalid_request')
+    expect(body.error.issues).toContainEqual(expect.objectContaining({ path: 'cases.0.mocks.http.0.delay' }))
+  })
+
   it('fail a case on a wrong expectation, naming the path, what was expected and what happened', async () => {
     const report = await json(
       testInline({

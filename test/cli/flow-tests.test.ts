@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { DEFAULT_URL, parseCommand } from '../../src/cli/args.ts'
 import { inlineBody, planOf, replayText, reportText } from '../../src/cli/flow-tests.ts'
+import { answer, cli, on } from './fake-api.ts'
 
 const files =
   (...names: string[]) =>
@@ -92,6 +96,112 @@ describe('flows test', () => {
   })
 })
 
+describe('test <dir>', () => {
+  const passing = (name: string) => ({
+    passed: true,
+    total: 1,
+    failed: 0,
+    cases: [{ name, passed: true, differences: [], status: 'completed', virtualMs: 0 }],
+  })
+  const failing = {
+    passed: false,
+    total: 1,
+    failed: 1,
+    cases: [
+      {
+        name: 'planted',
+        passed: false,
+        status: 'completed',
+        virtualMs: 0,
+        differences: [
+          { path: 'expect.status', message: 'status is completed', expected: 'failed', actual: 'completed' },
+        ],
+      },
+    ],
+  }
+
+  /** A folder: a flow file with its tests (run inline), a test document of a stored flow, one the API refuses, and no test. */
+  function folder() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-test-dir-'))
+    writeFileSync(path.join(dir, 'orders.json'), JSON.stringify({ tasks: [{ id: 'a', type: 'log', message: 'hi' }] }))
+    writeFileSync(path.join(dir, 'orders.test.yaml'), 'cases:\n  - name: ships\n')
+    writeFileSync(path.join(dir, 'stored.test.json'), JSON.stringify({ cases: [{ name: 'planted' }] }))
+    writeFileSync(path.join(dir, 'greet.yaml'), 'tasks: []\n')
+    writeFileSync(path.join(dir, '.hidden.test.yaml'), 'cases: []\n')
+    return dir
+  }
+  const routes = (refuse: boolean) => [
+    on('POST', '/api/tests', () => answer(200, passing('ships'))),
+    on('POST', '/api/flows/stored/test', () =>
+      refuse
+        ? answer(400, {
+            error: {
+              code: 'invalid_request',
+              message: 'bad',
+              issues: [{ path: 'cases.0.mocks', message: 'no <task>' }],
+            },
+          })
+        : answer(200, failing),
+    ),
+  ]
+
+  it('runs every test document of a folder: inline beside its flow file, else against the stored flow; exit 3 on a failed case', async () => {
+    const dir = folder()
+    const ran = await cli(['test', dir], routes(false))
+    assert.equal(ran.code, 3, ran.stderr)
+    assert.deepEqual(
+      ran.requests.map((request) => `${request.method} ${request.url.pathname}`),
+      ['POST /api/tests', 'POST /api/flows/stored/test'],
+    )
+    assert.match(ran.requests[0]?.body ?? '', /definition:/)
+    assert.equal(
+      ran.stdout,
+      [
+        path.join(dir, 'orders.test.yaml'),
+        '  PASS ships (completed)',
+        path.join(dir, 'stored.test.json'),
+        '  FAIL planted (completed)',
+        '       expect.status: status is completed expected "failed", got "completed"',
+        '1 passed, 1 failed in 2 test documents',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('--reporter junit -o writes JUnit XML to the file and the text to standard output; a document the API refuses exits 1', async () => {
+    const dir = folder()
+    const file = path.join(dir, 'out', 'junit.xml')
+    mkdirSync(path.dirname(file))
+    const ran = await cli(['test', dir, '--reporter', 'junit', '-o', file], routes(true))
+    assert.equal(ran.code, 1, ran.stderr)
+    assert.match(ran.stdout, /1 passed, 0 failed in 2 test documents, 1 document could not run\n$/)
+    assert.match(ran.stdout, /error: 400 invalid_request: bad\n {4}cases\.0\.mocks: no <task>/)
+    const xml = readFileSync(file, 'utf8')
+    assert.match(
+      xml,
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="edgeflow" tests="2" failures="0" errors="1"/,
+    )
+    assert.match(xml, /<error message="error: 400 invalid_request: bad&#10;  cases\.0\.mocks: no &lt;task&gt;"/)
+    // without -o the XML is standard output
+    const printed = await cli(['test', dir, '--reporter', 'junit'], routes(false))
+    assert.equal(printed.code, 3)
+    assert.match(printed.stdout, /^<\?xml/)
+    assert.match(printed.stdout, /<failure message="1 difference" type="expectation">/)
+  })
+
+  it('refuses a folder without test documents, and --json with --reporter junit', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'edgeflow-test-empty-'))
+    const ran = await cli(['test', empty])
+    assert.equal(ran.code, 2)
+    assert.match(ran.stderr, /no test documents \(\*\.test\.yaml, \.yml or \.json\) in /)
+    const both = parseCommand(['test', '--json', '--reporter', 'junit'], {})
+    assert.deepEqual(both, { ok: false, message: '--json and --reporter junit say two ways to report: give one' })
+    const here = parseCommand(['test'], {})
+    assert.ok(here.ok)
+    assert.deepEqual(here.command, { name: 'test', target: '.', reporter: 'text', output: undefined })
+  })
+})
+
 describe('flows replay', () => {
   it('parses its record, flow file and revision; executions pull its id', () => {
     assert.deepEqual(parseCommand(['flows', 'replay', 'r.json', '--flow', 'f.yaml'], {}), {
@@ -101,7 +211,14 @@ describe('flows replay', () => {
     })
     const pulled = parseCommand(['executions', 'pull', 'abc'], {})
     assert.ok(pulled.ok)
-    assert.deepEqual(pulled.command, { name: 'executions pull', executionId: 'abc' })
+    assert.deepEqual(pulled.command, { name: 'executions pull', executionId: 'abc', output: undefined })
+    // the issue's short forms
+    const short = parseCommand(['pull', 'abc', '-o', 'r.json'], {})
+    assert.ok(short.ok)
+    assert.deepEqual(short.command, { name: 'pull', executionId: 'abc', output: 'r.json' })
+    const replay = parseCommand(['replay', 'r.json', '--revision', '2'], {})
+    assert.ok(replay.ok)
+    assert.deepEqual(replay.command, { name: 'replay', file: 'r.json', flowFile: undefined, revision: 2 })
   })
 
   it('prints the tasks that changed, the first divergence marked', () => {
