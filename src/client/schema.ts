@@ -656,6 +656,21 @@ export interface components {
         period: number | string
         key?: string
       }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @description default: "last"
+         * @enum {string}
+         */
+        keep?: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
+        key?: string
+      }
       triggers?: (
         | {
             /** @constant */
@@ -1255,6 +1270,24 @@ export interface components {
       | 'warning'
       | 'failed'
       | 'killed'
+    Gathered: {
+      /** @description the execution this trigger joined, started at startsAt */
+      executionId: string
+      /** @enum {string} */
+      gathered: 'debounce' | 'batch'
+      /** @description triggers the execution has gathered so far, this one included */
+      size: number
+      /**
+       * Format: date-time
+       * @description when it starts at the latest as known now (a later trigger may push a debounce back)
+       */
+      startsAt: string
+      /**
+       * Format: uri
+       * @description GET it for the execution once it started (404 before)
+       */
+      statusUrl: string
+    }
     ExecutionFailure: {
       error: components['schemas']['ExecutionFailureError']
     }
@@ -1366,6 +1399,21 @@ export interface components {
       rateLimit?: {
         limit: number
         period: number | string
+        key?: string
+      }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @default last
+         * @enum {string}
+         */
+        keep: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
         key?: string
       }
       triggers?: (
@@ -2748,7 +2796,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -2758,7 +2806,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -2961,7 +3013,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -2971,7 +3023,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3174,7 +3230,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3184,7 +3240,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3387,7 +3447,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3397,7 +3457,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3600,7 +3664,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3610,7 +3674,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4253,7 +4321,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4263,7 +4331,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4517,7 +4589,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4527,7 +4599,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
