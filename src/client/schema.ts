@@ -651,6 +651,7 @@ export interface components {
          */
         onLimit?: 'queue' | 'reject'
       }
+      priority?: string
       rateLimit?: {
         limit: number
         period: number | string
@@ -1396,6 +1397,7 @@ export interface components {
          */
         onLimit: 'queue' | 'reject'
       }
+      priority?: string
       rateLimit?: {
         limit: number
         period: number | string
