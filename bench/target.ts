@@ -3,10 +3,15 @@
  * calls at random, hang (always or on the first call), answer slowly, echo, send big bodies, count
  * calls per `key`, keep what it received per `key` (`/capture`, which hangs on the first `hang`
  * calls and fails the next `fail` ones; `/captured/<key>` lists them), and (with `log`) record
- * every call with its `Idempotency-Key` and times. Used by the tests, the benchmarks and the chaos run.
+ * every call with its `Idempotency-Key` and times. `/otlp/<key>/v1/traces` is an OTLP collector:
+ * it decodes each export with OpenTelemetry's own schema (otlp-decode.ts), refuses with 400 what
+ * does not decode, and `/otlp-received/<key>` lists the decoded exports. Used by the tests, the
+ * benchmarks and the chaos run.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { ReceivedExport } from '../test/helpers/decoded-trace.ts'
+import { decodeTraces } from './otlp-decode.ts'
 
 /** One call, as the target saw it. */
 export interface Call {
@@ -30,6 +35,7 @@ export async function startTarget(listenPort = 0, options: { log?: boolean } = {
   const calls = new Map<string, number>()
   const log: Call[] = []
   const captured = new Map<string, { headers: unknown; body: string }[]>()
+  const exports = new Map<string, ReceivedExport[]>()
   // `/gate/<name>` answers once `/open/<name>` was called: a call that lasts exactly as long as a test needs
   const gates = new Map<string, PromiseWithResolvers<void>>()
   const gate = (name: string) => gates.get(name) ?? gates.set(name, Promise.withResolvers<void>()).get(name)!
@@ -108,6 +114,16 @@ export async function startTarget(listenPort = 0, options: { log?: boolean } = {
         }
         case 'captured':
           return json(200, captured.get(arg ?? '') ?? [])
+        case 'otlp': {
+          if (request.method !== 'POST' || !url.pathname.endsWith('/v1/traces')) return json(404, {})
+          const { request: decoded, problems } = decodeTraces(Buffer.concat(chunks).toString())
+          const headers = request.headers as Record<string, string>
+          exports.set(arg ?? '', [...(exports.get(arg ?? '') ?? []), { headers, request: decoded, problems }])
+          // an ExportTraceServiceResponse, or the refusal a collector answers to what it cannot decode
+          return problems.length === 0 ? json(200, {}) : json(400, { code: 3, message: problems.join('; ') })
+        }
+        case 'otlp-received':
+          return json(200, exports.get(arg ?? '') ?? [])
         default:
           return json(200, { ok: true, path: url.pathname, count })
       }

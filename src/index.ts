@@ -15,6 +15,7 @@ export { ExecutionObject } from './objects/execution-object'
 export { SchedulerObject } from './objects/scheduler-object'
 export { CoordinatorObject } from './objects/coordinator-object'
 export { RateLimiterObject } from './objects/rate-limiter-object'
+export { GathererObject } from './objects/gatherer-object'
 
 /** The app, with the round trips made before its answer counted into a header when asked to (README, Performance). */
 async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

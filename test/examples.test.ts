@@ -5,7 +5,9 @@ import { actions } from '../src/actions/index'
 import alertFailures from '../examples/alert_failures.json'
 import approval from '../examples/approval.json'
 import batch from '../examples/batch.json'
+import debounced from '../examples/debounced.json'
 import deliver from '../examples/deliver.json'
+import digest from '../examples/digest.json'
 import fanout from '../examples/fanout.json'
 import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
@@ -15,12 +17,15 @@ import route from '../examples/route.json'
 import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
 import { call, finished, json, listedWhere, putFlow, waitFor } from './helpers/api'
+import { gatherDueNow } from './helpers/gather'
 
 const examples = {
   alert_failures: alertFailures,
   approval,
   batch,
+  debounced,
   deliver,
+  digest,
   fanout,
   flaky,
   greet,
@@ -84,6 +89,25 @@ describe('examples/', () => {
     const { executionId } = await trigger('batch', { recipients: ['a@x', 'b@x', 'c@x', 'd@x'] })
     const done = await waitFor(executionId, finished)
     expect(done.taskRuns[0].output).toEqual([{ last: 'a@x' }, { last: 'b@x' }, { last: 'c@x' }, { last: 'd@x' }])
+  })
+
+  it('debounced syncs a customer once, with the last edit of the burst', async () => {
+    const answers = []
+    for (const name of ['Ad', 'Ada', 'Ada L.'])
+      answers.push(await json(trigger('debounced', { customerId: 'c1', name }).then((t) => t.response)))
+    expect(new Set(answers.map((answer) => answer.executionId)).size).toBe(1)
+    await gatherDueNow('debounced', 'debounce', 'c1')
+    const done = await waitFor(answers[0].executionId, finished)
+    expect(JSON.parse(done.taskRuns[0].output.body.body)).toEqual({ customerId: 'c1', name: 'Ada L.' })
+  })
+
+  it('digest posts the signups it gathered in one call', async () => {
+    const { response } = await trigger('digest', { email: 'a@x' })
+    const { executionId } = await json(response)
+    await trigger('digest', { email: 'b@x' })
+    await gatherDueNow('digest', 'batch')
+    const done = await waitFor(executionId, finished)
+    expect(JSON.parse(done.taskRuns[0].output.body.body)).toEqual({ count: 2, emails: ['a@x', 'b@x'] })
   })
 
   it('tagged labels an order by its customer and its size', async () => {

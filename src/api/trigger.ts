@@ -17,6 +17,8 @@ import { BOOKMARK_HEADER } from './middleware/d1-session'
 import { checkRateLimit, concurrencyRejected, inputRefused } from './flow-control'
 import { readBody, requestInput } from './input'
 import { log } from '../log'
+import { gather } from '../objects/gatherers'
+import type { GatherAnswer } from '../objects/gatherer-object'
 
 /**
  * The flow a trigger starts, as the isolate remembers it (a stale entry is read again after the
@@ -75,6 +77,9 @@ export async function trigger(
       ? requestInput(c.req.raw, kind, body, now, compiled.redactedHeaders)
       : triggerInput(kind, body, now)
   await checkRateLimit(c.env, compiled, input)
+  // a flow that debounces or batches: the trigger joins its key's window, which starts one execution later
+  const gathered = await gather(c.env, compiled, input, dedup?.executionId ?? null)
+  if (gathered && compiled.gather) return gatheredAnswer(c, compiled.gather.policy.kind, gathered)
   const result = await launch(c.env, {
     executionId,
     flowId: flow.id,
@@ -119,6 +124,19 @@ export function startAnswer(
 export function accepted(c: Context, executionId: string, status: ExecutionStatus): Response {
   const { body, headers } = acceptedParts(c, executionId, status)
   return c.json(body, 202, headers)
+}
+
+/** 202 for a gathered trigger: the execution it joined (not started yet) and when it starts. */
+function gatheredAnswer(c: Context, kind: 'debounce' | 'batch', answer: GatherAnswer): Response {
+  const statusUrl = new URL(`/api/executions/${answer.executionId}`, c.req.url).toString()
+  const body = {
+    executionId: answer.executionId,
+    gathered: kind,
+    size: answer.size,
+    startsAt: new Date(answer.startsAt).toISOString(),
+    statusUrl,
+  }
+  return c.json(body, 202, { [EXECUTION_HEADER]: answer.executionId })
 }
 
 /** Statuses whose responses carry no body (RFC 9110). */

@@ -126,6 +126,8 @@ function endedText(execution: Execution): string {
 
 function startedText(started: Started): string {
   if (started.kind === 'accepted') return `execution ${started.executionId} ${started.status}`
+  if (started.kind === 'gathered')
+    return `execution ${started.executionId} gathered by ${started.gathered} (${started.size} so far), starts by ${started.startsAt}`
   return `execution ${started.executionId} answered ${started.status}\n${oneLine(started.body, 2000)}`
 }
 
@@ -140,11 +142,12 @@ async function startAndMaybeWait(
   io: Io,
   json: boolean,
 ): Promise<ExitCode> {
-  if (!wait.wait) {
+  // a gathered trigger's execution does not exist until its debounce or batch starts it: nothing to wait for yet
+  if (!wait.wait || started.kind === 'gathered') {
     if (json)
       printJson(
         io,
-        started.kind === 'accepted' ? started : { ...started, headers: Object.fromEntries(started.headers) },
+        started.kind === 'answered' ? { ...started, headers: Object.fromEntries(started.headers) } : started,
       )
     else print(io, startedText(started))
     return answerCode(started)

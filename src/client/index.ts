@@ -22,6 +22,7 @@ import type {
   FlowDefinition,
   FlowReplayRequest,
   FlowTestDocument,
+  Gathered,
   LogQuery,
   ReplayRequest,
 } from './types.ts'
@@ -43,12 +44,15 @@ export interface ClientOptions {
 }
 
 /**
- * How a trigger was answered: `accepted` (202: the execution runs; poll it, or `waitFor` it) or
+ * How a trigger was answered: `accepted` (202: the execution runs; poll it, or `waitFor` it),
+ * `gathered` (202: a flow's debounce or batch holds it; the execution it joined starts at `startsAt`
+ * at the latest, and does not exist before), or
  * `answered` (a sync flow's output: the status, body and headers its `return` task decided, which
  * may be a 4xx or 5xx of the flow's own — an error of the API itself is thrown instead).
  */
 export type Started =
   | ({ kind: 'accepted' } & Accepted)
+  | ({ kind: 'gathered' } & Gathered)
   | { kind: 'answered'; executionId: string; status: number; body: unknown; headers: Headers }
 
 /** How a flow's source text is written. */
@@ -69,6 +73,15 @@ const isAccepted = (body: unknown): body is Accepted =>
   typeof body.status === 'string' &&
   'statusUrl' in body &&
   typeof body.statusUrl === 'string'
+
+/** A 202's body for a trigger a debounce or batch gathered. */
+const isGathered = (body: unknown): body is Gathered =>
+  typeof body === 'object' &&
+  body !== null &&
+  'executionId' in body &&
+  typeof body.executionId === 'string' &&
+  'gathered' in body &&
+  typeof body.gathered === 'string'
 
 /** The outcome of an openapi-fetch call. */
 interface Outcome<D> {
@@ -151,6 +164,7 @@ export function createClient(options: ClientOptions) {
       outcome.data === undefined ? outcome.error : json && outcome.data ? JSON.parse(outcome.data) : outcome.data
     const executionId = response.headers.get('x-execution-id')
     if (response.status === 202 && isAccepted(body)) return { kind: 'accepted', ...body }
+    if (response.status === 202 && isGathered(body)) return { kind: 'gathered', ...body }
     // a failed or killed sync execution is the flow's answer (execution_failed, execution_killed), any
     // other `{error: {code, message}}` with no execution is the API's
     const problem = apiErrorOf(body)

@@ -681,6 +681,21 @@ export interface components {
         period: number | string
         key?: string
       }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @description default: "last"
+         * @enum {string}
+         */
+        keep?: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
+        key?: string
+      }
       triggers?: (
         | {
             /** @constant */
@@ -1280,6 +1295,24 @@ export interface components {
       | 'warning'
       | 'failed'
       | 'killed'
+    Gathered: {
+      /** @description the execution this trigger joined, started at startsAt */
+      executionId: string
+      /** @enum {string} */
+      gathered: 'debounce' | 'batch'
+      /** @description triggers the execution has gathered so far, this one included */
+      size: number
+      /**
+       * Format: date-time
+       * @description when it starts at the latest as known now (a later trigger may push a debounce back)
+       */
+      startsAt: string
+      /**
+       * Format: uri
+       * @description GET it for the execution once it started (404 before)
+       */
+      statusUrl: string
+    }
     ExecutionFailure: {
       error: components['schemas']['ExecutionFailureError']
     }
@@ -1391,6 +1424,21 @@ export interface components {
       rateLimit?: {
         limit: number
         period: number | string
+        key?: string
+      }
+      debounce?: {
+        period: number | string
+        timeout?: number | string
+        key?: string
+        /**
+         * @default last
+         * @enum {string}
+         */
+        keep: 'last' | 'first'
+      }
+      batch?: {
+        maxSize: number
+        timeout: number | string
         key?: string
       }
       triggers?: (
@@ -2920,7 +2968,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -2930,7 +2978,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3133,7 +3185,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3143,7 +3195,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3346,7 +3402,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3356,7 +3412,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3559,7 +3619,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3569,7 +3629,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -3772,7 +3836,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -3782,7 +3846,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4425,7 +4493,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4435,7 +4503,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }
@@ -4689,7 +4761,7 @@ export interface operations {
           '*/*': components['schemas']['FlowAnswer']
         }
       }
-      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); or the status and body a return task decided (any JSON, or text in its content type) */
+      /** @description an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); or the status and body a return task decided (any JSON, or text in its content type) */
       202: {
         headers: {
           /** @description the execution this answer is about */
@@ -4699,7 +4771,11 @@ export interface operations {
           [name: string]: unknown
         }
         content: {
-          'application/json': components['schemas']['Accepted'] | components['schemas']['FlowAnswer'] | null
+          'application/json':
+            | components['schemas']['Accepted']
+            | components['schemas']['Gathered']
+            | components['schemas']['FlowAnswer']
+            | null
           '*/*': components['schemas']['FlowAnswer']
         }
       }

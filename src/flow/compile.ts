@@ -12,6 +12,7 @@ import { compileExpression, compileValue, type Compiled, ExpressionError, usesOf
 import { redactedHeaders } from './input-headers'
 import { InputValidator } from './input-schema'
 import type { CompiledConcurrency, CompiledRateLimit } from './flow-control'
+import { type CompiledGather, gatherPolicy } from './gather'
 import { formatPath, fromZod, type Issue } from './issues'
 import { retentionMs } from './retention'
 import { MAX_NESTING, valueTooDeep } from './nesting'
@@ -74,6 +75,8 @@ export interface CompiledFlow {
   readonly concurrency: CompiledConcurrency | null
   /** At most this many triggers per period per key (null: no limit). */
   readonly rateLimit: CompiledRateLimit | null
+  /** How its triggers are gathered into executions: `debounce` or `batch` (null: one execution each). */
+  readonly gather: CompiledGather | null
   readonly root: readonly string[]
   /** The ids of the flow's own `errors` and `finally` tasks (`compensate` is always empty). */
   readonly handlers: Handlers
@@ -205,7 +208,7 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     })
   }
   for (const field of ['tasks', ...FLOW_HANDLERS] as const) walkTasks(definition[field] ?? [], [field], visit)
-  const keyOf = (field: 'concurrency' | 'rateLimit') => {
+  const keyOf = (field: 'concurrency' | 'rateLimit' | 'debounce' | 'batch') => {
     const key = definition[field]?.key
     if (key === undefined) return null
     try {
@@ -226,6 +229,8 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     periodMs: parseDuration(definition.rateLimit.period) ?? 60_000,
     key: keyOf('rateLimit'),
   }
+  const policy = gatherPolicy(definition)
+  const gather = policy && { policy, key: keyOf(policy.kind) }
   let labels: Compiled | null = null
   try {
     labels = definition.labels === undefined ? null : compileValue(definition.labels, ['labels'], budget)
@@ -253,6 +258,7 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     input: definition.input === undefined ? null : new InputValidator(definition.input),
     concurrency: concurrency ?? null,
     rateLimit: rateLimit ?? null,
+    gather,
     root: definition.tasks.map((task) => task.id),
     handlers: flowHandlers,
     tasks,

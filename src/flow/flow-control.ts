@@ -12,7 +12,7 @@ import { type Compiled, evaluate } from './expression'
 const WHOLE_EXPRESSION = /^\{\{[\s\S]*\}\}$/
 
 /** A key: exactly one `{{ }}` expression (a constant would put every execution under one key: leave it out). */
-const Key = z.string().refine((text) => WHOLE_EXPRESSION.test(text.trim()), {
+export const Key = z.string().refine((text) => WHOLE_EXPRESSION.test(text.trim()), {
   error: 'a key is one {{ }} expression over the input, e.g. "{{ input.body.customerId }}"',
 })
 

@@ -21,6 +21,7 @@ import { Concurrency, RateLimit } from './flow-control'
 import { QueueTrigger } from './queue-trigger'
 import { EmailTrigger } from './email-trigger'
 import { Placement } from './placement'
+import { Batch, Debounce } from './gather'
 import { LabelKey, LabelRecord, LabelValue, MAX_LABELS, TOO_MANY_LABELS } from '../domain/labels'
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/
@@ -188,6 +189,10 @@ export const FlowDefinition = z
     concurrency: Concurrency.optional(),
     /** How many triggers per period (per key); more are refused with 429. */
     rateLimit: RateLimit.optional(),
+    /** Triggers within a quiet period (per key) collapse into one execution (docs/flows.md, Debounce and batching). */
+    debounce: Debounce.optional(),
+    /** Triggers (per key) are collected into one execution whose input lists them. */
+    batch: Batch.optional(),
     triggers: z.array(TriggerDefinition).optional(),
     /** Where its executions' objects are created (README, Placement). */
     placement: Placement.optional(),
@@ -203,6 +208,8 @@ export const FlowDefinition = z
     finally: z.array(Task).min(1, 'needs at least one task').optional(),
   })
   .superRefine((flow, ctx) => {
+    if (flow.debounce && flow.batch)
+      ctx.addIssue({ code: 'custom', path: ['batch'], message: 'a flow debounces or batches its triggers, not both' })
     // ids are unique across the whole flow, handlers included: `outputs.<id>` names one task
     const seen = new Set<string>()
     for (const field of ['tasks', ...FLOW_HANDLERS] as const) {

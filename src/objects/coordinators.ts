@@ -7,7 +7,7 @@ import { keyOf } from '../flow/flow-control'
 import type { ExecutionInput } from '../domain/types'
 
 /** The name of the object of a flow's key: the key hashed, so that any value makes a name of bounded size. */
-const objectName = async (flowId: string, key: string) => `${flowId}:${await sha256(key)}`
+export const objectName = async (flowId: string, key: string) => `${flowId}:${await sha256(key)}`
 
 const coordinator = (env: Env, name: string) => env.COORDINATORS.get(env.COORDINATORS.idFromName(name))
 

@@ -81,6 +81,22 @@ export const Accepted = z
   })
   .openapi('Accepted')
 
+/**
+ * A trigger a flow's `debounce` or `batch` gathered (docs/flows.md, Debounce and batching): the
+ * execution it joined, which exists once it starts — its statusUrl answers 404 until then.
+ */
+export const Gathered = z
+  .object({
+    executionId: z.string().openapi({ description: 'the execution this trigger joined, started at startsAt' }),
+    gathered: z.enum(['debounce', 'batch']),
+    size: z.int().openapi({ description: 'triggers the execution has gathered so far, this one included' }),
+    startsAt: z.iso
+      .datetime()
+      .openapi({ description: 'when it starts at the latest as known now (a later trigger may push a debounce back)' }),
+    statusUrl: z.url().openapi({ description: 'GET it for the execution once it started (404 before)' }),
+  })
+  .openapi('Gathered')
+
 export const EventAccepted = Accepted.extend({
   event: z.string(),
   delivered: z.boolean().openapi({ description: 'a wait task took it now (false: kept for a wait task to come)' }),

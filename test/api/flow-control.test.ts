@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { sha256 } from '../../src/domain/ids'
-import { call, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
+import { call, finished, flowRefusedPaths, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 
 /** The rate limiter of a flow's key, named as src/objects/coordinators.ts names it. */
 const rateLimiterOf = async (flowId: string, key: string) =>
@@ -14,14 +14,8 @@ const coordinatorOf = async (flowId: string, key = '') =>
 
 const noop = [{ id: 'noop', type: 'log', message: '.' }]
 
-/** The paths a PUT of `extra` is refused with. */
-async function refusedPaths(extra: object): Promise<string[]> {
-  const response = await call('PUT', `/api/flows/${uniqueId()}`, { ...extra, tasks: noop })
-  expect(response.status).toBe(400)
-  const body = await json(response)
-  expect(body.error.code).toBe('invalid_flow')
-  return body.error.issues.map((issue: { path: string }) => issue.path)
-}
+/** The paths a PUT of `extra` (with a task) is refused with. */
+const refusedPaths = (extra: object) => flowRefusedPaths({ ...extra, tasks: noop })
 
 describe('flow control definitions', () => {
   it('refuse a key that is not an expression, a limit of 0, a bad onLimit, with their paths', async () => {

@@ -1,6 +1,6 @@
 /** Helpers for tests that go through the Worker's HTTP API. */
 import { env, exports } from 'cloudflare:workers'
-import { vi } from 'vitest'
+import { expect, vi } from 'vitest'
 import { FINAL_EXECUTION } from '../../src/core/transitions'
 import { INDEX_DEAD_LETTERS } from '../../src/objects/index-queue'
 import { upsertMessage } from '../../src/store/d1/index-batch'
@@ -35,6 +35,15 @@ export async function putFlow(id: string, definition: unknown): Promise<any> {
   const response = await call('PUT', `/api/flows/${id}`, definition)
   if (response.status >= 300) throw new Error(`PUT flow ${id}: ${response.status} ${await response.text()}`)
   return response.json()
+}
+
+/** The paths a PUT of `definition` is refused with (400 invalid_flow). */
+export async function flowRefusedPaths(definition: object): Promise<string[]> {
+  const response = await call('PUT', `/api/flows/${uniqueId()}`, definition)
+  expect(response.status).toBe(400)
+  const body = await json(response)
+  expect(body.error.code).toBe('invalid_flow')
+  return body.error.issues.map((issue: { path: string }) => issue.path)
 }
 
 export const execution = (id: string) => json(call('GET', `/api/executions/${id}`))

@@ -25,6 +25,15 @@ export async function start(definition: object, body: unknown = {}) {
   return { flowId, response, executionId: response.headers.get('x-execution-id')! }
 }
 
+/** An http task whose first attempt hangs (a reset finds it in flight) and whose retry answers. */
+export const hangingOnce = (key: string) => ({
+  id: 'call',
+  type: 'http',
+  url: `${env.TARGET_URL}/hang-once?key=${key}`,
+  timeout: '1m',
+  retry: { maxAttempts: 2, delay: '50ms' },
+})
+
 export const callsTo = async (key: string): Promise<number> =>
   (await json(fetch(`${env.TARGET_URL}/calls/${key}`))).calls
 

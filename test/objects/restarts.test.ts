@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { ExecutionObject } from '../../src/objects/execution-object'
 import { execution, finished, target, uniqueId, waitFor } from '../helpers/api'
-import { callsTo, cleanupAt, crash, endDelay, start, stubOf } from '../helpers/engine'
+import { callsTo, cleanupAt, crash, endDelay, hangingOnce, start, stubOf } from '../helpers/engine'
 
 describe('after a reset', () => {
   it('a task run whose completion was persisted never runs again', async () => {
@@ -26,15 +26,7 @@ describe('after a reset', () => {
   it('an attempt that was in flight is recorded as interrupted and retried under the policy', async () => {
     const key = uniqueId('inflight')
     const { executionId } = await start({
-      tasks: [
-        {
-          id: 'call',
-          type: 'http',
-          url: target(`/hang-once?key=${key}`),
-          timeout: '1m',
-          retry: { maxAttempts: 2, delay: '50ms' },
-        },
-      ],
+      tasks: [hangingOnce(key)],
     })
     await waitFor(executionId, (e) => e.taskRuns[0]?.status === 'running')
     await crash(executionId)

@@ -1,13 +1,16 @@
 /**
  * Traces through the Worker (README, Traces): a webhook carrying `traceparent` starts a flow with a
  * parallel, a foreach, a subflow, a retried http call and a failure; its spans and its child's reach
- * an OTLP receiver on 127.0.0.1 (bench/target.ts `/capture`) as one trace under the caller's span,
- * nested like the task tree, with the http attempt's `traceparent` seen by the target.
+ * an OTLP collector on 127.0.0.1 (bench/target.ts `/otlp/<key>/v1/traces`), which decodes every
+ * export with OpenTelemetry's own schema (bench/otlp-decode.ts), not edgeflow's encoder. They come
+ * as one trace under the caller's span, nested like the task tree, with the http attempt's
+ * `traceparent` seen by the target.
  */
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { call, finished, json, putFlow, target, uniqueId, waitFor } from '../helpers/api'
-import { ExportTraceRequest, type Span } from '../../src/telemetry/otlp'
+import { call, finished, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { attr, type DecodedSpan, spanTree } from '../helpers/decoded-trace'
+import { collectorEndpoint, receivedExports, spansIn } from '../helpers/otlp-collector'
 
 const RECEIVER = `otlp-${crypto.randomUUID()}`
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -15,38 +18,55 @@ const CALLER_SPAN = '00f067aa0ba902b7'
 
 beforeAll(() => {
   Object.assign(env, {
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: target(`/capture?key=${RECEIVER}`),
+    // the base URL: the exporter posts to <endpoint>/v1/traces
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorEndpoint(RECEIVER),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=test%20key',
     OTEL_SERVICE_NAME: 'edgeflow-test',
   })
 })
 
-/** Every span the receiver got so far for trace `traceId`. */
-async function received(traceId: string): Promise<Span[]> {
-  const posts = await json<{ headers: Record<string, string>; body: string }[]>(fetch(target(`/captured/${RECEIVER}`)))
-  return posts.flatMap((post) => {
-    expect(post.headers['content-type']).toBe('application/json')
-    const request = ExportTraceRequest.parse(JSON.parse(post.body))
-    return request.resourceSpans.flatMap((resource) => {
-      const spans = resource.scopeSpans.flatMap((scope) => scope.spans.filter((span) => span.traceId === traceId))
-      // a batch may also carry spans the files before this one left in the trace queue, named as they were then
-      if (spans.length > 0) {
-        expect(resource.resource.attributes).toContainEqual({
-          key: 'service.name',
-          value: { stringValue: 'edgeflow-test' },
-        })
-      }
-      return spans
+/** Every span the collector decoded so far (of trace `traceId` if given), with the headers it was sent with. */
+async function received(traceId?: string): Promise<DecodedSpan[]> {
+  const posts = await receivedExports(RECEIVER)
+  for (const post of posts) expect(post.headers['x-honeycomb-team']).toBe('test key')
+  // a batch may also carry spans the files before this one left in the trace queue, named as they were then
+  const ours = posts
+    .flatMap((post) => post.request.resourceSpans)
+    .filter((resource) => resource.scopeSpans.some((scope) => scope.spans.some((span) => span.traceId === traceId)))
+  for (const resource of ours) {
+    expect(resource.resource.attributes).toContainEqual({
+      key: 'service.name',
+      value: { stringValue: 'edgeflow-test' },
     })
-  })
+  }
+  return spansIn(posts, traceId)
 }
 
-const attr = (span: Span | undefined, key: string) => {
-  const value = span?.attributes.find((each) => each.key === key)?.value
-  return (
-    value &&
-    ('stringValue' in value ? value.stringValue : 'intValue' in value ? Number(value.intValue) : value.boolValue)
-  )
-}
+/** The trace of the first test, siblings in the order of their text (parallel branches may start in any order). */
+const TREE = `
+execution <flow> · SERVER · ERROR "it broke" · events: exception
+├─ fail boom · INTERNAL · ERROR "it broke" · events: exception
+│  └─ attempt 1 · INTERNAL · ERROR "it broke" · events: exception
+├─ http flaky · INTERNAL · events: back-off, retry
+│  ├─ GET · CLIENT · attempt 1 · http 503 · ERROR "GET <target>/flaky answered 503" · events: exception
+│  └─ GET · CLIENT · attempt 2 · http 200
+├─ parallel fan · INTERNAL
+│  ├─ attempt 1 · INTERNAL
+│  ├─ foreach each · INTERNAL
+│  │  ├─ attempt 1 · INTERNAL
+│  │  ├─ set double · INTERNAL · iteration 0
+│  │  │  └─ attempt 1 · INTERNAL
+│  │  └─ set double · INTERNAL · iteration 1
+│  │     └─ attempt 1 · INTERNAL
+│  └─ http echo · INTERNAL
+│     └─ GET · CLIENT · attempt 1 · http 200
+└─ subflow child · INTERNAL
+   └─ attempt 1 · INTERNAL
+      └─ execution <child> · INTERNAL
+         └─ set inner · INTERNAL
+            └─ attempt 1 · INTERNAL
+`.trim()
 
 describe('traces', () => {
   it('exports one trace per execution, nested like the task tree, under the caller’s span', async () => {
@@ -104,7 +124,7 @@ describe('traces', () => {
     const done = await waitFor(executionId, finished)
     expect(done.status).toBe('failed')
 
-    let spans: Span[] = []
+    let spans: DecodedSpan[] = []
     await vi.waitUntil(
       async () => {
         spans = await received(CALLER_TRACE)
@@ -119,12 +139,18 @@ describe('traces', () => {
     expect(text).not.toContain('token=')
     expect(text).not.toContain('?fail=')
 
+    // the whole tree as OpenTelemetry's schema decoded it: one root under the caller's span, the child inside
+    const names = (name: string) =>
+      name.replaceAll(flowId, '<flow>').replaceAll(childId, '<child>').replaceAll(target(''), '<target>')
+    expect(spans.filter((span) => !spans.some((parent) => parent.spanId === span.parentSpanId))).toHaveLength(1)
+    expect(spanTree(spans, { names, byLine: true })).toBe(TREE)
+
     // task ids are unique across the two flows: a run span is the one with the task's id and a run id
     const runSpan = (taskId: string) =>
       spans.find(
         (span) => attr(span, 'edgeflow.task.id') === taskId && attr(span, 'edgeflow.task_run.id') !== undefined,
       )
-    const execution = spans.find((span) => attr(span, 'edgeflow.execution.id') === executionId) as Span
+    const execution = spans.find((span) => attr(span, 'edgeflow.execution.id') === executionId) as DecodedSpan
     expect(execution.parentSpanId).toBe(CALLER_SPAN)
     expect(execution.traceState).toBe('vendor=abc')
     expect(execution.kind).toBe(2) // SERVER: a webhook
@@ -146,7 +172,7 @@ describe('traces', () => {
     expect(doubles.map((span) => attr(span, 'edgeflow.task_run.iteration')).sort()).toEqual([0, 1])
 
     // the http attempt: a CLIENT span without the query, and the traceparent the target received names it
-    const echoAttempt = spans.find((span) => span.parentSpanId === echo?.spanId) as Span
+    const echoAttempt = spans.find((span) => span.parentSpanId === echo?.spanId) as DecodedSpan
     expect(echoAttempt.kind).toBe(3)
     expect(attr(echoAttempt, 'http.request.method')).toBe('GET')
     expect(attr(echoAttempt, 'url.full')).toBe(target('/echo'))
@@ -156,7 +182,7 @@ describe('traces', () => {
     expect(echoed.tracestate).toBe('vendor=abc')
 
     // the retry: two attempt spans, the first failed with 503, and retry and back-off events on the run
-    const flakyRun = runSpan('flaky') as Span
+    const flakyRun = runSpan('flaky') as DecodedSpan
     const flakyAttempts = spans.filter((span) => span.parentSpanId === flakyRun.spanId)
     expect(flakyAttempts.map((span) => [attr(span, 'edgeflow.attempt'), span.status.code])).toEqual([
       [1, 2],
@@ -166,16 +192,16 @@ describe('traces', () => {
     expect(flakyRun.events.map((event) => event.name)).toEqual(['back-off', 'retry'])
 
     // the failure: its run and the execution are errors with an exception event
-    const boom = runSpan('boom') as Span
+    const boom = runSpan('boom') as DecodedSpan
     expect(boom.status).toEqual({ code: 2, message: 'it broke' })
     expect(boom.events.map((event) => event.name)).toContain('exception')
 
     // the subflow's child: its execution span hangs under the subflow attempt, in the same trace
-    const subflowRun = runSpan('child') as Span
-    const subflowAttempt = spans.find((span) => span.parentSpanId === subflowRun.spanId) as Span
+    const subflowRun = runSpan('child') as DecodedSpan
+    const subflowAttempt = spans.find((span) => span.parentSpanId === subflowRun.spanId) as DecodedSpan
     const childExecution = spans.find(
       (span) => attr(span, 'edgeflow.flow.id') === childId && attr(span, 'edgeflow.execution.id'),
-    ) as Span
+    ) as DecodedSpan
     expect(childExecution.parentSpanId).toBe(subflowAttempt.spanId)
     expect(attr(childExecution, 'edgeflow.execution.trigger')).toBe('subflow')
     expect(childExecution.kind).toBe(1)
@@ -193,13 +219,13 @@ describe('traces', () => {
     const sent = done.taskRuns[0].output.body.headers.traceparent as string
     const [, traceId] = sent.split('-')
     expect(traceId).not.toBe(CALLER_TRACE)
-    let spans: Span[] = []
+    let spans: DecodedSpan[] = []
     await vi.waitUntil(async () => (spans = await received(traceId as string)).length >= 3, {
       timeout: 15_000,
       interval: 50,
     })
     const execution = spans.find((span) => attr(span, 'edgeflow.execution.id') === executionId)
-    expect(execution?.parentSpanId).toBeUndefined()
+    expect(execution?.parentSpanId).toBe('')
     expect(execution?.status.code).toBe(0)
   })
 })
@@ -216,16 +242,11 @@ describe('a replay', () => {
     expect(replayed.status).toBe(201)
     const { executionId } = (await replayed.json()) as { executionId: string }
     await waitFor(executionId, finished)
-    let replaySpan: Span | undefined
-    let originalSpan: Span | undefined
+    let replaySpan: DecodedSpan | undefined
+    let originalSpan: DecodedSpan | undefined
     await vi.waitUntil(
       async () => {
-        const posts = await json<{ body: string }[]>(fetch(target(`/captured/${RECEIVER}`)))
-        const spans = posts.flatMap((post) =>
-          ExportTraceRequest.parse(JSON.parse(post.body)).resourceSpans.flatMap((resource) =>
-            resource.scopeSpans.flatMap((scope) => scope.spans),
-          ),
-        )
+        const spans = await received()
         replaySpan = spans.find((span) => attr(span, 'edgeflow.execution.id') === executionId)
         originalSpan = spans.find((span) => attr(span, 'edgeflow.execution.id') === original.executionId)
         return replaySpan !== undefined && originalSpan !== undefined
@@ -234,7 +255,7 @@ describe('a replay', () => {
     )
     expect(originalSpan?.traceId).toBe(callerTrace)
     expect(replaySpan?.traceId).not.toBe(callerTrace)
-    expect(replaySpan?.links).toEqual([{ traceId: callerTrace, spanId: originalSpan?.spanId, attributes: [] }])
+    expect(replaySpan?.links).toMatchObject([{ traceId: callerTrace, spanId: originalSpan?.spanId, attributes: [] }])
   })
 })
 

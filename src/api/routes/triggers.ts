@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import * as z from 'zod'
 import type { HTTP_METHODS } from '../../actions/http'
-import { Accepted, ErrorBody, ExecutionFailureBody, FlowAnswer } from '../../shapes/responses'
+import { Accepted, ErrorBody, ExecutionFailureBody, FlowAnswer, Gathered } from '../../shapes/responses'
 import { AcceptedHeaders, errors, ExecutionHeaders, type ErrorStatus } from './common'
 
 /** Any body: JSON, form fields or text become the execution's `input.body` (a flow's input schema may check it). */
@@ -57,8 +57,8 @@ export function triggerAnswers<const S extends ErrorStatus>(statuses: S[], descr
     200: decided("a sync flow's output, as its return task decided it; a flow that ended without one answers {}"),
     ...either,
     202: decided(
-      `an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); ${FLOW_DECIDED}`,
-      Accepted,
+      `an async flow, or a sync one past its syncTimeout: where to poll (status "queued" while it waits for a concurrency slot); a trigger a debounce or batch gathered: the execution it joined (Gathered); ${FLOW_DECIDED}`,
+      z.union([Accepted, Gathered]),
       // a return's 202 has no location
       AcceptedHeaders.partial({ location: true }),
     ),

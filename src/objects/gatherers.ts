@@ -1,0 +1,28 @@
+/** @module Reaching the gatherer of a (flow, key) (objects/gatherer-object.ts): a trigger of a flow that debounces or batches. */
+import type { ExecutionInput } from '../domain/types'
+import type { Env } from '../env'
+import type { CompiledFlow } from '../flow/compile'
+import { keyOf } from '../flow/flow-control'
+import { objectName } from './coordinators'
+import type { GatherAnswer } from './gatherer-object'
+
+/** The gatherer object of a flow's key (its kind in the name: a flow that turns from debounce to batch starts afresh). */
+export const gathererOf = async (env: Env, flowId: string, kind: string, key: string) =>
+  env.GATHERERS.get(env.GATHERERS.idFromName(`${kind}:${await objectName(flowId, key)}`))
+
+/**
+ * Gathers a trigger of `flow` into the window of its key; null when the flow gathers nothing (each
+ * trigger starts its own execution). `triggerId` names a trigger its caller may send again.
+ */
+export async function gather(
+  env: Env,
+  flow: CompiledFlow,
+  input: ExecutionInput,
+  triggerId: string | null,
+): Promise<GatherAnswer | null> {
+  const gathering = flow.gather
+  if (!gathering || flow.flowId === null) return null
+  const key = await keyOf(gathering.key, input, { id: '', flowId: flow.flowId, revision: flow.revision })
+  const gatherer = await gathererOf(env, flow.flowId, gathering.policy.kind, key)
+  return gatherer.add({ flowId: flow.flowId, policy: gathering.policy, input, triggerId })
+}
