@@ -1,5 +1,6 @@
 /** @module `/api/executions`: list from D1, everything else from the execution's own object. */
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type * as z from 'zod'
 import { listExecutions } from '../store/d1/executions'
 import { countExecutions } from '../store/d1/stats'
 import { adhocRun } from './adhoc'
@@ -16,6 +17,8 @@ import {
   getExecutionRoute,
   listExecutionsRoute,
   listLogsRoute,
+  downloadLogsRoute,
+  LogDownloadQuery,
   listTaskRunsRoute,
   replayRoute,
   ReplayBody,
@@ -23,6 +26,8 @@ import {
   taskRunTotalsRoute,
 } from './routes/executions'
 import { encodeCursor } from './cursor'
+import { ndjsonPages } from './ndjson'
+import type { LogFilter } from '../store/execution/store'
 import { JSON_BODY, readBody, requireMediaType } from './input'
 import { acceptedParts, EXECUTION_HEADER } from './accepted'
 import { iso, summaryView } from '../shapes/views'
@@ -116,18 +121,45 @@ executions.openapi(sendEventRoute, async (c) => {
 
 const LEVELS = LogLine.shape.level.options
 
+/** The object's filter for a query's selection of lines. */
+const logFilter = (query: z.output<typeof LogDownloadQuery>, afterId: number, limit: number): LogFilter => ({
+  afterId,
+  limit,
+  taskId: query.taskId,
+  taskRunId: query.taskRunId,
+  text: query.q,
+  // a level filter keeps that level and the more severe ones
+  levels: query.level === undefined ? undefined : LEVELS.slice(LEVELS.indexOf(query.level)),
+})
+
 executions.openapi(listLogsRoute, async (c) => {
   const { id } = c.req.valid('param')
   const query = c.req.valid('query')
-  const page = await stubOf(c.env, id).logs({
-    afterId: query.cursor,
-    limit: query.limit,
-    taskId: query.taskId,
-    // a level filter keeps that level and the more severe ones
-    levels: query.level === undefined ? undefined : LEVELS.slice(LEVELS.indexOf(query.level)),
-  })
+  const page = await stubOf(c.env, id).logs(logFilter(query, query.cursor, query.limit))
   if (!page) throw missing(id)
   return c.json(page, 200, { [EXECUTION_HEADER]: id })
+})
+
+/** Lines read from the object per call while a download streams (an execution keeps 10,000 at most). */
+const DOWNLOAD_PAGE = 1_000
+
+executions.openapi(downloadLogsRoute, async (c) => {
+  const { id } = c.req.valid('param')
+  const query = c.req.valid('query')
+  const stub = stubOf(c.env, id)
+  // the first page before the answer: a missing execution is a 404, not an empty download
+  const first = await stub.logs(logFilter(query, 0, DOWNLOAD_PAGE))
+  if (!first) throw missing(id)
+  const body = ndjsonPages(first, async (cursor) => {
+    const page = await stub.logs(logFilter(query, Number(cursor), DOWNLOAD_PAGE))
+    // deleted while it streamed: the download ends with the lines it had
+    return page ?? { items: [], nextCursor: null }
+  })
+  return c.body(body, 200, {
+    [EXECUTION_HEADER]: id,
+    'content-type': 'application/x-ndjson; charset=utf-8',
+    'content-disposition': `attachment; filename="${id}-logs.ndjson"`,
+  })
 })
 
 executions.openapi(replayRoute, async (c) => {

@@ -53,7 +53,16 @@ export type Command =
       limit: number
     }
   | { name: 'executions get'; executionId: string }
-  | { name: 'executions logs'; executionId: string; taskId: string | undefined; level: LogLevel | undefined }
+  | {
+      name: 'executions logs'
+      executionId: string
+      taskId: string | undefined
+      level: LogLevel | undefined
+      /** Text the lines hold. */
+      search: string | undefined
+      /** text: a line each to read; ndjson: the API's download, one LogLine as JSON a line. */
+      format: LogFormat
+    }
   | { name: 'executions watch'; executionId: string; timeoutMs: number }
   | { name: 'executions kill' | 'executions pause' | 'executions resume' | 'executions rm'; executionId: string }
   | {
@@ -93,10 +102,15 @@ const OPTIONS = {
   purge: { type: 'boolean' },
   adhoc: { type: 'string' },
   filter: { type: 'string', multiple: true },
+  search: { type: 'string' },
+  format: { type: 'string' },
   reporter: { type: 'string' },
   stored: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
 } as const
+
+const LOG_FORMATS = ['text', 'ndjson'] as const
+export type LogFormat = (typeof LOG_FORMATS)[number]
 
 type Option = keyof typeof OPTIONS
 type Values = {
@@ -128,7 +142,7 @@ const SHAPES = {
   'run adhoc': { args: [], options: ['adhoc', 'task', 'body', 'wait', 'timeout'] },
   'executions ls': { args: [], options: ['flow', 'status', 'label', 'limit'] },
   'executions get': { args: ['execution-id'], options: [] },
-  'executions logs': { args: ['execution-id'], options: ['task', 'level'] },
+  'executions logs': { args: ['execution-id'], options: ['task', 'level', 'search', 'format'] },
   'executions watch': { args: ['execution-id'], options: ['timeout'] },
   'executions kill': { args: ['execution-id'], options: [] },
   'executions pause': { args: ['execution-id'], options: [] },
@@ -269,7 +283,14 @@ function build(name: CommandName, args: string[], values: Values): Command {
     case 'executions get':
       return { name, executionId: first }
     case 'executions logs':
-      return { name, executionId: first, taskId: values.task, level: oneOf(values.level, LOG_LEVELS, 'level') }
+      return {
+        name,
+        executionId: first,
+        taskId: values.task,
+        level: oneOf(values.level, LOG_LEVELS, 'level'),
+        search: values.search,
+        format: oneOf(values.format, LOG_FORMATS, 'format') ?? 'text',
+      }
     case 'executions watch':
       return { name, executionId: first, timeoutMs: timeoutOf(values.timeout) }
     case 'executions kill':

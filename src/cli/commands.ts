@@ -260,17 +260,21 @@ async function allFlows(client: EdgeflowClient) {
   return items
 }
 
-async function allLogs(client: EdgeflowClient, command: Extract<Command, { name: 'executions logs' }>) {
+type LogsCommand = Extract<Command, { name: 'executions logs' }>
+
+/** The API's selection of lines for the command's options. */
+const logSelection = (command: LogsCommand) => ({
+  ...(command.taskId ? { taskId: command.taskId } : {}),
+  ...(command.level ? { level: command.level } : {}),
+  ...(command.search ? { q: command.search } : {}),
+})
+
+async function allLogs(client: EdgeflowClient, command: LogsCommand) {
   const items = []
   let cursor = 0
   let dropped = 0
   for (;;) {
-    const page = await client.executions.logs(command.executionId, {
-      cursor,
-      limit: 1000,
-      ...(command.taskId ? { taskId: command.taskId } : {}),
-      ...(command.level ? { level: command.level } : {}),
-    })
+    const page = await client.executions.logs(command.executionId, { cursor, limit: 1000, ...logSelection(command) })
     items.push(...page.items)
     dropped = page.dropped
     if (page.nextCursor === null) return { items, dropped }
@@ -361,7 +365,16 @@ export async function runCommand(command: Command, client: EdgeflowClient, io: I
       return EXIT.ok
     }
     case 'executions logs': {
-      const logs = await allLogs(client, { ...command, executionId: await executionIdOf(client, command.executionId) })
+      const executionId = await executionIdOf(client, command.executionId)
+      if (command.format === 'ndjson') {
+        // the API's download as it streams: a large log is never held whole
+        const decoder = new TextDecoder()
+        for await (const chunk of await client.executions.downloadLogs(executionId, logSelection(command))) {
+          io.stdout.write(decoder.decode(chunk, { stream: true }))
+        }
+        return EXIT.ok
+      }
+      const logs = await allLogs(client, { ...command, executionId })
       if (json) printJson(io, logs)
       else {
         if (logs.items.length) print(io, logText(logs.items))

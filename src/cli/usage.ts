@@ -34,7 +34,10 @@ const COMMANDS = `Commands:
   executions get <id>              an execution and its task runs (any <id>: in full, or a unique prefix)
   executions pull <id> [-o <file>] the execution and every task run as JSON: a record for flows replay
   pull <id> [-o <file>]            executions pull; replay <record> …: flows replay
-  executions logs <id> [--task <task id>] [--level debug|info|warn|error]
+  executions logs <id> [--task <task id>] [--level debug|info|warn|error] [--search <text>]
+                   [--format text|ndjson]
+                                   the lines of a task, of a level and above, holding a text; ndjson: one
+                                   LogLine as JSON a line, as the API's download streams them
   executions watch <id> [--timeout 10m]
                                    progress until the execution ends
   executions kill|pause|resume <id>

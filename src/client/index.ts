@@ -23,6 +23,7 @@ import type {
   FlowReplayRequest,
   FlowTestDocument,
   Gathered,
+  LogDownloadQuery,
   LogQuery,
   ReplayRequest,
 } from './types.ts'
@@ -313,6 +314,17 @@ export function createClient(options: ClientOptions) {
     },
     logs: async (executionId: string, query: LogQuery = {}) =>
       (await settle(api.GET('/api/executions/{id}/logs', { params: { path: { id: executionId }, query } }))).data,
+    /** Every log line the filters keep, as the API streams it: NDJSON, one LogLine a line, oldest first. */
+    downloadLogs: async (executionId: string, query: LogDownloadQuery = {}): Promise<ReadableStream<Uint8Array>> => {
+      const { data } = await settle(
+        api.GET('/api/executions/{id}/logs.ndjson', {
+          params: { path: { id: executionId }, query },
+          parseAs: 'stream',
+        }),
+      )
+      if (data === null) throw new EdgeflowError({ type: 'protocol', status: 200, message: 'the download has no body' })
+      return data
+    },
     kill: async (executionId: string) => (await settle(api.POST('/api/executions/{id}/kill', id(executionId)))).data,
     pause: async (executionId: string) => (await settle(api.POST('/api/executions/{id}/pause', id(executionId)))).data,
     resume: async (executionId: string) =>

@@ -415,6 +415,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/executions/{id}/logs.ndjson': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Every log line of an execution, as NDJSON
+     * @description The lines `listLogs` pages through (the same filters), all of them in one download: one LogLine as JSON a line, oldest first.
+     */
+    get: operations['downloadLogs']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/executions/{id}/replay': {
     parameters: {
       query?: never
@@ -5764,8 +5784,12 @@ export interface operations {
     parameters: {
       query?: {
         taskId?: string
+        /** @description the lines of this task run only */
+        taskRunId?: number
         /** @description this level and the more severe ones */
         level?: components['schemas']['LogLevel'] & unknown
+        /** @description text the message contains (case-insensitive for ASCII) */
+        q?: string
         /** @description the nextCursor of the previous page */
         cursor?: number | null
         limit?: number
@@ -5788,6 +5812,75 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['LogPage']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description no such execution (x-execution-id names it) */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  downloadLogs: {
+    parameters: {
+      query?: {
+        taskId?: string
+        /** @description the lines of this task run only */
+        taskRunId?: number
+        /** @description this level and the more severe ones */
+        level?: components['schemas']['LogLevel'] & unknown
+        /** @description text the message contains (case-insensitive for ASCII) */
+        q?: string
+      }
+      header?: never
+      path: {
+        /** @description an execution id */
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description one LogLine a line */
+      200: {
+        headers: {
+          /** @description the execution this answer is about */
+          'x-execution-id': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/x-ndjson': string
         }
       }
       /** @description invalid request: `issues` name every bad field by its path */

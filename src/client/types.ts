@@ -38,6 +38,7 @@ export type TaskRunPage = Schemas['TaskRunPage']
 
 export type ExecutionListQuery = NonNullable<operations['listExecutions']['parameters']['query']>
 export type LogQuery = NonNullable<operations['listLogs']['parameters']['query']>
+export type LogDownloadQuery = NonNullable<operations['downloadLogs']['parameters']['query']>
 export type TaskRunQuery = NonNullable<operations['listTaskRuns']['parameters']['query']>
 
 /** Every status an execution can be in, in the order of its life. */

@@ -10,7 +10,7 @@ import { accessOf } from '../domain/access'
 import type { Env } from '../env'
 import * as operations from './actions'
 import { bulk } from './bulk'
-import { type ApiFetch, apiFor } from './api-client'
+import { type ApiFetch, apiFor, problemOf } from './api-client'
 import { type ApiProblem, isProblem } from './api-types'
 import { CLIENT_SCRIPT, STYLE } from './assets/generated'
 import { formatOf, openEditor, submitEditor } from './editor'
@@ -167,6 +167,15 @@ export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ 
   ui.get('/executions/:id', ...guard, async (c) =>
     respond(c, await executionPage(api(c), c.req.param('id'), c.req.query(), Date.now())),
   )
+  // the log download: the API's NDJSON streamed through, its filters (the API's names) as they came
+  ui.get('/executions/:id/logs.ndjson', ...guard, async (c) => {
+    const path = `/api/executions/${encodeURIComponent(c.req.param('id'))}/logs.ndjson${new URL(c.req.url).search}`
+    const response = await api(c).send('GET', path)
+    if (!response.ok) return respond(c, await problemOf(response))
+    const headers = new Headers(SECURITY_HEADERS)
+    for (const name of ['content-type', 'content-disposition']) headers.set(name, response.headers.get(name) ?? '')
+    return new Response(response.body, { status: 200, headers })
+  })
   ui.get('/flows', ...guard, async (c) => respond(c, await flowsPage(api(c), c.req.query(), new URL(c.req.url).origin)))
   ui.get('/flows/:id', ...guard, async (c) =>
     respond(c, await flowPage(api(c), c.req.param('id'), c.req.query(), new URL(c.req.url).origin)),

@@ -15,10 +15,9 @@ import { type EngineEvent, Refused } from '../core/machine'
 import { type ReplayPlan, planReplay, ReplayRefused } from '../core/replay'
 import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
 import type { ExecutionRow } from '../store/execution/schema'
-import { ExecutionStore } from '../store/execution/store'
+import { ExecutionStore, type LogFilter } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionInput, ExecutionStatus } from '../domain/types'
-import type { LogLevel } from '../domain/log'
 import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../shapes/views'
 import type { ExecutionView } from '../shapes/responses'
 import { DeletionDeferred, eraseExecution, eraseStorage } from './cleanup'
@@ -534,7 +533,7 @@ export class ExecutionObject extends DurableObject<Env> {
     return this.store.runTotals(afterId)
   }
 
-  async logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: LogLevel[] | undefined }) {
+  async logs(filter: LogFilter) {
     if (!this.runner) return null
     this.runner.snapshot()
     const lines = this.store.logs(filter)

@@ -143,6 +143,7 @@ describe('parseCommand', () => {
       refusal('executions logs abc --level loud'),
       '--level takes one of debug, info, warn, error, not "loud"',
     )
+    assert.equal(refusal('executions logs abc --format csv'), '--format takes one of text, ndjson, not "csv"')
     assert.equal(refusal('executions ls --limit 0'), '--limit takes a positive whole number, not "0"')
     assert.equal(refusal('executions ls --label customer'), '--label takes key:value, not "customer"')
     assert.equal(refusal('run greet --timeout soon'), '--timeout takes a duration such as 30s, 5m or 500ms, not "soon"')

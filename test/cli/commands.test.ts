@@ -193,3 +193,48 @@ describe('flows put, flows rm, executions rm', () => {
     assert.equal(gone.stdout, `execution ${FULL} deleted\n`)
   })
 })
+
+describe('executions logs', () => {
+  const line = (id: number, message: string) => ({
+    id,
+    at: '2026-01-01T00:00:00.000Z',
+    level: 'info',
+    taskId: 'say',
+    taskRunId: 1,
+    attempt: 1,
+    traceId: null,
+    spanId: null,
+    message,
+  })
+
+  it('--format ndjson writes the API download as it comes, with --search as q', async () => {
+    const body = `${JSON.stringify(line(1, 'hello'))}\n${JSON.stringify(line(2, 'hello again'))}\n`
+    const download = on(
+      'GET',
+      `/api/executions/${FULL}/logs.ndjson`,
+      () => new Response(body, { status: 200, headers: { 'content-type': 'application/x-ndjson; charset=utf-8' } }),
+    )
+    const ran = await cli(
+      ['executions', 'logs', FULL, '--format', 'ndjson', '--search', 'hello', '--level', 'info'],
+      [download],
+    )
+    assert.equal(ran.code, 0, ran.stderr)
+    assert.equal(ran.stdout, body)
+    const asked = ran.requests[0]?.url.searchParams
+    assert.equal(asked?.get('q'), 'hello')
+    assert.equal(asked?.get('level'), 'info')
+  })
+
+  it('--search narrows the pages read for the text format too; a missing execution exits 1', async () => {
+    const pages = on('GET', `/api/executions/${FULL}/logs`, () =>
+      answer(200, { items: [line(1, 'hello')], nextCursor: null, dropped: 0 }),
+    )
+    const ran = await cli(['executions', 'logs', FULL, '--search', 'hel'], [pages])
+    assert.equal(ran.code, 0, ran.stderr)
+    assert.match(ran.stdout, /hello/)
+    assert.equal(ran.requests[0]?.url.searchParams.get('q'), 'hel')
+    const missing = await cli(['executions', 'logs', FULL, '--format', 'ndjson'])
+    assert.equal(missing.code, 1)
+    assert.match(missing.stderr, /not found/)
+  })
+})

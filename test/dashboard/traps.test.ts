@@ -25,7 +25,7 @@ describe('the execution page puts first what an operator needs', () => {
     const bannerText = text.slice(banner, text.indexOf('</div>', banner))
     expect(bannerText).toContain('the courier is on strike')
     expect(bannerText).toContain(`href="#run-${failed.id}"`)
-    expect(bannerText).toContain('href="?logTask=boom#logs"')
+    expect(bannerText).toContain(`href="?logRun=${failed.id}#logs"`)
     expect(text).toContain(`id="run-${failed.id}"`)
     // the sections in reach, and every Gantt row opens its run
     expect(text).toContain('class="toc"')

@@ -84,12 +84,26 @@ export const TotalsQuery = z.strictObject({
   after: z.coerce.number().int().min(0).default(0).openapi({ description: 'count the task runs after this run id' }),
 })
 
-export const LogQuery = z.strictObject({
+/** Which lines: of a task, of one task run, of a level and above, holding a text. */
+const LogSelection = {
   taskId: z.string().optional(),
+  taskRunId: z.coerce.number().int().min(1).optional().openapi({ description: 'the lines of this task run only' }),
   level: LogLine.shape.level.optional().openapi({ description: 'this level and the more severe ones' }),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'text the message contains (case-insensitive for ASCII)' }),
+}
+
+export const LogQuery = z.strictObject({
+  ...LogSelection,
   cursor: z.coerce.number().int().min(0).default(0).openapi({ description: 'the nextCursor of the previous page' }),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 })
+
+export const LogDownloadQuery = z.strictObject(LogSelection)
 
 export const ReplayBody = z
   .strictObject({
@@ -197,6 +211,32 @@ export const listLogsRoute = createRoute({
   tags: ['executions'],
   request: { params: ExecutionParams, query: LogQuery },
   responses: { 200: json('a page of log lines', LogPage, ExecutionHeaders), ...errors([400, 401]), ...notFound },
+})
+
+/**
+ * Typed as any string: @hono/zod-openapi types every `application/…json…` answer as JSON (never, for
+ * a stream), but a plain Response for a media type it does not know.
+ */
+const NDJSON: string = 'application/x-ndjson'
+
+export const downloadLogsRoute = createRoute({
+  method: 'get',
+  path: '/{id}/logs.ndjson',
+  operationId: 'downloadLogs',
+  summary: 'Every log line of an execution, as NDJSON',
+  description:
+    'The lines `listLogs` pages through (the same filters), all of them in one download: one LogLine as JSON a line, oldest first.',
+  tags: ['executions'],
+  request: { params: ExecutionParams, query: LogDownloadQuery },
+  responses: {
+    200: {
+      description: 'one LogLine a line',
+      headers: ExecutionHeaders,
+      content: { [NDJSON]: { schema: { type: 'string' } } },
+    },
+    ...errors([400, 401]),
+    ...notFound,
+  },
 })
 
 const CONTROLS = {

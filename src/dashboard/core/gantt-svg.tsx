@@ -1,5 +1,6 @@
 /** @module The Gantt chart as SVG (pure: a layout in, markup out). */
 import type { GanttLayout, GanttRow, GanttSegment } from './gantt'
+import { attemptAnchor } from './anchors'
 import { SvgFrame } from './svg-frame'
 import { countsText, glyphOf, statusClass, statusText } from './status'
 import { formatDuration } from './time'
@@ -31,21 +32,36 @@ function Segment({ row, segment }: { row: GanttRow; segment: GanttSegment }) {
   const thin = segment.kind === 'span'
   const height = thin ? 6 : row.run.status === 'skipped' ? 4 : 14
   const tip = segmentTip(row, segment)
-  // every segment is a tab stop; its <title> names it and is what the script shows on focus and hover
+  const rect = (
+    <rect
+      x={segment.x.toFixed(1)}
+      y={(row.y + (22 - height) / 2).toFixed(1)}
+      width={segment.width.toFixed(1)}
+      height={height}
+      rx="2"
+    />
+  )
+  // an attempt's segment is a link to it (a summary row of iterations has no run to open)
+  const linked = segment.attempt !== null && !row.run.folded
+  // every segment is a tab stop (the link, or the segment itself); its <title> names it and is what
+  // the script shows on focus and hover
   return (
     <g
       class={`seg seg-${segment.kind} ${statusClass(segment.status)}${segment.open ? ' open' : ''}`}
-      tabindex={0}
-      role="img"
+      {...(linked ? {} : { tabindex: 0, role: 'img' })}
     >
-      <title>{tip}</title>
-      <rect
-        x={segment.x.toFixed(1)}
-        y={(row.y + (22 - height) / 2).toFixed(1)}
-        width={segment.width.toFixed(1)}
-        height={height}
-        rx="2"
-      />
+      {linked && segment.attempt !== null ? (
+        // the <title> inside the link names it
+        <a href={`#${attemptAnchor(row.run.id, segment.attempt)}`}>
+          <title>{tip}</title>
+          {rect}
+        </a>
+      ) : (
+        <>
+          <title>{tip}</title>
+          {rect}
+        </>
+      )}
     </g>
   )
 }

@@ -3,7 +3,7 @@
  * links to the run that failed (its attempts) and to that task's logs.
  */
 import type { ExecutionView, TaskRunView } from '../api-types'
-import { attemptAnchor } from './execution-runs'
+import { attemptAnchor } from '../core/anchors'
 
 /** The run the error names: the last run of its task on the page that failed, if it is there. */
 export const failedRunOf = (execution: ExecutionView, runs: readonly TaskRunView[]): TaskRunView | undefined =>
@@ -14,7 +14,12 @@ export function ErrorBanner({ execution, runs }: { execution: ExecutionView; run
   const error = execution.error
   if (!error) return null
   const run = failedRunOf(execution, runs)
-  const logs = error.taskId ? `?${new URLSearchParams({ logTask: error.taskId })}#logs` : '#logs'
+  // the failed run's own lines (grouped by attempt), else its task's
+  const logs = run
+    ? `?${new URLSearchParams({ logRun: String(run.id) })}#logs`
+    : error.taskId
+      ? `?${new URLSearchParams({ logTask: error.taskId })}#logs`
+      : '#logs'
   return (
     <div class="error-banner" role="alert">
       <p>

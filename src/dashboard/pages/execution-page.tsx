@@ -99,9 +99,13 @@ export async function executionPage(
   const detail = await read(api.client.GET('/api/executions/{id}', { params: { path: { id } } }))
   if (!detail.ok) return detail.problem
   const execution = detail.data
+  const runId = Number(query['logRun'])
   const filter: LogFilter = {
     taskId: query['logTask'] ?? '',
     level: query['logLevel'] ?? '',
+    text: query['logQ'] ?? '',
+    // a run id is a positive whole number: anything else filters nothing
+    runId: Number.isInteger(runId) && runId > 0 ? String(runId) : '',
     cursor: query['logCursor'] ?? '',
   }
   const level = LogLevel.safeParse(filter.level)
@@ -109,6 +113,8 @@ export async function executionPage(
     limit: LOG_PAGE,
     ...(filter.taskId ? { taskId: filter.taskId } : {}),
     ...(level.success ? { level: level.data } : {}),
+    ...(filter.text ? { q: filter.text } : {}),
+    ...(filter.runId ? { taskRunId: Number(filter.runId) } : {}),
     ...(filter.cursor ? { cursor: Number(filter.cursor) } : {}),
   }
   const flowId = execution.flowId

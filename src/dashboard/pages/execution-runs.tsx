@@ -4,6 +4,7 @@ import { FINAL_RUN } from '../../core/transitions'
 import type { TaskRunView } from '../api-types'
 import { foldIterations } from '../core/collapse'
 import { type Folded, layoutGantt } from '../core/gantt'
+import { attemptAnchor } from '../core/anchors'
 import { GanttSvg } from '../core/gantt-svg'
 import { countsText } from '../core/status'
 import type { RunsSummary } from '../core/totals'
@@ -104,9 +105,6 @@ function Summary({ page, executionId }: { page: RunsPage; executionId: string })
   )
 }
 
-/** The permalink of an attempt: `#run-<run id>-attempt-<number>` opens its run's details on it. */
-export const attemptAnchor = (runId: number, attempt: number) => `run-${runId}-attempt-${attempt}`
-
 function RunDetails({ run }: { run: TaskRunView }) {
   return (
     <details id={`run-${run.id}`}>
@@ -154,7 +152,9 @@ function RunDetails({ run }: { run: TaskRunView }) {
       <h4>Output</h4>
       <Json value={run.output} limit={RUN_JSON_LIMIT} />
       <p>
-        <a href={`?${new URLSearchParams({ logTask: run.taskId })}#logs`}>logs of {run.taskId}</a>
+        <a href={`?${new URLSearchParams({ logRun: String(run.id) })}#logs`}>logs of this run</a>
+        {' · '}
+        <a href={`?${new URLSearchParams({ logTask: run.taskId })}#logs`}>of every run of {run.taskId}</a>
       </p>
       {run.error ? (
         <>

@@ -33,6 +33,20 @@ import { events, execution, type ExecutionRow, items, logs, source, taskRuns, ty
 
 export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
 
+/** SQLite's lower() folds ASCII letters only: the text searched for is folded the same way. */
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase())
+
+/** Which log lines to read: after a line id, at most `limit`, of a task, a run, some levels, holding a text. */
+export interface LogFilter {
+  afterId: number
+  limit: number
+  taskId?: string | undefined
+  taskRunId?: number | undefined
+  levels?: LogLevel[] | undefined
+  /** Case-insensitive (ASCII letters) text the message contains. */
+  text?: string | undefined
+}
+
 /** How many task runs of a task are in a status, and when the first started and the last ended. */
 export interface RunTotal {
   taskId: string
@@ -297,7 +311,7 @@ export class ExecutionStore {
     if (lines.length > 0) this.db.run(insertLogs(lines))
   }
 
-  logs(filter: { afterId: number; limit: number; taskId?: string | undefined; levels?: LogLevel[] | undefined }) {
+  logs(filter: LogFilter) {
     return this.db
       .select()
       .from(logs)
@@ -305,6 +319,9 @@ export class ExecutionStore {
         and(
           gt(logs.id, filter.afterId),
           filter.taskId === undefined ? undefined : eq(logs.taskId, filter.taskId),
+          filter.taskRunId === undefined ? undefined : eq(logs.taskRunId, filter.taskRunId),
+          // instr, not LIKE: the text is matched as written, % and _ included
+          filter.text === undefined ? undefined : sql`instr(lower(${logs.message}), ${asciiLower(filter.text)}) > 0`,
           filter.levels === undefined ? undefined : inArray(logs.level, filter.levels),
         ),
       )
