@@ -57,7 +57,7 @@ describe('the Gantt of an execution', () => {
   it('opens an attempt from its segment, by click and by keyboard', async () => {
     const { id, runId } = await retried()
     await open(`/executions/${id}`)
-    const segments = page.locator(`.gantt-row[data-run="${runId}"] .seg-attempt a`)
+    const segments = page.locator(`.gantt-row[data-run="${runId}"] a.seg-attempt`)
     assert.equal(await segments.count(), 2)
     await segments.nth(1).click()
     await opensAttempt(runId, 2)
