@@ -354,6 +354,83 @@ try {
     assert.match(gone.stderr, /^error: 404/)
   })
 
+  await step('edgeflow test examples passes every case of the examples, no network', async () => {
+    const ran = await edgeflow(['test', 'examples'])
+    expectCode(ran, 0, 'test examples')
+    assert.match(ran.stdout, /^examples\/order-saga\.test\.yaml$/m)
+    assert.match(ran.stdout, /^ {2}PASS the order ships; nothing is undone \(completed\)$/m)
+    assert.match(ran.stdout, /^3 passed, 0 failed in 1 test document$/m)
+  })
+
+  await step(
+    'test of a planted wrong expectation and a missing mock: exit 3, each named; --reporter junit -o writes the XML',
+    async () => {
+      const dir = path.join(state, 'planted')
+      mkdirSync(dir)
+      writeFileSync(path.join(dir, 'orders.json'), readFileSync(path.join(ROOT, 'examples', 'order-saga.json')))
+      const cases = readFileSync(path.join(ROOT, 'examples', 'order-saga.test.yaml'), 'utf8')
+      // the first case expects the wrong status; a new one forgets the mocks of its http calls
+      const planted = cases.replace('expect:\n      status: completed', 'expect:\n      status: failed')
+      assert.notEqual(planted, cases)
+      const forgot = '  - name: forgot the mocks\n    input:\n      body: { orderId: 1, sku: pen, amount: 1 }\n'
+      writeFileSync(path.join(dir, 'orders.test.yaml'), `${planted.trimEnd()}\n\n${forgot}`)
+      const report = path.join(state, 'junit.xml')
+      const ran = await edgeflow(['test', dir, '--reporter', 'junit', '-o', report])
+      expectCode(ran, 3, 'test of planted failures')
+      assert.match(
+        ran.stdout,
+        /FAIL the order ships; nothing is undone \(completed\)\n +expect\.status: status is completed/,
+      )
+      assert.match(ran.stdout, /^FAIL forgot the mocks \(\w+\)$/m)
+      assert.match(
+        ran.stdout,
+        /^ +mocks: task reserve: POST http:\/\/127\.0\.0\.1:9100\/echo\?step=reserve matches no mock \(a flow test never calls the network\)$/m,
+      )
+      assert.match(ran.stdout, /^2 passed, 2 failed in 1 test document$/m)
+      const xml = readFileSync(report, 'utf8')
+      assert.match(xml, /<testsuites name="edgeflow" tests="4" failures="2" errors="0"/)
+      assert.match(xml, /<failure message="1 difference" type="expectation">expect\.status: status is completed/)
+    },
+  )
+
+  await step('flows test <flow> --stored runs the cases stored with the flow on the server', async () => {
+    const put = (url: string, body: string, type: string) =>
+      fetch(`${dev.url}${url}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': type },
+        body,
+      })
+    const flow = readFileSync(path.join(ROOT, 'examples', 'order-saga.json'), 'utf8')
+    assert.ok((await put('/api/flows/orderSaga', flow, 'application/json')).ok)
+    const tests = readFileSync(path.join(ROOT, 'examples', 'order-saga.test.yaml'), 'utf8')
+    const stored = await put('/api/flows/orderSaga/tests', tests, 'application/yaml')
+    assert.equal(stored.status, 200, await stored.text())
+    const ran = await edgeflow(['flows', 'test', 'orderSaga', '--stored'])
+    expectCode(ran, 0, 'flows test --stored')
+    assert.match(ran.stdout, /^3 passed, 0 failed$/m)
+  })
+
+  await step(
+    'pull -o and replay of a recorded execution: no change on its own revision, the changed task on a fix',
+    async () => {
+      const record = path.join(state, 'greet-record.json')
+      const pulled = await edgeflow(['pull', greetId, '-o', record])
+      expectCode(pulled, 0, 'pull -o')
+      assert.match(pulled.stdout, new RegExp(`^execution ${greetId} written to ${record} \\(3 task runs\\)$`, 'm'))
+      const same = await edgeflow(['flows', 'replay', record])
+      expectCode(same, 0, 'flows replay on its own revision')
+      assert.equal(same.stdout, 'no change (3 tasks as recorded)\n')
+      const changed = path.join(state, 'greet-changed.json')
+      const greet = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'greet.json'), 'utf8'))
+      greet.tasks[2].body.greeting = 'Hi, {{ vars.name }}!'
+      writeFileSync(changed, JSON.stringify(greet))
+      const replayed = await edgeflow(['replay', record, '--flow', changed])
+      expectCode(replayed, 3, 'replay on a changed flow')
+      assert.match(replayed.stdout, /^> hello: changed .*output/m)
+      assert.match(replayed.stdout, /^1 tasks changed; first at hello$/m)
+    },
+  )
+
   await step("the README's client example runs as written", async () => {
     const ran = await run([process.execPath, path.join(ROOT, 'scripts', 'client-example.ts')], [], env)
     expectCode(ran, 0, 'client example')

@@ -13,6 +13,7 @@ import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
 import orderSaga from '../examples/order-saga.json'
 import parent from '../examples/parent.json'
+import priority from '../examples/priority.json'
 import route from '../examples/route.json'
 import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
@@ -31,6 +32,7 @@ const examples = {
   greet,
   orderSaga,
   parent,
+  priority,
   route,
   tagged,
   validate,
@@ -108,6 +110,12 @@ describe('examples/', () => {
     await gatherDueNow('digest', 'batch')
     const done = await waitFor(executionId, finished)
     expect(JSON.parse(done.taskRuns[0].output.body.body)).toEqual({ count: 2, emails: ['a@x', 'b@x'] })
+  })
+
+  it('priority renders a report of a paying customer', async () => {
+    const { executionId } = await trigger('priority', { report: 'q3', plan: 'paid' })
+    const done = await waitFor(executionId, finished)
+    expect(JSON.parse(done.taskRuns[0].output.body.body)).toEqual({ report: 'q3', plan: 'paid' })
   })
 
   it('tagged labels an order by its customer and its size', async () => {

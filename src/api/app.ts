@@ -6,6 +6,7 @@ import { ApiError, errorResponse, refuseInvalid } from './errors'
 import { executions } from './executions'
 import { flows } from './flows'
 import { flowTests } from './flow-tests'
+import { storedTests } from './stored-tests'
 import { hooks } from './hooks'
 import { metrics } from './metrics'
 import { apiAuth } from './middleware/auth'
@@ -34,6 +35,7 @@ app.route('/api/flows', flows)
 app.route('/api/executions', executions)
 app.route('/api', metrics)
 app.route('/api', flowTests)
+app.route('/api', storedTests)
 app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200))
 // the dashboard reads and operates through this same app, and keeps its sign-outs in D1
 app.route(

@@ -27,26 +27,40 @@ export const flowTests = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refus
 /** Cases run at once (each an object of its own). */
 const PARALLEL_CASES = 4
 
-const invalid = (message: string, issues: { path: string; message: string }[]) =>
+export const invalid = (message: string, issues: { path: string; message: string }[]) =>
   new ApiError({ status: 400, code: 'invalid_request', message, issues })
 
 const tooDeep = () => invalid('the test document nests too deep', [{ path: '', message: 'nests too deep' }])
 
-async function documentOf(request: Request): Promise<TestDocument> {
-  return parseOr400(TestDocument, await jsonOrYamlBody(request, tooDeep), 'invalid_request', 'test document')
+/** The test document a request holds: parsed, and as it was sent (what a flow stores). */
+export async function documentOf(request: Request): Promise<{ document: TestDocument; sent: unknown }> {
+  const sent = await jsonOrYamlBody(request, tooDeep)
+  return { document: parseOr400(TestDocument, sent, 'invalid_request', 'test document'), sent }
 }
 
-interface Tested {
+/** A stored flow's test document names no definition: the flow is tested as it is stored. */
+export function refuseDefinition(document: TestDocument): void {
+  if (document.definition === undefined) return
+  const message = 'a stored flow is tested as it is stored: send an inline definition to POST /api/tests'
+  throw invalid('invalid test document', [{ path: 'definition', message }])
+}
+
+export interface Tested {
   flowId: string | null
   revision: number
   definition: FlowDefinition
 }
 
-/** Runs every case (a few at a time) and checks each against its expectations. */
-async function runCases(env: Env, flow: Tested, cases: readonly TestCase[]): Promise<TestReport> {
+/** Refuses (400, with paths) mocks and expectations that name tasks the flow does not have. */
+export function refuseUnknownTasks(flow: Tested, cases: readonly TestCase[]): void {
   const compiled = compiledRevision(flow.flowId, flow.revision, flow.definition)
   const issues = unknownTasks(new Set(compiled.tasks.keys()), cases)
   if (issues.length > 0) throw invalid('the test document names tasks the flow does not have', issues)
+}
+
+/** Runs every case (a few at a time) and checks each against its expectations. */
+export async function runCases(env: Env, flow: Tested, cases: readonly TestCase[]): Promise<TestReport> {
+  refuseUnknownTasks(flow, cases)
   const reports: CaseReport[] = []
   for (let at = 0; at < cases.length; at += PARALLEL_CASES) {
     reports.push(...(await Promise.all(cases.slice(at, at + PARALLEL_CASES).map((each) => runCase(env, flow, each)))))
@@ -106,11 +120,8 @@ function inlineDefinition(env: Env, raw: unknown): FlowDefinition {
 
 flowTests.openapi(testFlowRoute, async (c) => {
   const { id } = c.req.valid('param')
-  const document = await documentOf(c.req.raw)
-  if (document.definition !== undefined) {
-    const message = 'a stored flow is tested as it is stored: send an inline definition to POST /api/tests'
-    throw invalid('invalid test document', [{ path: 'definition', message }])
-  }
+  const { document } = await documentOf(c.req.raw)
+  refuseDefinition(document)
   const flow = await getFlow(c.env.DB, id)
   if (!flow) throw notFound(`flow ${id}`)
   const tested = { flowId: id, revision: flow.latestRevision, definition: flow.definition }
@@ -118,7 +129,7 @@ flowTests.openapi(testFlowRoute, async (c) => {
 })
 
 flowTests.openapi(testDefinitionRoute, async (c) => {
-  const document = await documentOf(c.req.raw)
+  const { document } = await documentOf(c.req.raw)
   if (document.definition === undefined)
     throw invalid('invalid test document', [{ path: 'definition', message: 'the flow definition to test is required' }])
   const definition = inlineDefinition(c.env, document.definition)

@@ -6,7 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import * as z from 'zod'
 import { FlowDefinition, Task } from '../flow/schema'
-import { TestDocument } from '../flowtest/document'
+import { StoredTests, TestDocument } from '../flowtest/document'
 import { ReplayRequest } from '../flowtest/replay'
 import type { Env } from '../env'
 
@@ -119,6 +119,7 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
         ...document.components?.schemas,
         ...flowSchemas(),
         FlowTestDocument: inputSchema(TestDocument),
+        FlowStoredTests: inputSchema(StoredTests),
         FlowReplayRequest: inputSchema(ReplayRequest),
       },
     },

@@ -27,7 +27,14 @@ export type Command =
   | { name: 'flows ls' }
   | { name: 'flows get'; flowId: string }
   | { name: 'flows rm'; flowId: string; purge: boolean }
-  | { name: 'flows test' | 'test'; target: string; reporter: Reporter; output: string | undefined }
+  | {
+      name: 'flows test' | 'test'
+      target: string
+      reporter: Reporter
+      output: string | undefined
+      /** Run the cases stored with the flow `target` names. */
+      stored: boolean
+    }
   | {
       name: 'flows replay' | 'replay'
       file: string
@@ -98,6 +105,7 @@ const OPTIONS = {
   search: { type: 'string' },
   format: { type: 'string' },
   reporter: { type: 'string' },
+  stored: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
 } as const
 
@@ -122,7 +130,7 @@ const SHAPES = {
   'flows ls': { args: [], options: [] },
   'flows get': { args: ['flow'], options: [] },
   'flows rm': { args: ['flow'], options: ['purge'] },
-  'flows test': { args: ['file|flow'], options: ['reporter', 'output'] },
+  'flows test': { args: ['file|flow'], options: ['reporter', 'output', 'stored'] },
   'flows replay': { args: ['record-file'], options: ['flow', 'revision'] },
   'executions pull': { args: ['execution-id'], options: ['output'] },
   // the issue's short forms: `edgeflow test [dir]`, `edgeflow pull <id> -o file`, `edgeflow replay <file>`
@@ -235,7 +243,13 @@ function build(name: CommandName, args: string[], values: Values): Command {
       return { name, flowId: first, purge: values.purge ?? false }
     case 'flows test':
     case 'test':
-      return { name, target: first, reporter: reporterOf(values), output: values.output }
+      return {
+        name,
+        target: first,
+        reporter: reporterOf(values),
+        output: values.output,
+        stored: values.stored ?? false,
+      }
     case 'flows replay':
     case 'replay':
       return { name, file: first, flowFile: values.flow, revision: positiveInt(values.revision, 'revision') }

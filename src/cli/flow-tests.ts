@@ -100,6 +100,8 @@ export const testDocumentsIn = (names: readonly string[]): string[] =>
   names.filter((name) => !name.startsWith('.') && /\.test\.(ya?ml|json)$/i.test(name)).sort()
 
 export interface TestOptions {
+  /** `target` is a flow id: run the cases stored with it. */
+  stored: boolean
   reporter: Reporter
   /** A file the report goes to in the reporter's format (the text report still printed). */
   output: string | undefined
@@ -179,7 +181,11 @@ export async function testFlows(
     () => false,
   )
   let runs: DocumentRun[]
-  if (folder) {
+  if (options.stored) {
+    const started = Date.now()
+    const report = await client.flows.tests.run(target)
+    runs = [{ document: `${target} (stored)`, report, ms: Date.now() - started }]
+  } else if (folder) {
     const documents = testDocumentsIn(await readdir(target)).map((name) => path.join(target, name))
     if (documents.length === 0) return refuse(`no test documents (*.test.yaml, .yml or .json) in ${target}`)
     runs = []

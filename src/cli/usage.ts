@@ -10,11 +10,12 @@ const COMMANDS = `Commands:
   flows get <flow>                 a flow with its latest definition
   flows rm <flow> [--purge]        disable a flow (history kept; put enables it again);
                                    --purge deletes it and its revisions for good
-  flows test <file|flow> [--reporter text|json|junit] [-o <file>]
+  flows test <file|flow> [--stored] [--reporter text|json|junit] [-o <file>]
                                    run the test cases beside a flow (orders.test.yaml next to orders.yaml:
                                    the file, not the stored flow), or <flow>.test.yaml here against the
                                    stored flow; prints each case's differences, exits 3 if any case fails;
-                                   --reporter junit: JUnit XML for CI; -o writes the report to a file
+                                   --reporter junit: JUnit XML for CI; -o writes the report to a file;
+                                   --stored: the cases stored with the flow on the server
   test [<dir>|<file>|<flow>] [--reporter text|json|junit] [-o <file>]
                                    every *.test.yaml/.yml/.json of a folder (default: this one), each as
                                    flows test runs it; exits 3 if a case fails, 1 if a document could not run

@@ -175,6 +175,13 @@ export function createClient(options: ClientOptions) {
 
   const id = (executionId: string) => ({ params: { path: { id: executionId } } })
 
+  /** A test document's source text as the body, sent as it is (as putSource sends a flow's). */
+  const testText = (source: string, format: SourceFormat) => ({
+    body: {} as FlowTestDocument,
+    bodySerializer: () => source,
+    headers: { 'content-type': CONTENT_TYPE[format] },
+  })
+
   const flows = {
     /** Stores a flow: a new revision when the content changed (`changed`), else the same one. */
     put: async (flowId: string, definition: FlowDefinition) => {
@@ -228,14 +235,29 @@ export function createClient(options: ClientOptions) {
       ).data,
     /** As `test`, from the document's source text (JSON or YAML), as it is kept beside its flow. */
     testSource: async (flowId: string | null, source: string, format: SourceFormat) => {
-      // the text goes as it is, as putSource sends it
-      const init = {
-        body: {} as FlowTestDocument,
-        bodySerializer: () => source,
-        headers: { 'content-type': CONTENT_TYPE[format] },
-      }
+      const init = testText(source, format)
       if (flowId === null) return (await settle(api.POST('/api/tests', init))).data
       return (await settle(api.POST('/api/flows/{id}/test', { params: { path: { id: flowId } }, ...init }))).data
+    },
+    /**
+     * The test cases stored with a flow (docs/testing-flows.md, Tests stored with a flow): `get`
+     * them, `put` a document's (or `putSource` its text), `delete` them, and `run` them against the
+     * flow's latest revision (the report as `test` gives it).
+     */
+    tests: {
+      get: async (flowId: string) =>
+        (await settle(api.GET('/api/flows/{id}/tests', { params: { path: { id: flowId } } }))).data,
+      put: async (flowId: string, document: FlowTestDocument) =>
+        (await settle(api.PUT('/api/flows/{id}/tests', { params: { path: { id: flowId } }, body: document }))).data,
+      putSource: async (flowId: string, source: string, format: SourceFormat) =>
+        (
+          await settle(
+            api.PUT('/api/flows/{id}/tests', { params: { path: { id: flowId } }, ...testText(source, format) }),
+          )
+        ).data,
+      delete: (flowId: string) => done(api.DELETE('/api/flows/{id}/tests', { params: { path: { id: flowId } } })),
+      run: async (flowId: string) =>
+        (await settle(api.POST('/api/flows/{id}/tests/run', { params: { path: { id: flowId } } }))).data,
     },
     /** One page of flows, by id. */
     list: async (query: { limit?: number; cursor?: string } = {}) =>

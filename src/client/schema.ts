@@ -555,6 +555,51 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api/flows/{id}/tests': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * The test cases stored with a flow
+     * @description As they were stored (PUT); none yet: an empty list and updatedAt null.
+     */
+    get: operations['getFlowTests']
+    /**
+     * Store test cases with a flow
+     * @description Replaces the cases stored with the flow by those of a test document (JSON, or YAML with a YAML content type), checked as POST /api/flows/{id}/test checks them against the flow's latest revision. POST /api/flows/{id}/tests/run runs them; the dashboard's flow page shows and runs them.
+     */
+    put: operations['putFlowTests']
+    post?: never
+    /** Delete the test cases stored with a flow */
+    delete: operations['deleteFlowTests']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api/flows/{id}/tests/run': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Run the test cases stored with a flow against its latest revision
+     * @description As POST /api/flows/{id}/test runs a document sent with the request.
+     */
+    post: operations['runFlowTests']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api/openapi.json': {
     parameters: {
       query?: never
@@ -651,6 +696,7 @@ export interface components {
          */
         onLimit?: 'queue' | 'reject'
       }
+      priority?: string
       rateLimit?: {
         limit: number
         period: number | string
@@ -1396,6 +1442,7 @@ export interface components {
          */
         onLimit: 'queue' | 'reject'
       }
+      priority?: string
       rateLimit?: {
         limit: number
         period: number | string
@@ -2050,6 +2097,153 @@ export interface components {
         } | null
       }[]
       replay: components['schemas']['FlowTestCase']
+    }
+    FlowStoredTests: {
+      flowId: string
+      cases: {
+        name: string
+        /** @description default: {} */
+        input?: {
+          body?: unknown
+          headers?: {
+            [key: string]: string
+          }
+        }
+        /** @description default: {"tasks":{},"http":[]} */
+        mocks?: {
+          /** @description task id → its result, or one per attempt (the last repeats): the action does not run (default: {}) */
+          tasks?: {
+            [key: string]:
+              | {
+                  /**
+                   * @description default: failed with an error, else completed
+                   * @enum {string}
+                   */
+                  status?: 'completed' | 'failed'
+                  /** @description the output of a completed attempt (default null) */
+                  output?: unknown
+                  /** @description the error of a failed attempt */
+                  error?: {
+                    /**
+                     * @description default: "internal"
+                     * @enum {string}
+                     */
+                    type?:
+                      | 'http_error'
+                      | 'timeout'
+                      | 'expression_error'
+                      | 'validation_error'
+                      | 'fail_task'
+                      | 'subflow_failed'
+                      | 'internal'
+                    /** @description default: "mocked failure" */
+                    message?: string
+                  }
+                }
+              | {
+                  /**
+                   * @description default: failed with an error, else completed
+                   * @enum {string}
+                   */
+                  status?: 'completed' | 'failed'
+                  /** @description the output of a completed attempt (default null) */
+                  output?: unknown
+                  /** @description the error of a failed attempt */
+                  error?: {
+                    /**
+                     * @description default: "internal"
+                     * @enum {string}
+                     */
+                    type?:
+                      | 'http_error'
+                      | 'timeout'
+                      | 'expression_error'
+                      | 'validation_error'
+                      | 'fail_task'
+                      | 'subflow_failed'
+                      | 'internal'
+                    /** @description default: "mocked failure" */
+                    message?: string
+                  }
+                }[]
+          }
+          /** @description the first that matches answers; an unmatched request fails the case (default: []) */
+          http?: {
+            /**
+             * @description any method when absent
+             * @enum {string}
+             */
+            method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+            /** @description the whole URL, query included; `*` matches any text */
+            url: string
+            /** @description default: 200 */
+            status?: number
+            /** @description default: {} */
+            headers?: {
+              [key: string]: string
+            }
+            /** @description JSON unless a string (sent as it is) */
+            body?: unknown
+            /** @description the virtual time the response takes ("2s", "1h"): an attempt's timeout due sooner (or at the same moment) wins */
+            delay?: number | string
+          }[]
+        }
+        /** @description default: [] */
+        events?: {
+          name: string
+          payload?: unknown
+        }[]
+        /** @description default: {} */
+        expect?: {
+          /** @enum {string} */
+          status?:
+            | 'pending'
+            | 'queued'
+            | 'running'
+            | 'delayed'
+            | 'waiting'
+            | 'paused'
+            | 'killing'
+            | 'completed'
+            | 'warning'
+            | 'failed'
+            | 'killed'
+          /** @description the response ({status, body, headers}), matched as a subset */
+          output?: unknown
+          /** @description the execution's error, matched as a subset */
+          error?: unknown
+          /** @description task id → its last run's status */
+          tasks?: {
+            [key: string]:
+              | (
+                  | 'pending'
+                  | 'running'
+                  | 'delayed'
+                  | 'waiting'
+                  | 'completed'
+                  | 'warning'
+                  | 'failed'
+                  | 'killed'
+                  | 'skipped'
+                )
+              | 'not_run'
+          }
+          /** @description `taskId.path.to[0].field` → a value (a subset), or {"$jsonata": predicate over `value`} */
+          outputs?: {
+            [key: string]: unknown
+          }
+          vars?: {
+            [key: string]: unknown
+          }
+          labels?: {
+            [key: string]: string
+          }
+          /** @description texts each found in some log line */
+          logs?: string[]
+        }
+      }[]
+      /** @description when they were stored; null: the flow has none */
+      updatedAt: string | null
     }
     StoredTask:
       | {
@@ -6174,6 +6368,260 @@ export interface operations {
       }
       /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
       415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  getFlowTests: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the flow's cases */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowStoredTests']
+        }
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  putFlowTests: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    /** @description the cases ({cases}; definition is refused) */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FlowTestDocument']
+        'application/yaml': components['schemas']['FlowTestDocument']
+      }
+    }
+    responses: {
+      /** @description the cases stored */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowStoredTests'] & (Record<string, never> | null)
+        }
+      }
+      /** @description invalid_request: a bad test document (or mocks or expectations naming no task of the flow), with paths */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the request body is over the size limit */
+      413: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description unsupported_media_type: the body is not sent as the content type the route takes (the message names it) */
+      415: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  deleteFlowTests: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description deleted (or there were none) */
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      /** @description invalid request: `issues` name every bad field by its path */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+    }
+  }
+  runFlowTests: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description each case passed, or the differences between what it expected and what happened */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FlowTestReport']
+        }
+      }
+      /** @description invalid_request: the stored cases name tasks the flow's latest revision no longer has, with paths */
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description missing or invalid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description forbidden: the Worker is open for local use (ALLOW_ANONYMOUS_API, no API_TOKEN) and the Host is neither loopback nor in ALLOWED_HOSTS */
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Error']
+        }
+      }
+      /** @description the flow, or cases stored with it */
+      404: {
         headers: {
           [name: string]: unknown
         }

@@ -11,6 +11,8 @@ export interface SlotRef {
   coordinator: string
   limit: number
   onLimit: OnLimit
+  /** Its place in the key's queue, should it wait (core/priority.ts; absent: 0, as before priorities existed). */
+  priority?: number
 }
 
 /** What a coordinator answers an execution asking for a slot. */

@@ -37,3 +37,6 @@ export interface ApiProblem {
   message: string
   issues?: { path: string; message: string }[]
 }
+
+export type StoredTestsView = Schemas['FlowStoredTests']
+export type TestReportView = Schemas['FlowTestReport']

@@ -1,7 +1,8 @@
 /**
  * @module The dashboard, served by the Worker: pages at `/`, `/executions/:id`, `/flows`,
- * `/flows/:id`, `/flows/:id/edit`, their operations as POSTs beside them, sign-in, and two static assets. Every
- * read and every operation is a request to the REST API in the same isolate.
+ * `/flows/:id`, `/flows/:id/edit`, a flow's test run (`POST /flows/:id/tests`), their operations
+ * as POSTs beside them, sign-in, and two static assets. Every read and every operation is a
+ * request to the REST API in the same isolate.
  */
 import { type Context, Hono } from 'hono'
 import { deleteCookie, setSignedCookie } from 'hono/cookie'
@@ -22,6 +23,7 @@ import { Problem, Shell } from './pages/components'
 import { executionPage } from './pages/execution-page'
 import { executionsPage } from './pages/executions-page'
 import { flowPage } from './pages/flow-page'
+import { flowTestsRun } from './pages/flow-tests'
 import { flowsPage } from './pages/flows-page'
 import { loginPage } from './pages/login-page'
 import { digest, html, type View } from './view'
@@ -214,6 +216,8 @@ export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ 
     const back = outcome.executionId ? `/executions/${outcome.executionId}` : `/flows/${c.req.param('id')}`
     return answer(c, outcome, back)
   })
+  // the flow's stored tests, run: a page of each case's outcome
+  ui.post('/flows/:id/tests', ...guard, async (c) => respond(c, await flowTestsRun(api(c), c.req.param('id'))))
   ui.post('/flows/:id/disable', ...guard, async (c) =>
     answer(c, await operations.disable(api(c), c.req.param('id')), `/flows/${c.req.param('id')}`),
   )

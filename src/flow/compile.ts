@@ -208,11 +208,12 @@ export function compileFlow(flowId: string | null, revision: number, definition:
     })
   }
   for (const field of ['tasks', ...FLOW_HANDLERS] as const) walkTasks(definition[field] ?? [], [field], visit)
-  const keyOf = (field: 'concurrency' | 'rateLimit' | 'debounce' | 'batch') => {
-    const key = definition[field]?.key
+  /** A flow-control expression (a key, the priority), compiled with its path; null when absent. */
+  const controlExpression = (field: 'concurrency' | 'rateLimit' | 'debounce' | 'batch' | 'priority') => {
+    const key = field === 'priority' ? definition.priority : definition[field]?.key
     if (key === undefined) return null
     try {
-      return compileExpression(key, [field, 'key'], budget)
+      return compileExpression(key, field === 'priority' ? [field] : [field, 'key'], budget)
     } catch (error) {
       if (!(error instanceof ExpressionError)) throw error
       issues.push({ path: formatPath(error.path), message: error.message })
@@ -222,15 +223,16 @@ export function compileFlow(flowId: string | null, revision: number, definition:
   const concurrency = definition.concurrency && {
     limit: definition.concurrency.limit,
     onLimit: definition.concurrency.onLimit,
-    key: keyOf('concurrency'),
+    key: controlExpression('concurrency'),
+    priority: controlExpression('priority'),
   }
   const rateLimit = definition.rateLimit && {
     limit: definition.rateLimit.limit,
     periodMs: parseDuration(definition.rateLimit.period) ?? 60_000,
-    key: keyOf('rateLimit'),
+    key: controlExpression('rateLimit'),
   }
   const policy = gatherPolicy(definition)
-  const gather = policy && { policy, key: keyOf(policy.kind) }
+  const gather = policy && { policy, key: controlExpression(policy.kind) }
   let labels: Compiled | null = null
   try {
     labels = definition.labels === undefined ? null : compileValue(definition.labels, ['labels'], budget)

@@ -19,6 +19,14 @@ export const Key = z.string().refine((text) => WHOLE_EXPRESSION.test(text.trim()
 /** Executions running at once, at most, per key. */
 export const MAX_CONCURRENCY = 1_000
 
+/** A priority is an integer from -MAX_PRIORITY to MAX_PRIORITY (higher first); other values are bounded to it. */
+export const MAX_PRIORITY = 100
+
+/** `priority`: one `{{ }}` expression over the input giving an integer (a constant would put every execution level). */
+export const Priority = z.string().refine((text) => WHOLE_EXPRESSION.test(text.trim()), {
+  error: `priority is one {{ }} expression over the input giving an integer from -${MAX_PRIORITY} to ${MAX_PRIORITY}, e.g. "{{ input.body.plan = 'gold' ? 10 : 0 }}"`,
+})
+
 export const Concurrency = z.strictObject({
   limit: z.int().min(1).max(MAX_CONCURRENCY),
   key: Key.optional(),
@@ -54,12 +62,43 @@ export interface CompiledConcurrency {
   readonly limit: number
   readonly onLimit: OnLimit
   readonly key: Compiled | null
+  /** The flow's `priority` (null: every execution is 0). */
+  readonly priority: Compiled | null
 }
 
 export interface CompiledRateLimit {
   readonly limit: number
   readonly periodMs: number
   readonly key: Compiled | null
+}
+
+/** The context an expression of flow control sees: the input, before the execution has anything else. */
+const controlContext = (input: ExecutionInput, execution: { id: string; flowId: string | null; revision: number }) => ({
+  input,
+  outputs: {},
+  vars: {},
+  execution: { ...execution, startedAt: null },
+})
+
+/**
+ * The priority of an execution: its `priority` expression's value over the input, rounded and bounded
+ * to ±MAX_PRIORITY. No expression, a value that is not a number, or an expression that fails is 0.
+ */
+export async function priorityOf(
+  priority: Compiled | null,
+  input: ExecutionInput,
+  execution: { id: string; flowId: string | null; revision: number },
+): Promise<number> {
+  if (!priority) return 0
+  let value: unknown
+  try {
+    value = await evaluate(priority, controlContext(input, execution))
+  } catch {
+    // a failing priority must not stop the trigger: the execution queues at 0
+    return 0
+  }
+  const number = typeof value === 'number' ? value : Number.NaN
+  return Number.isFinite(number) ? Math.max(-MAX_PRIORITY, Math.min(MAX_PRIORITY, Math.round(number))) : 0
 }
 
 /**
@@ -73,13 +112,7 @@ export async function keyOf(
 ): Promise<string> {
   if (!key) return ''
   try {
-    const context = {
-      input,
-      outputs: {},
-      vars: {},
-      execution: { ...execution, startedAt: null },
-    }
-    return asText(await evaluate(key, context))
+    return asText(await evaluate(key, controlContext(input, execution)))
   } catch {
     // a failing key must not stop the trigger: the execution falls under the empty key
     return ''

@@ -17,7 +17,7 @@ import { Retention } from './retention'
 import { InputHeaders } from './input-headers'
 import { SECRET_PREFIX } from '../domain/flow-secrets'
 import { InputSchema } from './input-schema'
-import { Concurrency, RateLimit } from './flow-control'
+import { Concurrency, Priority, RateLimit } from './flow-control'
 import { QueueTrigger } from './queue-trigger'
 import { EmailTrigger } from './email-trigger'
 import { Placement } from './placement'
@@ -187,6 +187,8 @@ export const FlowDefinition = z
     input: InputSchema.optional(),
     /** How many executions run at once (per key), and whether the others queue or are refused. */
     concurrency: Concurrency.optional(),
+    /** The order of executions queued by `concurrency`: higher first, aged so that none starves (docs/flows.md). */
+    priority: Priority.optional(),
     /** How many triggers per period (per key); more are refused with 429. */
     rateLimit: RateLimit.optional(),
     /** Triggers within a quiet period (per key) collapse into one execution (docs/flows.md, Debounce and batching). */
@@ -208,6 +210,13 @@ export const FlowDefinition = z
     finally: z.array(Task).min(1, 'needs at least one task').optional(),
   })
   .superRefine((flow, ctx) => {
+    if (flow.priority !== undefined && flow.concurrency?.onLimit !== 'queue')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['priority'],
+        message:
+          'priority orders the executions a concurrency limit queues: it needs "concurrency" with onLimit "queue"',
+      })
     if (flow.debounce && flow.batch)
       ctx.addIssue({ code: 'custom', path: ['batch'], message: 'a flow debounces or batches its triggers, not both' })
     // ids are unique across the whole flow, handlers included: `outputs.<id>` names one task

@@ -96,3 +96,10 @@ export const TestDocument = z.strictObject({
   cases: z.array(TestCase).min(1).max(MAX_CASES),
 })
 export type TestDocument = z.output<typeof TestDocument>
+
+/** The test cases stored with a flow, as `GET /api/flows/{id}/tests` answers them (as they were sent). */
+export const StoredTests = z.strictObject({
+  flowId: z.string(),
+  cases: z.array(TestCase).max(MAX_CASES),
+  updatedAt: z.iso.datetime().nullable().meta({ description: 'when they were stored; null: the flow has none' }),
+})

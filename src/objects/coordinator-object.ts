@@ -18,6 +18,7 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import { type AcquireAnswer, admissions, averageHold, decideAcquire, slotRetryAfterMs } from '../core/admission'
+import { queueRank } from '../core/priority'
 import type { OnLimit } from '../flow/flow-control'
 import type { ExecutionStatus } from '../domain/types'
 import type { Env } from '../env'
@@ -44,9 +45,25 @@ CREATE TABLE IF NOT EXISTS holders (
   admitted INTEGER NOT NULL,
   checked_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY, execution_id TEXT NOT NULL UNIQUE, since INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS queue (
+  seq INTEGER PRIMARY KEY,
+  execution_id TEXT NOT NULL UNIQUE,
+  since INTEGER NOT NULL,
+  priority INTEGER NOT NULL DEFAULT 0,
+  rank INTEGER NOT NULL DEFAULT 0
+);
 ${SETTINGS}
 `
+
+/** Queues written before priorities existed: every one of their executions is priority 0, ranked by arrival. */
+const PRIORITY_COLUMNS = `
+ALTER TABLE queue ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE queue ADD COLUMN rank INTEGER NOT NULL DEFAULT 0;
+UPDATE queue SET rank = since;
+`
+
+/** The queue in admission order (core/priority.ts: the rank each execution got when it joined, then arrival). */
+const IN_ORDER = 'ORDER BY rank, seq'
 
 type Row = Record<string, SqlStorageValue>
 
@@ -54,6 +71,7 @@ type Row = Record<string, SqlStorageValue>
 export interface CoordinatorView {
   limit: number | null
   holders: { executionId: string; since: number; admitted: boolean }[]
+  /** The executions waiting, in the order they will be admitted. */
   queue: string[]
 }
 
@@ -94,23 +112,42 @@ export class CoordinatorObject extends DurableObject<Env> {
     )
   }
 
-  /** Asks for a slot for `executionId` (idempotent: asking again gets the same answer). */
-  async acquire(executionId: string, limit: number, onLimit: OnLimit): Promise<AcquireAnswer> {
+  /** The tables, with the queue's priority columns added to one written before they existed. */
+  private ensureSchema(): void {
     this.sql.exec(SCHEMA)
+    const columns = this.sql.exec("SELECT name FROM pragma_table_info('queue')").toArray()
+    if (!columns.some((column) => column.name === 'rank')) this.sql.exec(PRIORITY_COLUMNS)
+  }
+
+  /**
+   * Asks for a slot for `executionId` (idempotent: asking again gets the same answer); `priority`
+   * places it in the queue should it wait (higher first, aged: core/priority.ts).
+   */
+  async acquire(executionId: string, limit: number, onLimit: OnLimit, priority = 0): Promise<AcquireAnswer> {
+    this.ensureSchema()
     const now = Date.now()
     // the latest revision to ask sets the limit
     this.setSetting('limit', limit)
     if (this.one('SELECT 1 FROM holders WHERE execution_id = ?', executionId)) return { outcome: 'granted' }
-    const waiting = this.one('SELECT seq FROM queue WHERE execution_id = ?', executionId)
-    if (waiting) return { outcome: 'queued', ahead: this.ahead(Number(waiting.seq)) }
+    const waiting = this.one('SELECT seq, rank FROM queue WHERE execution_id = ?', executionId)
+    if (waiting) return { outcome: 'queued', ahead: this.ahead(Number(waiting.rank), Number(waiting.seq)) }
     const decision = decideAcquire({ held: this.count('holders'), queued: this.count('queue'), limit }, onLimit)
     let answer: AcquireAnswer
     if (decision === 'grant') {
       this.hold(executionId, now, true)
       answer = { outcome: 'granted' }
     } else if (decision === 'queue') {
-      this.sql.exec('INSERT INTO queue (execution_id, since) VALUES (?, ?)', executionId, now)
-      answer = { outcome: 'queued', ahead: this.count('queue') - 1 }
+      const rank = queueRank(priority, now)
+      const { seq } = this.sql
+        .exec<{ seq: number }>(
+          'INSERT INTO queue (execution_id, since, priority, rank) VALUES (?, ?, ?, ?) RETURNING seq',
+          executionId,
+          now,
+          priority,
+          rank,
+        )
+        .one()
+      answer = { outcome: 'queued', ahead: this.ahead(rank, seq) }
     } else {
       const oldest = this.one('SELECT min(since) AS since FROM holders')?.since
       const retryAfterMs = slotRetryAfterMs(this.setting('averageHoldMs'), oldest == null ? null : Number(oldest), now)
@@ -125,6 +162,7 @@ export class CoordinatorObject extends DurableObject<Env> {
   /** The execution ended (or left the queue): its slot goes to the next in line. Releasing twice changes nothing. */
   async release(executionId: string): Promise<void> {
     if (!this.exists) return
+    this.ensureSchema()
     const now = Date.now()
     const held = this.one('SELECT since FROM holders WHERE execution_id = ?', executionId)
     if (held) {
@@ -150,7 +188,7 @@ export class CoordinatorObject extends DurableObject<Env> {
           admitted: row.admitted === 1,
         })),
       queue: this.sql
-        .exec('SELECT execution_id FROM queue ORDER BY seq')
+        .exec(`SELECT execution_id FROM queue ${IN_ORDER}`)
         .toArray()
         .map((row) => String(row.execution_id)),
     }
@@ -159,14 +197,18 @@ export class CoordinatorObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     // idle for REMEMBER_MS: the average hold time goes too
     if (!this.exists) return this.ctx.storage.deleteAll()
+    this.ensureSchema()
     const now = Date.now()
     await this.reconcile(now)
     this.admit(now)
     await this.tidy(now)
   }
 
-  private ahead(seq: number): number {
-    return Number(this.one('SELECT count(*) AS n FROM queue WHERE seq < ?', seq)?.n ?? 0)
+  /** How many queued executions go before the one of `rank` and `seq`. */
+  private ahead(rank: number, seq: number): number {
+    return Number(
+      this.one('SELECT count(*) AS n FROM queue WHERE rank < ? OR (rank = ? AND seq < ?)', rank, rank, seq)?.n ?? 0,
+    )
   }
 
   private hold(executionId: string, now: number, admitted: boolean, seq = now): void {
@@ -185,7 +227,7 @@ export class CoordinatorObject extends DurableObject<Env> {
     const limit = this.setting('limit') ?? 1
     const count = admissions({ held: this.count('holders'), queued: this.count('queue'), limit })
     if (count === 0) return
-    const heads = this.sql.exec('SELECT seq, execution_id FROM queue ORDER BY seq LIMIT ?', count).toArray()
+    const heads = this.sql.exec(`SELECT seq, execution_id FROM queue ${IN_ORDER} LIMIT ?`, count).toArray()
     for (const head of heads) {
       this.sql.exec('DELETE FROM queue WHERE seq = ?', head.seq)
       this.hold(String(head.execution_id), now, false, Number(head.seq))

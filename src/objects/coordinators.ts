@@ -3,7 +3,7 @@ import type { AcquireAnswer, RateDecision, SlotRef } from '../core/admission'
 import { sha256 } from '../domain/ids'
 import type { Env } from '../env'
 import type { CompiledFlow } from '../flow/compile'
-import { keyOf } from '../flow/flow-control'
+import { keyOf, priorityOf } from '../flow/flow-control'
 import type { ExecutionInput } from '../domain/types'
 
 /** The name of the object of a flow's key: the key hashed, so that any value makes a name of bounded size. */
@@ -20,11 +20,17 @@ export async function slotOf(
   const limit = flow.concurrency
   if (!limit || flow.flowId === null) return null
   const key = await keyOf(limit.key, input, { ...execution, flowId: flow.flowId })
-  return { coordinator: await objectName(flow.flowId, key), limit: limit.limit, onLimit: limit.onLimit }
+  const priority = await priorityOf(limit.priority, input, { ...execution, flowId: flow.flowId })
+  return {
+    coordinator: await objectName(flow.flowId, key),
+    limit: limit.limit,
+    onLimit: limit.onLimit,
+    ...(priority === 0 ? {} : { priority }),
+  }
 }
 
 export const acquireSlot = (env: Env, slot: SlotRef, executionId: string): Promise<AcquireAnswer> =>
-  coordinator(env, slot.coordinator).acquire(executionId, slot.limit, slot.onLimit)
+  coordinator(env, slot.coordinator).acquire(executionId, slot.limit, slot.onLimit, slot.priority ?? 0)
 
 export const releaseSlot = (env: Env, slot: SlotRef, executionId: string): Promise<void> =>
   coordinator(env, slot.coordinator).release(executionId)

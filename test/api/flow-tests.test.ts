@@ -241,6 +241,88 @@ describe('flow tests', () => {
   })
 })
 
+describe('tests stored with a flow', () => {
+  const flow = { tasks: [{ id: 'greet', type: 'set', values: { greeting: 'Hello, {{ input.body.name }}!' } }] }
+  const yaml = [
+    'flow: FLOW',
+    'cases:',
+    '  - name: greets ada',
+    '    input: { body: { name: Ada } }',
+    '    expect: { vars: { greeting: "Hello, Ada!" } }',
+    '  - name: planted wrong greeting',
+    '    input: { body: { name: Bob } }',
+    '    expect: { vars: { greeting: "Hi, Bob" } }',
+  ].join('\n')
+
+  it('are stored as sent, listed, run together against the latest revision, replaced and deleted', async () => {
+    const id = uniqueId()
+    await putFlow(id, flow)
+    expect(await json(call('GET', `/api/flows/${id}/tests`))).toEqual({ flowId: id, cases: [], updatedAt: null })
+    expect((await call('POST', `/api/flows/${id}/tests/run`)).status).toBe(404)
+    const put = await call('PUT', `/api/flows/${id}/tests`, yaml.replace('FLOW', id), {
+      'content-type': 'application/yaml',
+    })
+    expect(put.status).toBe(200)
+    const stored = await json(call('GET', `/api/flows/${id}/tests`))
+    expect(stored.cases).toEqual([
+      { name: 'greets ada', input: { body: { name: 'Ada' } }, expect: { vars: { greeting: 'Hello, Ada!' } } },
+      { name: 'planted wrong greeting', input: { body: { name: 'Bob' } }, expect: { vars: { greeting: 'Hi, Bob' } } },
+    ])
+    expect(Date.parse(stored.updatedAt)).toBeGreaterThan(0)
+    expect(await json(put)).toEqual(stored)
+    const report = await json(call('POST', `/api/flows/${id}/tests/run`))
+    expect(report).toMatchObject({ passed: false, total: 2, failed: 1 })
+    expect(report.cases[1].differences).toEqual([
+      { path: 'expect.vars.greeting', message: 'differs', expected: 'Hi, Bob', actual: 'Hello, Bob!' },
+    ])
+    // a new revision is what they run against
+    await putFlow(id, { tasks: [{ id: 'greet', type: 'set', values: { greeting: 'Hi, {{ input.body.name }}' } }] })
+    const after = await json(call('POST', `/api/flows/${id}/tests/run`))
+    expect(after.cases.map((each: { passed: boolean }) => each.passed)).toEqual([false, true])
+    expect((await call('DELETE', `/api/flows/${id}/tests`)).status).toBe(204)
+    expect((await json(call('GET', `/api/flows/${id}/tests`))).cases).toEqual([])
+    expect((await call('POST', `/api/flows/${id}/tests/run`)).status).toBe(404)
+  })
+
+  it('refuse a bad document with code, message and paths; a flow that does not exist is 404', async () => {
+    const id = uniqueId()
+    await putFlow(id, flow)
+    const typo = await call('PUT', `/api/flows/${id}/tests`, {
+      cases: [{ name: 'typo', expect: { tasks: { nope: 'completed' } } }],
+    })
+    expect(typo.status).toBe(400)
+    expect((await json(typo)).error).toMatchObject({
+      code: 'invalid_request',
+      issues: [{ path: 'cases.0.expect.tasks.nope', message: 'the flow has no task nope' }],
+    })
+    const other = await json(call('PUT', `/api/flows/${id}/tests`, { flow: 'another', cases: [{ name: 'x' }] }))
+    expect(other.error.issues).toEqual([{ path: 'flow', message: `tests flow another, not ${id}` }])
+    const inline = await json(call('PUT', `/api/flows/${id}/tests`, { definition: flow, cases: [{ name: 'x' }] }))
+    expect(inline.error.issues[0].path).toBe('definition')
+    const empty = await json(call('PUT', `/api/flows/${id}/tests`, { cases: [] }))
+    expect(empty.error).toMatchObject({ code: 'invalid_request', issues: [expect.objectContaining({ path: 'cases' })] })
+    expect((await call('GET', `/api/flows/${id}/tests`, undefined)).status).toBe(200)
+    expect((await json(call('GET', `/api/flows/${id}/tests`))).cases).toEqual([])
+    const missing = uniqueId()
+    for (const [method, path] of [
+      ['GET', 'tests'],
+      ['DELETE', 'tests'],
+      ['POST', 'tests/run'],
+    ])
+      expect((await call(method as string, `/api/flows/${missing}/${path}`)).status).toBe(404)
+    expect((await call('PUT', `/api/flows/${missing}/tests`, { cases: [{ name: 'x' }] })).status).toBe(404)
+  })
+
+  it('go with the flow when it is purged', async () => {
+    const id = uniqueId()
+    await putFlow(id, flow)
+    expect((await call('PUT', `/api/flows/${id}/tests`, { cases: [{ name: 'x' }] })).status).toBe(200)
+    expect((await call('DELETE', `/api/flows/${id}?purge=true`)).status).toBe(204)
+    await putFlow(id, flow)
+    expect((await json(call('GET', `/api/flows/${id}/tests`))).cases).toEqual([])
+  })
+})
+
 describe('examples/order-saga.test.yaml', () => {
   it('passes against examples/order-saga.json, compensations and retries included', async () => {
     const id = uniqueId('saga')

@@ -198,7 +198,20 @@ describe('test <dir>', () => {
     assert.deepEqual(both, { ok: false, message: '--json and --reporter junit say two ways to report: give one' })
     const here = parseCommand(['test'], {})
     assert.ok(here.ok)
-    assert.deepEqual(here.command, { name: 'test', target: '.', reporter: 'text', output: undefined })
+    assert.deepEqual(here.command, { name: 'test', target: '.', reporter: 'text', output: undefined, stored: false })
+  })
+
+  it('flows test <flow> --stored runs the cases stored with the flow', async () => {
+    const ran = await cli(
+      ['flows', 'test', 'stored', '--stored'],
+      [on('POST', '/api/flows/stored/tests/run', () => answer(200, failing))],
+    )
+    assert.equal(ran.code, 3, ran.stderr)
+    assert.deepEqual(
+      ran.requests.map((request) => `${request.method} ${request.url.pathname}`),
+      ['POST /api/flows/stored/tests/run'],
+    )
+    assert.match(ran.stdout, /^FAIL planted \(completed\)\n/)
   })
 })
 

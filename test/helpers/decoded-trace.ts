@@ -58,9 +58,17 @@ export function attr(span: DecodedSpan | undefined, key: string): string | numbe
 
 const KINDS = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER']
 
+/** How to draw a tree: see `spanTree`. */
+interface TreeOptions {
+  names?: (text: string) => string
+  byLine?: boolean
+  durations?: boolean
+}
+
 /** One span as a line: name, kind, status, and what tells it from its siblings. */
-function line(span: DecodedSpan, names: (text: string) => string): string {
+function line(span: DecodedSpan, { names = (text) => text, durations = false }: TreeOptions): string {
   const parts = [names(span.name), KINDS[span.kind] ?? String(span.kind)]
+  if (durations) parts.push(`${Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6} ms`)
   const attempt = attr(span, 'edgeflow.attempt')
   // an http attempt is named by its method (semantic conventions): its number tells it from its siblings
   if (attempt !== undefined && !span.name.startsWith('attempt') && attr(span, 'edgeflow.task_run.id') === undefined) {
@@ -82,23 +90,21 @@ const nanos = (span: DecodedSpan) => BigInt(span.startTimeUnixNano)
  * The spans of one trace as an indented tree. A span whose parent is not among them is a root (the
  * caller's span is not exported by edgeflow). Siblings go by start time (then name), or with
  * `byLine` by their text, which does not depend on which of two parallel branches started first.
- * `names` rewrites names and messages, e.g. to hide the ids a test made up.
+ * `names` rewrites names and messages, e.g. to hide the ids a test made up; `durations` adds each
+ * span's (which differ from run to run).
  */
-export function spanTree(
-  spans: readonly DecodedSpan[],
-  { names = (text: string) => text, byLine = false }: { names?: (text: string) => string; byLine?: boolean } = {},
-): string {
+export function spanTree(spans: readonly DecodedSpan[], options: TreeOptions = {}): string {
   const ids = new Set(spans.map((span) => span.spanId))
   const byTime = (a: DecodedSpan, b: DecodedSpan) =>
     nanos(a) === nanos(b) ? a.name.localeCompare(b.name) : nanos(a) < nanos(b) ? -1 : 1
-  const sorted = [...spans].sort(byLine ? (a, b) => line(a, names).localeCompare(line(b, names)) : byTime)
+  const sorted = [...spans].sort(options.byLine ? (a, b) => line(a, options).localeCompare(line(b, options)) : byTime)
   const childrenOf = (parent: string) => sorted.filter((span) => span.parentSpanId === parent)
   const draw = (span: DecodedSpan, prefix: string, last: boolean, top: boolean): string[] => {
     const children = childrenOf(span.spanId)
     const head = top ? '' : `${prefix}${last ? '└─ ' : '├─ '}`
     const below = top ? '' : `${prefix}${last ? '   ' : '│  '}`
     return [
-      `${head}${line(span, names)}`,
+      `${head}${line(span, options)}`,
       ...children.flatMap((child, index) => draw(child, below, index === children.length - 1, false)),
     ]
   }

@@ -11,6 +11,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { call, finished, putFlow, target, uniqueId, waitFor } from '../helpers/api'
 import { attr, type DecodedSpan, spanTree } from '../helpers/decoded-trace'
 import { collectorEndpoint, receivedExports, spansIn } from '../helpers/otlp-collector'
+import { CHILD_FLOW, tracedFlow } from '../helpers/traced-flow'
+import { loggedLine } from '../helpers/logs'
 
 const RECEIVER = `otlp-${crypto.randomUUID()}`
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
@@ -71,45 +73,9 @@ execution <flow> · SERVER · ERROR "it broke" · events: exception
 describe('traces', () => {
   it('exports one trace per execution, nested like the task tree, under the caller’s span', async () => {
     const childId = uniqueId('child')
-    await putFlow(childId, { tasks: [{ id: 'inner', type: 'set', values: { x: 1 } }] })
+    await putFlow(childId, CHILD_FLOW)
     const flowId = uniqueId('traced')
-    const flaky = uniqueId('flaky')
-    await putFlow(flowId, {
-      mode: 'sync',
-      tasks: [
-        {
-          id: 'fan',
-          type: 'parallel',
-          branches: [
-            [
-              {
-                id: 'echo',
-                type: 'http',
-                url: target('/echo'),
-                query: { token: "{{ $secret('TEST_KEY') }}" },
-                headers: { 'x-api-key': "{{ $secret('TEST_KEY') }}" },
-              },
-            ],
-            [
-              {
-                id: 'each',
-                type: 'foreach',
-                items: '[1,2]',
-                tasks: [{ id: 'double', type: 'set', values: { n: '{{ item * 2 }}' } }],
-              },
-            ],
-          ],
-        },
-        { id: 'child', type: 'subflow', flowId: childId },
-        {
-          id: 'flaky',
-          type: 'http',
-          url: target(`/flaky?fail=1&key=${flaky}`),
-          retry: { maxAttempts: 2, delay: '10ms' },
-        },
-        { id: 'boom', type: 'fail', message: 'it broke' },
-      ],
-    })
+    await putFlow(flowId, tracedFlow(target(''), childId, uniqueId('flaky')))
     const response = await call(
       'POST',
       `/hooks/${flowId}`,
@@ -259,15 +225,45 @@ describe('a replay', () => {
   })
 })
 
-describe('an unreachable collector', () => {
-  it('changes nothing for the executions', async () => {
-    const before = { ...env }
-    Object.assign(env, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:9/v1/traces' })
+describe('an unreachable or refusing collector', () => {
+  it('changes nothing for the executions; their spans are retried, then dropped and counted', async () => {
+    const warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const lines = (spy: typeof warnings, event: string) =>
+      spy.mock.calls.map((call) => loggedLine(call[0])).filter((line) => line?.event === event)
     const flowId = uniqueId('unreachable')
-    await putFlow(flowId, { mode: 'sync', tasks: [{ id: 'r', type: 'return', body: { ok: true } }] })
-    const response = await call('POST', `/hooks/${flowId}`, {})
-    expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ ok: true })
-    Object.assign(env, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: before.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT })
+    await putFlow(flowId, {
+      mode: 'sync',
+      tasks: [
+        { id: 'a', type: 'set', values: { x: 1 } },
+        { id: 'r', type: 'return', body: { ok: true } },
+      ],
+    })
+    try {
+      // nothing listens on port 9: the execution answers as ever, the consumer retries its spans
+      Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })
+      const response = await call('POST', `/hooks/${flowId}`, {})
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({ ok: true })
+      expect((await waitFor(response.headers.get('x-execution-id') as string, finished)).status).toBe('completed')
+      await vi.waitUntil(() => lines(warnings, 'trace_export_retry').length > 0, { timeout: 15_000, interval: 50 })
+      expect(lines(warnings, 'trace_export_retry')[0]?.reason).toContain('could not be reached')
+
+      // a collector that refuses the batch (400): the spans are dropped at once, and the loss counted
+      Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: target('/status/400') })
+      const refused = await call('POST', `/hooks/${flowId}`, {})
+      expect(refused.status).toBe(200)
+      await vi.waitUntil(() => lines(errors, 'trace_export_dropped').length > 0, { timeout: 15_000, interval: 50 })
+      // at least this execution's 5 spans: itself, two runs, two attempts
+      expect(lines(errors, 'trace_export_dropped')[0]).toMatchObject({
+        level: 'error',
+        reason: 'the collector answered 400',
+        spans: expect.toSatisfy((spans: number) => spans >= 5),
+      })
+    } finally {
+      Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: collectorEndpoint(RECEIVER) })
+      warnings.mockRestore()
+      errors.mockRestore()
+    }
   })
 })

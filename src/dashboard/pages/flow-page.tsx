@@ -1,4 +1,4 @@
-/** @module `/flows/:id`: a flow's definition (YAML and JSON), topology, revisions with a diff, recent executions, and its operations. */
+/** @module `/flows/:id`: a flow's definition (YAML and JSON), topology, revisions with a diff, its tests, recent executions, and its operations. */
 import { stringify } from 'yaml'
 import { type ApiProblem, defined, type FlowView, type RevisionView } from '../api-types'
 import { type Api, read } from '../api-client'
@@ -7,6 +7,7 @@ import { formatTime } from '../core/time'
 import type { View } from '../view'
 import { ApiForm, Confirmed, DiffBlock, Select } from './components'
 import { ExecuteForm } from './execute-form'
+import { TestsSection } from './flow-tests'
 import { ExecutionsTable } from './executions-page'
 import { webhookMethods } from './flows-page'
 import { Topology } from './topology-section'
@@ -62,9 +63,10 @@ export async function flowPage(
   const answer = await read(api.client.GET('/api/flows/{id}', { params: { path: { id } } }))
   if (!answer.ok) return answer.problem
   const flow = { ...answer, data: defined(answer.data) }
-  const [revisions, executions] = await Promise.all([
+  const [revisions, executions, tests] = await Promise.all([
     read(api.client.GET('/api/flows/{id}/revisions', { params: { path: { id: flow.data.id } } })),
     read(api.client.GET('/api/executions', { params: { query: { flowId: flow.data.id, limit: 20 } } })),
+    read(api.client.GET('/api/flows/{id}/tests', { params: { path: { id: flow.data.id } } })),
   ])
   const all = revisions.ok ? revisions.data.items.map(defined) : []
   const latest = flow.data.revision
@@ -155,6 +157,8 @@ export async function flowPage(
       <div id="diff">
         {all.length > 1 ? <Diff revisions={all} from={from} to={to} /> : <p class="muted">Only one revision so far.</p>}
       </div>
+      <h2 id="tests">Tests</h2>
+      <TestsSection flowId={flow.data.id} stored={tests.ok ? tests.data : null} />
       <h2 id="recent">Recent executions</h2>
       <ExecutionsTable items={executions.ok ? executions.data.items : []} />
       <p>

@@ -1,11 +1,11 @@
 /**
- * @module Deleting a flow for good: its row and every revision, refused while an execution of it
+ * @module Deleting a flow for good: its row, every revision and its stored tests, refused while an execution of it
  * has not ended (by the index). Executions that ended stay until their retention is over.
  */
 import { and, eq, notInArray } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { FINAL_EXECUTION } from '../../core/transitions'
-import { executions, flowRevisions, flows } from './schema'
+import { executions, flowRevisions, flows, flowTests } from './schema'
 
 export type PurgeResult =
   | { ok: true }
@@ -26,6 +26,7 @@ export async function purgeFlow(d1: D1Database, id: string): Promise<PurgeResult
   if (unfinished) return { ok: false, code: 'not_final', executionId: unfinished.id }
   await db.batch([
     db.delete(flowRevisions).where(eq(flowRevisions.flowId, id)),
+    db.delete(flowTests).where(eq(flowTests.flowId, id)),
     db.delete(flows).where(eq(flows.id, id)),
   ])
   return { ok: true }

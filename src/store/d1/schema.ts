@@ -1,4 +1,4 @@
-/** @module The D1 index (Drizzle): flows, their immutable revisions, execution summaries, and signed-out sessions. */
+/** @module The D1 index (Drizzle): flows, their immutable revisions and stored tests, execution summaries, and signed-out sessions. */
 import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
@@ -45,6 +45,16 @@ export const flowRevisions = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.flowId, table.revision] })],
 )
+
+/**
+ * The test cases stored with a flow (docs/testing-flows.md, Tests stored with a flow): one list per
+ * flow, as it was sent (validated), run against the flow's latest revision.
+ */
+export const flowTests = sqliteTable('flow_tests', {
+  flowId: text('flow_id').primaryKey(),
+  cases: text('cases', { mode: 'json' }).$type<unknown[]>().notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
 
 /** The statuses of an execution that has not ended: the rows the index sweep checks (index-sweep.ts). */
 export const UNSETTLED = ExecutionStatus.options.filter((status) => !FINAL_EXECUTION.has(status))
