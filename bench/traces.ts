@@ -1,8 +1,9 @@
 /**
  * What traces cost (README, Traces): two edgeflows under `wrangler dev` at once, one exporting to a
- * local OTLP receiver on 127.0.0.1 (this script: it counts the POSTs to /v1/traces and the spans in
- * them) and one not, take the same sync 10-task flow at concurrency 16 in alternating rounds. It
- * prints the sync latency of each, and the export requests and spans per execution once every
+ * local OTLP receiver on 127.0.0.1 (this script: it decodes the POSTs to /v1/traces with
+ * OpenTelemetry's own schema, otlp-decode.ts, and counts them and the spans in them) and one not,
+ * take the same sync 10-task flow at concurrency 16 in alternating rounds. It prints the sync
+ * latency of each, and the export requests and spans per execution once every
  * execution's trace arrived. `npm run bench:traces` (`BENCH_TRACE_EXECUTIONS`, default 400 per round;
  * `BENCH_ROUNDS`, default 3).
  */
@@ -14,30 +15,29 @@ import path from 'node:path'
 import { post, run, sleep, stats } from './load.ts'
 import { FLOWS } from './scenarios.ts'
 import { applyMigrations, ROOT, startDev } from './stack.ts'
+import { decodeTraces } from './otlp-decode.ts'
+import { attr } from '../test/helpers/decoded-trace.ts'
 
 const FLOW = 'ten_traced'
 const CONCURRENCY = 16
 
-/** The receiver: every POST counted, with the spans it carried and the executions they name. */
+/** The receiver: every POST counted and decoded with OpenTelemetry's own schema, with the spans it carried and the executions they name. */
 async function startReceiver() {
-  const seen = { posts: 0, spans: 0, executions: new Set<string>() }
+  const seen = { posts: 0, spans: 0, executions: new Set<string>(), problems: [] as string[] }
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
       if (request.method === 'POST' && request.url === '/v1/traces') {
         seen.posts += 1
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as {
-          resourceSpans: {
-            scopeSpans: { spans: { attributes: { key: string; value: { stringValue?: string } }[] }[] }[]
-          }[]
-        }
-        for (const resource of body.resourceSpans)
+        const { request: decoded, problems } = decodeTraces(Buffer.concat(chunks).toString())
+        seen.problems.push(...problems)
+        for (const resource of decoded.resourceSpans)
           for (const scope of resource.scopeSpans)
             for (const span of scope.spans) {
               seen.spans += 1
-              const id = span.attributes.find((each) => each.key === 'edgeflow.execution.id')?.value.stringValue
-              if (id) seen.executions.add(id)
+              const id = attr(span, 'edgeflow.execution.id')
+              if (typeof id === 'string') seen.executions.add(id)
             }
       }
       response.writeHead(200, { 'content-type': 'application/json' })
@@ -116,6 +116,8 @@ if (import.meta.main) {
       `export: ${posts} requests for ${traced.length} executions = ${(posts / traced.length).toFixed(3)} per execution; ` +
         `${(spans / traced.length).toFixed(1)} spans per execution; ${missing} traces missing after 90 s`,
     )
+    console.log(`decoded with opentelemetry-proto: ${receiver.seen.problems.length} problems`)
+    for (const problem of receiver.seen.problems.slice(0, 5)) console.log(`  ${problem}`)
   } finally {
     await off.stop()
     await on.stop()

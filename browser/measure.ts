@@ -1,11 +1,13 @@
 /**
  * `npm run measure:dashboard`: how long the server takes to answer the execution page (10 tasks,
  * and a foreach of 10,000 items: 10,001 task runs), how heavy the pages are, and how long the
- * page takes to show a change (a delay ending) without a reload. Timed from Node on 127.0.0.1
+ * page takes to show a change (a delay ending) without a reload; and issue 23's four figures: clicks
+ * to the newest failure's error, where a failed 10-task execution's error ends and how tall its page
+ * is, bytes per live poll during a 300-item foreach, the delay of a live change. Timed from Node on 127.0.0.1
  * against `wrangler dev`, so each figure includes the local HTTP round trip.
  */
 import { gzipSync } from 'node:zlib'
-import { putFlow, putFlows, trigger, waitFor } from './samples.ts'
+import { listedWhere, putFlow, putFlows, trigger, waitFor } from './samples.ts'
 import { startStack } from './stack.ts'
 
 const ROUNDS = 15
@@ -91,11 +93,35 @@ try {
   const failed = await trigger(stack, 'failedTen')
   await waitFor(stack, failed)
   const desk = await stack.browser.newPage({ viewport: { width: 1280, height: 800 } })
-  await desk.goto(`${stack.url}/executions/${failed}`)
+  // clicks to find why the newest failed execution failed, as an operator does it: from the list
+  // (newest first) at 1280×800, the first failed row's link if it is in view, else the "failed"
+  // total first; then the error must be in view on the execution's page, nothing scrolled
+  await listedWhere(stack, 'status=failed&limit=1', (items) => items[0]?.id === failed)
+  await desk.goto(`${stack.url}/`)
+  let clicks = 0
+  const firstFailed = desk.locator('tr[data-execution]:has([data-status=failed]) a[href^="/executions/"]').first()
+  const inView = async () => {
+    const box = await firstFailed.boundingBox()
+    return box !== null && box.y + box.height <= 800
+  }
+  if (!(await firstFailed.isVisible()) || !(await inView())) {
+    await desk.click('a[href*="status=failed"]')
+    clicks++
+  }
+  const opened = await firstFailed.getAttribute('href')
+  await firstFailed.click()
+  clicks++
+  await desk.waitForSelector('.error-banner')
   const banner = await desk.locator('.error-banner').boundingBox()
+  const scrolled = await desk.evaluate(() => window.scrollY)
+  const errorEnd = Math.round((banner?.y ?? 0) + (banner?.height ?? 0))
+  const seen = opened === `/executions/${failed}` && scrolled === 0 && errorEnd <= 800
   const height = await desk.evaluate(() => document.documentElement.scrollHeight)
   console.log(
-    `failed 10-task execution at 1280×800: the error ends at ${Math.round((banner?.y ?? 0) + (banner?.height ?? 0))} px (fold: 800), clicks to it from the page: 0; page height ${height} px`,
+    `clicks to find why the newest failed execution failed, from the list at 1280×800: ${clicks} (${seen ? 'its error in view, no scrolling' : `NOT seen: opened ${opened}, scrolled ${scrolled} px, error ends at ${errorEnd} px`})`,
+  )
+  console.log(
+    `failed 10-task execution at 1280×800: the error ends at ${errorEnd} px (fold: 800, above it: ${errorEnd <= 800 ? 'yes' : 'no'}); page height ${height} px`,
   )
   // bytes per live poll while a 300-item foreach runs (the first poll carries every region)
   await putFlows(stack, ['long'])

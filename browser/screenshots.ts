@@ -66,6 +66,9 @@ try {
   await readme.goto(`${stack.url}/executions/${foreach}`)
   await readme.locator('.summary-box').scrollIntoViewIfNeeded()
   await readme.screenshot({ path: path.join(out, 'foreach-2000-summary.png') })
+  // the logs of the retried execution: searched, grouped by run and attempt, the download beside
+  await readme.goto(`${stack.url}/executions/${failed}?logLevel=debug#logs`)
+  await readme.screenshot({ path: path.join(out, 'readme-logs.png') })
   await readme.close()
   // dark mode (the system's choice) and the flow editor showing a problem at its line
   for (const scheme of ['light', 'dark'] as const) {

@@ -87,7 +87,10 @@ describe('the Gantt of an execution page', () => {
     const { executionId, runId } = await retried()
     const html = await page(`/executions/${executionId}`)
     const gantt = html.slice(html.indexOf('class="gantt"'), html.indexOf('</svg>', html.indexOf('class="gantt"')))
-    for (const attempt of [1, 2]) expect(gantt).toContain(`<a href="#run-${runId}-attempt-${attempt}"`)
+    for (const attempt of [1, 2])
+      expect(gantt).toMatch(
+        new RegExp(`<a class="seg seg-attempt st-failed" href="#run-${runId}-attempt-${attempt}" tabindex="0">`),
+      )
     // the back-off between them is no attempt: a tab stop of its own, no link
     expect(gantt).toMatch(/class="seg seg-backoff[^"]*" tabindex="0"/)
   })

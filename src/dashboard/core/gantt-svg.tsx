@@ -41,27 +41,20 @@ function Segment({ row, segment }: { row: GanttRow; segment: GanttSegment }) {
       rx="2"
     />
   )
-  // an attempt's segment is a link to it (a summary row of iterations has no run to open)
-  const linked = segment.attempt !== null && !row.run.folded
-  // every segment is a tab stop (the link, or the segment itself); its <title> names it and is what
-  // the script shows on focus and hover
+  const className = `seg seg-${segment.kind} ${statusClass(segment.status)}${segment.open ? ' open' : ''}`
+  // every segment is a tab stop; its <title> names it and is what the script shows on focus and
+  // hover. An attempt's segment is a link to that attempt (a summary row of iterations has no run).
+  if (segment.attempt !== null && !row.run.folded)
+    return (
+      <a class={className} href={`#${attemptAnchor(row.run.id, segment.attempt)}`} tabindex={0}>
+        <title>{tip}</title>
+        {rect}
+      </a>
+    )
   return (
-    <g
-      class={`seg seg-${segment.kind} ${statusClass(segment.status)}${segment.open ? ' open' : ''}`}
-      {...(linked ? {} : { tabindex: 0, role: 'img' })}
-    >
-      {linked && segment.attempt !== null ? (
-        // the <title> inside the link names it
-        <a href={`#${attemptAnchor(row.run.id, segment.attempt)}`}>
-          <title>{tip}</title>
-          {rect}
-        </a>
-      ) : (
-        <>
-          <title>{tip}</title>
-          {rect}
-        </>
-      )}
+    <g class={className} tabindex={0} role="img">
+      <title>{tip}</title>
+      {rect}
     </g>
   )
 }
