@@ -3,7 +3,7 @@
  * starts the flows that receive it — those whose `email` trigger names its recipient, else those
  * that name none — with the message parsed (postal-mime) into `input.body` and `input.headers`,
  * under an id derived from its Message-ID, so the same message delivered again starts nothing
- * twice. A message no flow can take is rejected with the reason (the sending server bounces it); a
+ * twice. A message no flow can take — over its rate or concurrency limit included — is rejected with the reason (the sending server bounces it); a
  * sync flow's answer may reject it or forward it. An error reaching an execution fails the handler,
  * so that the message is not taken silently.
  */
@@ -15,6 +15,7 @@ import { type EmailAction, emailAction, emailInput, receiversOf } from '../flow/
 import { type Subscriber, subscribedFlows } from '../store/d1/subscribers'
 import { log } from '../log'
 import { launch, newExecutionId, triggerInput } from './stubs'
+import { hitRateLimit } from './coordinators'
 
 /** The default bound of a message's text and headers: a webhook's body limit (BODY_LIMIT_BYTES). */
 const DEFAULT_LIMIT = 1024 * 1024
@@ -54,13 +55,21 @@ async function start(
 ): Promise<Started> {
   const compiled = compiledRevision(receiver.flowId, receiver.revision, receiver.definition)
   const executionId = messageId ? await emailExecutionId(receiver.flowId, messageId) : newExecutionId(env)
+  const input = { ...triggerInput('email', body, now), headers }
+  // over the flow's rate limit nothing is created, as for a webhook: the message is refused
+  const rate = await hitRateLimit(env, compiled, input)
+  if (!rate.allowed)
+    return {
+      kind: 'refused',
+      reason: `${receiver.flowId}: over its rate limit, try again in ${Math.ceil(rate.retryAfterMs / 1000)} s`,
+    }
   const result = await launch(env, {
     executionId,
     flowId: receiver.flowId,
     revision: receiver.revision,
     definition: receiver.definition,
     trigger: 'email',
-    input: { ...triggerInput('email', body, now), headers },
+    input,
     waitMs: compiled.mode === 'sync' ? compiled.syncTimeoutMs : 0,
   })
   if (!result.ok) return { kind: 'refused', reason: `${receiver.flowId}: ${result.message}` }

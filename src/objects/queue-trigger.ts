@@ -5,7 +5,7 @@
  * delivered again starts nothing twice. A message is acknowledged only once every execution it
  * starts is created (the start answers after its row is written); one that some flow could not
  * start — no enabled flow consumes the queue, a body the trigger's format refuses, an input the
- * flow's schema refuses, a concurrency limit that rejects, an error — is retried, so the queue's
+ * flow's schema refuses, a rate limit or a concurrency limit that rejects, an error — is retried, so the queue's
  * `max_retries`, `retry_delay` and dead-letter queue decide what becomes of it.
  */
 import type { Env } from '../env'
@@ -15,6 +15,8 @@ import { queueBatchExecutionId, queueMessageExecutionId } from '../domain/ids'
 import { batchBody, consuming, messageBody, type MessageBody, type QueueTrigger } from '../flow/queue-trigger'
 import { type Subscriber, subscribedFlows } from '../store/d1/subscribers'
 import { launch, triggerInput } from './stubs'
+import { compiledRevision } from '../flow/cache'
+import { hitRateLimit } from './coordinators'
 
 /** Why a start did not happen, and how long the queue should wait before delivering again (seconds). */
 interface Refusal {
@@ -102,14 +104,23 @@ async function startOne(env: Env, queue: string, start: Start, now: number): Pro
           messages.map((message) => message.id),
         )
       : await queueMessageExecutionId(subscriber.flowId, queue, single.id)
+  const input = triggerInput('queue', body.body, now)
   try {
+    // over the flow's rate limit nothing is created: the message comes back once the window has room
+    const rate = await hitRateLimit(
+      env,
+      compiledRevision(subscriber.flowId, subscriber.revision, subscriber.definition),
+      input,
+    )
+    if (!rate.allowed)
+      return { reason: 'rate_limited: over the flow’s rateLimit', delaySeconds: Math.ceil(rate.retryAfterMs / 1000) }
     const result = await launch(env, {
       executionId,
       flowId: subscriber.flowId,
       revision: subscriber.revision,
       definition: subscriber.definition,
       trigger: 'queue',
-      input: triggerInput('queue', body.body, now),
+      input,
     })
     if (!result.ok) {
       const delaySeconds = result.retryAfterMs === undefined ? undefined : Math.ceil(result.retryAfterMs / 1000)

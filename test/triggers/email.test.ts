@@ -135,6 +135,14 @@ describe('email triggers', () => {
     expect(refused.rejected[0]).toContain('subject')
   })
 
+  it('reject a message over the flow’s rate limit, creating nothing', async () => {
+    const to = address()
+    await putFlow(uniqueId('rated'), receiver(to, { rateLimit: { limit: 1, period: '1h' } }))
+    expect((await deliver(mime(to, crypto.randomUUID()), to)).rejected).toEqual([])
+    const over = await deliver(mime(to, crypto.randomUUID()), to)
+    expect(over.rejected[0]).toMatch(/over its rate limit, try again in \d+ s$/)
+  })
+
   it('refuse a bad address at PUT with its path', async () => {
     const response = await call('PUT', `/api/flows/${uniqueId()}`, receiver('not an address'))
     expect(response.status).toBe(400)

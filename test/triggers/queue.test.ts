@@ -142,6 +142,19 @@ describe('queue triggers', () => {
     await call('POST', `/api/executions/${await queueMessageExecutionId(flowId, queue, 'one')}/kill`)
   })
 
+  it('retry, once the window has room, a message over the flow’s rate limit, creating nothing', async () => {
+    const queue = queueName()
+    const flowId = uniqueId('rated')
+    await putFlow(flowId, echo({ queue }, { rateLimit: { limit: 1, period: '1h' } }))
+    expect((await deliver(queue, [message('one', {})])).acked).toEqual(['one'])
+    const again = await deliver(queue, [message('two', {})])
+    expect(again.acked).toEqual([])
+    expect(again.retried).toHaveLength(1)
+    expect(again.retried[0]).toMatchObject({ msgId: 'two' })
+    const refused = await call('GET', `/api/executions/${await queueMessageExecutionId(flowId, queue, 'two')}`)
+    expect(refused.status).toBe(404)
+  })
+
   it('refuse a queue trigger on one of edgeflow’s own queues, or with a bad name, with the path', async () => {
     const response = await call('PUT', `/api/flows/${uniqueId()}`, {
       triggers: [
