@@ -242,6 +242,17 @@ try {
     const logs = await edgeflow(['executions', 'logs', greetId, '--task', 'log'])
     expectCode(logs, 0, 'logs')
     assert.match(logs.stdout, /info +log +greeting Ada/)
+    // the API's NDJSON download, narrowed to the lines holding a text
+    const ndjson = await edgeflow(['executions', 'logs', greetId, '--search', 'GREETING', '--format', 'ndjson'])
+    expectCode(ndjson, 0, 'logs --format ndjson')
+    const lines = ndjson.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { taskId: string; message: string })
+    assert.deepEqual(
+      lines.map((line) => [line.taskId, line.message]),
+      [['log', 'greeting Ada']],
+    )
     const watch = await edgeflow(['executions', 'watch', greetId])
     expectCode(watch, 0, 'watch of an ended execution')
   })
