@@ -710,7 +710,7 @@ export interface components {
          * @description default: "last"
          * @enum {string}
          */
-        keep?: 'last' | 'first'
+        keep?: 'last' | 'first' | 'all'
       }
       batch?: {
         maxSize: number
@@ -1456,7 +1456,7 @@ export interface components {
          * @default last
          * @enum {string}
          */
-        keep: 'last' | 'first'
+        keep: 'last' | 'first' | 'all'
       }
       batch?: {
         maxSize: number

@@ -46,7 +46,7 @@ export function startsAt(policy: GatherPolicy, window: Window): number {
 export function keeping(policy: GatherPolicy, window: Window | null): 'append' | 'replace' | 'drop' {
   switch (policy.kind) {
     case 'debounce':
-      if (window === null) return 'append'
+      if (window === null || policy.keep === 'all') return 'append'
       return policy.keep === 'last' ? 'replace' : 'drop'
     case 'batch':
       return 'append'
@@ -61,18 +61,23 @@ export const overflows = (policy: GatherPolicy, window: Window | null, bytes: nu
 
 /**
  * The input of a window's execution, from the inputs it kept (oldest first, at least one). A
- * debounce's execution gets the one input it kept, as that trigger sent it. A batch's gets
- * `body.items`, each trigger's body in arrival order, with the first trigger's metadata and no headers
- * (each trigger's may differ).
+ * debounce keeping the last or the first trigger's gets the one input it kept, as that trigger sent
+ * it. A batch, and a debounce keeping all, gets `body.items`, each trigger's body in arrival order,
+ * with the first trigger's metadata and no headers (each trigger's may differ).
  */
 export function gatheredInput(policy: GatherPolicy, kept: readonly ExecutionInput[]): ExecutionInput {
   const [first] = kept
   if (!first) throw new InvariantViolated('a window starts with at least one trigger')
+  const items = (): ExecutionInput => ({
+    headers: {},
+    body: { items: kept.map((input) => input.body) },
+    metadata: first.metadata,
+  })
   switch (policy.kind) {
     case 'debounce':
-      return first
+      return policy.keep === 'all' ? items() : first
     case 'batch':
-      return { headers: {}, body: { items: kept.map((input) => input.body) }, metadata: first.metadata }
+      return items()
     default:
       return unreachable(policy)
   }

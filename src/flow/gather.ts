@@ -32,8 +32,8 @@ export const Debounce = z
     /** The longest a burst is held from its first trigger, however it goes on (default: none, the day bound). */
     timeout: Wait('timeout').optional(),
     key: Key.optional(),
-    /** Whose input the execution gets: the last trigger's (default) or the first's. */
-    keep: z.enum(['last', 'first']).default('last'),
+    /** Whose input the execution gets: the last trigger's (default), the first's, or all their bodies (`input.body.items`). */
+    keep: z.enum(['last', 'first', 'all']).default('last'),
   })
   .refine(
     (debounce) =>

@@ -16,6 +16,7 @@ import { type Subscriber, subscribedFlows } from '../store/d1/subscribers'
 import { log } from '../log'
 import { launch, newExecutionId, triggerInput } from './stubs'
 import { hitRateLimit } from './coordinators'
+import { gather } from './gatherers'
 
 /** The default bound of a message's text and headers: a webhook's body limit (BODY_LIMIT_BYTES). */
 const DEFAULT_LIMIT = 1024 * 1024
@@ -63,6 +64,8 @@ async function start(
       kind: 'refused',
       reason: `${receiver.flowId}: over its rate limit, try again in ${Math.ceil(rate.retryAfterMs / 1000)} s`,
     }
+  // a flow that debounces or batches: the message joins its key's window (once, by its id); no verdict
+  if (await gather(env, compiled, input, executionId)) return { kind: 'none' }
   const result = await launch(env, {
     executionId,
     flowId: receiver.flowId,

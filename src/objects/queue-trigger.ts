@@ -17,6 +17,7 @@ import { type Subscriber, subscribedFlows } from '../store/d1/subscribers'
 import { launch, triggerInput } from './stubs'
 import { compiledRevision } from '../flow/cache'
 import { hitRateLimit } from './coordinators'
+import { gather } from './gatherers'
 
 /** Why a start did not happen, and how long the queue should wait before delivering again (seconds). */
 interface Refusal {
@@ -107,13 +108,13 @@ async function startOne(env: Env, queue: string, start: Start, now: number): Pro
   const input = triggerInput('queue', body.body, now)
   try {
     // over the flow's rate limit nothing is created: the message comes back once the window has room
-    const rate = await hitRateLimit(
-      env,
-      compiledRevision(subscriber.flowId, subscriber.revision, subscriber.definition),
-      input,
-    )
+    const compiled = compiledRevision(subscriber.flowId, subscriber.revision, subscriber.definition)
+    const rate = await hitRateLimit(env, compiled, input)
     if (!rate.allowed)
       return { reason: 'rate_limited: over the flow’s rateLimit', delaySeconds: Math.ceil(rate.retryAfterMs / 1000) }
+    // a flow that debounces or batches: the message is written into its key's window (once, by the
+    // id it would have started), which is as durable as a start
+    if (await gather(env, compiled, input, executionId)) return null
     const result = await launch(env, {
       executionId,
       flowId: subscriber.flowId,

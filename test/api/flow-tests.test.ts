@@ -1,3 +1,4 @@
+import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 /// <reference types="vite/client" />
 import { call, finished, json, listedWhere, putFlow, target, uniqueId, waitFor } from '../helpers/api'
@@ -337,6 +338,34 @@ describe('examples/order-saga.test.yaml', () => {
   })
 })
 
+describe('the test documents of examples/', () => {
+  const documents = import.meta.glob<string>('../../examples/*.test.yaml', {
+    query: '?raw',
+    import: 'default',
+    eager: true,
+  })
+  const flows = import.meta.glob<unknown>('../../examples/*.json', { import: 'default', eager: true })
+
+  it('cover the examples, and each passes against the flow file beside it', async () => {
+    const stem = (file: string) => file.replace(/^.*\//, '').replace(/(\.test)?\.(yaml|json)$/, '')
+    // orders-broken and orders-fixed are two revisions of one flow, for the replay walkthrough
+    const revisions = new Set(['orders-broken', 'orders-fixed'])
+    const untested = Object.keys(flows)
+      .map(stem)
+      .filter((name) => !revisions.has(name) && !Object.keys(documents).map(stem).includes(name))
+    expect(untested).toEqual([])
+    for (const [file, text] of Object.entries(documents)) {
+      const definition = flows[file.replace('.test.yaml', '.json')]
+      expect(definition, `${file} sits beside its flow`).toBeDefined()
+      const report = await json(testInline({ ...parse(text), definition }))
+      const failures = report.cases.flatMap((each: { name: string; differences: unknown[] }) =>
+        each.differences.map((difference) => ({ case: each.name, difference })),
+      )
+      expect({ file, failures }).toEqual({ file, failures: [] })
+    }
+  })
+})
+
 describe('replay of a recorded execution', () => {
   it('reports no change on its own revision, with no network call; on a changed flow, exactly the tasks that changed', async () => {
     const id = uniqueId('replayed')
@@ -382,6 +411,11 @@ describe('replay of a recorded execution', () => {
       },
       { taskId: 'added', change: 'new', fields: [], recorded: null, replayed: { status: 'completed', output: null } },
     ])
+    // the same change stored as the flow's next revision: replayed on it, the same tasks and nothing else
+    expect((await putFlow(id, { tasks: changed })).revision).toBe(2)
+    const onRevision = await json(call('POST', '/api/tests/replay', { record, revision: 2 }))
+    expect(onRevision.changes).toEqual(report.changes)
+    expect(onRevision.firstDivergence).toBe('double')
     expect(await calls()).toBe(1)
   })
 })

@@ -43,6 +43,13 @@ describe('a debounce', () => {
   it('never overflows: it keeps one input', () => {
     expect(overflows(debounce, window({ bytes: MAX_WINDOW_BYTES }), 100)).toBe(false)
   })
+
+  it('keeping all, lists every body like a batch, and overflows like one', () => {
+    const all: GatherPolicy = { ...debounce, keep: 'all' }
+    expect(keeping(all, window({}))).toBe('append')
+    expect(gatheredInput(all, [input('a', 1), input('b', 2)]).body).toEqual({ items: ['a', 'b'] })
+    expect(overflows(all, window({ bytes: MAX_WINDOW_BYTES - 10 }), 11)).toBe(true)
+  })
 })
 
 describe('a batch', () => {

@@ -6,6 +6,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import { emailExecutionId } from '../../src/domain/ids'
+import { gatherDueNow, gathered } from '../helpers/gather'
 import { call, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
 
 interface Delivered {
@@ -141,6 +142,22 @@ describe('email triggers', () => {
     expect((await deliver(mime(to, crypto.randomUUID()), to)).rejected).toEqual([])
     const over = await deliver(mime(to, crypto.randomUUID()), to)
     expect(over.rejected[0]).toMatch(/over its rate limit, try again in \d+ s$/)
+  })
+
+  it('gather mail into a flow’s batch, each message once', async () => {
+    const to = address()
+    const flowId = uniqueId('digest')
+    await putFlow(flowId, receiver(to, { batch: { maxSize: 10, timeout: '1h' } }))
+    const id = crypto.randomUUID()
+    expect((await deliver(mime(to, id, 'one'), to)).rejected).toEqual([])
+    await deliver(mime(to, id, 'one'), to)
+    await deliver(mime(to, crypto.randomUUID(), 'two'), to)
+    const held = await gathered(flowId, 'batch')
+    expect(held?.windows[0]?.size).toBe(2)
+    await gatherDueNow(flowId, 'batch')
+    const done = await waitFor(held?.windows[0]?.executionId ?? '', finished)
+    expect(done.trigger).toBe('email')
+    expect(done.input.body.items.map((item: { text: string }) => item.text.trim())).toEqual(['one', 'two'])
   })
 
   it('refuse a bad address at PUT with its path', async () => {

@@ -62,6 +62,15 @@ describe('debounce', () => {
     expect((await gathered(flowId, 'debounce', 'b'))?.windows[0]?.size).toBe(1)
   })
 
+  it('keeps every body with keep: all, in arrival order', async () => {
+    const flowId = await flowWith({ debounce: { period: '1h', keep: 'all' } })
+    const first = await hook(flowId, { n: 1 })
+    await hook(flowId, { n: 2 })
+    await hook(flowId, { n: 3 })
+    await gatherDueNow(flowId, 'debounce')
+    expect((await waitFor(first.executionId, finished)).input.body).toEqual({ items: [{ n: 1 }, { n: 2 }, { n: 3 }] })
+  })
+
   it('gathers a trigger sent again with its Idempotency-Key once', async () => {
     const flowId = await flowWith({ debounce: { period: '1h' } })
     const once = await hook(flowId, { n: 1 }, { 'idempotency-key': 'k1' })

@@ -10,6 +10,7 @@ import worker from '../../src/index'
 import { queueMessageExecutionId } from '../../src/domain/ids'
 import r2Uploads from '../../examples/r2_uploads.json'
 import { call, finished, json, listed, putFlow, target, uniqueId, waitFor } from '../helpers/api'
+import { gatherDueNow, gathered } from '../helpers/gather'
 
 /** A queue name of this test's own: flows of other tests consume none of its messages. */
 const queueName = () => uniqueId('q').replaceAll('_', '-')
@@ -153,6 +154,20 @@ describe('queue triggers', () => {
     expect(again.retried[0]).toMatchObject({ msgId: 'two' })
     const refused = await call('GET', `/api/executions/${await queueMessageExecutionId(flowId, queue, 'two')}`)
     expect(refused.status).toBe(404)
+  })
+
+  it('gather messages into a flow’s debounce, once each however often delivered', async () => {
+    const queue = queueName()
+    const flowId = uniqueId('debounced')
+    await putFlow(flowId, echo({ queue }, { debounce: { period: '1h' } }))
+    expect((await deliver(queue, [message('d1', { v: 1 }), message('d2', { v: 2 })])).acked).toEqual(['d1', 'd2'])
+    expect((await deliver(queue, [message('d1', { v: 1 }, 2)])).acked).toEqual(['d1'])
+    const held = await gathered(flowId, 'debounce')
+    expect(held?.windows).toHaveLength(1)
+    expect(held?.windows[0]?.size).toBe(2)
+    await gatherDueNow(flowId, 'debounce')
+    const done = await waitFor(held?.windows[0]?.executionId ?? '', finished)
+    expect(done).toMatchObject({ trigger: 'queue', output: { body: { v: 2 } } })
   })
 
   it('refuse a queue trigger on one of edgeflow’s own queues, or with a bad name, with the path', async () => {
