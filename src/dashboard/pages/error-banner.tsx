@@ -41,7 +41,7 @@ export function ErrorBanner({ execution, runs }: { execution: ExecutionView; run
           </>
         ) : null}
         {run ? ' · ' : null}
-        <a href={logs}>{error.taskId ? `logs of ${error.taskId}` : 'logs'}</a>
+        <a href={logs}>{run ? 'its logs' : error.taskId ? `logs of ${error.taskId}` : 'logs'}</a>
         {' · '}
         <a href="#io">the whole error</a>
       </p>
