@@ -704,7 +704,7 @@ export interface components {
       }
       debounce?: {
         period: number | string
-        timeout?: number | string
+        maxWait?: number | string
         key?: string
         /**
          * @description default: "last"
@@ -1450,7 +1450,7 @@ export interface components {
       }
       debounce?: {
         period: number | string
-        timeout?: number | string
+        maxWait?: number | string
         key?: string
         /**
          * @default last

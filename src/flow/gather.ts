@@ -30,15 +30,15 @@ export const Debounce = z
     /** The quiet time: the execution starts once no trigger of the key came for this long. */
     period: Wait('period'),
     /** The longest a burst is held from its first trigger, however it goes on (default: none, the day bound). */
-    timeout: Wait('timeout').optional(),
+    maxWait: Wait('maxWait').optional(),
     key: Key.optional(),
     /** Whose input the execution gets: the last trigger's (default), the first's, or all their bodies (`input.body.items`). */
     keep: z.enum(['last', 'first', 'all']).default('last'),
   })
   .refine(
     (debounce) =>
-      debounce.timeout === undefined || (parseDuration(debounce.timeout) ?? 0) >= (parseDuration(debounce.period) ?? 0),
-    { message: 'timeout cannot be less than period', path: ['timeout'] },
+      debounce.maxWait === undefined || (parseDuration(debounce.maxWait) ?? 0) >= (parseDuration(debounce.period) ?? 0),
+    { message: 'maxWait cannot be less than period', path: ['maxWait'] },
   )
 export type Debounce = z.infer<typeof Debounce>
 
@@ -68,11 +68,11 @@ export function gatherPolicy(definition: {
 }): GatherPolicy | null {
   const ms = (value: string | number) => parseDuration(value) ?? MAX_GATHER_MS
   if (definition.debounce) {
-    const { period, timeout, keep } = definition.debounce
+    const { period, maxWait, keep } = definition.debounce
     return {
       kind: 'debounce',
       periodMs: ms(period),
-      timeoutMs: timeout === undefined ? MAX_GATHER_MS : ms(timeout),
+      timeoutMs: maxWait === undefined ? MAX_GATHER_MS : ms(maxWait),
       keep,
     }
   }

@@ -121,7 +121,7 @@ describe('definitions', () => {
 
   it('are refused with the path of the bad field', async () => {
     expect(await refusedPaths({ debounce: { period: '100ms' } })).toEqual(['debounce.period'])
-    expect(await refusedPaths({ debounce: { period: '1m', timeout: '30s' } })).toEqual(['debounce.timeout'])
+    expect(await refusedPaths({ debounce: { period: '1m', maxWait: '30s' } })).toEqual(['debounce.maxWait'])
     expect(await refusedPaths({ debounce: { period: '1m', key: 'constant' } })).toEqual(['debounce.key'])
     expect(await refusedPaths({ batch: { maxSize: 0, timeout: '1m' } })).toEqual(['batch.maxSize'])
     expect(await refusedPaths({ batch: { maxSize: 2 } })).toEqual(['batch.timeout'])
