@@ -1,6 +1,6 @@
 import { group } from '../helpers/group'
 
-// folders of short files share a runtime: each runtime costs seconds of CPU to start (README, Development)
+// folders of short files share a runtime: each runtime costs seconds of CPU to start (CONTRIBUTING.md, Tests)
 group(
   import.meta.glob([
     '../runtime/**/*.test.ts',
