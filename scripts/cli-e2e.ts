@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { applyMigrations, ROOT, startDev } from '../bench/stack.ts'
+import { applyMigrations, freePort, ROOT, startDev } from '../bench/stack.ts'
 import { flowFiles } from '../src/cli/push.ts'
 
 const TOKEN = 'cli-e2e-token'
@@ -69,18 +68,6 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-}
-
-/** A port nothing listens on: one the system just gave and took back. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 const expectCode = (ran: Ran, code: number, what: string) =>
