@@ -7,6 +7,7 @@
  * against `wrangler dev`, so each figure includes the local HTTP round trip.
  */
 import { gzipSync } from 'node:zlib'
+import { watchPollBodies } from './poll-bodies.ts'
 import { listedWhere, putFlow, putFlows, trigger, waitFor } from './samples.ts'
 import { startStack } from './stack.ts'
 
@@ -126,15 +127,12 @@ try {
   // bytes per live poll while a 300-item foreach runs (the first poll carries every region)
   await putFlows(stack, ['long'])
   const long = await trigger(stack, 'long')
-  const sizes: number[] = []
-  desk.on('response', (response) => {
-    if (response.url().includes('fragment=1') && response.status() === 200)
-      void response.body().then((body) => sizes.push(body.length))
-  })
+  const stop = watchPollBodies(desk)
   await desk.goto(`${stack.url}/executions/${long}`)
   await desk.waitForSelector('[data-region=facts] [data-status=completed]', { timeout: 120_000 })
+  const { sizes, unread } = await stop()
   console.log(
-    `300-item foreach, live: ${sizes.length} polls answered 200; bytes per poll: first ${sizes[0]}, median ${median(sizes)}, max ${Math.max(...sizes)}`,
+    `300-item foreach, live: ${sizes.length} polls answered 200 (${unread} unreadable); bytes per poll: first ${sizes[0]}, median ${median(sizes)}, max ${Math.max(...sizes)}`,
   )
 } finally {
   await stack.stop()

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
+import { watchPollBodies } from '../poll-bodies.ts'
 import { execution, listedWhere, putFlow, putFlows, trigger, waitFor } from '../samples.ts'
 import { type Stack, startStack } from '../stack.ts'
 
@@ -157,15 +158,11 @@ describe('a long foreach, live', () => {
     await putFlows(stack, ['long'])
     const id = await trigger(stack, 'long')
     await waitFor(stack, id, (e) => e.taskRunCount > 20)
-    const sizes: number[] = []
-    const watch = async (response: import('playwright-core').Response) => {
-      if (!response.url().includes('fragment=1') || response.status() !== 200) return
-      sizes.push((await response.body()).length)
-    }
-    page.on('response', (response) => void watch(response))
+    const stop = watchPollBodies(page)
     await open(`/executions/${id}`)
     await page.waitForSelector('[data-region=facts] [data-status=completed]', { timeout: 60_000 })
-    page.removeAllListeners('response')
+    const { sizes, unread } = await stop()
+    if (unread > 0) console.log(`${unread} poll bodies could not be read (the page had moved on)`)
     const sorted = [...sizes].sort((a, b) => a - b)
     const median = sorted[Math.floor(sorted.length / 2)] ?? 0
     console.log(
