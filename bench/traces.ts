@@ -30,7 +30,14 @@ const CONCURRENCY = 16
  * on, a cost no production collector puts there.
  */
 async function startReceiver() {
-  const seen = { posts: 0, spans: 0, executions: new Set<string>(), problems: [] as string[], lastPostAt: 0 }
+  const seen = {
+    posts: 0,
+    spans: 0,
+    spanIds: new Set<string>(),
+    executions: new Set<string>(),
+    problems: [] as string[],
+    lastPostAt: 0,
+  }
   const bodies: string[] = []
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
@@ -53,6 +60,7 @@ async function startReceiver() {
         for (const scope of resource.scopeSpans)
           for (const span of scope.spans) {
             seen.spans += 1
+            seen.spanIds.add(span.spanId)
             const id = attr(span, 'edgeflow.execution.id')
             if (typeof id === 'string') seen.executions.add(id)
           }
@@ -69,14 +77,15 @@ async function startReceiver() {
 }
 
 /**
- * Waits until neither edgeflow has queue work left from the load before: the trace queue's batches
- * wait up to 5 s (its receiver quiet that long), the index queue's 0.5 s. So that no round pays for
- * the one before — the export-on round's consumer used to post while the next export-off round ran.
+ * Waits until the queue work of the load before is done: `quietMs` without an export since the load
+ * ended — 6 s after an exporting load (its trace batches wait up to 5 s), 1 s after the other (its
+ * index batches, 0.5 s). So that no round pays for the one before: the export-on round's consumer
+ * used to post its batches while the next export-off round ran.
  */
-async function settle(receiver: { seen: { lastPostAt: number } }) {
-  const started = performance.now()
-  await sleep(1_000)
-  while (performance.now() - receiver.seen.lastPostAt < 6_000 && performance.now() - started < 60_000) await sleep(200)
+async function settle(receiver: { seen: { lastPostAt: number } }, quietMs: number) {
+  const ended = performance.now()
+  const quiet = () => performance.now() - Math.max(ended, receiver.seen.lastPostAt)
+  while (quiet() < quietMs && performance.now() - ended < 60_000) await sleep(200)
 }
 
 /** `n` sync executions at c=16: their ids and the latency of their answers. */
@@ -114,16 +123,16 @@ if (import.meta.main) {
       // warm-up: the isolate, the flow cache, the first objects
       await load(edgeflow, 32)
     }
-    await settle(receiver)
+    await settle(receiver, 6_000)
     receiver.decode()
     const before = { posts: receiver.seen.posts, spans: receiver.seen.spans }
     const traced: string[] = []
     const p50s = { off: [] as number[], on: [] as number[] }
     for (let round = 1; round <= rounds; round += 1) {
       const untraced = await load(off.url, n)
-      await settle(receiver)
+      await settle(receiver, 1_000)
       const exported = await load(on.url, n)
-      await settle(receiver)
+      await settle(receiver, 6_000)
       traced.push(...exported.ids)
       p50s.off.push(untraced.latency.p50)
       p50s.on.push(exported.latency.p50)
@@ -150,7 +159,8 @@ if (import.meta.main) {
     const spans = receiver.seen.spans - before.spans
     console.log(
       `export: ${posts} requests for ${traced.length} executions = ${(posts / traced.length).toFixed(3)} per execution; ` +
-        `${(spans / traced.length).toFixed(1)} spans per execution; ${missing} traces missing after 90 s`,
+        `${(spans / traced.length).toFixed(1)} spans per execution; ${missing} traces missing after 90 s; ` +
+        `${receiver.seen.spans - receiver.seen.spanIds.size} spans received more than once`,
     )
     console.log(`decoded with opentelemetry-proto: ${receiver.seen.problems.length} problems`)
     for (const problem of receiver.seen.problems.slice(0, 5)) console.log(`  ${problem}`)
