@@ -178,7 +178,10 @@ describe('jurisdictions', () => {
     const ctx = createExecutionContext()
     await worker.queue(batch, env)
     const result = await getQueueResult(batch, ctx)
-    expect({ acked: result.explicitAcks, retried: result.retryMessages.map((each: { msgId: string }) => each.msgId) }).toEqual({
+    expect({
+      acked: result.explicitAcks,
+      retried: result.retryMessages.map((each: { msgId: string }) => each.msgId),
+    }).toEqual({
       acked: [],
       retried: ['m1'],
     })
