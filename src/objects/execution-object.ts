@@ -10,7 +10,8 @@ import { upsertMessage } from '../store/d1/index-batch'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { toTaskError } from '../domain/errors'
-import { executionStub, launch, newExecutionId, notifyParent, startChild } from './stubs'
+import { executionStub, launch, notifyParent, startChild } from './stubs'
+import { jurisdictionOfId, newExecutionId } from './placed-ids'
 import { type EngineEvent, Refused } from '../core/machine'
 import { type ReplayPlan, planReplay, ReplayRefused } from '../core/replay'
 import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
@@ -118,8 +119,11 @@ export class ExecutionObject extends DurableObject<Env> {
     wake: () => void this.wake(false),
     waitUntil: (promise) => this.ctx.waitUntil(promise),
     startChild: (parent, runId, childId, request) =>
-      startChild(this.env, parent, runId, childId, request, (work) => this.ctx.waitUntil(work)),
-    newExecutionId: () => newExecutionId(this.env),
+      startChild(this.env, parent, jurisdictionOfId(this.ctx.id), runId, childId, request, (work) =>
+        this.ctx.waitUntil(work),
+      ),
+    // a child is made in its parent's jurisdiction (objects/stubs.ts startChild moves one whose flow names another)
+    newExecutionId: () => newExecutionId(this.env, jurisdictionOfId(this.ctx.id)),
     killChild: async (executionId) => {
       await executionStub(this.env, executionId).kill()
     },
