@@ -72,8 +72,9 @@ export async function runCases(env: Env, flow: Tested, cases: readonly TestCase[
 
 /** Runs one case in a fresh execution object: what its execution did. */
 async function observe(env: Env, flow: Tested, testCase: TestCase): Promise<Observation> {
-  // a case's input stays where the flow's executions would keep it
-  const executionId = newExecutionId(env, flow.definition.placement?.jurisdiction)
+  // outside any jurisdiction: a case's input is the document's own, erased after the case, and a
+  // flow placed in one is then testable where there are none (wrangler dev)
+  const executionId = newExecutionId(env)
   const headers = Object.fromEntries(
     Object.entries(testCase.input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
   )
