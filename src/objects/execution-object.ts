@@ -90,11 +90,11 @@ export class ExecutionObject extends DurableObject<Env> {
     super(ctx, roundTrips ? countedEnv(env, roundTrips) : env)
     this.roundTrips = roundTrips
     this.store = new ExecutionStore(ctx.storage)
-    this.wakes = new WakeLedger(ctx.storage.kv)
+    this.wakes = new WakeLedger(this.store)
     void ctx.blockConcurrencyWhile(async () => {
       // an object that holds no execution stays empty: reads of unknown ids leave nothing behind
       if (!this.store.exists()) return
-      await this.store.migrate()
+      await this.store.open()
       const row = this.store.execution()
       // a flow test cut short (its isolate died): what it left is deleted, never run nor indexed
       if (row?.trigger === 'test') return await eraseStorage(ctx.storage)
