@@ -1,9 +1,9 @@
 import { defineConfig } from 'drizzle-kit'
 
-/** The execution object's SQLite storage; migrations are bundled and run in its constructor. */
+/** The execution object's SQLite storage before its two-table layout (src/store/execution/layout.ts): the migrations that bring an older object to the last of them, before it is rewritten. */
 export default defineConfig({
   dialect: 'sqlite',
   driver: 'durable-sqlite',
-  schema: './src/store/execution/schema.ts',
+  schema: './src/store/execution/legacy-schema.ts',
   out: './drizzle/execution',
 })

@@ -10,6 +10,9 @@ import { newExecutionRow } from '../src/objects/execution-object'
 import { triggerInput } from '../src/objects/stubs'
 import { summaryOf } from '../src/store/d1/executions'
 import { upsertMessage } from '../src/store/d1/index-batch'
+import { drizzle } from 'drizzle-orm/durable-sqlite'
+import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
+import migrations from '../drizzle/execution/migrations'
 import { ExecutionStore } from '../src/store/execution/store'
 import type { ExecutionRow } from '../src/store/execution/schema'
 import { unreachable } from '../src/domain/errors'
@@ -35,7 +38,8 @@ export class Profile extends DurableObject<Env> {
       case 'empty':
         return
       case 'migrator':
-        return store.migrate()
+        // the layout before the two-table one, by the migrator (as every new object made it before the one batch)
+        return migrate(drizzle(this.ctx.storage), migrations)
       case 'schema':
         return store.ensureSchema()
       case 'row':

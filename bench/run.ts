@@ -3,11 +3,13 @@
  * `wrangler dev` on free 127.0.0.1 ports, drives them with bounded load, and prints one table
  * (also saved as JSON in bench/results/). `BENCH_SCALE=0.2 npm run bench` runs a smaller round;
  * `BENCH_ROUNDS=3` runs the headline rows (latency, throughput, profile) three times and reports
- * each row's median round.
+ * each row's median round. Last, the bundle and its cold start (bench/cold-start.ts): fresh `wrangler
+ * dev`s of wrangler.toml and of a bare Worker, alternated, `BENCH_COLD_ROUNDS` (3) of each.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { coldStartRows } from './cold-start.ts'
 import { indexRows } from './index-visibility.ts'
 import { machine, medianRows, save, table, targets, targetTable } from './report.ts'
 import { roundTripRows, roundTripTable } from './round-trips.ts'
@@ -17,6 +19,7 @@ import { startTarget } from './target.ts'
 
 const scale = Number(process.env.BENCH_SCALE ?? 1)
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1))
+const coldRounds = Math.max(1, Number(process.env.BENCH_COLD_ROUNDS ?? 3))
 const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-bench-'))
 const productState = path.join(state, 'product')
 const referenceState = path.join(state, 'reference')
@@ -85,6 +88,7 @@ try {
   rows.push(...(await step('index', () => indexRows(ctx))))
   rows.push(...(await step('storage', () => scenario.storageRow(ctx))))
   const trips = await step('round trips', () => roundTripRows(product.url))
+  rows.push(...(await step('bundle and cold start', () => coldStartRows(coldRounds))))
   const checked = targets(rows)
   console.log(`\n${table(rows)}\n\n${targetTable(checked)}\n\n${roundTripTable(trips)}\n`)
   console.log(`saved ${save(path.join(ROOT, 'bench', 'results'), rows, checked)}`)

@@ -2,7 +2,8 @@
 
 /**
  * The steps of an execution's start that bench/profile.ts times, each with the step it adds to:
- * the schema by the migrator (as every new object made it before) or in one batch (as now).
+ * the old layout by the migrator (as every new object made it before the one batch), or the two-table
+ * layout (as now).
  */
 export const PROFILE_STEPS = {
   empty: null,

@@ -30,13 +30,14 @@ export interface Dev {
 
 /**
  * `wrangler dev` for a config on a free port (or `options.port`), with its own state directory and
- * `options.vars`; resolves once it answers.
+ * `options.vars`, wrangler's own environment variables `options.env` besides this process's;
+ * resolves once it answers (asked every `options.pollMs`, 250 ms unless told).
  */
 export async function startDev(
   config: string,
   persistTo: string,
   probe: string,
-  options: { port?: number; vars?: Record<string, string> } = {},
+  options: { port?: number; vars?: Record<string, string>; env?: Record<string, string>; pollMs?: number } = {},
 ): Promise<Dev> {
   const port = options.port ?? (await freePort())
   const inspector = await freePort()
@@ -57,7 +58,12 @@ export async function startDev(
     '--show-interactive-dev-session=false',
     ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
-  const child = spawn(WRANGLER, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const child = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, ...options.env },
+  })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -77,7 +83,7 @@ export async function startDev(
       killGroup(group)
       throw new Error(`wrangler dev (${config}) did not start:\n${output}`)
     }
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250))
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return {

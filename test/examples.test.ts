@@ -8,6 +8,7 @@ import batch from '../examples/batch.json'
 import debounced from '../examples/debounced.json'
 import deliver from '../examples/deliver.json'
 import digest from '../examples/digest.json'
+import euOrders from '../examples/eu_orders.json'
 import fanout from '../examples/fanout.json'
 import flaky from '../examples/flaky.json'
 import greet from '../examples/greet.json'
@@ -15,9 +16,12 @@ import orderSaga from '../examples/order-saga.json'
 import parent from '../examples/parent.json'
 import priority from '../examples/priority.json'
 import route from '../examples/route.json'
+import supportInbox from '../examples/support_inbox.json'
 import tagged from '../examples/tagged.json'
 import validate from '../examples/validate.json'
-import { call, finished, json, listedWhere, putFlow, waitFor } from './helpers/api'
+import { call, finished, json, listedWhere, putFlow, uniqueId, waitFor } from './helpers/api'
+import { deliverEmail } from './helpers/email'
+import { emailExecutionId } from '../src/domain/ids'
 import { gatherDueNow } from './helpers/gather'
 
 const examples = {
@@ -27,6 +31,7 @@ const examples = {
   debounced,
   deliver,
   digest,
+  eu_orders: euOrders,
   fanout,
   flaky,
   greet,
@@ -34,6 +39,7 @@ const examples = {
   parent,
   priority,
   route,
+  support_inbox: supportInbox,
   tagged,
   validate,
 }
@@ -110,6 +116,35 @@ describe('examples/', () => {
     await gatherDueNow('digest', 'batch')
     const done = await waitFor(executionId, finished)
     expect(JSON.parse(done.taskRuns[0].output.body.body)).toEqual({ count: 2, emails: ['a@x', 'b@x'] })
+  })
+
+  it('support_inbox opens a ticket for a question, forwards an invoice, refuses a mail with no subject', async () => {
+    const mail = (id: string, subject: string) =>
+      `From: Ada <ada@example.com>\nTo: support@example.com\nSubject: ${subject}\nMessage-ID: <${id}@example.com>\n` +
+      `Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nNo rows since Monday.\n` +
+      `--b\nContent-Type: text/csv\nContent-Disposition: attachment; filename="export.csv"\n\nid\n--b--\n`
+    const question = uniqueId('q')
+    expect(await deliverEmail(mail(question, 'The export is empty'), 'support@example.com')).toEqual({
+      rejected: [],
+      forwarded: [],
+    })
+    const done = await waitFor(await emailExecutionId('support_inbox', `<${question}@example.com>`), finished)
+    expect(done.output).toMatchObject({ body: { ticket: 200 } })
+    const ticket = done.taskRuns.find((run: { taskId: string }) => run.taskId === 'ticket')
+    expect(ticket.attempts[0].input.body).toEqual({
+      from: 'ada@example.com',
+      subject: 'The export is empty',
+      text: 'No rows since Monday.',
+      attachments: 'export.csv',
+    })
+    expect(await deliverEmail(mail(uniqueId('i'), 'Invoice 42'), 'support@example.com')).toEqual({
+      rejected: [],
+      forwarded: ['billing@example.com'],
+    })
+    expect(await deliverEmail(mail(uniqueId('e'), ' '), 'support@example.com')).toEqual({
+      rejected: ['say what it is about in the subject'],
+      forwarded: [],
+    })
   })
 
   it('priority renders a report of a paying customer', async () => {

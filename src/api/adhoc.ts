@@ -10,7 +10,8 @@ import type { Env } from '../env'
 import { compileFlow, FlowInvalid, validateFlow } from '../flow/compile'
 import { type Issue } from '../flow/issues'
 import type { FlowDefinition } from '../flow/schema'
-import { launch, newExecutionId, triggerInput } from '../objects/stubs'
+import { launch, triggerInput } from '../objects/stubs'
+import { newExecutionId } from '../objects/placed-ids'
 import { ApiError, parseOr400 } from './errors'
 import { JSON_BODY, parseJson, requireMediaType, utf8Body } from './input'
 import { startAnswer } from './trigger'
@@ -78,7 +79,7 @@ export async function adhocRun(c: Context<{ Bindings: Env }>): Promise<Response>
   )
   const definition = definitionOf(c.env, body)
   const compiled = compileFlow(null, 0, definition)
-  const executionId = newExecutionId(c.env)
+  const executionId = newExecutionId(c.env, definition.placement?.jurisdiction)
   const result = await launch(c.env, {
     executionId,
     flowId: null,

@@ -19,6 +19,7 @@ import { ReferencePage } from './reference-page'
 import { dashboard } from '../dashboard/routes'
 import { isRevoked, revokeSession } from '../store/d1/revoked-sessions'
 import { log } from '../log'
+import { JurisdictionUnavailable } from '../objects/placed-ids'
 
 export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
 
@@ -56,6 +57,9 @@ app.notFound((c) =>
 
 app.onError((error, c) => {
   if (error instanceof ApiError) return errorResponse(c, error)
+  // a flow placed in a jurisdiction, run where there are none (wrangler dev)
+  if (error instanceof JurisdictionUnavailable)
+    return errorResponse(c, new ApiError({ status: 500, code: 'misconfigured', message: error.message }))
   if (error instanceof HTTPException && error.status < 500) {
     return errorResponse(
       c,

@@ -3,7 +3,8 @@
  * it refuses with, and the operations (kill, delete, replay) as values or `ApiError`s.
  */
 import { resolveRevision } from '../store/d1/resolve-revision'
-import { executionObjectId, newExecutionId } from '../objects/stubs'
+import { executionObjectId } from '../objects/stubs'
+import { newExecutionId } from '../objects/placed-ids'
 import type { Failure } from '../objects/contract'
 import type { ExecutionStatus } from '../domain/types'
 import type { Env } from '../env'
@@ -88,7 +89,7 @@ export async function replay(
       message: `execution ${id} is an ad-hoc run of no stored flow: run it again with POST /api/executions`,
     })
   const revision = await revisionOf(flowId)
-  const executionId = newExecutionId(env)
+  const executionId = newExecutionId(env, revision.definition.placement?.jurisdiction)
   const result = await stub.replay({ executionId, ...revision, fromTaskId })
   if (!result.ok) {
     if (result.code === 'invalid')

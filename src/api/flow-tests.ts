@@ -15,7 +15,8 @@ import { type TestCase, TestDocument } from '../flowtest/document'
 import type { Observation } from '../flowtest/observation'
 import { unknownTasks } from '../flowtest/references'
 import { changeDifferences, replayCase, replayChanges, ReplayRequest } from '../flowtest/replay'
-import { newExecutionId, runTest, triggerInput } from '../objects/stubs'
+import { runTest, triggerInput } from '../objects/stubs'
+import { newExecutionId } from '../objects/placed-ids'
 import type { CaseReport, ReplayReport, TestReport } from '../shapes/test-report'
 import { getFlow, getRevision } from '../store/d1/flows'
 import { ApiError, notFound, parseOr400, refuseInvalid } from './errors'
@@ -71,6 +72,8 @@ export async function runCases(env: Env, flow: Tested, cases: readonly TestCase[
 
 /** Runs one case in a fresh execution object: what its execution did. */
 async function observe(env: Env, flow: Tested, testCase: TestCase): Promise<Observation> {
+  // outside any jurisdiction: a case's input is the document's own, erased after the case, and a
+  // flow placed in one is then testable where there are none (wrangler dev)
   const executionId = newExecutionId(env)
   const headers = Object.fromEntries(
     Object.entries(testCase.input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),

@@ -5,10 +5,12 @@
 import type { Context } from 'hono'
 import type { StoredFlow } from '../store/d1/flows'
 import { deliveryExecutionId, idempotentExecutionId, sha256 } from '../domain/ids'
-import { launch, newExecutionId, traceOf, triggerInput } from '../objects/stubs'
+import { launch, traceOf, triggerInput } from '../objects/stubs'
+import { namedExecutionId, newExecutionId } from '../objects/placed-ids'
 import type { ExecutionStatus, Mode, Output, Trigger } from '../domain/types'
 import type { StartResult } from '../objects/contract'
 import type { Env } from '../env'
+import type { Jurisdiction } from '../flow/placement'
 import { compiledRevision } from '../flow/cache'
 import { acceptedParts, EXECUTION_HEADER } from './accepted'
 import { latestFlow } from '../store/d1/latest-flow'
@@ -52,11 +54,22 @@ const MISMATCH: Record<Dedup['header'], string> = {
  * Idempotency-Key, so honouring one would let whoever captured a signed request replay it as a new
  * execution (within the signature's tolerance) just by sending another key.
  */
-async function dedupOf(c: Context, flowId: string, deliveryId: string | undefined): Promise<Dedup | null> {
-  if (deliveryId !== undefined)
-    return { executionId: await deliveryExecutionId(flowId, deliveryId), header: 'webhook-id' }
+async function dedupOf(
+  c: Context<{ Bindings: Env }>,
+  flowId: string,
+  jurisdiction: Jurisdiction | undefined,
+  deliveryId: string | undefined,
+): Promise<Dedup | null> {
+  if (deliveryId !== undefined) {
+    const executionId = namedExecutionId(c.env, await deliveryExecutionId(flowId, deliveryId), jurisdiction)
+    return { executionId, header: 'webhook-id' }
+  }
   const key = c.req.header('idempotency-key')
-  return key ? { executionId: await idempotentExecutionId(flowId, key), header: 'Idempotency-Key' } : null
+  if (!key) return null
+  return {
+    executionId: namedExecutionId(c.env, await idempotentExecutionId(flowId, key), jurisdiction),
+    header: 'Idempotency-Key',
+  }
 }
 
 /** Starts an execution of `flow` from the request; a signed delivery passes its `webhook-id` as `deliveryId`. */
@@ -69,8 +82,9 @@ export async function trigger(
   const compiled = compiledRevision(flow.id, flow.latestRevision, flow.definition)
   const body = await readBody(c.req.raw)
   const now = Date.now()
-  const dedup = await dedupOf(c, flow.id, deliveryId)
-  const executionId = dedup?.executionId ?? newExecutionId(c.env)
+  const jurisdiction = flow.definition.placement?.jurisdiction
+  const dedup = await dedupOf(c, flow.id, jurisdiction, deliveryId)
+  const executionId = dedup?.executionId ?? newExecutionId(c.env, jurisdiction)
   // the headers rule: only a webhook's input carries its request's headers (and request details)
   const input =
     kind === 'webhook'

@@ -764,6 +764,8 @@ export interface components {
       placement?: {
         /** @enum {string} */
         locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+        /** @enum {string} */
+        jurisdiction?: 'eu' | 'fedramp' | 'fedramp-high' | 'us'
       }
       labels?: {
         [key: string]: unknown
@@ -1514,6 +1516,8 @@ export interface components {
       placement?: {
         /** @enum {string} */
         locationHint?: 'wnam' | 'enam' | 'sam' | 'weur' | 'eeur' | 'apac' | 'oc' | 'afr' | 'me'
+        /** @enum {string} */
+        jurisdiction?: 'eu' | 'fedramp' | 'fedramp-high' | 'us'
       }
       labels?: {
         [key: string]: unknown

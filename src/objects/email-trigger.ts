@@ -14,7 +14,8 @@ import { compiledRevision } from '../flow/cache'
 import { type EmailAction, emailAction, emailInput, receiversOf } from '../flow/email-trigger'
 import { type Subscriber, subscribedFlows } from '../store/d1/subscribers'
 import { log } from '../log'
-import { launch, newExecutionId, triggerInput } from './stubs'
+import { launch, triggerInput } from './stubs'
+import { namedExecutionId, newExecutionId } from './placed-ids'
 import { hitRateLimit } from './coordinators'
 import { gather } from './gatherers'
 
@@ -55,7 +56,10 @@ async function start(
   now: number,
 ): Promise<Started> {
   const compiled = compiledRevision(receiver.flowId, receiver.revision, receiver.definition)
-  const executionId = messageId ? await emailExecutionId(receiver.flowId, messageId) : newExecutionId(env)
+  const jurisdiction = receiver.definition.placement?.jurisdiction
+  const executionId = messageId
+    ? namedExecutionId(env, await emailExecutionId(receiver.flowId, messageId), jurisdiction)
+    : newExecutionId(env, jurisdiction)
   const input = { ...triggerInput('email', body, now), headers }
   // over the flow's rate limit nothing is created, as for a webhook: the message is refused
   const rate = await hitRateLimit(env, compiled, input)

@@ -10,7 +10,8 @@ import { upsertMessage } from '../store/d1/index-batch'
 import type { Env } from '../env'
 import { compiledRevision } from '../flow/cache'
 import { toTaskError } from '../domain/errors'
-import { executionStub, launch, newExecutionId, notifyParent, startChild } from './stubs'
+import { executionStub, launch, notifyParent, startChild } from './stubs'
+import { jurisdictionOfId, newExecutionId } from './placed-ids'
 import { type EngineEvent, Refused } from '../core/machine'
 import { type ReplayPlan, planReplay, ReplayRefused } from '../core/replay'
 import { MAX_KEPT_EVENTS, Runner, type Services } from '../runtime/runner'
@@ -47,8 +48,7 @@ import { TestHarness } from '../runtime/test-harness'
 import { runItself } from '../runtime/executor'
 import type { Labels } from '../domain/labels'
 import { lineSpanId, type TraceRoot, traceRootOf } from '../domain/trace-context'
-import { chunkSpans, executionSpans } from '../telemetry/spans'
-import { resourceSpans } from '../telemetry/otlp'
+import { traceFacts, traceMessages } from '../telemetry/trace-facts'
 import { TRACE_MESSAGE_BYTES, tracesEndpoint } from '../telemetry/export'
 import { log, type LogFields } from '../log'
 
@@ -89,11 +89,11 @@ export class ExecutionObject extends DurableObject<Env> {
     super(ctx, roundTrips ? countedEnv(env, roundTrips) : env)
     this.roundTrips = roundTrips
     this.store = new ExecutionStore(ctx.storage)
-    this.wakes = new WakeLedger(ctx.storage.kv)
+    this.wakes = new WakeLedger(this.store)
     void ctx.blockConcurrencyWhile(async () => {
       // an object that holds no execution stays empty: reads of unknown ids leave nothing behind
       if (!this.store.exists()) return
-      await this.store.migrate()
+      await this.store.open()
       const row = this.store.execution()
       // a flow test cut short (its isolate died): what it left is deleted, never run nor indexed
       if (row?.trigger === 'test') return await eraseStorage(ctx.storage)
@@ -118,8 +118,11 @@ export class ExecutionObject extends DurableObject<Env> {
     wake: () => void this.wake(false),
     waitUntil: (promise) => this.ctx.waitUntil(promise),
     startChild: (parent, runId, childId, request) =>
-      startChild(this.env, parent, runId, childId, request, (work) => this.ctx.waitUntil(work)),
-    newExecutionId: () => newExecutionId(this.env),
+      startChild(this.env, parent, jurisdictionOfId(this.ctx.id), runId, childId, request, (work) =>
+        this.ctx.waitUntil(work),
+      ),
+    // a child is made in its parent's jurisdiction (objects/stubs.ts startChild moves one whose flow names another)
+    newExecutionId: () => newExecutionId(this.env, jurisdictionOfId(this.ctx.id)),
     killChild: async (executionId) => {
       await executionStub(this.env, executionId).kill()
     },
@@ -149,19 +152,25 @@ export class ExecutionObject extends DurableObject<Env> {
     return { executionId: id, flowId, traceId: this.traceRoot(id)?.traceId }
   }
 
-  /** Sends the spans of this ended execution to the trace queue, in messages of at most 100 KB. */
+  /**
+   * Sends this ended execution's trace to the trace queue as facts, in messages of at most 100 KB of
+   * JSON: the queue's consumer encodes them as OTLP spans, off this object's answers.
+   */
   private async exportTrace(row: ExecutionRow): Promise<void> {
     const root = this.traceRoot(row.id)
     const queue = this.env.OTEL_QUEUE
     if (!root || !queue) return
     const replayed = this.ctx.storage.kv.get<string>(REPLAYED_TRACE_KEY) ?? null
-    const { spans } = executionSpans(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root, replayed)
-    const service = this.env.OTEL_SERVICE_NAME ?? 'edgeflow'
-    const messages = chunkSpans(spans, TRACE_MESSAGE_BYTES).map((part) => ({
-      body: { resourceSpans: [resourceSpans(service, part)] },
-    }))
-    // a batch holds 256 KB: two messages of at most 100 KB each
-    for (let at = 0; at < messages.length; at += 2) await queue.sendBatch(messages.slice(at, at + 2))
+    const { facts } = traceFacts(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root, replayed)
+    const messages = traceMessages(facts, TRACE_MESSAGE_BYTES)
+    // one message, nearly always; a batch holds 256 KB: two messages of at most 100 KB each
+    if (messages.length === 1) {
+      await queue.send(messages[0] as string, { contentType: 'text' })
+      return
+    }
+    for (let at = 0; at < messages.length; at += 2) {
+      await queue.sendBatch(messages.slice(at, at + 2).map((body) => ({ body, contentType: 'text' as const })))
+    }
   }
 
   /**

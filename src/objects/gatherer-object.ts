@@ -19,6 +19,8 @@ import type { Env } from '../env'
 import type { GatherPolicy } from '../flow/gather'
 import { getFlow } from '../store/d1/flows'
 import { launch } from './stubs'
+import { namedExecutionId } from './placed-ids'
+import type { Jurisdiction } from '../flow/placement'
 import { log } from '../log'
 
 /** After a start that failed, the alarm tries again this much later. */
@@ -50,6 +52,8 @@ export interface GatherRequest {
   policy: GatherPolicy
   input: ExecutionInput
   triggerId: string | null
+  /** The flow's: the execution a window starts is made there (absent: none). */
+  jurisdiction?: Jurisdiction | undefined
 }
 
 /** What a gathered trigger is told: the execution it joined, how many triggers that holds, when it starts at the latest as known now. */
@@ -112,7 +116,7 @@ export class GathererObject extends DurableObject<Env> {
     const kept = keeping(policy, open)
     const added = kept === 'drop' ? 0 : input.length
     if (open === null) {
-      const executionId = crypto.randomUUID()
+      const executionId = namedExecutionId(this.env, crypto.randomUUID(), request.jurisdiction)
       const row = this.sql
         .exec(
           'INSERT INTO windows (execution_id, flow_id, policy, first_at, last_at, size, bytes) VALUES (?, ?, ?, ?, ?, 1, ?) RETURNING *',

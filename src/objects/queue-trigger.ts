@@ -12,6 +12,7 @@ import type { Env } from '../env'
 import { toTaskError } from '../domain/errors'
 import { log } from '../log'
 import { queueBatchExecutionId, queueMessageExecutionId } from '../domain/ids'
+import { namedExecutionId } from './placed-ids'
 import { batchBody, consuming, messageBody, type MessageBody, type QueueTrigger } from '../flow/queue-trigger'
 import { type Subscriber, subscribedFlows } from '../store/d1/subscribers'
 import { launch, triggerInput } from './stubs'
@@ -97,7 +98,7 @@ async function startOne(env: Env, queue: string, start: Start, now: number): Pro
   const body: MessageBody =
     trigger.batch || !single ? batchBody(trigger.format, queue, messages) : messageBody(trigger.format, single.body)
   if (!body.ok) return { reason: body.path ? `${body.message} (at ${body.path})` : body.message }
-  const executionId =
+  const name =
     trigger.batch || !single
       ? await queueBatchExecutionId(
           subscriber.flowId,
@@ -106,7 +107,9 @@ async function startOne(env: Env, queue: string, start: Start, now: number): Pro
         )
       : await queueMessageExecutionId(subscriber.flowId, queue, single.id)
   const input = triggerInput('queue', body.body, now)
+  let executionId = name
   try {
+    executionId = namedExecutionId(env, name, subscriber.definition.placement?.jurisdiction)
     // over the flow's rate limit nothing is created: the message comes back once the window has room
     const compiled = compiledRevision(subscriber.flowId, subscriber.revision, subscriber.definition)
     const rate = await hitRateLimit(env, compiled, input)

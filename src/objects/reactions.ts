@@ -8,6 +8,7 @@
  */
 import type { Env } from '../env'
 import { reactionExecutionId } from '../domain/ids'
+import { namedExecutionId } from './placed-ids'
 import { FINAL_EXECUTION } from '../core/transitions'
 import { reactionsTo, type Watcher } from '../flow/reactions'
 import { summaryView } from '../shapes/views'
@@ -51,7 +52,11 @@ export async function startReactions(env: Env, messages: readonly IndexMessage[]
 
 async function react(env: Env, watcher: Watcher, ended: ExecutionSummary, now: number): Promise<void> {
   const result = await launch(env, {
-    executionId: await reactionExecutionId(watcher.flowId, ended.id),
+    executionId: namedExecutionId(
+      env,
+      await reactionExecutionId(watcher.flowId, ended.id),
+      watcher.definition.placement?.jurisdiction,
+    ),
     flowId: watcher.flowId,
     revision: watcher.revision,
     definition: watcher.definition,

@@ -10,6 +10,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { getFlow, setNextScheduledAt } from '../store/d1/flows'
 import { scheduledExecutionId } from '../domain/ids'
+import { namedExecutionId } from './placed-ids'
 import { launch, triggerInput } from './stubs'
 import type { Env } from '../env'
 import type { TriggerDefinition } from '../flow/schema'
@@ -67,7 +68,11 @@ export class SchedulerObject extends DurableObject<Env> {
         const schedule = state.schedules[index] as Schedule
         await launch(this.env, {
           // one execution per slot, however often the alarm runs
-          executionId: await scheduledExecutionId(flow.id, index, slot),
+          executionId: namedExecutionId(
+            this.env,
+            await scheduledExecutionId(flow.id, index, slot),
+            flow.definition.placement?.jurisdiction,
+          ),
           flowId: flow.id,
           revision: flow.latestRevision,
           definition: flow.definition,

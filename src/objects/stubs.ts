@@ -8,12 +8,11 @@ import { executionIdShape } from '../domain/ids'
 import { parseTraceparent, type TraceRoot } from '../domain/trace-context'
 import type { ExecutionRow } from '../store/execution/schema'
 import type { ExecutionInput, Trigger } from '../domain/types'
+import type { Jurisdiction } from '../flow/placement'
+import { childExecutionId } from './placed-ids'
 
 /** How deep subflows may nest. */
 export const MAX_DEPTH = 10
-
-/** A new execution's id: its object's unique id, which reaches it with no global lookup. */
-export const newExecutionId = (env: Env): string => env.EXECUTIONS.newUniqueId().toString()
 
 /**
  * The object of an execution id, picked by the id's shape (domain/ids.ts): a unique id from its own
@@ -79,11 +78,13 @@ export function triggerInput(trigger: Trigger, body: unknown, now: number): Exec
 
 /**
  * Starts the child of a `subflow` task under the id its attempt recorded before this call: the same
- * attempt, run again after a restart, finds the same child.
+ * attempt, run again after a restart, finds the same child (in its own flow's jurisdiction,
+ * objects/placed-ids.ts).
  */
 export async function startChild(
   env: Env,
   parent: ExecutionRow,
+  parentJurisdiction: Jurisdiction | undefined,
   taskRunId: number,
   childId: string,
   request: ChildRequest,
@@ -95,7 +96,7 @@ export async function startChild(
   const definition = await resolveRevision(env.DB, request.flowId, request.revision, waitUntil)
   if (!definition.ok) throw new TaskFailure('validation_error', definition.message)
   const result = await launch(env, {
-    executionId: childId,
+    executionId: childExecutionId(env, childId, definition.definition.placement?.jurisdiction, parentJurisdiction),
     flowId: request.flowId,
     revision: definition.revision,
     definition: definition.definition,

@@ -19,7 +19,8 @@ export const MAX_LOG_LINES = 10_000
 export class PendingWrites {
   /** Every timer of the execution, as storage has them after a flush (keyed as storage keys them). */
   private readonly timers = new Map<string, Due>()
-  private readonly changedTimers = new Map<string, { timer: Timer; at: number | null }>()
+  /** A timer was set or cancelled since the last flush: storage holds them as one value, written whole. */
+  private timersChanged = false
   private readonly runs = new Map<number, RunState>()
   private readonly lines: LogLine[] = []
   /** The state row changed. */
@@ -46,12 +47,12 @@ export class PendingWrites {
   timer(timer: Timer, at: number): void {
     const key = timerKey(timer)
     this.timers.set(key, { timer, at })
-    this.changedTimers.set(key, { timer, at })
+    this.timersChanged = true
   }
 
   cancel(timer: Timer): void {
     const key = timerKey(timer)
-    if (this.timers.delete(key)) this.changedTimers.set(key, { timer, at: null })
+    if (this.timers.delete(key)) this.timersChanged = true
   }
 
   has(timer: Timer): boolean {
@@ -81,7 +82,7 @@ export class PendingWrites {
   }
 
   get empty(): boolean {
-    return !this.state && this.runs.size === 0 && this.changedTimers.size === 0 && this.lines.length === 0
+    return !this.state && this.runs.size === 0 && !this.timersChanged && this.lines.length === 0
   }
 
   /** Writes what changed in one transaction; `row` is the state row, written when it changed. */
@@ -89,14 +90,11 @@ export class PendingWrites {
     store.transaction(() => {
       store.saveRuns([...this.runs.values()])
       if (this.state) store.saveExecution(row)
-      for (const { timer, at } of this.changedTimers.values()) {
-        if (at === null) store.deleteTimer(timer)
-        else store.setTimer(timer, at)
-      }
+      if (this.timersChanged) store.saveTimers(Object.fromEntries([...this.timers].map(([key, due]) => [key, due.at])))
       store.appendLogs(this.lines)
     })
     this.runs.clear()
-    this.changedTimers.clear()
+    this.timersChanged = false
     this.lines.length = 0
     this.state = false
   }

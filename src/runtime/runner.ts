@@ -195,7 +195,7 @@ export class Runner {
         if (this.disposed) return
         this.row = { ...this.row, indexedVersion: version }
         // outside PendingWrites on purpose: a version that only grows, written alone, cannot tear a turn
-        this.store.updateExecution({ indexedVersion: version })
+        this.store.saveIndexedVersion(version)
         this.arm()
         this.outbox.syncIndex(this.row)
       },

@@ -8,21 +8,25 @@
 /** Unfinished wakes in a row after which the execution is failed. */
 export const MAX_UNFINISHED_WAKES = 3
 
-const KEY = 'unfinishedWakes'
+/** Where the count is kept: a row of the execution's keyed table (no table of its own). */
+export interface LedgerStore {
+  unfinishedWakes(): number
+  setUnfinishedWakes(count: number): void
+}
 
 export class WakeLedger {
-  constructor(private readonly kv: SyncKvStorage) {}
+  constructor(private readonly store: LedgerStore) {}
 
   /** Writes a wake down; answers how many wakes before it did not finish. */
   begin(): number {
-    const unfinished = this.kv.get<number>(KEY) ?? 0
-    this.kv.put(KEY, unfinished + 1)
+    const unfinished = this.store.unfinishedWakes()
+    this.store.setUnfinishedWakes(unfinished + 1)
     return unfinished
   }
 
   /** The wake returned: the execution made progress. */
   finish(): void {
-    this.kv.delete(KEY)
+    this.store.setUnfinishedWakes(0)
   }
 }
 

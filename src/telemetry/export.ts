@@ -7,8 +7,12 @@
 import { ResourceSpans } from './otlp'
 import * as z from 'zod'
 
-/** One message of the trace queue: a part of one execution's spans (a message holds 128 KB at most). */
-export const TraceMessage = z.strictObject({ resourceSpans: z.array(ResourceSpans) })
+/**
+ * One message of the trace queue: a part of one execution's trace as facts, in JSON text
+ * (trace-facts.ts, `traceMessages`; a message holds 128 KB at most) — or, queued by the version
+ * before, spans encoded already, which the consumer still sends.
+ */
+export const TraceMessage = z.union([z.string(), z.strictObject({ resourceSpans: z.array(ResourceSpans) })])
 export type TraceMessage = z.infer<typeof TraceMessage>
 
 /** Bytes of spans one message carries at most, below the queue's 128 KB with room for the envelope. */

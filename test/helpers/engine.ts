@@ -5,6 +5,7 @@ import { CLEANUP_TIMER, type Timer } from '../../src/core/timers'
 import { DEFAULT_RETENTION_MS } from '../../src/flow/retention'
 import { timerKey } from '../../src/store/execution/timer-keys'
 import { executionStub } from '../../src/objects/stubs'
+import { ExecutionStore } from '../../src/store/execution/store'
 import { call, json, putFlow, uniqueId } from './api'
 
 export const stubOf = (executionId: string) => executionStub(env, executionId)
@@ -45,11 +46,22 @@ export const statuses = (detail: { taskRuns: { taskId: string; status: string }[
 export const cleanupAt = (detail: { endedAt: string }, retentionMs = DEFAULT_RETENTION_MS) =>
   Date.parse(detail.endedAt) + retentionMs
 
+/** Sets a timer in an object's storage, as a flush would (memory learns it when the object reloads). */
+export function putTimer(storage: DurableObjectStorage, timer: Timer, at: number): void {
+  const store = new ExecutionStore(storage)
+  const timers = Object.fromEntries(store.allTimers().map((each) => [timerKey(each.timer), each.dueAt]))
+  store.saveTimers({ ...timers, [timerKey(timer)]: at })
+}
+
+/** The wake ledger's count of an object (runtime/wake-ledger.ts); 0 before its storage exists. */
+export function unfinishedWakes(storage: DurableObjectStorage): number {
+  const store = new ExecutionStore(storage)
+  return store.exists() ? store.unfinishedWakes() : 0
+}
+
 /** Makes a timer due as if its time had passed, restarts the object so it reads it, and runs the alarm. */
 export async function dueNow(executionId: string, timer: Timer): Promise<void> {
-  await runInDurableObject(stubOf(executionId), (_, state) => {
-    state.storage.sql.exec('UPDATE timers SET due_at = ? WHERE key = ?', Date.now(), timerKey(timer))
-  })
+  await runInDurableObject(stubOf(executionId), (_, state) => putTimer(state.storage, timer, Date.now()))
   await crash(executionId)
   await runDurableObjectAlarm(stubOf(executionId))
 }
@@ -88,3 +100,12 @@ export async function indexText(): Promise<string> {
   )
   return JSON.stringify(rows)
 }
+
+/** The tables of an object, the platform's own (`_cf_…`) aside. */
+export const tablesOf = (storage: DurableObjectStorage) =>
+  storage.sql
+    .exec<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .toArray()
+    .map((row) => row.name)

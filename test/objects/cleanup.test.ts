@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
 import { call, execution, finished, json, listed, putFlow, uniqueId, waitFor, watchIndexFailures } from '../helpers/api'
-import { alarmOf, cleanupAt, crash, expireNow, start, stubOf } from '../helpers/engine'
+import { alarmOf, cleanupAt, crash, expireNow, putTimer, start, stubOf } from '../helpers/engine'
 
 /** Everything the object's storage holds: its SQL tables, its key-value pairs and its alarm. */
 const storageOf = (executionId: string) =>
@@ -99,9 +99,9 @@ describe('retention', () => {
     const parent = await waitFor(executionId, finished)
     const childExecutionId = parent.taskRuns[0].childExecutionId
     // as if the parent had not taken the notice yet: it is owed again when the retention ends
-    await runInDurableObject(stubOf(childExecutionId), (_, state) => {
-      state.storage.sql.exec("INSERT INTO timers (key, due_at) VALUES ('notify', ?)", Date.now())
-    })
+    await runInDurableObject(stubOf(childExecutionId), (_, state) =>
+      putTimer(state.storage, { kind: 'notify' }, Date.now()),
+    )
     await expireNow(childExecutionId)
     expect((await execution(childExecutionId)).status).toBe('completed')
     expect(await alarmOf(childExecutionId)).toBeGreaterThan(Date.now() + 50_000)

@@ -2,9 +2,8 @@ import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import { idempotentExecutionId } from '../../src/domain/ids'
 import { call, finished, putFlow, uniqueId, waitFor } from '../helpers/api'
-import { crash, stubOf } from '../helpers/engine'
-
-const UNFINISHED = 'unfinishedWakes'
+import { crash, stubOf, unfinishedWakes } from '../helpers/engine'
+import { ExecutionStore } from '../../src/store/execution/store'
 
 /**
  * A sync flow whose first slice is still running when the test looks: an endless recursion under
@@ -20,8 +19,8 @@ const busy = {
 /** What the object has on disk and in its alarm, read from inside it. */
 const durable = (executionId: string) =>
   runInDurableObject(stubOf(executionId), (_, state) => ({
-    mark: state.storage.kv.get<number>(UNFINISHED) ?? 0,
-    rows: state.storage.sql.exec('SELECT count(*) AS n FROM execution').one().n,
+    mark: unfinishedWakes(state.storage),
+    rows: new ExecutionStore(state.storage).execution() ? 1 : 0,
   }))
 
 describe('the first slice of a sync execution', () => {
@@ -35,8 +34,7 @@ describe('the first slice of a sync execution', () => {
     )
     // the key names the execution: its id is known before the answer
     const executionId = await idempotentExecutionId(flowId, flowId)
-    const mark = () =>
-      runInDurableObject(stubOf(executionId), (_, state) => state.storage.kv.get<number>(UNFINISHED) ?? 0)
+    const mark = () => runInDurableObject(stubOf(executionId), (_, state) => unfinishedWakes(state.storage))
     await vi.waitUntil(async () => (await mark()) === 1, { timeout: 10_000, interval: 50 })
     const during = await durable(executionId)
     expect(during).toMatchObject({ mark: 1, rows: 1 })

@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest'
 import type { ExecutionObject } from '../../src/objects/execution-object'
 import { MAX_UNFINISHED_WAKES } from '../../src/runtime/wake-ledger'
 import { finished, waitFor } from '../helpers/api'
-import { start, stubOf } from '../helpers/engine'
-
-const UNFINISHED = 'unfinishedWakes'
+import { start, stubOf, unfinishedWakes } from '../helpers/engine'
+import { ExecutionStore } from '../../src/store/execution/store'
 
 const napThenSet = {
   tasks: [
@@ -16,13 +15,13 @@ const napThenSet = {
 
 /** Marks `count` wakes of the execution as begun and never finished, as a dying isolate leaves them. */
 const leaveUnfinished = (executionId: string, count: number) =>
-  runInDurableObject(stubOf(executionId), (_, state) => state.storage.kv.put(UNFINISHED, count))
+  runInDurableObject(stubOf(executionId), (_, state) => new ExecutionStore(state.storage).setUnfinishedWakes(count))
 
 const runAlarm = (executionId: string) =>
   runInDurableObject(stubOf(executionId), async (object, state) => {
     await state.storage.setAlarm(Date.now())
     await (object as ExecutionObject).alarm()
-    return state.storage.kv.get<number>(UNFINISHED) ?? 0
+    return unfinishedWakes(state.storage)
   })
 
 describe('poison executions', () => {
@@ -31,11 +30,11 @@ describe('poison executions', () => {
     await waitFor(executionId, (e) => e.status === 'delayed')
     const marks = await runInDurableObject(stubOf(executionId), async (object, state) => {
       const wake = (object as ExecutionObject).alarm()
-      const during = state.storage.kv.get<number>(UNFINISHED)
+      const during = unfinishedWakes(state.storage)
       await wake
-      return { during, after: state.storage.kv.get<number>(UNFINISHED) }
+      return { during, after: unfinishedWakes(state.storage) }
     })
-    expect(marks).toEqual({ during: 1, after: undefined })
+    expect(marks).toEqual({ during: 1, after: 0 })
   })
 
   it('keep running an execution whose wakes died fewer times than the limit', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import type { RunState } from '../../src/core/state'
-import type { Timer } from '../../src/core/timers'
 import { MAX_LOG_LINES, PendingWrites } from '../../src/runtime/pending-writes'
 import type { ExecutionRow } from '../../src/store/execution/schema'
 import type { ExecutionStore } from '../../src/store/execution/store'
@@ -19,8 +18,7 @@ function recordingStore() {
     },
     saveRuns: (runs: RunState[]) => note(`runs ${runs.map((run) => run.id).join(',')}`),
     saveExecution: () => note('execution'),
-    setTimer: (timer: Timer, at: number) => note(`set ${timer.kind} ${at}`),
-    deleteTimer: (timer: Timer) => note(`delete ${timer.kind}`),
+    saveTimers: (timers: Record<string, number>) => note(`timers ${JSON.stringify(timers)}`),
     appendLogs: (lines: unknown[]) => note(`logs ${lines.length}`),
   }
   return { calls, store: store as unknown as ExecutionStore }
@@ -31,7 +29,7 @@ const row = {} as ExecutionRow
 const line = { at: 0, level: 'info' as const, taskRunId: null, taskId: null, message: '.' }
 
 describe('pending writes', () => {
-  it('write runs, the state row, timers and log lines of a turn in one transaction, then nothing', () => {
+  it('write runs, the state row, every timer (when one changed) and log lines of a turn in one transaction, then nothing', () => {
     const { calls, store } = recordingStore()
     const writes = new PendingWrites([{ timer: { kind: 'execution' }, dueAt: 5 }], 0, 0)
     writes.run(run(1))
@@ -42,7 +40,7 @@ describe('pending writes', () => {
     writes.cancel({ kind: 'execution' })
     writes.log(line)
     writes.flush(store, row)
-    expect(calls).toEqual(['runs 1,2', 'execution', 'set wake 10', 'delete execution', 'logs 1', 'commit'])
+    expect(calls).toEqual(['runs 1,2', 'execution', 'timers {"wake:1":10}', 'logs 1', 'commit'])
     expect(writes.empty).toBe(true)
   })
 

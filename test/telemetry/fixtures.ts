@@ -1,5 +1,5 @@
 /** An ended execution as its trace reads it, for the pure tests of test/telemetry/. */
-import type { TracedExecution } from '../../src/telemetry/spans'
+import type { TracedExecution } from '../../src/telemetry/trace-facts'
 
 export const tracedExecution = (fields: Partial<TracedExecution> = {}): TracedExecution => ({
   id: 'e1',

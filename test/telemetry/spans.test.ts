@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest'
 import {
   attemptSpanId,
   executionSpanId,
+  fnv64,
   ownTraceId,
   parseTraceparent,
   traceRootOf,
 } from '../../src/domain/trace-context'
-import { chunkSpans, executionSpans, MAX_SPANS, withoutQueries } from '../../src/telemetry/spans'
+import { encodeSpans, executionSpans } from '../../src/telemetry/spans'
+import { MAX_SPANS, TraceFacts, traceFacts, traceMessages, withoutQueries } from '../../src/telemetry/trace-facts'
 import { exportHeaders, outcomeOf, retryDelaySeconds, tracesEndpoint } from '../../src/telemetry/export'
 import { Span } from '../../src/telemetry/otlp'
 import type { RunState } from '../../src/core/state'
@@ -107,9 +109,12 @@ describe('execution spans', () => {
     expect(call?.events.map((each) => each.name)).toEqual(['back-off', 'retry', 'kill'])
     expect(first?.kind).toBe(3)
     expect(first?.spanId).toBe(attemptSpanId('e1', 2, 1))
-    const text = JSON.stringify(spans)
-    expect(text).not.toContain('s3cret')
-    expect(text).not.toContain('pw@')
+    // neither the collector nor the queue that carries the facts sees them
+    const queued = traceMessages(traceFacts(tracedExecution({ status: 'killed' }), runs, root).facts, 100_000)
+    for (const text of [JSON.stringify(spans), ...queued]) {
+      expect(text).not.toContain('s3cret')
+      expect(text).not.toContain('pw@')
+    }
     expect(first?.attributes).toContainEqual({
       key: 'url.full',
       value: { stringValue: 'https://api.example.com:8443/v1/x' },
@@ -124,10 +129,30 @@ describe('execution spans', () => {
     expect(spans.length).toBeLessThanOrEqual(MAX_SPANS)
     expect(dropped).toBe(1 + 2 * MAX_SPANS - spans.length)
     expect(spans[0]?.links).toEqual([{ traceId: ownTraceId('e0'), spanId: executionSpanId('e0'), attributes: [] }])
-    const parts = chunkSpans(spans, 10_000)
-    expect(parts.flat()).toEqual(spans)
-    for (const part of parts.slice(0, -1))
-      expect(new TextEncoder().encode(JSON.stringify(part)).length).toBeLessThan(11_000)
+    // the queue's messages: each at most the bytes asked, together the same spans once encoded
+    const { facts } = traceFacts(tracedExecution({ replayOf: 'e0' }), many, root)
+    const parts = traceMessages(facts, 10_000)
+    expect(parts.length).toBeGreaterThan(1)
+    for (const part of parts) expect(new TextEncoder().encode(part).length).toBeLessThanOrEqual(10_000)
+    expect(parts.flatMap((part) => encodeSpans(TraceFacts.parse(JSON.parse(part))))).toEqual(spans)
+    // a trace that fits is one message
+    expect(traceMessages(traceFacts(tracedExecution(), many.slice(0, 3), root).facts, 100_000)).toHaveLength(1)
+  })
+
+  it('hash ids with FNV-1a 64 (its published values), the same for any text', () => {
+    expect([fnv64(''), fnv64('a'), fnv64('foobar')]).toEqual([
+      'cbf29ce484222325',
+      'af63dc4c8601ec8c',
+      '85944171f73967e8',
+    ])
+    // the definition, in BigInt arithmetic, over UTF-8 bytes (ASCII or not)
+    const reference = (text: string): string => {
+      let hash = 0xcbf29ce484222325n
+      for (const byte of new TextEncoder().encode(text)) hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) % 2n ** 64n
+      return hash.toString(16).padStart(16, '0')
+    }
+    for (const text of ['attempt:01JF3Z9:12:3', 'é', 'run:ß€😀:1', 'x'.repeat(300)])
+      expect(fnv64(text)).toBe(reference(text))
   })
 
   it('cut URLs in messages before their query', () => {

@@ -9,6 +9,7 @@ import { consumeTraces, TRACE_DELIVERIES } from '../../src/objects/trace-queue'
 import type { TraceMessage } from '../../src/telemetry/export'
 import { resourceSpans } from '../../src/telemetry/otlp'
 import { executionSpans } from '../../src/telemetry/spans'
+import { traceFacts, traceMessages } from '../../src/telemetry/trace-facts'
 import { traceRootOf } from '../../src/domain/trace-context'
 import { json, target } from '../helpers/api'
 import { tracedExecution } from './fixtures'
@@ -18,15 +19,22 @@ interface Fake {
   retried: (number | undefined)[]
 }
 
-/** A batch of `count` messages of one execution's spans, each delivered `attempts` times so far. */
-function batch(count: number, attempts: number): { batch: MessageBatch<TraceMessage>; fake: Fake } {
+/** One execution's trace as the execution object queues it: its facts, in JSON text. */
+const queued = (): TraceMessage =>
+  traceMessages(traceFacts(tracedExecution(), [], traceRootOf('e1', null)).facts, 100_000)[0] ?? ''
+
+/** A batch of `count` messages of one execution's trace (or `bodies`), each delivered `attempts` times so far. */
+function batch(
+  count: number,
+  attempts: number,
+  bodies: TraceMessage[] = Array.from({ length: count }, queued),
+): { batch: MessageBatch<TraceMessage>; fake: Fake } {
   const fake: Fake = { acked: 0, retried: [] }
-  const { spans } = executionSpans(tracedExecution(), [], traceRootOf('e1', null))
-  const messages = Array.from({ length: count }, (_, index) => ({
+  const messages = bodies.map((body, index) => ({
     id: String(index),
     timestamp: new Date(),
     attempts,
-    body: { resourceSpans: [resourceSpans('edgeflow', spans)] },
+    body,
     ack: () => void (fake.acked += 1),
     retry: (options?: QueueRetryOptions) => void fake.retried.push(options?.delaySeconds),
   }))
@@ -56,7 +64,30 @@ describe('trace queue consumer', () => {
     expect(posts).toHaveLength(1)
     expect(posts[0]?.headers['x-honeycomb-team']).toBe('abc=1')
     expect(posts[0]?.headers.authorization).toBe('Basic eA==')
-    expect(JSON.parse(posts[0]?.body ?? '').resourceSpans).toHaveLength(3)
+    // encoded here: the execution object queued the facts, the collector gets OTLP spans
+    const body = JSON.parse(posts[0]?.body ?? '')
+    expect(body.resourceSpans).toHaveLength(3)
+    const { spans } = executionSpans(tracedExecution(), [], traceRootOf('e1', null))
+    expect(body.resourceSpans[0]).toEqual(resourceSpans('edgeflow', spans))
+  })
+
+  it('sends spans queued already encoded (by the version before) and drops what is no trace, counted', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const key = `collector-${crypto.randomUUID()}`
+    const { spans } = executionSpans(tracedExecution(), [], traceRootOf('e1', null))
+    const legacy = { resourceSpans: [resourceSpans('edgeflow', spans)] }
+    const { batch: sent, fake } = batch(3, 1, [legacy, '{"not":"a trace"}', queued()])
+    const result = await consumeTraces(sent, withEndpoint(target(`/capture?key=${key}`)))
+    expect(result).toEqual({ sent: 2 * spans.length, retried: 0, dropped: 0 })
+    expect(fake.acked).toBe(3)
+    expect(JSON.parse(String(errors.mock.calls.at(-1)?.[0]))).toMatchObject({
+      event: 'trace_export_dropped',
+      messages: 1,
+      reason: 'a message is not a trace',
+    })
+    const posts = await json<{ body: string }[]>(fetch(target(`/captured/${key}`)))
+    expect(JSON.parse(posts[0]?.body ?? '').resourceSpans).toEqual([legacy.resourceSpans[0], legacy.resourceSpans[0]])
+    errors.mockRestore()
   })
 
   it('retries with back-off while the collector is busy or unreachable, then drops and counts', async () => {

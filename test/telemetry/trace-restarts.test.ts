@@ -101,16 +101,18 @@ describe('traces across restarts', () => {
     // the queue takes this trace, then the object is reset before it hears so: the debt stays in storage
     const traceId = newTraceId()
     const { promise: taken, resolve } = Promise.withResolvers<void>()
+    /** Lets the queue take what it is sent; this trace's send then never returns (the object is reset meanwhile). */
+    const taking = async (sent: unknown, take: () => Promise<unknown>) => {
+      await take()
+      // another execution's trace (of a file before this one) goes on as usual
+      if (!JSON.stringify(sent).includes(traceId)) return
+      resolve()
+      await new Promise<never>(() => undefined)
+    }
     Object.assign(env, {
       OTEL_QUEUE: {
-        send: queue.send.bind(queue),
-        sendBatch: async (messages: MessageSendRequest<TraceMessage>[]) => {
-          await queue.sendBatch(messages)
-          // another execution's trace (of a file before this one) goes on as usual
-          if (!JSON.stringify(messages).includes(traceId)) return
-          resolve()
-          await new Promise<never>(() => undefined)
-        },
+        send: (body: TraceMessage, options?: QueueSendOptions) => taking(body, () => queue.send(body, options)),
+        sendBatch: (messages: MessageSendRequest<TraceMessage>[]) => taking(messages, () => queue.sendBatch(messages)),
       },
     })
     const executionId = await startTraced({ tasks: [{ id: 'only', type: 'set', values: { x: 1 } }] }, traceId)

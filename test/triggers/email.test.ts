@@ -4,36 +4,10 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import worker from '../../src/index'
 import { emailExecutionId } from '../../src/domain/ids'
 import { gatherDueNow, gathered } from '../helpers/gather'
+import { deliverEmail as deliver } from '../helpers/email'
 import { call, finished, json, listed, putFlow, uniqueId, waitFor } from '../helpers/api'
-
-interface Delivered {
-  rejected: string[]
-  forwarded: string[]
-}
-
-/** Hands a raw message to the Worker's email() handler; resolves with what it rejected and forwarded. */
-async function deliver(raw: string, to: string, workerEnv: typeof env = env): Promise<Delivered> {
-  const bytes = new TextEncoder().encode(raw.replaceAll('\n', '\r\n'))
-  const delivered: Delivered = { rejected: [], forwarded: [] }
-  const message = {
-    from: 'ada@example.com',
-    to,
-    raw: new Response(bytes).body,
-    rawSize: bytes.byteLength,
-    headers: new Headers(),
-    canBeForwarded: true,
-    setReject: (reason: string) => void delivered.rejected.push(reason),
-    forward: async (address: string) => {
-      delivered.forwarded.push(address)
-      return { messageId: 'forwarded' }
-    },
-  }
-  await worker.email(message as unknown as ForwardableEmailMessage, workerEnv)
-  return delivered
-}
 
 const mime = (to: string, messageId: string, text = 'Please ship order 42.') => `From: Ada Lovelace <ada@example.com>
 To: ${to}

@@ -53,7 +53,7 @@ const ERRORS = {
   415: 'unsupported_media_type: the body is not sent as the content type the route takes (the message names it)',
   422: 'the Idempotency-Key or webhook-id was used with another request body',
   429: 'rate_limited or concurrency_limited: nothing was started; retry after retry-after seconds',
-  500: 'misconfigured (a webhook secret is missing) or internal',
+  500: "misconfigured (a webhook secret is missing, or the flow's placement names a jurisdiction this runtime lacks) or internal",
 } as const
 
 export type ErrorStatus = keyof typeof ERRORS

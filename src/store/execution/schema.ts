@@ -1,71 +1,73 @@
-/** @module The execution object's own SQLite tables (drizzle-orm/durable-sqlite). */
+/**
+ * @module The execution object's own SQLite tables (drizzle-orm/durable-sqlite), as laid out by
+ * `layout.ts`: one keyed table for what the object holds once (the execution's state, its source,
+ * its timers, the layout's version, the wake ledger), its task runs, and the tables created on
+ * their first write (logs, kept events, foreach items).
+ */
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
-import type { Progress } from '../../core/state'
+import type { ExecState, Progress } from '../../core/state'
 import type { SlotRef } from '../../core/admission'
-import type {
-  Attempt,
-  ExecutionError,
-  ExecutionInput,
-  ExecutionStatus,
-  Metric,
-  Mode,
-  Output,
-  TaskError,
-  TaskRunStatus,
-  Trigger,
-} from '../../domain/types'
+import type { Attempt, ExecutionInput, Metric, TaskError, TaskRunStatus } from '../../domain/types'
 import type { LogLevel } from '../../domain/log'
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>()
 
-// Tables hold one row per object where that is all they need: no primary-key index, fewer pages.
+/** The rows of the keyed table: one value (JSON) each. */
+export const KEY = {
+  /** The layout's version (`LAYOUT_VERSION`). */
+  layout: 1,
+  /** The execution's state (`ExecutionState`), rewritten by each turn that changes it. */
+  state: 2,
+  /** What it was started with (`ExecutionSource`), written once. */
+  source: 3,
+  /** Every timer: its storage key (timer-keys.ts) → when it is due. */
+  timers: 4,
+  /** Wakes that began and did not finish (runtime/wake-ledger.ts); absent: none. */
+  unfinishedWakes: 5,
+} as const
+
+/**
+ * One keyed table, one b-tree: an integer key (SQLite's rowid, so no index beside it) and a JSON
+ * value. A rowid table keeps a row of up to ~4 KB in its leaf page, where a table keyed by text
+ * WITHOUT ROWID would move anything past ~1 KB (a flow's source) to an overflow page.
+ */
+export const keyed = sqliteTable('execution', {
+  key: integer('key').primaryKey(),
+  value: json<unknown>('value').notNull(),
+})
 
 /** What the execution was started with, written once (kept apart: the state row changes often). */
-export const source = sqliteTable('source', {
-  definition: json<FlowDefinition>('definition').notNull(),
-  input: json<ExecutionInput>('input').notNull(),
+export interface ExecutionSource {
+  definition: FlowDefinition
+  input: ExecutionInput
   /** The concurrency slot the execution holds or waits for (null: its flow has no concurrency limit). */
-  slot: json<SlotRef>('slot'),
-})
+  slot: SlotRef | null
+}
 
-/** The execution's state: one row. */
-export const execution = sqliteTable('execution', {
-  id: text('id').notNull(),
-  /** Null for an ad-hoc run, which belongs to no stored flow. */
-  flowId: text('flow_id'),
-  revision: integer('revision').notNull(),
-  mode: text('mode').$type<Mode>().notNull(),
-  trigger: text('trigger').$type<Trigger>().notNull(),
-  status: text('status').$type<ExecutionStatus>().notNull(),
-  output: json<Output>('output'),
-  error: json<ExecutionError>('error'),
-  vars: json<Record<string, unknown>>('vars').notNull(),
-  root: json<Progress>('root').notNull(),
+/** The execution's state: the engine's (core/state.ts) and what the shell keeps beside it. */
+export interface ExecutionState extends ExecState {
+  vars: Record<string, unknown>
   /** Where the flow's tasks start: 0, or past the tasks a replay reuses. */
-  startPosition: integer('start_position').notNull(),
-  paused: integer('paused', { mode: 'boolean' }).notNull(),
-  nextRunId: integer('next_run_id').notNull(),
-  version: integer('version').notNull(),
-  indexedVersion: integer('indexed_version').notNull(),
-  createdAt: integer('created_at').notNull(),
-  startedAt: integer('started_at'),
-  endedAt: integer('ended_at'),
-  wakeAt: integer('wake_at'),
-  replayOf: text('replay_of'),
-  parentExecutionId: text('parent_execution_id'),
-  parentTaskRunId: integer('parent_task_run_id'),
-  depth: integer('depth').notNull(),
-  fingerprint: text('fingerprint'),
-  droppedLogs: integer('dropped_logs').notNull(),
-  // added by a migration (ALTER TABLE … ADD): last, where the migration puts them
+  startPosition: number
+  /** The latest version the index queue accepted. */
+  indexedVersion: number
+  replayOf: string | null
+  parentExecutionId: string | null
+  parentTaskRunId: number | null
+  depth: number
+  fingerprint: string | null
+  droppedLogs: number
   /** The labels it carries (README, Labels). */
-  labels: json<Record<string, string>>('labels').notNull().default({}),
+  labels: Record<string, string>
   /** For an execution an `execution` trigger started: the ended execution it reacts to. */
-  reactsTo: text('reacts_to'),
+  reactsTo: string | null
   /** How many reactions led to it (0: it reacts to nothing); bounded, so that no chain runs for ever. */
-  reactionDepth: integer('reaction_depth').notNull().default(0),
-})
+  reactionDepth: number
+}
+
+/** The execution as the engine reads it: its state and its source. */
+export type ExecutionRow = ExecutionState & ExecutionSource
 
 export const taskRuns = sqliteTable('task_runs', {
   id: integer('id').primaryKey(),
@@ -90,11 +92,7 @@ export const taskRuns = sqliteTable('task_runs', {
   reused: integer('reused', { mode: 'boolean' }).notNull(),
 })
 
-/** Delays, back-offs and timeouts: one alarm is armed for the earliest. */
-export const timers = sqliteTable('timers', {
-  key: text('key').primaryKey(),
-  dueAt: integer('due_at').notNull(),
-})
+export type TaskRunRow = typeof taskRuns.$inferSelect
 
 export const logs = sqliteTable('logs', {
   id: integer('id').primaryKey(),
@@ -114,10 +112,6 @@ export const events = sqliteTable('events', {
   payload: json<unknown>('payload'),
   receivedAt: integer('received_at').notNull(),
 })
-
-/** The execution as the engine reads it: its state and its source. */
-export type ExecutionRow = typeof execution.$inferSelect & typeof source.$inferSelect
-export type TaskRunRow = typeof taskRuns.$inferSelect
 
 /** The items of a foreach, written once (its run row changes with every iteration). */
 export const items = sqliteTable('items', {

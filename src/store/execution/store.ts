@@ -17,19 +17,32 @@ import {
 } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
-import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
-import migrations from '../../../drizzle/execution/migrations'
-import { freshSchema } from './fresh-schema'
-
-const FRESH_SCHEMA = freshSchema(migrations.journal.entries)
 import type { ExecState, RunState } from '../../core/state'
 import { ACTIVE_RUN } from '../../core/transitions'
 import { ERRORS_LANE, FINALLY_LANE } from '../../core/handlers'
 import type { ExecutionStatus, Metric, Mode, TaskRunStatus, Trigger } from '../../domain/types'
 import type { LogLevel } from '../../domain/log'
-import { parseTimerKey, timerKey } from './timer-keys'
+import { parseTimerKey } from './timer-keys'
 import type { Timer } from '../../core/timers'
-import { events, execution, type ExecutionRow, items, logs, source, taskRuns, type TaskRunRow, timers } from './schema'
+import { LAYOUT, LAYOUT_VERSION, LAZY_TABLES, type LazyTable } from './layout'
+import { isLegacy, rewriteLegacy } from './legacy'
+import {
+  events,
+  type ExecutionRow,
+  type ExecutionSource,
+  type ExecutionState,
+  items,
+  KEY,
+  keyed,
+  logs,
+  taskRuns,
+  type TaskRunRow,
+} from './schema'
+
+/** A named error: an object whose layout is newer than this code knows (a rollback of the Worker). */
+export class UnknownLayout extends Error {
+  readonly type = 'unknown_layout'
+}
 
 export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
 
@@ -109,17 +122,6 @@ function bulkInsert(table: SQLiteTable, key?: string) {
 const upsertRuns = bulkInsert(taskRuns, 'id')
 const insertLogs = bulkInsert(logs)
 
-/** Placeholders for every column of a table (prepared statements bind them by name). */
-const placeholders = <T extends Record<string, unknown>>(columns: T) =>
-  Object.fromEntries(Object.keys(columns).map((name) => [name, sql.placeholder(name)])) as {
-    [K in keyof T]: ReturnType<typeof sql.placeholder>
-  }
-
-const STATE_COLUMNS = (() => {
-  const { id: _id, ...columns } = getTableColumns(execution)
-  return columns
-})()
-
 export class ExecutionStore {
   readonly db: DrizzleSqliteDODatabase
   private prepared?: ReturnType<ExecutionStore['prepare']>
@@ -128,11 +130,14 @@ export class ExecutionStore {
     this.db = drizzle(storage)
   }
 
-  /** Whether this object holds an execution; reading does not create storage. */
+  /** Whether this object holds an execution (in either layout); reading does not create storage. */
   exists(): boolean {
+    return this.hasTable('execution')
+  }
+
+  private hasTable(name: string): boolean {
     return (
-      this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'execution'").toArray()
-        .length > 0
+      this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name).toArray().length > 0
     )
   }
 
@@ -141,25 +146,30 @@ export class ExecutionStore {
     this.storage.transactionSync(write)
   }
 
-  migrate(): Promise<void> {
-    return migrate(this.db, migrations)
+  /**
+   * Makes an existing object's storage readable by this code: an object of the layout before
+   * (layout.ts) is rewritten once, in one transaction; a layout newer than this code is refused.
+   */
+  async open(): Promise<void> {
+    if (isLegacy(this.storage)) return rewriteLegacy(this.storage, this.db)
+    const version = this.value<number>(KEY.layout)
+    if (version !== LAYOUT_VERSION)
+      throw new UnknownLayout(`storage layout ${String(version)} is not known to this code`)
   }
 
-  /**
-   * Gives a new object its schema — the current one in a single statement batch, recorded as
-   * migrated so the migrator finds nothing to do — or brings an existing schema up to date.
-   */
+  /** Gives a new object its layout (one batch, in one transaction), or opens an existing one. */
   async ensureSchema(): Promise<void> {
-    if (this.exists()) return this.migrate()
-    this.storage.transactionSync(() => this.storage.sql.exec(FRESH_SCHEMA))
+    if (this.exists()) return this.open()
+    this.storage.transactionSync(() => this.storage.sql.exec(LAYOUT))
   }
 
   private prepare() {
     return {
-      // drizzle binds update placeholders through each column's encoder, though its types only allow values
+      // drizzle binds the placeholder through the column's encoder (JSON), though its types only allow values
       saveState: this.db
-        .update(execution)
-        .set(placeholders(STATE_COLUMNS) as unknown as Partial<typeof execution.$inferInsert>)
+        .update(keyed)
+        .set({ value: sql.placeholder('value') })
+        .where(eq(keyed.key, KEY.state))
         .prepare(),
     }
   }
@@ -169,27 +179,83 @@ export class ExecutionStore {
     return this.prepared
   }
 
+  /** The value of a row of the keyed table (undefined: no such row). */
+  private value<T>(key: number): T | undefined {
+    return this.db.select({ value: keyed.value }).from(keyed).where(eq(keyed.key, key)).get()?.value as T | undefined
+  }
+
+  private put(key: number, value: unknown): void {
+    this.db.insert(keyed).values({ key, value }).onConflictDoUpdate({ target: keyed.key, set: { value } }).run()
+  }
+
+  private remove(key: number): void {
+    this.db.delete(keyed).where(eq(keyed.key, key)).run()
+  }
+
   insertExecution(row: ExecutionRow): void {
     const { definition, input, slot, ...state } = row
-    this.db.insert(source).values({ definition, input, slot }).run()
-    this.db.insert(execution).values(state).run()
+    const source: ExecutionSource = { definition, input, slot }
+    this.db
+      .insert(keyed)
+      .values([
+        { key: KEY.state, value: state },
+        { key: KEY.source, value: source },
+      ])
+      .run()
   }
 
   execution(): ExecutionRow | undefined {
-    const state = this.db.select().from(execution).get()
-    const started = this.db.select().from(source).get()
-    return state && started && { ...state, ...started }
+    const rows = this.db
+      .select()
+      .from(keyed)
+      .where(inArray(keyed.key, [KEY.state, KEY.source]))
+      .all()
+    const state = rows.find((row) => row.key === KEY.state)?.value as ExecutionState | undefined
+    const source = rows.find((row) => row.key === KEY.source)?.value as ExecutionSource | undefined
+    return state && source && { ...state, ...source }
   }
 
-  /** Writes the whole state row (every column but the id). */
-  saveExecution(row: Omit<ExecutionRow, 'definition' | 'input'>): void {
-    const values: Record<string, unknown> = {}
-    for (const name of Object.keys(STATE_COLUMNS)) values[name] = row[name as keyof typeof row]
-    this.statements.saveState.run(values)
+  /** Writes the whole state row. */
+  saveExecution(row: ExecutionRow): void {
+    const { definition: _definition, input: _input, slot: _slot, ...state } = row
+    this.statements.saveState.run({ value: state })
   }
 
-  updateExecution(patch: Partial<Omit<ExecutionRow, 'definition' | 'input'>>): void {
-    this.db.update(execution).set(patch).run()
+  /** Records the index version the queue accepted (a version that only grows). */
+  saveIndexedVersion(version: number): void {
+    this.db
+      .update(keyed)
+      .set({ value: sql`json_set(${keyed.value}, '$.indexedVersion', ${version})` })
+      .where(eq(keyed.key, KEY.state))
+      .run()
+  }
+
+  /** Every timer, as the store keys them (timer-keys.ts) → when it is due: written whole when one changes. */
+  saveTimers(timers: Readonly<Record<string, number>>): void {
+    if (Object.keys(timers).length === 0) this.remove(KEY.timers)
+    else this.put(KEY.timers, timers)
+  }
+
+  allTimers(): { timer: Timer; dueAt: number }[] {
+    const timers = this.value<Record<string, number>>(KEY.timers) ?? {}
+    return Object.entries(timers).map(([key, dueAt]) => ({ timer: parseTimerKey(key), dueAt }))
+  }
+
+  /** The wake ledger's count (runtime/wake-ledger.ts): wakes that began and did not finish. */
+  unfinishedWakes(): number {
+    return this.value<number>(KEY.unfinishedWakes) ?? 0
+  }
+
+  setUnfinishedWakes(count: number): void {
+    // a wake may end after its execution was deleted (storage and all): nothing is left to cross out
+    if (count === 0) {
+      if (this.exists()) this.remove(KEY.unfinishedWakes)
+    } else this.put(KEY.unfinishedWakes, count)
+  }
+
+  /** Creates a table of those made by their first write, if it is not there yet. */
+  private create(table: LazyTable): void {
+    this.storage.sql.exec(LAZY_TABLES[table])
   }
 
   saveRuns(runs: readonly RunState[]): void {
@@ -287,31 +353,14 @@ export class ExecutionStore {
       .map((row) => row.child as string)
   }
 
-  setTimer(timer: Timer, dueAt: number): void {
-    const key = timerKey(timer)
-    this.db.insert(timers).values({ key, dueAt }).onConflictDoUpdate({ target: timers.key, set: { dueAt } }).run()
-  }
-
-  deleteTimer(timer: Timer): void {
-    this.db
-      .delete(timers)
-      .where(eq(timers.key, timerKey(timer)))
-      .run()
-  }
-
-  allTimers(): { timer: Timer; dueAt: number }[] {
-    return this.db
-      .select()
-      .from(timers)
-      .all()
-      .map((row) => ({ timer: parseTimerKey(row.key), dueAt: row.dueAt }))
-  }
-
   appendLogs(lines: readonly LogLine[]): void {
-    if (lines.length > 0) this.db.run(insertLogs(lines))
+    if (lines.length === 0) return
+    this.create('logs')
+    this.db.run(insertLogs(lines))
   }
 
   logs(filter: LogFilter) {
+    if (!this.hasTable('logs')) return []
     return this.db
       .select()
       .from(logs)
@@ -331,20 +380,22 @@ export class ExecutionStore {
   }
 
   countLogs(): number {
-    return this.count(logs)
+    return this.hasTable('logs') ? this.count(logs) : 0
   }
 
   /** Keeps an event for a `wait` task the execution has not reached yet. */
   keepEvent(name: string, payload: unknown, receivedAt: number): void {
+    this.create('events')
     this.db.insert(events).values({ name, payload, receivedAt }).run()
   }
 
   countKeptEvents(): number {
-    return this.count(events)
+    return this.hasTable('events') ? this.count(events) : 0
   }
 
   /** Removes and returns the oldest kept event of that name. */
   takeEvent(name: string): { payload: unknown } | undefined {
+    if (!this.hasTable('events')) return undefined
     const kept = this.db
       .select({ id: events.id, payload: events.payload })
       .from(events)
@@ -365,6 +416,7 @@ export class ExecutionStore {
   }
 
   saveItems(runId: number, values: unknown[]): void {
+    this.create('items')
     this.db
       .insert(items)
       .values({ runId, items: values })
@@ -373,6 +425,7 @@ export class ExecutionStore {
   }
 
   items(runId: number): unknown[] {
+    if (!this.hasTable('items')) return []
     return this.db.select().from(items).where(eq(items.runId, runId)).get()?.items ?? []
   }
 
