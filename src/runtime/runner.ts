@@ -136,7 +136,11 @@ export class Runner {
     for (const run of found.runs) if (run.status === 'pending') this.executor.enqueue(run.id)
     this.contexts = new Contexts(
       store,
-      (runId) => this.state.runs.get(runId)?.scope ?? store.run(runId)?.scope ?? null,
+      // an active run's scope may be null (the top level): only a run not in memory is read from storage
+      (runId) => {
+        const run = this.state.runs.get(runId) ?? store.run(runId)
+        return run?.scope ?? null
+      },
       this.secrets,
       (runId) => this.state.runs.get(runId),
       (runId) => (this.writes.unflushed(runId) ?? store.run(runId))?.output ?? null,
