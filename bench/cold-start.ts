@@ -2,9 +2,10 @@
  * Bundle size and cold start (docs/performance.md, Bundle), two rows of `npm run bench`: what
  * `wrangler deploy --dry-run` says it would upload (its "Total Upload" line: every module, gzipped
  * together) with the largest modules of its esbuild metafile, and, per round, a fresh `wrangler dev`
- * timed from spawn to its first answer — wrangler's bundling, workerd's start, the compile and
- * top-level evaluation of the bundle, one request — against the same for a one-line bare Worker,
- * alternated. Alone: `node bench/cold-start.ts [config] [rounds]` prints the rows and the top modules.
+ * of that very upload (`no_bundle`: no build in the time) timed from spawn to its first answer —
+ * workerd's start, the bindings, the compile and top-level evaluation of the bundle, one request —
+ * against the same for a one-line bare Worker and for a one-line Worker with edgeflow's bindings,
+ * alternated. Alone: `node bench/cold-start.ts [config] [rounds]` prints the two rows.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -67,22 +68,52 @@ async function coldStart(config: string, state: string): Promise<number> {
   return ms
 }
 
+/**
+ * `config` (its bindings, migrations and rules) run as `main` without a build, written into `out`:
+ * its relative `migrations_dir` made absolute.
+ */
+function unbundled(config: string, main: string, out: string): string {
+  const text = readFileSync(config, 'utf8')
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(main)}\nno_bundle = true\nfind_additional_modules = true`)
+    .replace(
+      /^migrations_dir = "(.*)"$/m,
+      (_, dir: string) => `migrations_dir = ${JSON.stringify(path.resolve(path.dirname(config), dir))}`,
+    )
+  writeFileSync(out, text)
+  return out
+}
+
+/** A one-line Worker that also exports every Durable Object class `config` binds, each empty. */
+function boundWorker(config: string): string {
+  const classes = [...readFileSync(config, 'utf8').matchAll(/^class_name = "(\w+)"$/gm)].map((match) => match[1])
+  return [
+    'export default { fetch: () => new Response("ok"), queue() {}, scheduled() {}, email() {} }',
+    ...classes.map((name) => `export class ${name} { fetch() { return new Response("ok") } }`),
+    '',
+  ].join('\n')
+}
+
 /** The bundle row and the cold-start row (`rounds` fresh starts of each Worker, alternated). */
 export async function coldStartRows(rounds: number, config = path.join(ROOT, 'wrangler.toml')): Promise<Row[]> {
   const out = mkdtempSync(path.join(tmpdir(), 'edgeflow-cold-'))
   try {
     const bundle = bundleOf(config, path.join(out, 'bundle'))
+    const edgeflowConfig = unbundled(config, path.join(out, 'bundle', 'index.js'), path.join(out, 'edgeflow.toml'))
+    // the same bindings, none of the code: what starting the bindings costs
+    writeFileSync(path.join(out, 'bound.js'), boundWorker(config))
+    const boundConfig = unbundled(config, path.join(out, 'bound.js'), path.join(out, 'bound.toml'))
     // the bare Worker: one file answering every request, under the same `wrangler dev`
     const bare = path.join(out, 'bare.toml')
     writeFileSync(path.join(out, 'bare.js'), 'export default { fetch: () => new Response("ok") }\n')
-    writeFileSync(bare, 'name = "bare"\nmain = "bare.js"\ncompatibility_date = "2026-08-22"\n')
-    const times = { edgeflow: [] as number[], bare: [] as number[] }
+    writeFileSync(bare, 'name = "bare"\nmain = "bare.js"\nno_bundle = true\ncompatibility_date = "2026-08-22"\n')
+    const times = { edgeflow: [] as number[], bare: [] as number[], bound: [] as number[] }
     for (let round = 0; round < rounds; round += 1) {
       times.bare.push(await coldStart(bare, path.join(out, `bare-${round}`)))
-      times.edgeflow.push(await coldStart(config, path.join(out, `edgeflow-${round}`)))
+      times.bound.push(await coldStart(boundConfig, path.join(out, `bound-${round}`)))
+      times.edgeflow.push(await coldStart(edgeflowConfig, path.join(out, `edgeflow-${round}`)))
     }
-    const [edgeflow, reference] = [stats(times.edgeflow), stats(times.bare)]
-    const samples = (values: number[]) => values.map((ms) => (ms / 1000).toFixed(1)).join(', ')
+    const [edgeflow, reference, bound] = [stats(times.edgeflow), stats(times.bare), stats(times.bound)]
+    const samples = (values: number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(', ')
     return [
       {
         id: 'bundle',
@@ -95,12 +126,16 @@ export async function coldStartRows(rounds: number, config = path.join(ROOT, 'wr
       },
       {
         id: 'cold-start',
-        scenario: 'cold start: a fresh `wrangler dev` from spawn to its first answer',
+        scenario: 'cold start: a fresh `wrangler dev` of the upload, from spawn to its first answer',
         value: edgeflow.p50,
         unit: 'ms p50',
         latency: edgeflow,
         bare: reference.p50,
-        note: `+${((edgeflow.p50 - reference.p50) / 1000).toFixed(1)} s over the bare Worker's in the same run; samples (s): edgeflow ${samples(times.edgeflow)}, bare ${samples(times.bare)}`,
+        note: [
+          `+${((edgeflow.p50 - reference.p50) / 1000).toFixed(2)} s over the bare Worker's in the same run,`,
+          `+${((edgeflow.p50 - bound.p50) / 1000).toFixed(2)} s over a one-line Worker with the same bindings (${(bound.p50 / 1000).toFixed(2)} s);`,
+          `samples (s): edgeflow ${samples(times.edgeflow)}; bare ${samples(times.bare)}; bindings only ${samples(times.bound)}`,
+        ].join(' '),
       },
     ]
   } finally {

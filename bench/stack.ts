@@ -20,6 +20,8 @@ export function freePort(): Promise<number> {
 
 export interface Dev {
   url: string
+  /** The port of its V8 inspector (bench/cpu-profile.ts profiles through it). */
+  inspector: number
   process: ChildProcess
   stop(): Promise<void>
   /** `kill -9` of the whole process group (wrangler and its workerd), as a crash would. */
@@ -86,6 +88,7 @@ export async function startDev(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return {
     url,
+    inspector,
     process: child,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return

@@ -10,6 +10,7 @@ import type { TraceMessage } from './telemetry/export'
 import { consumeQueue } from './objects/queue-trigger'
 import { receiveEmail } from './objects/email-trigger'
 import { INDEX_DEAD_LETTERS, INDEX_QUEUE, TRACE_QUEUE } from './domain/own-queues'
+import { serving } from './flow/turns'
 
 export { ExecutionObject } from './objects/execution-object'
 export { SchedulerObject } from './objects/scheduler-object'
@@ -27,23 +28,27 @@ async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): 
   return answered
 }
 
+// each event is counted in flight while it is served: a long flow in this isolate gives the thread
+// a turn soon while one is (flow/turns.ts; docs/performance.md, Turns)
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
-    countsRoundTrips(env) ? fetchCounted(request, env, ctx) : app.fetch(request, env, ctx),
+    serving(async () =>
+      countsRoundTrips(env) ? await fetchCounted(request, env, ctx) : await app.fetch(request, env, ctx),
+    ),
   // every consumed queue, one handler: the batch names its queue (wrangler.toml); a queue that is
   // not edgeflow's own carries messages for the flows that consume it (README, Queue triggers)
-  queue: async (batch, env) => {
-    if (batch.queue === TRACE_QUEUE) await consumeTraces(batch as MessageBatch<TraceMessage>, env)
-    else if (batch.queue === INDEX_QUEUE || batch.queue === INDEX_DEAD_LETTERS)
-      await consumeIndex(batch as MessageBatch<IndexMessage>, env)
-    else await consumeQueue(batch, env)
-  },
+  queue: (batch, env) =>
+    serving(async () => {
+      if (batch.queue === TRACE_QUEUE) await consumeTraces(batch as MessageBatch<TraceMessage>, env)
+      else if (batch.queue === INDEX_QUEUE || batch.queue === INDEX_DEAD_LETTERS)
+        await consumeIndex(batch as MessageBatch<IndexMessage>, env)
+      else await consumeQueue(batch, env)
+    }),
   // Email Routing's messages to the Worker start the flows with an email trigger (README, Email triggers)
-  email: async (message, env) => {
-    await receiveEmail(message, env)
-  },
+  email: (message, env) => serving(() => receiveEmail(message, env)),
   // the cron of wrangler.toml: unsettled rows of the index nobody wrote for a while are checked
-  scheduled: async (_controller, env) => {
-    await sweepIndex(env, Date.now())
-  },
+  scheduled: (_controller, env) =>
+    serving(async () => {
+      await sweepIndex(env, Date.now())
+    }),
 } satisfies ExportedHandler<Env, unknown>

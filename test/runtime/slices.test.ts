@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { TURN_TASKS } from '../../src/flow/turns'
+import { SLICE_TASKS } from '../../src/runtime/executor'
 import { call, execution, finished, json, putFlow, uniqueId } from '../helpers/api'
 
 describe('bounded slices', () => {
-  it('run a 2,000-task flow giving the event loop a turn every TURN_TASKS tasks of literal values, answering other requests between turns', async () => {
+  it('run a 2,000-task flow giving the event loop a turn every TURN_TASKS tasks of literal values while a request is in flight, answering it between turns', async () => {
     const id = uniqueId()
     const tasks = Array.from({ length: 2000 }, (_, index) => ({ id: `t${index}`, type: 'set', values: { n: index } }))
     await putFlow(id, { tasks })
@@ -20,6 +21,8 @@ describe('bounded slices', () => {
     expect(seenWhileRunning.length).toBeGreaterThan(0)
     // a request lands between turns: TURN_TASKS more runs done each time and the next one created
     for (const count of seenWhileRunning) expect(count % TURN_TASKS).toBe(1)
+    // and within a slice, not only between slices: the poll in flight is seen by the running flow
+    expect(seenWhileRunning.some((count) => count % SLICE_TASKS !== 1)).toBe(true)
     expect(detail.taskRuns).toHaveLength(500)
     expect(detail.taskRunsCursor).toBe('500')
     const last = await json(call('GET', `/api/executions/${executionId}/task-runs?cursor=1900`))
