@@ -1,8 +1,9 @@
 /**
  * Two builds side by side in one run, for the rows a change of the engine's pace moves: `node
- * bench/ab.ts <other checkout> [rounds]` starts `wrangler dev` for the other checkout's product
+ * bench/ab.ts <other checkout> [rounds] [sync]` starts `wrangler dev` for the other checkout's product
  * (A, e.g. /work/main) and this one's (B), then runs, per round and alternating A and B, the
- * 1,000-task flow, the read of another execution while a 2,000-task flow runs, and the foreach over
+ * sync 10-task flow (its p50, its throughput at c=16, the storage an execution is billed; alone
+ * with `sync`), the 1,000-task flow, the read of another execution while a 2,000-task flow runs, and the foreach over
  * 10,000 items; prints each row's median over the rounds and B / A. Read the ratios: the machine's
  * load moves both builds alike.
  */
@@ -15,6 +16,8 @@ import { startTarget } from './target.ts'
 
 const other = path.resolve(process.argv[2] ?? '')
 const rounds = Number(process.argv[3] ?? 3)
+/** `sync`: the sync rows alone (a change of the start's path), else every row. */
+const only = process.argv[4] ?? 'all'
 const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-ab-'))
 const target = await startTarget()
 const builds: { name: string; dev: Dev; ctx: scenario.Context }[] = []
@@ -53,6 +56,13 @@ try {
   }
   for (let round = 1; round <= rounds; round++) {
     for (const { name, ctx } of builds) {
+      await attempt(name, 'sync', async () => {
+        const sync = await scenario.syncRows(ctx)
+        add(name, 'sync 10-task p50 ms, c=1', sync.p50)
+        add(name, 'sync 10-task exec/s, c=16', sync.perSecond)
+        add(name, 'billed bytes per sync execution', sync.billed)
+      })
+      if (only === 'sync') continue
       await attempt(name, 'thousand', async () =>
         add(name, 'ms/task, 1,000-task flow', (await scenario.longFlowRow({ ...ctx, scale: 0.4 })).value),
       )

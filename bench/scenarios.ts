@@ -517,6 +517,19 @@ export async function storageRow(ctx: Context): Promise<Row[]> {
 }
 
 /**
+ * The sync 10-task flow alone, for two builds side by side (bench/ab.ts): its p50 at c=1, its
+ * throughput at c=16, and the storage one of its executions is billed.
+ */
+export async function syncRows(ctx: Context): Promise<{ p50: number; perSecond: number; billed: number }> {
+  const n = Math.round(100 * ctx.scale)
+  await run(20, 4, 10_000, hook(ctx, 'ten'))
+  const one = await run(n, 1, 30_000, hook(ctx, 'ten'))
+  const sixteen = await run(n * 4, 16, 30_000, hook(ctx, 'ten'))
+  const size = await json<StorageSize>(`${ctx.edgeflow}/__bench/size/${one.results[0]}`)
+  return { p50: one.latencies.p50, perSecond: sixteen.perSecond, billed: size.databaseSize }
+}
+
+/**
  * What one new object per request costs, one step of an execution's start more each time (see
  * bench/profile.ts), against the whole sync execution: the differences are the profile.
  */

@@ -1,12 +1,12 @@
 /**
- * What traces cost (README, Traces): two edgeflows under `wrangler dev` at once, one exporting to a
- * local OTLP receiver on 127.0.0.1 (this script: it decodes the POSTs to /v1/traces with
- * OpenTelemetry's own schema, otlp-decode.ts, and counts them and the spans in them) and one not,
- * take the same sync 10-task flow at concurrency 16 in alternating rounds, each after the queues'
+ * What traces cost (README, Traces): three edgeflows under `wrangler dev` at once — one exporting to
+ * a local OTLP receiver on 127.0.0.1 (this script: it decodes the POSTs to /v1/traces with
+ * OpenTelemetry's own schema, otlp-decode.ts, and counts them and the spans in them), one not, and a
+ * second one not (the control, whose ratio to the first is the noise) — take the same sync 10-task
+ * flow at concurrency 16 in turn, in an order that turns each round, each load after the queue
  * work of the one before settled (the receiver only counts and keeps the exports meanwhile, and
- * decodes them after the rounds). It prints the sync
- * latency of each, and the export requests and spans per execution once every
- * execution's trace arrived. `npm run bench:traces` (`BENCH_TRACE_EXECUTIONS`, default 400 per round;
+ * decodes them after the rounds). It prints the sync latency of each, the ratios of the p50s, and
+ * the export requests and spans per execution once every execution's trace arrived. `npm run bench:traces` (`BENCH_TRACE_EXECUTIONS`, default 400 per round;
  * `BENCH_ROUNDS`, default 3).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -103,51 +103,67 @@ async function load(edgeflow: string, n: number) {
 const format = (label: string, latency: ReturnType<typeof stats>, perSecond: number) =>
   `${label}: p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, ${perSecond.toFixed(0)}/s`
 
+/** The ratios' median and range, as printed. */
+const spread = (ratios: number[]) =>
+  `median ${stats(ratios).p50.toFixed(2)}, ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)} ` +
+  `(${ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`
+
 if (import.meta.main) {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
   const n = Number(process.env.BENCH_TRACE_EXECUTIONS ?? 400)
   const receiver = await startReceiver()
   const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
-  const states = [0, 1].map(() => mkdtempSync(path.join(tmpdir(), 'edgeflow-bench-traces-')))
+  const states = [0, 1, 2].map(() => mkdtempSync(path.join(tmpdir(), 'edgeflow-bench-traces-')))
   for (const state of states) applyMigrations(config, state)
-  const [offState = '', onState = ''] = states
-  const off = await startDev(config, offState, '/api/flows')
-  const on = await startDev(config, onState, '/api/flows', { vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } })
+  const [offState = '', onState = '', controlState = ''] = states
+  // export off twice: the second (the control) measures the noise — its ratio to the first is what
+  // "within noise" compares the export's ratio with, measured in the same run on the same machine
+  const stacks = {
+    off: await startDev(config, offState, '/api/flows'),
+    on: await startDev(config, onState, '/api/flows', { vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } }),
+    control: await startDev(config, controlState, '/api/flows'),
+  }
+  const labels = { off: 'export off', on: 'export on ', control: 'export off, control' }
   try {
-    for (const edgeflow of [off.url, on.url]) {
-      await fetch(`${edgeflow}/api/flows/${FLOW}`, {
+    for (const stack of Object.values(stacks)) {
+      await fetch(`${stack.url}/api/flows/${FLOW}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(FLOWS.ten),
       })
       // warm-up: the isolate, the flow cache, the first objects
-      await load(edgeflow, 32)
+      await load(stack.url, 32)
     }
     await settle(receiver, 6_000)
     receiver.decode()
     const before = { posts: receiver.seen.posts, spans: receiver.seen.spans }
     const traced: string[] = []
-    const p50s = { off: [] as number[], on: [] as number[] }
+    const p50s = { off: [] as number[], on: [] as number[], control: [] as number[] }
+    const order = ['off', 'on', 'control'] as const
     for (let round = 1; round <= rounds; round += 1) {
-      const untraced = await load(off.url, n)
-      await settle(receiver, 1_000)
-      const exported = await load(on.url, n)
-      await settle(receiver, 6_000)
-      traced.push(...exported.ids)
-      p50s.off.push(untraced.latency.p50)
-      p50s.on.push(exported.latency.p50)
       console.log(`round ${round}`)
-      console.log(`  ${format('export off', untraced.latency, untraced.perSecond)}`)
-      console.log(`  ${format('export on ', exported.latency, exported.perSecond)}`)
-      console.log(`  p50 on / off: ${(exported.latency.p50 / untraced.latency.p50).toFixed(2)}`)
+      // the order turns each round, so that none is always first, or always after the export's
+      for (const which of [...order.slice((round - 1) % 3), ...order.slice(0, (round - 1) % 3)]) {
+        const measured = await load(stacks[which].url, n)
+        // the export's queue work settles before the next load (6 s: its batches wait up to 5 s)
+        await settle(receiver, which === 'on' ? 6_000 : 1_000)
+        if (which === 'on') traced.push(...measured.ids)
+        p50s[which].push(measured.latency.p50)
+        console.log(`  ${format(labels[which], measured.latency, measured.perSecond)}`)
+      }
+      const last = (values: number[]) => values.at(-1) ?? Number.NaN
+      console.log(
+        `  p50 on / off: ${(last(p50s.on) / last(p50s.off)).toFixed(2)}; control / off: ${(last(p50s.control) / last(p50s.off)).toFixed(2)}`,
+      )
     }
     const median = (values: number[]) => stats(values).p50.toFixed(1)
-    console.log(`median of the rounds' p50: export off ${median(p50s.off)} ms, export on ${median(p50s.on)} ms`)
-    // the machine may be shared: each round's two loads ran back to back, so their ratio is the fairer figure
-    const ratios = p50s.on.map((on, index) => on / (p50s.off[index] ?? on))
     console.log(
-      `median of the rounds' p50 ratio on / off: ${stats(ratios).p50.toFixed(2)} (${ratios.map((ratio) => ratio.toFixed(2)).join(', ')})`,
+      `median of the rounds' p50: export off ${median(p50s.off)} ms, export on ${median(p50s.on)} ms, control ${median(p50s.control)} ms`,
     )
+    // the machine may be shared: each round's loads ran back to back, so their ratios are the fairer figures
+    const ratio = (of: number[]) => of.map((value, index) => value / (p50s.off[index] ?? value))
+    console.log(`p50 ratio on / off over the rounds: ${spread(ratio(p50s.on))}`)
+    console.log(`p50 ratio control / off (the noise): ${spread(ratio(p50s.control))}`)
     const started = performance.now()
     receiver.decode()
     while (traced.some((id) => !receiver.seen.executions.has(id)) && performance.now() - started < 90_000) {
@@ -165,8 +181,7 @@ if (import.meta.main) {
     console.log(`decoded with opentelemetry-proto: ${receiver.seen.problems.length} problems`)
     for (const problem of receiver.seen.problems.slice(0, 5)) console.log(`  ${problem}`)
   } finally {
-    await off.stop()
-    await on.stop()
+    for (const stack of Object.values(stacks)) await stack.stop()
     await receiver.close()
     for (const state of states) rmSync(state, { recursive: true, force: true })
   }

@@ -19,6 +19,7 @@ import type { ExecutionRow } from '../store/execution/schema'
 import { ExecutionStore, type LogFilter } from '../store/execution/store'
 import { MAX_UNFINISHED_WAKES, poisonMessage, WakeLedger } from '../runtime/wake-ledger'
 import type { ExecutionInput, ExecutionStatus } from '../domain/types'
+import type { RunState } from '../core/state'
 import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../shapes/views'
 import type { ExecutionView } from '../shapes/responses'
 import { DeletionDeferred, eraseExecution, eraseStorage } from './cleanup'
@@ -138,7 +139,7 @@ export class ExecutionObject extends DurableObject<Env> {
     acquireSlot: (slot, executionId) => acquireSlot(this.env, slot, executionId),
     releaseSlot: (slot, executionId) => releaseSlot(this.env, slot, executionId),
     traceRoot: (executionId) => this.traceRoot(executionId),
-    exportTrace: (row) => this.exportTrace(row),
+    exportTrace: (row, runs) => this.exportTrace(row, runs),
   }
 
   /** The trace this execution belongs to (its caller's, kept at its start, or its own); null: tracing is off. */
@@ -156,14 +157,15 @@ export class ExecutionObject extends DurableObject<Env> {
 
   /**
    * Sends this ended execution's trace to the trace queue as facts, in messages of at most 100 KB of
-   * JSON: the queue's consumer encodes them as OTLP spans, off this object's answers.
+   * JSON: the queue's consumer encodes them as OTLP spans, off this object's answers. `runs`: every
+   * run, kept in memory by the runner that made them; null: read from storage.
    */
-  private async exportTrace(row: ExecutionRow): Promise<void> {
+  private async exportTrace(row: ExecutionRow, runs: RunState[] | null): Promise<void> {
     const root = this.traceRoot(row.id)
     const queue = this.env.OTEL_QUEUE
     if (!root || !queue) return
     const replayed = this.ctx.storage.kv.get<string>(REPLAYED_TRACE_KEY) ?? null
-    const { facts } = traceFacts(row, this.store.runs(0, Number.MAX_SAFE_INTEGER), root, replayed)
+    const { facts } = traceFacts(row, runs ?? this.store.runs(0, Number.MAX_SAFE_INTEGER), root, replayed)
     const messages = traceMessages(facts, TRACE_MESSAGE_BYTES)
     // one message, nearly always; a batch holds 256 KB: two messages of at most 100 KB each
     if (messages.length === 1) {

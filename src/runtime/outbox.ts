@@ -8,6 +8,7 @@ import { NOTIFY_TIMER, TRACE_TIMER } from '../core/timers'
 import { toTaskError } from '../domain/errors'
 import type { LogLevel } from '../domain/log'
 import type { ExecutionRow } from '../store/execution/schema'
+import type { RunState } from '../core/state'
 import { IndexSync } from './index-sync'
 import { deliverOwed } from './owed'
 import type { PendingWrites } from './pending-writes'
@@ -27,8 +28,8 @@ export interface OutboxPort {
   holdsIndex(): boolean
   notifyParent(row: ExecutionRow): Promise<void>
   killChild(executionId: string): Promise<void>
-  /** Hands the ended execution's trace to the trace queue (README, Traces). */
-  exportTrace(row: ExecutionRow): Promise<void>
+  /** Hands the ended execution's trace to the trace queue (README, Traces); `runs`: all of them, else null. */
+  exportTrace(row: ExecutionRow, runs: RunState[] | null): Promise<void>
 }
 
 /** What the outbox needs of the runner it belongs to. */
@@ -118,11 +119,14 @@ export class Outbox {
     return this.writes.has(TRACE_TIMER)
   }
 
-  /** Sends the trace if it is owed, no send is in flight, no answer is being made and no retry waits. */
-  syncTrace(row: ExecutionRow): void {
+  /**
+   * Sends the trace if it is owed, no send is in flight, no answer is being made and no retry waits;
+   * `runs` gives the execution's runs when the runner kept them all (a retry reads storage).
+   */
+  syncTrace(row: ExecutionRow, runs: () => RunState[] | null): void {
     if (this.tracing || this.traceFailed || !this.tracePending || this.port.holdsIndex()) return
     this.tracing = true
-    const send = this.port.exportTrace(row).then(
+    const send = this.port.exportTrace(row, runs()).then(
       () => this.writes.cancel(TRACE_TIMER),
       (error: unknown) => {
         this.traceFailed = true

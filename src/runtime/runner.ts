@@ -7,6 +7,7 @@
 import type { ChildRequest } from '../actions/define'
 import { decide, type EngineEvent } from '../core/machine'
 import type { Effect, EngineState, RunState } from '../core/state'
+import { TracedRuns } from './traced-runs'
 import { FINAL_EXECUTION } from '../core/transitions'
 import { CLEANUP_RETRY_MS, CLEANUP_TIMER, type Timer } from '../core/timers'
 import { unreachable } from '../domain/errors'
@@ -61,8 +62,8 @@ export interface Services {
   releaseSlot(slot: SlotRef, executionId: string): Promise<void>
   /** The trace the execution belongs to, or null while tracing is off (no OTLP endpoint). */
   traceRoot(executionId: string): TraceRoot | null
-  /** Hands the ended execution's trace to the trace queue. */
-  exportTrace(row: ExecutionRow): Promise<void>
+  /** Hands the ended execution's trace to the trace queue (`runs`: all of them, else null: read storage). */
+  exportTrace(row: ExecutionRow, runs: RunState[] | null): Promise<void>
 }
 
 export class Runner {
@@ -84,6 +85,8 @@ export class Runner {
   private retentionOver = false
   /** The trace it belongs to (null: tracing is off). */
   private readonly trace: TraceRoot | null
+  /** The runs it wrote, for the trace, while they are all of them. */
+  private readonly tracedRuns: TracedRuns
 
   /** A runner for an execution in storage, as a restarted object finds it. */
   static load(store: ExecutionStore, services: Services, row: ExecutionRow, armedAt: number | null): Runner {
@@ -114,6 +117,7 @@ export class Runner {
   ) {
     this.flow = services.compile(row)
     this.trace = services.traceRoot(row.id)
+    this.tracedRuns = new TracedRuns(found.fresh === true && this.trace !== null)
     this.state = { exec: execFromRow(row), runs: new Map(found.runs.map((run) => [run.id, run])) }
     this.vars = row.vars
     this.labels = row.labels
@@ -462,6 +466,7 @@ export class Runner {
     for (const run of decision.runs) {
       changed.set(run.id, run)
       this.writes.run(run)
+      this.tracedRuns.wrote(run)
       if (run.status === 'pending') this.executor.enqueue(run.id)
       if (run.status === 'completed' || run.status === 'warning')
         this.contexts.scopes.record(run.scope, run.taskId, run.output)
@@ -532,7 +537,9 @@ export class Runner {
     const lanes = this.flow.tasks.get(run.taskId)?.lanes ?? {}
     const last = (Object.values(lanes)[0]?.length ?? 1) - 1
     const output = this.store.iterationOutputs(runId, last)
-    this.writes.run({ ...run, output })
+    const collected = { ...run, output }
+    this.writes.run(collected)
+    this.tracedRuns.wrote(collected)
     this.contexts.scopes.record(run.scope, run.taskId, output)
     this.contexts.forget(runId)
   }
@@ -553,7 +560,7 @@ export class Runner {
     this.arm()
     if (this.exec.output) for (const waiter of [...this.outputWaiters]) waiter()
     this.outbox.syncIndex(this.row)
-    this.outbox.syncTrace(this.row)
+    this.outbox.syncTrace(this.row, () => this.tracedRuns.take())
   }
 
   private arm(): void {

@@ -130,8 +130,10 @@ describe('secrets in flows', () => {
     expect(messages).toContain('item [secret:TEST_KEY]')
 
     const stored = await storedText(executionId)
-    for (const table of ['task_runs', 'execution', 'logs']) expect(stored).toContain(`"${table}"`)
+    // the log lines are rows of the keyed table `execution` (src/store/execution/layout.ts)
+    for (const table of ['task_runs', 'execution', 'items']) expect(stored).toContain(`"${table}"`)
     expect(stored).toContain('Bearer [secret:TEST_KEY]')
+    expect(stored).toContain('using [secret:TEST_KEY]')
     // the index is eventually consistent: once it lists the execution, its rows are there to read
     await listedWhere(`flowId=${flowId}`, (page) => page.items.some((item: { id: string }) => item.id === executionId))
     expect(await indexText()).toContain(executionId)

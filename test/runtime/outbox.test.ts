@@ -33,6 +33,9 @@ function setup(overrides: Partial<OutboxPort> = {}) {
 
 const row = (version: number) => ({ version }) as ExecutionRow
 
+/** The runs a runner kept for the trace: none, here (the object reads storage). */
+const kept = () => null
+
 describe('the outbox', () => {
   it('keeps the parent notice owed, as a durable timer, until the parent takes it', async () => {
     const { outbox, settled } = setup()
@@ -100,18 +103,19 @@ describe('the outbox', () => {
     let answering = true
     const sent: number[] = []
     const { outbox, writes, settled } = setup({
-      exportTrace: async (r) => void sent.push(r.version),
+      // the runs the runner kept, handed on (none kept here)
+      exportTrace: async (r, runs) => void sent.push(runs === null ? r.version : -1),
       holdsIndex: () => answering,
     })
     outbox.owesTrace()
     expect(writes.has(TRACE_TIMER)).toBe(true)
-    outbox.syncTrace(row(5))
+    outbox.syncTrace(row(5), kept)
     await settled()
     expect(sent).toEqual([])
     answering = false
-    outbox.syncTrace(row(5))
+    outbox.syncTrace(row(5), kept)
     // a second sync while the first is in flight sends nothing more
-    outbox.syncTrace(row(5))
+    outbox.syncTrace(row(5), kept)
     await settled()
     expect(sent).toEqual([5])
     expect(outbox.tracePending).toBe(false)
@@ -127,13 +131,13 @@ describe('the outbox', () => {
       },
     })
     outbox.owesTrace()
-    outbox.syncTrace(row(5))
+    outbox.syncTrace(row(5), kept)
     await settled()
     expect(logs).toEqual(['could not send the trace: queue down; retrying'])
     expect(outbox.tracePending).toBe(true)
     fail = false
     // no retry before the timer: the failed send does not loop
-    outbox.syncTrace(row(5))
+    outbox.syncTrace(row(5), kept)
     await settled()
     expect(sent).toEqual([])
     // the timer fires (the alarm takes its row) — after a restart, a new outbox finds the row alike
@@ -142,7 +146,7 @@ describe('the outbox', () => {
     outbox.retryTrace()
     // the flush it asks for is what sends (the alarm's wake flushes nothing by itself)
     expect(flushes()).toBe(before + 1)
-    outbox.syncTrace(row(5))
+    outbox.syncTrace(row(5), kept)
     await settled()
     expect(sent).toEqual([5])
     expect(outbox.tracePending).toBe(false)

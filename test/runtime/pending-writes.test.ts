@@ -26,7 +26,7 @@ function recordingStore() {
 
 const run = (id: number) => ({ id }) as RunState
 const row = {} as ExecutionRow
-const line = { at: 0, level: 'info' as const, taskRunId: null, taskId: null, message: '.' }
+const line = { at: 0, level: 'info' as const, taskRunId: null, taskId: null, message: '.', attempt: null }
 
 describe('pending writes', () => {
   it('write runs, the state row, every timer (when one changed) and log lines of a turn in one transaction, then nothing', () => {

@@ -2,8 +2,9 @@
  * @module The execution object's storage layout. Cloudflare bills an object by its pages
  * (`databaseSize`), and each b-tree takes a page of its own however few rows it holds; so a new
  * object creates two tables — the keyed table (the execution's state, its source, its timers, the
- * layout's version, the wake ledger) and its task runs — and the tables few executions need
- * (log lines, kept events, foreach items) are created by their first write. The layout's version
+ * layout's version, the wake ledger, and its log lines, which every execution writes) and its task
+ * runs — and the tables few executions need (kept events, foreach items) are created by their
+ * first write. The layout's version
  * is a row of the keyed table; an object of the layout before it is rewritten when it loads
  * (legacy.ts). docs/performance.md, Storage per execution.
  */
@@ -25,8 +26,6 @@ const TASK_RUNS = `CREATE TABLE task_runs (
 
 /** The tables created by their first write (the columns of schema.ts, in the same order). */
 export const LAZY_TABLES = {
-  logs: `CREATE TABLE IF NOT EXISTS logs (id integer PRIMARY KEY NOT NULL, at integer NOT NULL,
-  level text NOT NULL, task_id text, task_run_id integer, message text NOT NULL, attempt integer)`,
   events: `CREATE TABLE IF NOT EXISTS events (id integer PRIMARY KEY NOT NULL, name text NOT NULL,
   payload text, received_at integer NOT NULL)`,
   items: 'CREATE TABLE IF NOT EXISTS items (run_id integer PRIMARY KEY NOT NULL, items text NOT NULL)',

@@ -5,10 +5,11 @@
  */
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
+import type { LogLevel } from '../../domain/log'
 import type { Progress } from '../../core/state'
 import type { SlotRef } from '../../core/admission'
 import type { ExecutionError, ExecutionInput, ExecutionStatus, Mode, Output, Trigger } from '../../domain/types'
-export { events, items, logs, taskRuns } from './schema'
+export { events, items, taskRuns } from './schema'
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>()
 
@@ -64,4 +65,15 @@ export const execution = sqliteTable('execution', {
 export const timers = sqliteTable('timers', {
   key: text('key').primaryKey(),
   dueAt: integer('due_at').notNull(),
+})
+
+export const logs = sqliteTable('logs', {
+  id: integer('id').primaryKey(),
+  at: integer('at').notNull(),
+  level: text('level').$type<LogLevel>().notNull(),
+  taskId: text('task_id'),
+  taskRunId: integer('task_run_id'),
+  message: text('message').notNull(),
+  /** The attempt of the run the line was written in (null: none yet, or a line of the execution); last, as ALTER TABLE added it. */
+  attempt: integer('attempt'),
 })

@@ -2,9 +2,9 @@
  * @module The rewrite of an object of the layout before the two-table one (layout.ts): nine tables
  * and an index, migrated by drizzle's migrator. When such an object loads, the migrator first
  * brings it to the last of those migrations (an older object too), then one transaction moves the
- * execution's state, its source, its timers and its wake ledger into the keyed table and drops
- * the tables they came from; the task runs stay where they are (the same table in both layouts),
- * and so do log lines, kept events and items, whose tables are dropped only when empty.
+ * execution's state, its source, its timers, its wake ledger and its log lines into the keyed table
+ * and drops the tables they came from; the task runs stay where they are (the same table in both
+ * layouts), and so do kept events and items, whose tables are dropped only when empty.
  */
 import type { DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator'
@@ -40,6 +40,11 @@ export async function rewriteLegacy(storage: DurableObjectStorage, db: DrizzleSq
       if (empty) storage.sql.exec(`DROP TABLE ${table}`)
     }
     storage.sql.exec(KEYED_TABLE)
+    storage.sql.exec(
+      `INSERT INTO execution (key, value) SELECT ${KEY.logs} + id, json_array(at, level, task_id,
+        task_run_id, message, attempt) FROM logs`,
+    )
+    storage.sql.exec('DROP TABLE logs')
     const rows: { key: number; value: unknown }[] = []
     if (state) rows.push({ key: KEY.state, value: state })
     if (started) {

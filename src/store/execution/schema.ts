@@ -1,8 +1,8 @@
 /**
  * @module The execution object's own SQLite tables (drizzle-orm/durable-sqlite), as laid out by
- * `layout.ts`: one keyed table for what the object holds once (the execution's state, its source,
- * its timers, the layout's version, the wake ledger), its task runs, and the tables created on
- * their first write (logs, kept events, foreach items).
+ * `layout.ts`: one keyed table for the execution's state, its source, its timers, the layout's
+ * version, the wake ledger and the log lines; its task runs; and the tables created on their first
+ * write (kept events, foreach items).
  */
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 import type { FlowDefinition } from '../../flow/schema'
@@ -25,6 +25,8 @@ export const KEY = {
   timers: 4,
   /** Wakes that began and did not finish (runtime/wake-ledger.ts); absent: none. */
   unfinishedWakes: 5,
+  /** Log line `id` is kept under `logs + id`: every key above this one is a line, in the order written. */
+  logs: 2 ** 32,
 } as const
 
 /**
@@ -94,16 +96,16 @@ export const taskRuns = sqliteTable('task_runs', {
 
 export type TaskRunRow = typeof taskRuns.$inferSelect
 
-export const logs = sqliteTable('logs', {
-  id: integer('id').primaryKey(),
-  at: integer('at').notNull(),
-  level: text('level').$type<LogLevel>().notNull(),
-  taskId: text('task_id'),
-  taskRunId: integer('task_run_id'),
-  message: text('message').notNull(),
-  /** The attempt of the run the line was written in (null: none yet, or a line of the execution); last, as ALTER TABLE added it. */
-  attempt: integer('attempt'),
-})
+/** A log line, kept in the keyed table under `KEY.logs + id` (its id counts from 1), as a JSON array (store.ts). */
+export interface LogLine {
+  at: number
+  level: LogLevel
+  taskId: string | null
+  taskRunId: number | null
+  message: string
+  /** The attempt of the run the line was written in (null: none yet, or a line of the execution). */
+  attempt: number | null
+}
 
 /** Events that came before their `wait` task was reached; taken (deleted) when it is. */
 export const events = sqliteTable('events', {

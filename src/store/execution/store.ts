@@ -34,7 +34,7 @@ import {
   items,
   KEY,
   keyed,
-  logs,
+  type LogLine,
   taskRuns,
   type TaskRunRow,
 } from './schema'
@@ -44,7 +44,23 @@ export class UnknownLayout extends Error {
   readonly type = 'unknown_layout'
 }
 
-export type LogLine = Omit<typeof logs.$inferInsert, 'id'>
+export type { LogLine }
+
+/** A log line's fields, in the order of the JSON array the keyed table keeps it as (an object's names would double its size). */
+const LOG_FIELDS = [
+  'at',
+  'level',
+  'taskId',
+  'taskRunId',
+  'message',
+  'attempt',
+] as const satisfies readonly (keyof LogLine)[]
+
+/** A field of a log line kept in the keyed table. */
+const logField = (name: keyof LogLine) => sql`${keyed.value} ->> ${`$[${LOG_FIELDS.indexOf(name)}]`}`
+
+const logLine = (values: unknown[]) =>
+  Object.fromEntries(LOG_FIELDS.map((name, at) => [name, values[at] ?? null])) as unknown as LogLine
 
 /** SQLite's lower() folds ASCII letters only: the text searched for is folded the same way. */
 const asciiLower = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase())
@@ -120,7 +136,6 @@ function bulkInsert(table: SQLiteTable, key?: string) {
 }
 
 const upsertRuns = bulkInsert(taskRuns, 'id')
-const insertLogs = bulkInsert(logs)
 
 export class ExecutionStore {
   readonly db: DrizzleSqliteDODatabase
@@ -353,34 +368,47 @@ export class ExecutionStore {
       .map((row) => row.child as string)
   }
 
+  /** Appends log lines to the keyed table, numbered on from the last (one statement). */
   appendLogs(lines: readonly LogLine[]): void {
     if (lines.length === 0) return
-    this.create('logs')
-    this.db.run(insertLogs(lines))
+    const values = lines.map((line) => LOG_FIELDS.map((name) => line[name] ?? null))
+    // log lines hold the largest keys: max(key) — read from the b-tree's last entry, once — is the
+    // last line's, or below KEY.logs when none is written
+    this.db.run(sql`INSERT INTO ${keyed} (key, value)
+      SELECT max(coalesce((SELECT max(key) FROM ${keyed}), 0), ${KEY.logs}) + 1 + line.key, line.value
+      FROM json_each(${JSON.stringify(values)}) AS line`)
   }
 
-  logs(filter: LogFilter) {
-    if (!this.hasTable('logs')) return []
+  logs(filter: LogFilter): (LogLine & { id: number })[] {
     return this.db
       .select()
-      .from(logs)
+      .from(keyed)
       .where(
         and(
-          gt(logs.id, filter.afterId),
-          filter.taskId === undefined ? undefined : eq(logs.taskId, filter.taskId),
-          filter.taskRunId === undefined ? undefined : eq(logs.taskRunId, filter.taskRunId),
+          gt(keyed.key, KEY.logs + filter.afterId),
+          filter.taskId === undefined ? undefined : eq(logField('taskId'), filter.taskId),
+          filter.taskRunId === undefined ? undefined : eq(logField('taskRunId'), filter.taskRunId),
           // instr, not LIKE: the text is matched as written, % and _ included
-          filter.text === undefined ? undefined : sql`instr(lower(${logs.message}), ${asciiLower(filter.text)}) > 0`,
-          filter.levels === undefined ? undefined : inArray(logs.level, filter.levels),
+          filter.text === undefined
+            ? undefined
+            : sql`instr(lower(${logField('message')}), ${asciiLower(filter.text)}) > 0`,
+          filter.levels === undefined ? undefined : inArray(logField('level'), filter.levels),
         ),
       )
-      .orderBy(asc(logs.id))
+      .orderBy(asc(keyed.key))
       .limit(filter.limit)
       .all()
+      .map((row) => ({ id: row.key - KEY.logs, ...logLine(row.value as unknown[]) }))
   }
 
   countLogs(): number {
-    return this.hasTable('logs') ? this.count(logs) : 0
+    return (
+      this.db
+        .select({ count: sql<number>`count(*)` })
+        .from(keyed)
+        .where(gt(keyed.key, KEY.logs))
+        .get()?.count ?? 0
+    )
   }
 
   /** Keeps an event for a `wait` task the execution has not reached yet. */

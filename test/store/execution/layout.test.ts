@@ -33,7 +33,7 @@ describe('the storage layout of a new execution object', () => {
     })
   })
 
-  it('creates the tables of log lines, kept events and items at their first write, and reads them empty before', async () => {
+  it('creates the tables of kept events and items at their first write, and reads them empty before', async () => {
     await inNewObject(async (storage) => {
       const store = new ExecutionStore(storage)
       await store.ensureSchema()
@@ -47,7 +47,7 @@ describe('the storage layout of a new execution object', () => {
       store.appendLogs([{ at: 1, level: 'info', taskId: null, taskRunId: null, message: 'hi', attempt: null }])
       store.keepEvent('go', { ok: true }, 2)
       store.saveItems(1, ['a'])
-      expect(tablesOf(storage)).toEqual(['events', 'execution', 'items', 'logs', 'task_runs'])
+      expect(tablesOf(storage)).toEqual(['events', 'execution', 'items', 'task_runs'])
       expect([store.countLogs(), store.takeEvent('go')?.payload, store.items(1)]).toEqual([1, { ok: true }, ['a']])
     })
   })
@@ -61,7 +61,7 @@ describe('the storage layout of a new execution object', () => {
     })
   })
 
-  it('bills five pages for a 10-task sync execution: page 1, the alarm, the keyed table, the task runs and the log lines', async () => {
+  it('bills four pages for a 10-task sync execution: page 1, the alarm, the keyed table and the task runs', async () => {
     const flowId = uniqueId()
     await putFlow(flowId, TEN)
     const response = await call('POST', `/hooks/${flowId}`, { n: 1 })
@@ -71,6 +71,6 @@ describe('the storage layout of a new execution object', () => {
       tables: tablesOf(state.storage),
       bytes: state.storage.sql.databaseSize,
     }))
-    expect(stored).toEqual({ tables: ['execution', 'logs', 'task_runs'], bytes: 5 * 4096 })
+    expect(stored).toEqual({ tables: ['execution', 'task_runs'], bytes: 4 * 4096 })
   })
 })

@@ -39,7 +39,21 @@ const contentOf = (storage: DurableObjectStorage): Promise<LegacyContent> =>
       storage.sql.exec<Record<string, SqlStorageValue>>(`SELECT * FROM ${table}`).toArray()
     return {
       row: store.execution()!,
-      tables: { task_runs: rows('task_runs'), logs: rows('logs'), events: rows('events'), items: rows('items') },
+      tables: {
+        task_runs: rows('task_runs'),
+        // the log lines as the old layout's table held them
+        logs: store.logs({ afterId: 0, limit: 1_000 }).map((line) => ({
+          id: line.id,
+          at: line.at,
+          level: line.level,
+          task_id: line.taskId,
+          task_run_id: line.taskRunId,
+          message: line.message,
+          attempt: line.attempt,
+        })),
+        events: rows('events'),
+        items: rows('items'),
+      },
       timers: Object.fromEntries(store.allTimers().map(({ timer, dueAt }) => [timerKey(timer), dueAt])),
       unfinishedWakes: 1,
       alarm: await storage.getAlarm(),
@@ -84,7 +98,7 @@ describe('an object of the layout before the two tables', () => {
       kv: [...state.storage.kv.list()],
     }))
     expect(after).toEqual({
-      tables: ['events', 'execution', 'items', 'logs', 'task_runs'],
+      tables: ['events', 'execution', 'items', 'task_runs'],
       content,
       wakes: 1,
       kv: [],
@@ -109,7 +123,7 @@ describe('an object of the layout before the two tables', () => {
       state.storage.sql.exec("INSERT INTO logs (id, at, level, message) VALUES (1, 1000, 'info', 'started')")
       const store = new ExecutionStore(state.storage)
       await store.open()
-      expect(tablesOf(state.storage)).toEqual(['execution', 'logs', 'task_runs'])
+      expect(tablesOf(state.storage)).toEqual(['execution', 'task_runs'])
       expect(store.execution()).toMatchObject({
         id: 'old',
         status: 'completed',
@@ -124,7 +138,7 @@ describe('an object of the layout before the two tables', () => {
       expect(store.logs({ afterId: 0, limit: 10 })).toMatchObject([{ id: 1, message: 'started', attempt: null }])
       // opened again, it is the current layout: nothing changes
       await store.open()
-      expect(tablesOf(state.storage)).toEqual(['execution', 'logs', 'task_runs'])
+      expect(tablesOf(state.storage)).toEqual(['execution', 'task_runs'])
     })
   })
 })
