@@ -76,6 +76,8 @@ export class ExecutionObject extends DurableObject<Env> {
   /** Settles when no marked work runs (see `marked`). */
   private idle: Promise<void> = Promise.resolve()
   private becameIdle: () => void = () => undefined
+  /** The next wake's mark, written ahead when the last wake returned, on disk once this settles (see `marked`). */
+  private aheadDurable: Promise<void> = Promise.resolve()
   /** Wakes running in this instance: only the first of overlapping ones is written down. */
   private waking = 0
   /** A start creating the execution, while it asks a coordinator: other starts wait for it. */
@@ -364,20 +366,27 @@ export class ExecutionObject extends DurableObject<Env> {
     const runner = this.runner
     if (!runner) return
     if (this.waking++ === 0) {
-      const unfinished = this.wakes.begin()
+      const { unfinished, ahead } = this.wakes.begin()
       if (unfinished >= MAX_UNFINISHED_WAKES) {
         this.waking -= 1
         await runner.request({ type: 'crashed', message: poisonMessage(unfinished) })
         return this.wakes.finish()
       }
       this.idle = new Promise((resolve) => (this.becameIdle = resolve))
-      await this.ctx.storage.sync()
+      // a mark written ahead by the wake before was being made durable since: a timer's wake does
+      // not wait for the disk (docs/performance.md, Turns: the lateness rows)
+      await (ahead ? this.aheadDurable : this.ctx.storage.sync())
     }
     try {
       await work()
     } finally {
       if (--this.waking === 0) {
-        this.wakes.finish()
+        const next = this.runner === runner && runner.wakesSoon
+        this.wakes.finish(next)
+        if (next) {
+          this.aheadDurable = this.ctx.storage.sync()
+          this.ctx.waitUntil(this.aheadDurable)
+        }
         this.becameIdle()
       }
     }

@@ -46,14 +46,27 @@ export class Alarm {
     this.armedAt = at
     this.port.setAlarm(at)
     clearTimeout(this.memoryTimer)
+    this.memoryTimer = undefined
     const delay = at === null ? null : at - this.port.now()
     if (delay !== null && delay <= IN_MEMORY_WAKE_MS) {
-      this.memoryTimer = setTimeout(() => this.port.wake(), Math.max(0, delay))
+      this.memoryTimer = setTimeout(
+        () => {
+          this.memoryTimer = undefined
+          this.port.wake()
+        },
+        Math.max(0, delay),
+      )
     }
+  }
+
+  /** Whether a wake from memory is set: the object wakes within `IN_MEMORY_WAKE_MS`. */
+  get wakesSoon(): boolean {
+    return this.memoryTimer !== undefined
   }
 
   dispose(): void {
     this.disposed = true
     clearTimeout(this.memoryTimer)
+    this.memoryTimer = undefined
   }
 }

@@ -225,6 +225,11 @@ export class Runner {
     return this.writes.dropped
   }
 
+  /** Whether it wakes again soon, from memory (the wake ledger writes that wake's mark ahead). */
+  get wakesSoon(): boolean {
+    return !this.disposed && !this.isFinal && this.alarm.wakesSoon
+  }
+
   get isFinal(): boolean {
     return FINAL_EXECUTION.has(this.exec.status)
   }

@@ -15,18 +15,39 @@ export interface LedgerStore {
 }
 
 export class WakeLedger {
+  /**
+   * This instance wrote the next wake's mark when its last wake returned (`finish(true)`): the wake
+   * it expects soon begins without writing it again, off the path of its lateness. An instance
+   * started afresh does not know it, and counts the mark as a wake that did not finish (one more
+   * than happened, until a wake returns) — safe, since a wake that dies leaves no mark ahead.
+   */
+  private ahead = false
+
   constructor(private readonly store: LedgerStore) {}
 
-  /** Writes a wake down; answers how many wakes before it did not finish. */
-  begin(): number {
+  /**
+   * Writes a wake down; answers how many wakes before it did not finish, and whether its mark was
+   * written ahead (then it is made durable already, or being made so, by the wake before).
+   */
+  begin(): { unfinished: number; ahead: boolean } {
     const unfinished = this.store.unfinishedWakes()
+    // the mark ahead is there as this instance wrote it (nothing else counted meanwhile)
+    if (this.ahead && unfinished === 1) {
+      this.ahead = false
+      return { unfinished: 0, ahead: true }
+    }
+    this.ahead = false
     this.store.setUnfinishedWakes(unfinished + 1)
-    return unfinished
+    return { unfinished, ahead: false }
   }
 
-  /** The wake returned: the execution made progress. */
-  finish(): void {
-    this.store.setUnfinishedWakes(0)
+  /**
+   * The wake returned: the execution made progress. `next`: another wake is due soon in this
+   * instance, and its mark is written now, ahead of it.
+   */
+  finish(next = false): void {
+    this.store.setUnfinishedWakes(next ? 1 : 0)
+    this.ahead = next
   }
 }
 

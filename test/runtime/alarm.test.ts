@@ -63,6 +63,20 @@ describe('the alarm, on a clock the test moves', () => {
     alarm.dispose()
   })
 
+  it('says whether it wakes from memory soon, until that wake came or the time moved beyond IN_MEMORY_WAKE_MS', () => {
+    const { port: p } = port(1_000)
+    const alarm = new Alarm(p, null)
+    expect(alarm.wakesSoon).toBe(false)
+    alarm.arm(1_005)
+    expect(alarm.wakesSoon).toBe(true)
+    vi.advanceTimersByTime(5)
+    expect(alarm.wakesSoon).toBe(false)
+    alarm.arm(1_010)
+    alarm.arm(1_000 + IN_MEMORY_WAKE_MS + 1)
+    expect(alarm.wakesSoon).toBe(false)
+    alarm.dispose()
+  })
+
   it('once disposed, never moves the alarm nor wakes: a replaced runner cannot touch its successor', () => {
     const { set, woken, port: p } = port(1_000)
     const alarm = new Alarm(p, null)
