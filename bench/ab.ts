@@ -2,8 +2,8 @@
  * Two builds side by side in one run, for the rows a change of the engine's pace moves: `node
  * bench/ab.ts <other checkout> [rounds] [sync]` starts `wrangler dev` for the other checkout's product
  * (A, e.g. /work/main) and this one's (B), then runs, per round and alternating A and B, the
- * sync 10-task flow (its p50, its throughput at c=16, the storage an execution is billed; alone
- * with `sync`), the 1,000-task flow, the read of another execution while a 2,000-task flow runs, and the foreach over
+ * sync 10-task flow (its p50, its throughput at c=16, the storage an execution is billed, a new object's
+ * schema; alone with `sync`), the 1,000-task flow, the read of another execution while a 2,000-task flow runs, and the foreach over
  * 10,000 items; prints each row's median over the rounds and B / A. Read the ratios: the machine's
  * load moves both builds alike.
  */
@@ -61,6 +61,7 @@ try {
         add(name, 'sync 10-task p50 ms, c=1', sync.p50)
         add(name, 'sync 10-task exec/s, c=16', sync.perSecond)
         add(name, 'billed bytes per sync execution', sync.billed)
+        add(name, 'new object schema ms (p50 over empty)', sync.schemaMs)
       })
       if (only === 'sync') continue
       await attempt(name, 'thousand', async () =>

@@ -133,6 +133,10 @@ export function targets(rows: Row[]): Target[] {
     ),
     check('billed storage ≤ 16 KiB per 10-task execution', value('storage.billed') / 1024, 16, true, ' KiB'),
     check('bundle ≤ 250 KiB gzip (wrangler deploy --dry-run)', value('bundle'), 250, true, ' KiB'),
+    // issue 26's second pass, beside the older rows they tighten
+    check('engine time per task ≤ 0.1 ms (1,000-task flow)', value('thousand'), 0.1, true, ' ms'),
+    check('foreach over 10,000 items ≤ 3 s', value('foreach.10k') / 1000, 3, true, ' s'),
+    check('delay 1 s wake-up lateness p95 ≤ 10 ms', value('delay.lateness'), 10, true, ' ms'),
   ]
 }
 

@@ -1,7 +1,7 @@
 /** The benchmark rows: what is sent, how it is timed, what is checked. */
 import { json, poll, post, run, sleep, stats, type Stats } from './load.ts'
 import { filesUnder, workerdRss } from './stack.ts'
-import { PROFILE_STEPS, type StorageSize } from './shared.ts'
+import { PROFILE_STEPS, type ProfileStep, type StorageSize } from './shared.ts'
 
 export interface Row {
   id: string
@@ -516,17 +516,34 @@ export async function storageRow(ctx: Context): Promise<Row[]> {
   ]
 }
 
+/** One request that makes a new object and takes it through a step of the start (bench/profile.ts). */
+const profileStep = (ctx: Context, name: ProfileStep) => async (index: number) => {
+  const response = await post(`${ctx.edgeflow}/__bench/profile/${name}`, { n: index })
+  if (response.status !== 200) throw new Error(`profile ${name}: ${response.status} ${await response.text()}`)
+  await response.arrayBuffer()
+}
+
 /**
  * The sync 10-task flow alone, for two builds side by side (bench/ab.ts): its p50 at c=1, its
- * throughput at c=16, and the storage one of its executions is billed.
+ * throughput at c=16, the storage one of its executions is billed, and what a new object's schema
+ * costs (the profile's `schema` step over its `empty` one).
  */
-export async function syncRows(ctx: Context): Promise<{ p50: number; perSecond: number; billed: number }> {
+export async function syncRows(
+  ctx: Context,
+): Promise<{ p50: number; perSecond: number; billed: number; schemaMs: number }> {
   const n = Math.round(100 * ctx.scale)
   await run(20, 4, 10_000, hook(ctx, 'ten'))
   const one = await run(n, 1, 30_000, hook(ctx, 'ten'))
   const sixteen = await run(n * 4, 16, 30_000, hook(ctx, 'ten'))
   const size = await json<StorageSize>(`${ctx.edgeflow}/__bench/size/${one.results[0]}`)
-  return { p50: one.latencies.p50, perSecond: sixteen.perSecond, billed: size.databaseSize }
+  const empty = await run(n, 1, 30_000, profileStep(ctx, 'empty'))
+  const schema = await run(n, 1, 30_000, profileStep(ctx, 'schema'))
+  return {
+    p50: one.latencies.p50,
+    perSecond: sixteen.perSecond,
+    billed: size.databaseSize,
+    schemaMs: schema.latencies.p50 - empty.latencies.p50,
+  }
 }
 
 /**
@@ -535,11 +552,7 @@ export async function syncRows(ctx: Context): Promise<{ p50: number; perSecond: 
  */
 export async function profileRows(ctx: Context): Promise<Row[]> {
   const n = Math.round(200 * ctx.scale)
-  const step = (name: string) => async (index: number) => {
-    const response = await post(`${ctx.edgeflow}/__bench/profile/${name}`, { n: index })
-    if (response.status !== 200) throw new Error(`profile ${name}: ${response.status} ${await response.text()}`)
-    await response.arrayBuffer()
-  }
+  const step = (name: ProfileStep) => profileStep(ctx, name)
   const names = Object.keys(PROFILE_STEPS) as (keyof typeof PROFILE_STEPS)[]
   for (const name of names) await run(20, 1, 10_000, step(name))
   const rows: Row[] = []

@@ -72,6 +72,7 @@ describe('subflow', () => {
 
   it('fires and forgets with wait: false', async () => {
     const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    // each attempt must have started its child before it times out, even on a loaded machine (200 ms was not always enough)
     const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId, wait: false }] })
     const done = await waitFor(executionId, finished)
     expect(done.status).toBe('completed')
@@ -120,6 +121,7 @@ describe('subflow', () => {
 
   it('kills the child when the parent is killed', async () => {
     const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    // each attempt must have started its child before it times out, even on a loaded machine (200 ms was not always enough)
     const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
     const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
     const killed = await call('POST', `/api/executions/${executionId}/kill`)
@@ -134,9 +136,10 @@ describe('subflow', () => {
 describe('children given up', () => {
   it('are killed when their attempt times out, and their end is taken without waking the parent again', async () => {
     const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    // each attempt must have started its child before it times out, even on a loaded machine (200 ms was not always enough)
     const { executionId } = await start({
       tasks: [
-        { id: 'call', type: 'subflow', flowId: childId, timeout: '200ms', retry: { maxAttempts: 2, delay: '500ms' } },
+        { id: 'call', type: 'subflow', flowId: childId, timeout: '1s', retry: { maxAttempts: 2, delay: '500ms' } },
       ],
     })
     const done = await waitFor(executionId, finished)
@@ -201,6 +204,7 @@ describe('a subflow attempt cut off by a restart', () => {
 
   it('starts the child under the id the attempt recorded when the first start never reached it', async () => {
     const childId = await child({ tasks: [{ id: 'nap', type: 'delay', duration: '1h' }] })
+    // each attempt must have started its child before it times out, even on a loaded machine (200 ms was not always enough)
     const { executionId } = await start({ tasks: [{ id: 'call', type: 'subflow', flowId: childId }] })
     const waiting = await waitFor(executionId, (e) => e.status === 'waiting')
     const recorded = env.EXECUTIONS.newUniqueId().toString()
