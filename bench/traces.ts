@@ -78,11 +78,12 @@ async function startReceiver() {
 
 /**
  * Waits until the queue work of the load before is done: `quietMs` without an export since the load
- * ended — 6 s after an exporting load (its trace batches wait up to 5 s), 1 s after the other (its
- * index batches, 0.5 s). So that no round pays for the one before: the export-on round's consumer
- * used to post its batches while the next export-off round ran.
+ * ended — 6 s, as the trace queue's batches wait up to 5 s (the index queue's 0.5 s). So that no load
+ * pays for the one before: the export-on round's consumer used to post its batches while the next
+ * export-off round ran. The same wait after every load, so that none starts on a quieter machine.
  */
-async function settle(receiver: { seen: { lastPostAt: number } }, quietMs: number) {
+async function settle(receiver: { seen: { lastPostAt: number } }) {
+  const quietMs = 6_000
   const ended = performance.now()
   const quiet = () => performance.now() - Math.max(ended, receiver.seen.lastPostAt)
   while (quiet() < quietMs && performance.now() - ended < 60_000) await sleep(200)
@@ -134,7 +135,7 @@ if (import.meta.main) {
       // warm-up: the isolate, the flow cache, the first objects
       await load(stack.url, 32)
     }
-    await settle(receiver, 6_000)
+    await settle(receiver)
     receiver.decode()
     const before = { posts: receiver.seen.posts, spans: receiver.seen.spans }
     const traced: string[] = []
@@ -145,8 +146,7 @@ if (import.meta.main) {
       // the order turns each round, so that none is always first, or always after the export's
       for (const which of [...order.slice((round - 1) % 3), ...order.slice(0, (round - 1) % 3)]) {
         const measured = await load(stacks[which].url, n)
-        // the export's queue work settles before the next load (6 s: its batches wait up to 5 s)
-        await settle(receiver, which === 'on' ? 6_000 : 1_000)
+        await settle(receiver)
         if (which === 'on') traced.push(...measured.ids)
         p50s[which].push(measured.latency.p50)
         console.log(`  ${format(labels[which], measured.latency, measured.perSecond)}`)

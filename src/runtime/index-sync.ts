@@ -32,6 +32,11 @@ export class IndexSync {
     this.resend = true
   }
 
+  /** A send is in flight: its answer will write (the version accepted) or flush (a failure). */
+  get sending(): boolean {
+    return this.writing
+  }
+
   /** When the alarm must run for the index's sake, or null when nothing is owed to the index. */
   wakeAt(version: number): number | null {
     return version > this.indexed ? (this.retryAt ?? this.now() + INDEX_GUARD_MS) : null

@@ -200,8 +200,8 @@ export class Runner {
         this.row = { ...this.row, indexedVersion: version }
         // outside PendingWrites on purpose: a version that only grows, written alone, cannot tear a turn
         this.store.saveIndexedVersion(version)
-        this.arm()
-        this.outbox.syncIndex(this.row)
+        // with what waited for it (the trace's debt crossed out, outbox.ts), then arms and syncs again
+        this.flush()
       },
     }
   }

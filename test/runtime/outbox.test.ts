@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Outbox, type OutboxPort, TRACE_RETRY_MS } from '../../src/runtime/outbox'
 import { TRACE_TIMER } from '../../src/core/timers'
 import { INDEX_GUARD_MS } from '../../src/runtime/index-sync'
@@ -119,6 +119,28 @@ describe('the outbox', () => {
     await settled()
     expect(sent).toEqual([5])
     expect(outbox.tracePending).toBe(false)
+  })
+
+  it('crosses the trace out in the write of the index send started with it, when that one is answered last', async () => {
+    const index = Promise.withResolvers<void>()
+    const { outbox, writes, settled, indexed, flushes } = setup({ index: () => index.promise })
+    outbox.owesTrace()
+    outbox.syncIndex(row(5))
+    outbox.syncTrace(row(5), kept)
+    // the queue took the trace first: crossed out in memory, flushed by nobody yet
+    await vi.waitUntil(() => !writes.has(TRACE_TIMER))
+    expect(flushes()).toBe(0)
+    // the index's answer writes its version: the host flushes the crossing out with it (runner.ts)
+    index.resolve()
+    await settled()
+    expect(indexed).toEqual([5])
+    expect(flushes()).toBe(0)
+    // no index send in flight: the trace's answer flushes by itself
+    const alone = setup()
+    alone.outbox.owesTrace()
+    alone.outbox.syncTrace(row(5), kept)
+    await alone.settled()
+    expect(alone.flushes()).toBe(1)
   })
 
   it('keeps the trace owed after a failed send until its timer fires, then sends it again', async () => {
