@@ -14,19 +14,23 @@ import { executionIdShape } from '../../src/domain/ids'
 import type { Placement } from '../../src/flow/placement'
 import { call, finished, json, uniqueId, waitFor } from '../helpers/api'
 
+/** `namespace` with some of its methods replaced, the others its own. */
+const overriding = (namespace: typeof env.EXECUTIONS, methods: Partial<typeof env.EXECUTIONS>) =>
+  new Proxy(namespace, {
+    get(target, property) {
+      const value: unknown = Reflect.get(property in methods ? methods : target, property)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+
 /** The Worker's env, with every `EXECUTIONS.get` option recorded. */
 function watched(): { placed: typeof env; options: unknown[] } {
   const options: unknown[] = []
   const namespace = env.EXECUTIONS
-  const EXECUTIONS = new Proxy(namespace, {
-    get(target, property) {
-      if (property === 'get')
-        return (id: DurableObjectId, given?: DurableObjectNamespaceGetDurableObjectOptions) => {
-          options.push(given)
-          return target.get(id, given)
-        }
-      const value: unknown = Reflect.get(target, property)
-      return typeof value === 'function' ? value.bind(target) : value
+  const EXECUTIONS = overriding(namespace, {
+    get: (id: DurableObjectId, given?: DurableObjectNamespaceGetDurableObjectOptions) => {
+      options.push(given)
+      return namespace.get(id, given)
     },
   })
   return { placed: { ...env, EXECUTIONS }, options }
@@ -84,29 +88,17 @@ function withJurisdictions(): { placed: typeof env; asked: string[] } {
   const asked: string[] = []
   const plain = env.EXECUTIONS
   const inside = (jurisdiction: string) =>
-    new Proxy(plain, {
-      get(target, property) {
-        if (property === 'newUniqueId')
-          return () => {
-            asked.push(`${jurisdiction}: unique`)
-            return target.newUniqueId()
-          }
-        if (property === 'idFromName')
-          return (name: string) => {
-            asked.push(`${jurisdiction}: ${name}`)
-            return target.idFromName(`${jurisdiction}/${name}`)
-          }
-        const value: unknown = Reflect.get(target, property)
-        return typeof value === 'function' ? value.bind(target) : value
+    overriding(plain, {
+      newUniqueId: () => {
+        asked.push(`${jurisdiction}: unique`)
+        return plain.newUniqueId()
+      },
+      idFromName: (name: string) => {
+        asked.push(`${jurisdiction}: ${name}`)
+        return plain.idFromName(`${jurisdiction}/${name}`)
       },
     })
-  const EXECUTIONS = new Proxy(plain, {
-    get(target, property) {
-      if (property === 'jurisdiction') return inside
-      const value: unknown = Reflect.get(target, property)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
+  const EXECUTIONS = overriding(plain, { jurisdiction: inside })
   return { placed: { ...env, EXECUTIONS }, asked }
 }
 
