@@ -1,16 +1,18 @@
 /**
- * Where the engine's time goes: `node bench/cpu-profile.ts <flow> [count]` starts the product under
- * `wrangler dev`, runs `count` executions of a bench flow (bench/scenarios.ts FLOWS: thousand,
- * each, …) one after another with V8's sampling profiler on (through wrangler's inspector), and
- * prints the functions with the most self time, then the most total time. Figures are samples of
- * one run on a shared machine: read the shares, not the milliseconds.
+ * Where the engine's time goes: `node bench/cpu-profile.ts <flow> [count] [concurrency]` starts the
+ * product under `wrangler dev`, runs `count` executions of a bench flow (bench/scenarios.ts FLOWS:
+ * thousand, each, …) with V8's sampling profiler on (through wrangler's inspector), and prints the
+ * functions with the most self time, then the most total time. A sync flow (`ten`, `one`) is
+ * answered by its webhook and runs `concurrency` at once (1 unless told), as the bench's sync rows
+ * do; any other flow runs one after another, polled to its end. Figures are samples of one run on a
+ * shared machine: read the shares, not the milliseconds.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as scenario from './scenarios.ts'
-import { json, poll } from './load.ts'
+import { json, poll, run } from './load.ts'
 import { applyMigrations, ROOT, startDev } from './stack.ts'
 
 interface ProfileNode {
@@ -34,10 +36,17 @@ const WS = createRequire(import.meta.url)('ws') as new (url: string) => Socket
 
 const flow = process.argv[2] ?? 'thousand'
 const count = Number(process.argv[3] ?? 3)
+const concurrency = Number(process.argv[4] ?? 1)
+/** A path (`/__bench/profile/alarm`) is posted to as it is, answered like a sync flow's webhook. */
+const path_ = flow.startsWith('/') ? flow : `/hooks/${flow}`
+const answeredByHook = flow.startsWith('/') || (scenario.FLOWS as Record<string, { mode?: string }>)[flow]?.mode === 'sync'
+const named = flow.replace(/\W+/g, '-')
 const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-prof-'))
 const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
 applyMigrations(config, state)
-const dev = await startDev(config, state, '/api/flows')
+// PROFILE_VARS='NAME=value,…' overrides the product's vars (e.g. EDGEFLOW_COUNT_ROUND_TRIPS=false)
+const vars = Object.fromEntries((process.env.PROFILE_VARS ?? '').split(',').filter(Boolean).map((each) => each.split('=')))
+const dev = await startDev(config, state, '/api/flows', { vars })
 try {
   const ctx = { edgeflow: dev.url, target: 'http://127.0.0.1:9' } as scenario.Context
   await scenario.putFlows(ctx)
@@ -60,6 +69,15 @@ try {
       socket.send(JSON.stringify({ id, method, params }))
     })
   const runOnce = async () => {
+    if (answeredByHook) {
+      const response = await fetch(`${dev.url}${path_}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"n":1}',
+      })
+      if (!response.ok) throw new Error(`${flow}: ${response.status} ${await response.text()}`)
+      return
+    }
     const accepted = await json<{ executionId: string }>(`${dev.url}/hooks/${flow}`, { method: 'POST', body: '{}' })
     const detail = await poll<{ status: string; durationMs: number }>(
       `${dev.url}/api/executions/${accepted.executionId}`,
@@ -74,7 +92,9 @@ try {
   await send('Profiler.enable')
   await send('Profiler.setSamplingInterval', { interval: 100 })
   await send('Profiler.start')
-  for (let index = 0; index < count; index++) await runOnce()
+  const began = performance.now()
+  await run(count, answeredByHook ? concurrency : 1, 600_000, runOnce)
+  if (answeredByHook) console.log(`${flow}: ${count} answered, ${concurrency} at once, in ${(performance.now() - began).toFixed(0)} ms`)
   const { profile } = await send<{ profile: Profile }>('Profiler.stop')
   // the bundle wrangler built, to show each function's first line (its name alone is often anonymous)
   await send('Debugger.enable')
@@ -86,7 +106,10 @@ try {
   }
   await send('Debugger.disable')
   socket.close()
-  writeFileSync(path.join(tmpdir(), `edgeflow-${flow}.cpuprofile`), JSON.stringify(profile))
+  writeFileSync(path.join(tmpdir(), `edgeflow-${named}.cpuprofile`), JSON.stringify(profile))
+  // the largest script is wrangler's bundle: the line numbers below are its lines
+  const bundle = [...sources.values()].sort((a, b) => b.length - a.length)[0] ?? []
+  writeFileSync(path.join(tmpdir(), `edgeflow-${named}.js`), bundle.join('\n'))
   report(profile, sources)
 } finally {
   await dev.stop()
