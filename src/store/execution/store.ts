@@ -2,17 +2,7 @@
  * @module Reads and writes of the execution object's SQLite storage (Drizzle). The writes every
  * task run makes (its row, its log lines, the execution's state) are prepared once per object.
  */
-import {
-  and,
-  asc,
-  eq,
-  gt,
-  inArray,
-  isNotNull,
-  isNull,
-  notInArray,
-  sql,
-} from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import type { ExecState, RunState } from '../../core/state'
@@ -109,7 +99,6 @@ export function execFromRow(row: ExecutionRow): ExecState {
 }
 
 export const runFromRow = (row: TaskRunRow): RunState => ({ ...row, status: row.status as TaskRunStatus })
-
 
 export class ExecutionStore {
   readonly db: DrizzleSqliteDODatabase
