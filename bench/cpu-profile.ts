@@ -39,13 +39,19 @@ const count = Number(process.argv[3] ?? 3)
 const concurrency = Number(process.argv[4] ?? 1)
 /** A path (`/__bench/profile/alarm`) is posted to as it is, answered like a sync flow's webhook. */
 const path_ = flow.startsWith('/') ? flow : `/hooks/${flow}`
-const answeredByHook = flow.startsWith('/') || (scenario.FLOWS as Record<string, { mode?: string }>)[flow]?.mode === 'sync'
+const answeredByHook =
+  flow.startsWith('/') || (scenario.FLOWS as Record<string, { mode?: string }>)[flow]?.mode === 'sync'
 const named = flow.replace(/\W+/g, '-')
 const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-prof-'))
 const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
 applyMigrations(config, state)
-// PROFILE_VARS='NAME=value,…' overrides the product's vars (e.g. EDGEFLOW_COUNT_ROUND_TRIPS=false)
-const vars = Object.fromEntries((process.env.PROFILE_VARS ?? '').split(',').filter(Boolean).map((each) => each.split('=')))
+// PROFILE_VARS="NAME=value,…" sets vars of the product (e.g. EDGEFLOW_COUNT_ROUND_TRIPS=true)
+const vars = Object.fromEntries(
+  (process.env.PROFILE_VARS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((each) => each.split('=')),
+)
 const dev = await startDev(config, state, '/api/flows', { vars })
 try {
   const ctx = { edgeflow: dev.url, target: 'http://127.0.0.1:9' } as scenario.Context
@@ -94,7 +100,8 @@ try {
   await send('Profiler.start')
   const began = performance.now()
   await run(count, answeredByHook ? concurrency : 1, 600_000, runOnce)
-  if (answeredByHook) console.log(`${flow}: ${count} answered, ${concurrency} at once, in ${(performance.now() - began).toFixed(0)} ms`)
+  if (answeredByHook)
+    console.log(`${flow}: ${count} answered, ${concurrency} at once, in ${(performance.now() - began).toFixed(0)} ms`)
   const { profile } = await send<{ profile: Profile }>('Profiler.stop')
   // the bundle wrangler built, to show each function's first line (its name alone is often anonymous)
   await send('Debugger.enable')
@@ -124,10 +131,31 @@ function report(profile: Profile, sources: Map<string, string[]>): void {
   profile.samples.forEach((sample, index) =>
     self.set(sample, (self.get(sample) ?? 0) + (profile.timeDeltas[index] ?? 0)),
   )
+  // the bundle marks each module's first line with its path (`// ../node_modules/jsonata/jsonata.js`)
+  const modules = (
+    sources.get(
+      profile.nodes.find(
+        (node) => sources.has(node.callFrame.scriptId) && (sources.get(node.callFrame.scriptId)?.length ?? 0) > 1000,
+      )?.callFrame.scriptId ?? '',
+    ) ?? []
+  ).flatMap((line, at) => (/^\/\/ (\S+\.(?:m?js|tsx?))$/.exec(line) ? [{ at, path: line.slice(3) }] : []))
+  const place = ({ callFrame: frame }: ProfileNode) => {
+    if (frame.scriptId === '0' || !sources.has(frame.scriptId)) return `(native) ${frame.functionName || '(anonymous)'}`
+    const module = modules.findLast((each) => each.at <= frame.lineNumber)?.path ?? '(wrangler)'
+    const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module)
+    return inPackage
+      ? (inPackage[1] as string)
+      : module
+          .replace(/^(\.\.\/)+/, '')
+          .split('/')
+          .slice(0, 2)
+          .join('/')
+  }
   const name = ({ callFrame: frame }: ProfileNode) => {
     const line = sources.get(frame.scriptId)?.[frame.lineNumber]?.trim().slice(0, 70) ?? ''
     return `${frame.functionName || '(anonymous)'} :${frame.lineNumber + 1}  ${line}`
   }
+  const selfByPlace = new Map<string, number>()
   const selfByName = new Map<string, number>()
   const totalByName = new Map<string, number>()
   let all = 0
@@ -135,6 +163,7 @@ function report(profile: Profile, sources: Map<string, string[]>): void {
     all += micros
     const node = byId.get(nodeId) as ProfileNode
     selfByName.set(name(node), (selfByName.get(name(node)) ?? 0) + micros)
+    selfByPlace.set(place(node), (selfByPlace.get(place(node)) ?? 0) + micros)
     // total: once per distinct function on the stack
     const seen = new Set<string>()
     for (let at: number | undefined = nodeId; at !== undefined; at = parent.get(at)) {
@@ -148,9 +177,10 @@ function report(profile: Profile, sources: Map<string, string[]>): void {
     console.log(`\n${title} (of ${(all / 1000).toFixed(0)} ms sampled)`)
     for (const [key, micros] of [...map].sort((a, b) => b[1] - a[1]).slice(0, 45))
       console.log(
-        `${(micros / 1000).toFixed(1).padStart(8)} ms ${((micros / all) * 100).toFixed(1).padStart(5)} %  ${key}`,
+        `${(micros / 1000).toFixed(1).padStart(8)} ms ${((micros / all) * 100).toFixed(1).padStart(5)} % ${(micros / 1000 / count).toFixed(3).padStart(7)} ms/run  ${key}`,
       )
   }
+  top(selfByPlace, 'self time by package, source folder or native call')
   top(selfByName, 'self time')
   top(totalByName, 'total time')
 }

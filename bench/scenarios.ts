@@ -1,6 +1,6 @@
 /** The benchmark rows: what is sent, how it is timed, what is checked. */
 import { json, poll, post, run, sleep, stats, type Stats } from './load.ts'
-import { filesUnder, workerdRss } from './stack.ts'
+import { filesUnder, workerdCpuMs, workerdRss } from './stack.ts'
 import { PROFILE_STEPS, type ProfileStep, type StorageSize } from './shared.ts'
 
 export interface Row {
@@ -150,6 +150,18 @@ const asyncToCompleted =
   }
 
 /** Counts the executions of a flow that D1 lists as completed (paging through all of them). */
+/** workerd's CPU time once it stopped using any (one tick or less in 300 ms), at most 10 s on. */
+async function quietCpuMs(pid: number): Promise<number> {
+  const started = Date.now()
+  let last = workerdCpuMs(pid)
+  for (;;) {
+    await sleep(300)
+    const now = workerdCpuMs(pid)
+    if (now - last <= 10 || Date.now() - started > 10_000) return now
+    last = now
+  }
+}
+
 async function completedIn(ctx: Context, flow: string, expected: number): Promise<number> {
   const started = Date.now()
   for (;;) {
@@ -530,17 +542,21 @@ const profileStep = (ctx: Context, name: ProfileStep) => async (index: number) =
  */
 export async function syncRows(
   ctx: Context,
-): Promise<{ p50: number; perSecond: number; billed: number; schemaMs: number }> {
+): Promise<{ p50: number; perSecond: number; cpuMs: number; billed: number; schemaMs: number }> {
   const n = Math.round(100 * ctx.scale)
   await run(20, 4, 10_000, hook(ctx, 'ten'))
   const one = await run(n, 1, 30_000, hook(ctx, 'ten'))
+  const cpuBefore = workerdCpuMs(ctx.productPid)
   const sixteen = await run(n * 4, 16, 30_000, hook(ctx, 'ten'))
+  // what the executions left to do after their answers (the index queue's batches) counts too
+  const cpuMs = ((await quietCpuMs(ctx.productPid)) - cpuBefore) / sixteen.results.length
   const size = await json<StorageSize>(`${ctx.edgeflow}/__bench/size/${one.results[0]}`)
   const empty = await run(n, 1, 30_000, profileStep(ctx, 'empty'))
   const schema = await run(n, 1, 30_000, profileStep(ctx, 'schema'))
   return {
     p50: one.latencies.p50,
     perSecond: sixteen.perSecond,
+    cpuMs,
     billed: size.databaseSize,
     schemaMs: schema.latencies.p50 - empty.latencies.p50,
   }
