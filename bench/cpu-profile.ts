@@ -87,6 +87,8 @@ try {
   await send('Debugger.disable')
   socket.close()
   writeFileSync(path.join(tmpdir(), `edgeflow-${flow}.cpuprofile`), JSON.stringify(profile))
+  // the bundle's lines by script id, to read a function the lists below name by its line only
+  writeFileSync(path.join(tmpdir(), `edgeflow-${flow}.sources.json`), JSON.stringify(Object.fromEntries(sources)))
   report(profile, sources)
 } finally {
   await dev.stop()

@@ -112,27 +112,32 @@ export function execFromRow(row: ExecutionRow): ExecState {
 export const runFromRow = (row: TaskRunRow): RunState => ({ ...row, status: row.status as TaskRunStatus })
 
 /**
- * `INSERT … SELECT … FROM json_each(?)`: writes any number of rows, given as one JSON array, in one
- * statement (an upsert on `key` when given). JSON columns keep their JSON text (`->`), others their
- * SQL value (`->>`).
+ * `INSERT … SELECT … FROM json_each(?)`: writes any number of rows, given as one JSON array of
+ * arrays (a row's values in column order), in one statement (an upsert on `key` when given). Each
+ * row is read from `json_each` once, into a materialized table: each mention of `json_each`'s
+ * `value` renders the row's text anew (and each column then parses it), which made 20 columns
+ * cost 3–4× as much (docs/performance.md, Per task). JSON columns keep their JSON text (`->`),
+ * others their SQL value (`->>`).
  */
 function bulkInsert(table: SQLiteTable, key?: string) {
   const columns = Object.entries(getTableColumns(table)).filter(([property]) => property !== 'id' || key === 'id')
   const names = columns.map(([, column]) => column.name)
-  const values = columns.map(
-    ([property, column]) => `value ${column.columnType === 'SQLiteTextJson' ? '->' : '->>'} '$.${property}'`,
-  )
+  const values = columns.map(([, column], at) => `item ${column.columnType === 'SQLiteTextJson' ? '->' : '->>'} ${at}`)
+  const properties = columns.map(([property]) => property)
   const upsert = key
     ? ` ON CONFLICT(${key}) DO UPDATE SET ${names
         .filter((name) => name !== key)
         .map((name) => `${name} = excluded.${name}`)
         .join(', ')}`
     : ''
-  const head = sql.raw(
-    `INSERT INTO ${getTableName(table)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM json_each(`,
+  const head = sql.raw('WITH given AS MATERIALIZED (SELECT value AS item FROM json_each(')
+  const tail = sql.raw(
+    `)) INSERT INTO ${getTableName(table)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM given WHERE true${upsert}`,
   )
-  const tail = sql.raw(`) WHERE true${upsert}`)
-  return (rows: readonly object[]) => sql`${head}${JSON.stringify(rows)}${tail}`
+  return (rows: readonly object[]) => {
+    const arrays = rows.map((row) => properties.map((property) => (row as Record<string, unknown>)[property] ?? null))
+    return sql`${head}${JSON.stringify(arrays)}${tail}`
+  }
 }
 
 const upsertRuns = bulkInsert(taskRuns, 'id')
