@@ -62,7 +62,8 @@ writeFileSync(
   CONFIG,
   readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, `main = ${JSON.stringify(path.join(ROOT, 'bench', 'chaos-worker.ts'))}`)
-    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(path.join(ROOT, 'migrations'))}`) +
+    .replace(/^migrations_dir = .*$/m, `migrations_dir = ${JSON.stringify(path.join(ROOT, 'migrations'))}`)
+    .replace(/^directory = .*$/m, `directory = ${JSON.stringify(path.join(ROOT, 'public'))}`) +
     `\n[[queues.producers]]\nbinding = "EVENTS_QUEUE"\nqueue = "${QUEUE}"\n`,
 )
 const target = await startTarget(0, { log: true })

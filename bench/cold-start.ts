@@ -69,15 +69,15 @@ async function coldStart(config: string, state: string): Promise<number> {
 }
 
 /**
- * `config` (its bindings, migrations and rules) run as `main` without a build, written into `out`:
- * its relative `migrations_dir` made absolute.
+ * `config` (its bindings, migrations, static assets and rules) run as `main` without a build,
+ * written into `out`: its relative `migrations_dir` and assets `directory` made absolute.
  */
 function unbundled(config: string, main: string, out: string): string {
   const text = readFileSync(config, 'utf8')
     .replace(/^main = .*$/m, `main = ${JSON.stringify(main)}\nno_bundle = true\nfind_additional_modules = true`)
     .replace(
-      /^migrations_dir = "(.*)"$/m,
-      (_, dir: string) => `migrations_dir = ${JSON.stringify(path.resolve(path.dirname(config), dir))}`,
+      /^(migrations_dir|directory) = "(.*)"$/gm,
+      (_, key: string, dir: string) => `${key} = ${JSON.stringify(path.resolve(path.dirname(config), dir))}`,
     )
   writeFileSync(out, text)
   return out

@@ -114,9 +114,8 @@ try {
   await send('Debugger.disable')
   socket.close()
   writeFileSync(path.join(tmpdir(), `edgeflow-${named}.cpuprofile`), JSON.stringify(profile))
-  // the largest script is wrangler's bundle: the line numbers below are its lines
-  const bundle = [...sources.values()].sort((a, b) => b.length - a.length)[0] ?? []
-  writeFileSync(path.join(tmpdir(), `edgeflow-${named}.js`), bundle.join('\n'))
+  // the bundle's lines by script id, to read a function the lists below name by its line only
+  writeFileSync(path.join(tmpdir(), `edgeflow-${named}.sources.json`), JSON.stringify(Object.fromEntries(sources)))
   report(profile, sources)
 } finally {
   await dev.stop()

@@ -1,8 +1,8 @@
 /**
  * @module The dashboard, served by the Worker: pages at `/`, `/executions/:id`, `/flows`,
  * `/flows/:id`, `/flows/:id/edit`, a flow's test run (`POST /flows/:id/tests`), their operations
- * as POSTs beside them, sign-in, and two static assets. Every read and every operation is a
- * request to the REST API in the same isolate.
+ * as POSTs beside them, and sign-in (its script and stylesheet are static assets, public/assets/).
+ * Every read and every operation is a request to the REST API in the same isolate.
  */
 import { type Context, Hono } from 'hono'
 import { deleteCookie, setSignedCookie } from 'hono/cookie'
@@ -12,7 +12,6 @@ import * as operations from './actions'
 import { bulk } from './bulk'
 import { type ApiFetch, apiFor, problemOf } from './api-client'
 import { type ApiProblem, isProblem } from './api-types'
-import { CLIENT_SCRIPT, STYLE } from './assets/generated'
 import { formatOf, openEditor, submitEditor } from './editor'
 import { currentSession, requireSameOrigin, requireSession, signedIn } from './auth/guard'
 import { safeNext } from './auth/next'
@@ -121,16 +120,6 @@ export function dashboard(apiFetch: ApiFetch, revocations: Revocations): Hono<{ 
   const ui = new Hono<{ Bindings: Env }>()
   const guard = [requireSameOrigin(), requireSession(revocations)] as const
   const api = (c: Ctx) => apiFor(c, apiFetch)
-
-  ui.get('/assets/dashboard.css', (c) =>
-    c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=300' }),
-  )
-  ui.get('/assets/dashboard.js', (c) =>
-    c.body(CLIENT_SCRIPT, 200, {
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': 'public, max-age=300',
-    }),
-  )
 
   ui.get('/login', async (c) => {
     const next = safeNext(c.req.query('next'), new URL(c.req.url).origin)

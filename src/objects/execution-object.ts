@@ -371,7 +371,8 @@ export class ExecutionObject extends DurableObject<Env> {
       if (unfinished >= MAX_UNFINISHED_WAKES) {
         this.waking -= 1
         await runner.request({ type: 'crashed', message: poisonMessage(unfinished) })
-        return this.wakes.finish()
+        this.wakes.finish()
+        return
       }
       this.idle = new Promise((resolve) => (this.becameIdle = resolve))
       // a mark written ahead by the wake before was being made durable since: a timer's wake does
@@ -386,11 +387,10 @@ export class ExecutionObject extends DurableObject<Env> {
     } finally {
       if (--this.waking === 0) {
         const next = this.runner === runner && runner.wakesSoon
-        this.wakes.finish(next)
-        if (next) {
-          this.aheadDurable = this.ctx.storage.sync()
-          this.ctx.waitUntil(this.aheadDurable)
-        }
+        const wrote = this.wakes.finish(next)
+        // a mark ahead that storage held already is on disk: this wake waited for it before it ran
+        if (next) this.aheadDurable = wrote ? this.ctx.storage.sync() : Promise.resolve()
+        if (next && wrote) this.ctx.waitUntil(this.aheadDurable)
         this.becameIdle()
       }
     }

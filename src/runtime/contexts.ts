@@ -11,6 +11,8 @@ export class Contexts {
   readonly scopes: Scopes
   /** The items of the foreach runs in use, read from storage once each. */
   private readonly items = new Map<number, unknown[]>()
+  /** The execution's start as expressions see it, written once rather than for every task run. */
+  private started: { at: number; iso: string } | null = null
 
   constructor(
     private readonly store: ExecutionStore,
@@ -33,7 +35,7 @@ export class Contexts {
         id: exec.id,
         flowId: exec.flowId,
         revision: exec.revision,
-        startedAt: exec.startedAt === null ? null : new Date(exec.startedAt).toISOString(),
+        startedAt: exec.startedAt === null ? null : this.iso(exec.startedAt),
       },
       secrets: this.secrets,
     }
@@ -46,6 +48,11 @@ export class Contexts {
       context.index = index
     }
     return context
+  }
+
+  private iso(at: number): string {
+    if (this.started?.at !== at) this.started = { at, iso: new Date(at).toISOString() }
+    return this.started.iso
   }
 
   /** A foreach starts: its items are kept (in storage, once, secrets masked) for its iterations. */

@@ -47,10 +47,11 @@ export const MAX_RECORDED_INPUT = 16 * 1024
 
 function recorded(input: Record<string, unknown>, secrets: Masker): unknown {
   // measured before masking, which copies the value: a value too large is not walked twice
-  if (jsonBytes(input, MAX_RECORDED_INPUT) > MAX_RECORDED_INPUT)
-    return { truncated: true, size: jsonBytes(input, MAX_OUTPUT_SIZE) }
+  const unmasked = jsonBytes(input, MAX_RECORDED_INPUT)
+  if (unmasked > MAX_RECORDED_INPUT) return { truncated: true, size: jsonBytes(input, MAX_OUTPUT_SIZE) }
   const masked = secrets.mask(input)
-  const size = jsonBytes(masked, MAX_RECORDED_INPUT)
+  // no secret to mask gives the value back as it is: its size is known
+  const size = masked === input ? unmasked : jsonBytes(masked, MAX_RECORDED_INPUT)
   return size > MAX_RECORDED_INPUT ? { truncated: true, size } : masked
 }
 

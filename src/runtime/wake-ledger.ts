@@ -22,6 +22,8 @@ export class WakeLedger {
    * than happened, until a wake returns) — safe, since a wake that dies leaves no mark ahead.
    */
   private ahead = false
+  /** The count storage holds, as the wake running now wrote or read it (null: no wake runs). */
+  private held: number | null = null
 
   constructor(private readonly store: LedgerStore) {}
 
@@ -34,20 +36,30 @@ export class WakeLedger {
     // the mark ahead is there as this instance wrote it (nothing else counted meanwhile)
     if (this.ahead && unfinished === 1) {
       this.ahead = false
+      this.held = 1
       return { unfinished: 0, ahead: true }
     }
     this.ahead = false
     this.store.setUnfinishedWakes(unfinished + 1)
+    this.held = unfinished + 1
     return { unfinished, ahead: false }
   }
 
   /**
    * The wake returned: the execution made progress. `next`: another wake is due soon in this
-   * instance, and its mark is written now, ahead of it.
+   * instance, and its mark is written now, ahead of it. Answers whether it wrote: when storage
+   * holds a count of 1 — this wake's own mark, on disk before it ran — that count is the next
+   * wake's mark as well, so a wake that follows another (a long flow's slices) writes nothing and
+   * waits for no disk.
    */
-  finish(next = false): void {
-    this.store.setUnfinishedWakes(next ? 1 : 0)
+  finish(next = false): boolean {
+    const count = next ? 1 : 0
+    const held = this.held
+    this.held = null
     this.ahead = next
+    if (held === count) return false
+    this.store.setUnfinishedWakes(count)
+    return true
   }
 }
 

@@ -1,28 +1,33 @@
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { CLIENT_SCRIPT, STYLE } from '../../src/dashboard/assets/generated'
 import { TASK_RUN_STATUSES } from '../../src/core/transitions'
 import { glyphOf, statusClass } from '../../src/dashboard/core/status'
 import { PRECEDENCE } from '../../src/dashboard/core/totals'
-import { call } from '../helpers/api'
+import { BASE } from '../helpers/api'
+
+/** What Cloudflare answers for `path` of the static assets (public/), before the Worker runs. */
+async function served(path: string, type: string): Promise<string> {
+  const response = await env.ASSETS.fetch(`${BASE}${path}`)
+  expect(response.status).toBe(200)
+  expect(response.headers.get('content-type')).toBe(type)
+  expect(response.headers.get('cache-control')).toBe('public, max-age=300')
+  return response.text()
+}
 
 describe("the dashboard's assets", () => {
   it('serves the script made from client.ts and the stylesheet from style.css', async () => {
-    const script = await call('GET', '/assets/dashboard.js')
-    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
-    expect(await script.text()).toBe(CLIENT_SCRIPT)
-    const style = await call('GET', '/assets/dashboard.css')
-    expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8')
-    expect(await style.text()).toBe(STYLE)
+    const script = await served('/assets/dashboard.js', 'text/javascript; charset=utf-8')
+    const style = await served('/assets/dashboard.css', 'text/css; charset=utf-8')
     // types stripped and minified: what the browser gets is JavaScript, without the sources' comments
-    expect(CLIENT_SCRIPT).not.toMatch(/interface Fragment|: string\)|@module/)
-    expect(CLIENT_SCRIPT).toContain('"[data-live-url]"')
-    expect(STYLE).not.toContain('/*')
+    expect(script).not.toMatch(/interface Fragment|: string\)|@module/)
+    expect(script).toContain('"[data-live-url]"')
+    expect(style).not.toContain('/*')
   })
 
-  it('shows every status of core/transitions.ts, queued too, with a glyph and a colour class', () => {
+  it('shows every status of core/transitions.ts, queued too, with a glyph and a colour class', async () => {
     expect(glyphOf('queued')).not.toBe('•')
     expect(statusClass('queued')).toBe('st-queued')
-    expect(STYLE).toContain('.badge.st-queued')
+    expect(await served('/assets/dashboard.css', 'text/css; charset=utf-8')).toContain('.badge.st-queued')
     expect(statusClass('toString')).toBe('st-unknown')
     // a group of task runs is shown by one status: every status of a run has its place in the order
     expect([...PRECEDENCE].sort()).toEqual([...TASK_RUN_STATUSES].sort())

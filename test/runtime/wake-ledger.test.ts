@@ -37,6 +37,32 @@ describe('the wake ledger', () => {
     expect(store.unfinishedWakes()).toBe(0)
   })
 
+  it('writes nothing when the next mark is the count storage holds already (a wake that follows another)', () => {
+    const writes: number[] = []
+    let count = 0
+    const ledger = new WakeLedger({
+      unfinishedWakes: () => count,
+      setUnfinishedWakes: (next) => void writes.push((count = next)),
+    })
+    ledger.begin()
+    expect(ledger.finish(true)).toBe(false)
+    expect(ledger.begin()).toEqual({ unfinished: 0, ahead: true })
+    expect(ledger.finish(true)).toBe(false)
+    expect(ledger.begin()).toEqual({ unfinished: 0, ahead: true })
+    expect(ledger.finish()).toBe(true)
+    // its first wake's mark, then the last one crossed out
+    expect(writes).toEqual([1, 0])
+  })
+
+  it('writes the mark ahead when storage holds another count (wakes that died before)', () => {
+    const store = stored()
+    store.setUnfinishedWakes(1)
+    const ledger = new WakeLedger(store)
+    expect(ledger.begin()).toEqual({ unfinished: 1, ahead: false })
+    expect(ledger.finish(true)).toBe(true)
+    expect(store.unfinishedWakes()).toBe(1)
+  })
+
   it('counts as usual when the count is not the mark it wrote ahead', () => {
     const store = stored()
     const ledger = markedAhead(store)

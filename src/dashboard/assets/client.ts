@@ -1,6 +1,6 @@
 /**
  * @module The dashboard's only script, run by the browser (checked by tsconfig.browser.json, served
- * from the Worker with its types stripped: `npm run assets` writes it into generated.ts). It polls
+ * as a static asset with its types stripped: `npm run assets` writes public/assets/dashboard.js). It polls
  * the live regions of a page, sends action forms and shows the API's answer in place, and shows a
  * segment's details on hover and on keyboard focus. Pages work without it, minus live updates.
  * No imports and no exports: it is served as it is, as a classic script.

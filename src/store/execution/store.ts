@@ -211,7 +211,8 @@ export class ExecutionStore {
   }
 
   saveRuns(runs: readonly RunState[]): void {
-    if (runs.length > 0) this.storage.sql.exec(HOT_SQL.upsertRuns, JSON.stringify(runs))
+    if (runs.length > 0)
+      this.storage.sql.exec(HOT_SQL.upsertRuns.sql, JSON.stringify(runs.map(HOT_SQL.upsertRuns.values)))
   }
 
   activeRuns(): RunState[] {
