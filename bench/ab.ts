@@ -35,6 +35,7 @@ try {
       reference: '',
       target: target.url,
       productPid: dev.process.pid as number,
+      referencePid: 0,
       productState,
       referenceState: '',
       scale: 1,

@@ -54,6 +54,7 @@ try {
     reference: reference.url,
     target: target.url,
     productPid: product.process.pid as number,
+    referencePid: reference.process.pid as number,
     productState,
     referenceState,
     scale,
