@@ -5,29 +5,15 @@ import { describe, expect, it } from 'vitest'
 import type { RunState } from '../../../src/core/state'
 import { taskRuns } from '../../../src/store/execution/schema'
 import { ExecutionStore, runFromRow } from '../../../src/store/execution/store'
+import { taskRun } from '../../helpers/task-run'
 
-const base: RunState = {
+const base = taskRun({
   id: 1,
   taskId: 'first',
-  type: 'set',
-  status: 'completed',
-  parentId: null,
-  lane: 'main',
-  position: 0,
-  iteration: null,
-  scope: null,
   attempts: [{ number: 1, status: 'completed', startedAt: 1000, endedAt: 1002, input: { values: { i: 1 } } }],
   output: { i: 1 },
-  error: null,
   metrics: [{ name: 'duration', type: 'duration', value: 2 }],
-  progress: null,
-  startedAt: 1000,
-  endedAt: 1002,
-  wakeAt: null,
-  childExecutionId: null,
-  wait: null,
-  reused: false,
-}
+})
 
 /** Runs of every shape a column can hold: nulls, JSON of each kind, text beyond ASCII, both booleans. */
 const RUNS: RunState[] = [
