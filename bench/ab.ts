@@ -35,6 +35,7 @@ try {
       reference: '',
       target: target.url,
       productPid: dev.process.pid as number,
+      referencePid: 0,
       productState,
       referenceState: '',
       scale: 1,
@@ -60,6 +61,7 @@ try {
         const sync = await scenario.syncRows(ctx)
         add(name, 'sync 10-task p50 ms, c=1', sync.p50)
         add(name, 'sync 10-task exec/s, c=16', sync.perSecond)
+        add(name, 'workerd CPU ms per sync execution, c=16', sync.cpuMs)
         add(name, 'billed bytes per sync execution', sync.billed)
         add(name, 'new object schema ms (p50 over empty)', sync.schemaMs)
       })

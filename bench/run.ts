@@ -12,7 +12,7 @@ import path from 'node:path'
 import { coldStartRows } from './cold-start.ts'
 import { indexRows } from './index-visibility.ts'
 import { machine, medianRows, save, table, targets, targetTable } from './report.ts'
-import { roundTripRows, roundTripTable } from './round-trips.ts'
+import { countedRoundTrips, roundTripTable } from './round-trips.ts'
 import * as scenario from './scenarios.ts'
 import { applyMigrations, ROOT, startDev } from './stack.ts'
 import { startTarget } from './target.ts'
@@ -54,6 +54,7 @@ try {
     reference: reference.url,
     target: target.url,
     productPid: product.process.pid as number,
+    referencePid: reference.process.pid as number,
     productState,
     referenceState,
     scale,
@@ -87,7 +88,7 @@ try {
   rows.push(...(await step('D1', () => scenario.d1Rows(ctx))))
   rows.push(...(await step('index', () => indexRows(ctx))))
   rows.push(...(await step('storage', () => scenario.storageRow(ctx))))
-  const trips = await step('round trips', () => roundTripRows(product.url))
+  const trips = await step('round trips', countedRoundTrips)
   rows.push(...(await step('bundle and cold start', () => coldStartRows(coldRounds))))
   const checked = targets(rows)
   console.log(`\n${table(rows)}\n\n${targetTable(checked)}\n\n${roundTripTable(trips)}\n`)

@@ -1,6 +1,6 @@
 /** The benchmark rows: what is sent, how it is timed, what is checked. */
 import { json, poll, post, run, sleep, stats, type Stats } from './load.ts'
-import { filesUnder, workerdRss } from './stack.ts'
+import { filesUnder, workerdCpuMs, workerdRss } from './stack.ts'
 import { PROFILE_STEPS, type ProfileStep, type StorageSize } from './shared.ts'
 
 export interface Row {
@@ -21,6 +21,8 @@ export interface Context {
   reference: string
   target: string
   productPid: number
+  /** The reference's `wrangler dev` (0: not started). */
+  referencePid: number
   productState: string
   referenceState: string
   scale: number
@@ -150,6 +152,30 @@ const asyncToCompleted =
   }
 
 /** Counts the executions of a flow that D1 lists as completed (paging through all of them). */
+/**
+ * A run and the CPU its workerd spent on each of its requests, what they left to do after their
+ * answers (the index queue's batches) included.
+ */
+async function withCpu<T extends { results: unknown[] }>(pid: number, work: () => Promise<T>) {
+  const before = workerdCpuMs(pid)
+  const result = await work()
+  return { ...result, cpuMs: ((await quietCpuMs(pid)) - before) / result.results.length }
+}
+
+const cpuNote = (cpuMs: number, each: string) => `workerd CPU ${cpuMs.toFixed(2)} ms per ${each}`
+
+/** workerd's CPU time once it stopped using any (one tick or less in 300 ms), at most 10 s on. */
+async function quietCpuMs(pid: number): Promise<number> {
+  const started = Date.now()
+  let last = workerdCpuMs(pid)
+  for (;;) {
+    await sleep(300)
+    const now = workerdCpuMs(pid)
+    if (now - last <= 10 || Date.now() - started > 10_000) return now
+    last = now
+  }
+}
+
 async function completedIn(ctx: Context, flow: string, expected: number): Promise<number> {
   const started = Date.now()
   for (;;) {
@@ -264,7 +290,7 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
   )
   const objectRun = await run(n, 16, 20_000, newObject(`${ctx.reference}/object`))
   const ownObjectRun = await run(n, 16, 20_000, newObject(`${ctx.edgeflow}/__bench/object`))
-  const floorRun = await run(n, 16, 20_000, floor(ctx))
+  const floorRun = await withCpu(ctx.referencePid, () => run(n, 16, 20_000, floor(ctx)))
   const rows: Row[] = [
     {
       id: 'bare.throughput',
@@ -296,6 +322,7 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
       unit: 'req/s',
       latency: floorRun.latencies,
       bare: bareRun.perSecond,
+      note: cpuNote(floorRun.cpuMs, 'request'),
     },
     {
       id: 'workflows.throughput',
@@ -308,7 +335,7 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
   const before = await completedIn(ctx, 'ten', 0)
   let sent = 0
   for (const concurrency of [16, 64]) {
-    const result = await run(n, concurrency, 30_000, hook(ctx, 'ten'))
+    const result = await withCpu(ctx.productPid, () => run(n, concurrency, 30_000, hook(ctx, 'ten')))
     sent += result.results.length
     rows.push({
       id: `sync.10.c${concurrency}`,
@@ -318,10 +345,14 @@ export async function throughputRows(ctx: Context): Promise<Row[]> {
       latency: result.latencies,
       bare: bareRun.perSecond,
       workflows: workflowRun.perSecond,
+      note: cpuNote(result.cpuMs, 'execution'),
     })
   }
   const completed = (await completedIn(ctx, 'ten', before + sent)) - before
-  for (const row of rows.slice(5)) row.note = `${completed} of ${sent} executions of both runs listed completed in D1`
+  for (const row of rows.slice(5))
+    row.note = [row.note, `${completed} of ${sent} executions of both runs listed completed in D1`]
+      .filter(Boolean)
+      .join('; ')
   return rows
 }
 
@@ -530,17 +561,18 @@ const profileStep = (ctx: Context, name: ProfileStep) => async (index: number) =
  */
 export async function syncRows(
   ctx: Context,
-): Promise<{ p50: number; perSecond: number; billed: number; schemaMs: number }> {
+): Promise<{ p50: number; perSecond: number; cpuMs: number; billed: number; schemaMs: number }> {
   const n = Math.round(100 * ctx.scale)
   await run(20, 4, 10_000, hook(ctx, 'ten'))
   const one = await run(n, 1, 30_000, hook(ctx, 'ten'))
-  const sixteen = await run(n * 4, 16, 30_000, hook(ctx, 'ten'))
+  const sixteen = await withCpu(ctx.productPid, () => run(n * 4, 16, 30_000, hook(ctx, 'ten')))
   const size = await json<StorageSize>(`${ctx.edgeflow}/__bench/size/${one.results[0]}`)
   const empty = await run(n, 1, 30_000, profileStep(ctx, 'empty'))
   const schema = await run(n, 1, 30_000, profileStep(ctx, 'schema'))
   return {
     p50: one.latencies.p50,
     perSecond: sixteen.perSecond,
+    cpuMs: sixteen.cpuMs,
     billed: size.databaseSize,
     schemaMs: schema.latencies.p50 - empty.latencies.p50,
   }

@@ -140,7 +140,25 @@ export function applyMigrations(config: string, persistTo: string): void {
 }
 
 /** Resident memory (bytes) of every workerd process below `pid`. */
-export function workerdRss(pid: number): number {
+export const workerdRss = (pid: number): number =>
+  sumOverWorkerd(pid, (id) => {
+    const status = readFileSync(`/proc/${id}/status`, 'utf8')
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
+  })
+
+/**
+ * CPU time (ms, user and system, 10 ms ticks) every workerd process below `pid` used so far: what a
+ * run costs in CPU is little moved by other load on the machine, unlike its latency.
+ */
+export const workerdCpuMs = (pid: number): number =>
+  sumOverWorkerd(pid, (id) => {
+    const stat = readFileSync(`/proc/${id}/stat`, 'utf8')
+    // after comm: state is field 3, utime and stime fields 14 and 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  })
+
+function sumOverWorkerd(pid: number, measure: (id: number) => number): number {
   let total = 0
   const visit = (parent: number) => {
     let children: string[] = []
@@ -152,8 +170,7 @@ export function workerdRss(pid: number): number {
     for (const child of children) {
       const id = Number(child)
       try {
-        const status = readFileSync(`/proc/${id}/status`, 'utf8')
-        if (/^Name:\s*workerd/m.test(status)) total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024
+        if (readFileSync(`/proc/${id}/comm`, 'utf8').trim() === 'workerd') total += measure(id)
       } catch {
         // the process ended meanwhile
       }

@@ -8,6 +8,12 @@ import type { TraceMessage } from './telemetry/export'
 
 export interface Env {
   DB: D1Database
+  /**
+   * The static assets (public/, wrangler.toml `[assets]`): the dashboard's script and stylesheet,
+   * answered before the Worker runs, and the API's OpenAPI document and reference page, made at
+   * build time, which the Worker hands out behind its checks (api/app.ts).
+   */
+  ASSETS: Fetcher
   /** Summaries and deletions on their way to the D1 index, written in batches (objects/index-queue.ts). */
   INDEX_QUEUE: Queue<IndexMessage>
   /** Ended executions' traces on their way to the OTLP endpoint, exported in batches (objects/trace-queue.ts). */

@@ -16,8 +16,6 @@ declare global {
       FLOW_SECRET_DEMO_SIGNING: string
       /** The example queue trigger's queue (vitest.config.ts), as a producer sends to it. */
       EVENTS_QUEUE: Queue<unknown>
-      /** The static assets (wrangler.toml `[assets]`), as Cloudflare serves them before the Worker. */
-      ASSETS: Fetcher
     }
     interface GlobalProps {
       mainModule: typeof import('../src/index')

@@ -1,6 +1,6 @@
 /**
  * The API contract checked by tools this project did not write (`npm run contract`, part of
- * `npm test`), on docs/openapi.json — which test/api/openapi.test.ts holds equal to what the Worker
+ * `npm test`), on public/api/openapi.json — which test/api/openapi.test.ts holds equal to what the Worker
  * serves:
  * - `@redocly/cli lint` with redocly.yaml: no error;
  * - `@apidevtools/swagger-parser`: the document validates and dereferences;
@@ -17,7 +17,7 @@ import { format, resolveConfig } from 'prettier'
 import { typedBodies } from './typed-bodies.ts'
 
 const root = path.join(import.meta.dirname, '..')
-const DOCUMENT = path.join(root, 'docs/openapi.json')
+const DOCUMENT = path.join(root, 'public/api/openapi.json')
 const TYPES = path.join(root, 'src/client/schema.ts')
 /** openapi-typescript lives in its own workspace: it needs TypeScript 5, the project uses 7. */
 const OPENAPI_TYPESCRIPT = path.join(root, 'tools/openapi-typescript/node_modules/openapi-typescript/bin/cli.js')
@@ -54,7 +54,8 @@ async function generatedTypes(): Promise<string> {
     cwd: root,
     maxBuffer: 16 << 20,
   })
-  const header = '// Generated from docs/openapi.json by openapi-typescript (`npm run openapi:types`): do not edit.\n'
+  const header =
+    '// Generated from public/api/openapi.json by openapi-typescript (`npm run openapi:types`): do not edit.\n'
   return format(header + stdout, { ...(await resolveConfig(TYPES)), filepath: TYPES })
 }
 
@@ -68,7 +69,7 @@ async function types(write: boolean): Promise<string[]> {
   return committed === generated
     ? []
     : [
-        'src/client/schema.ts is not what openapi-typescript generates from docs/openapi.json: run npm run openapi:types',
+        'src/client/schema.ts is not what openapi-typescript generates from public/api/openapi.json: run npm run openapi:types',
       ]
 }
 

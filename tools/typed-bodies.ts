@@ -50,7 +50,7 @@ async function readmeBodies(root: string, paths: Record<string, Record<string, u
 
 /** The problems tsc finds in a program that holds every body as its operation's JSON request body type. */
 export async function typedBodies(root: string, types: string, tsc: string): Promise<string[]> {
-  const document = JSON.parse(await readFile(path.join(root, 'docs/openapi.json'), 'utf8'))
+  const document = JSON.parse(await readFile(path.join(root, 'public/api/openapi.json'), 'utf8'))
   const bodies = await readmeBodies(root, document.paths)
   const typed = bodies.map(
     ({ where, path: template, method, json }, i) =>

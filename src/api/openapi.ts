@@ -1,7 +1,9 @@
 /**
  * @module `GET /api/openapi.json`: the HTTP API as OpenAPI 3.1, generated from the routes declared
  * with @hono/zod-openapi (api/routes/) and the shapes of api/shapes.ts, so it cannot drift from the
- * code (docs/architecture.md, The API).
+ * code (docs/architecture.md, The API). Made at build time, not in the Worker: `npm run
+ * openapi:json` (test/api/openapi.test.ts) writes it into public/api/, the Worker's static assets,
+ * and the same test fails when the committed file is not what the routes make.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import * as z from 'zod'
@@ -128,5 +130,5 @@ function build(app: OpenAPIHono<{ Bindings: Env }>) {
 
 let document: ReturnType<typeof build> | undefined
 
-/** Built on first use, once per isolate. */
+/** Built on first use, once per process. */
 export const openApiDocument = (app: OpenAPIHono<{ Bindings: Env }>) => (document ??= build(app))

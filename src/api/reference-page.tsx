@@ -1,7 +1,8 @@
 /**
- * @module `GET /api/docs`: the API reference as one HTML page in the dashboard's shell, rendered by
- * the Worker from the OpenAPI document it serves (api/openapi.ts) — nothing from a CDN, so it works
- * offline, and it cannot show another API than the one running.
+ * @module `GET /api/docs`: the API reference as one HTML page in the dashboard's shell, rendered at
+ * build time from the OpenAPI document the Worker serves (api/openapi.ts; both are static assets,
+ * public/api/) — nothing from a CDN, so it works offline, and a test fails when it shows another
+ * API than the routes declare.
  */
 import type { Child } from 'hono/jsx'
 import { Shell } from '../dashboard/pages/components'

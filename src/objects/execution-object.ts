@@ -317,13 +317,14 @@ export class ExecutionObject extends DurableObject<Env> {
 
   /**
    * A sync start runs its first slice inside the request, as a wake would: with its alarm armed
-   * and its mark in the wake ledger on disk first, so that a slice that takes the isolate down
-   * leaves the execution recorded, woken again by its alarm and failed by the ledger if it keeps
-   * crashing — never lost.
+   * and its mark in the wake ledger committed with the execution itself (one turn's writes), so that
+   * a slice that takes the isolate down leaves the execution recorded, woken again by its alarm and
+   * failed by the ledger if it keeps crashing — or, dying before that commit, nothing at all and no
+   * answer: never an accepted execution lost. It does not wait for the disk before it runs.
    */
   private async firstSlice(runner: Runner, start: () => Promise<void>): Promise<void> {
     runner.flush()
-    await this.marked(start)
+    await this.marked(start, 'with-creation')
   }
 
   /** The coordinator of this execution's key gave it a slot: it starts. Null status: no such execution. */
@@ -362,7 +363,7 @@ export class ExecutionObject extends DurableObject<Env> {
    * take the isolate down, and crossed out when it returns. Overlapping wakes share one mark. An
    * execution whose wakes died too often in a row is failed instead.
    */
-  private async marked(work: () => Promise<void>): Promise<void> {
+  private async marked(work: () => Promise<void>, durable: 'with-creation' | 'first' = 'first'): Promise<void> {
     const runner = this.runner
     if (!runner) return
     if (this.waking++ === 0) {
@@ -375,8 +376,11 @@ export class ExecutionObject extends DurableObject<Env> {
       }
       this.idle = new Promise((resolve) => (this.becameIdle = resolve))
       // a mark written ahead by the wake before was being made durable since: a timer's wake does
-      // not wait for the disk (docs/performance.md, Turns: the lateness rows)
-      await (ahead ? this.aheadDurable : this.ctx.storage.sync())
+      // not wait for the disk (docs/performance.md, Turns: the lateness rows). The first slice's
+      // mark is written in the same turn as the execution it runs: the platform commits a turn's
+      // writes together, so the mark is on disk whenever the execution is, and a crash before
+      // that commit leaves nothing — no execution, no alarm, no answer given — to wake again
+      if (durable === 'first') await (ahead ? this.aheadDurable : this.ctx.storage.sync())
     }
     try {
       await work()
@@ -384,7 +388,9 @@ export class ExecutionObject extends DurableObject<Env> {
       if (--this.waking === 0) {
         const next = this.runner === runner && runner.wakesSoon
         const wrote = this.wakes.finish(next)
-        // a mark ahead that storage held already is on disk: this wake waited for it before it ran
+        // a mark ahead that storage held already needs no wait: this wake waited for it before it
+        // ran, or (the first slice's) it is committed with the execution it belongs to, before
+        // anything the next wake writes
         if (next) this.aheadDurable = wrote ? this.ctx.storage.sync() : Promise.resolve()
         if (next && wrote) this.ctx.waitUntil(this.aheadDurable)
         this.becameIdle()

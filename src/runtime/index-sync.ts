@@ -14,6 +14,11 @@ export class IndexSync {
   private writing = false
   private failures = 0
   private retryAt: number | null = null
+  /**
+   * When the alarm's guard fires for the debt owed now: set when the debt starts and kept while
+   * it lasts, so that each flush of a running execution does not move — and re-arm — the alarm.
+   */
+  private guardAt: number | null = null
 
   constructor(
     /** The version the index queue accepted (D1 has it, or will). */
@@ -39,7 +44,13 @@ export class IndexSync {
 
   /** When the alarm must run for the index's sake, or null when nothing is owed to the index. */
   wakeAt(version: number): number | null {
-    return version > this.indexed ? (this.retryAt ?? this.now() + INDEX_GUARD_MS) : null
+    if (version <= this.indexed) {
+      this.guardAt = null
+      return null
+    }
+    // a guard that passed (its wake found a send still in flight) is set again from now
+    if (this.guardAt === null || this.guardAt <= this.now()) this.guardAt = this.now() + INDEX_GUARD_MS
+    return this.retryAt ?? this.guardAt
   }
 
   /** The summary did not reach D1 (the queue gave it up): it is owed again. */

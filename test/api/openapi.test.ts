@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest'
 import { actions } from '../../src/actions/index'
+import { app } from '../../src/api/app'
+import { openApiDocument } from '../../src/api/openapi'
+import { ReferencePage } from '../../src/api/reference-page'
 import { call, json } from '../helpers/api'
 
 /** Every `$ref` in a JSON value. */
 const refsOf = (value: unknown): string[] => [...JSON.stringify(value).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!)
 
+/** The document as the routes make it, and the reference page made from it (public/api/). */
+const made = () => `${JSON.stringify(openApiDocument(app), null, 2)}\n`
+const page = () => String(ReferencePage({ document: openApiDocument(app) }))
+
 describe('GET /api/openapi.json', () => {
-  it('is the committed docs/openapi.json (regenerate: npm run openapi:json), so a change shows in the diff', async () => {
+  it('is the committed public/api/openapi.json, made from the routes (regenerate: npm run openapi:json), so a change shows in the diff', async () => {
+    await expect(made()).toMatchFileSnapshot('../../public/api/openapi.json')
+    await expect(page()).toMatchFileSnapshot('../../public/api/docs.html')
+  })
+
+  it('is served as the static asset public/api/openapi.json, and the reference page as public/api/docs.html', async () => {
     const response = await call('GET', '/api/openapi.json')
     expect(response.status).toBe(200)
-    const document = await json(response)
-    await expect(`${JSON.stringify(document, null, 2)}\n`).toMatchFileSnapshot('../../docs/openapi.json')
+    expect(response.headers.get('content-type')).toContain('application/json')
+    expect(await response.text()).toBe(made())
+    expect(await (await call('GET', '/api/docs')).text()).toBe(page())
   })
 
   it('declares every route with an operationId, a summary and its answers, and every $ref resolves', async () => {

@@ -41,4 +41,28 @@ describe('IndexSync', () => {
     expect(written).toEqual([3])
     expect(sync.wakeAt(3)).toBeNull()
   })
+
+  it('keeps the guard of a debt where it was while the debt lasts, and sets it again from now once it passed', async () => {
+    let now = 1_000
+    const sync = new IndexSync(
+      0,
+      async () => undefined,
+      () => now,
+    )
+    expect(sync.wakeAt(1)).toBe(11_000)
+    now = 4_000
+    // a later flush of the same debt, a newer version included: the alarm stays where it is
+    expect(sync.wakeAt(2)).toBe(11_000)
+    now = 11_000
+    expect(sync.wakeAt(2)).toBe(21_000)
+    await sync.sync(
+      row(2),
+      () => undefined,
+      () => undefined,
+    )
+    expect(sync.wakeAt(2)).toBeNull()
+    now = 30_000
+    // a new debt: a new guard
+    expect(sync.wakeAt(3)).toBe(40_000)
+  })
 })

@@ -20,7 +20,7 @@ export const referenceRoute = createRoute({
   path: '/api/docs',
   operationId: 'getApiReference',
   summary: 'This API reference as an HTML page',
-  description: 'Rendered by the Worker from this document: no script, no CDN. Needs no bearer token.',
+  description: 'Rendered from this document when it is made: no script, no CDN. Needs no bearer token.',
   tags: ['docs'],
   security: [],
   responses: {

@@ -2,19 +2,7 @@
  * @module Reads and writes of the execution object's SQLite storage (Drizzle). The writes every
  * task run makes (its row, its log lines, the execution's state) are prepared once per object.
  */
-import {
-  and,
-  asc,
-  eq,
-  getTableColumns,
-  getTableName,
-  gt,
-  inArray,
-  isNotNull,
-  isNull,
-  notInArray,
-  sql,
-} from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import type { ExecState, RunState } from '../../core/state'
@@ -26,6 +14,7 @@ import { parseTimerKey } from './timer-keys'
 import type { Timer } from '../../core/timers'
 import { LAYOUT, LAYOUT_VERSION, LAZY_TABLES, type LazyTable } from './layout'
 import { isLegacy, rewriteLegacy } from './legacy'
+import { HOT_SQL } from './hot-sql'
 import {
   events,
   type ExecutionRow,
@@ -129,40 +118,8 @@ function runFromValues(values: readonly SqlStorageValue[]): RunState {
   return run as unknown as RunState
 }
 
-/**
- * `INSERT … SELECT … FROM json_each(?)`: writes any number of rows, given as one JSON array of
- * arrays (a row's values in column order), in one statement (an upsert on `key` when given). Each
- * row is read from `json_each` once, into a materialized table: each mention of `json_each`'s
- * `value` renders the row's text anew (and each column then parses it), which made 20 columns
- * cost 3–4× as much (docs/performance.md, Per task). JSON columns keep their JSON text (`->`),
- * others their SQL value (`->>`).
- */
-function bulkInsert(table: SQLiteTable, key?: string) {
-  const columns = Object.entries(getTableColumns(table)).filter(([property]) => property !== 'id' || key === 'id')
-  const names = columns.map(([, column]) => column.name)
-  const values = columns.map(([, column], at) => `item ${column.columnType === 'SQLiteTextJson' ? '->' : '->>'} ${at}`)
-  const properties = columns.map(([property]) => property)
-  const upsert = key
-    ? ` ON CONFLICT(${key}) DO UPDATE SET ${names
-        .filter((name) => name !== key)
-        .map((name) => `${name} = excluded.${name}`)
-        .join(', ')}`
-    : ''
-  const head = sql.raw('WITH given AS MATERIALIZED (SELECT value AS item FROM json_each(')
-  const tail = sql.raw(
-    `)) INSERT INTO ${getTableName(table)} (${names.join(', ')}) SELECT ${values.join(', ')} FROM given WHERE true${upsert}`,
-  )
-  return (rows: readonly object[]) => {
-    const arrays = rows.map((row) => properties.map((property) => (row as Record<string, unknown>)[property] ?? null))
-    return sql`${head}${JSON.stringify(arrays)}${tail}`
-  }
-}
-
-const upsertRuns = bulkInsert(taskRuns, 'id')
-
 export class ExecutionStore {
   readonly db: DrizzleSqliteDODatabase
-  private prepared?: ReturnType<ExecutionStore['prepare']>
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.db = drizzle(storage)
@@ -201,71 +158,46 @@ export class ExecutionStore {
     this.storage.transactionSync(() => this.storage.sql.exec(LAYOUT))
   }
 
-  private prepare() {
-    return {
-      // drizzle binds the placeholder through the column's encoder (JSON), though its types only allow values
-      saveState: this.db
-        .update(keyed)
-        .set({ value: sql.placeholder('value') })
-        .where(eq(keyed.key, KEY.state))
-        .prepare(),
-    }
-  }
-
-  private get statements() {
-    this.prepared ??= this.prepare()
-    return this.prepared
-  }
-
   /** The value of a row of the keyed table (undefined: no such row). */
   private value<T>(key: number): T | undefined {
-    return this.db.select({ value: keyed.value }).from(keyed).where(eq(keyed.key, key)).get()?.value as T | undefined
+    const [row] = this.storage.sql.exec<{ value: string }>(HOT_SQL.value, key).toArray()
+    return row && (JSON.parse(row.value) as T)
   }
 
   private put(key: number, value: unknown): void {
-    this.db.insert(keyed).values({ key, value }).onConflictDoUpdate({ target: keyed.key, set: { value } }).run()
+    this.storage.sql.exec(HOT_SQL.put, key, JSON.stringify(value))
   }
 
   private remove(key: number): void {
-    this.db.delete(keyed).where(eq(keyed.key, key)).run()
+    this.storage.sql.exec(HOT_SQL.remove, key)
   }
 
   insertExecution(row: ExecutionRow): void {
     const { definition, input, slot, ...state } = row
     const source: ExecutionSource = { definition, input, slot }
-    this.db
-      .insert(keyed)
-      .values([
-        { key: KEY.state, value: state },
-        { key: KEY.source, value: source },
-      ])
-      .run()
+    this.storage.sql.exec(HOT_SQL.insertExecution, JSON.stringify(state), JSON.stringify(source))
   }
 
   execution(): ExecutionRow | undefined {
-    const rows = this.db
-      .select()
-      .from(keyed)
-      .where(inArray(keyed.key, [KEY.state, KEY.source]))
-      .all()
-    const state = rows.find((row) => row.key === KEY.state)?.value as ExecutionState | undefined
-    const source = rows.find((row) => row.key === KEY.source)?.value as ExecutionSource | undefined
+    const rows = this.storage.sql.exec<{ key: number; value: string }>(HOT_SQL.execution).toArray()
+    const value = <T>(key: number) => {
+      const text = rows.find((row) => row.key === key)?.value
+      return text === undefined ? undefined : (JSON.parse(text) as T)
+    }
+    const state = value<ExecutionState>(KEY.state)
+    const source = value<ExecutionSource>(KEY.source)
     return state && source && { ...state, ...source }
   }
 
   /** Writes the whole state row. */
   saveExecution(row: ExecutionRow): void {
     const { definition: _definition, input: _input, slot: _slot, ...state } = row
-    this.statements.saveState.run({ value: state })
+    this.storage.sql.exec(HOT_SQL.saveState, JSON.stringify(state))
   }
 
   /** Records the index version the queue accepted (a version that only grows). */
   saveIndexedVersion(version: number): void {
-    this.db
-      .update(keyed)
-      .set({ value: sql`json_set(${keyed.value}, '$.indexedVersion', ${version})` })
-      .where(eq(keyed.key, KEY.state))
-      .run()
+    this.storage.sql.exec(HOT_SQL.indexedVersion, version)
   }
 
   /** Every timer, as the store keys them (timer-keys.ts) → when it is due: written whole when one changes. */
@@ -297,7 +229,8 @@ export class ExecutionStore {
   }
 
   saveRuns(runs: readonly RunState[]): void {
-    if (runs.length > 0) this.db.run(upsertRuns(runs))
+    if (runs.length > 0)
+      this.storage.sql.exec(HOT_SQL.upsertRuns.sql, JSON.stringify(runs.map(HOT_SQL.upsertRuns.values)))
   }
 
   activeRuns(): RunState[] {
@@ -389,11 +322,7 @@ export class ExecutionStore {
   appendLogs(lines: readonly LogLine[]): void {
     if (lines.length === 0) return
     const values = lines.map((line) => LOG_FIELDS.map((name) => line[name] ?? null))
-    // log lines hold the largest keys: max(key) — read from the b-tree's last entry, once — is the
-    // last line's, or below KEY.logs when none is written
-    this.db.run(sql`INSERT INTO ${keyed} (key, value)
-      SELECT max(coalesce((SELECT max(key) FROM ${keyed}), 0), ${KEY.logs}) + 1 + line.key, line.value
-      FROM json_each(${JSON.stringify(values)}) AS line`)
+    this.storage.sql.exec(HOT_SQL.appendLogs, JSON.stringify(values))
   }
 
   logs(filter: LogFilter): (LogLine & { id: number })[] {
