@@ -388,7 +388,9 @@ export class ExecutionObject extends DurableObject<Env> {
       if (--this.waking === 0) {
         const next = this.runner === runner && runner.wakesSoon
         const wrote = this.wakes.finish(next)
-        // a mark ahead that storage held already is on disk: this wake waited for it before it ran
+        // a mark ahead that storage held already needs no wait: this wake waited for it before it
+        // ran, or (the first slice's) it is committed with the execution it belongs to, before
+        // anything the next wake writes
         if (next) this.aheadDurable = wrote ? this.ctx.storage.sync() : Promise.resolve()
         if (next && wrote) this.ctx.waitUntil(this.aheadDurable)
         this.becameIdle()

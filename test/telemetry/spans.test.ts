@@ -12,30 +12,8 @@ import { encodeSpans, executionSpans } from '../../src/telemetry/spans'
 import { MAX_SPANS, TraceFacts, traceFacts, traceMessages, withoutQueries } from '../../src/telemetry/trace-facts'
 import { exportHeaders, outcomeOf, retryDelaySeconds, tracesEndpoint } from '../../src/telemetry/export'
 import { Span } from '../../src/telemetry/otlp'
-import type { RunState } from '../../src/core/state'
 import { tracedExecution } from './fixtures'
-
-const run = (fields: Partial<RunState> & { id: number; taskId: string }): RunState => ({
-  type: 'set',
-  status: 'completed',
-  parentId: null,
-  lane: 'main',
-  position: 0,
-  iteration: null,
-  scope: null,
-  attempts: [{ number: 1, status: 'completed', startedAt: 1_010, endedAt: 1_020 }],
-  output: null,
-  error: null,
-  metrics: [],
-  startedAt: 1_010,
-  endedAt: 1_020,
-  wakeAt: null,
-  childExecutionId: null,
-  wait: null,
-  reused: false,
-  progress: null,
-  ...fields,
-})
+import { taskRun as run } from '../helpers/task-run'
 
 describe('trace context', () => {
   it('reads a valid traceparent and refuses malformed ones', () => {
