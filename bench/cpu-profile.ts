@@ -5,7 +5,8 @@
  * functions with the most self time, then the most total time. A sync flow (`ten`, `one`) is
  * answered by its webhook and runs `concurrency` at once (1 unless told), as the bench's sync rows
  * do; any other flow runs one after another, polled to its end. Figures are samples of one run on a
- * shared machine: read the shares, not the milliseconds.
+ * shared machine: read the shares, not the milliseconds. `PROFILE_REFERENCE=1` profiles the
+ * references' Worker instead (a path: `/floor`, the durable floor).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -43,8 +44,10 @@ const answeredByHook =
   flow.startsWith('/') || (scenario.FLOWS as Record<string, { mode?: string }>)[flow]?.mode === 'sync'
 const named = flow.replace(/\W+/g, '-')
 const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-prof-'))
-const config = path.join(ROOT, 'bench', 'product.wrangler.toml')
-applyMigrations(config, state)
+// PROFILE_REFERENCE=1: the references' Worker instead of the product (`/floor`, `/object`, …)
+const reference = process.env.PROFILE_REFERENCE === '1'
+const config = path.join(ROOT, 'bench', ...(reference ? ['reference', 'wrangler.toml'] : ['product.wrangler.toml']))
+if (!reference) applyMigrations(config, state)
 // PROFILE_VARS="NAME=value,…" sets vars of the product (e.g. EDGEFLOW_COUNT_ROUND_TRIPS=true)
 const vars = Object.fromEntries(
   (process.env.PROFILE_VARS ?? '')
@@ -52,10 +55,10 @@ const vars = Object.fromEntries(
     .filter(Boolean)
     .map((each) => each.split('=')),
 )
-const dev = await startDev(config, state, '/api/flows', { vars })
+const dev = await startDev(config, state, reference ? '/nothing' : '/api/flows', { vars })
 try {
   const ctx = { edgeflow: dev.url, target: 'http://127.0.0.1:9' } as scenario.Context
-  await scenario.putFlows(ctx)
+  if (!reference) await scenario.putFlows(ctx)
   const targets = await json<{ webSocketDebuggerUrl: string }[]>(`http://127.0.0.1:${dev.inspector}/json`)
   // wrangler's inspector proxy refuses the WebSocket of Node's fetch (undici): `ws`, which wrangler brings
   const socket = new WS(targets[0]?.webSocketDebuggerUrl as string)

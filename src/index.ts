@@ -1,5 +1,5 @@
 /** @module The Worker: the HTTP app, the index and trace queues' consumers, the queue and email triggers, the index sweep (cron), and the Durable Objects it binds. */
-import { app } from './api/app'
+import { app, hooksApp, isHookUrl } from './api/app'
 import type { Env } from './env'
 import { countedEnv, countsRoundTrips, formatRoundTrips, noRoundTrips, ROUND_TRIPS_HEADER } from './round-trips'
 import { consumeIndex } from './objects/index-queue'
@@ -18,10 +18,13 @@ export { CoordinatorObject } from './objects/coordinator-object'
 export { RateLimiterObject } from './objects/rate-limiter-object'
 export { GathererObject } from './objects/gatherer-object'
 
+/** The app that answers the request: a webhook's has its few routes alone (api/app.ts). */
+const appFor = (request: Request) => (isHookUrl(request.url) ? hooksApp : app)
+
 /** The app, with the round trips made before its answer counted into a header when asked to (README, Performance). */
 async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const counts = noRoundTrips()
-  const response = await app.fetch(request, countedEnv(env, counts), ctx)
+  const response = await appFor(request).fetch(request, countedEnv(env, counts), ctx)
   // read now: what runs after the answer (index writes, refreshes) is not the caller's wait
   const answered = new Response(response.body, response)
   answered.headers.set(ROUND_TRIPS_HEADER, formatRoundTrips(counts))
@@ -33,7 +36,7 @@ async function fetchCounted(request: Request, env: Env, ctx: ExecutionContext): 
 export default {
   fetch: (request: Request, env: Env, ctx: ExecutionContext) =>
     serving(async () =>
-      countsRoundTrips(env) ? await fetchCounted(request, env, ctx) : await app.fetch(request, env, ctx),
+      countsRoundTrips(env) ? await fetchCounted(request, env, ctx) : await appFor(request).fetch(request, env, ctx),
     ),
   // every consumed queue, one handler: the batch names its queue (wrangler.toml); a queue that is
   // not edgeflow's own carries messages for the flows that consume it (README, Queue triggers)

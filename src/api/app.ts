@@ -19,11 +19,16 @@ import { isRevoked, revokeSession } from '../store/d1/revoked-sessions'
 import { log } from '../log'
 import { JurisdictionUnavailable } from '../objects/placed-ids'
 
-export const app = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
+/** An app with what every request passes first: the local host check and the body limit. */
+function guarded() {
+  const guardedApp = new OpenAPIHono<{ Bindings: Env }>({ defaultHook: refuseInvalid })
+  // before anything else: in the open local mode a rebound name must not reach a route
+  guardedApp.use('*', localHostOnly())
+  guardedApp.use('*', requestBodyLimit())
+  return guardedApp
+}
 
-// before anything else: in the open local mode a rebound name must not reach a route
-app.use('*', localHostOnly())
-app.use('*', requestBodyLimit())
+export const app = guarded()
 /**
  * The OpenAPI document and its reference page are made at build time from these routes
  * (api/openapi.ts; `npm run openapi:json` writes them into public/api/, a test fails when they are
@@ -52,28 +57,46 @@ app.route(
   dashboard((request, env, ctx) => app.fetch(request, env, ctx), { revoked: isRevoked, revoke: revokeSession }),
 )
 
-app.notFound((c) =>
-  errorResponse(
-    c,
-    new ApiError({
-      status: 404,
-      code: 'not_found',
-      message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
-    }),
-  ),
-)
+/**
+ * `/hooks/:flowId` — the path every webhook takes — on its own: the same checks, middleware,
+ * handlers and errors as in `app`, routed among the webhook's few routes. The whole API's 172 routes
+ * go through Hono's trie router (its regular-expression router refuses `/api/executions/counts`
+ * beside `/api/executions/:id`), a cost each execution's trigger paid (docs/performance.md, What
+ * limits the rest).
+ */
+export const hooksApp = guarded()
+hooksApp.use('/hooks/*', d1Session())
+hooksApp.route('/hooks', hooks)
 
-app.onError((error, c) => {
-  if (error instanceof ApiError) return errorResponse(c, error)
-  // a flow placed in a jurisdiction, run where there are none (wrangler dev)
-  if (error instanceof JurisdictionUnavailable)
-    return errorResponse(c, new ApiError({ status: 500, code: 'misconfigured', message: error.message }))
-  if (error instanceof HTTPException && error.status < 500) {
-    return errorResponse(
+/** Whether `app` would route the request to the webhook: `/hooks/` and one path segment. */
+export const isHookUrl = (url: string) => /^[a-z]+:\/\/[^/]+\/hooks\/[^/?#]+(?:[?#]|$)/i.test(url)
+
+for (const each of [app, hooksApp]) answerErrors(each)
+
+function answerErrors(answering: OpenAPIHono<{ Bindings: Env }>): void {
+  answering.notFound((c) =>
+    errorResponse(
       c,
-      new ApiError({ status: error.status as 400, code: 'invalid_request', message: error.message }),
-    )
-  }
-  log.error('unexpected error', { method: c.req.method, path: new URL(c.req.url).pathname }, error)
-  return errorResponse(c, new ApiError({ status: 500, code: 'internal', message: 'internal error' }))
-})
+      new ApiError({
+        status: 404,
+        code: 'not_found',
+        message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+      }),
+    ),
+  )
+
+  answering.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error)
+    // a flow placed in a jurisdiction, run where there are none (wrangler dev)
+    if (error instanceof JurisdictionUnavailable)
+      return errorResponse(c, new ApiError({ status: 500, code: 'misconfigured', message: error.message }))
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(
+        c,
+        new ApiError({ status: error.status as 400, code: 'invalid_request', message: error.message }),
+      )
+    }
+    log.error('unexpected error', { method: c.req.method, path: new URL(c.req.url).pathname }, error)
+    return errorResponse(c, new ApiError({ status: 500, code: 'internal', message: 'internal error' }))
+  })
+}
