@@ -20,6 +20,8 @@ import { startTarget } from './target.ts'
 const scale = Number(process.env.BENCH_SCALE ?? 1)
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1))
 const coldRounds = Math.max(1, Number(process.env.BENCH_COLD_ROUNDS ?? 3))
+/** `BENCH_ONLY=headline`: the headline rows alone (latency, throughput, profile), printed, not saved. */
+const headlineOnly = process.env.BENCH_ONLY === 'headline'
 const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-bench-'))
 const productState = path.join(state, 'product')
 const referenceState = path.join(state, 'reference')
@@ -68,7 +70,7 @@ try {
     return result
   }
   const headline: scenario.Row[][] = []
-  let workflowP50s: number[] = []
+  const workflowP50s: number[] = []
   for (let round = 1; round <= rounds; round++) {
     const latency = await step(`latency (round ${round})`, () => scenario.latencyRows(ctx))
     workflowP50s.push(latency.workflowP50)
@@ -77,8 +79,21 @@ try {
     headline.push([...latency.rows, ...throughput, ...profile])
   }
   rows.push(...medianRows(headline))
-  workflowP50s = workflowP50s.sort((a, b) => a - b)
-  const workflowP50 = workflowP50s[Math.floor(workflowP50s.length / 2)] as number
+  if (headlineOnly) console.log(`\n${table(rows)}\n\n${targetTable(targets(rows))}\n`)
+  else await theRest(rows, workflowP50s, step, ctx)
+} finally {
+  await stop()
+}
+
+/** Every row after the headline ones, then the tables, saved. */
+async function theRest(
+  rows: scenario.Row[],
+  workflowP50s: number[],
+  step: <T>(name: string, work: () => Promise<T>) => Promise<T>,
+  ctx: scenario.Context,
+): Promise<void> {
+  const sorted = [...workflowP50s].sort((a, b) => a - b)
+  const workflowP50 = sorted[Math.floor(sorted.length / 2)] as number
   rows.push(await step('neighbour', () => scenario.neighbourRow(ctx)))
   rows.push(await step('async', () => scenario.asyncRow(ctx, workflowP50)))
   rows.push(await step('1,000 tasks', () => scenario.longFlowRow(ctx)))
@@ -93,6 +108,4 @@ try {
   const checked = targets(rows)
   console.log(`\n${table(rows)}\n\n${targetTable(checked)}\n\n${roundTripTable(trips)}\n`)
   console.log(`saved ${save(path.join(ROOT, 'bench', 'results'), rows, checked)}`)
-} finally {
-  await stop()
 }

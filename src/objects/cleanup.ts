@@ -6,6 +6,7 @@
  * an object whose alarm finishes the job.
  */
 import { deleteMessage, type IndexMessage } from '../store/d1/index-batch'
+import type { ExecutionStore } from '../store/execution/store'
 
 /** A deletion on request that the index queue cut short: the cleanup timer, due within a minute, finishes it. */
 export class DeletionDeferred extends Error {
@@ -17,18 +18,10 @@ export class DeletionDeferred extends Error {
 }
 
 export async function eraseExecution(
-  storage: DurableObjectStorage,
+  store: ExecutionStore,
   index: Queue<IndexMessage>,
   execution: { id: string; createdAt: number },
 ): Promise<void> {
   await index.send(deleteMessage(execution.id, execution.createdAt))
-  await eraseStorage(storage)
-}
-
-/** Deletes all of an object's storage, its alarm included. */
-export async function eraseStorage(storage: DurableObjectStorage): Promise<void> {
-  // since compatibility date 2026-02-24 deleteAll also drops the alarm, in one step; deleteAlarm
-  // first says so for any date, and leaves no alarm metadata behind
-  await storage.deleteAlarm()
-  await storage.deleteAll()
+  await store.erase()
 }

@@ -22,7 +22,7 @@ import type { ExecutionInput, ExecutionStatus } from '../domain/types'
 import type { RunState } from '../core/state'
 import { executionView, nextRunCursor, TASK_RUNS_PAGE, taskRunView } from '../shapes/views'
 import type { ExecutionView } from '../shapes/responses'
-import { DeletionDeferred, eraseExecution, eraseStorage } from './cleanup'
+import { DeletionDeferred, eraseExecution } from './cleanup'
 import type {
   ChildEnded,
   ControlResult,
@@ -99,7 +99,7 @@ export class ExecutionObject extends DurableObject<Env> {
       await this.store.open()
       const row = this.store.execution()
       // a flow test cut short (its isolate died): what it left is deleted, never run nor indexed
-      if (row?.trigger === 'test') return await eraseStorage(ctx.storage)
+      if (row?.trigger === 'test') return await this.store.erase()
       if (row) this.runner = await this.load(row)
     })
   }
@@ -311,7 +311,7 @@ export class ExecutionObject extends DurableObject<Env> {
       runner.dispose()
       return { ok: true, observation }
     } finally {
-      await eraseStorage(this.ctx.storage)
+      await this.store.erase()
     }
   }
 
@@ -433,7 +433,7 @@ export class ExecutionObject extends DurableObject<Env> {
       // (awaiting it here would deadlock: its answer waits for this block to end)
       runner.dispose()
       try {
-        await eraseExecution(this.ctx.storage, this.env.INDEX_QUEUE, runner.exec)
+        await eraseExecution(this.store, this.env.INDEX_QUEUE, runner.exec)
         return true
       } catch (error) {
         log.error('could not delete the execution', this.logFields(runner), error)

@@ -120,14 +120,29 @@ function runFromValues(values: readonly SqlStorageValue[]): RunState {
 
 export class ExecutionStore {
   readonly db: DrizzleSqliteDODatabase
+  /** Whether the object holds an execution, once known (`exists`). */
+  private holds: boolean | undefined
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.db = drizzle(storage)
   }
 
-  /** Whether this object holds an execution (in either layout); reading does not create storage. */
+  /**
+   * Whether this object holds an execution (in either layout); reading does not create storage.
+   * Known once asked: only this store creates (`ensureSchema`) or deletes (`erase`) it.
+   */
   exists(): boolean {
-    return this.hasTable('execution')
+    this.holds ??= this.hasTable('execution')
+    return this.holds
+  }
+
+  /** Deletes all of the object's storage, its alarm included. */
+  async erase(): Promise<void> {
+    // since compatibility date 2026-02-24 deleteAll also drops the alarm, in one step; deleteAlarm
+    // first says so for any date, and leaves no alarm metadata behind
+    await this.storage.deleteAlarm()
+    await this.storage.deleteAll()
+    this.holds = false
   }
 
   private hasTable(name: string): boolean {
@@ -156,6 +171,7 @@ export class ExecutionStore {
   async ensureSchema(): Promise<void> {
     if (this.exists()) return this.open()
     this.storage.transactionSync(() => this.storage.sql.exec(LAYOUT))
+    this.holds = true
   }
 
   /** The value of a row of the keyed table (undefined: no such row). */
