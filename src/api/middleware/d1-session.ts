@@ -26,8 +26,9 @@ export const d1Session = (): MiddlewareHandler<{ Bindings: Env }> =>
     const session = c.env.DB.withSession(c.req.header(BOOKMARK_HEADER) || 'first-unconstrained')
     c.env = { ...c.env, DB: sessionDatabase(c.env.DB, session) }
     await next()
-    const bookmark = session.getBookmark()
     const wrote = c.req.method !== 'GET' && c.req.method !== 'HEAD'
-    // a webhook's answer is the flow's to decide: it gets no header of ours
-    if (wrote && bookmark && c.req.path.startsWith('/api/')) c.res.headers.set(BOOKMARK_HEADER, bookmark)
+    // a webhook's answer is the flow's to decide: it gets no header of ours (nor asks for the bookmark)
+    if (!wrote || !c.req.path.startsWith('/api/')) return
+    const bookmark = session.getBookmark()
+    if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark)
   }
