@@ -395,11 +395,17 @@ const LATENESS_AT_ONCE = 4
 /** Samples of a lateness row: 40 at full scale, never fewer than 20 (a p95 of fewer is the maximum). */
 const latenessSamples = (scale: number) => Math.max(20, Math.round(40 * scale))
 
-export async function delayRow(ctx: Context): Promise<Row> {
+/** How late 1 s delays wake: the delay row's samples, 4 at once. */
+export async function napLateness(ctx: Context): Promise<Stats> {
   const n = latenessSamples(ctx.scale)
   // lateness is read from recorded times: poll slowly, so that polling does not load the runtime
   const flows = await run(n, LATENESS_AT_ONCE, 120_000, asyncToCompleted(ctx, 'nap', 100))
-  const late = stats(flows.results.map((detail) => detail.taskRuns[0].output.sleptMs - 1000))
+  return stats(flows.results.map((detail) => detail.taskRuns[0].output.sleptMs - 1000))
+}
+
+export async function delayRow(ctx: Context): Promise<Row> {
+  const n = latenessSamples(ctx.scale)
+  const late = await napLateness(ctx)
   const sleeps = await run(
     n,
     LATENESS_AT_ONCE,

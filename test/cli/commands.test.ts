@@ -1,9 +1,9 @@
 /** The CLI's commands end to end on a fake network: what reaches the API, what is printed where, the exit code. */
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, it } from 'node:test'
+import { scratchDir } from './scratch.ts'
 import { answer, cli, FULL, on, type Route, URL } from './fake-api.ts'
 import { execution, summary } from './samples.ts'
 
@@ -39,7 +39,7 @@ describe('run', () => {
   })
 
   it('--adhoc runs an inline flow from a file and --task one task, with --body as the input', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-cli-'))
+    const dir = scratchDir('cli')
     const file = path.join(dir, 'try.json')
     writeFileSync(file, JSON.stringify({ mode: 'sync', tasks: [{ id: 'hi', type: 'return', body: 'hi' }] }))
     const adhoc = on('POST', '/api/executions', () => answer(200, 'hi', { 'x-execution-id': FULL }))
@@ -102,7 +102,7 @@ describe('errors', () => {
   })
 
   it('flows push to an unreachable Worker says so once, not once per file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-cli-'))
+    const dir = scratchDir('cli')
     for (const name of ['a', 'b', 'c']) writeFileSync(path.join(dir, `${name}.json`), '{"tasks":[]}')
     const ran = await cli(['flows', 'push', dir], [refused])
     assert.equal(ran.code, 1)
@@ -163,7 +163,7 @@ describe('short execution ids', () => {
 
 describe('flows put, flows rm, executions rm', () => {
   it('flows put stores one file under the flow id its name gives', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-cli-'))
+    const dir = scratchDir('cli')
     const file = path.join(dir, 'hello.yaml')
     writeFileSync(file, 'tasks: []\n')
     const put = on('PUT', '/api/flows/hello', () => answer(201, { id: 'hello', revision: 1, changed: true }))

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
 import { DEFAULT_URL, parseCommand } from '../../src/cli/args.ts'
 import { inlineBody, planOf, replayText, reportText } from '../../src/cli/flow-tests.ts'
+import { scratchDir } from './scratch.ts'
 import { answer, cli, on } from './fake-api.ts'
 
 const files =
@@ -122,7 +122,7 @@ describe('test <dir>', () => {
 
   /** A folder: a flow file with its tests (run inline), a test document of a stored flow, one the API refuses, and no test. */
   function folder() {
-    const dir = mkdtempSync(path.join(tmpdir(), 'edgeflow-test-dir-'))
+    const dir = scratchDir('test-dir')
     writeFileSync(path.join(dir, 'orders.json'), JSON.stringify({ tasks: [{ id: 'a', type: 'log', message: 'hi' }] }))
     writeFileSync(path.join(dir, 'orders.test.yaml'), 'cases:\n  - name: ships\n')
     writeFileSync(path.join(dir, 'stored.test.json'), JSON.stringify({ cases: [{ name: 'planted' }] }))
@@ -190,7 +190,7 @@ describe('test <dir>', () => {
   })
 
   it('refuses a folder without test documents, and --json with --reporter junit', async () => {
-    const empty = mkdtempSync(path.join(tmpdir(), 'edgeflow-test-empty-'))
+    const empty = scratchDir('test-empty')
     const ran = await cli(['test', empty])
     assert.equal(ran.code, 2)
     assert.match(ran.stderr, /no test documents \(\*\.test\.yaml, \.yml or \.json\) in /)
