@@ -6,16 +6,23 @@ import type { Page } from 'playwright-core'
  * reject outside the caller, so `stop` waits for each and counts those that could not be read.
  */
 export const watchPollBodies = (page: Page) => {
-  const reads: Promise<number>[] = []
+  // each read's failure is taken as it happens: a rejection left for `stop` to collect would be
+  // reported as unhandled meanwhile (the page moved on before the read), and fail the test run
+  const reads: Promise<number | null>[] = []
   const listener = (response: import('playwright-core').Response) => {
     if (response.url().includes('fragment=1') && response.status() === 200)
-      reads.push(response.body().then((body) => body.length))
+      reads.push(
+        response.body().then(
+          (body) => body.length,
+          () => null,
+        ),
+      )
   }
   page.on('response', listener)
   return async () => {
     page.off('response', listener)
-    const settled = await Promise.allSettled(reads)
-    const sizes = settled.flatMap((read) => (read.status === 'fulfilled' ? [read.value] : []))
-    return { sizes, unread: settled.length - sizes.length }
+    const read = await Promise.all(reads)
+    const sizes = read.filter((size) => size !== null)
+    return { sizes, unread: read.length - sizes.length }
   }
 }
