@@ -7,42 +7,14 @@
  * 10,000 items; prints each row's median over the rounds and B / A. Read the ratios: the machine's
  * load moves both builds alike.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import * as scenario from './scenarios.ts'
-import { applyMigrations, ROOT, startDev, type Dev } from './stack.ts'
-import { startTarget } from './target.ts'
+import { startBuilds } from './builds.ts'
 
-const other = path.resolve(process.argv[2] ?? '')
 const rounds = Number(process.argv[3] ?? 3)
 /** `sync`: the sync rows alone (a change of the start's path), else every row. */
 const only = process.argv[4] ?? 'all'
-const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-ab-'))
-const target = await startTarget()
-const builds: { name: string; dev: Dev; ctx: scenario.Context }[] = []
+const { builds, close } = await startBuilds(process.argv[2] ?? '')
 try {
-  for (const [name, root] of [
-    ['A', other],
-    ['B', ROOT],
-  ] as const) {
-    const config = path.join(root, 'bench', 'product.wrangler.toml')
-    const productState = path.join(state, name)
-    applyMigrations(config, productState)
-    const dev = await startDev(config, productState, '/api/flows')
-    const ctx: scenario.Context = {
-      edgeflow: dev.url,
-      reference: '',
-      target: target.url,
-      productPid: dev.process.pid as number,
-      referencePid: 0,
-      productState,
-      referenceState: '',
-      scale: 1,
-    }
-    builds.push({ name, dev, ctx })
-    await scenario.putFlows(ctx)
-  }
   const rows: Record<string, Record<string, number[]>> = {}
   const add = (build: string, row: string, value: number) => {
     ;((rows[row] ??= {})[build] ??= []).push(value)
@@ -81,7 +53,7 @@ try {
     }
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
-  console.log(`A = ${other}, B = ${ROOT}, medians of ${rounds} rounds`)
+  console.log(`${builds.map((build) => `${build.name} = ${build.root}`).join(', ')}, medians of ${rounds} rounds`)
   for (const [row, byBuild] of Object.entries(rows)) {
     const [a, b] = [median(byBuild.A ?? []), median(byBuild.B ?? [])]
     console.log(
@@ -90,6 +62,5 @@ try {
     )
   }
 } finally {
-  await Promise.all([...builds.map(({ dev }) => dev.stop()), target.close()])
-  rmSync(state, { recursive: true, force: true })
+  await close()
 }

@@ -4,40 +4,12 @@
  * round, alternating, runs the 1 s delay flow 40 times, 4 at once (the bench's delay row without
  * Workflows), and prints each round's p50 and p95 of lateness and their medians.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import * as scenario from './scenarios.ts'
-import { applyMigrations, ROOT, startDev, type Dev } from './stack.ts'
-import { startTarget } from './target.ts'
+import { startBuilds } from './builds.ts'
 
-const other = path.resolve(process.argv[2] ?? '')
 const rounds = Number(process.argv[3] ?? 5)
-const state = mkdtempSync(path.join(tmpdir(), 'edgeflow-late-'))
-const target = await startTarget()
-const builds: { name: string; dev: Dev; ctx: scenario.Context }[] = []
+const { builds, close } = await startBuilds(process.argv[2] ?? '')
 try {
-  for (const [name, root] of [
-    ['A', other],
-    ['B', ROOT],
-  ] as const) {
-    const config = path.join(root, 'bench', 'product.wrangler.toml')
-    const productState = path.join(state, name)
-    applyMigrations(config, productState)
-    const dev = await startDev(config, productState, '/api/flows')
-    const ctx = {
-      edgeflow: dev.url,
-      reference: '',
-      target: target.url,
-      productPid: 0,
-      referencePid: 0,
-      productState,
-      referenceState: '',
-      scale: 1,
-    }
-    builds.push({ name, dev, ctx })
-    await scenario.putFlows(ctx)
-  }
   const figures: Record<string, { p50: number[]; p95: number[] }> = { A: { p50: [], p95: [] }, B: { p50: [], p95: [] } }
   for (let round = 1; round <= rounds; round++)
     for (const { name, ctx } of builds) {
@@ -52,7 +24,5 @@ try {
       `${name}: p50 median ${median(figures[name]!.p50)}, p95 median ${median(figures[name]!.p95)} (${figures[name]!.p95.join(', ')})`,
     )
 } finally {
-  await Promise.all(builds.map((build) => build.dev.stop()))
-  await target.close()
-  rmSync(state, { recursive: true, force: true })
+  await close()
 }
