@@ -29,6 +29,13 @@ function guarded() {
 }
 
 export const app = guarded()
+
+/** The webhook's routes, behind the D1 session they read flows through. */
+function mountHooks(on: OpenAPIHono<{ Bindings: Env }>): void {
+  on.use('/hooks/*', d1Session())
+  on.route('/hooks', hooks)
+}
+
 /**
  * The OpenAPI document and its reference page are made at build time from these routes
  * (api/openapi.ts; `npm run openapi:json` writes them into public/api/, a test fails when they are
@@ -43,8 +50,7 @@ function staticAsset(route: typeof referenceRoute | typeof openApiRoute): void {
 staticAsset(referenceRoute)
 app.use('/api/*', apiAuth())
 app.use('/api/*', d1Session())
-app.use('/hooks/*', d1Session())
-app.route('/hooks', hooks)
+mountHooks(app)
 app.route('/api/flows', flows)
 app.route('/api/executions', executions)
 app.route('/api', metrics)
@@ -65,8 +71,7 @@ app.route(
  * limits the rest).
  */
 export const hooksApp = guarded()
-hooksApp.use('/hooks/*', d1Session())
-hooksApp.route('/hooks', hooks)
+mountHooks(hooksApp)
 
 /** Whether `app` would route the request to the webhook: `/hooks/` and one path segment. */
 export const isHookUrl = (url: string) => /^[a-z]+:\/\/[^/]+\/hooks\/[^/?#]+(?:[?#]|$)/i.test(url)
