@@ -363,7 +363,10 @@ export class ExecutionObject extends DurableObject<Env> {
    * take the isolate down, and crossed out when it returns. Overlapping wakes share one mark. An
    * execution whose wakes died too often in a row is failed instead.
    */
-  private async marked(work: () => Promise<void>, durable: 'with-creation' | 'first' = 'first'): Promise<void> {
+  private async marked(
+    work: () => Promise<void>,
+    durable: 'with-creation' | 'on-disk-first' = 'on-disk-first',
+  ): Promise<void> {
     const runner = this.runner
     if (!runner) return
     if (this.waking++ === 0) {
@@ -380,7 +383,7 @@ export class ExecutionObject extends DurableObject<Env> {
       // mark is written in the same turn as the execution it runs: the platform commits a turn's
       // writes together, so the mark is on disk whenever the execution is, and a crash before
       // that commit leaves nothing — no execution, no alarm, no answer given — to wake again
-      if (durable === 'first') await (ahead ? this.aheadDurable : this.ctx.storage.sync())
+      if (durable === 'on-disk-first') await (ahead ? this.aheadDurable : this.ctx.storage.sync())
     }
     try {
       await work()

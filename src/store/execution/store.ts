@@ -1,8 +1,9 @@
 /**
- * @module Reads and writes of the execution object's SQLite storage (Drizzle). The writes every
- * task run makes (its row, its log lines, the execution's state) are prepared once per object.
+ * @module Reads and writes of the execution object's SQLite storage (Drizzle). The statements every
+ * execution runs — its start, each flush, its task runs read back — are SQL text made once per
+ * isolate (hot-sql.ts, task-run-rows.ts).
  */
-import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite'
 import type { ExecState, RunState } from '../../core/state'
@@ -15,6 +16,7 @@ import type { Timer } from '../../core/timers'
 import { LAYOUT, LAYOUT_VERSION, LAZY_TABLES, type LazyTable } from './layout'
 import { isLegacy, rewriteLegacy } from './legacy'
 import { HOT_SQL } from './hot-sql'
+import { RUN_ROWS } from './task-run-rows'
 import {
   events,
   type ExecutionRow,
@@ -99,24 +101,6 @@ export function execFromRow(row: ExecutionRow): ExecState {
 }
 
 export const runFromRow = (row: TaskRunRow): RunState => ({ ...row, status: row.status as TaskRunStatus })
-
-/** The task runs' columns: their properties, and how drizzle reads each back (JSON parsed, 0/1 a boolean). */
-const RUN_COLUMNS = Object.entries(getTableColumns(taskRuns))
-
-const SELECT_RUNS = `SELECT ${RUN_COLUMNS.map(([, column]) => column.name).join(', ')} FROM task_runs`
-
-/**
- * A task run from its row's values in column order, read as drizzle reads them: its generic
- * mapping of each value was most of a read of 500 runs (docs/performance.md, Per task).
- */
-function runFromValues(values: readonly SqlStorageValue[]): RunState {
-  const run: Record<string, unknown> = {}
-  RUN_COLUMNS.forEach(([property, column], at) => {
-    const value = values[at] ?? null
-    run[property] = value === null ? null : column.mapFromDriverValue(value)
-  })
-  return run as unknown as RunState
-}
 
 export class ExecutionStore {
   readonly db: DrizzleSqliteDODatabase
@@ -245,8 +229,7 @@ export class ExecutionStore {
   }
 
   saveRuns(runs: readonly RunState[]): void {
-    if (runs.length > 0)
-      this.storage.sql.exec(HOT_SQL.upsertRuns.sql, JSON.stringify(runs.map(HOT_SQL.upsertRuns.values)))
+    if (runs.length > 0) this.storage.sql.exec(RUN_ROWS.upsert, JSON.stringify(runs.map(RUN_ROWS.values)))
   }
 
   activeRuns(): RunState[] {
@@ -300,8 +283,8 @@ export class ExecutionStore {
 
   /** Task runs in start order, `limit` at a time after run `afterId`. */
   runs(afterId: number, limit: number): RunState[] {
-    const rows = this.storage.sql.exec(`${SELECT_RUNS} WHERE id > ? ORDER BY id LIMIT ?`, afterId, limit).raw()
-    return Array.from(rows, (values) => runFromValues(values))
+    const rows = this.storage.sql.exec(`${RUN_ROWS.select} WHERE id > ? ORDER BY id LIMIT ?`, afterId, limit).raw()
+    return Array.from(rows, (values) => RUN_ROWS.run(values))
   }
 
   countRuns(): number {
